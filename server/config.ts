@@ -1,0 +1,180 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Every setting of the service, read once from the environment (and `.env`) and validated here. */
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((raw) => raw.split(',').map((part) => part.trim()).filter((part) => part.length > 0))
+    .pipe(z.array(item));
+
+const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+
+const apiKeyEntry = z
+  .string()
+  .regex(/^([a-z0-9_.:-]+=)?[A-Za-z0-9_\-.]{16,}$/i, {
+    error: 'each entry is name=key (or a bare key) with a key of at least 16 characters from A-Z a-z 0-9 _ - .',
+  });
+
+const upstreamKey = z.string().regex(/^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/, {
+  error: 'must look like <8 chars>.<32 chars> (WispHub Net "Api-Key")',
+});
+
+const validTimeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an IANA time zone such as America/Bogota' },
+);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: int(100_000, 1024),
+
+  WISPHUB_NET_HOST: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.wisphub.net' }).optional(),
+  WISPHUB_NET_KEY: upstreamKey.optional(),
+  API_KEYS: csv(apiKeyEntry).default([]),
+
+  CACHE_TTL_CLIENTS_S: int(300, 1),
+  CACHE_TTL_PLANS_S: int(900, 1),
+  CACHE_TTL_PAYMENT_METHODS_S: int(900, 1),
+  CACHE_TTL_ZONE_COUNTS_S: int(60, 1),
+  CACHE_STALE_MAX_AGE_S: int(3600, 0),
+
+  UPSTREAM_TIMEOUT_MS: int(5000, 50),
+  UPSTREAM_RETRIES: int(2, 0, 10),
+  UPSTREAM_RETRY_BASE_MS: int(250, 0),
+  UPSTREAM_PAGE_SIZE: int(1000, 1, 2000),
+  UPSTREAM_CONCURRENCY: int(8, 1, 64),
+  WARMUP: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+
+  MAX_ACTIVE_TICKETS_PER_ZONE: int(3, 1),
+  ACTIVE_TICKET_STATES: csv(z.string().regex(/^[1-4]$/, { error: "states are numbers 1-4" }).transform(Number)).default([1]),
+  DEFAULT_TICKET_STATUS: int(1, 1, 4),
+  DEFAULT_TECHNICIAN_ID: z.coerce.number().int().positive().optional(),
+  MAX_TICKET_RESOLUTION_DAYS: int(3, 0, 60),
+  TICKET_SUBJECTS_FILE: z.string().min(1).optional(),
+  TIMEZONE: validTimeZone.default('America/Bogota'),
+  EXTRA_HOLIDAYS: csv(isoDate).default([]),
+  IDEMPOTENCY_TTL_S: int(86_400, 60),
+
+  PING_POLL_INTERVAL_MS: int(2000, 10),
+  PING_DEADLINE_MS: int(20_000, 100),
+
+  SIM_PORT: int(0, 0, 65535),
+  SIM_SEED: int(20260806),
+  SIM_CLIENTS: int(7500, 0, 200_000),
+  SIM_PLANS: int(55, 3, 500),
+  SIM_TICKETS: int(2500, 0, 100_000),
+  SIM_ZONES: int(20, 1, 500),
+  SIM_LATENCY_MS: int(450, 0),
+  SIM_JITTER_MS: int(150, 0),
+  SIM_PING_DELAY_MS: int(3000, 0),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface ApiKey {
+  name: string;
+  key: string;
+}
+
+export type Config = Omit<z.output<typeof envSchema>, 'API_KEYS'> & {
+  API_KEYS: ApiKey[];
+  /** True when no upstream host is configured: the embedded simulator is started. */
+  useSimulator: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Key accepted when the embedded simulator runs and API_KEYS is empty (documented in the README). */
+export const DEVELOPMENT_API_KEY = 'dev-local-key-not-for-production';
+
+function parseApiKey(entry: string, index: number): ApiKey {
+  const separator = entry.indexOf('=');
+  if (separator === -1) return { name: `key${index + 1}`, key: entry };
+  return { name: entry.slice(0, separator), key: entry.slice(separator + 1) };
+}
+
+/** Validates raw settings. Empty strings count as unset, so `PORT=` in `.env` means the default. */
+export function parseConfig(raw: Record<string, string | undefined>): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = raw[key]?.trim();
+    if (value !== undefined && value !== '') cleaned[key] = value;
+  }
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      return `${variable}: ${issue.message}${variable in cleaned ? ` (got "${maskValue(variable, cleaned[variable] ?? '')}")` : ''}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const env = result.data;
+  const problems: string[] = [];
+  if (env.WISPHUB_NET_HOST && !env.WISPHUB_NET_KEY) {
+    problems.push('WISPHUB_NET_KEY: required when WISPHUB_NET_HOST is set');
+  }
+  if (env.WISPHUB_NET_HOST && env.API_KEYS.length === 0) {
+    problems.push('API_KEYS: required when WISPHUB_NET_HOST is set (the development key only works with the simulator)');
+  }
+  const apiKeys = env.API_KEYS.map(parseApiKey);
+  const names = new Set<string>();
+  for (const { name } of apiKeys) {
+    if (names.has(name)) problems.push(`API_KEYS: the name "${name}" is used twice`);
+    names.add(name);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...env, API_KEYS: apiKeys, useSimulator: !env.WISPHUB_NET_HOST };
+}
+
+function maskValue(variable: string, value: string): string {
+  return /KEY/.test(variable) ? '***' : value;
+}
+
+/** Reads `.env` (when present) into process.env without overriding real environment variables. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (env === process.env && existsSync('.env') && typeof process.loadEnvFile === 'function') {
+    process.loadEnvFile('.env');
+  }
+  return parseConfig(env);
+}
+
+/** Config for tests and benchmarks: defaults, a fast simulator, plus overrides. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return parseConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SIM_LATENCY_MS: '0',
+    SIM_JITTER_MS: '0',
+    SIM_CLIENTS: '1200',
+    SIM_TICKETS: '400',
+    SIM_PING_DELAY_MS: '50',
+    UPSTREAM_PAGE_SIZE: '250',
+    UPSTREAM_RETRY_BASE_MS: '10',
+    UPSTREAM_TIMEOUT_MS: '2000',
+    PING_POLL_INTERVAL_MS: '20',
+    PING_DEADLINE_MS: '3000',
+    ...overrides,
+  });
+}

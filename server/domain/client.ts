@@ -1,0 +1,53 @@
+/** A WispHub Net client in English domain terms. Secrets never reach this type. */
+
+export const CLIENT_STATUSES = ['active', 'suspended', 'cancelled', 'free', 'unknown'] as const;
+export type ClientStatus = (typeof CLIENT_STATUSES)[number];
+
+export interface NamedRef {
+  id: number;
+  name: string;
+}
+
+export interface ClientRouter extends NamedRef {
+  /** The ISP marked a known outage on the router (sector) that serves this client. */
+  outage: boolean;
+  outageDescription: string | null;
+}
+
+export interface Client {
+  serviceId: number;
+  name: string;
+  document: string | null;
+  /** The upstream text as stored, e.g. "3001234567 / 3109876543". */
+  phoneText: string | null;
+  /** Every number found in `phoneText`, digits only, without +57. */
+  phones: string[];
+  email: string | null;
+  address: string | null;
+  locality: string | null;
+  city: string | null;
+  status: ClientStatus;
+  statusText: string | null;
+  billingStatus: string | null;
+  balance: number | null;
+  plan: NamedRef | null;
+  planPrice: number | null;
+  zone: NamedRef | null;
+  router: ClientRouter | null;
+  ip: string | null;
+  /** Next cut-off date, YYYY-MM-DD. */
+  cutoffDate: string | null;
+  technician: NamedRef | null;
+}
+
+/** The profile fields a caller may change through the upstream profile PUT. */
+export interface ProfilePatch {
+  name?: string;
+  lastName?: string;
+  document?: string;
+  address?: string;
+  locality?: string;
+  city?: string;
+  phone?: string;
+  email?: string;
+}

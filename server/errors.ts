@@ -1,0 +1,187 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+
+/**
+ * The one catalogue of errors both surfaces answer with: a stable machine `reason`,
+ * its HTTP status (and the tRPC code that maps to it) and a Spanish message fit to
+ * show an end customer.
+ */
+export const ERROR_CATALOGUE = {
+  invalid_input: { status: 400, code: 'BAD_REQUEST', message: 'Los datos enviados no son válidos.' },
+  invalid_json: { status: 400, code: 'PARSE_ERROR', message: 'El cuerpo de la solicitud no es JSON válido.' },
+  empty_patch: { status: 400, code: 'BAD_REQUEST', message: 'No se indicó ningún dato para actualizar.' },
+  unknown_ticket_subject: { status: 400, code: 'BAD_REQUEST', message: 'El asunto del ticket no está en el catálogo.' },
+  api_key_missing: { status: 401, code: 'UNAUTHORIZED', message: 'Falta la clave de acceso (X-API-Key).' },
+  api_key_invalid: { status: 403, code: 'FORBIDDEN', message: 'La clave de acceso no es válida.' },
+  route_not_found: { status: 404, code: 'NOT_FOUND', message: 'La ruta solicitada no existe.' },
+  client_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos un cliente con esos datos.' },
+  plan_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos ese plan.' },
+  ticket_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos ese ticket.' },
+  ping_task_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos esa prueba de conexión.' },
+  method_not_allowed: { status: 405, code: 'METHOD_NOT_SUPPORTED', message: 'Método no permitido para esta ruta.' },
+  zone_ticket_limit_reached: {
+    status: 409,
+    code: 'CONFLICT',
+    message: 'La zona ya tiene el máximo de tickets activos. Un técnico atenderá los casos abiertos primero.',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    code: 'CONFLICT',
+    message: 'La clave de idempotencia ya se usó con otra solicitud.',
+  },
+  payload_too_large: { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'La solicitud es demasiado grande.' },
+  unsupported_media_type: {
+    status: 415,
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'El cuerpo debe enviarse como application/json.',
+  },
+  rate_limited: { status: 429, code: 'TOO_MANY_REQUESTS', message: 'Demasiadas solicitudes. Intente de nuevo en un momento.' },
+  internal_error: { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Ocurrió un error inesperado. Intente de nuevo.' },
+  upstream_auth_failed: {
+    status: 502,
+    code: 'BAD_GATEWAY',
+    message: 'El sistema de gestión rechazó nuestra conexión. Ya avisamos al equipo técnico.',
+  },
+  upstream_bad_response: {
+    status: 502,
+    code: 'BAD_GATEWAY',
+    message: 'El sistema de gestión respondió de forma inesperada. Intente de nuevo en unos minutos.',
+  },
+  upstream_rejected: {
+    status: 502,
+    code: 'BAD_GATEWAY',
+    message: 'El sistema de gestión rechazó la operación.',
+  },
+  upstream_unavailable: {
+    status: 503,
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'El sistema de gestión no está disponible en este momento. Intente de nuevo en unos minutos.',
+  },
+  upstream_timeout: {
+    status: 504,
+    code: 'GATEWAY_TIMEOUT',
+    message: 'El sistema de gestión tardó demasiado en responder. Intente de nuevo en unos minutos.',
+  },
+} as const satisfies Record<string, { status: number; code: TRPC_ERROR_CODE_KEY; message: string }>;
+
+export type ErrorReason = keyof typeof ERROR_CATALOGUE;
+export const ERROR_REASONS = Object.keys(ERROR_CATALOGUE) as [ErrorReason, ...ErrorReason[]];
+
+export interface AppErrorOptions {
+  /** Customer-facing Spanish message replacing the catalogue default. */
+  message?: string;
+  /** Machine-readable extra facts (e.g. the limit, the valid subjects). Never secrets. */
+  details?: Record<string, unknown>;
+  /** Seconds the caller should wait before trying again. */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+/** A TRPCError that carries a catalogue reason; thrown by procedures, the gateway and the HTTP layer. */
+export class AppError extends TRPCError {
+  readonly reason: ErrorReason;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(reason: ErrorReason, options: AppErrorOptions = {}) {
+    const entry = ERROR_CATALOGUE[reason];
+    super({ code: entry.code, message: options.message ?? entry.message, cause: options.cause });
+    this.name = 'AppError';
+    this.reason = reason;
+    this.status = entry.status;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+  code: string;
+}
+
+/** The error body both surfaces share (REST body `error`, tRPC `error.data`). */
+export interface ErrorPayload {
+  status: number;
+  reason: ErrorReason;
+  message: string;
+  requestId: string | null;
+  issues?: FieldIssue[];
+  details?: Record<string, unknown>;
+}
+
+interface IssueLike {
+  path: PropertyKey[];
+  message: string;
+  code: string;
+}
+
+function isIssueList(value: unknown): value is IssueLike[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'object' && item !== null && 'message' in item);
+}
+
+/** zod issues (from a procedure's input parser) in a shape fit for callers. */
+export function toFieldIssues(cause: unknown): FieldIssue[] | undefined {
+  if (typeof cause !== 'object' || cause === null || !('issues' in cause)) return undefined;
+  const issues = (cause as { issues: unknown }).issues;
+  if (!isIssueList(issues)) return undefined;
+  return issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+    code: issue.code,
+  }));
+}
+
+/**
+ * Turns anything thrown into the public error payload. Unknown errors become
+ * `internal_error` with the catalogue message: no internal text leaves the process.
+ */
+export function toErrorPayload(error: unknown, requestId: string | null): ErrorPayload {
+  if (error instanceof AppError) {
+    return {
+      status: error.status,
+      reason: error.reason,
+      message: error.message,
+      requestId,
+      ...(error.details ? { details: error.details } : {}),
+    };
+  }
+  if (error instanceof TRPCError) {
+    const issues = toFieldIssues(error.cause);
+    if (issues) return { ...catalogueEntry('invalid_input', requestId), issues };
+    const reason = reasonForTrpcCode(error.code);
+    return catalogueEntry(reason, requestId);
+  }
+  return catalogueEntry('internal_error', requestId);
+}
+
+function catalogueEntry(reason: ErrorReason, requestId: string | null): ErrorPayload {
+  const entry = ERROR_CATALOGUE[reason];
+  return { status: entry.status, reason, message: entry.message, requestId };
+}
+
+function reasonForTrpcCode(code: TRPC_ERROR_CODE_KEY): ErrorReason {
+  switch (code) {
+    case 'PARSE_ERROR':
+      return 'invalid_json';
+    case 'BAD_REQUEST':
+      return 'invalid_input';
+    case 'NOT_FOUND':
+      return 'route_not_found';
+    case 'METHOD_NOT_SUPPORTED':
+      return 'method_not_allowed';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'payload_too_large';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'unsupported_media_type';
+    case 'UNAUTHORIZED':
+      return 'api_key_missing';
+    case 'FORBIDDEN':
+      return 'api_key_invalid';
+    case 'TOO_MANY_REQUESTS':
+      return 'rate_limited';
+    default:
+      return 'internal_error';
+  }
+}

@@ -1,0 +1,27 @@
+import { ConfigError, loadConfig } from './config';
+import { createServer } from './app';
+
+/** Entry point of `npm start`: validated config, then the service; exits 0 on SIGTERM/SIGINT. */
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const server = createServer(config);
+await server.start();
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void server.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,66 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AnyRouter } from '@trpc/server';
+import { AppError, toErrorPayload } from '../errors';
+import { readJsonBody, sendJson } from '../http-io';
+import type { RequestContext } from '../trpc';
+import { compileRoutes, matchRoute } from './routes';
+
+/**
+ * The REST surface: routes from procedure meta, input from path + query + JSON body, the
+ * procedure called through a tRPC caller (same validation and middlewares as /trpc), and
+ * every error in the one error contract.
+ */
+
+type Caller = Record<string, unknown>;
+
+export interface RestHandlerOptions {
+  router: AnyRouter;
+  createCaller: (ctx: RequestContext) => Caller;
+  bodyLimitBytes: number;
+}
+
+function procedureAt(caller: Caller, path: string): (input: unknown) => Promise<unknown> {
+  let current: unknown = caller;
+  for (const segment of path.split('.')) current = (current as Record<string, unknown>)[segment];
+  return current as (input: unknown) => Promise<unknown>;
+}
+
+export function sendError(res: ServerResponse, error: unknown, requestId: string): void {
+  const payload = toErrorPayload(error, requestId);
+  const headers: Record<string, string> = {};
+  if (error instanceof AppError && error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  sendJson(res, payload.status, { error: payload }, headers);
+}
+
+export function createRestHandler(options: RestHandlerOptions) {
+  const routes = compileRoutes(options.router);
+
+  return async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, ctx: RequestContext): Promise<void> => {
+    try {
+      const match = matchRoute(routes, req.method ?? 'GET', path);
+      if (match === null) throw new AppError('route_not_found');
+      if ('allowed' in match) {
+        res.setHeader('allow', match.allowed.join(', '));
+        throw new AppError('method_not_allowed', { details: { allowed: match.allowed } });
+      }
+      const { route, params } = match;
+      let input: Record<string, unknown> = {};
+      if (route.method === 'GET') {
+        for (const [key, value] of query) input[key] = value;
+      } else {
+        const body = await readJsonBody(req, options.bodyLimitBytes);
+        if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+          throw new AppError('invalid_input', { message: 'El cuerpo debe ser un objeto JSON.' });
+        }
+        input = { ...(body as Record<string, unknown> | undefined) };
+      }
+      Object.assign(input, params);
+      const data = await procedureAt(options.createCaller(ctx), route.procedurePath)(input);
+      const headers: Record<string, string> = {};
+      if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;
+      sendJson(res, ctx.report.successStatus ?? 200, data, headers);
+    } catch (error) {
+      sendError(res, error, ctx.requestId);
+    }
+  };
+}

@@ -1,0 +1,167 @@
+import type { ClientDirectory } from '../domain/client-directory';
+import { resolveIdentity, verifyIdentity } from '../domain/identity';
+import { AppError } from '../errors';
+import { protectedProcedure, router, type RequestContext } from '../trpc';
+import {
+  byDocumentInput,
+  byPhoneInput,
+  byServiceIdInput,
+  clientMatchesOutput,
+  clientSchema,
+  listInput,
+  listOutput,
+  resolveInput,
+  resolveOutput,
+  searchInput,
+  searchOutput,
+  updateProfileInput,
+  verifyInput,
+  verifyOutput,
+} from './clients.types';
+
+const tags = ['clients'];
+
+/** The cached, indexed client collection; records how it was served. */
+async function directory(ctx: RequestContext): Promise<ClientDirectory> {
+  const result = await ctx.services.gateway.clientDirectory();
+  ctx.report.cacheState = result.state;
+  return result.value;
+}
+
+async function existingClient(ctx: RequestContext, serviceId: number) {
+  const client = await ctx.services.gateway.clientByServiceId(serviceId);
+  ctx.report.cacheState ??= 'hit';
+  if (!client) throw new AppError('client_not_found', { details: { serviceId } });
+  return client;
+}
+
+export const clientsRouter = router({
+  list: protectedProcedure
+    .meta({ openapi: { method: 'GET', path: '/clients', tags, summary: 'List clients', description: 'Page through every client (cached full collection).' } })
+    .input(listInput)
+    .output(listOutput)
+    .query(async ({ ctx, input }) => {
+      const page = (await directory(ctx)).list(input.limit, input.offset);
+      return { total: page.total, limit: input.limit, offset: input.offset, items: page.items };
+    }),
+
+  search: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/clients/search',
+        tags,
+        summary: 'Search clients',
+        description:
+          'Case- and accent-insensitive search over name, address, document and phones. Every word must match; exact document/phone first, then name matches, then the rest.',
+      },
+    })
+    .input(searchInput)
+    .output(searchOutput)
+    .query(async ({ ctx, input }) => (await directory(ctx)).search(input.q, input.limit, input.offset)),
+
+  byDocument: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/clients/by-document/{document}',
+        tags,
+        summary: 'Find clients by document',
+        description: 'Every service held under this cédula/NIT (dots, spaces and dashes ignored). 404 when none.',
+      },
+    })
+    .input(byDocumentInput)
+    .output(clientMatchesOutput)
+    .query(async ({ ctx, input }) => {
+      const items = (await directory(ctx)).findByDocument(input.document);
+      if (items.length === 0) throw new AppError('client_not_found');
+      return { items };
+    }),
+
+  byPhone: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/clients/by-phone/{phone}',
+        tags,
+        summary: 'Find clients by phone',
+        description: 'Matches any of the numbers stored for a client; accepts +57 / 57 prefixes. 404 when none.',
+      },
+    })
+    .input(byPhoneInput)
+    .output(clientMatchesOutput)
+    .query(async ({ ctx, input }) => {
+      const items = (await directory(ctx)).findByPhone(input.phone);
+      if (items.length === 0) throw new AppError('client_not_found');
+      return { items };
+    }),
+
+  byServiceId: protectedProcedure
+    .meta({ openapi: { method: 'GET', path: '/clients/{serviceId}', tags, summary: 'Get a client by service id' } })
+    .input(byServiceIdInput)
+    .output(clientSchema)
+    .query(({ ctx, input }) => existingClient(ctx, input.serviceId)),
+
+  resolve: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/clients/resolve',
+        tags,
+        summary: 'Identify a client from what they say',
+        description:
+          'Give at least three of name, address, plan name and plan price. Answers `resolved`, `ambiguous` (up to 5 ranked candidates) or `not_found`.',
+      },
+    })
+    .input(resolveInput)
+    .output(resolveOutput)
+    .mutation(async ({ ctx, input }) => {
+      const result = resolveIdentity(await directory(ctx), input);
+      if (result.status !== 'ambiguous') return result;
+      return {
+        status: 'ambiguous' as const,
+        candidates: result.candidates.map(({ client, matchedFields, mismatchedFields }) => ({
+          serviceId: client.serviceId,
+          name: client.name,
+          matchedFields,
+          mismatchedFields,
+        })),
+      };
+    }),
+
+  verify: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/clients/{serviceId}/verify',
+        tags,
+        summary: 'Verify a customer’s identity',
+        description: 'Valid only when at least two facts are given and every one matches (normalised: accents, case, address prefixes, price within 1 peso).',
+      },
+    })
+    .input(verifyInput)
+    .output(verifyOutput)
+    .mutation(async ({ ctx, input }) => {
+      const { serviceId, ...claims } = input;
+      const client = await existingClient(ctx, serviceId);
+      return { serviceId, ...verifyIdentity(client, claims) };
+    }),
+
+  updateProfile: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'PATCH',
+        path: '/clients/{serviceId}',
+        tags,
+        summary: 'Update a client’s profile',
+        description: 'Partial update through the upstream profile PUT. The answer and every later read show the change.',
+      },
+    })
+    .input(updateProfileInput)
+    .output(clientSchema)
+    .mutation(async ({ ctx, input }) => {
+      const { serviceId, ...patch } = input;
+      if (Object.values(patch).every((value) => value === undefined)) throw new AppError('empty_patch');
+      return ctx.services.gateway.updateProfile(serviceId, patch);
+    }),
+});

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { CLIENT_STATUSES, type Client } from '../domain/client';
+import { IDENTITY_FIELDS, MIN_RESOLVE_FACTS } from '../domain/identity';
+import { normalizePhone } from '../domain/phone';
+
+/** zod schemas (input, output, OpenAPI examples) of the clients procedures. */
+
+export const serviceIdSchema = z.coerce
+  .number({ error: (issue) => (issue.code === 'invalid_type' ? 'serviceId must be a number' : undefined) })
+  .int()
+  .positive()
+  .meta({ description: 'WispHub Net service id (`id_servicio`).', example: 1234 });
+
+const namedRefSchema = z.object({ id: z.number().int(), name: z.string() });
+
+export const clientExample: Client = {
+  serviceId: 1234,
+  name: 'José Peña Muñoz',
+  document: '1.098.765.432',
+  phoneText: '3001234567 / 3109876543',
+  phones: ['3001234567', '3109876543'],
+  email: 'cliente1234@correo.example',
+  address: 'Vereda La Esperanza',
+  locality: 'La Esperanza',
+  city: 'Villavicencio',
+  status: 'active',
+  statusText: 'Activo',
+  billingStatus: 'Al día',
+  balance: 0,
+  plan: { id: 7, name: 'Plan Hogar 10M' },
+  planPrice: 65000,
+  zone: { id: 3, name: 'Zona Norte' },
+  router: { id: 2, name: 'RB-ElRosal', outage: false, outageDescription: null },
+  ip: '10.20.1.15',
+  cutoffDate: '2026-08-06',
+  technician: { id: 11, name: 'Carlos Técnico' },
+};
+
+export const clientSchema = z
+  .object({
+    serviceId: z.number().int(),
+    name: z.string(),
+    document: z.string().nullable(),
+    phoneText: z.string().nullable().meta({ description: 'Phone field as stored upstream; may hold several numbers.' }),
+    phones: z.array(z.string()).meta({ description: 'Every number found, digits only, without +57.' }),
+    email: z.string().nullable(),
+    address: z.string().nullable(),
+    locality: z.string().nullable(),
+    city: z.string().nullable(),
+    status: z.enum(CLIENT_STATUSES),
+    statusText: z.string().nullable(),
+    billingStatus: z.string().nullable(),
+    balance: z.number().nullable().meta({ description: 'Balance in pesos.' }),
+    plan: namedRefSchema.nullable(),
+    planPrice: z.number().nullable().meta({ description: 'Monthly price in pesos.' }),
+    zone: namedRefSchema.nullable(),
+    router: z
+      .object({
+        id: z.number().int(),
+        name: z.string(),
+        outage: z.boolean().meta({ description: 'The ISP marked a known outage on the sector router.' }),
+        outageDescription: z.string().nullable(),
+      })
+      .nullable(),
+    ip: z.string().nullable(),
+    cutoffDate: z.iso.date().nullable().meta({ description: 'Next cut-off date (YYYY-MM-DD).' }),
+    technician: namedRefSchema.nullable(),
+  })
+  .meta({ id: 'Client', example: clientExample }) satisfies z.ZodType<Client>;
+
+const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const offset = z.coerce.number().int().min(0).default(0);
+
+export const listInput = z.object({ limit: limit(50, 500), offset });
+export const listOutput = z.object({
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(clientSchema),
+});
+
+export const searchInput = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(2, { error: 'q needs at least 2 characters' })
+    .max(100)
+    .meta({ description: 'Free text: every word must start a word of the name, address, document or phone.', example: 'pena' }),
+  limit: limit(20, 100),
+  offset,
+});
+export const searchRankSchema = z.enum(['exact_identifier', 'name', 'partial_name', 'other']);
+export const searchOutput = z.object({
+  total: z.number().int(),
+  items: z.array(z.object({ rank: searchRankSchema, client: clientSchema })),
+});
+
+export const byDocumentInput = z.object({
+  document: z
+    .string()
+    .trim()
+    .refine((value) => /[A-Za-z0-9]/.test(value), { error: 'document must contain letters or digits' })
+    .pipe(z.string().max(40))
+    .meta({ description: 'Cédula or NIT; dots, spaces and dashes are ignored.', example: '1098765432' }),
+});
+
+export const byPhoneInput = z.object({
+  phone: z
+    .string()
+    .trim()
+    .refine((value) => /^\d{7}$|^\d{10}$/.test(normalizePhone(value)), {
+      error: 'phone must be a Colombian number of 10 digits (7 for old landlines), optionally with +57',
+    })
+    .meta({ description: 'Phone number; +57 or 57 prefix and separators accepted.', example: '+57 300 123 4567' }),
+});
+
+export const clientMatchesOutput = z.object({ items: z.array(clientSchema) });
+
+export const byServiceIdInput = z.object({ serviceId: serviceIdSchema });
+
+const identityFieldSchema = z.enum(IDENTITY_FIELDS);
+const claimText = z.string().max(200);
+const priceSchema = z.coerce.number().nonnegative().meta({ description: 'Plan price in pesos.', example: 65000 });
+
+export const resolveInput = z
+  .object({
+    name: claimText.optional(),
+    address: claimText.optional(),
+    planName: claimText.optional(),
+    planPrice: priceSchema.optional(),
+  })
+  .refine((claims) => Object.values(claims).filter((value) => value !== undefined).length >= MIN_RESOLVE_FACTS, {
+    error: `give at least ${MIN_RESOLVE_FACTS} of name, address, planName, planPrice`,
+  })
+  .meta({ example: { name: 'José Peña Muñoz', address: 'Vda La Esperanza', planName: 'Plan Hogar 10M', planPrice: 65000 } });
+
+export const resolveOutput = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('resolved'), client: clientSchema, matchedFields: z.array(identityFieldSchema) }),
+  z.object({
+    status: z.literal('ambiguous'),
+    candidates: z.array(
+      z.object({
+        serviceId: z.number().int(),
+        name: z.string(),
+        matchedFields: z.array(identityFieldSchema),
+        mismatchedFields: z.array(identityFieldSchema),
+      }),
+    ),
+  }),
+  z.object({ status: z.literal('not_found') }),
+]);
+
+export const verifyInput = z
+  .object({
+    serviceId: serviceIdSchema,
+    document: claimText.optional(),
+    name: claimText.optional(),
+    address: claimText.optional(),
+    phone: claimText.optional(),
+    planName: claimText.optional(),
+    planPrice: priceSchema.optional(),
+  })
+  .meta({ example: { serviceId: 1234, document: '1098765432', address: 'Vereda La Esperanza' } });
+
+export const verifyOutput = z.object({
+  serviceId: z.number().int(),
+  isValid: z.boolean(),
+  outcome: z.enum(['verified', 'mismatch', 'insufficient_facts']),
+  matchedFields: z.array(identityFieldSchema),
+  mismatchedFields: z.array(identityFieldSchema),
+  message: z.string().meta({ description: 'Spanish text a bot can show the customer.' }),
+});
+
+const profileText = (max: number) => z.string().trim().min(1).max(max);
+
+export const updateProfileInput = z.object({
+  serviceId: serviceIdSchema,
+  name: profileText(120).optional().meta({ description: 'First names (upstream `nombre`).' }),
+  lastName: profileText(120).optional().meta({ description: 'Last names (upstream `apellidos`).' }),
+  document: profileText(40).optional(),
+  address: profileText(200).optional(),
+  locality: profileText(120).optional(),
+  city: profileText(120).optional(),
+  phone: profileText(80).optional(),
+  email: z.email().max(200).optional(),
+});

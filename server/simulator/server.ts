@@ -1,0 +1,402 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { generateSimulatorData, type JsonRecord, type SimulatorData, type SimulatorDataOptions } from './data';
+import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';
+import { pingTaskState, type SimPingTask } from './ping';
+import { SIM_TICKET_SUBJECTS } from './subjects';
+
+/**
+ * An embedded WispHub Net: the same dialect (Api-Key auth, DRF pagination with absolute
+ * http:// next links, trailing-slash 301s, DRF 400s, ping tasks) on a loopback port, with
+ * fault injection and per-path call counters for tests.
+ */
+
+export interface SimulatorOptions extends SimulatorDataOptions {
+  port?: number;
+  host?: string;
+  apiKey?: string;
+  pingDelayMs: number;
+  faults?: Partial<SimulatorFaults>;
+}
+
+export interface Simulator {
+  url: string;
+  apiKey: string;
+  data: SimulatorData;
+  setFaults(faults: Partial<SimulatorFaults>): void;
+  resetFaults(): void;
+  /** Calls served whose "METHOD /path" contains `filter` (all calls without a filter). */
+  calls(filter?: string | RegExp): number;
+  resetCalls(): void;
+  close(): Promise<void>;
+}
+
+const DETAIL_FORBIDDEN = { detail: 'Usted no tiene permiso para realizar esta acción.' };
+const DETAIL_NOT_FOUND = { detail: 'No encontrado.' };
+const REQUIRED = ['Este campo es requerido.'];
+const TICKET_STATE_NAMES = ['Nuevo', 'En Progreso', 'Resuelto', 'Cerrado'];
+const PRIORITY_NAMES = ['Baja', 'Normal', 'Alta', 'Muy Alta'];
+const CLIENT_STATE_BY_NUMBER: Record<string, string> = { '1': 'Activo', '2': 'Suspendido', '3': 'Cancelado', '4': 'Gratis' };
+const HTML_PAGE = '<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>';
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0) return resolve();
+    setTimeout(resolve, ms).unref();
+  });
+
+function bogotaNow(): string {
+  const local = new Date(Date.now() - 5 * 3_600_000);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${pad(local.getUTCDate())}/${pad(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function parseForm(req: IncomingMessage): Promise<Record<string, string> | null> {
+  const raw = await readBody(req);
+  const type = req.headers['content-type'] ?? '';
+  try {
+    if (type.startsWith('application/json')) {
+      const parsed: unknown = JSON.parse(raw.toString('utf8') || '{}');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+      return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, value === null ? '' : String(value)]));
+    }
+    if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
+      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      const out: Record<string, string> = {};
+      form.forEach((value, key) => {
+        out[key] = typeof value === 'string' ? value : '';
+      });
+      return out;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const data = generateSimulatorData(options);
+  const apiKey = options.apiKey ?? 'SimuLat0.wisphubnetsimulatorkey0000000000000001';
+  let faults: SimulatorFaults = { ...NO_FAULTS, ...options.faults };
+  const counters = new Map<string, number>();
+  const tasks = new Map<string, SimPingTask>();
+  const sockets = new Set<Socket>();
+  const clientsById = new Map<number, JsonRecord>(data.clients.map((client) => [client.id_servicio as number, client]));
+  const ticketsById = new Map<number, JsonRecord>(data.tickets.map((ticket) => [ticket.id_ticket as number, ticket]));
+  let nextTicketId = Math.max(5000, ...ticketsById.keys()) + 1;
+  let origin = '';
+
+  function paginate(res: ServerResponse, url: URL, items: readonly JsonRecord[], active: boolean): void {
+    const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? '100') || 100, 1), 2000);
+    const offset = Math.max(Number(url.searchParams.get('offset') ?? '0') || 0, 0);
+    if (active && faults.failOffsets.includes(offset)) {
+      sendJson(res, 500, { detail: 'Error interno del servidor.' });
+      return;
+    }
+    const page = items.slice(offset, offset + limit).map((item) => {
+      const id = item.id_servicio ?? item.id_ticket ?? item.id;
+      if (active && typeof id === 'number' && faults.malformedItemIds.includes(id)) {
+        return { ...item, id_servicio: 'no-es-un-numero', id_ticket: 'x', id: null, nombre: 42, asunto: 42 };
+      }
+      return item;
+    });
+    const link = (at: number) => {
+      const next = new URL(`http://${url.host}${url.pathname}`);
+      url.searchParams.forEach((value, key) => next.searchParams.set(key, value));
+      next.searchParams.set('limit', String(limit));
+      next.searchParams.set('offset', String(at));
+      return next.toString();
+    };
+    sendJson(res, 200, {
+      count: items.length,
+      next: offset + limit < items.length ? link(offset + limit) : null,
+      previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
+      results: page,
+    });
+  }
+
+  function filterClients(url: URL): JsonRecord[] {
+    const params = url.searchParams;
+    let list: JsonRecord[] = data.clients;
+    const cedula = params.get('cedula');
+    if (cedula !== null) list = list.filter((client) => client.cedula === cedula);
+    const serviceId = params.get('id_servicio');
+    if (serviceId !== null) list = list.filter((client) => String(client.id_servicio) === serviceId);
+    const phone = params.get('telefono');
+    if (phone !== null) list = list.filter((client) => typeof client.telefono === 'string' && client.telefono.includes(phone));
+    const name = params.get('nombre');
+    if (name !== null) list = list.filter((client) => String(client.nombre).toLowerCase().includes(name.toLowerCase()));
+    const user = params.get('usuario');
+    if (user !== null) list = list.filter((client) => client.usuario === user);
+    const state = params.get('estado');
+    if (state !== null) list = list.filter((client) => client.estado === CLIENT_STATE_BY_NUMBER[state]);
+    return list;
+  }
+
+  function createTicket(form: Record<string, string>): { status: number; body: JsonRecord } {
+    const errors: Record<string, string[]> = {};
+    const required = [
+      'servicio', 'asunto', 'asuntos_default', 'tecnico', 'descripcion', 'estado', 'prioridad',
+      'fecha_inicio', 'fecha_final', 'departamento', 'departamentos_default',
+    ];
+    for (const field of required) if (!form[field]?.trim()) errors[field] = REQUIRED;
+    const client = clientsById.get(Number(form.servicio));
+    if (form.servicio && !client) errors.servicio = [`Clave primaria "${form.servicio}" inválida - objeto no existe.`];
+    if (form.asuntos_default && !SIM_TICKET_SUBJECTS.includes(form.asuntos_default)) {
+      errors.asuntos_default = [`"${form.asuntos_default}" no es una elección válida.`];
+    }
+    for (const field of ['fecha_inicio', 'fecha_final']) {
+      const value = form[field];
+      if (value && !/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/.test(value)) {
+        errors[field] = ['Formato de fecha inválido. Use uno de estos formatos: DD/MM/YYYY HH:MM.'];
+      }
+    }
+    const priority = Number(form.prioridad);
+    if (form.prioridad && !(priority >= 1 && priority <= 4)) errors.prioridad = [`"${form.prioridad}" no es una elección válida.`];
+    const state = Number(form.estado);
+    if (form.estado && !(state >= 1 && state <= 4)) errors.estado = [`"${form.estado}" no es una elección válida.`];
+    const technician = data.technicians.find((tech) => tech.id === Number(form.tecnico));
+    if (form.tecnico && !technician) errors.tecnico = [`Clave primaria "${form.tecnico}" inválida - objeto no existe.`];
+    if (Object.keys(errors).length > 0 || !client) return { status: 400, body: errors };
+    const ticket: JsonRecord = {
+      id_ticket: nextTicketId++,
+      asunto: form.asunto,
+      asuntos_default: form.asuntos_default,
+      descripcion: form.descripcion,
+      estado: TICKET_STATE_NAMES[state - 1],
+      prioridad: PRIORITY_NAMES[priority - 1],
+      fecha_creacion: bogotaNow(),
+      fecha_estimada_inicio: form.fecha_inicio,
+      fecha_estimada_fin: form.fecha_final,
+      tecnico: technician,
+      departamento: form.departamento,
+      origen_reporte: form.origen_reporte ?? null,
+      servicio: { id_servicio: client.id_servicio, nombre: client.nombre, zona: client.zona },
+      respuestas: [],
+    };
+    data.tickets.push(ticket);
+    ticketsById.set(ticket.id_ticket as number, ticket);
+    return { status: 201, body: ticket };
+  }
+
+  function updateProfile(client: JsonRecord, form: Record<string, string>): boolean {
+    const fields = ['nombre', 'apellidos', 'cedula', 'direccion', 'localidad', 'ciudad', 'telefono', 'email', 'saldo'];
+    const given = fields.filter((field) => field in form);
+    if (given.length === 0) return false;
+    for (const field of given) {
+      if (field === 'nombre') client.nombres = form.nombre;
+      else client[field] = form[field];
+    }
+    client.nombre = `${String(client.nombres)} ${String(client.apellidos)}`.trim();
+    client.ultimo_cambio = `${bogotaNow()}:00`;
+    return true;
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, writeStallMs: number): Promise<void> {
+    const stallAfterWrite = () => sleep(writeStallMs);
+    const method = req.method ?? 'GET';
+    const path = url.pathname;
+    let match: RegExpMatchArray | null;
+
+    if (method === 'GET' && path === '/api/clientes/') return paginate(res, url, filterClients(url), true);
+    if ((match = path.match(/^\/api\/clientes\/(\d+)\/$/)) && method === 'GET') {
+      const client = clientsById.get(Number(match[1]));
+      return client ? sendJson(res, 200, client) : sendJson(res, 404, DETAIL_NOT_FOUND);
+    }
+    if ((match = path.match(/^\/api\/clientes\/(\d+)\/perfil\/$/)) && method === 'PUT') {
+      const client = clientsById.get(Number(match[1]));
+      if (!client) return sendJson(res, 404, DETAIL_NOT_FOUND);
+      const form = await parseForm(req);
+      if (!form) return sendJson(res, 400, { detail: 'JSON parse error.' });
+      if (!updateProfile(client, form)) return sendJson(res, 400, { non_field_errors: ['No se enviaron datos.'] });
+      await stallAfterWrite();
+      return sendJson(res, 200, { detail: 'Perfil actualizado.' });
+    }
+    if ((match = path.match(/^\/api\/clientes\/(\d+)\/ping\/$/)) && method === 'POST') {
+      const serviceId = Number(match[1]);
+      if (!clientsById.has(serviceId)) return sendJson(res, 404, DETAIL_NOT_FOUND);
+      const form = (await parseForm(req)) ?? {};
+      const pings = Math.min(Math.max(Number(form.pings ?? '4') || 4, 1), 20);
+      const task: SimPingTask = { id: randomUUID(), serviceId, pings, createdAt: Date.now() };
+      tasks.set(task.id, task);
+      await stallAfterWrite();
+      return sendJson(res, 202, { task_id: task.id });
+    }
+    if ((match = path.match(/^\/api\/tasks\/([\w-]+)\/$/)) && method === 'GET') {
+      const task = tasks.get(match[1]!);
+      const client = task ? clientsById.get(task.serviceId) : undefined;
+      if (!task || !client) return sendJson(res, 404, DETAIL_NOT_FOUND);
+      return sendJson(res, 200, pingTaskState(task, client, options.pingDelayMs, Date.now()));
+    }
+    if (method === 'GET' && path === '/api/plan-internet/') {
+      return paginate(res, url, data.plans.map(({ id, nombre, precio, tipo }) => ({ id, nombre, precio, tipo })), true);
+    }
+    if ((match = path.match(/^\/api\/plan-internet\/(pppoe|queue)\/(\d+)\/$/)) && method === 'GET') {
+      const wanted = match[1] === 'pppoe' ? 'PPPOE' : 'Simple Queue';
+      const plan = data.plans.find((candidate) => candidate.id === Number(match![2]) && candidate.tipo === wanted);
+      if (!plan) return sendJson(res, 404, DETAIL_NOT_FOUND);
+      return sendJson(res, 200, { nombre: plan.nombre, precio: plan.precio, bajada: plan.bajada, subida: plan.subida, rafaga: false });
+    }
+    if (method === 'GET' && path === '/api/formas-de-pago/') return paginate(res, url, data.paymentMethods, true);
+    if (method === 'GET' && path === '/api/zonas/') return paginate(res, url, data.zones as unknown as JsonRecord[], true);
+    if (method === 'GET' && path === '/api/tickets/asuntos-tickets/') {
+      return paginate(res, url, SIM_TICKET_SUBJECTS.map((nombre, index) => ({ id: index + 1, nombre })), true);
+    }
+    if (method === 'GET' && path === '/api/tickets/') {
+      // `estado` filters; `servicio` is silently ignored, as upstream does with unknown filters.
+      const state = url.searchParams.get('estado');
+      const name = state === null ? null : TICKET_STATE_NAMES[Number(state) - 1];
+      return paginate(res, url, name === null ? data.tickets : data.tickets.filter((ticket) => ticket.estado === name), true);
+    }
+    if (method === 'POST' && path === '/api/tickets/') {
+      const form = await parseForm(req);
+      if (!form) return sendJson(res, 400, { detail: 'Cuerpo de la solicitud inválido.' });
+      const result = createTicket(form);
+      if (result.status === 201) await stallAfterWrite();
+      return sendJson(res, result.status, result.body);
+    }
+    if ((match = path.match(/^\/api\/tickets\/(\d+)\/$/)) && method === 'GET') {
+      const ticket = ticketsById.get(Number(match[1]));
+      return ticket ? sendJson(res, 200, ticket) : sendJson(res, 404, DETAIL_NOT_FOUND);
+    }
+    sendJson(res, 404, DETAIL_NOT_FOUND);
+  }
+
+  /** Applies the active faults; answers and returns true when a fault took the call over. */
+  async function injectFault(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    const method = req.method ?? 'GET';
+    const active = faultsApply(faults, method, path);
+    await sleep(faults.latencyMs + Math.random() * faults.jitterMs + (active && path !== '/' ? pageLatency(path) : 0));
+    if (!active) return false;
+    if (faults.stallRate > 0 && Math.random() < faults.stallRate) await sleep(faults.stallMs);
+    if (faults.resetRate > 0 && Math.random() < faults.resetRate) {
+      req.socket.destroy();
+      return true;
+    }
+    if (faults.forbidden) {
+      sendJson(res, 403, DETAIL_FORBIDDEN);
+      return true;
+    }
+    if (faults.forceStatus !== null) {
+      sendJson(res, faults.forceStatus, { detail: 'Servicio no disponible.' });
+      return true;
+    }
+    if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
+      sendJson(res, 500, { detail: 'Error interno del servidor.' });
+      return true;
+    }
+    if (faults.htmlRate > 0 && Math.random() < faults.htmlRate) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(HTML_PAGE);
+      return true;
+    }
+    if (faults.truncatedJsonRate > 0 && Math.random() < faults.truncatedJsonRate) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"count": 12, "next": null, "results": [{"id_servicio": 1, "nombre": "Jos');
+      return true;
+    }
+    return false;
+  }
+
+  function pageLatency(path: string): number {
+    return /\/$/.test(path) && faults.pageLatencyMs > 0 && !/\/\d+\/$/.test(path) ? faults.pageLatencyMs : 0;
+  }
+
+  function control(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void {
+    if (url.pathname === '/__sim/calls') {
+      return sendJson(res, 200, { total: simulator.calls(), byPath: Object.fromEntries(counters) });
+    }
+    if (url.pathname === '/__sim/faults' && req.method === 'PUT') {
+      return readBody(req).then((raw) => {
+        try {
+          simulator.setFaults(JSON.parse(raw.toString('utf8')) as Partial<SimulatorFaults>);
+          sendJson(res, 200, faults);
+        } catch {
+          sendJson(res, 400, { detail: 'invalid faults' });
+        }
+      });
+    }
+    if (url.pathname === '/__sim/faults' && req.method === 'DELETE') {
+      simulator.resetFaults();
+      return sendJson(res, 200, faults);
+    }
+    sendJson(res, 404, DETAIL_NOT_FOUND);
+  }
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    if (url.pathname.startsWith('/__sim/')) {
+      void control(req, res, url);
+      return;
+    }
+    const key = `${req.method ?? 'GET'} ${url.pathname}`;
+    counters.set(key, (counters.get(key) ?? 0) + 1);
+    void (async () => {
+      if (await injectFault(req, res, url.pathname)) return;
+      const writeStallMs = faultsApply(faults, req.method ?? 'GET', url.pathname) ? faults.commitThenStallMs : 0;
+      if (req.headers.authorization !== `Api-Key ${apiKey}`) return sendJson(res, 403, DETAIL_FORBIDDEN);
+      if (!url.pathname.endsWith('/')) {
+        res.writeHead(301, { location: `${url.pathname}/${url.search}` });
+        res.end();
+        return;
+      }
+      await route(req, res, url, writeStallMs);
+    })().catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { detail: 'Error interno del servidor.' });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('simulator did not bind a TCP port');
+  origin = `http://${options.host ?? '127.0.0.1'}:${address.port}`;
+
+  const simulator: Simulator = {
+    url: origin,
+    apiKey,
+    data,
+    setFaults(next) {
+      faults = { ...faults, ...next };
+    },
+    resetFaults() {
+      faults = { ...NO_FAULTS, ...options.faults };
+    },
+    calls(filter) {
+      let total = 0;
+      for (const [key, count] of counters) {
+        if (filter === undefined || (typeof filter === 'string' ? key.includes(filter) : filter.test(key))) total += count;
+      }
+      return total;
+    },
+    resetCalls() {
+      counters.clear();
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      });
+    },
+  };
+  return simulator;
+}

@@ -1,0 +1,10 @@
+/** The ISP's predefined ticket subjects as WispHub Net holds them (`asuntos_default` must be one). */
+export const SIM_TICKET_SUBJECTS: string[] = [
+  'Cambio de Contraseña en Router Wifi', 'Cambio de Domicilio', 'Recolección De Equipos', 'Cancelación', 'Desconexión',
+  'Internet Lento', 'Internet Intermitente', 'Antena Desalineada', 'Cables Mal Colocados', 'Cableado Para Modem Extra',
+  'No Tiene Internet', 'Antena Dañada', 'No Responde la Antena', 'No Responde el Router Wifi',
+  'Router Wifi Reseteado (Valores de Fabrica)', 'Cambio de Router Wifi', 'Cambio de Antena', 'Cambio de Antena + Router Wifi',
+  'Cable UTP Dañado', 'PoE Dañado', 'Conector Dañado', 'Antena valores De Fabrica', 'Eliminador Dañado', 'RJ45 Dañado',
+  'Alambres Rotos', 'Reconexión', 'Cable Fibra Dañado', 'Jumper Dañado',
+  'Troncal Dañado', 'Caja Nap Dañada', 'Cambio A Fibra Óptica',
+];

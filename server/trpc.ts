@@ -1,0 +1,67 @@
+import { initTRPC } from '@trpc/server';
+import superjson from 'superjson';
+import type { OpenApiMeta } from 'trpc-to-openapi';
+import type { ApiKeyRegistry } from './auth';
+import type { Config } from './config';
+import { AppError, toErrorPayload } from './errors';
+import type { Logger } from './logger';
+import type { WispHubGateway } from './wisphub/gateway';
+import type { CacheState } from './wisphub/swr-cache';
+
+/** What every procedure can reach: settings and the gateway, never raw HTTP. */
+export interface Services {
+  config: Config;
+  gateway: WispHubGateway;
+  apiKeys: ApiKeyRegistry;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface RequestContext {
+  services: Services;
+  requestId: string;
+  surface: 'trpc' | 'rest';
+  /** The key as presented (X-API-Key), or null. */
+  presentedApiKey: string | null;
+  /** Filled in while the request runs, read by the HTTP layer for logs and headers. */
+  report: RequestReport;
+}
+
+/** Shared by reference: tRPC middlewares copy the context object, not this one. */
+export interface RequestReport {
+  /** The configured name of the caller's key, once authenticated. */
+  keyName: string | null;
+  /** How a cached read was served, for logs and the REST `X-Cache` header. */
+  cacheState: CacheState | null;
+  /** Status a REST success should answer with (e.g. 201), when not 200. */
+  successStatus: number | null;
+}
+
+const t = initTRPC
+  .context<RequestContext>()
+  .meta<OpenApiMeta>()
+  .create({
+    transformer: superjson,
+    isDev: false,
+    errorFormatter({ shape, error, ctx }) {
+      const payload = toErrorPayload(error, ctx?.requestId ?? null);
+      return {
+        message: payload.message,
+        code: shape.code,
+        data: { ...payload, code: shape.data.code, httpStatus: payload.status, path: shape.data.path ?? null },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+/** Every business procedure: requires a configured API key. */
+export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
+  const keyName = ctx.services.apiKeys.identify(ctx.presentedApiKey);
+  if (keyName === null) throw new AppError('api_key_invalid');
+  ctx.report.keyName = keyName;
+  return next();
+});

@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { upstreamPageSchema } from './schemas';
+import type { Query, UpstreamTransport } from './transport';
+
+/**
+ * Full pagination of a WispHub Net list: read `count` from the first page, then fetch every
+ * remaining offset in parallel with bounded concurrency (never following `next`, whose
+ * scheme may be wrong). The result is complete or the load fails: nothing partial is returned.
+ */
+
+export interface PaginateOptions {
+  pageSize: number;
+  concurrency: number;
+  logger: Logger;
+}
+
+export interface PaginatedLoad<T> {
+  items: T[];
+  /** Items the upstream sent that failed their schema; skipped, never passed on. */
+  skipped: number;
+  pages: number;
+}
+
+function readPage(body: unknown, endpoint: string): z.infer<typeof upstreamPageSchema> {
+  const parsed = upstreamPageSchema.safeParse(body);
+  if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint, problem: 'not a page' } });
+  return parsed.data;
+}
+
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const position = next++;
+      results[position] = await work(items[position]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function itemId(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const record = raw as Record<string, unknown>;
+  return record.id_servicio ?? record.id_ticket ?? record.id ?? null;
+}
+
+export async function fetchAllPages<S extends z.ZodType>(
+  transport: UpstreamTransport,
+  path: string,
+  query: Query,
+  itemSchema: S,
+  options: PaginateOptions,
+): Promise<PaginatedLoad<z.output<S>>> {
+  const first = readPage(await transport.get(path, { ...query, limit: options.pageSize, offset: 0 }), path);
+  // Upstream may cap `limit` below what was asked: page by what it actually served.
+  const pageSize = first.results.length < Math.min(options.pageSize, first.count) ? first.results.length : options.pageSize;
+  if (pageSize === 0 && first.count > 0) {
+    throw new AppError('upstream_bad_response', { details: { endpoint: path, problem: 'empty first page' } });
+  }
+  const offsets: number[] = [];
+  for (let offset = pageSize; offset < first.count; offset += pageSize) offsets.push(offset);
+  const rest = await mapWithConcurrency(offsets, options.concurrency, async (offset) => {
+    const page = readPage(await transport.get(path, { ...query, limit: pageSize, offset }), path);
+    if (page.count !== first.count) {
+      throw new AppError('upstream_bad_response', { details: { endpoint: path, problem: 'count changed during load' } });
+    }
+    return page.results;
+  });
+  const raw = [first.results, ...rest].flat();
+  if (raw.length !== first.count) {
+    throw new AppError('upstream_bad_response', {
+      details: { endpoint: path, problem: 'item total does not match count', count: first.count, received: raw.length },
+    });
+  }
+  const items: z.output<S>[] = [];
+  let skipped = 0;
+  for (const entry of raw) {
+    const parsed = itemSchema.safeParse(entry);
+    if (parsed.success) {
+      items.push(parsed.data);
+    } else {
+      skipped++;
+      options.logger.warn(
+        { endpoint: path, itemId: itemId(entry), issues: parsed.error.issues.map((issue) => issue.path.join('.')) },
+        'skipped malformed upstream item',
+      );
+    }
+  }
+  return { items, skipped, pages: offsets.length + 1 };
+}
