@@ -86,6 +86,9 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+/** Every variable the service reads (documented one by one in .env.example). */
+export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
+
 export interface ApiKey {
   name: string;
   key: string;
@@ -156,25 +159,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     process.loadEnvFile('.env');
   }
   return parseConfig(env);
-}
-
-/** Config for tests and benchmarks: defaults, a fast simulator, plus overrides. */
-export function testConfig(overrides: Record<string, string> = {}): Config {
-  return parseConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    SIM_LATENCY_MS: '0',
-    SIM_JITTER_MS: '0',
-    SIM_CLIENTS: '1200',
-    SIM_TICKETS: '400',
-    SIM_PING_DELAY_MS: '50',
-    UPSTREAM_PAGE_SIZE: '250',
-    UPSTREAM_RETRY_BASE_MS: '10',
-    UPSTREAM_TIMEOUT_MS: '2000',
-    PING_POLL_INTERVAL_MS: '20',
-    PING_DEADLINE_MS: '3000',
-    ...overrides,
-  });
 }

@@ -5,8 +5,9 @@ import { normalizePhone } from '../domain/phone';
 
 /** zod schemas (input, output, OpenAPI examples) of the clients procedures. */
 
+// `coerce.number<number>()`: REST path/query strings are coerced at run time, while tRPC callers are typed `number`.
 export const serviceIdSchema = z.coerce
-  .number({ error: (issue) => (issue.code === 'invalid_type' ? 'serviceId must be a number' : undefined) })
+  .number<number>({ error: (issue) => (issue.code === 'invalid_type' ? 'serviceId must be a number' : undefined) })
   .int()
   .positive()
   .meta({ description: 'WispHub Net service id (`id_servicio`).', example: 1234 });
@@ -68,8 +69,8 @@ export const clientSchema = z
   })
   .meta({ id: 'Client', example: clientExample }) satisfies z.ZodType<Client>;
 
-const limit = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
-const offset = z.coerce.number().int().min(0).default(0);
+const limit = (fallback: number, max: number) => z.coerce.number<number>().int().min(1).max(max).default(fallback);
+const offset = z.coerce.number<number>().int().min(0).default(0);
 
 export const listInput = z.object({ limit: limit(50, 500), offset });
 export const listOutput = z.object({
@@ -120,7 +121,7 @@ export const byServiceIdInput = z.object({ serviceId: serviceIdSchema });
 
 const identityFieldSchema = z.enum(IDENTITY_FIELDS);
 const claimText = z.string().max(200);
-const priceSchema = z.coerce.number().nonnegative().meta({ description: 'Plan price in pesos.', example: 65000 });
+const priceSchema = z.coerce.number<number>().nonnegative().meta({ description: 'Plan price in pesos.', example: 65000 });
 
 export const resolveInput = z
   .object({

@@ -26,6 +26,8 @@ export interface Simulator {
   data: SimulatorData;
   setFaults(faults: Partial<SimulatorFaults>): void;
   resetFaults(): void;
+  /** Adds a client as if created in WispHub Net's own UI (not through this service). */
+  addClient(client: JsonRecord): void;
   /** Calls served whose "METHOD /path" contains `filter` (all calls without a filter). */
   calls(filter?: string | RegExp): number;
   resetCalls(): void;
@@ -380,6 +382,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     },
     resetFaults() {
       faults = { ...NO_FAULTS, ...options.faults };
+    },
+    addClient(client) {
+      data.clients.push(client);
+      clientsById.set(client.id_servicio as number, client);
     },
     calls(filter) {
       let total = 0;

@@ -1,0 +1,37 @@
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import superjson from 'superjson';
+import type { AppRouter } from '../server/router';
+
+/**
+ * The typed client for TypeScript bots. Imports only the router's *type*: no server code is
+ * bundled. Calls made in the same tick are batched into one HTTP request.
+ */
+
+export type { AppRouter };
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type WispHubClient = TRPCClient<AppRouter>;
+
+export interface WispHubClientOptions {
+  /** Base URL of the service, e.g. "http://localhost:3000". */
+  url: string;
+  apiKey: string;
+  /** Extra headers on every call (e.g. X-Request-Id for tracing). */
+  headers?: Record<string, string>;
+  fetch?: typeof fetch;
+}
+
+export function createWispHubClient(options: WispHubClientOptions): WispHubClient {
+  const base = options.url.replace(/\/+$/, '');
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${base}/trpc`,
+        transformer: superjson,
+        headers: () => ({ ...options.headers, 'x-api-key': options.apiKey }),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }),
+    ],
+  });
+}

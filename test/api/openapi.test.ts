@@ -1,0 +1,63 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestService, type TestService } from '../support/service';
+
+let service: TestService;
+const openapi = suite('api: OpenAPI document');
+openapi.before(async () => {
+  service = await startTestService();
+});
+openapi.after(() => service.stop());
+
+interface Operation {
+  operationId: string;
+  security?: unknown[];
+  parameters?: { name: string; in: string }[];
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+}
+type Document = { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } };
+
+openapi('lists every clients operation, with schemas and the API-key scheme', async () => {
+  const response = await fetch(`${service.url}/openapi.json`);
+  assert.is(response.status, 200);
+  const doc = (await response.json()) as Document;
+  assert.is(doc.openapi, '3.1.0');
+  assert.is(doc.servers[0]!.url, '/api/v1');
+  const expected: [string, string][] = [
+    ['get', '/clients'],
+    ['get', '/clients/search'],
+    ['get', '/clients/by-document/{document}'],
+    ['get', '/clients/by-phone/{phone}'],
+    ['get', '/clients/{serviceId}'],
+    ['post', '/clients/resolve'],
+    ['post', '/clients/{serviceId}/verify'],
+    ['patch', '/clients/{serviceId}'],
+  ];
+  for (const [method, path] of expected) {
+    const operation = doc.paths[path]?.[method];
+    assert.ok(operation, `${method.toUpperCase()} ${path} documented`);
+    assert.ok(operation!.responses['200']?.content?.['application/json']?.schema, `${path} has a response schema`);
+    assert.ok(operation!.security?.length, `${path} declares the API key`);
+  }
+  assert.ok(doc.components.securitySchemes.ApiKey);
+  assert.ok(doc.components.schemas.Client, 'Client is a shared component');
+});
+
+openapi('every documented GET path answers on REST (paths from the document, not hard-coded)', async () => {
+  const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as Document;
+  const raw = service.sim.data.clients.find((c) => typeof c.cedula === 'string' && typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono))!;
+  const values: Record<string, string> = { serviceId: String(raw.id_servicio), document: String(raw.cedula), phone: String(raw.telefono), q: 'pena' };
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    const operation = methods.get;
+    if (!operation) continue;
+    const url = new URL(`${service.url}${doc.servers[0]!.url}${path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!))}`);
+    for (const parameter of operation.parameters ?? []) {
+      if (parameter.in === 'query' && values[parameter.name]) url.searchParams.set(parameter.name, values[parameter.name]!);
+    }
+    const response = await fetch(url, { headers: { 'x-api-key': service.config.API_KEYS[0]!.key } });
+    assert.is(response.status, 200, `${path} answered ${response.status}`);
+  }
+});
+
+openapi.run();

@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestService, type TestService } from '../support/service';
+
+/** The README's typed-client example runs against a live service and finds + verifies a customer. */
+
+let service: TestService;
+const example = suite('client: find-client example');
+example.before(async () => {
+  service = await startTestService();
+});
+example.after(() => service.stop());
+
+example('finds a customer by phone and verifies them', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'client/examples/find-client.ts'], {
+    env: { ...process.env, WISPHUB_GATEWAY_URL: service.url, WISPHUB_GATEWAY_KEY: service.config.API_KEYS[0]!.key },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.is(code, 0, output);
+  assert.match(output, /Found \d+ service\(s\) for \d+: #\d+/);
+  assert.match(output, /Verification: valid/);
+});
+
+example.run();

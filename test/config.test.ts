@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../server/config';
+
+const config = suite('config');
+
+config('defaults: port 3000, TTLs, limits, Bogotá, simulator when no host', () => {
+  const parsed = parseConfig({});
+  assert.is(parsed.PORT, 3000);
+  assert.is(parsed.CACHE_TTL_CLIENTS_S, 300);
+  assert.is(parsed.CACHE_TTL_PLANS_S, 900);
+  assert.is(parsed.CACHE_TTL_PAYMENT_METHODS_S, 900);
+  assert.is(parsed.CACHE_TTL_ZONE_COUNTS_S, 60);
+  assert.is(parsed.MAX_ACTIVE_TICKETS_PER_ZONE, 3);
+  assert.equal(parsed.ACTIVE_TICKET_STATES, [1]);
+  assert.is(parsed.DEFAULT_TICKET_STATUS, 1);
+  assert.is(parsed.MAX_TICKET_RESOLUTION_DAYS, 3);
+  assert.is(parsed.TIMEZONE, 'America/Bogota');
+  assert.ok(parsed.useSimulator);
+  assert.equal(parsed.API_KEYS, []);
+});
+
+config('lists, keys with names, empty strings as unset', () => {
+  const parsed = parseConfig({
+    PORT: '',
+    API_KEYS: 'bot:whatsapp=abcdefghijklmnop1234, crm:main=qrstuvwxyz0987654321',
+    ACTIVE_TICKET_STATES: '1, 2',
+    EXTRA_HOLIDAYS: '2026-12-24,2026-12-31',
+  });
+  assert.is(parsed.PORT, 3000);
+  assert.equal(parsed.API_KEYS.map((k) => k.name), ['bot:whatsapp', 'crm:main']);
+  assert.equal(parsed.ACTIVE_TICKET_STATES, [1, 2]);
+  assert.equal(parsed.EXTRA_HOLIDAYS, ['2026-12-24', '2026-12-31']);
+});
+
+config('one clear message per bad variable, secrets not echoed', () => {
+  try {
+    parseConfig({ PORT: 'http', TIMEZONE: 'Mars/Olympus', EXTRA_HOLIDAYS: '2026-13-45', WISPHUB_NET_KEY: 'short', UPSTREAM_PAGE_SIZE: '0' });
+    assert.unreachable('should throw');
+  } catch (error) {
+    assert.instance(error, ConfigError);
+    const problems = (error as ConfigError).problems;
+    for (const variable of ['PORT', 'TIMEZONE', 'EXTRA_HOLIDAYS', 'WISPHUB_NET_KEY', 'UPSTREAM_PAGE_SIZE']) {
+      assert.ok(problems.some((p) => p.startsWith(`${variable}:`)), `names ${variable}`);
+    }
+    assert.not.ok(problems.join(' ').includes('short'), 'the bad key value is masked');
+  }
+});
+
+config('a real host needs its key and API keys', () => {
+  try {
+    parseConfig({ WISPHUB_NET_HOST: 'https://api.wisphub.net' });
+    assert.unreachable('should throw');
+  } catch (error) {
+    const problems = (error as ConfigError).problems;
+    assert.ok(problems.some((p) => p.startsWith('WISPHUB_NET_KEY:')));
+    assert.ok(problems.some((p) => p.startsWith('API_KEYS:')));
+  }
+});
+
+config('npm start with a bad value exits non-zero with the message', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: 'not-a-port', CACHE_TTL_CLIENTS_S: '-1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  assert.is(result.status, 1);
+  assert.match(result.stderr, /PORT:/);
+  assert.match(result.stderr, /CACHE_TTL_CLIENTS_S:/);
+});
+
+config('.env.example lists every variable, each with a comment, and parses', () => {
+  const lines = readFileSync('.env.example', 'utf8').split('\n');
+  const listed = lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=')[0]!);
+  assert.equal([...listed].sort(), [...CONFIG_VARIABLES].sort());
+  for (const variable of listed) {
+    // A comment right above it, or above the group of variables it belongs to.
+    let index = lines.findIndex((line) => line.startsWith(`${variable}=`)) - 1;
+    while (index >= 0 && /^[A-Z_]+=/.test(lines[index]!)) index--;
+    assert.ok(lines[index]?.startsWith('# '), `${variable} has a comment`);
+  }
+  const values = Object.fromEntries(lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split(/=(.*)/s).slice(0, 2)));
+  assert.ok(parseConfig(values).useSimulator);
+});
+
+config.run();

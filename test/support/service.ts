@@ -1,0 +1,72 @@
+import { createServer, type RunningServer } from '../../server/app';
+import { DEVELOPMENT_API_KEY, parseConfig, type Config } from '../../server/config';
+import type { Simulator } from '../../server/simulator/server';
+import { createWispHubClient, type WispHubClient } from '../../client/index';
+
+/** Starts the real service on an ephemeral port against its embedded simulator. */
+
+export const TEST_KEY = 'bot:test=test-key-0123456789abcdef';
+export const TEST_KEY_VALUE = 'test-key-0123456789abcdef';
+
+/** Defaults, a fast small simulator, plus overrides. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return parseConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    API_KEYS: TEST_KEY,
+    WARMUP: 'false',
+    SIM_LATENCY_MS: '0',
+    SIM_JITTER_MS: '0',
+    SIM_CLIENTS: '1200',
+    SIM_TICKETS: '400',
+    SIM_PING_DELAY_MS: '60',
+    UPSTREAM_PAGE_SIZE: '250',
+    UPSTREAM_RETRY_BASE_MS: '5',
+    UPSTREAM_TIMEOUT_MS: '1500',
+    PING_POLL_INTERVAL_MS: '20',
+    PING_DEADLINE_MS: '3000',
+    ...overrides,
+  });
+}
+
+export interface TestService extends RunningServer {
+  sim: Simulator;
+  config: Config;
+  client: WispHubClient;
+  stop(): Promise<void>;
+  /** fetch against REST (/api/v1 prefix added) with the test key unless headers say otherwise. */
+  rest(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+}
+
+export async function startTestService(overrides: Record<string, string> = {}): Promise<TestService> {
+  const config = testConfig(overrides);
+  const server = createServer(config);
+  const running = await server.start();
+  if (!running.simulator) throw new Error('tests run against the embedded simulator');
+  const apiKey = config.API_KEYS[0]?.key ?? DEVELOPMENT_API_KEY;
+  return {
+    ...running,
+    sim: running.simulator,
+    config,
+    client: createWispHubClient({ url: running.url, apiKey }),
+    stop: () => server.stop(),
+    rest(path, init = {}) {
+      const { json, headers, ...rest } = init;
+      const merged = new Headers(headers);
+      if (!merged.has('x-api-key') && !merged.has('authorization')) merged.set('x-api-key', apiKey);
+      if (json !== undefined) merged.set('content-type', 'application/json');
+      return fetch(`${running.url}/api/v1${path}`, {
+        ...rest,
+        headers: merged,
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
+    },
+  };
+}
+
+/** The error body of a REST answer, typed loosely for assertions. */
+export interface RestErrorBody {
+  error: { status: number; reason: string; message: string; requestId: string; issues?: { path: string; message: string }[]; details?: Record<string, unknown> };
+}
