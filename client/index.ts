@@ -1,4 +1,5 @@
-import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
+import { EventSource } from 'eventsource';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
 import type { AppRouter } from '../server/router';
@@ -24,13 +25,21 @@ export interface WispHubClientOptions {
 
 export function createWispHubClient(options: WispHubClientOptions): WispHubClient {
   const base = options.url.replace(/\/+$/, '');
+  const headers = { ...options.headers, 'x-api-key': options.apiKey };
+  const fetchImpl = options.fetch ?? fetch;
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: `${base}/trpc`,
-        transformer: superjson,
-        headers: () => ({ ...options.headers, 'x-api-key': options.apiKey }),
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+      // Subscriptions (network.watchPing) go over SSE; everything else is batched HTTP.
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: `${base}/trpc`,
+          transformer: superjson,
+          EventSource,
+          // The `eventsource` package lets us send the API key as a header (browsers' EventSource cannot).
+          eventSourceOptions: { fetch: (input, init) => fetchImpl(input, { ...init, headers: { ...init?.headers, ...headers } }) },
+        }),
+        false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, headers: () => headers, fetch: fetchImpl }),
       }),
     ],
   });

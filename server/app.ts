@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { ApiKeyRegistry } from './auth';
 import type { Config } from './config';
 import { createRequestListener } from './http';
+import { IdempotencyStore } from './idempotency';
+import { KeyedMutex } from './keyed-mutex';
+import { loadSubjectCatalogue } from './ticket-catalogue';
 import { createLogger, type Logger } from './logger';
 import { startSimulator, type Simulator } from './simulator/server';
 import type { Services } from './trpc';
@@ -33,6 +36,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
 
   return {
     async start() {
+      const subjects = loadSubjectCatalogue(config.TICKET_SUBJECTS_FILE);
       let upstreamUrl = config.WISPHUB_NET_HOST ?? '';
       let upstreamKey = config.WISPHUB_NET_KEY ?? '';
       if (config.useSimulator) {
@@ -67,13 +71,29 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         pageSize: config.UPSTREAM_PAGE_SIZE,
         concurrency: config.UPSTREAM_CONCURRENCY,
         clientsTtlMs: config.CACHE_TTL_CLIENTS_S * 1000,
+        plansTtlMs: config.CACHE_TTL_PLANS_S * 1000,
+        paymentMethodsTtlMs: config.CACHE_TTL_PAYMENT_METHODS_S * 1000,
+        zoneCountsTtlMs: config.CACHE_TTL_ZONE_COUNTS_S * 1000,
         staleMs: config.CACHE_STALE_MAX_AGE_S * 1000,
+        activeTicketStates: config.ACTIVE_TICKET_STATES,
+        timeZone: config.TIMEZONE,
       });
       const apiKeys = ApiKeyRegistry.fromConfig(config);
       if (apiKeys.usesDevelopmentKey) {
         logger.warn('API_KEYS is empty: the documented development key is accepted (simulator only)');
       }
-      const services: Services = { config, gateway, apiKeys, logger, now: () => new Date() };
+      const services: Services = {
+        config,
+        gateway,
+        apiKeys,
+        logger,
+        now: () => new Date(),
+        subjects,
+        extraHolidays: new Set(config.EXTRA_HOLIDAYS),
+        defaultTechnicianId: config.DEFAULT_TECHNICIAN_ID ?? simulator?.data.technicians[0]?.id ?? null,
+        idempotency: new IdempotencyStore(config.IDEMPOTENCY_TTL_S * 1000),
+        zoneLocks: new KeyedMutex(),
+      };
       const server = createHttpServer(createRequestListener(services));
       httpServer = server;
       await new Promise<void>((resolve, reject) => {

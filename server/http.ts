@@ -47,7 +47,7 @@ export function createRequestListener(services: Services) {
       requestId,
       surface: path.startsWith('/trpc') ? 'trpc' : 'rest',
       presentedApiKey: presentedKey(req),
-      report: { keyName: null, cacheState: null, successStatus: null },
+      report: { keyName: null, cacheState: null },
     };
     res.once('finish', () => {
       services.logger.info(

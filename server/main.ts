@@ -15,7 +15,15 @@ try {
 }
 
 const server = createServer(config);
-await server.start();
+try {
+  await server.start();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

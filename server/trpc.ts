@@ -1,8 +1,12 @@
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
+import type { RestMeta } from './rest/routes';
 import type { ApiKeyRegistry } from './auth';
 import type { Config } from './config';
+import type { SubjectCatalogue } from './domain/ticket-subjects';
+import type { IdempotencyStore } from './idempotency';
+import type { KeyedMutex } from './keyed-mutex';
 import { AppError, toErrorPayload } from './errors';
 import type { Logger } from './logger';
 import type { WispHubGateway } from './wisphub/gateway';
@@ -15,6 +19,12 @@ export interface Services {
   apiKeys: ApiKeyRegistry;
   logger: Logger;
   now: () => Date;
+  subjects: SubjectCatalogue;
+  extraHolidays: ReadonlySet<string>;
+  /** Technician for tickets when the caller names none (config, or the simulator's first). */
+  defaultTechnicianId: number | null;
+  idempotency: IdempotencyStore;
+  zoneLocks: KeyedMutex;
 }
 
 export interface RequestContext {
@@ -33,13 +43,11 @@ export interface RequestReport {
   keyName: string | null;
   /** How a cached read was served, for logs and the REST `X-Cache` header. */
   cacheState: CacheState | null;
-  /** Status a REST success should answer with (e.g. 201), when not 200. */
-  successStatus: number | null;
 }
 
 const t = initTRPC
   .context<RequestContext>()
-  .meta<OpenApiMeta>()
+  .meta<OpenApiMeta<RestMeta>>()
   .create({
     transformer: superjson,
     isDev: false,

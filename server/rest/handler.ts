@@ -53,12 +53,14 @@ export function createRestHandler(options: RestHandlerOptions) {
           throw new AppError('invalid_input', { message: 'El cuerpo debe ser un objeto JSON.' });
         }
         input = { ...(body as Record<string, unknown> | undefined) };
+        const idempotencyKey = req.headers['idempotency-key'];
+        if (route.idempotencyKeyHeader && typeof idempotencyKey === 'string') input.idempotencyKey = idempotencyKey;
       }
       Object.assign(input, params);
       const data = await procedureAt(options.createCaller(ctx), route.procedurePath)(input);
       const headers: Record<string, string> = {};
       if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;
-      sendJson(res, ctx.report.successStatus ?? 200, data, headers);
+      sendJson(res, route.successStatus, data, headers);
     } catch (error) {
       sendError(res, error, ctx.requestId);
     }

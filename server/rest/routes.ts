@@ -16,12 +16,23 @@ export interface RestRoute {
   params: string[];
   /** Static segments count: more specific routes win ("/clients/search" over "/clients/{id}"). */
   specificity: number;
+  /** HTTP status of a success when not 200 (meta `successStatus`). */
+  successStatus: number;
+  /** The procedure accepts an `Idempotency-Key` header (meta `idempotencyKeyHeader`). */
+  idempotencyKeyHeader: boolean;
 }
+
+/** Our own meta beside trpc-to-openapi's `openapi` block. */
+export type RestMeta = {
+  successStatus?: number;
+  idempotencyKeyHeader?: boolean;
+  [key: string]: unknown;
+};
 
 export type RouteMatch = { route: RestRoute; params: Record<string, string> } | { allowed: OpenApiMethod[] } | null;
 
 interface ProcedureLike {
-  _def: { type: 'query' | 'mutation' | 'subscription'; meta?: OpenApiMeta };
+  _def: { type: 'query' | 'mutation' | 'subscription'; meta?: OpenApiMeta & RestMeta };
 }
 
 function compile(template: string): { pattern: RegExp; params: string[]; specificity: number } {
@@ -53,6 +64,8 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
       template: openapi.path,
       procedurePath,
       type: procedure._def.type,
+      successStatus: procedure._def.meta?.successStatus ?? 200,
+      idempotencyKeyHeader: procedure._def.meta?.idempotencyKeyHeader === true,
       ...compile(openapi.path),
     });
   }

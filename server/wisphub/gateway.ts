@@ -3,7 +3,11 @@ import { ClientDirectory } from '../domain/client-directory';
 import { extractPhoneNumbers } from '../domain/phone';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import { CatalogGateway } from './catalog';
 import { toClient } from './client-mapper';
+import { NetworkGateway } from './network';
+import { TicketsGateway } from './tickets';
+import { reasonOf, type UpstreamContext } from './upstream-context';
 import { fetchAllPages, type PaginateOptions } from './paginate';
 import { upstreamClientSchema } from './schemas';
 import { SwrCache, type CacheResult } from './swr-cache';
@@ -20,11 +24,12 @@ export interface GatewayOptions {
   pageSize: number;
   concurrency: number;
   clientsTtlMs: number;
+  plansTtlMs: number;
+  paymentMethodsTtlMs: number;
+  zoneCountsTtlMs: number;
   staleMs: number;
-}
-
-export interface GatewayStats {
-  skippedItems: number;
+  activeTicketStates: readonly number[];
+  timeZone: string;
 }
 
 const ALL = 'all';
@@ -41,8 +46,11 @@ const PROFILE_FIELDS: Record<keyof ProfilePatch, string> = {
 };
 
 export class WispHubGateway {
-  readonly stats: GatewayStats = { skippedItems: 0 };
+  readonly stats = { skippedItems: 0 };
   readonly clientsCache: SwrCache<ClientDirectory>;
+  readonly catalog: CatalogGateway;
+  readonly tickets: TicketsGateway;
+  readonly network: NetworkGateway;
   private readonly transport: UpstreamTransport;
   private readonly logger: Logger;
   private readonly paging: PaginateOptions;
@@ -52,8 +60,23 @@ export class WispHubGateway {
     this.logger = options.logger;
     this.paging = { pageSize: options.pageSize, concurrency: options.concurrency, logger: options.logger };
     const onRefreshError = (name: string, key: string, error: unknown) =>
-      this.logger.warn({ cache: name, key, reason: error instanceof AppError ? error.reason : 'internal_error' }, 'background refresh failed; serving stale');
+      this.logger.warn({ cache: name, key, reason: reasonOf(error) }, 'background refresh failed; serving stale');
+    const upstream: UpstreamContext = {
+      transport: this.transport,
+      logger: this.logger,
+      paging: this.paging,
+      staleMs: options.staleMs,
+      stats: this.stats,
+      onRefreshError,
+    };
     this.clientsCache = new SwrCache({ name: 'clients', freshMs: options.clientsTtlMs, staleMs: options.staleMs, max: 1, onRefreshError });
+    this.catalog = new CatalogGateway(upstream, { plansMs: options.plansTtlMs, paymentMethodsMs: options.paymentMethodsTtlMs });
+    this.tickets = new TicketsGateway(upstream, {
+      zoneCountsTtlMs: options.zoneCountsTtlMs,
+      activeStates: options.activeTicketStates,
+      timeZone: options.timeZone,
+    });
+    this.network = new NetworkGateway(upstream);
   }
 
   /** Every client, indexed. Loaded once per TTL whatever the number of concurrent callers. */
@@ -93,7 +116,7 @@ export class WispHubGateway {
     try {
       updated = await this.fetchClient(serviceId);
     } catch (error) {
-      this.logger.warn({ serviceId, reason: error instanceof AppError ? error.reason : 'internal_error' }, 'read-back after profile update failed');
+      this.logger.warn({ serviceId, reason: reasonOf(error) }, 'read-back after profile update failed');
     }
     if (updated) {
       const fresh = updated;
@@ -108,11 +131,15 @@ export class WispHubGateway {
   /** Loads what the bots need first, in the background; failures are logged, not fatal. */
   async warmUp(): Promise<void> {
     const started = performance.now();
-    try {
-      const { value } = await this.clientDirectory();
-      this.logger.info({ clients: value.size, ms: Math.round(performance.now() - started) }, 'warm-up: clients loaded');
-    } catch (error) {
-      this.logger.warn({ reason: error instanceof AppError ? error.reason : 'internal_error' }, 'warm-up failed; will load on first request');
+    const [clients, plans] = await Promise.allSettled([this.clientDirectory(), this.catalog.plans()]);
+    if (clients.status === 'fulfilled' && plans.status === 'fulfilled') {
+      this.logger.info(
+        { clients: clients.value.value.size, plans: plans.value.value.length, ms: Math.round(performance.now() - started) },
+        'warm-up: clients and plans loaded',
+      );
+    } else {
+      const failed = [clients, plans].find((result) => result.status === 'rejected');
+      this.logger.warn({ reason: reasonOf(failed?.status === 'rejected' ? failed.reason : null) }, 'warm-up failed; will load on first request');
     }
   }
 

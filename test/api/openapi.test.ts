@@ -47,7 +47,24 @@ openapi('lists every clients operation, with schemas and the API-key scheme', as
 openapi('every documented GET path answers on REST (paths from the document, not hard-coded)', async () => {
   const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as Document;
   const raw = service.sim.data.clients.find((c) => typeof c.cedula === 'string' && typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono))!;
-  const values: Record<string, string> = { serviceId: String(raw.id_servicio), document: String(raw.cedula), phone: String(raw.telefono), q: 'pena' };
+  const ping = (await (
+    await fetch(`${service.url}/api/v1/clients/${String(raw.id_servicio)}/ping`, {
+      method: 'POST',
+      headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' },
+      body: '{}',
+    })
+  ).json()) as { taskId: string };
+  const values: Record<string, string> = {
+    serviceId: String(raw.id_servicio),
+    document: String(raw.cedula),
+    phone: String(raw.telefono),
+    q: 'pena',
+    planId: String(service.sim.data.plans[0]!.id),
+    zoneId: String(service.sim.data.zones[0]!.id),
+    ticketId: String(service.sim.data.tickets[0]!.id_ticket),
+    taskId: ping.taskId,
+  };
+  let checked = 0;
   for (const [path, methods] of Object.entries(doc.paths)) {
     const operation = methods.get;
     if (!operation) continue;
@@ -57,7 +74,9 @@ openapi('every documented GET path answers on REST (paths from the document, not
     }
     const response = await fetch(url, { headers: { 'x-api-key': service.config.API_KEYS[0]!.key } });
     assert.is(response.status, 200, `${path} answered ${response.status}`);
+    checked++;
   }
+  assert.is(checked, 11, 'every GET operation was called');
 });
 
 openapi.run();

@@ -1,0 +1,31 @@
+import type { NamedRef } from './client';
+import type { PriorityLevel } from './ticket-subjects';
+
+export const TICKET_STATUSES = ['new', 'in_progress', 'resolved', 'closed', 'unknown'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Upstream ticket states by number, as the `estado` filter and POST take them. */
+export const TICKET_STATE_NUMBERS: Record<Exclude<TicketStatus, 'unknown'>, number> = {
+  new: 1,
+  in_progress: 2,
+  resolved: 3,
+  closed: 4,
+};
+
+export interface Ticket {
+  id: number;
+  subject: string;
+  description: string | null;
+  status: TicketStatus;
+  statusText: string | null;
+  priority: PriorityLevel | null;
+  priorityText: string | null;
+  /** ISO 8601 with offset, in the business time zone. */
+  createdAt: string | null;
+  startsAt: string | null;
+  dueAt: string | null;
+  technician: NamedRef | null;
+  serviceId: number | null;
+  zone: NamedRef | null;
+  latestAnswer: string | null;
+}

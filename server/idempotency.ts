@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { TTLCache } from '@isaacs/ttlcache';
+import { AppError } from './errors';
+
+/**
+ * Idempotency keys for writes: the same key with the same request within the TTL answers the
+ * first result (also while the first is still running); the same key with a different request
+ * is refused. Failed attempts are forgotten so the caller can try again.
+ */
+
+interface Entry {
+  fingerprint: string;
+  result: Promise<unknown>;
+}
+
+export class IdempotencyStore {
+  private readonly entries: TTLCache<string, Entry>;
+
+  constructor(ttlMs: number, max = 100_000) {
+    this.entries = new TTLCache({ ttl: ttlMs, max });
+  }
+
+  static fingerprint(request: unknown): string {
+    return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+  }
+
+  /** `scope` separates callers (API key names) so one caller's keys never answer another's. */
+  async run<T>(scope: string, key: string, request: unknown, work: () => Promise<T>): Promise<{ value: T; replayed: boolean }> {
+    const id = `${scope}\u0000${key}`;
+    const fingerprint = IdempotencyStore.fingerprint(request);
+    const existing = this.entries.get(id);
+    if (existing) {
+      if (existing.fingerprint !== fingerprint) throw new AppError('idempotency_key_reused');
+      return { value: (await existing.result) as T, replayed: true };
+    }
+    const result = work();
+    this.entries.set(id, { fingerprint, result });
+    try {
+      return { value: await result, replayed: false };
+    } catch (error) {
+      if (this.entries.get(id)?.result === result) this.entries.delete(id);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { TICKET_STATUSES } from '../domain/ticket';
+
+/** zod schemas of the tickets procedures. */
+
+const priorityLevel = z.enum(['low', 'normal', 'high', 'very_high']);
+const isoWithOffset = z.iso.datetime({ offset: true }).nullable();
+const namedRef = z.object({ id: z.number().int(), name: z.string() });
+
+export const ticketSchema = z
+  .object({
+    id: z.number().int(),
+    subject: z.string(),
+    description: z.string().nullable(),
+    status: z.enum(TICKET_STATUSES),
+    statusText: z.string().nullable().meta({ description: 'Upstream text, e.g. "Nuevo".' }),
+    priority: priorityLevel.nullable(),
+    priorityText: z.string().nullable(),
+    createdAt: isoWithOffset,
+    startsAt: isoWithOffset,
+    dueAt: isoWithOffset.meta({ description: 'Resolution date: start + business days (weekends and Colombian holidays skipped).' }),
+    technician: namedRef.nullable(),
+    serviceId: z.number().int().nullable(),
+    zone: namedRef.nullable(),
+    latestAnswer: z.string().nullable(),
+  })
+  .meta({
+    id: 'Ticket',
+    example: {
+      id: 7512,
+      subject: 'Internet Lento',
+      description: 'El cliente reporta lentitud desde ayer en la noche.',
+      status: 'new',
+      statusText: 'Nuevo',
+      priority: 'normal',
+      priorityText: 'Normal',
+      createdAt: '2026-04-01T09:00:00-05:00',
+      startsAt: '2026-04-01T09:00:00-05:00',
+      dueAt: '2026-04-07T09:00:00-05:00',
+      technician: { id: 11, name: 'Carlos Técnico' },
+      serviceId: 1234,
+      zone: { id: 3, name: 'Zona Norte' },
+      latestAnswer: null,
+    },
+  });
+
+const subjectEntry = z.object({ subject: z.string(), priority: z.number().int().min(1).max(4), level: priorityLevel });
+
+export const subjectsOutput = z.object({
+  byPriority: z.array(
+    z.object({ priority: z.number().int().min(1).max(4), level: priorityLevel, label: z.string(), subjects: z.array(z.string()) }),
+  ),
+  all: z.array(subjectEntry),
+});
+
+export const zoneStatusSchema = z
+  .object({
+    zoneId: z.number().int(),
+    activeTickets: z.number().int(),
+    maxActiveTickets: z.number().int(),
+    blocked: z.boolean().meta({ description: 'True when no new ticket may be opened in the zone.' }),
+  })
+  .meta({ id: 'ZoneStatus' });
+
+export const zoneStatusInput = z.object({ zoneId: z.coerce.number<number>().int().positive().meta({ example: 3 }) });
+
+export const createTicketInput = z.object({
+  serviceId: z.coerce.number<number>().int().positive(),
+  subject: z.string().trim().min(1).max(120).meta({ description: 'A catalogue subject, any case or accents.', example: 'internet lento' }),
+  description: z.string().trim().min(10).max(2000),
+  technicianId: z.coerce.number<number>().int().positive().optional().meta({ description: 'Default: DEFAULT_TECHNICIAN_ID.' }),
+  zoneId: z.coerce.number<number>().int().positive().optional().meta({ description: 'Default: the client’s own zone.' }),
+  idempotencyKey: z
+    .string()
+    .trim()
+    .min(8)
+    .max(200)
+    .optional()
+    .meta({ description: 'On REST, send the `Idempotency-Key` header instead. Same key + same request within 24 h → the first result.' }),
+});
+
+export const createTicketOutput = z.object({
+  ticket: ticketSchema,
+  zoneStatus: zoneStatusSchema.nullable(),
+  replayed: z.boolean().meta({ description: 'True when this answer repeats an earlier request with the same idempotency key.' }),
+});
+
+export const ticketByIdInput = z.object({ ticketId: z.coerce.number<number>().int().positive().meta({ example: 7512 }) });

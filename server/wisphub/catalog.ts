@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import type { PaymentMethod, Plan, PlanType, PlanWithDetail } from '../domain/catalog';
+import { parseSpeedKbps } from '../domain/speed';
+import { AppError } from '../errors';
+import { fetchAllPages } from './paginate';
+import { upstreamNumber } from './schemas';
+import { SwrCache, type CacheResult } from './swr-cache';
+import { UpstreamNotFoundError } from './transport';
+import type { UpstreamContext } from './upstream-context';
+
+/** Plans (`/api/plan-internet/`) and payment methods (`/api/formas-de-pago/`), cached whole. */
+
+const PLAN_TYPE_BY_TEXT: Record<string, PlanType> = { pppoe: 'pppoe', 'simple queue': 'simple_queue', pcq: 'pcq' };
+const DETAIL_PATH: Partial<Record<PlanType, string>> = { pppoe: 'pppoe', simple_queue: 'queue' };
+
+const upstreamPlanSchema = z.object({
+  id: z.coerce.number().int().positive(),
+  nombre: z.string(),
+  precio: upstreamNumber.nullish(),
+  tipo: z
+    .string()
+    .transform((text) => PLAN_TYPE_BY_TEXT[text.trim().toLowerCase()])
+    .pipe(z.enum(['pppoe', 'simple_queue', 'pcq'])),
+});
+
+const upstreamPlanDetailSchema = z.object({
+  bajada: z.union([z.string(), z.number()]).transform(String).nullish(),
+  subida: z.union([z.string(), z.number()]).transform(String).nullish(),
+});
+
+const upstreamPaymentMethodSchema = z.object({ id: z.coerce.number().int(), nombre: z.string() });
+
+export interface CatalogTtls {
+  plansMs: number;
+  paymentMethodsMs: number;
+}
+
+type PlanDetail = Pick<PlanWithDetail, 'download' | 'upload' | 'detailUnavailableReason'>;
+
+const speed = (raw: string | null | undefined) => (raw ? { kbps: parseSpeedKbps(raw), raw } : null);
+
+export class CatalogGateway {
+  readonly plansCache: SwrCache<Plan[]>;
+  readonly planDetailCache: SwrCache<PlanDetail>;
+  readonly paymentMethodsCache: SwrCache<PaymentMethod[]>;
+
+  constructor(
+    private readonly upstream: UpstreamContext,
+    ttls: CatalogTtls,
+  ) {
+    const common = { staleMs: upstream.staleMs, onRefreshError: upstream.onRefreshError };
+    this.plansCache = new SwrCache({ name: 'plans', freshMs: ttls.plansMs, max: 1, ...common });
+    this.planDetailCache = new SwrCache({ name: 'plan_details', freshMs: ttls.plansMs, max: 5000, ...common });
+    this.paymentMethodsCache = new SwrCache({ name: 'payment_methods', freshMs: ttls.paymentMethodsMs, max: 1, ...common });
+  }
+
+  plans(): Promise<CacheResult<Plan[]>> {
+    return this.plansCache.get('all', async () => {
+      const load = await fetchAllPages(this.upstream.transport, '/api/plan-internet/', {}, upstreamPlanSchema, this.upstream.paging);
+      this.upstream.stats.skippedItems += load.skipped;
+      return load.items
+        .map((item) => ({ id: item.id, name: item.nombre.trim(), price: item.precio ?? null, type: item.tipo }))
+        .sort((a, b) => a.id - b.id);
+    });
+  }
+
+  /** A plan with its speeds from the detail endpoint of its type; null when the id is unknown. */
+  async planById(planId: number): Promise<{ plan: PlanWithDetail; state: CacheResult<Plan[]>['state'] } | null> {
+    const listed = await this.plans();
+    const plan = listed.value.find((candidate) => candidate.id === planId);
+    if (!plan) return null;
+    const detail = await this.planDetailCache.get(String(planId), () => this.loadDetail(plan));
+    return { plan: { ...plan, ...detail.value }, state: listed.state === 'hit' ? detail.state : listed.state };
+  }
+
+  paymentMethods(): Promise<CacheResult<PaymentMethod[]>> {
+    return this.paymentMethodsCache.get('all', async () => {
+      const load = await fetchAllPages(this.upstream.transport, '/api/formas-de-pago/', {}, upstreamPaymentMethodSchema, this.upstream.paging);
+      this.upstream.stats.skippedItems += load.skipped;
+      return load.items.map((item) => ({ id: item.id, name: item.nombre.trim() })).sort((a, b) => a.id - b.id);
+    });
+  }
+
+  private async loadDetail(plan: Plan): Promise<PlanDetail> {
+    const path = DETAIL_PATH[plan.type];
+    if (!path) return { download: null, upload: null, detailUnavailableReason: 'pcq_has_no_detail_endpoint' };
+    try {
+      const raw = await this.upstream.transport.get(`/api/plan-internet/${path}/${plan.id}/`);
+      const parsed = upstreamPlanDetailSchema.safeParse(raw);
+      if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: `/api/plan-internet/${path}/:id/` } });
+      return { download: speed(parsed.data.bajada), upload: speed(parsed.data.subida), detailUnavailableReason: null };
+    } catch (error) {
+      if (error instanceof UpstreamNotFoundError) return { download: null, upload: null, detailUnavailableReason: 'detail_not_found' };
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { parseMilliseconds, parsePercent, type PingEntry } from '../domain/ping-diagnosis';
+import { AppError } from '../errors';
+import { UpstreamNotFoundError } from './transport';
+import type { UpstreamContext } from './upstream-context';
+
+/** Ping tasks: `POST /api/clientes/{id}/ping/` then `GET /api/tasks/{task_id}/`. */
+
+export type PingTaskState =
+  | { status: 'pending'; upstreamStatus: 'PENDING' | 'PROCESS' }
+  | { status: 'done'; entries: PingEntry[] }
+  | { status: 'failed'; error: string };
+
+const startSchema = z.object({ task_id: z.union([z.string(), z.number()]).transform(String) });
+const taskSchema = z.object({
+  task: z.object({
+    status: z.enum(['PENDING', 'PROCESS', 'SUCCESS', 'FAILURE']),
+    result: z.unknown().optional(),
+  }),
+});
+const count = z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]);
+const hostFiguresSchema = z.object({
+  host: z.string().min(1),
+  sent: count,
+  received: count,
+  'packet-loss': z.unknown().optional(),
+  'avg-rtt': z.unknown().optional(),
+});
+
+/** A SUCCESS result: a list of one-key objects; a string value is a router error message. */
+export function readPingResult(result: unknown): PingEntry[] {
+  if (!Array.isArray(result)) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/tasks/:task/', problem: 'result is not a list' } });
+  const entries: PingEntry[] = [];
+  for (const item of result) {
+    if (typeof item !== 'object' || item === null) continue;
+    for (const [label, value] of Object.entries(item as Record<string, unknown>)) {
+      if (label === 'ping-exitoso') continue;
+      if (typeof value === 'string') {
+        entries.push({ label, error: value });
+        continue;
+      }
+      const parsed = hostFiguresSchema.safeParse(value);
+      if (!parsed.success) continue;
+      const { host, sent, received } = parsed.data;
+      const loss = parsePercent(parsed.data['packet-loss']) ?? (sent > 0 ? Math.round(((sent - received) / sent) * 100) : 100);
+      entries.push({ label, host, sent, received, lossPercent: loss, avgRttMs: parseMilliseconds(parsed.data['avg-rtt']) });
+    }
+  }
+  return entries;
+}
+
+export class NetworkGateway {
+  constructor(private readonly upstream: UpstreamContext) {}
+
+  /** Starts a ping from the ISP's router; a write, never retried. */
+  async startPing(serviceId: number, pings: number): Promise<string | null> {
+    try {
+      const { data } = await this.upstream.transport.send('POST', `/api/clientes/${serviceId}/ping/`, { pings });
+      const parsed = startSchema.safeParse(data);
+      if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/clientes/:id/ping/' } });
+      return parsed.data.task_id;
+    } catch (error) {
+      if (error instanceof UpstreamNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /** The task's state; null when upstream does not know the task. */
+  async pingTask(taskId: string): Promise<PingTaskState | null> {
+    let raw: unknown;
+    try {
+      raw = await this.upstream.transport.get(`/api/tasks/${encodeURIComponent(taskId)}/`);
+    } catch (error) {
+      if (error instanceof UpstreamNotFoundError) return null;
+      throw error;
+    }
+    const parsed = taskSchema.safeParse(raw);
+    if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/tasks/:task/' } });
+    const { status, result } = parsed.data.task;
+    if (status === 'PENDING' || status === 'PROCESS') return { status: 'pending', upstreamStatus: status };
+    if (status === 'FAILURE') return { status: 'failed', error: typeof result === 'string' ? result : 'task failed' };
+    return { status: 'done', entries: readPingResult(result) };
+  }
+}
