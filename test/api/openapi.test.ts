@@ -33,6 +33,15 @@ openapi('lists every clients operation, with schemas and the API-key scheme', as
     ['post', '/clients/resolve'],
     ['post', '/clients/{serviceId}/verify'],
     ['patch', '/clients/{serviceId}'],
+    ['get', '/plans'],
+    ['get', '/plans/{planId}'],
+    ['get', '/payment-methods'],
+    ['get', '/tickets/subjects'],
+    ['get', '/tickets/zones/{zoneId}/status'],
+    ['get', '/tickets/{ticketId}'],
+    ['get', '/network/ping/{taskId}'],
+    ['post', '/clients/{serviceId}/ping'],
+    ['post', '/clients/{serviceId}/diagnose'],
   ];
   for (const [method, path] of expected) {
     const operation = doc.paths[path]?.[method];
@@ -40,6 +49,10 @@ openapi('lists every clients operation, with schemas and the API-key scheme', as
     assert.ok(operation!.responses['200']?.content?.['application/json']?.schema, `${path} has a response schema`);
     assert.ok(operation!.security?.length, `${path} declares the API key`);
   }
+  const create = doc.paths['/tickets']?.post;
+  assert.ok(create?.responses['201']?.content?.['application/json']?.schema, 'ticket create documents its 201');
+  assert.not.ok(create?.responses['200'], 'and no 200');
+  assert.ok(create?.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'), 'Idempotency-Key header documented');
   assert.ok(doc.components.securitySchemes.ApiKey);
   assert.ok(doc.components.schemas.Client, 'Client is a shared component');
 });
@@ -76,7 +89,7 @@ openapi('every documented GET path answers on REST (paths from the document, not
     assert.is(response.status, 200, `${path} answered ${response.status}`);
     checked++;
   }
-  assert.is(checked, 11, 'every GET operation was called');
+  assert.is(checked, 12, 'every GET operation was called');
 });
 
 openapi.run();

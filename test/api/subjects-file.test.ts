@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError } from '../../server/config';
+import { createServer } from '../../server/app';
+import { startTestService, testConfig } from '../support/service';
+
+/** TICKET_SUBJECTS_FILE overrides the catalogue, validated at start-up. */
+
+const dir = mkdtempSync(join(tmpdir(), 'subjects-'));
+const file = (name: string, content: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+const subjects = suite('config: ticket subject catalogue file');
+
+subjects('a valid file replaces the default catalogue', async () => {
+  const path = file('ok.json', JSON.stringify({ '1': ['Cambio de Clave'], '2': ['Internet Lento'], '3': ['Sin Señal'], '4': ['Fibra Cortada'] }));
+  const service = await startTestService({ TICKET_SUBJECTS_FILE: path });
+  try {
+    const catalogue = await service.client.tickets.subjects.query();
+    assert.equal(catalogue.all.map((entry) => entry.subject), ['Cambio de Clave', 'Internet Lento', 'Sin Señal', 'Fibra Cortada']);
+  } finally {
+    await service.stop();
+  }
+});
+
+subjects('a bad file stops start-up with a message naming the variable', async () => {
+  const cases = [
+    file('broken.json', '{"1": ['),
+    file('missing.json', JSON.stringify({ '1': ['A'], '2': ['B'], '3': ['C'] })),
+    file('duplicate.json', JSON.stringify({ '1': ['Cancelación'], '2': ['cancelacion'], '3': ['C'], '4': ['D'] })),
+    join(dir, 'does-not-exist.json'),
+  ];
+  for (const path of cases) {
+    const server = createServer(testConfig({ TICKET_SUBJECTS_FILE: path }));
+    try {
+      await server.start();
+      assert.unreachable(`${path} should be refused`);
+    } catch (error) {
+      assert.instance(error, ConfigError, path);
+      assert.ok((error as ConfigError).problems.every((problem) => problem.startsWith('TICKET_SUBJECTS_FILE:')));
+    } finally {
+      await server.stop();
+    }
+  }
+});
+
+subjects.run();

@@ -1,0 +1,185 @@
+import { TRPCClientError } from '@trpc/client';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { AppRouter } from '../../client/index';
+import type { JsonRecord } from '../../server/simulator/data';
+import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+
+/** Tickets on both surfaces: subjects, zone counts, create rules, idempotency, concurrency. */
+
+let service: TestService;
+const tickets = suite('api: tickets');
+tickets.before(async () => {
+  service = await startTestService({ MAX_TICKET_RESOLUTION_DAYS: '2' });
+  // Wednesday 2026-04-01 09:00 in Bogotá: the issue's worked example.
+  service.services.now = () => new Date('2026-04-01T14:00:00Z');
+});
+tickets.after(() => service.stop());
+
+const POSTS = /^POST \/api\/tickets\/$/;
+const description = 'El cliente reporta que el internet está lento desde ayer.';
+
+/** Active tickets per zone straight from the simulator's data: the independent reading. */
+function simActive(zoneId: number): number {
+  return service.sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length;
+}
+
+function clientInZoneWith(active: number): JsonRecord {
+  const zone = service.sim.data.zones.find((z) => simActive(z.id) === active && service.sim.data.clients.some((c) => (c.zona as { id: number }).id === z.id));
+  if (!zone) throw new Error(`no zone with ${active} active tickets`);
+  return service.sim.data.clients.find((c) => (c.zona as { id: number }).id === zone.id)!;
+}
+
+const zoneOf = (client: JsonRecord) => (client.zona as { id: number }).id;
+
+tickets('subjects: grouped by priority and as one list', async () => {
+  const body = (await (await service.rest('/tickets/subjects')).json()) as { byPriority: { priority: number; level: string; subjects: string[] }[]; all: { subject: string; level: string }[] };
+  assert.equal(body.byPriority.map((group) => group.level), ['low', 'normal', 'high', 'very_high']);
+  assert.ok(body.byPriority[1]!.subjects.includes('Internet Lento'));
+  assert.is(body.all.length, 31);
+  assert.is(body.all.find((entry) => entry.subject === 'Troncal Dañado')?.level, 'very_high');
+  assert.equal((await service.client.tickets.subjects.query()).all, body.all);
+});
+
+tickets('zoneStatus: counts every page, skips tickets without service or zone, same on both surfaces', async () => {
+  service.sim.resetCalls();
+  for (const zone of service.sim.data.zones.slice(0, 8)) {
+    const status = await service.client.tickets.zoneStatus.query({ zoneId: zone.id });
+    assert.is(status.activeTickets, simActive(zone.id), `zone ${zone.id}`);
+    assert.is(status.blocked, status.activeTickets >= 3);
+    const rest = (await (await service.rest(`/tickets/zones/${zone.id}/status`)).json()) as { activeTickets: number };
+    assert.is(rest.activeTickets, status.activeTickets);
+  }
+  const nuevos = service.sim.data.tickets.filter((t) => t.estado === 'Nuevo').length;
+  assert.is(service.sim.calls(/^GET \/api\/tickets\/$/), Math.ceil(nuevos / 250), 'one pass over every page, then cached');
+});
+
+tickets('create: canonical subject, priority, business-day due date, exact upstream form; zone count updates at once', async () => {
+  const client = clientInZoneWith(0);
+  const zoneId = zoneOf(client);
+  const before = await service.client.tickets.zoneStatus.query({ zoneId });
+  const response = await service.rest('/tickets', {
+    method: 'POST',
+    json: { serviceId: client.id_servicio, subject: 'internet LENTO', description },
+  });
+  assert.is(response.status, 201);
+  const body = (await response.json()) as { ticket: { id: number; subject: string; priority: string; startsAt: string; dueAt: string; serviceId: number; status: string }; zoneStatus: { activeTickets: number }; replayed: boolean };
+  assert.is(body.ticket.subject, 'Internet Lento');
+  assert.is(body.ticket.priority, 'normal');
+  assert.is(body.ticket.status, 'new');
+  assert.is(body.ticket.startsAt, '2026-04-01T09:00:00-05:00');
+  assert.is(body.ticket.dueAt, '2026-04-07T09:00:00-05:00');
+  assert.is(body.ticket.serviceId, client.id_servicio);
+  assert.is(body.zoneStatus.activeTickets, before.activeTickets + 1);
+  assert.is(body.replayed, false);
+  const stored = service.sim.data.tickets.find((t) => t.id_ticket === body.ticket.id)!;
+  assert.is(stored.asuntos_default, 'Internet Lento');
+  assert.is(stored.fecha_estimada_inicio, '01/04/2026 09:00');
+  assert.is(stored.fecha_estimada_fin, '07/04/2026 09:00');
+  assert.is(stored.prioridad, 'Normal');
+  assert.is(stored.departamento, 'Soporte Técnico');
+  const after = await service.client.tickets.zoneStatus.query({ zoneId });
+  assert.is(after.activeTickets, before.activeTickets + 1, 'zone status shows the new ticket without waiting for the TTL');
+  const read = await service.client.tickets.byId.query({ ticketId: body.ticket.id });
+  assert.is(read.subject, 'Internet Lento');
+  assert.is(read.dueAt, '2026-04-07T09:00:00-05:00');
+});
+
+tickets('create refuses: unknown subject (400 with the valid list), unknown client (404), short description (400)', async () => {
+  const client = clientInZoneWith(0);
+  const unknown = await service.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'Pizza fría', description } });
+  const body = (await unknown.json()) as RestErrorBody;
+  assert.is(unknown.status, 400);
+  assert.is(body.error.reason, 'unknown_ticket_subject');
+  assert.ok((body.error.details?.validSubjects as string[]).includes('No Tiene Internet'));
+  const missing = await service.rest('/tickets', { method: 'POST', json: { serviceId: 999999, subject: 'Internet Lento', description } });
+  assert.is(missing.status, 404);
+  assert.is(((await missing.json()) as RestErrorBody).error.reason, 'client_not_found');
+  try {
+    await service.client.tickets.create.mutate({ serviceId: client.id_servicio as number, subject: 'Internet Lento', description: 'corta' });
+    assert.unreachable();
+  } catch (error) {
+    assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'invalid_input');
+  }
+});
+
+tickets('a zone at its limit answers 409 naming the limit, on both surfaces, and nothing is posted', async () => {
+  const client = clientInZoneWith(3);
+  service.sim.resetCalls();
+  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'No tiene internet', description } });
+  const body = (await response.json()) as RestErrorBody;
+  assert.is(response.status, 409);
+  assert.is(body.error.reason, 'zone_ticket_limit_reached');
+  assert.match(body.error.message, /máximo es 3/);
+  try {
+    await service.client.tickets.create.mutate({ serviceId: client.id_servicio as number, subject: 'No tiene internet', description });
+    assert.unreachable();
+  } catch (error) {
+    assert.is((error as TRPCClientError<AppRouter>).data?.httpStatus, 409);
+  }
+  assert.is(service.sim.calls(POSTS), 0);
+});
+
+tickets('10 simultaneous creates in a zone with 2 free slots: exactly 2 created, 8 refused with 409', async () => {
+  const client = clientInZoneWith(1);
+  const zoneId = zoneOf(client);
+  const before = (await service.client.tickets.zoneStatus.query({ zoneId })).activeTickets;
+  assert.is(before, 1);
+  service.sim.resetCalls();
+  const statuses = await Promise.all(
+    Array.from({ length: 10 }, (_, i) =>
+      i % 2 === 0
+        ? service.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'Internet Intermitente', description } }).then((r) => r.status)
+        : service.client.tickets.create
+            .mutate({ serviceId: client.id_servicio as number, subject: 'Internet Intermitente', description })
+            .then(() => 201)
+            .catch((error: TRPCClientError<AppRouter>) => error.data?.httpStatus ?? 0),
+    ),
+  );
+  assert.is(statuses.filter((status) => status === 201).length, 2);
+  assert.is(statuses.filter((status) => status === 409).length, 8);
+  assert.is(service.sim.calls(POSTS), 2);
+  assert.is(simActive(zoneId), 3);
+});
+
+tickets('idempotency: same key + same request → one upstream ticket (also at once); other request → 409', async () => {
+  const client = clientInZoneWith(0);
+  const json = { serviceId: client.id_servicio, subject: 'Cambio de Domicilio', description };
+  service.sim.resetCalls();
+  const [a, b] = await Promise.all([
+    service.rest('/tickets', { method: 'POST', json, headers: { 'idempotency-key': 'conv-123-ticket-1' } }),
+    service.rest('/tickets', { method: 'POST', json, headers: { 'idempotency-key': 'conv-123-ticket-1' } }),
+  ]);
+  const first = (await a.json()) as { ticket: { id: number }; replayed: boolean };
+  const second = (await b.json()) as { ticket: { id: number }; replayed: boolean };
+  assert.is(a.status, 201);
+  assert.is(b.status, 201);
+  assert.is(first.ticket.id, second.ticket.id);
+  assert.equal([first.replayed, second.replayed].sort(), [false, true]);
+  const later = await service.rest('/tickets', { method: 'POST', json, headers: { 'idempotency-key': 'conv-123-ticket-1' } });
+  assert.is(((await later.json()) as { ticket: { id: number } }).ticket.id, first.ticket.id);
+  assert.is(service.sim.calls(POSTS), 1);
+
+  const reused = await service.rest('/tickets', { method: 'POST', json: { ...json, subject: 'Internet Lento' }, headers: { 'idempotency-key': 'conv-123-ticket-1' } });
+  assert.is(reused.status, 409);
+  assert.is(((await reused.json()) as RestErrorBody).error.reason, 'idempotency_key_reused');
+
+  const viaTrpc = await service.client.tickets.create.mutate({ ...json, serviceId: client.id_servicio as number, idempotencyKey: 'conv-456-ticket-1' });
+  const again = await service.client.tickets.create.mutate({ ...json, serviceId: client.id_servicio as number, idempotencyKey: 'conv-456-ticket-1' });
+  assert.is(again.ticket.id, viaTrpc.ticket.id);
+  assert.ok(again.replayed);
+  assert.is(service.sim.calls(POSTS), 2);
+});
+
+tickets('byId: mapped fields, 404 for an unknown ticket', async () => {
+  const raw = service.sim.data.tickets.find((t) => t.servicio && (t.respuestas as unknown[]).length > 0)!;
+  const ticket = await service.client.tickets.byId.query({ ticketId: raw.id_ticket as number });
+  assert.is(ticket.subject, raw.asunto);
+  assert.match(ticket.createdAt ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00-05:00$/);
+  assert.ok(ticket.latestAnswer);
+  const missing = await service.rest('/tickets/1');
+  assert.is(missing.status, 404);
+  assert.is(((await missing.json()) as RestErrorBody).error.reason, 'ticket_not_found');
+});
+
+tickets.run();

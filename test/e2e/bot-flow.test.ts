@@ -1,0 +1,99 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { JsonRecord } from '../../server/simulator/data';
+import { startTestService, type TestService } from '../support/service';
+
+/** A whole support conversation, once with the typed client and once over REST with paths from /openapi.json. */
+
+let service: TestService;
+const flow = suite('e2e: bot conversation');
+flow.before(async () => {
+  service = await startTestService({ SIM_PING_DELAY_MS: '80', PING_POLL_INTERVAL_MS: '20' });
+});
+flow.after(() => service.stop());
+
+/** A customer writing from a mobile, with a document, in a zone with free ticket slots. */
+function customer(skip: number): { raw: JsonRecord; phone: string } {
+  const free = (zoneId: number) =>
+    service.sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length === 0;
+  const candidates = service.sim.data.clients.filter(
+    (c) => typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono) && typeof c.cedula === 'string' && free((c.zona as { id: number }).id),
+  );
+  const raw = candidates[skip]!;
+  return { raw, phone: `+57 ${String(raw.telefono)}` };
+}
+
+flow('typed client: find by phone → verify → diagnose → subjects → ticket (idempotent) → read back → zone status', async () => {
+  const api = service.client;
+  const { raw, phone } = customer(0);
+  const found = await api.clients.byPhone.query({ phone });
+  const me = found.items.find((c) => c.serviceId === raw.id_servicio)!;
+  assert.ok(me);
+  const verified = await api.clients.verify.mutate({ serviceId: me.serviceId, document: me.document!, phone });
+  assert.ok(verified.isValid);
+  const diagnosis = await api.network.diagnose.mutate({ serviceId: me.serviceId });
+  assert.is(diagnosis.result.status, 'done');
+  const subjects = await api.tickets.subjects.query();
+  const subject = subjects.byPriority.find((group) => group.level === 'high')!.subjects[0]!;
+  const zoneBefore = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
+  const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
+  const request = { serviceId: me.serviceId, subject, description: 'Diagnóstico automático: el cliente no tiene servicio.', idempotencyKey: `wa-${me.serviceId}-1` };
+  const created = await api.tickets.create.mutate(request);
+  const retried = await api.tickets.create.mutate(request);
+  assert.is(retried.ticket.id, created.ticket.id);
+  assert.is(service.sim.calls(/^POST \/api\/tickets\/$/) - posts, 1, 'one upstream ticket');
+  const read = await api.tickets.byId.query({ ticketId: created.ticket.id });
+  assert.is(read.subject, subject);
+  assert.is(read.serviceId, me.serviceId);
+  assert.is(read.priority, 'high');
+  const zoneAfter = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
+  assert.is(zoneAfter.activeTickets, zoneBefore.activeTickets + 1);
+});
+
+type Operation = { operationId: string; parameters?: { name: string; in: string }[] };
+type Doc = { servers: { url: string }[]; paths: Record<string, Record<string, Operation>> };
+
+flow('REST with plain fetch, every path taken from /openapi.json by operationId', async () => {
+  const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as Doc;
+  const operations = new Map<string, { method: string; path: string }>();
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(methods)) operations.set(operation.operationId, { method, path });
+  }
+  const call = async (operationId: string, params: Record<string, string | number>, body?: unknown, headers: Record<string, string> = {}) => {
+    const operation = operations.get(operationId);
+    assert.ok(operation, `${operationId} is documented`);
+    const url = `${service.url}${doc.servers[0]!.url}${operation!.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))}`;
+    const response = await fetch(url, {
+      method: operation!.method.toUpperCase(),
+      headers: { 'x-api-key': service.config.API_KEYS[0]!.key, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  const { raw, phone } = customer(1);
+  const found = await call('clients-byPhone', { phone });
+  assert.is(found.status, 200);
+  const me = (found.body.items as { serviceId: number; document: string; zone: { id: number } }[]).find((c) => c.serviceId === raw.id_servicio)!;
+  const verified = await call('clients-verify', { serviceId: me.serviceId }, { document: me.document, phone });
+  assert.is(verified.body.isValid, true);
+  const diagnosis = await call('network-diagnose', { serviceId: me.serviceId }, {});
+  assert.is((diagnosis.body.result as { status: string }).status, 'done');
+  const subjects = await call('tickets-subjects', {});
+  const subject = (subjects.body.all as { subject: string }[])[0]!.subject;
+  const zoneBefore = await call('tickets-zoneStatus', { zoneId: me.zone.id });
+  const ticketBody = { serviceId: me.serviceId, subject, description: 'El cliente pide cambiar la contraseña del router.' };
+  const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
+  const created = await call('tickets-create', {}, ticketBody, { 'Idempotency-Key': `web-${me.serviceId}-1` });
+  const retried = await call('tickets-create', {}, ticketBody, { 'Idempotency-Key': `web-${me.serviceId}-1` });
+  assert.is(created.status, 201);
+  const ticketId = (created.body.ticket as { id: number }).id;
+  assert.is((retried.body.ticket as { id: number }).id, ticketId);
+  assert.is(service.sim.calls(/^POST \/api\/tickets\/$/) - posts, 1);
+  const read = await call('tickets-byId', { ticketId });
+  assert.is(read.body.subject, subject);
+  const zoneAfter = await call('tickets-zoneStatus', { zoneId: me.zone.id });
+  assert.is(zoneAfter.body.activeTickets, (zoneBefore.body.activeTickets as number) + 1);
+});
+
+flow.run();
