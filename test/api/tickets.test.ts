@@ -10,7 +10,8 @@ import { startTestService, type RestErrorBody, type TestService } from '../suppo
 let service: TestService;
 const tickets = suite('api: tickets');
 tickets.before(async () => {
-  service = await startTestService({ MAX_TICKET_RESOLUTION_DAYS: '2' });
+  // Small pages so the active tickets span several pages.
+  service = await startTestService({ MAX_TICKET_RESOLUTION_DAYS: '2', UPSTREAM_PAGE_SIZE: '10' });
   // Wednesday 2026-04-01 09:00 in Bogotá: the issue's worked example.
   service.services.now = () => new Date('2026-04-01T14:00:00Z');
 });
@@ -51,7 +52,8 @@ tickets('zoneStatus: counts every page, skips tickets without service or zone, s
     assert.is(rest.activeTickets, status.activeTickets);
   }
   const nuevos = service.sim.data.tickets.filter((t) => t.estado === 'Nuevo').length;
-  assert.is(service.sim.calls(/^GET \/api\/tickets\/$/), Math.ceil(nuevos / 250), 'one pass over every page, then cached');
+  assert.ok(nuevos > 30, 'the data spans several pages');
+  assert.is(service.sim.calls(/^GET \/api\/tickets\/$/), Math.ceil(nuevos / 10), 'one pass over every page, then cached');
 });
 
 tickets('create: canonical subject, priority, business-day due date, exact upstream form; zone count updates at once', async () => {
