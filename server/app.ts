@@ -63,6 +63,9 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         retries: config.UPSTREAM_RETRIES,
         retryBaseMs: config.UPSTREAM_RETRY_BASE_MS,
+        readBudgetMs: config.UPSTREAM_READ_BUDGET_MS,
+        breakerThreshold: config.UPSTREAM_BREAKER_THRESHOLD,
+        breakerCooldownMs: config.UPSTREAM_BREAKER_COOLDOWN_MS,
         logger,
       });
       const gateway = new WispHubGateway({
@@ -77,6 +80,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         staleMs: config.CACHE_STALE_MAX_AGE_S * 1000,
         activeTicketStates: config.ACTIVE_TICKET_STATES,
         timeZone: config.TIMEZONE,
+        ticketReconcileWindowMs: config.TICKET_RECONCILE_WINDOW_S * 1000,
       });
       const apiKeys = ApiKeyRegistry.fromConfig(config);
       if (apiKeys.usesDevelopmentKey) {

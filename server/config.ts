@@ -58,6 +58,10 @@ const envSchema = z.object({
   UPSTREAM_RETRY_BASE_MS: int(250, 0),
   UPSTREAM_PAGE_SIZE: int(1000, 1, 2000),
   UPSTREAM_CONCURRENCY: int(8, 1, 64),
+  UPSTREAM_READ_BUDGET_MS: int(15_000, 100),
+  UPSTREAM_BREAKER_THRESHOLD: int(5, 1),
+  UPSTREAM_BREAKER_COOLDOWN_MS: int(15_000, 100),
+  TICKET_RECONCILE_WINDOW_S: int(600, 10),
   WARMUP: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 
   MAX_ACTIVE_TICKETS_PER_ZONE: int(3, 1),

@@ -74,6 +74,8 @@ export interface AppErrorOptions {
   details?: Record<string, unknown>;
   /** Seconds the caller should wait before trying again. */
   retryAfterSeconds?: number;
+  /** Facts for logs only (upstream endpoint, status): never sent to callers. */
+  internal?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -83,6 +85,7 @@ export class AppError extends TRPCError {
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly internal: Record<string, unknown> | undefined;
 
   constructor(reason: ErrorReason, options: AppErrorOptions = {}) {
     const entry = ERROR_CATALOGUE[reason];
@@ -92,6 +95,7 @@ export class AppError extends TRPCError {
     this.status = entry.status;
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.internal = options.internal;
   }
 }
 

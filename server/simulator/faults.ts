@@ -26,6 +26,8 @@ export interface SimulatorFaults {
   failOffsets: number[];
   /** Writes commit, then wait this long before answering (a POST that times out after committing). */
   commitThenStallMs: number;
+  /** Writes commit, then the connection drops without an answer. */
+  commitThenReset: boolean;
   /** When set, faults apply only to paths starting with this prefix (e.g. "/api/tickets/"). */
   pathPrefix: string | null;
   /** When set, faults apply only to this method. */
@@ -47,6 +49,7 @@ export const NO_FAULTS: SimulatorFaults = {
   malformedItemIds: [],
   failOffsets: [],
   commitThenStallMs: 0,
+  commitThenReset: false,
   pathPrefix: null,
   method: null,
 };

@@ -207,8 +207,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return true;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL, writeStallMs: number): Promise<void> {
-    const stallAfterWrite = () => sleep(writeStallMs);
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, writeFault: { stallMs: number; reset: boolean }): Promise<void> {
+    const stallAfterWrite = async () => {
+      await sleep(writeFault.stallMs);
+      if (writeFault.reset) res.socket?.destroy();
+    };
     const method = req.method ?? 'GET';
     const path = url.pathname;
     let match: RegExpMatchArray | null;
@@ -348,14 +351,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     counters.set(key, (counters.get(key) ?? 0) + 1);
     void (async () => {
       if (await injectFault(req, res, url.pathname)) return;
-      const writeStallMs = faultsApply(faults, req.method ?? 'GET', url.pathname) ? faults.commitThenStallMs : 0;
+      const active = faultsApply(faults, req.method ?? 'GET', url.pathname);
+      const writeFault = { stallMs: active ? faults.commitThenStallMs : 0, reset: active && faults.commitThenReset };
       if (req.headers.authorization !== `Api-Key ${apiKey}`) return sendJson(res, 403, DETAIL_FORBIDDEN);
       if (!url.pathname.endsWith('/')) {
         res.writeHead(301, { location: `${url.pathname}/${url.search}` });
         res.end();
         return;
       }
-      await route(req, res, url, writeStallMs);
+      await route(req, res, url, writeFault);
     })().catch(() => {
       if (!res.headersSent) sendJson(res, 500, { detail: 'Error interno del servidor.' });
     });

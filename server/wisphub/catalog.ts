@@ -87,7 +87,7 @@ export class CatalogGateway {
     try {
       const raw = await this.upstream.transport.get(`/api/plan-internet/${path}/${plan.id}/`);
       const parsed = upstreamPlanDetailSchema.safeParse(raw);
-      if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: `/api/plan-internet/${path}/:id/` } });
+      if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: `/api/plan-internet/${path}/:id/` } });
       return { download: speed(parsed.data.bajada), upload: speed(parsed.data.subida), detailUnavailableReason: null };
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return { download: null, upload: null, detailUnavailableReason: 'detail_not_found' };

@@ -11,7 +11,7 @@ import { reasonOf, type UpstreamContext } from './upstream-context';
 import { fetchAllPages, type PaginateOptions } from './paginate';
 import { upstreamClientSchema } from './schemas';
 import { SwrCache, type CacheResult } from './swr-cache';
-import { UpstreamNotFoundError, type UpstreamTransport } from './transport';
+import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';
 
 /**
  * The only code that knows WispHub Net's endpoints. Reads are served from complete cached
@@ -30,6 +30,7 @@ export interface GatewayOptions {
   staleMs: number;
   activeTicketStates: readonly number[];
   timeZone: string;
+  ticketReconcileWindowMs: number;
 }
 
 const ALL = 'all';
@@ -51,7 +52,7 @@ export class WispHubGateway {
   readonly catalog: CatalogGateway;
   readonly tickets: TicketsGateway;
   readonly network: NetworkGateway;
-  private readonly transport: UpstreamTransport;
+  readonly transport: UpstreamTransport;
   private readonly logger: Logger;
   private readonly paging: PaginateOptions;
 
@@ -75,6 +76,7 @@ export class WispHubGateway {
       zoneCountsTtlMs: options.zoneCountsTtlMs,
       activeStates: options.activeTicketStates,
       timeZone: options.timeZone,
+      reconcileWindowMs: options.ticketReconcileWindowMs,
     });
     this.network = new NetworkGateway(upstream);
   }
@@ -109,6 +111,8 @@ export class WispHubGateway {
       await this.transport.send('PUT', `/api/clientes/${serviceId}/perfil/`, body);
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) throw new AppError('client_not_found');
+      const kind = failureKind(error);
+      if (kind === 'timeout' || kind === 'network') await this.refreshOne(serviceId);
       throw error;
     }
     // The write succeeded: read the client back so the cache holds what upstream now holds.
@@ -143,11 +147,21 @@ export class WispHubGateway {
     }
   }
 
+  /** After a write of unknown outcome: hold what upstream now holds, if it can tell us. */
+  private async refreshOne(serviceId: number): Promise<void> {
+    try {
+      const current = await this.fetchClient(serviceId);
+      if (current) this.clientsCache.replace(ALL, (directory) => directory.withClient(current));
+    } catch (error) {
+      this.logger.warn({ serviceId, reason: reasonOf(error) }, 'could not read the client back after an uncertain update');
+    }
+  }
+
   private async fetchClient(serviceId: number): Promise<Client | null> {
     try {
       const raw = await this.transport.get(`/api/clientes/${serviceId}/`);
       const parsed = upstreamClientSchema.safeParse(raw);
-      if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/clientes/:id/' } });
+      if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/clientes/:id/' } });
       return toClient(parsed.data);
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;

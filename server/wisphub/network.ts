@@ -29,7 +29,7 @@ const hostFiguresSchema = z.object({
 
 /** A SUCCESS result: a list of one-key objects; a string value is a router error message. */
 export function readPingResult(result: unknown): PingEntry[] {
-  if (!Array.isArray(result)) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/tasks/:task/', problem: 'result is not a list' } });
+  if (!Array.isArray(result)) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tasks/:task/', problem: 'result is not a list' } });
   const entries: PingEntry[] = [];
   for (const item of result) {
     if (typeof item !== 'object' || item === null) continue;
@@ -57,7 +57,7 @@ export class NetworkGateway {
     try {
       const { data } = await this.upstream.transport.send('POST', `/api/clientes/${serviceId}/ping/`, { pings });
       const parsed = startSchema.safeParse(data);
-      if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/clientes/:id/ping/' } });
+      if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/clientes/:id/ping/' } });
       return parsed.data.task_id;
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;
@@ -75,7 +75,7 @@ export class NetworkGateway {
       throw error;
     }
     const parsed = taskSchema.safeParse(raw);
-    if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/tasks/:task/' } });
+    if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tasks/:task/' } });
     const { status, result } = parsed.data.task;
     if (status === 'PENDING' || status === 'PROCESS') return { status: 'pending', upstreamStatus: status };
     if (status === 'FAILURE') return { status: 'failed', error: typeof result === 'string' ? result : 'task failed' };

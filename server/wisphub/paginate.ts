@@ -25,7 +25,7 @@ export interface PaginatedLoad<T> {
 
 function readPage(body: unknown, endpoint: string): z.infer<typeof upstreamPageSchema> {
   const parsed = upstreamPageSchema.safeParse(body);
-  if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint, problem: 'not a page' } });
+  if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint, problem: 'not a page' } });
   return parsed.data;
 }
 
@@ -59,21 +59,21 @@ export async function fetchAllPages<S extends z.ZodType>(
   // Upstream may cap `limit` below what was asked: page by what it actually served.
   const pageSize = first.results.length < Math.min(options.pageSize, first.count) ? first.results.length : options.pageSize;
   if (pageSize === 0 && first.count > 0) {
-    throw new AppError('upstream_bad_response', { details: { endpoint: path, problem: 'empty first page' } });
+    throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'empty first page' } });
   }
   const offsets: number[] = [];
   for (let offset = pageSize; offset < first.count; offset += pageSize) offsets.push(offset);
   const rest = await mapWithConcurrency(offsets, options.concurrency, async (offset) => {
     const page = readPage(await transport.get(path, { ...query, limit: pageSize, offset }), path);
     if (page.count !== first.count) {
-      throw new AppError('upstream_bad_response', { details: { endpoint: path, problem: 'count changed during load' } });
+      throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'count changed during load' } });
     }
     return page.results;
   });
   const raw = [first.results, ...rest].flat();
   if (raw.length !== first.count) {
     throw new AppError('upstream_bad_response', {
-      details: { endpoint: path, problem: 'item total does not match count', count: first.count, received: raw.length },
+      internal: { endpoint: path, problem: 'item total does not match count', count: first.count, received: raw.length },
     });
   }
   const items: z.output<S>[] = [];

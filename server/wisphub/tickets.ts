@@ -4,8 +4,14 @@ import { AppError } from '../errors';
 import { fetchAllPages } from './paginate';
 import { SwrCache, type CacheResult } from './swr-cache';
 import { ticketStateNumber, toTicket, upstreamTicketSchema, upstreamTicketZoneSchema } from './ticket-mapper';
-import { UpstreamNotFoundError } from './transport';
-import type { UpstreamContext } from './upstream-context';
+import { failureKind, UpstreamNotFoundError } from './transport';
+import { reasonOf, type UpstreamContext } from './upstream-context';
+
+/** Timeouts and dropped connections: the request may have reached upstream and committed. */
+function isUnknownOutcome(error: unknown): boolean {
+  const kind = failureKind(error);
+  return kind === 'timeout' || kind === 'network';
+}
 
 /** Tickets: active counts per zone (every page), one ticket, and the create POST. */
 
@@ -13,6 +19,8 @@ export interface TicketsOptions {
   zoneCountsTtlMs: number;
   activeStates: readonly number[];
   timeZone: string;
+  /** A ticket of the same service and subject created this recently is taken as ours. */
+  reconcileWindowMs: number;
 }
 
 /** The multipart form WispHub Net's ticket POST requires (see UPSTREAM.md). */
@@ -62,7 +70,7 @@ export class TicketsGateway {
     try {
       const raw = await this.upstream.transport.get(`/api/tickets/${ticketId}/`);
       const parsed = upstreamTicketSchema.safeParse(raw);
-      if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/tickets/:id/' } });
+      if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tickets/:id/' } });
       return toTicket(parsed.data, this.options.timeZone);
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;
@@ -70,14 +78,63 @@ export class TicketsGateway {
     }
   }
 
-  /** One POST, never retried (upstream is not idempotent: a retry makes a second ticket). */
+  /**
+   * Creates a ticket without ever making two. Upstream POST is not idempotent, so a POST whose
+   * outcome is unknown (timeout, connection dropped after sending) is never retried blindly:
+   * we look for a ticket of that service with that subject created within the window and return
+   * it; only when it provably does not exist do we POST once more. Until a lookup settles it,
+   * the pair stays "uncertain" and the next create for it looks first.
+   */
   async create(form: UpstreamTicketForm): Promise<Ticket> {
+    const pair = `${form.servicio}|${form.asunto}`;
+    if (this.uncertain.has(pair)) {
+      const found = await this.findRecent(form);
+      this.uncertain.delete(pair);
+      if (found) return found;
+    }
+    try {
+      return await this.post(form);
+    } catch (error) {
+      if (!isUnknownOutcome(error)) throw error;
+      this.uncertain.add(pair);
+      this.upstream.logger.warn({ serviceId: form.servicio, reason: reasonOf(error) }, 'ticket POST outcome unknown; reconciling');
+      const found = await this.findRecent(form); // throws (pair stays uncertain) when upstream cannot tell
+      if (found) {
+        this.uncertain.delete(pair);
+        this.upstream.logger.info({ serviceId: form.servicio, ticketId: found.id }, 'reconciled: the ticket had been created');
+        return found;
+      }
+      this.uncertain.delete(pair);
+      try {
+        return await this.post(form);
+      } catch (retryError) {
+        if (isUnknownOutcome(retryError)) this.uncertain.add(pair);
+        throw retryError;
+      }
+    }
+  }
+
+  private readonly uncertain = new Set<string>();
+
+  private async post(form: UpstreamTicketForm): Promise<Ticket> {
     const body = new FormData();
     for (const [field, value] of Object.entries(form)) body.append(field, String(value));
     const { data } = await this.upstream.transport.send('POST', '/api/tickets/', body);
     const parsed = upstreamTicketSchema.safeParse(data);
-    if (!parsed.success) throw new AppError('upstream_bad_response', { details: { endpoint: '/api/tickets/', problem: 'created ticket unreadable' } });
+    if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tickets/', problem: 'created ticket unreadable' } });
     return toTicket(parsed.data, this.options.timeZone);
+  }
+
+  /** The newest ticket of this service with this subject created within the window, if any. */
+  private async findRecent(form: UpstreamTicketForm): Promise<Ticket | null> {
+    const load = await fetchAllPages(this.upstream.transport, '/api/tickets/', { estado: form.estado }, upstreamTicketSchema, this.upstream.paging);
+    const since = Date.now() - this.options.reconcileWindowMs;
+    const candidates = load.items
+      .map((item) => toTicket(item, this.options.timeZone))
+      .filter((ticket) => ticket.serviceId === form.servicio && ticket.subject === form.asunto.trim())
+      .filter((ticket) => ticket.createdAt !== null && Date.parse(ticket.createdAt) >= since - 60_000)
+      .sort((a, b) => b.id - a.id);
+    return candidates[0] ?? null;
   }
 
   private async loadZoneCounts(): Promise<Map<number, number>> {

@@ -1,11 +1,13 @@
 import { ofetch } from 'ofetch';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import { CircuitBreaker } from './circuit-breaker';
 
 /**
  * The HTTP transport to WispHub Net. ofetch runs with `retry: 0` and no `timeout` (together
- * they reuse an aborted signal, see STACK.md): every try gets a fresh AbortSignal.timeout, and
- * idempotent reads retry here with exponential backoff and jitter. Writes are never retried.
+ * they reuse an aborted signal, see STACK.md): every try gets a fresh AbortSignal.timeout.
+ * Reads retry here with exponential backoff and jitter inside an overall budget; 4xx are not
+ * retried; writes are never retried. A circuit breaker per host fails fast while it is down.
  */
 
 export interface TransportOptions {
@@ -14,25 +16,29 @@ export interface TransportOptions {
   timeoutMs: number;
   retries: number;
   retryBaseMs: number;
+  /** Overall time a read may take across all its tries. */
+  readBudgetMs: number;
+  breakerThreshold: number;
+  breakerCooldownMs: number;
   logger: Logger;
 }
 
 export type Query = Record<string, string | number | undefined>;
 
+/** How a call failed without an answer that tells: the write may or may not have happened. */
+export type FailureKind = 'timeout' | 'network' | 'server' | 'breaker_open';
+
 export interface UpstreamCall {
   endpoint: string;
   method: string;
-  status: number | 'timeout' | 'network_error';
+  status: number | 'timeout' | 'network_error' | 'breaker_open';
   durationMs: number;
   attempt: number;
 }
 
-/** A failure that another try may fix (timeouts, dropped connections, 5xx). */
+/** A failure another try may fix (timeouts, dropped connections, 5xx). */
 class RetryableUpstreamError extends Error {
-  constructor(
-    readonly appError: AppError,
-    readonly kind: 'timeout' | 'network' | 'server',
-  ) {
+  constructor(readonly appError: AppError) {
     super(appError.message);
   }
 }
@@ -43,6 +49,13 @@ export class UpstreamNotFoundError extends Error {
     super(`upstream 404 on ${endpoint}`);
     this.name = 'UpstreamNotFoundError';
   }
+}
+
+/** The failure kind recorded on a transport error, when it is one. */
+export function failureKind(error: unknown): FailureKind | null {
+  if (!(error instanceof AppError)) return null;
+  const kind = error.internal?.failure;
+  return kind === 'timeout' || kind === 'network' || kind === 'server' || kind === 'breaker_open' ? kind : null;
 }
 
 /** Paths as log/metric labels: ids replaced so labels stay few. */
@@ -61,26 +74,50 @@ function isTimeout(error: unknown): boolean {
   return false;
 }
 
+const NOT_JSON = Symbol('not-json');
+
+function parseJson(text: string): unknown {
+  if (text === '') return NOT_JSON;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
 export class UpstreamTransport {
   private readonly baseUrl: string;
-  readonly calls: UpstreamCall[] = [];
+  readonly breaker: CircuitBreaker;
   onCall: ((call: UpstreamCall) => void) | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.breaker = new CircuitBreaker({
+      threshold: options.breakerThreshold,
+      cooldownMs: options.breakerCooldownMs,
+      onChange: (state) => {
+        const log = state === 'open' ? options.logger.error.bind(options.logger) : options.logger.warn.bind(options.logger);
+        log({ breaker: state, host: new URL(this.baseUrl).host }, `upstream circuit breaker ${state}`);
+      },
+    });
   }
 
-  /** GET with retries. Answers the parsed JSON body. */
+  /** GET with retries inside the read budget. Answers the parsed JSON body. */
   async get(path: string, query: Query = {}): Promise<unknown> {
+    const deadline = performance.now() + this.options.readBudgetMs;
     const attempts = this.options.retries + 1;
     for (let attempt = 1; ; attempt++) {
+      const remaining = deadline - performance.now();
       try {
-        return (await this.once('GET', path, query, undefined, attempt)).data;
+        return (await this.once('GET', path, query, undefined, attempt, Math.min(this.options.timeoutMs, Math.max(remaining, 1)))).data;
       } catch (error) {
         if (!(error instanceof RetryableUpstreamError)) throw error;
-        if (attempt >= attempts) throw error.appError;
         const backoff = this.options.retryBaseMs * 2 ** (attempt - 1);
-        await sleep(backoff / 2 + Math.random() * backoff);
+        const wait = backoff / 2 + Math.random() * backoff;
+        if (attempt >= attempts || performance.now() + wait >= deadline || failureKind(error.appError) === 'breaker_open') {
+          throw error.appError;
+        }
+        await sleep(wait);
       }
     }
   }
@@ -88,7 +125,7 @@ export class UpstreamTransport {
   /** One write, never retried: the caller decides how to reconcile an unknown outcome. */
   async send(method: 'POST' | 'PUT', path: string, body: FormData | Record<string, unknown>): Promise<{ status: number; data: unknown }> {
     try {
-      return await this.once(method, path, {}, body, 1);
+      return await this.once(method, path, {}, body, 1, this.options.timeoutMs);
     } catch (error) {
       if (error instanceof RetryableUpstreamError) throw error.appError;
       throw error;
@@ -101,6 +138,7 @@ export class UpstreamTransport {
     query: Query,
     body: FormData | Record<string, unknown> | undefined,
     attempt: number,
+    timeoutMs: number,
   ): Promise<{ status: number; data: unknown }> {
     const endpoint = endpointLabel(path);
     const started = performance.now();
@@ -109,6 +147,20 @@ export class UpstreamTransport {
       this.onCall?.(call);
       this.options.logger.debug({ upstream: call }, 'upstream call');
     };
+    const fail = (reason: 'upstream_timeout' | 'upstream_unavailable', failure: FailureKind, extra: Record<string, unknown> = {}, cause?: unknown) =>
+      new RetryableUpstreamError(
+        new AppError(reason, { cause, internal: { endpoint, method, failure, ...extra }, retryAfterSeconds: reason === 'upstream_timeout' ? 5 : 10 }),
+      );
+
+    if (!this.breaker.tryAcquire()) {
+      record('breaker_open');
+      const error = new AppError('upstream_unavailable', {
+        internal: { endpoint, method, failure: 'breaker_open' },
+        retryAfterSeconds: Math.max(1, Math.ceil(this.breaker.retryInMs / 1000)),
+      });
+      throw new RetryableUpstreamError(error);
+    }
+
     let response: Awaited<ReturnType<typeof ofetch.raw<string, 'text'>>>;
     try {
       response = await ofetch.raw(`${this.baseUrl}${path}`, {
@@ -120,21 +172,16 @@ export class UpstreamTransport {
         retry: 0,
         redirect: 'manual',
         ignoreResponseError: true,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
+      this.breaker.failure();
       if (isTimeout(error)) {
         record('timeout');
-        throw new RetryableUpstreamError(
-          new AppError('upstream_timeout', { cause: error, details: { endpoint }, retryAfterSeconds: 5 }),
-          'timeout',
-        );
+        throw fail('upstream_timeout', 'timeout', {}, error);
       }
       record('network_error');
-      throw new RetryableUpstreamError(
-        new AppError('upstream_unavailable', { cause: error, details: { endpoint }, retryAfterSeconds: 10 }),
-        'network',
-      );
+      throw fail('upstream_unavailable', 'network', {}, error);
     }
     const status = response.status;
     record(status);
@@ -143,40 +190,29 @@ export class UpstreamTransport {
     const isJson = parsed !== NOT_JSON;
 
     if (status >= 500) {
-      throw new RetryableUpstreamError(
-        new AppError('upstream_unavailable', { details: { endpoint, upstreamStatus: status }, retryAfterSeconds: 10 }),
-        'server',
-      );
+      this.breaker.failure();
+      throw fail('upstream_unavailable', 'server', { upstreamStatus: status });
     }
+    this.breaker.success();
     if (status === 403 || status === 401) {
-      if (!isJson) throw new AppError('upstream_bad_response', { details: { endpoint, upstreamStatus: status, body: 'html' } });
+      if (!isJson) throw new AppError('upstream_bad_response', { internal: { endpoint, upstreamStatus: status, body: 'html' } });
       this.options.logger.error({ endpoint, upstreamStatus: status }, 'WispHub Net rejected the API key (check WISPHUB_NET_KEY)');
-      throw new AppError('upstream_auth_failed', { details: { endpoint } });
+      throw new AppError('upstream_auth_failed', { internal: { endpoint, upstreamStatus: status } });
     }
     if (status === 404) throw new UpstreamNotFoundError(endpoint);
     if (status >= 300 && status < 400) {
-      throw new AppError('upstream_bad_response', { details: { endpoint, upstreamStatus: status, redirect: true } });
+      throw new AppError('upstream_bad_response', { internal: { endpoint, upstreamStatus: status, redirect: true } });
     }
     if (status >= 400) {
       throw new AppError('upstream_rejected', {
-        details: { endpoint, upstreamStatus: status, fieldErrors: isJson ? parsed : null },
+        internal: { endpoint, upstreamStatus: status },
+        details: { fieldErrors: isJson ? parsed : null },
       });
     }
     // A write may answer 204 with no body; a read must always answer JSON.
     if (!isJson && !(method !== 'GET' && text === '')) {
-      throw new AppError('upstream_bad_response', { details: { endpoint, upstreamStatus: status } });
+      throw new AppError('upstream_bad_response', { internal: { endpoint, upstreamStatus: status } });
     }
     return { status, data: isJson ? parsed : null };
-  }
-}
-
-const NOT_JSON = Symbol('not-json');
-
-function parseJson(text: string): unknown {
-  if (text === '') return NOT_JSON;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return NOT_JSON;
   }
 }

@@ -1,0 +1,154 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+
+/** Breaker, stale-if-error, write reconciliation and failed writes, proven against the simulator. */
+
+const LIST = /^GET \/api\/clientes\/$/;
+const POSTS = /^POST \/api\/tickets\/$/;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const description = 'El cliente reporta que no tiene internet desde la mañana.';
+
+let service: TestService;
+const resilience = suite('faults: breaker, stale-if-error, writes');
+resilience.before(async () => {
+  service = await startTestService({
+    UPSTREAM_TIMEOUT_MS: '200',
+    UPSTREAM_RETRIES: '1',
+    UPSTREAM_BREAKER_THRESHOLD: '3',
+    UPSTREAM_BREAKER_COOLDOWN_MS: '400',
+    CACHE_TTL_CLIENTS_S: '1',
+    CACHE_STALE_MAX_AGE_S: '2',
+    MAX_ACTIVE_TICKETS_PER_ZONE: '1000',
+  });
+});
+resilience.after(() => service.stop());
+resilience.before.each(() => {
+  service.services.gateway.clientsCache.clear();
+  service.services.gateway.transport.breaker.reset();
+  service.sim.resetFaults();
+  service.sim.resetCalls();
+});
+
+resilience('the breaker opens after consecutive failures, fails fast, half-opens one probe and closes on success', async () => {
+  const breaker = service.services.gateway.transport.breaker;
+  service.sim.setFaults({ forceStatus: 502 });
+  await service.rest('/clients?limit=1'); // 2 tries
+  await service.rest('/clients?limit=1'); // third failure opens it
+  assert.is(breaker.state, 'open');
+  const callsWhenOpen = service.sim.calls();
+  const fast = await service.rest('/clients?limit=1');
+  const body = (await fast.json()) as RestErrorBody;
+  assert.is(fast.status, 503);
+  assert.is(body.error.reason, 'upstream_unavailable');
+  assert.ok(Number(fast.headers.get('retry-after')) >= 1);
+  assert.is(service.sim.calls(), callsWhenOpen, 'no upstream call while open');
+
+  await sleep(450);
+  service.sim.resetFaults();
+  const probe = await service.client.clients.list.query({ limit: 1 });
+  assert.is(probe.total, 1200);
+  assert.is(breaker.state, 'closed');
+});
+
+resilience('a failed probe re-opens the breaker', async () => {
+  const breaker = service.services.gateway.transport.breaker;
+  service.sim.setFaults({ forceStatus: 503 });
+  for (let i = 0; i < 2; i++) await service.rest('/clients?limit=1');
+  assert.is(breaker.state, 'open');
+  await sleep(450);
+  await service.rest('/clients?limit=1');
+  assert.is(breaker.state, 'open');
+});
+
+resilience('stale-if-error: a failed refresh serves the last complete copy marked stale, then refreshes; past the max age → 503', async () => {
+  await service.client.clients.list.query({ limit: 1 });
+  await sleep(1100); // past the 1 s TTL
+  service.sim.setFaults({ forceStatus: 503 });
+  const stale = await service.rest('/clients?limit=5');
+  assert.is(stale.status, 200);
+  assert.is(stale.headers.get('x-cache'), 'stale');
+  assert.is(((await stale.json()) as { total: number }).total, 1200, 'the complete copy');
+  await sleep(100); // the background refresh fails
+  const still = await service.rest('/clients?limit=5');
+  assert.is(still.headers.get('x-cache'), 'stale', 'a failed refresh keeps the copy');
+
+  service.sim.resetFaults();
+  service.services.gateway.transport.breaker.reset();
+  await service.rest('/clients?limit=1'); // stale answer, triggers a refresh that succeeds
+  await sleep(100);
+  const fresh = await service.rest('/clients?limit=1');
+  assert.is(fresh.headers.get('x-cache'), 'hit', 'refreshed');
+
+  await sleep(3100); // past TTL + max stale age: the copy is gone
+  service.sim.setFaults({ forceStatus: 503 });
+  const gone = await service.rest('/clients?limit=1');
+  assert.is(gone.status, 503);
+  assert.is(((await gone.json()) as RestErrorBody).error.reason, 'upstream_unavailable');
+  assert.ok(gone.headers.get('retry-after'));
+});
+
+function freeClient(offset: number): number {
+  return service.sim.data.clients[100 + offset]!.id_servicio as number;
+}
+
+resilience('a ticket POST that commits upstream then times out → exactly one ticket, returned (REST)', async () => {
+  service.sim.setFaults({ commitThenStallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
+  const serviceId = freeClient(1);
+  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'No Tiene Internet', description } });
+  assert.is(response.status, 201);
+  const body = (await response.json()) as { ticket: { id: number; serviceId: number; subject: string } };
+  assert.is(body.ticket.serviceId, serviceId);
+  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+  assert.is(stored.length, 1, 'exactly one upstream ticket');
+  assert.is(stored[0]!.id_ticket, body.ticket.id, 'the caller got that ticket');
+  assert.is(service.sim.calls(POSTS), 1, 'not re-posted: the reconcile lookup found it');
+});
+
+resilience('a ticket POST whose connection drops after committing → exactly one ticket (tRPC)', async () => {
+  service.sim.setFaults({ commitThenReset: true, method: 'POST', pathPrefix: '/api/tickets/' });
+  const serviceId = freeClient(2);
+  const created = await service.client.tickets.create.mutate({ serviceId, subject: 'Antena Dañada', description });
+  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+  assert.is(stored.length, 1);
+  assert.is(created.ticket.id, stored[0]!.id_ticket);
+});
+
+resilience('a POST dropped before reaching upstream is provably absent → posted once more', async () => {
+  service.sim.setFaults({ resetRate: 1, method: 'POST', pathPrefix: '/api/tickets/' });
+  const serviceId = freeClient(3);
+  // The reset applies to every POST: the single retry also drops, so the caller gets a 503 and no ticket exists.
+  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Lento', description } });
+  assert.is(response.status, 503);
+  assert.is(service.sim.calls(POSTS), 2, 'original + exactly one retry after the lookup proved absence');
+  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+  assert.is(stored.length, 0);
+  // Next attempt for the same pair looks first, finds nothing, and posts once.
+  service.sim.resetFaults();
+  const again = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Lento', description } });
+  assert.is(again.status, 201);
+  assert.is(service.sim.calls(POSTS), 3);
+});
+
+resilience('a 5xx on a ticket POST is not retried (upstream answered: nothing was created)', async () => {
+  service.sim.setFaults({ forceStatus: 500, method: 'POST', pathPrefix: '/api/tickets/' });
+  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId: freeClient(4), subject: 'Internet Lento', description } });
+  assert.is(response.status, 503);
+  assert.is(service.sim.calls(POSTS), 1);
+});
+
+resilience('a failed profile update leaves the cache untouched; a good one shows at once', async () => {
+  const serviceId = freeClient(5);
+  const before = await service.client.clients.byServiceId.query({ serviceId });
+  service.sim.setFaults({ forceStatus: 503, method: 'PUT' });
+  const failed = await service.rest(`/clients/${serviceId}`, { method: 'PATCH', json: { city: 'Cumaral' } });
+  assert.is(failed.status, 503);
+  assert.is(service.sim.calls(/^PUT /), 1, 'a write is never retried');
+  const unchanged = await service.client.clients.byServiceId.query({ serviceId });
+  assert.equal(unchanged, before);
+  service.sim.resetFaults();
+  await service.client.clients.updateProfile.mutate({ serviceId, city: 'Cumaral' });
+  assert.is((await service.client.clients.byServiceId.query({ serviceId })).city, 'Cumaral');
+});
+
+resilience.run();
