@@ -2,25 +2,30 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiKeyRegistry } from './auth';
 import type { Config } from './config';
-import { createRequestListener } from './http';
+import { createRequestListener, type Readiness } from './http';
 import { IdempotencyStore } from './idempotency';
+import { IdentityGuard } from './identity-guard';
 import { KeyedMutex } from './keyed-mutex';
-import { loadSubjectCatalogue } from './ticket-catalogue';
 import { createLogger, type Logger } from './logger';
+import { ServiceMetrics } from './metrics';
+import { TokenBucketLimiter } from './rate-limit';
 import { startSimulator, type Simulator } from './simulator/server';
+import { loadSubjectCatalogue } from './ticket-catalogue';
 import type { Services } from './trpc';
 import { WispHubGateway } from './wisphub/gateway';
 import { UpstreamTransport } from './wisphub/transport';
 
 /**
  * Wires the service: the embedded simulator when no WispHub Net host is set, the gateway,
- * and one node:http server. `start()` listens (port 0 picks a free port), `stop()` closes all.
+ * and one node:http server. `start()` listens (port 0 picks a free port); `stop()` stops
+ * accepting, lets in-flight requests finish within SHUTDOWN_GRACE_MS, then closes everything.
  */
 
 export interface RunningServer {
   url: string;
   port: number;
   services: Services;
+  metrics: ServiceMetrics;
   simulator: Simulator | null;
 }
 
@@ -29,10 +34,15 @@ export interface GatewayServer {
   stop(): Promise<void>;
 }
 
+const WARMUP_RETRY_MS = 5000;
+
 export function createServer(config: Config, options: { logger?: Logger } = {}): GatewayServer {
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY === true);
   let httpServer: Server | null = null;
   let simulator: Simulator | null = null;
+  let warmUpTimer: NodeJS.Timeout | null = null;
+  let inFlight = 0;
+  let stopping = false;
 
   return {
     async start() {
@@ -52,10 +62,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         });
         upstreamUrl = simulator.url;
         upstreamKey = simulator.apiKey;
-        logger.info(
-          { simulator: simulator.url, clients: config.SIM_CLIENTS },
-          'WISPHUB_NET_HOST is not set: started the embedded WispHub Net simulator',
-        );
+        logger.info({ simulator: simulator.url, clients: config.SIM_CLIENTS }, 'WISPHUB_NET_HOST is not set: started the embedded WispHub Net simulator');
       }
       const transport = new UpstreamTransport({
         baseUrl: upstreamUrl,
@@ -82,6 +89,12 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         timeZone: config.TIMEZONE,
         ticketReconcileWindowMs: config.TICKET_RECONCILE_WINDOW_S * 1000,
       });
+      const metrics = new ServiceMetrics({
+        caches: () => gateway.caches(),
+        breakerState: () => transport.breaker.state,
+        skippedItems: () => gateway.stats.skippedItems,
+      });
+      transport.onCall = (call) => metrics.observeUpstream(call);
       const apiKeys = ApiKeyRegistry.fromConfig(config);
       if (apiKeys.usesDevelopmentKey) {
         logger.warn('API_KEYS is empty: the documented development key is accepted (simulator only)');
@@ -97,8 +110,32 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         defaultTechnicianId: config.DEFAULT_TECHNICIAN_ID ?? simulator?.data.technicians[0]?.id ?? null,
         idempotency: new IdempotencyStore(config.IDEMPOTENCY_TTL_S * 1000),
         zoneLocks: new KeyedMutex(),
+        rateLimiter: new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
+        identityGuard: new IdentityGuard(config),
       };
-      const server = createHttpServer(createRequestListener(services));
+
+      let warmUp: 'pending' | 'running' | 'done' | 'failed' = 'pending';
+      const readiness = (): Readiness => {
+        const breaker = transport.breaker.state;
+        const checks = {
+          clients: gateway.clientsCache.peek('all') ? 'loaded' : 'missing',
+          plans: gateway.catalog.plansCache.peek('all') ? 'loaded' : 'missing',
+          warmUp,
+          upstreamBreaker: breaker,
+        };
+        if (stopping) return { ready: false, body: { status: 'not_ready', reasons: ['shutting_down'], checks } };
+        if (gateway.warm) return { ready: true, body: { status: 'ready', reasons: breaker === 'closed' ? [] : ['upstream_unreachable_serving_cache'], checks } };
+        const reasons = [warmUp === 'failed' || breaker !== 'closed' ? 'upstream_unreachable' : 'warming_up'];
+        return { ready: false, body: { status: 'not_ready', reasons, checks } };
+      };
+
+      const server = createHttpServer(createRequestListener({ services, metrics, readiness }));
+      server.requestTimeout = config.REQUEST_TIMEOUT_MS;
+      server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 60_000);
+      server.on('request', (_req, res) => {
+        inFlight++;
+        res.once('close', () => inFlight--);
+      });
       httpServer = server;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -107,19 +144,36 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       const { port } = server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-      logger.info({ url }, 'WispHub Gateway listening');
-      if (config.WARMUP) void gateway.warmUp();
-      return { url, port, services, simulator };
+      logger.info({ url, docs: `${url}/docs` }, 'WispHub Gateway listening');
+
+      // Warm-up in the background; retried until clients and plans are held, so /ready turns green without traffic.
+      const runWarmUp = async () => {
+        warmUpTimer = null;
+        warmUp = 'running';
+        await gateway.warmUp();
+        warmUp = gateway.warm ? 'done' : 'failed';
+        if (!gateway.warm && !stopping) warmUpTimer = setTimeout(() => void runWarmUp(), WARMUP_RETRY_MS);
+      };
+      if (config.WARMUP) void runWarmUp();
+      return { url, port, services, metrics, simulator };
     },
 
     async stop() {
+      stopping = true;
+      if (warmUpTimer) clearTimeout(warmUpTimer);
       const server = httpServer;
       httpServer = null;
       if (server) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections?.();
+        const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
+        while (inFlight > 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 25));
           server.closeIdleConnections?.();
-        });
+        }
+        if (inFlight > 0) logger.warn({ inFlight }, 'shutdown grace passed: closing open connections');
+        server.closeAllConnections?.();
+        await closed;
       }
       await simulator?.close();
       simulator = null;

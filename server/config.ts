@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Every setting of the service, read once from the environment (and `.env`) and validated here. */
@@ -46,6 +46,16 @@ const envSchema = z.object({
   WISPHUB_NET_HOST: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.wisphub.net' }).optional(),
   WISPHUB_NET_KEY: upstreamKey.optional(),
   API_KEYS: csv(apiKeyEntry).default([]),
+  API_KEYS_FILE: z.string().min(1).optional(),
+  RATE_LIMIT_PER_S: z.coerce.number().positive().default(20),
+  RATE_LIMIT_BURST: int(40, 1),
+  VERIFY_MAX_FAILURES: int(5, 1),
+  VERIFY_MAX_FAILURES_PER_KEY: int(50, 1),
+  RESOLVE_MAX_FAILURES_PER_KEY: int(30, 1),
+  IDENTITY_WINDOW_S: int(900, 1),
+  CORS_ORIGINS: csv(z.url({ error: 'each origin is a URL such as https://bot.example.com' })).default([]),
+  REQUEST_TIMEOUT_MS: int(30_000, 1000),
+  SHUTDOWN_GRACE_MS: int(10_000, 0),
 
   CACHE_TTL_CLIENTS_S: int(300, 1),
   CACHE_TTL_PLANS_S: int(900, 1),
@@ -121,6 +131,19 @@ function parseApiKey(entry: string, index: number): ApiKey {
 }
 
 /** Validates raw settings. Empty strings count as unset, so `PORT=` in `.env` means the default. */
+/** Keys from API_KEYS_FILE: one `name=key` per line (or comma-separated); `#` starts a comment. */
+function readKeysFile(path: string): { entries: string[]; problem: string | null } {
+  try {
+    const entries = readFileSync(path, 'utf8')
+      .split(/[\n,]/)
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter((line) => line !== '');
+    return { entries, problem: null };
+  } catch (error) {
+    return { entries: [], problem: `API_KEYS_FILE: cannot read ${path} (${error instanceof Error && 'code' in error ? String(error.code) : 'unknown error'})` };
+  }
+}
+
 export function parseConfig(raw: Record<string, string | undefined>): Config {
   const cleaned: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
@@ -137,11 +160,20 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   }
   const env = result.data;
   const problems: string[] = [];
+  if (env.API_KEYS_FILE) {
+    const file = readKeysFile(env.API_KEYS_FILE);
+    if (file.problem) problems.push(file.problem);
+    for (const entry of file.entries) {
+      const checked = apiKeyEntry.safeParse(entry);
+      if (checked.success) env.API_KEYS.push(entry);
+      else problems.push(`API_KEYS_FILE: an entry is not name=key with a key of at least 16 characters`);
+    }
+  }
   if (env.WISPHUB_NET_HOST && !env.WISPHUB_NET_KEY) {
     problems.push('WISPHUB_NET_KEY: required when WISPHUB_NET_HOST is set');
   }
   if (env.WISPHUB_NET_HOST && env.API_KEYS.length === 0) {
-    problems.push('API_KEYS: required when WISPHUB_NET_HOST is set (the development key only works with the simulator)');
+    problems.push('API_KEYS: required (or API_KEYS_FILE) when WISPHUB_NET_HOST is set (the development key only works with the simulator)');
   }
   const apiKeys = env.API_KEYS.map(parseApiKey);
   const names = new Set<string>();

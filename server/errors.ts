@@ -36,6 +36,12 @@ export const ERROR_CATALOGUE = {
     message: 'El cuerpo debe enviarse como application/json.',
   },
   rate_limited: { status: 429, code: 'TOO_MANY_REQUESTS', message: 'Demasiadas solicitudes. Intente de nuevo en un momento.' },
+  verification_locked: {
+    status: 429,
+    code: 'TOO_MANY_REQUESTS',
+    message: 'Se superó el número de intentos de verificación. Por seguridad, intente más tarde o comuníquese con un asesor.',
+  },
+  request_timeout: { status: 408, code: 'TIMEOUT', message: 'La solicitud tardó demasiado en llegar.' },
   internal_error: { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Ocurrió un error inesperado. Intente de nuevo.' },
   upstream_auth_failed: {
     status: 502,

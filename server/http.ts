@@ -1,62 +1,101 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { docsAsset, DOCS_CSP } from './docs-page';
+import { AppError } from './errors';
 import { sendJson } from './http-io';
+import { maskDigits } from './logger';
+import type { ServiceMetrics } from './metrics';
 import { buildOpenApiDocument, REST_BASE_PATH } from './openapi';
 import { createRestHandler, sendError } from './rest/handler';
 import { appRouter } from './router';
-import { AppError } from './errors';
 import { createCallerFactory, type RequestContext, type Services } from './trpc';
 
-/** One request listener for every route: /trpc, /api/v1, /openapi.json and /health. */
+/** One request listener for every route: /trpc, /api/v1, /openapi.json, /docs, /health, /ready, /metrics. */
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 export const SERVICE_VERSION = '0.1.0';
+
+const JSON_SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+};
+const CORS_ALLOW_HEADERS = 'content-type, x-api-key, authorization, idempotency-key, x-request-id, trpc-accept';
+const CORS_EXPOSE_HEADERS = 'x-request-id, x-cache, retry-after';
+
+export interface Readiness {
+  ready: boolean;
+  body: Record<string, unknown>;
+}
+
+export interface ListenerDeps {
+  services: Services;
+  metrics: ServiceMetrics;
+  readiness: () => Readiness;
+}
 
 function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-function presentedKey(req: IncomingMessage): string | null {
+export function presentedKey(req: IncomingMessage): string | null {
   const header = req.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header;
-  const authorization = req.headers.authorization;
-  const bearer = authorization?.match(/^Bearer\s+(\S+)$/i);
+  const bearer = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i);
   return bearer?.[1] ?? null;
 }
 
-export function createRequestListener(services: Services) {
+/** Paths may carry documents and phone numbers: keep only their last digits in logs. */
+export function maskPath(path: string): string {
+  return path
+    .replace(/(\/by-(?:document|phone)\/)([^/]+)/, (_, prefix: string, value: string) => `${prefix}${maskDigits(decodeURIComponent(value))}`)
+    .replace(/\d{6,}/g, (digits) => maskDigits(digits));
+}
+
+export function createRequestListener({ services, metrics, readiness }: ListenerDeps) {
   const createCaller = createCallerFactory(appRouter);
   const rest = createRestHandler({
     router: appRouter,
     createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
     bodyLimitBytes: services.config.BODY_LIMIT_BYTES,
   });
+  const allowedOrigins = new Set(services.config.CORS_ORIGINS.map((origin) => new URL(origin).origin));
   let openApiJson: string | null = null;
   const startedAt = Date.now();
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    const method = req.method ?? 'GET';
+    const surface = path.startsWith('/trpc/') ? 'trpc' : path.startsWith(`${REST_BASE_PATH}/`) || path === REST_BASE_PATH ? 'rest' : 'service';
     const ctx: RequestContext = {
       services,
       requestId,
-      surface: path.startsWith('/trpc') ? 'trpc' : 'rest',
+      surface: surface === 'trpc' ? 'trpc' : 'rest',
       presentedApiKey: presentedKey(req),
-      report: { keyName: null, cacheState: null },
+      report: { keyName: null, cacheState: null, procedure: null },
     };
-    res.once('finish', () => {
+    metrics.inFlight.inc();
+    res.once('close', () => {
+      metrics.inFlight.dec();
+      const seconds = (performance.now() - started) / 1000;
+      const procedure = ctx.report.procedure ?? (surface === 'service' ? path : 'unmatched');
+      metrics.observeRequest(surface, procedure, res.statusCode, seconds, ctx.report.keyName);
       services.logger.info(
         {
           requestId,
-          method: req.method,
-          path,
+          method,
+          surface,
+          path: maskPath(path),
+          procedure: ctx.report.procedure,
           status: res.statusCode,
-          ms: Math.round((performance.now() - started) * 10) / 10,
+          ms: Math.round(seconds * 10_000) / 10,
           key: ctx.report.keyName,
           cache: ctx.report.cacheState,
         },
@@ -64,17 +103,78 @@ export function createRequestListener(services: Services) {
       );
     });
 
-    if (path === '/health') {
-      sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+    res.setHeader('x-request-id', requestId);
+    const origin = req.headers.origin;
+    if (origin && allowedOrigins.has(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'Origin');
+      res.setHeader('access-control-expose-headers', CORS_EXPOSE_HEADERS);
+    }
+    if (method === 'OPTIONS') {
+      if (origin && allowedOrigins.has(origin)) {
+        res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
+        res.setHeader('access-control-allow-headers', CORS_ALLOW_HEADERS);
+        res.setHeader('access-control-max-age', '600');
+      }
+      res.writeHead(204);
+      res.end();
       return;
+    }
+
+    if (path === '/docs' || path.startsWith('/docs/')) {
+      const asset = method === 'GET' ? docsAsset(path) : null;
+      if (!asset) return sendError(res, new AppError(method === 'GET' ? 'route_not_found' : 'method_not_allowed'), requestId);
+      res.writeHead(200, {
+        'content-type': asset.contentType,
+        'content-security-policy': DOCS_CSP,
+        'x-content-type-options': 'nosniff',
+        'referrer-policy': 'no-referrer',
+        'cache-control': path.includes('/assets/') ? 'public, max-age=86400' : 'no-cache',
+      });
+      res.end(asset.body);
+      return;
+    }
+    for (const [name, value] of Object.entries(JSON_SECURITY_HEADERS)) res.setHeader(name, value);
+
+    const serviceRoute = (handler: () => void) => {
+      if (method !== 'GET' && method !== 'HEAD') {
+        res.setHeader('allow', 'GET');
+        return sendError(res, new AppError('method_not_allowed'), requestId);
+      }
+      handler();
+    };
+    if (path === '/health') {
+      return serviceRoute(() => sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
+    }
+    if (path === '/ready') {
+      return serviceRoute(() => {
+        const state = readiness();
+        sendJson(res, state.ready ? 200 : 503, state.body, state.ready ? {} : { 'retry-after': '5' });
+      });
     }
     if (path === '/openapi.json') {
-      openApiJson ??= JSON.stringify(buildOpenApiDocument(appRouter, SERVICE_VERSION));
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(openApiJson);
-      return;
+      return serviceRoute(() => {
+        openApiJson ??= JSON.stringify(buildOpenApiDocument(appRouter, SERVICE_VERSION));
+        res.setHeader('cache-control', 'no-cache');
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(openApiJson);
+      });
     }
-    if (path.startsWith('/trpc/')) {
+    if (path === '/metrics') {
+      return serviceRoute(() => {
+        // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
+        if (!ctx.presentedApiKey) return sendError(res, new AppError('api_key_missing'), requestId);
+        const keyName = services.apiKeys.identify(ctx.presentedApiKey);
+        if (!keyName) return sendError(res, new AppError('api_key_invalid'), requestId);
+        ctx.report.keyName = keyName;
+        void metrics.registry.metrics().then((text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        });
+      });
+    }
+    if (surface === 'trpc') {
+      ctx.report.procedure = path.slice('/trpc/'.length);
       void nodeHTTPRequestHandler({
         router: appRouter,
         req,
@@ -84,11 +184,12 @@ export function createRequestListener(services: Services) {
         createContext: () => ctx,
         onError: ({ error, path: procedure }) => {
           if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ requestId, procedure, err: error.cause ?? error }, 'procedure failed');
+          else if (error instanceof AppError && error.internal) services.logger.warn({ requestId, procedure, reason: error.reason, upstream: error.internal }, 'procedure error');
         },
       });
       return;
     }
-    if (path === REST_BASE_PATH || path.startsWith(`${REST_BASE_PATH}/`)) {
+    if (surface === 'rest') {
       void rest(req, res, path.slice(REST_BASE_PATH.length) || '/', url.searchParams, ctx).catch((error: unknown) => {
         services.logger.error({ requestId, err: error }, 'REST handler failed');
         if (!res.headersSent) sendError(res, error, requestId);

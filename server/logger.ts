@@ -3,9 +3,11 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 /** Structured JSON logs. Credentials are redacted wherever they might appear. */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, pretty = false): Logger {
   return pino({
     level,
+    // Human-readable lines when a developer runs it in a terminal; JSON everywhere else.
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } } } : {}),
     base: { service: 'wisphub-gateway' },
     redact: {
       paths: ['apiKey', 'headers.authorization', 'headers["x-api-key"]', 'upstreamKey', '*.password', '*.key'],

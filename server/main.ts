@@ -25,11 +25,15 @@ try {
   throw error;
 }
 
+// Graceful shutdown: stop accepting, let in-flight requests finish (SHUTDOWN_GRACE_MS), close the simulator, exit 0.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    void server.stop().then(() => process.exit(0));
+    void server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   });
 }

@@ -6,6 +6,8 @@ import type { ApiKeyRegistry } from './auth';
 import type { Config } from './config';
 import type { SubjectCatalogue } from './domain/ticket-subjects';
 import type { IdempotencyStore } from './idempotency';
+import type { IdentityGuard } from './identity-guard';
+import type { TokenBucketLimiter } from './rate-limit';
 import type { KeyedMutex } from './keyed-mutex';
 import { AppError, toErrorPayload } from './errors';
 import type { Logger } from './logger';
@@ -25,6 +27,8 @@ export interface Services {
   defaultTechnicianId: number | null;
   idempotency: IdempotencyStore;
   zoneLocks: KeyedMutex;
+  rateLimiter: TokenBucketLimiter;
+  identityGuard: IdentityGuard;
 }
 
 export interface RequestContext {
@@ -43,6 +47,8 @@ export interface RequestReport {
   keyName: string | null;
   /** How a cached read was served, for logs and the REST `X-Cache` header. */
   cacheState: CacheState | null;
+  /** The procedure(s) called, for logs and metrics. */
+  procedure: string | null;
 }
 
 const t = initTRPC
@@ -71,5 +77,7 @@ export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
   const keyName = ctx.services.apiKeys.identify(ctx.presentedApiKey);
   if (keyName === null) throw new AppError('api_key_invalid');
   ctx.report.keyName = keyName;
+  const waitSeconds = ctx.services.rateLimiter.take(keyName);
+  if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
   return next();
 });

@@ -44,6 +44,7 @@ export function createRestHandler(options: RestHandlerOptions) {
         throw new AppError('method_not_allowed', { details: { allowed: match.allowed } });
       }
       const { route, params } = match;
+      ctx.report.procedure = route.procedurePath;
       let input: Record<string, unknown> = {};
       if (route.method === 'GET') {
         for (const [key, value] of query) input[key] = value;
@@ -62,6 +63,11 @@ export function createRestHandler(options: RestHandlerOptions) {
       if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;
       sendJson(res, route.successStatus, data, headers);
     } catch (error) {
+      if (error instanceof AppError && error.internal) {
+        ctx.services.logger.warn({ requestId: ctx.requestId, procedure: ctx.report.procedure, reason: error.reason, upstream: error.internal }, 'procedure error');
+      } else if (!(error instanceof AppError) && toErrorPayload(error, null).reason === 'internal_error') {
+        ctx.services.logger.error({ requestId: ctx.requestId, procedure: ctx.report.procedure, err: error }, 'procedure failed');
+      }
       sendError(res, error, ctx.requestId);
     }
   };

@@ -116,7 +116,10 @@ export const clientsRouter = router({
     .input(resolveInput)
     .output(resolveOutput)
     .mutation(async ({ ctx, input }) => {
+      const keyName = ctx.report.keyName ?? 'anonymous';
+      ctx.services.identityGuard.assertCanResolve(keyName);
       const result = resolveIdentity(await directory(ctx), input);
+      ctx.services.identityGuard.recordResolution(keyName, result.status === 'resolved');
       if (result.status !== 'ambiguous') return result;
       return {
         status: 'ambiguous' as const,
@@ -143,8 +146,16 @@ export const clientsRouter = router({
     .output(verifyOutput)
     .mutation(async ({ ctx, input }) => {
       const { serviceId, ...claims } = input;
-      const client = await existingClient(ctx, serviceId);
-      return { serviceId, ...verifyIdentity(client, claims) };
+      const keyName = ctx.report.keyName ?? 'anonymous';
+      ctx.services.identityGuard.assertCanVerify(keyName, serviceId);
+      const client = await existingClient(ctx, serviceId).catch((error: unknown) => {
+        // Probing unknown service ids counts against the key too.
+        ctx.services.identityGuard.recordVerification(keyName, serviceId, false);
+        throw error;
+      });
+      const result = verifyIdentity(client, claims);
+      ctx.services.identityGuard.recordVerification(keyName, serviceId, result.isValid);
+      return { serviceId, ...result };
     }),
 
   updateProfile: protectedProcedure

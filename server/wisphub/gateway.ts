@@ -81,6 +81,22 @@ export class WispHubGateway {
     this.network = new NetworkGateway(upstream);
   }
 
+  /** Every cache, for metrics and readiness. */
+  caches(): SwrCache<unknown>[] {
+    return [
+      this.clientsCache,
+      this.catalog.plansCache,
+      this.catalog.planDetailCache,
+      this.catalog.paymentMethodsCache,
+      this.tickets.zoneCountsCache,
+    ] as SwrCache<unknown>[];
+  }
+
+  /** True once clients and plans are held (fresh or stale): the bots' first needs. */
+  get warm(): boolean {
+    return this.clientsCache.peek(ALL) !== undefined && this.catalog.plansCache.peek('all') !== undefined;
+  }
+
   /** Every client, indexed. Loaded once per TTL whatever the number of concurrent callers. */
   clientDirectory(): Promise<CacheResult<ClientDirectory>> {
     return this.clientsCache.get(ALL, () => this.loadClients());

@@ -50,6 +50,10 @@ export class SwrCache<V> {
     return this.entries.size;
   }
 
+  get name(): string {
+    return this.options.name;
+  }
+
   async get(key: string, load: () => Promise<V>): Promise<CacheResult<V>> {
     const entry = this.entries.get(key);
     if (entry) {

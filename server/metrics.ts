@@ -1,0 +1,107 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BreakerState } from './wisphub/circuit-breaker';
+import type { SwrCache } from './wisphub/swr-cache';
+import type { UpstreamCall } from './wisphub/transport';
+
+/** Prometheus metrics of one service instance (its own registry, so tests can run several). */
+
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
+export interface MetricsSources {
+  caches: () => SwrCache<unknown>[];
+  breakerState: () => BreakerState;
+  skippedItems: () => number;
+}
+
+export class ServiceMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'surface' | 'procedure' | 'status'>;
+  private readonly duration: Histogram<'surface' | 'procedure'>;
+  private readonly keyUsage: Counter<'key'>;
+  readonly inFlight: Gauge;
+  private readonly upstreamCalls: Counter<'endpoint' | 'method' | 'status'>;
+  private readonly upstreamErrors: Counter<'endpoint' | 'kind'>;
+  private readonly upstreamDuration: Histogram<'endpoint'>;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({ name: 'wisphub_http_requests_total', help: 'Requests by surface, procedure and status.', labelNames: ['surface', 'procedure', 'status'], registers });
+    this.duration = new Histogram({
+      name: 'wisphub_http_request_duration_seconds',
+      help: 'Request latency by surface and procedure.',
+      labelNames: ['surface', 'procedure'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.keyUsage = new Counter({ name: 'wisphub_api_key_requests_total', help: 'Authenticated requests per API key name.', labelNames: ['key'], registers });
+    this.inFlight = new Gauge({ name: 'wisphub_http_requests_in_flight', help: 'Requests being served.', registers });
+    this.upstreamCalls = new Counter({ name: 'wisphub_upstream_calls_total', help: 'Calls to WispHub Net by endpoint, method and status.', labelNames: ['endpoint', 'method', 'status'], registers });
+    this.upstreamErrors = new Counter({ name: 'wisphub_upstream_errors_total', help: 'Failed calls to WispHub Net by endpoint and kind.', labelNames: ['endpoint', 'kind'], registers });
+    this.upstreamDuration = new Histogram({
+      name: 'wisphub_upstream_call_duration_seconds',
+      help: 'WispHub Net call latency by endpoint.',
+      labelNames: ['endpoint'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16],
+      registers,
+    });
+    const seen = new Map<string, number>();
+    new Counter({
+      name: 'wisphub_cache_requests_total',
+      help: 'Cache lookups by resource and result (hit, miss, stale: served past its TTL).',
+      labelNames: ['resource', 'result'],
+      registers,
+      collect() {
+        for (const cache of sources.caches()) {
+          for (const [result, value] of [['hit', cache.stats.hits], ['miss', cache.stats.misses], ['stale', cache.stats.stale]] as const) {
+            const id = `${cache.name}|${result}`;
+            const delta = value - (seen.get(id) ?? 0);
+            if (delta > 0) this.inc({ resource: cache.name, result }, delta);
+            seen.set(id, value);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'wisphub_cache_entries',
+      help: 'Entries held per cached resource.',
+      labelNames: ['resource'],
+      registers,
+      collect() {
+        for (const cache of sources.caches()) this.set({ resource: cache.name }, cache.size);
+      },
+    });
+    new Gauge({
+      name: 'wisphub_upstream_breaker_state',
+      help: 'Circuit breaker of the upstream host: 0 closed, 1 half-open, 2 open.',
+      registers,
+      collect() {
+        this.set(BREAKER_VALUE[sources.breakerState()]);
+      },
+    });
+    let skippedSeen = 0;
+    new Counter({
+      name: 'wisphub_upstream_skipped_items_total',
+      help: 'Malformed upstream items skipped while loading lists.',
+      registers,
+      collect() {
+        const now = sources.skippedItems();
+        if (now > skippedSeen) this.inc(now - skippedSeen);
+        skippedSeen = now;
+      },
+    });
+  }
+
+  observeRequest(surface: string, procedure: string, status: number, seconds: number, keyName: string | null): void {
+    this.requests.inc({ surface, procedure, status: String(status) });
+    this.duration.observe({ surface, procedure }, seconds);
+    if (keyName) this.keyUsage.inc({ key: keyName });
+  }
+
+  observeUpstream(call: UpstreamCall): void {
+    this.upstreamCalls.inc({ endpoint: call.endpoint, method: call.method, status: String(call.status) });
+    this.upstreamDuration.observe({ endpoint: call.endpoint }, call.durationMs / 1000);
+    const kind = typeof call.status === 'number' ? (call.status >= 500 ? '5xx' : call.status >= 400 && call.status !== 404 ? '4xx' : null) : call.status;
+    if (kind) this.upstreamErrors.inc({ endpoint: call.endpoint, kind });
+  }
+}
