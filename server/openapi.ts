@@ -1,30 +1,55 @@
 import { generateOpenApiDocument } from 'trpc-to-openapi';
-import type { AppRouter } from './router';
+import { errorComponents, errorStatusesFor, ERROR_SCHEMA, responseRef } from './openapi-errors';
 import { compileRoutes } from './rest/routes';
+import type { AppRouter } from './router';
 
 export const REST_BASE_PATH = '/api/v1';
 
-/** OpenAPI 3.1 document generated from the procedures' meta and zod schemas. */
+const TAGS = [
+  { name: 'clients', description: 'Find, identify, verify and update customers.' },
+  { name: 'plans', description: 'Internet plans and their speeds.' },
+  { name: 'paymentMethods', description: 'How customers can pay.' },
+  { name: 'tickets', description: 'Support tickets: subjects, zone limits, creation and reading.' },
+  { name: 'network', description: 'Ping diagnosis of the customer’s link.' },
+];
+
+/**
+ * OpenAPI 3.1 generated from the procedures' meta and zod schemas (trpc-to-openapi), then
+ * completed with what meta cannot express: our error contract as shared components, 201
+ * answers and the Idempotency-Key header.
+ */
 export function buildOpenApiDocument(appRouter: AppRouter, version: string) {
   const document = generateOpenApiDocument(appRouter, {
     title: 'WispHub Gateway',
     description:
-      'Typed access to WispHub Net for ISP support bots: clients, plans, payment methods, tickets and network diagnosis. Every error carries a stable `reason` and a Spanish `message`.',
+      'Typed access to WispHub Net for ISP support bots: clients, plans, payment methods, tickets and network diagnosis. ' +
+      'Every error carries a stable `reason`, a Spanish `message` and the `requestId` (see the `Error` schema). ' +
+      'The same procedures are served as tRPC at `/trpc` for TypeScript callers.',
     version,
     baseUrl: REST_BASE_PATH,
-    tags: ['clients', 'plans', 'paymentMethods', 'tickets', 'network'],
+    tags: TAGS.map((tag) => tag.name),
     securitySchemes: {
-      ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key issued by the operator.' },
+      ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key issued by the operator (also accepted as `Authorization: Bearer <key>`).' },
     },
   });
-  // What trpc-to-openapi cannot express from meta: 201 answers and the Idempotency-Key header.
+  document.tags = TAGS;
+  const components = (document.components ??= {});
+  const schemas = (components.schemas ??= {});
+  for (const name of Object.keys(schemas)) if (name.startsWith('error.')) delete schemas[name];
+  schemas.Error = ERROR_SCHEMA as unknown as (typeof schemas)[string];
+  components.responses = errorComponents() as typeof components.responses;
+
   for (const route of compileRoutes(appRouter)) {
-    const operation = document.paths?.[route.template]?.[route.method.toLowerCase() as 'post'];
+    const operation = document.paths?.[route.template]?.[route.method.toLowerCase() as 'get'];
     if (!operation) continue;
-    if (route.successStatus !== 200 && operation.responses?.['200']) {
-      operation.responses[String(route.successStatus)] = operation.responses['200'];
-      delete operation.responses['200'];
+    const responses = (operation.responses ??= {});
+    for (const status of Object.keys(responses)) if (!status.startsWith('2')) delete responses[status];
+    if (route.successStatus !== 200 && responses['200']) {
+      responses[String(route.successStatus)] = responses['200'];
+      delete responses['200'];
     }
+    const statuses = errorStatusesFor({ method: route.method, hasPathParams: route.params.length > 0, conflicts: route.procedurePath === 'tickets.create' });
+    for (const status of statuses) responses[String(status)] = responseRef(status);
     if (route.idempotencyKeyHeader) {
       operation.parameters = [
         ...(operation.parameters ?? []),

@@ -1,4 +1,5 @@
 import { createServer, type RunningServer } from '../../server/app';
+import type { Logger } from '../../server/logger';
 import { DEVELOPMENT_API_KEY, parseConfig, type Config } from '../../server/config';
 import type { Simulator } from '../../server/simulator/server';
 import { createWispHubClient, type WispHubClient } from '../../client/index';
@@ -43,9 +44,9 @@ export interface TestService extends RunningServer {
   rest(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
 
-export async function startTestService(overrides: Record<string, string> = {}): Promise<TestService> {
+export async function startTestService(overrides: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestService> {
   const config = testConfig(overrides);
-  const server = createServer(config);
+  const server = createServer(config, options);
   const running = await server.start();
   if (!running.simulator) throw new Error('tests run against the embedded simulator');
   const apiKey = config.API_KEYS[0]?.key ?? DEVELOPMENT_API_KEY;

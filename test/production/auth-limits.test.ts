@@ -1,0 +1,156 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TRPCClientError } from '@trpc/client';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createWispHubClient, type AppRouter } from '../../client/index';
+import { FailureWindow, TokenBucketLimiter } from '../../server/rate-limit';
+import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+
+/** API keys and limits behave the same on REST and tRPC. */
+
+const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+const keysFile = join(dir, 'keys');
+writeFileSync(keysFile, '# mounted secret\ncrm:main=crm-key-0123456789abcdef\n');
+
+let service: TestService;
+const auth = suite('production: API keys');
+auth.before(async () => {
+  service = await startTestService({ API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef', API_KEYS_FILE: keysFile });
+});
+auth.after(() => service.stop());
+
+async function trpcReason(apiKey: string | null): Promise<{ reason?: string; status?: number }> {
+  const client = createWispHubClient({ url: service.url, apiKey: apiKey ?? '' });
+  try {
+    await client.plans.list.query();
+    return {};
+  } catch (error) {
+    const data = (error as TRPCClientError<AppRouter>).data;
+    return { reason: data?.reason, status: data?.httpStatus };
+  }
+}
+
+auth('several named keys (from API_KEYS and API_KEYS_FILE), X-API-Key or Bearer', async () => {
+  assert.is((await service.rest('/plans', { headers: { 'x-api-key': 'bot-key-0123456789abcdef' } })).status, 200);
+  assert.is((await service.rest('/plans', { headers: { authorization: 'Bearer crm-key-0123456789abcdef' } })).status, 200);
+  assert.equal(await trpcReason('crm-key-0123456789abcdef'), {});
+});
+
+auth('missing key → 401 api_key_missing, wrong key → 403 api_key_invalid, on both surfaces', async () => {
+  const missing = await fetch(`${service.url}/api/v1/plans`);
+  assert.is(missing.status, 401);
+  assert.is(((await missing.json()) as RestErrorBody).error.reason, 'api_key_missing');
+  const wrong = await service.rest('/plans', { headers: { 'x-api-key': 'bot-key-0123456789abcdeX' } });
+  assert.is(wrong.status, 403);
+  assert.is(((await wrong.json()) as RestErrorBody).error.reason, 'api_key_invalid');
+  assert.equal(await trpcReason(null), { reason: 'api_key_missing', status: 401 });
+  assert.equal(await trpcReason('nope-nope-nope-nope'), { reason: 'api_key_invalid', status: 403 });
+  // The development key only exists when no key is configured.
+  assert.is((await service.rest('/plans', { headers: { 'x-api-key': 'dev-local-key-not-for-production' } })).status, 403);
+});
+
+auth('public routes answer without a key; /metrics needs one', async () => {
+  for (const path of ['/health', '/openapi.json', '/docs', '/docs/init.js']) {
+    assert.is((await fetch(`${service.url}${path}`)).status, 200, path);
+  }
+  assert.ok([200, 503].includes((await fetch(`${service.url}/ready`)).status));
+  assert.is((await fetch(`${service.url}/metrics`)).status, 401);
+  const metrics = await fetch(`${service.url}/metrics`, { headers: { authorization: 'Bearer crm-key-0123456789abcdef' } });
+  assert.is(metrics.status, 200);
+  assert.match(await metrics.text(), /wisphub_api_key_requests_total\{key="crm:main"\}/);
+});
+
+auth.run();
+
+const limits = suite('production: rate limits and identity lockouts');
+let limited: TestService;
+let identity: TestService;
+limits.before(async () => {
+  limited = await startTestService({ RATE_LIMIT_PER_S: '2', RATE_LIMIT_BURST: '4' });
+  identity = await startTestService({ VERIFY_MAX_FAILURES: '5', RESOLVE_MAX_FAILURES_PER_KEY: '3' });
+});
+limits.after(async () => {
+  await limited.stop();
+  await identity.stop();
+});
+
+limits('token bucket per key: past the burst → 429 rate_limited with Retry-After, on both surfaces, other keys unaffected', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i++) statuses.push((await limited.rest('/tickets/subjects')).status);
+  assert.equal(statuses.slice(0, 4), [200, 200, 200, 200]);
+  const response = await limited.rest('/tickets/subjects');
+  assert.is(response.status, 429);
+  assert.is(((await response.json()) as RestErrorBody).error.reason, 'rate_limited');
+  assert.ok(Number(response.headers.get('retry-after')) >= 1);
+  try {
+    await limited.client.tickets.subjects.query();
+    assert.unreachable();
+  } catch (error) {
+    assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'rate_limited');
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // two tokens back
+  assert.is((await limited.rest('/tickets/subjects')).status, 200);
+});
+
+limits('5 failed verifications of one service id → 429 verification_locked (also for a correct answer); others unaffected', async () => {
+  const raw = identity.sim.data.clients.find((c) => typeof c.cedula === 'string')!;
+  const serviceId = raw.id_servicio as number;
+  for (let i = 0; i < 5; i++) {
+    const response = await identity.rest(`/clients/${serviceId}/verify`, { method: 'POST', json: { document: `999${i}`, name: 'Alguien Más' } });
+    assert.is(response.status, 200);
+    assert.is(((await response.json()) as { isValid: boolean }).isValid, false);
+  }
+  const locked = await identity.rest(`/clients/${serviceId}/verify`, { method: 'POST', json: { document: String(raw.cedula), name: String(raw.nombre) } });
+  const body = (await locked.json()) as RestErrorBody;
+  assert.is(locked.status, 429);
+  assert.is(body.error.reason, 'verification_locked');
+  assert.ok(Number(locked.headers.get('retry-after')) > 60, 'locked for the window');
+  try {
+    await identity.client.clients.verify.mutate({ serviceId, document: String(raw.cedula), name: String(raw.nombre) });
+    assert.unreachable();
+  } catch (error) {
+    assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'verification_locked');
+  }
+  const other = identity.sim.data.clients.find((c) => typeof c.cedula === 'string' && c.id_servicio !== serviceId)!;
+  const fine = await identity.client.clients.verify.mutate({ serviceId: other.id_servicio as number, document: String(other.cedula), name: String(other.nombre) });
+  assert.ok(fine.isValid);
+});
+
+limits('failed resolves are limited per key', async () => {
+  const claims = { name: 'Nadie Nunca', address: 'Ninguna Parte', planName: 'Ninguno' };
+  for (let i = 0; i < 3; i++) assert.is((await identity.client.clients.resolve.mutate(claims)).status, 'not_found');
+  const locked = await identity.rest('/clients/resolve', { method: 'POST', json: claims });
+  assert.is(locked.status, 429);
+  assert.is(((await locked.json()) as RestErrorBody).error.reason, 'verification_locked');
+});
+
+limits.run();
+
+const units = suite('production: limiter units');
+units('token bucket refills continuously up to the burst', () => {
+  let now = 0;
+  const bucket = new TokenBucketLimiter(2, 3, () => now);
+  assert.equal([bucket.take('a'), bucket.take('a'), bucket.take('a')], [0, 0, 0]);
+  assert.is(bucket.take('a'), 1);
+  assert.is(bucket.take('b'), 0, 'keys are independent');
+  now += 500;
+  assert.is(bucket.take('a'), 0);
+  now += 10_000;
+  assert.equal([bucket.take('a'), bucket.take('a'), bucket.take('a'), bucket.take('a') > 0], [0, 0, 0, true]);
+});
+units('failure window forgets old failures', () => {
+  let now = 0;
+  const window = new FailureWindow(1000, () => now);
+  window.record('x');
+  now = 600;
+  window.record('x');
+  assert.is(window.count('x'), 2);
+  assert.is(window.retryAfterSeconds('x'), 1);
+  now = 1200;
+  assert.is(window.count('x'), 1);
+  window.clear('x');
+  assert.is(window.count('x'), 0);
+});
+units.run();

@@ -1,0 +1,102 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { TRPCClientError } from '@trpc/client';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { AppRouter } from '../../client/index';
+import { ERROR_REASONS } from '../../server/errors';
+import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+
+/** One error contract on both surfaces, documented as shared OpenAPI components; the document validates. */
+
+let service: TestService;
+const contract = suite('production: error contract and OpenAPI');
+contract.before(async () => {
+  service = await startTestService();
+});
+contract.after(() => service.stop());
+
+type Doc = {
+  openapi: string;
+  tags: { name: string; description: string }[];
+  paths: Record<string, Record<string, { summary?: string; tags?: string[]; responses: Record<string, { $ref?: string }> }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown> }>; responses: Record<string, unknown> };
+};
+
+contract('the document is valid OpenAPI 3.1 (real validator)', async () => {
+  const doc: unknown = await (await fetch(`${service.url}/openapi.json`)).json();
+  const validator = new Validator();
+  const result = await validator.validate(doc as Parameters<Validator['validate']>[0]);
+  assert.ok(result.valid, JSON.stringify(result.errors));
+  assert.is(validator.version, '3.1');
+});
+
+contract('every operation: tag, summary, and every error status as a shared component response', async () => {
+  const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as Doc;
+  assert.equal(doc.tags.map((tag) => tag.name), ['clients', 'plans', 'paymentMethods', 'tickets', 'network']);
+  assert.ok(doc.components.schemas.Error);
+  assert.not.ok(Object.keys(doc.components.schemas).some((name) => name.startsWith('error.')), 'no foreign error shapes');
+  let operations = 0;
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      operations++;
+      assert.ok(operation.summary, `${method} ${path} has a summary`);
+      assert.ok(operation.tags?.length, `${method} ${path} has a tag`);
+      const errors = Object.entries(operation.responses).filter(([status]) => !status.startsWith('2'));
+      assert.ok(errors.length >= 8, `${method} ${path} documents its errors`);
+      for (const [status, response] of errors) {
+        assert.match(response.$ref ?? '', /^#\/components\/responses\//, `${method} ${path} ${status} references a shared response`);
+        assert.ok(doc.components.responses[response.$ref!.split('/').pop()!], `${response.$ref} exists`);
+      }
+    }
+  }
+  assert.is(operations, 18);
+  const errorEnum = (doc.components.schemas.Error as { properties: { error: { properties: { reason: { enum: string[] } } } } }).properties.error.properties.reason.enum;
+  assert.equal(errorEnum, ERROR_REASONS);
+});
+
+async function both(rest: () => Promise<Response>, trpc: () => Promise<unknown>) {
+  const response = await rest();
+  const body = (await response.json()) as RestErrorBody;
+  let data: TRPCClientError<AppRouter>['data'] = undefined;
+  try {
+    await trpc();
+  } catch (error) {
+    data = (error as TRPCClientError<AppRouter>).data;
+  }
+  return { rest: { ...body.error, status: response.status }, trpc: data };
+}
+
+contract('the same error on both surfaces: status, reason, Spanish message, requestId, issues', async () => {
+  const invalid = await both(
+    () => service.rest('/clients/search?q=x'),
+    () => service.client.clients.search.query({ q: 'x' }),
+  );
+  assert.is(invalid.rest.status, 400);
+  assert.is(invalid.trpc?.httpStatus, 400);
+  assert.is(invalid.rest.reason, invalid.trpc?.reason);
+  assert.is(invalid.rest.message, invalid.trpc?.message);
+  assert.equal(invalid.rest.issues, invalid.trpc?.issues);
+  assert.ok(invalid.trpc?.requestId);
+
+  const notFound = await both(
+    () => service.rest('/tickets/1'),
+    () => service.client.tickets.byId.query({ ticketId: 1 }),
+  );
+  assert.equal([notFound.rest.status, notFound.rest.reason], [404, 'ticket_not_found']);
+  assert.equal([notFound.trpc?.httpStatus, notFound.trpc?.reason, notFound.trpc?.message], [404, 'ticket_not_found', notFound.rest.message]);
+});
+
+contract('no stack trace or internal detail in any error, also for a tRPC parse error and unknown procedure', async () => {
+  const bodies = [
+    await (await fetch(`${service.url}/trpc/clients.nothing`, { headers: { 'x-api-key': service.config.API_KEYS[0]!.key } })).text(),
+    await (await fetch(`${service.url}/trpc/clients.verify`, { method: 'POST', headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' }, body: '{bad' })).text(),
+    await (await service.rest('/clients/resolve', { method: 'POST', body: '{bad', headers: { 'content-type': 'application/json' } })).text(),
+    await (await fetch(`${service.url}/nope`)).text(),
+  ];
+  for (const body of bodies) {
+    assert.not.match(body, /node_modules|at \w+ \(|\.ts:\d+|stack/i, body);
+    assert.match(body, /"reason":"[a-z_]+"/);
+  }
+});
+
+contract.run();
