@@ -160,6 +160,8 @@ export function toErrorPayload(error: unknown, requestId: string | null): ErrorP
   if (error instanceof TRPCError) {
     const issues = toFieldIssues(error.cause);
     if (issues) return { ...catalogueEntry('invalid_input', requestId), issues };
+    // tRPC reports a body that is not JSON as BAD_REQUEST caused by the SyntaxError.
+    if (error.cause instanceof SyntaxError) return catalogueEntry('invalid_json', requestId);
     const reason = reasonForTrpcCode(error.code);
     return catalogueEntry(reason, requestId);
   }

@@ -145,7 +145,7 @@ export class UpstreamTransport {
     const record = (status: UpstreamCall['status']) => {
       const call = { endpoint, method, status, durationMs: Math.round(performance.now() - started), attempt };
       this.onCall?.(call);
-      this.options.logger.debug({ upstream: call }, 'upstream call');
+      this.options.logger.info({ upstream: call }, 'upstream call');
     };
     const fail = (reason: 'upstream_timeout' | 'upstream_unavailable', failure: FailureKind, extra: Record<string, unknown> = {}, cause?: unknown) =>
       new RetryableUpstreamError(

@@ -99,4 +99,27 @@ contract('no stack trace or internal detail in any error, also for a tRPC parse 
   }
 });
 
+contract('tRPC surface: invalid JSON → 400 invalid_json, oversized body → 413, wrong method → 405, unknown procedure → 404', async () => {
+  const headers = { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' };
+  const reasonOf = async (response: Response) => ((await response.json()) as { error: { json: { data: { reason: string } } } }).error.json.data.reason;
+  const badJson = await fetch(`${service.url}/trpc/clients.resolve`, { method: 'POST', headers, body: '{"json": ' });
+  assert.is(badJson.status, 400);
+  assert.is(await reasonOf(badJson), 'invalid_json');
+  const big = await fetch(`${service.url}/trpc/clients.resolve`, { method: 'POST', headers, body: JSON.stringify({ json: { name: 'x'.repeat(200_000), address: 'a', planName: 'b' } }) });
+  assert.is(big.status, 413);
+  assert.is(await reasonOf(big), 'payload_too_large');
+  const wrongMethod = await fetch(`${service.url}/trpc/clients.resolve`, { headers });
+  assert.is(wrongMethod.status, 405);
+  assert.is(await reasonOf(wrongMethod), 'method_not_allowed');
+  const unknown = await fetch(`${service.url}/trpc/clients.nothing`, { headers });
+  assert.is(unknown.status, 404);
+  assert.is(await reasonOf(unknown), 'route_not_found');
+  const charset = await fetch(`${service.url}/trpc/clients.resolve`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ json: { name: 'Nadie', address: 'Ninguna', planName: 'Ninguno' } }),
+  });
+  assert.is(charset.status, 200);
+});
+
 contract.run();
