@@ -91,7 +91,7 @@ async function parseForm(req: IncomingMessage): Promise<Record<string, string> |
 
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const data = generateSimulatorData(options);
-  const apiKey = options.apiKey ?? 'SimuLat0.wisphubnetsimulatorkey0000000000000001';
+  const apiKey = options.apiKey ?? 'SimuLat0.wisphubnetsimulatorkey0000000001';
   let faults: SimulatorFaults = { ...NO_FAULTS, ...options.faults };
   const counters = new Map<string, number>();
   const tasks = new Map<string, SimPingTask>();
