@@ -6,9 +6,10 @@ import { createRequestListener, type Readiness } from './http';
 import { IdempotencyStore } from './idempotency';
 import { IdentityGuard } from './identity-guard';
 import { KeyedMutex } from './keyed-mutex';
-import { createLogger, type Logger } from './logger';
+import { createLogger, flushLogger, type Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { TokenBucketLimiter } from './rate-limit';
+import { ResponseMemo } from './response-memo';
 import { startSimulator, type Simulator } from './simulator/server';
 import { loadSubjectCatalogue } from './ticket-catalogue';
 import type { Services } from './trpc';
@@ -41,7 +42,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   let httpServer: Server | null = null;
   let simulator: Simulator | null = null;
   let warmUpTimer: NodeJS.Timeout | null = null;
-  let inFlight = 0;
+  const activity = { inFlight: 0 };
   let stopping = false;
 
   return {
@@ -112,6 +113,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         zoneLocks: new KeyedMutex(),
         rateLimiter: new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
         identityGuard: new IdentityGuard(config),
+        memo: new ResponseMemo(),
       };
 
       let warmUp: 'pending' | 'running' | 'done' | 'failed' = 'pending';
@@ -129,13 +131,9 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         return { ready: false, body: { status: 'not_ready', reasons, checks } };
       };
 
-      const server = createHttpServer(createRequestListener({ services, metrics, readiness }));
+      const server = createHttpServer(createRequestListener({ services, metrics, readiness, activity }));
       server.requestTimeout = config.REQUEST_TIMEOUT_MS;
       server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 60_000);
-      server.on('request', (_req, res) => {
-        inFlight++;
-        res.once('close', () => inFlight--);
-      });
       httpServer = server;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -145,6 +143,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       logger.info({ url, docs: `${url}/docs` }, 'WispHub Gateway listening');
+      await flushLogger(logger);
 
       // Warm-up in the background; retried until clients and plans are held, so /ready turns green without traffic.
       const runWarmUp = async () => {
@@ -167,16 +166,17 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections?.();
         const deadline = Date.now() + config.SHUTDOWN_GRACE_MS;
-        while (inFlight > 0 && Date.now() < deadline) {
+        while (activity.inFlight > 0 && Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, 25));
           server.closeIdleConnections?.();
         }
-        if (inFlight > 0) logger.warn({ inFlight }, 'shutdown grace passed: closing open connections');
+        if (activity.inFlight > 0) logger.warn({ inFlight: activity.inFlight }, 'shutdown grace passed: closing open connections');
         server.closeAllConnections?.();
         await closed;
       }
       await simulator?.close();
       simulator = null;
+      await flushLogger(logger);
     },
   };
 }

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DEVELOPMENT_API_KEY, type ApiKey, type Config } from './config';
 
@@ -6,7 +7,10 @@ import { DEVELOPMENT_API_KEY, type ApiKey, type Config } from './config';
  * SHA-256 digests with timingSafeEqual, so neither content nor length leaks through timing.
  */
 
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+// One-shot crypto.hash (Node >= 20.12) skips a Hash object per request; createHash elsewhere.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+const digest = (value: string): Buffer =>
+  oneShot ? oneShot('sha256', value, 'buffer') : createHash('sha256').update(value, 'utf8').digest();
 
 export class ApiKeyRegistry {
   private readonly entries: { name: string; digest: Buffer }[];

@@ -1,19 +1,22 @@
-import { pino, type Logger } from 'pino';
+import { destination, pino, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Structured JSON logs. Credentials are redacted wherever they might appear. */
+/**
+ * Structured JSON logs. Nothing logged carries headers or credentials by construction (request
+ * lines are built field by field; documents and phones go through maskDigits), so no redaction
+ * pass runs on the hot path. JSON lines are buffered (4 KB) and flushed on shutdown instead of
+ * one write syscall per line; a terminal in development gets pretty lines.
+ */
 export function createLogger(level: string, pretty = false): Logger {
-  return pino({
-    level,
-    // Human-readable lines when a developer runs it in a terminal; JSON everywhere else.
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } } } : {}),
-    base: { service: 'wisphub-gateway' },
-    redact: {
-      paths: ['apiKey', 'headers.authorization', 'headers["x-api-key"]', 'upstreamKey', '*.password', '*.key'],
-      censor: '[redacted]',
-    },
-  });
+  if (pretty) {
+    return pino({
+      level,
+      base: { service: 'wisphub-gateway' },
+      transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } },
+    });
+  }
+  return pino({ level, base: { service: 'wisphub-gateway' } }, destination({ dest: 1, sync: false, minLength: 4096 }));
 }
 
 /** Keeps the last digits of a document or phone so logs can be correlated without holding personal data. */
@@ -22,4 +25,9 @@ export function maskDigits(value: string | number | null | undefined, visible = 
   const text = String(value);
   if (text.length <= visible) return '*'.repeat(text.length);
   return `${'*'.repeat(text.length - visible)}${text.slice(-visible)}`;
+}
+
+/** Writes out buffered lines (start-up messages, shutdown). */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
 }

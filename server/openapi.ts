@@ -1,9 +1,10 @@
-import { generateOpenApiDocument } from 'trpc-to-openapi';
 import { errorComponents, errorStatusesFor, ERROR_SCHEMA, responseRef } from './openapi-errors';
 import { compileRoutes } from './rest/routes';
 import type { AppRouter } from './router';
 
-export const REST_BASE_PATH = '/api/v1';
+import { REST_BASE_PATH } from './openapi-paths';
+
+export { REST_BASE_PATH };
 
 const TAGS = [
   { name: 'clients', description: 'Find, identify, verify and update customers.' },
@@ -18,7 +19,10 @@ const TAGS = [
  * completed with what meta cannot express: our error contract as shared components, 201
  * answers and the Idempotency-Key header.
  */
-export function buildOpenApiDocument(appRouter: AppRouter, version: string) {
+export async function buildOpenApiDocument(appRouter: AppRouter, version: string) {
+  // Loaded on first use: the generator and its dependencies weigh ~30 MB of RSS that a
+  // service answering bots should not carry unless someone asks for the document.
+  const { generateOpenApiDocument } = await import('trpc-to-openapi');
   const document = generateOpenApiDocument(appRouter, {
     title: 'WispHub Gateway',
     description:

@@ -5,27 +5,38 @@ import { TTLCache } from '@isaacs/ttlcache';
  * request takes one. Idle buckets are dropped (TTL), so memory follows active callers only.
  */
 export class TokenBucketLimiter {
-  private readonly buckets: TTLCache<string, { tokens: number; updatedAt: number }>;
+  // A plain Map updated in place (this runs on every request); full buckets are swept now and then.
+  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
+  private readonly refillMs: number;
+  private operations = 0;
 
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.buckets = new TTLCache({ ttl: Math.ceil((burst / ratePerSecond) * 1000) + 60_000, max: 100_000 });
+    this.refillMs = Math.ceil((burst / ratePerSecond) * 1000);
   }
 
   /** 0 when allowed; otherwise the seconds until a token is available. */
   take(key: string): number {
     const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
-    const tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
-    if (tokens < 1) {
-      this.buckets.set(key, { tokens, updatedAt: now });
-      return Math.max(1, Math.ceil((1 - tokens) / this.ratePerSecond));
+    if (++this.operations % 10_000 === 0) this.sweep(now);
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { tokens: this.burst, updatedAt: now };
+      this.buckets.set(key, bucket);
     }
-    this.buckets.set(key, { tokens: tokens - 1, updatedAt: now });
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
+    bucket.updatedAt = now;
+    if (bucket.tokens < 1) return Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerSecond));
+    bucket.tokens -= 1;
     return 0;
+  }
+
+  /** Buckets idle long enough to be full again carry no state worth keeping. */
+  private sweep(now: number): void {
+    for (const [key, bucket] of this.buckets) if (now - bucket.updatedAt > this.refillMs) this.buckets.delete(key);
   }
 }
 

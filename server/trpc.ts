@@ -12,7 +12,8 @@ import type { KeyedMutex } from './keyed-mutex';
 import { AppError, toErrorPayload } from './errors';
 import type { Logger } from './logger';
 import type { WispHubGateway } from './wisphub/gateway';
-import type { CacheState } from './wisphub/swr-cache';
+import type { Dependency, ResponseMemo } from './response-memo';
+import type { CacheResult, CacheState, SwrCache } from './wisphub/swr-cache';
 
 /** What every procedure can reach: settings and the gateway, never raw HTTP. */
 export interface Services {
@@ -29,6 +30,7 @@ export interface Services {
   zoneLocks: KeyedMutex;
   rateLimiter: TokenBucketLimiter;
   identityGuard: IdentityGuard;
+  memo: ResponseMemo;
 }
 
 export interface RequestContext {
@@ -71,13 +73,46 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
-/** Every business procedure: requires a configured API key. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+/** API key, then the key's rate limit; shared by the middleware and the HTTP fast path. */
+export function authenticate(ctx: RequestContext, calls = 1): string {
   if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
   const keyName = ctx.services.apiKeys.identify(ctx.presentedApiKey);
   if (keyName === null) throw new AppError('api_key_invalid');
   ctx.report.keyName = keyName;
-  const waitSeconds = ctx.services.rateLimiter.take(keyName);
-  if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
-  return next();
-});
+  for (let call = 0; call < calls; call++) {
+    const waitSeconds = ctx.services.rateLimiter.take(keyName);
+    if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
+  }
+  return keyName;
+}
+
+/** The cache entries a cacheable query read, so its answer can be memoised against them. */
+export interface MemoSources {
+  deps: Dependency[];
+  /** False once anything was served stale: such an answer is not memoised. */
+  memoizable: boolean;
+}
+
+/** Records that an answer was computed from this cache read. */
+export function readFrom<V>(ctx: { memo?: MemoSources; report: RequestReport }, cache: SwrCache<V>, key: string, result: CacheResult<V>): V {
+  if (ctx.report.cacheState !== 'stale' && ctx.report.cacheState !== 'miss') ctx.report.cacheState = result.state;
+  if (ctx.memo) {
+    ctx.memo.deps.push({ cache: cache as SwrCache<unknown>, key, version: result.version });
+    if (result.state === 'stale') ctx.memo.memoizable = false;
+  }
+  return result.value;
+}
+
+/** Every business procedure: requires a configured API key. Cacheable queries are memoised. */
+export const protectedProcedure = t.procedure
+  .use(({ ctx, next }) => {
+    authenticate(ctx);
+    return next();
+  })
+  .use(async ({ ctx, meta, type, path, getRawInput, next }) => {
+    if (meta?.cacheable !== true || type !== 'query') return next();
+    const memo: MemoSources = { deps: [], memoizable: true };
+    const result = await next({ ctx: { memo } });
+    if (result.ok && memo.memoizable) ctx.services.memo.store(path, await getRawInput(), result.data, memo.deps);
+    return result;
+  });

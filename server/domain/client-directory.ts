@@ -55,7 +55,6 @@ export class ClientDirectory {
   private readonly indexByPhone = new Map<string, number[]>();
   private readonly indexByNameKey = new Map<string, number[]>();
   private readonly indexByAddressKey = new Map<string, number[]>();
-  private readonly indexByPlanKey = new Map<string, number[]>();
   private readonly nameTokens: string[][] = [];
   /** Sorted distinct search words and, at the same position, the clients holding each. */
   private readonly words: string[];
@@ -78,8 +77,6 @@ export class ClientDirectory {
       if (key) pushTo(this.indexByNameKey, key, index);
       const address = normalizeAddress(client.address);
       if (address) pushTo(this.indexByAddressKey, address, index);
-      const plan = planKey(client.plan?.name);
-      if (plan) pushTo(this.indexByPlanKey, plan, index);
       const words = new Set([...names, ...tokenize(client.address), ...client.phones]);
       if (document) words.add(document.toLowerCase());
       for (const word of words) pushTo(wordPostings, word, index);
@@ -123,13 +120,12 @@ export class ClientDirectory {
     return this.pick(this.indexByPhone.get(normalizePhone(phone)));
   }
 
-  /** Clients whose name, address or plan key equals one given: candidates for identity resolution. */
-  findByIdentityKeys(keys: { name?: string; address?: string; plan?: string }): Client[] {
+  /** Clients whose name key or address key equals one given: candidates for identity resolution. */
+  findByIdentityKeys(keys: { name?: string; address?: string }): Client[] {
     const indexes = new Set<number>();
     const add = (list: number[] | undefined) => list?.forEach((index) => indexes.add(index));
     if (keys.name) add(this.indexByNameKey.get(keys.name));
     if (keys.address) add(this.indexByAddressKey.get(keys.address));
-    if (keys.plan) add(this.indexByPlanKey.get(keys.plan));
     return this.pick([...indexes].sort((a, b) => a - b));
   }
 

@@ -118,13 +118,11 @@ export type ResolveResult =
 /**
  * Finds the one client matching every given fact. Several full matches, or no full match but
  * clients missing only one fact, are `ambiguous` (ranked, at most five); anything less is `not_found`.
+ * A plan name and price identify no one (thousands share them), so every candidate must match
+ * the name or the address: candidates come from those two indexes only.
  */
 export function resolveIdentity(directory: ClientDirectory, claims: ResolveClaims): ResolveResult {
-  const candidates = directory.findByIdentityKeys({
-    name: nameKey(claims.name),
-    address: normalizeAddress(claims.address),
-    plan: planKey(claims.planName),
-  });
+  const candidates = directory.findByIdentityKeys({ name: nameKey(claims.name), address: normalizeAddress(claims.address) });
   const scored = candidates.map((client) => ({ client, ...compareClaims(client, claims) }));
   const full = scored.filter((entry) => entry.given.length > 0 && entry.mismatchedFields.length === 0);
   if (full.length === 1) return { status: 'resolved', client: full[0]!.client, matchedFields: full[0]!.matchedFields };

@@ -3,7 +3,7 @@ import type { AnyRouter } from '@trpc/server';
 import { AppError, toErrorPayload } from '../errors';
 import { readJsonBody, sendJson } from '../http-io';
 import type { RequestContext } from '../trpc';
-import { compileRoutes, matchRoute } from './routes';
+import { compileRoutes, matchRoute, type RestRoute } from './routes';
 
 /**
  * The REST surface: routes from procedure meta, input from path + query + JSON body, the
@@ -32,6 +32,14 @@ export function sendError(res: ServerResponse, error: unknown, requestId: string
   sendJson(res, payload.status, { error: payload }, headers);
 }
 
+/** A procedure's raw input from a REST request: query (GET) or JSON body, then path parameters. */
+export function restInput(route: RestRoute, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown> | undefined): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  if (route.method === 'GET') for (const [key, value] of query) input[key] = value;
+  else Object.assign(input, body);
+  return Object.assign(input, params);
+}
+
 export function createRestHandler(options: RestHandlerOptions) {
   const routes = compileRoutes(options.router);
 
@@ -45,19 +53,17 @@ export function createRestHandler(options: RestHandlerOptions) {
       }
       const { route, params } = match;
       ctx.report.procedure = route.procedurePath;
-      let input: Record<string, unknown> = {};
-      if (route.method === 'GET') {
-        for (const [key, value] of query) input[key] = value;
-      } else {
-        const body = await readJsonBody(req, options.bodyLimitBytes);
-        if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      let body: Record<string, unknown> | undefined;
+      if (route.method !== 'GET') {
+        const parsed = await readJsonBody(req, options.bodyLimitBytes);
+        if (parsed !== undefined && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) {
           throw new AppError('invalid_input', { message: 'El cuerpo debe ser un objeto JSON.' });
         }
-        input = { ...(body as Record<string, unknown> | undefined) };
+        body = { ...(parsed as Record<string, unknown> | undefined) };
         const idempotencyKey = req.headers['idempotency-key'];
-        if (route.idempotencyKeyHeader && typeof idempotencyKey === 'string') input.idempotencyKey = idempotencyKey;
+        if (route.idempotencyKeyHeader && typeof idempotencyKey === 'string') body.idempotencyKey = idempotencyKey;
       }
-      Object.assign(input, params);
+      const input = restInput(route, params, query, body);
       const data = await procedureAt(options.createCaller(ctx), route.procedurePath)(input);
       const headers: Record<string, string> = {};
       if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;

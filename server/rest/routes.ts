@@ -20,12 +20,15 @@ export interface RestRoute {
   successStatus: number;
   /** The procedure accepts an `Idempotency-Key` header (meta `idempotencyKeyHeader`). */
   idempotencyKeyHeader: boolean;
+  cacheable: boolean;
 }
 
 /** Our own meta beside trpc-to-openapi's `openapi` block. */
 export type RestMeta = {
   successStatus?: number;
   idempotencyKeyHeader?: boolean;
+  /** A query computed only from cached collections: its answers may be memoised (see response-memo.ts). */
+  cacheable?: boolean;
   [key: string]: unknown;
 };
 
@@ -53,6 +56,12 @@ function compile(template: string): { pattern: RegExp; params: string[]; specifi
   return { pattern: new RegExp(`^${source}/?$`), params, specificity };
 }
 
+/** tRPC paths of the cacheable queries (meta `cacheable`), for the HTTP fast path. */
+export function cacheableProcedures(appRouter: AnyRouter): Set<string> {
+  const procedures = appRouter._def.procedures as Record<string, ProcedureLike>;
+  return new Set(Object.entries(procedures).filter(([, p]) => p._def.meta?.cacheable === true && p._def.type === 'query').map(([path]) => path));
+}
+
 export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
   const procedures = appRouter._def.procedures as Record<string, ProcedureLike>;
   const routes: RestRoute[] = [];
@@ -66,6 +75,7 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
       type: procedure._def.type,
       successStatus: procedure._def.meta?.successStatus ?? 200,
       idempotencyKeyHeader: procedure._def.meta?.idempotencyKeyHeader === true,
+      cacheable: procedure._def.meta?.cacheable === true && procedure._def.type === 'query',
       ...compile(openapi.path),
     });
   }

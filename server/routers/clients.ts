@@ -1,7 +1,7 @@
 import type { ClientDirectory } from '../domain/client-directory';
 import { resolveIdentity, verifyIdentity } from '../domain/identity';
 import { AppError } from '../errors';
-import { protectedProcedure, router, type RequestContext } from '../trpc';
+import { protectedProcedure, readFrom, router, type MemoSources, type RequestContext } from '../trpc';
 import {
   byDocumentInput,
   byPhoneInput,
@@ -21,23 +21,24 @@ import {
 
 const tags = ['clients'];
 
-/** The cached, indexed client collection; records how it was served. */
-async function directory(ctx: RequestContext): Promise<ClientDirectory> {
-  const result = await ctx.services.gateway.clientDirectory();
-  ctx.report.cacheState = result.state;
-  return result.value;
+type Ctx = RequestContext & { memo?: MemoSources };
+
+/** The cached, indexed client collection; records how it was served and its version. */
+async function directory(ctx: Ctx): Promise<ClientDirectory> {
+  const { gateway } = ctx.services;
+  return readFrom(ctx, gateway.clientsCache, 'all', await gateway.clientDirectory());
 }
 
-async function existingClient(ctx: RequestContext, serviceId: number) {
+async function existingClient(ctx: Ctx, serviceId: number) {
+  await directory(ctx);
   const client = await ctx.services.gateway.clientByServiceId(serviceId);
-  ctx.report.cacheState ??= 'hit';
   if (!client) throw new AppError('client_not_found', { details: { serviceId } });
   return client;
 }
 
 export const clientsRouter = router({
   list: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/clients', tags, summary: 'List clients', description: 'Page through every client (cached full collection).' } })
+    .meta({ openapi: { method: 'GET', path: '/clients', tags, summary: 'List clients', description: 'Page through every client (cached full collection).' }, cacheable: true })
     .input(listInput)
     .output(listOutput)
     .query(async ({ ctx, input }) => {
@@ -55,6 +56,7 @@ export const clientsRouter = router({
         description:
           'Case- and accent-insensitive search over name, address, document and phones. Every word must match; exact document/phone first, then name matches, then the rest.',
       },
+      cacheable: true,
     })
     .input(searchInput)
     .output(searchOutput)
@@ -69,6 +71,7 @@ export const clientsRouter = router({
         summary: 'Find clients by document',
         description: 'Every service held under this cédula/NIT (dots, spaces and dashes ignored). 404 when none.',
       },
+      cacheable: true,
     })
     .input(byDocumentInput)
     .output(clientMatchesOutput)
@@ -87,6 +90,7 @@ export const clientsRouter = router({
         summary: 'Find clients by phone',
         description: 'Matches any of the numbers stored for a client; accepts +57 / 57 prefixes. 404 when none.',
       },
+      cacheable: true,
     })
     .input(byPhoneInput)
     .output(clientMatchesOutput)
@@ -97,7 +101,7 @@ export const clientsRouter = router({
     }),
 
   byServiceId: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/clients/{serviceId}', tags, summary: 'Get a client by service id' } })
+    .meta({ openapi: { method: 'GET', path: '/clients/{serviceId}', tags, summary: 'Get a client by service id' }, cacheable: true })
     .input(byServiceIdInput)
     .output(clientSchema)
     .query(({ ctx, input }) => existingClient(ctx, input.serviceId)),

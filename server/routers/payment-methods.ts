@@ -1,13 +1,12 @@
-import { protectedProcedure, router } from '../trpc';
+import { protectedProcedure, readFrom, router } from '../trpc';
 import { paymentMethodsOutput } from './catalog.types';
 
 export const paymentMethodsRouter = router({
   list: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/payment-methods', tags: ['paymentMethods'], summary: 'List payment methods', description: 'Ways customers can pay (cached 15 min).' } })
+    .meta({ openapi: { method: 'GET', path: '/payment-methods', tags: ['paymentMethods'], summary: 'List payment methods', description: 'Ways customers can pay (cached 15 min).' }, cacheable: true })
     .output(paymentMethodsOutput)
     .query(async ({ ctx }) => {
-      const result = await ctx.services.gateway.catalog.paymentMethods();
-      ctx.report.cacheState = result.state;
-      return { items: result.value };
+      const { catalog } = ctx.services.gateway;
+      return { items: readFrom(ctx, catalog.paymentMethodsCache, 'all', await catalog.paymentMethods()) };
     }),
 });

@@ -1,17 +1,16 @@
 import { AppError } from '../errors';
-import { protectedProcedure, router } from '../trpc';
+import { protectedProcedure, readFrom, router } from '../trpc';
 import { planByIdInput, planDetailSchema, plansOutput } from './catalog.types';
 
 const tags = ['plans'];
 
 export const plansRouter = router({
   list: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/plans', tags, summary: 'List internet plans', description: 'Every plan with its price and type (cached 15 min).' } })
+    .meta({ openapi: { method: 'GET', path: '/plans', tags, summary: 'List internet plans', description: 'Every plan with its price and type (cached 15 min).' }, cacheable: true })
     .output(plansOutput)
     .query(async ({ ctx }) => {
-      const result = await ctx.services.gateway.catalog.plans();
-      ctx.report.cacheState = result.state;
-      return { items: result.value };
+      const { catalog } = ctx.services.gateway;
+      return { items: readFrom(ctx, catalog.plansCache, 'all', await catalog.plans()) };
     }),
 
   byId: protectedProcedure
@@ -27,9 +26,11 @@ export const plansRouter = router({
     .input(planByIdInput)
     .output(planDetailSchema)
     .query(async ({ ctx, input }) => {
-      const found = await ctx.services.gateway.catalog.planById(input.planId);
-      if (!found) throw new AppError('plan_not_found', { details: { planId: input.planId } });
-      ctx.report.cacheState = found.state;
-      return found.plan;
+      const { catalog } = ctx.services.gateway;
+      const plans = readFrom(ctx, catalog.plansCache, 'all', await catalog.plans());
+      const plan = plans.find((candidate) => candidate.id === input.planId);
+      if (!plan) throw new AppError('plan_not_found', { details: { planId: input.planId } });
+      const detail = readFrom(ctx, catalog.planDetailCache, String(plan.id), await catalog.planDetail(plan));
+      return { ...plan, ...detail };
     }),
 });

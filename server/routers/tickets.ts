@@ -1,7 +1,7 @@
 import { catalogueEntries, PRIORITY_LABELS, PRIORITY_LEVELS } from '../domain/ticket-subjects';
 import { zoneStatus } from '../domain/zone-tickets';
 import { AppError } from '../errors';
-import { protectedProcedure, router } from '../trpc';
+import { protectedProcedure, readFrom, router } from '../trpc';
 import { createTicket } from './tickets.handler';
 import {
   createTicketInput,
@@ -17,7 +17,7 @@ const tags = ['tickets'];
 
 export const ticketsRouter = router({
   subjects: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/tickets/subjects', tags, summary: 'Ticket subject catalogue', description: 'Subjects grouped by priority (1 low … 4 very high) and as one list.' } })
+    .meta({ openapi: { method: 'GET', path: '/tickets/subjects', tags, summary: 'Ticket subject catalogue', description: 'Subjects grouped by priority (1 low … 4 very high) and as one list.' }, cacheable: true })
     .output(subjectsOutput)
     .query(({ ctx }) => {
       const catalogue = ctx.services.subjects;
@@ -41,13 +41,14 @@ export const ticketsRouter = router({
         summary: 'Active tickets in a zone',
         description: 'Counts tickets in ACTIVE_TICKET_STATES over every page (tickets without service or zone skipped); blocked at MAX_ACTIVE_TICKETS_PER_ZONE.',
       },
+      cacheable: true,
     })
     .input(zoneStatusInput)
     .output(zoneStatusSchema)
     .query(async ({ ctx, input }) => {
-      const counts = await ctx.services.gateway.tickets.zoneCounts();
-      ctx.report.cacheState = counts.state;
-      return zoneStatus(input.zoneId, counts.value, ctx.services.config.MAX_ACTIVE_TICKETS_PER_ZONE);
+      const { tickets } = ctx.services.gateway;
+      const counts = readFrom(ctx, tickets.zoneCountsCache, 'zones', await tickets.zoneCounts());
+      return zoneStatus(input.zoneId, counts, ctx.services.config.MAX_ACTIVE_TICKETS_PER_ZONE);
     }),
 
   create: protectedProcedure

@@ -35,7 +35,7 @@ export interface CatalogTtls {
   paymentMethodsMs: number;
 }
 
-type PlanDetail = Pick<PlanWithDetail, 'download' | 'upload' | 'detailUnavailableReason'>;
+export type PlanDetail = Pick<PlanWithDetail, 'download' | 'upload' | 'detailUnavailableReason'>;
 
 const speed = (raw: string | null | undefined) => (raw ? { kbps: parseSpeedKbps(raw), raw } : null);
 
@@ -64,13 +64,9 @@ export class CatalogGateway {
     });
   }
 
-  /** A plan with its speeds from the detail endpoint of its type; null when the id is unknown. */
-  async planById(planId: number): Promise<{ plan: PlanWithDetail; state: CacheResult<Plan[]>['state'] } | null> {
-    const listed = await this.plans();
-    const plan = listed.value.find((candidate) => candidate.id === planId);
-    if (!plan) return null;
-    const detail = await this.planDetailCache.get(String(planId), () => this.loadDetail(plan));
-    return { plan: { ...plan, ...detail.value }, state: listed.state === 'hit' ? detail.state : listed.state };
+  /** A plan's speeds from the detail endpoint of its type (cached per plan). */
+  planDetail(plan: Plan): Promise<CacheResult<PlanDetail>> {
+    return this.planDetailCache.get(String(plan.id), () => this.loadDetail(plan));
   }
 
   paymentMethods(): Promise<CacheResult<PaymentMethod[]>> {

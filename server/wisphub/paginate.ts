@@ -55,12 +55,33 @@ export async function fetchAllPages<S extends z.ZodType>(
   itemSchema: S,
   options: PaginateOptions,
 ): Promise<PaginatedLoad<z.output<S>>> {
+  let skipped = 0;
+  // Each page is parsed as it arrives: the ~50-field raw items are dropped at once, so memory
+  // holds `concurrency` raw pages at most, never the whole raw collection.
+  const parsePage = (results: unknown[]): z.output<S>[] => {
+    const items: z.output<S>[] = [];
+    for (const entry of results) {
+      const parsed = itemSchema.safeParse(entry);
+      if (parsed.success) {
+        items.push(parsed.data);
+      } else {
+        skipped++;
+        options.logger.warn(
+          { endpoint: path, itemId: itemId(entry), issues: parsed.error.issues.map((issue) => issue.path.join('.')) },
+          'skipped malformed upstream item',
+        );
+      }
+    }
+    return items;
+  };
   const first = readPage(await transport.get(path, { ...query, limit: options.pageSize, offset: 0 }), path);
   // Upstream may cap `limit` below what was asked: page by what it actually served.
   const pageSize = first.results.length < Math.min(options.pageSize, first.count) ? first.results.length : options.pageSize;
   if (pageSize === 0 && first.count > 0) {
     throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'empty first page' } });
   }
+  let received = first.results.length;
+  const firstItems = parsePage(first.results);
   const offsets: number[] = [];
   for (let offset = pageSize; offset < first.count; offset += pageSize) offsets.push(offset);
   const rest = await mapWithConcurrency(offsets, options.concurrency, async (offset) => {
@@ -68,27 +89,13 @@ export async function fetchAllPages<S extends z.ZodType>(
     if (page.count !== first.count) {
       throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'count changed during load' } });
     }
-    return page.results;
+    received += page.results.length;
+    return parsePage(page.results);
   });
-  const raw = [first.results, ...rest].flat();
-  if (raw.length !== first.count) {
+  if (received !== first.count) {
     throw new AppError('upstream_bad_response', {
-      internal: { endpoint: path, problem: 'item total does not match count', count: first.count, received: raw.length },
+      internal: { endpoint: path, problem: 'item total does not match count', count: first.count, received },
     });
   }
-  const items: z.output<S>[] = [];
-  let skipped = 0;
-  for (const entry of raw) {
-    const parsed = itemSchema.safeParse(entry);
-    if (parsed.success) {
-      items.push(parsed.data);
-    } else {
-      skipped++;
-      options.logger.warn(
-        { endpoint: path, itemId: itemId(entry), issues: parsed.error.issues.map((issue) => issue.path.join('.')) },
-        'skipped malformed upstream item',
-      );
-    }
-  }
-  return { items, skipped, pages: offsets.length + 1 };
+  return { items: [firstItems, ...rest].flat(), skipped, pages: offsets.length + 1 };
 }

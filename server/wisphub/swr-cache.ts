@@ -16,12 +16,15 @@ export interface CacheResult<V> {
   state: CacheState;
   /** When the value was loaded (ms since epoch). */
   loadedAt: number;
+  /** Changes whenever the stored value changes (load or replace): answers derived from it are keyed by it. */
+  version: number;
 }
 
 interface Entry<V> {
   value: V;
   loadedAt: number;
   freshUntil: number;
+  version: number;
 }
 
 export interface SwrCacheOptions {
@@ -39,6 +42,7 @@ export class SwrCache<V> {
   /** Updates made while a load was in flight, applied to its result so a write is never lost. */
   private readonly updatesDuringLoad = new Map<string, ((value: V) => V)[]>();
   private readonly now: () => number;
+  private lastVersion = 0;
   readonly stats = { hits: 0, stale: 0, misses: 0, loads: 0, loadFailures: 0 };
 
   constructor(private readonly options: SwrCacheOptions) {
@@ -59,15 +63,21 @@ export class SwrCache<V> {
     if (entry) {
       if (this.now() < entry.freshUntil) {
         this.stats.hits++;
-        return { value: entry.value, state: 'hit', loadedAt: entry.loadedAt };
+        return { value: entry.value, state: 'hit', loadedAt: entry.loadedAt, version: entry.version };
       }
       this.stats.stale++;
       this.startLoad(key, load).catch((error: unknown) => this.options.onRefreshError?.(this.options.name, key, error));
-      return { value: entry.value, state: 'stale', loadedAt: entry.loadedAt };
+      return { value: entry.value, state: 'stale', loadedAt: entry.loadedAt, version: entry.version };
     }
     this.stats.misses++;
     const loaded = await this.startLoad(key, load);
-    return { value: loaded.value, state: 'miss', loadedAt: loaded.loadedAt };
+    return { value: loaded.value, state: 'miss', loadedAt: loaded.loadedAt, version: loaded.version };
+  }
+
+  /** The version of a fresh entry, or null when absent or past its TTL (a read would refresh it). */
+  freshVersion(key: string): number | null {
+    const entry = this.entries.get(key);
+    return entry && this.now() < entry.freshUntil ? entry.version : null;
   }
 
   /** The stored value, fresh or stale, without loading. */
@@ -81,13 +91,13 @@ export class SwrCache<V> {
     const entry = this.entries.get(key);
     if (!entry) return false;
     const remaining = this.entries.getRemainingTTL(key);
-    this.entries.set(key, { ...entry, value: update(entry.value) }, { ttl: Math.max(1, remaining) });
+    this.entries.set(key, { ...entry, value: update(entry.value), version: ++this.lastVersion }, { ttl: Math.max(1, remaining) });
     return true;
   }
 
   set(key: string, value: V): void {
     const loadedAt = this.now();
-    this.entries.set(key, { value, loadedAt, freshUntil: loadedAt + this.options.freshMs });
+    this.entries.set(key, { value, loadedAt, freshUntil: loadedAt + this.options.freshMs, version: ++this.lastVersion });
   }
 
   delete(key: string): void {
@@ -109,7 +119,7 @@ export class SwrCache<V> {
         const loaded: V = await load();
         const value = updates.reduce<V>((current, update) => update(current), loaded);
         const loadedAt = this.now();
-        const entry = { value, loadedAt, freshUntil: loadedAt + this.options.freshMs };
+        const entry = { value, loadedAt, freshUntil: loadedAt + this.options.freshMs, version: ++this.lastVersion };
         this.entries.set(key, entry);
         return entry;
       } catch (error) {

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { bundle } from '../../scripts/build';
 import { ClientDirectory } from '../../server/domain/client-directory';
 import { resolveIdentity } from '../../server/domain/identity';
 import { generateSimulatorData } from '../../server/simulator/data';
@@ -27,27 +28,29 @@ interface Started {
   info: Record<string, unknown>;
 }
 
+/**
+ * Children report their address over IPC; their stdout (the service's info-level JSON logs) goes
+ * to /dev/null, so logging costs what it costs in production without a pipe back to this process.
+ * `.mjs` scripts (the bundled service) run on plain node; `.ts` ones through tsx.
+ */
 function startChild(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   children.push(child);
   return new Promise((resolve, reject) => {
-    let buffer = '';
     const timer = setTimeout(() => reject(new Error(`${script} did not start`)), 120_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split('\n')) {
-        if (!line.startsWith('{"url"')) continue;
-        clearTimeout(timer);
-        resolve({ child, info: JSON.parse(line) as Record<string, unknown> });
-        return;
-      }
+    child.once('message', (info) => {
+      clearTimeout(timer);
+      resolve({ child, info: info as Record<string, unknown> });
     });
     child.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
   });
 }
+
+const SERVICE = '.bench-build/serve-service.mjs';
 
 async function stop(started: Started): Promise<void> {
   if (started.child.exitCode !== null) return;
@@ -61,7 +64,7 @@ function serviceEnv(sim: Started, extra: Record<string, string> = {}): Record<st
     NODE_ENV: 'production',
     PORT: '0',
     HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     WISPHUB_NET_HOST: String(sim.info.url),
     WISPHUB_NET_KEY: String(sim.info.apiKey),
     API_KEYS: `bench=${API_KEY}`,
@@ -130,7 +133,7 @@ const LIST = /^GET \/api\/clientes\/$/;
 async function coldLoad(clients: number, concurrent: number): Promise<Record<string, unknown>> {
   const sim = await startChild('test/bench/serve-simulator.ts', [], { SIM_CLIENTS: String(clients) });
   await setFaults(sim, { pageLatencyMs: 400 });
-  const service = await startChild('test/bench/serve-service.ts', [], serviceEnv(sim, { UPSTREAM_PAGE_SIZE: '1000', UPSTREAM_CONCURRENCY: '8' }));
+  const service = await startChild(SERVICE, [], serviceEnv(sim, { UPSTREAM_PAGE_SIZE: '1000', UPSTREAM_CONCURRENCY: '8' }));
   const before = await simCalls(sim, LIST);
   const started = performance.now();
   const answers = await Promise.all(
@@ -145,7 +148,7 @@ async function coldLoad(clients: number, concurrent: number): Promise<Record<str
 
 async function memory(clients: number): Promise<Record<string, unknown>> {
   const sim = await startChild('test/bench/serve-simulator.ts', [], { SIM_CLIENTS: String(clients) });
-  const service = await startChild('test/bench/serve-service.ts', [], serviceEnv(sim, { WARM: '1' }), ['--expose-gc']);
+  const service = await startChild(SERVICE, [], serviceEnv(sim, { WARM: '1' }), ['--expose-gc']);
   const result = { clients, rssMb: Math.round(Number(service.info.rssMb)), heapUsedMb: Math.round(Number(service.info.heapUsedMb)) };
   await stop(service);
   await stop(sim);
@@ -197,6 +200,7 @@ function table(title: string, rows: Record<string, unknown>[]): void {
 }
 
 async function main(): Promise<void> {
+  await bundle('test/bench/serve-service.ts', SERVICE);
   const results: Record<string, unknown> = {
     date: new Date().toISOString(),
     quick,
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
 
   // 1-2. Cached reads vs a bare node:http baseline answering the same bytes.
   const sim = await startChild('test/bench/serve-simulator.ts', [], { SIM_CLIENTS: quick ? '2000' : '10000' });
-  const service = await startChild('test/bench/serve-service.ts', [], serviceEnv(sim, { WARM: '1' }));
+  const service = await startChild(SERVICE, [], serviceEnv(sim, { WARM: '1' }));
   const base = String(service.info.url);
   const directory = (await (await fetch(`${base}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': API_KEY } })).json()) as { items: { document: string | null }[] };
   const document = directory.items.find((client) => client.document && /^\d+$/.test(client.document))!.document!;

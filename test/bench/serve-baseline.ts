@@ -9,6 +9,6 @@ const server = createServer((_req, res) => {
 });
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  if (address && typeof address === 'object') console.log(JSON.stringify({ url: `http://127.0.0.1:${address.port}` }));
+  if (address && typeof address === 'object') process.send?.({ url: `http://127.0.0.1:${address.port}` });
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -14,5 +14,5 @@ if (process.env.WARM === '1') {
   globalThis.gc?.();
 }
 const memory = process.memoryUsage();
-console.log(JSON.stringify({ url: running.url, rssMb: memory.rss / 1048576, heapUsedMb: memory.heapUsed / 1048576 }));
+process.send?.({ url: running.url, rssMb: memory.rss / 1048576, heapUsedMb: memory.heapUsed / 1048576 });
 process.on('SIGTERM', () => void server.stop().then(() => process.exit(0)));

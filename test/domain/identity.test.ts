@@ -91,6 +91,11 @@ resolve('not found when nothing comes close', () => {
   assert.is(resolveIdentity(directory, { name: 'Pedro Pérez', address: 'Vereda El Tigre', planName: 'Plan Hogar 10M' }).status, 'not_found');
   assert.is(resolveIdentity(directory, { name: '', address: 'vereda', planName: '...' }).status, 'not_found');
 });
+resolve('plan name and price alone identify no one: not a candidate', () => {
+  const directory = ClientDirectory.build([jose, twin, other]);
+  const result = resolveIdentity(directory, { name: 'Pedro Pérez', planName: 'Plan Hogar 10M', planPrice: 65000 });
+  assert.is(result.status, 'not_found');
+});
 resolve('at most five candidates', () => {
   const many = Array.from({ length: 8 }, (_, i) => makeClient({ serviceId: 100 + i, name: 'Ana Díaz', address: 'Centro', planPrice: 50000 }));
   const result = resolveIdentity(ClientDirectory.build(many), { name: 'ana diaz', address: 'centro', planPrice: 50000 });

@@ -1,0 +1,92 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import superjson from 'superjson';
+import { AppError } from './errors';
+import { REST_BASE_PATH } from './openapi-paths';
+import { restInput, sendError } from './rest/handler';
+import { matchRoute, type RestRoute } from './rest/routes';
+import type { MemoEntry } from './response-memo';
+import { authenticate, type RequestContext } from './trpc';
+
+/**
+ * Answers GET requests for cacheable queries straight from the response memo, on both surfaces,
+ * with the same bytes the full path would send. Authentication, rate limits, logs and metrics
+ * still apply. Anything it cannot answer completely (a miss, an error, a stale source) returns
+ * false and takes the full path, which then fills the memo.
+ */
+
+export interface FastPathOptions {
+  routes: RestRoute[];
+  cacheableProcedures: Set<string>;
+}
+
+export function createFastPath({ routes, cacheableProcedures }: FastPathOptions) {
+  const memoFor = (ctx: RequestContext, procedure: string, rawInput: unknown): MemoEntry | null =>
+    ctx.services.memo.lookup(procedure, rawInput);
+
+  function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): boolean {
+    const match = matchRoute(routes, 'GET', path.slice(REST_BASE_PATH.length) || '/');
+    if (!match || !('route' in match) || !match.route.cacheable) return false;
+    const entry = memoFor(ctx, match.route.procedurePath, restInput(match.route, match.params, query, undefined));
+    if (!entry) return false;
+    ctx.report.procedure = match.route.procedurePath;
+    try {
+      authenticate(ctx);
+    } catch (error) {
+      for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+      sendError(res, error instanceof AppError ? error : new AppError('internal_error'), ctx.requestId);
+      return true;
+    }
+    ctx.report.cacheState = 'hit';
+    if (req.headers['if-none-match'] === entry.etag) {
+      res.writeHead(304, [...headers, 'etag', entry.etag, 'x-cache', 'hit']);
+      res.end();
+      return true;
+    }
+    headers.push('content-type', 'application/json; charset=utf-8', 'content-length', String(entry.jsonBytes), 'etag', entry.etag, 'x-cache', 'hit');
+    res.writeHead(200, headers);
+    res.end(entry.json);
+    return true;
+  }
+
+  function trpc(res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): boolean {
+    const procedures = path.slice('/trpc/'.length).split(',');
+    if (!procedures.every((procedure) => cacheableProcedures.has(procedure))) return false;
+    const isBatch = query.get('batch') === '1';
+    if (!isBatch && procedures.length !== 1) return false;
+    const inputParam = query.get('input');
+    let rawInputs: unknown[];
+    try {
+      // Exactly how tRPC derives each call's raw input, so memo keys match the full path's.
+      const parsed: unknown = inputParam ? JSON.parse(inputParam) : undefined;
+      if (isBatch) {
+        const byIndex = (parsed ?? {}) as Record<string, unknown>;
+        rawInputs = procedures.map((_, index) => (byIndex[index] === undefined ? undefined : superjson.deserialize(byIndex[index] as never)));
+      } else {
+        rawInputs = [parsed === undefined ? undefined : superjson.deserialize(parsed as never)];
+      }
+    } catch {
+      return false;
+    }
+    const entries: MemoEntry[] = [];
+    for (const [index, procedure] of procedures.entries()) {
+      const entry = memoFor(ctx, procedure, rawInputs[index]);
+      if (!entry) return false;
+      entries.push(entry);
+    }
+    try {
+      authenticate(ctx, procedures.length);
+    } catch {
+      return false; // the full path answers with tRPC's own error shape
+    }
+    ctx.report.procedure = procedures.join(',');
+    ctx.report.cacheState = 'hit';
+    const results = entries.map((entry) => `{"result":{"data":${entry.trpcData}}}`);
+    const body = isBatch ? `[${results.join(',')}]` : results[0]!;
+    headers.push('content-type', 'application/json', 'vary', 'trpc-accept, accept', 'content-length', String(Buffer.byteLength(body)));
+    res.writeHead(200, headers);
+    res.end(body);
+    return true;
+  }
+
+  return { rest, trpc };
+}

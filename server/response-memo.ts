@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { TTLCache } from '@isaacs/ttlcache';
+import superjson from 'superjson';
+import type { SwrCache } from './wisphub/swr-cache';
+
+/**
+ * Pre-serialised answers of cacheable queries. A procedure's output is stored with the cache
+ * entries (and their versions) it was computed from; it is served again only while every one of
+ * them is still fresh and unchanged, so a load, a refresh or a read-your-writes replace retires
+ * it at once. The procedures stay the only source of answers: this only avoids recomputing,
+ * re-validating and re-serialising the same answer for every request.
+ */
+
+export interface Dependency {
+  cache: SwrCache<unknown>;
+  key: string;
+  version: number;
+}
+
+export interface MemoEntry {
+  deps: Dependency[];
+  /** REST body: the output as JSON. */
+  json: string;
+  jsonBytes: number;
+  /** tRPC `result.data`: the output through superjson, as JSON. */
+  trpcData: string;
+  etag: string;
+}
+
+export class ResponseMemo {
+  private readonly entries: TTLCache<string, MemoEntry>;
+
+  constructor(max = 2000, ttlMs = 10 * 60_000) {
+    this.entries = new TTLCache({ max, ttl: ttlMs });
+  }
+
+  static key(procedurePath: string, rawInput: unknown): string {
+    return `${procedurePath}\u0000${rawInput === undefined ? '' : JSON.stringify(rawInput)}`;
+  }
+
+  store(procedurePath: string, rawInput: unknown, output: unknown, deps: Dependency[]): void {
+    const json = JSON.stringify(output);
+    this.entries.set(ResponseMemo.key(procedurePath, rawInput), {
+      deps,
+      json,
+      jsonBytes: Buffer.byteLength(json),
+      trpcData: JSON.stringify(superjson.serialize(output)),
+      etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"`,
+    });
+  }
+
+  /** The stored answer while all its sources are fresh and at the same version; else null. */
+  lookup(procedurePath: string, rawInput: unknown): MemoEntry | null {
+    const key = ResponseMemo.key(procedurePath, rawInput);
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    for (const dep of entry.deps) {
+      if (dep.cache.freshVersion(dep.key) !== dep.version) {
+        this.entries.delete(key);
+        return null;
+      }
+    }
+    return entry;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
