@@ -10,7 +10,7 @@ import { foldText, tokenize } from './text';
  */
 
 export type SearchRank = 'exact_identifier' | 'name' | 'partial_name' | 'other';
-const RANK_ORDER: Record<SearchRank, number> = { exact_identifier: 0, name: 1, partial_name: 2, other: 3 };
+const RANKS: readonly SearchRank[] = ['exact_identifier', 'name', 'partial_name', 'other'];
 
 export interface SearchHit {
   client: Client;
@@ -55,25 +55,35 @@ export class ClientDirectory {
   private readonly indexByPhone = new Map<string, number[]>();
   private readonly indexByNameKey = new Map<string, number[]>();
   private readonly indexByAddressKey = new Map<string, number[]>();
-  private readonly nameTokens: string[][] = [];
-  /** Sorted distinct search words and, at the same position, the clients holding each. */
+  /** Sorted distinct search words (name, address, document, phones), and the clients holding each. */
   private readonly words: string[];
   private readonly postings: Uint32Array[];
-  /** Scratch marks for set operations; searches are synchronous so one buffer is enough. */
+  /** The same for name words only: ranks "matched in the name" without scanning names per hit. */
+  private readonly nameWords: string[];
+  private readonly namePostings: Uint32Array[];
+  /** Each client's place in name order (folded name, then service id): ties in a rank sort by it. */
+  private readonly namePosition: Uint32Array;
+  private readonly clientAtNamePosition: Uint32Array;
+  /** Scratch buffers for set operations; searches are synchronous so one of each is enough. */
   private readonly marks: Uint32Array;
+  private readonly nameMarks: Uint32Array;
+  private readonly nameCounts: Uint8Array;
   private generation = 0;
 
   private constructor(clients: readonly Client[]) {
     this.clients = clients;
     const wordPostings = new Map<string, number[]>();
+    const namePostings = new Map<string, number[]>();
+    const foldedNames: string[] = [];
     clients.forEach((client, index) => {
       this.indexById.set(client.serviceId, index);
       const document = normalizeDocument(client.document);
       if (document) pushTo(this.indexByDocument, document, index);
       for (const phone of client.phones) pushTo(this.indexByPhone, phone, index);
       const names = tokenize(client.name);
-      this.nameTokens.push(names);
-      const key = nameKey(client.name);
+      foldedNames.push(names.join(' '));
+      for (const word of new Set(names)) pushTo(namePostings, word, index);
+      const key = [...names].sort().join(' '); // nameKey(client.name), from the words at hand
       if (key) pushTo(this.indexByNameKey, key, index);
       const address = normalizeAddress(client.address);
       if (address) pushTo(this.indexByAddressKey, address, index);
@@ -83,7 +93,16 @@ export class ClientDirectory {
     });
     this.words = [...wordPostings.keys()].sort();
     this.postings = this.words.map((word) => Uint32Array.from(wordPostings.get(word) ?? []));
+    this.nameWords = [...namePostings.keys()].sort();
+    this.namePostings = this.nameWords.map((word) => Uint32Array.from(namePostings.get(word) ?? []));
+    const order = clients.map((_, index) => index);
+    order.sort((a, b) => (foldedNames[a]! < foldedNames[b]! ? -1 : foldedNames[a]! > foldedNames[b]! ? 1 : clients[a]!.serviceId - clients[b]!.serviceId));
+    this.clientAtNamePosition = Uint32Array.from(order);
+    this.namePosition = new Uint32Array(clients.length);
+    order.forEach((index, position) => (this.namePosition[index] = position));
     this.marks = new Uint32Array(clients.length);
+    this.nameMarks = new Uint32Array(clients.length);
+    this.nameCounts = new Uint8Array(clients.length);
   }
 
   static build(clients: readonly Client[]): ClientDirectory {
@@ -133,6 +152,11 @@ export class ClientDirectory {
    * Every query word must start a word of the client's name, address, document or phones.
    * Ranked: exact document/phone, then all words in the name, some in the name, the rest.
    */
+  /**
+   * Every query word must start a word of the client's name, address, document or phones.
+   * Ranked: exact document/phone, then all words in the name, some in the name, the rest;
+   * within a rank by name (folded) and service id.
+   */
   search(query: string, limit: number, offset: number): Page<SearchHit> {
     const tokens = queryTokens(query);
     if (tokens.length === 0) return { total: 0, items: [] };
@@ -141,52 +165,69 @@ export class ClientDirectory {
       if (position > 0 && candidates.length === 0) return;
       const generation = this.nextGeneration();
       if (position === 0) {
-        this.forEachPrefixPosting(token, (index) => {
+        this.forEachPrefixPosting(this.words, this.postings, token, (index) => {
           if (this.marks[index] !== generation) {
             this.marks[index] = generation;
             candidates.push(index);
           }
         });
       } else {
-        this.forEachPrefixPosting(token, (index) => {
+        this.forEachPrefixPosting(this.words, this.postings, token, (index) => {
           this.marks[index] = generation;
         });
         candidates = candidates.filter((index) => this.marks[index] === generation);
       }
     });
-    const exactKey = tokens.length === 1 && /^\d+$/.test(tokens[0]!) ? tokens[0]! : null;
-    const hits = candidates.map((index) => {
-      const client = this.clients[index]!;
-      return { client, rank: this.rankOf(client, this.nameTokens[index] ?? [], tokens, exactKey) };
-    });
-    hits.sort(
-      (a, b) =>
-        RANK_ORDER[a.rank] - RANK_ORDER[b.rank] ||
-        a.client.name.localeCompare(b.client.name, 'es') ||
-        a.client.serviceId - b.client.serviceId,
-    );
-    return { total: hits.length, items: hits.slice(offset, offset + limit) };
-  }
+    if (candidates.length === 0) return { total: 0, items: [] };
 
-  private rankOf(client: Client, names: string[], tokens: string[], exactKey: string | null): SearchRank {
-    if (exactKey !== null && (normalizeDocument(client.document) === exactKey || client.phones.includes(exactKey))) {
-      return 'exact_identifier';
+    // How many query words start a word of each candidate's name, counted through the name index.
+    const countGeneration = this.nextGeneration();
+    for (const index of candidates) {
+      this.nameMarks[index] = countGeneration;
+      this.nameCounts[index] = 0;
     }
-    const inName = tokens.filter((token) => names.some((word) => word.startsWith(token))).length;
-    if (inName === tokens.length) return 'name';
-    return inName > 0 ? 'partial_name' : 'other';
+    for (const token of tokens) {
+      const tokenGeneration = this.nextGeneration();
+      this.forEachPrefixPosting(this.nameWords, this.namePostings, token, (index) => {
+        // Each query word counts once per client, whichever of its name words it starts.
+        if (this.nameMarks[index] === countGeneration && this.marks[index] !== tokenGeneration) {
+          this.marks[index] = tokenGeneration;
+          this.nameCounts[index]! += 1;
+        }
+      });
+    }
+
+    // Sort keys: rank, then name order. Numeric keys in a typed array sort natively and fast.
+    const exactKey = tokens.length === 1 && /^\d+$/.test(tokens[0]!) ? tokens[0]! : null;
+    const stride = this.clients.length;
+    const keys = new Float64Array(candidates.length);
+    candidates.forEach((index, position) => {
+      const client = this.clients[index]!;
+      const inName = this.nameCounts[index]!;
+      const exact = exactKey !== null && (normalizeDocument(client.document) === exactKey || client.phones.includes(exactKey));
+      const rank = exact ? 0 : inName >= tokens.length ? 1 : inName > 0 ? 2 : 3;
+      keys[position] = rank * stride + this.namePosition[index]!;
+    });
+    keys.sort();
+    const items: SearchHit[] = [];
+    for (let position = offset; position < Math.min(keys.length, offset + limit); position++) {
+      const key = keys[position]!;
+      const rank = Math.floor(key / stride);
+      items.push({ client: this.clients[this.clientAtNamePosition[key - rank * stride]!]!, rank: RANKS[rank]! });
+    }
+    return { total: candidates.length, items };
   }
 
-  private forEachPrefixPosting(prefix: string, visit: (index: number) => void): void {
+  private forEachPrefixPosting(words: string[], postings: Uint32Array[], prefix: string, visit: (index: number) => void): void {
     let low = 0;
-    let high = this.words.length;
+    let high = words.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.words[middle]! < prefix) low = middle + 1;
+      if (words[middle]! < prefix) low = middle + 1;
       else high = middle;
     }
-    for (let position = low; position < this.words.length && this.words[position]!.startsWith(prefix); position++) {
-      for (const index of this.postings[position]!) visit(index);
+    for (let position = low; position < words.length && words[position]!.startsWith(prefix); position++) {
+      for (const index of postings[position]!) visit(index);
     }
   }
 

@@ -28,26 +28,43 @@ function equalKeys(claimed: string, actual: string): boolean {
   return claimed !== '' && claimed === actual;
 }
 
-export function fieldMatches(field: IdentityField, claims: IdentityClaims, client: Client): boolean {
+/** Claims normalised once, then compared with any number of clients. */
+export interface PreparedClaims {
+  given: IdentityField[];
+  document: string;
+  name: string;
+  address: string;
+  planName: string;
+  planPrice: number | undefined;
+  phones: Set<string>;
+}
+
+export function prepareClaims(claims: IdentityClaims): PreparedClaims {
+  return {
+    given: IDENTITY_FIELDS.filter((field) => claims[field] !== undefined),
+    document: normalizeDocument(claims.document),
+    name: nameKey(claims.name),
+    address: normalizeAddress(claims.address),
+    planName: planKey(claims.planName),
+    planPrice: claims.planPrice,
+    phones: new Set([...extractPhoneNumbers(claims.phone), normalizePhone(claims.phone)].filter((n) => n !== '')),
+  };
+}
+
+function fieldMatches(field: IdentityField, claims: PreparedClaims, client: Client): boolean {
   switch (field) {
     case 'document':
-      return equalKeys(normalizeDocument(claims.document), normalizeDocument(client.document));
+      return equalKeys(claims.document, normalizeDocument(client.document));
     case 'name':
-      return equalKeys(nameKey(claims.name), nameKey(client.name));
+      return equalKeys(claims.name, nameKey(client.name));
     case 'address':
-      return equalKeys(normalizeAddress(claims.address), normalizeAddress(client.address));
+      return equalKeys(claims.address, normalizeAddress(client.address));
     case 'planName':
-      return equalKeys(planKey(claims.planName), planKey(client.plan?.name));
+      return equalKeys(claims.planName, planKey(client.plan?.name));
     case 'planPrice':
-      return (
-        claims.planPrice !== undefined &&
-        client.planPrice !== null &&
-        Math.abs(claims.planPrice - client.planPrice) <= PRICE_TOLERANCE_PESOS
-      );
-    case 'phone': {
-      const claimed = new Set([...extractPhoneNumbers(claims.phone), normalizePhone(claims.phone)].filter((n) => n !== ''));
-      return client.phones.some((phone) => claimed.has(phone));
-    }
+      return claims.planPrice !== undefined && client.planPrice !== null && Math.abs(claims.planPrice - client.planPrice) <= PRICE_TOLERANCE_PESOS;
+    case 'phone':
+      return client.phones.some((phone) => claims.phones.has(phone));
   }
 }
 
@@ -57,9 +74,9 @@ export interface ClaimComparison {
   mismatchedFields: IdentityField[];
 }
 
-export function compareClaims(client: Client, claims: IdentityClaims): ClaimComparison {
-  const given = IDENTITY_FIELDS.filter((field) => claims[field] !== undefined);
-  const matchedFields = given.filter((field) => fieldMatches(field, claims, client));
+export function compareClaims(client: Client, prepared: PreparedClaims): ClaimComparison {
+  const { given } = prepared;
+  const matchedFields = given.filter((field) => fieldMatches(field, prepared, client));
   return { given, matchedFields, mismatchedFields: given.filter((field) => !matchedFields.includes(field)) };
 }
 
@@ -77,7 +94,7 @@ export interface VerifyResult {
 
 /** Valid only when at least two facts were given and every one of them matches. */
 export function verifyIdentity(client: Client, claims: IdentityClaims): VerifyResult {
-  const { given, matchedFields, mismatchedFields } = compareClaims(client, claims);
+  const { given, matchedFields, mismatchedFields } = compareClaims(client, prepareClaims(claims));
   if (given.length < MIN_VERIFY_FACTS) {
     return {
       isValid: false,
@@ -122,8 +139,9 @@ export type ResolveResult =
  * the name or the address: candidates come from those two indexes only.
  */
 export function resolveIdentity(directory: ClientDirectory, claims: ResolveClaims): ResolveResult {
-  const candidates = directory.findByIdentityKeys({ name: nameKey(claims.name), address: normalizeAddress(claims.address) });
-  const scored = candidates.map((client) => ({ client, ...compareClaims(client, claims) }));
+  const prepared = prepareClaims(claims);
+  const candidates = directory.findByIdentityKeys({ name: prepared.name, address: prepared.address });
+  const scored = candidates.map((client) => ({ client, ...compareClaims(client, prepared) }));
   const full = scored.filter((entry) => entry.given.length > 0 && entry.mismatchedFields.length === 0);
   if (full.length === 1) return { status: 'resolved', client: full[0]!.client, matchedFields: full[0]!.matchedFields };
   const given = scored[0]?.given.length ?? 0;

@@ -1,3 +1,4 @@
+import type { Client } from '../domain/client';
 import type { ClientDirectory } from '../domain/client-directory';
 import { resolveIdentity, verifyIdentity } from '../domain/identity';
 import { AppError } from '../errors';
@@ -34,6 +35,12 @@ async function existingClient(ctx: Ctx, serviceId: number) {
   const client = await ctx.services.gateway.clientByServiceId(serviceId);
   if (!client) throw new AppError('client_not_found', { details: { serviceId } });
   return client;
+}
+
+/** Lookups by document or phone may find several services; none is a 404. */
+function matchesOrNotFound(items: Client[]): { items: Client[] } {
+  if (items.length === 0) throw new AppError('client_not_found');
+  return { items };
 }
 
 export const clientsRouter = router({
@@ -75,11 +82,7 @@ export const clientsRouter = router({
     })
     .input(byDocumentInput)
     .output(clientMatchesOutput)
-    .query(async ({ ctx, input }) => {
-      const items = (await directory(ctx)).findByDocument(input.document);
-      if (items.length === 0) throw new AppError('client_not_found');
-      return { items };
-    }),
+    .query(async ({ ctx, input }) => matchesOrNotFound((await directory(ctx)).findByDocument(input.document))),
 
   byPhone: protectedProcedure
     .meta({
@@ -94,11 +97,7 @@ export const clientsRouter = router({
     })
     .input(byPhoneInput)
     .output(clientMatchesOutput)
-    .query(async ({ ctx, input }) => {
-      const items = (await directory(ctx)).findByPhone(input.phone);
-      if (items.length === 0) throw new AppError('client_not_found');
-      return { items };
-    }),
+    .query(async ({ ctx, input }) => matchesOrNotFound((await directory(ctx)).findByPhone(input.phone))),
 
   byServiceId: protectedProcedure
     .meta({ openapi: { method: 'GET', path: '/clients/{serviceId}', tags, summary: 'Get a client by service id' }, cacheable: true })

@@ -1,13 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { serviceFor, type RestErrorBody } from '../support/service';
 
-let service: TestService;
 const catalog = suite('api: plans and payment methods');
-catalog.before(async () => {
-  service = await startTestService();
-});
-catalog.after(() => service.stop());
+const service = serviceFor(catalog);
 
 catalog('plans.list: every plan (all pages) with number prices and types, on both surfaces, cached', async () => {
   service.sim.resetCalls();

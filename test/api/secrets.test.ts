@@ -1,16 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SECRET_MARKER } from '../../server/simulator/data';
-import { startTestService, type TestService } from '../support/service';
+import { serviceFor } from '../support/service';
 
 /** The simulator plants passwords, PPPoE credentials and coordinates; no output may carry one. */
 
-let service: TestService;
 const secrets = suite('api: no secret leaves the service');
-secrets.before(async () => {
-  service = await startTestService();
-});
-secrets.after(() => service.stop());
+const service = serviceFor(secrets);
 
 secrets('every client output on both surfaces is free of planted secrets', async () => {
   const outputs: string[] = [];

@@ -1,16 +1,12 @@
 import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestService, type TestService } from '../support/service';
+import { serviceFor } from '../support/service';
 
 /** The README's typed-client example runs against a live service and finds + verifies a customer. */
 
-let service: TestService;
 const example = suite('client: find-client example');
-example.before(async () => {
-  service = await startTestService();
-});
-example.after(() => service.stop());
+const service = serviceFor(example);
 
 example('finds a customer by phone and verifies them', async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'client/examples/find-client.ts'], {

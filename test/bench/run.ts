@@ -133,7 +133,7 @@ const LIST = /^GET \/api\/clientes\/$/;
 async function coldLoad(clients: number, concurrent: number): Promise<Record<string, unknown>> {
   const sim = await startChild('test/bench/serve-simulator.ts', [], { SIM_CLIENTS: String(clients) });
   await setFaults(sim, { pageLatencyMs: 400 });
-  const service = await startChild(SERVICE, [], serviceEnv(sim, { UPSTREAM_PAGE_SIZE: '1000', UPSTREAM_CONCURRENCY: '8' }));
+  const service = await startChild(SERVICE, [], serviceEnv(sim, { UPSTREAM_PAGE_SIZE: '1000', UPSTREAM_CONCURRENCY: '10' }));
   const before = await simCalls(sim, LIST);
   const started = performance.now();
   const answers = await Promise.all(
@@ -149,7 +149,16 @@ async function coldLoad(clients: number, concurrent: number): Promise<Record<str
 async function memory(clients: number): Promise<Record<string, unknown>> {
   const sim = await startChild('test/bench/serve-simulator.ts', [], { SIM_CLIENTS: String(clients) });
   const service = await startChild(SERVICE, [], serviceEnv(sim, { WARM: '1' }), ['--expose-gc']);
-  const result = { clients, rssMb: Math.round(Number(service.info.rssMb)), heapUsedMb: Math.round(Number(service.info.heapUsedMb)) };
+  const idle = await startChild(SERVICE, [], serviceEnv(sim, { WARM: '0' }), ['--expose-gc']);
+  const idleRss = Math.round(Number(idle.info.rssMb));
+  await stop(idle);
+  const result = {
+    clients,
+    idleRssMb: idleRss,
+    rssMb: Math.round(Number(service.info.rssMb)),
+    heapUsedMb: Math.round(Number(service.info.heapUsedMb)),
+    heapTotalMb: Math.round(Number(service.info.heapTotalMb)),
+  };
   await stop(service);
   await stop(sim);
   return result;
@@ -255,7 +264,7 @@ async function main(): Promise<void> {
   results.scaling = (quick ? [1000, 5000] : [1000, 10_000, 50_000]).map(scaling);
 
   table(`Cached reads (${CONNECTIONS} connections, ${DURATION_S} s after ${WARMUP_S} s warm-up; ratio = service / bare node:http same bytes)`, throughput);
-  table('Cold loads (upstream page latency 400 ms, page size 1000, concurrency 8)', cold);
+  table('Cold loads (upstream page latency 400 ms, page size 1000, concurrency 10)', cold);
   table('Memory after loading and indexing (service process only; upstream in its own process)', mem);
   table('In-process search and resolve latency', results.scaling as Record<string, unknown>[]);
   mkdirSync('bench', { recursive: true });

@@ -14,5 +14,13 @@ if (process.env.WARM === '1') {
   globalThis.gc?.();
 }
 const memory = process.memoryUsage();
-process.send?.({ url: running.url, rssMb: memory.rss / 1048576, heapUsedMb: memory.heapUsed / 1048576 });
+const mb = (value: number) => Math.round((value / 1048576) * 10) / 10;
+process.send?.({
+  url: running.url,
+  rssMb: mb(memory.rss),
+  heapUsedMb: mb(memory.heapUsed),
+  heapTotalMb: mb(memory.heapTotal),
+  externalMb: mb(memory.external),
+  arrayBuffersMb: mb(memory.arrayBuffers),
+});
 process.on('SIGTERM', () => void server.stop().then(() => process.exit(0)));

@@ -1,16 +1,12 @@
 import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestService, type TestService } from '../support/service';
+import { serviceFor } from '../support/service';
 
 /** test/consumers/openapi_consumer.py (Python stdlib) drives the API from /openapi.json alone. */
 
-let service: TestService;
 const consumer = suite('production: a non-TypeScript consumer');
-consumer.before(async () => {
-  service = await startTestService();
-});
-consumer.after(() => service.stop());
+const service = serviceFor(consumer);
 
 consumer('reads the document, calls three operations by its paths and validates the answers', async () => {
   const child = spawn('python3', ['test/consumers/openapi_consumer.py', service.url, service.config.API_KEYS[0]!.key]);

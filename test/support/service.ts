@@ -74,3 +74,23 @@ export async function startTestService(overrides: Record<string, string> = {}, o
 export interface RestErrorBody {
   error: { status: number; reason: string; message: string; requestId: string; issues?: { path: string; message: string }[]; details?: Record<string, unknown> };
 }
+
+/**
+ * Starts a service before the suite and stops it after. The returned object forwards to the
+ * running service, so tests read `service.rest(...)` as if it were started inline.
+ */
+export function serviceFor(test: { before: (hook: () => Promise<void>) => void; after: (hook: () => Promise<void>) => void }, overrides: Record<string, string> = {}): TestService {
+  let running: TestService | undefined;
+  test.before(async () => {
+    running = await startTestService(overrides);
+  });
+  test.after(async () => {
+    await running?.stop();
+  });
+  return new Proxy({} as TestService, {
+    get(_target, property) {
+      if (!running) throw new Error('the service starts in the suite’s before hook');
+      return running[property as keyof TestService];
+    },
+  });
+}
