@@ -65,6 +65,9 @@ export function endpointLabel(path: string): string {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The shortest time a retry is worth starting with. */
+const MIN_TRY_MS = 50;
+
 function isTimeout(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
@@ -109,12 +112,13 @@ export class UpstreamTransport {
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - performance.now();
       try {
-        return (await this.once('GET', path, query, undefined, attempt, Math.min(this.options.timeoutMs, Math.max(remaining, 1)))).data;
+        return (await this.once('GET', path, query, undefined, attempt, Math.min(this.options.timeoutMs, Math.max(Math.floor(remaining), 1)))).data;
       } catch (error) {
         if (!(error instanceof RetryableUpstreamError)) throw error;
         const backoff = this.options.retryBaseMs * 2 ** (attempt - 1);
         const wait = backoff / 2 + Math.random() * backoff;
-        if (attempt >= attempts || performance.now() + wait >= deadline || failureKind(error.appError) === 'breaker_open') {
+        // No new try when the budget would leave it less than a useful window.
+        if (attempt >= attempts || performance.now() + wait + MIN_TRY_MS >= deadline || failureKind(error.appError) === 'breaker_open') {
           throw error.appError;
         }
         await sleep(wait);

@@ -85,4 +85,18 @@ faults('one failing page of many: retried alone, then the whole load fails and n
   assert.is(service.sim.calls(LIST), 5 + 1, 'five pages once, the failing one retried once');
 });
 
+faults('retries stop at the read budget, not only at the try count', async () => {
+  // 5 retries allowed, but each try stalls past the 150 ms timeout and the budget is 400 ms.
+  const budgeted = await startTestService({ UPSTREAM_TIMEOUT_MS: '150', UPSTREAM_RETRIES: '5', UPSTREAM_READ_BUDGET_MS: '400', UPSTREAM_BREAKER_THRESHOLD: '1000' });
+  try {
+    budgeted.sim.setFaults({ stallRate: 1, stallMs: 1000 });
+    const response = await budgeted.rest('/clients?limit=1');
+    assert.is(response.status, 504);
+    const tries = budgeted.sim.calls(LIST);
+    assert.ok(tries >= 2 && tries <= 3, `budget cut the retries (${tries} tries of 6 allowed)`);
+  } finally {
+    await budgeted.stop();
+  }
+});
+
 faults.run();
