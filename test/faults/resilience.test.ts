@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { resetUpstream, startTestService, type RestErrorBody, type TestService } from '../support/service';
 
 /** Breaker, stale-if-error, write reconciliation and failed writes, proven against the simulator. */
 
@@ -23,12 +23,7 @@ resilience.before(async () => {
   });
 });
 resilience.after(() => service.stop());
-resilience.before.each(() => {
-  service.services.gateway.clientsCache.clear();
-  service.services.gateway.transport.breaker.reset();
-  service.sim.resetFaults();
-  service.sim.resetCalls();
-});
+resilience.before.each(() => resetUpstream(service));
 
 resilience('the breaker opens after consecutive failures, fails fast, half-opens one probe and closes on success', async () => {
   const breaker = service.services.gateway.transport.breaker;

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { SimulatorFaults } from '../../server/simulator/faults';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { resetUpstream, startTestService, type RestErrorBody, type TestService } from '../support/service';
 
 /**
  * Each case sets a fault in the simulator, drives both surfaces, and asserts the answer, what is
@@ -17,12 +17,7 @@ faults.before(async () => {
   service = await startTestService({ UPSTREAM_TIMEOUT_MS: '150', UPSTREAM_RETRIES: '1', UPSTREAM_BREAKER_THRESHOLD: '1000' });
 });
 faults.after(() => service.stop());
-faults.before.each(() => {
-  service.services.gateway.clientsCache.clear();
-  service.services.gateway.transport.breaker.reset();
-  service.sim.resetFaults();
-  service.sim.resetCalls();
-});
+faults.before.each(() => resetUpstream(service));
 
 async function trpcFailure(): Promise<{ reason?: string; httpStatus?: number }> {
   try {

@@ -94,3 +94,11 @@ export function serviceFor(test: { before: (hook: () => Promise<void>) => void; 
     },
   });
 }
+
+/** Back to a clean upstream between fault cases: no faults, no counts, empty client cache, breaker closed. */
+export function resetUpstream(service: TestService): void {
+  service.services.gateway.clientsCache.clear();
+  service.services.gateway.transport.breaker.reset();
+  service.sim.resetFaults();
+  service.sim.resetCalls();
+}
