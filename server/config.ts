@@ -98,8 +98,6 @@ const envSchema = z.object({
   SIM_PING_DELAY_MS: int(3000, 0),
 });
 
-export type Env = z.input<typeof envSchema>;
-
 /** Every variable the service reads (documented one by one in .env.example). */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
 

@@ -20,13 +20,10 @@ export interface FastPathOptions {
 }
 
 export function createFastPath({ routes, cacheableProcedures }: FastPathOptions) {
-  const memoFor = (ctx: RequestContext, procedure: string, rawInput: unknown): MemoEntry | null =>
-    ctx.services.memo.lookup(procedure, rawInput);
-
   function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): boolean {
     const match = matchRoute(routes, 'GET', path.slice(REST_BASE_PATH.length) || '/');
     if (!match || !('route' in match) || !match.route.cacheable) return false;
-    const entry = memoFor(ctx, match.route.procedurePath, restInput(match.route, match.params, query, undefined));
+    const entry = ctx.services.memo.lookup(match.route.procedurePath, restInput(match.route, match.params, query, undefined));
     if (!entry) return false;
     ctx.report.procedure = match.route.procedurePath;
     try {
@@ -69,7 +66,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     }
     const entries: MemoEntry[] = [];
     for (const [index, procedure] of procedures.entries()) {
-      const entry = memoFor(ctx, procedure, rawInputs[index]);
+      const entry = ctx.services.memo.lookup(procedure, rawInputs[index]);
       if (!entry) return false;
       entries.push(entry);
     }

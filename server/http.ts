@@ -4,9 +4,10 @@ import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { docsAsset, DOCS_CSP } from './docs-page';
 import { AppError } from './errors';
 import { sendJson } from './http-io';
-import { maskDigits } from './logger';
+import { logProcedureError, maskDigits } from './logger';
 import type { ServiceMetrics } from './metrics';
-import { buildOpenApiDocument, REST_BASE_PATH } from './openapi';
+import { buildOpenApiDocument } from './openapi';
+import { REST_BASE_PATH } from './openapi-paths';
 import { createFastPath } from './fast-path';
 import { createRestHandler, sendError } from './rest/handler';
 import { cacheableProcedures, compileRoutes } from './rest/routes';
@@ -46,7 +47,7 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export function presentedKey(req: IncomingMessage): string | null {
+function presentedKey(req: IncomingMessage): string | null {
   const header = req.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header;
   const bearer = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i);
@@ -54,7 +55,7 @@ export function presentedKey(req: IncomingMessage): string | null {
 }
 
 /** Paths may carry documents and phone numbers: keep only their last digits in logs. */
-export function maskPath(path: string): string {
+function maskPath(path: string): string {
   if (!/\d{6}|\/by-/.test(path)) return path;
   return path
     .replace(/(\/by-(?:document|phone)\/)([^/]+)/, (_, prefix: string, value: string) => `${prefix}${maskDigits(decodeURIComponent(value))}`)
@@ -215,10 +216,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
         path: path.slice('/trpc/'.length),
         maxBodySize: services.config.BODY_LIMIT_BYTES,
         createContext: () => ctx,
-        onError: ({ error, path: procedure }) => {
-          if (error.code === 'INTERNAL_SERVER_ERROR') services.logger.error({ requestId, procedure, err: error.cause ?? error }, 'procedure failed');
-          else if (error instanceof AppError && error.internal) services.logger.warn({ requestId, procedure, reason: error.reason, upstream: error.internal }, 'procedure error');
-        },
+        onError: ({ error, path: procedure }) => logProcedureError(services.logger, requestId, procedure ?? null, error),
       });
       return;
     }

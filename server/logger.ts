@@ -1,4 +1,5 @@
 import { destination, pino, type Logger } from 'pino';
+import { AppError, toErrorPayload } from './errors';
 
 export type { Logger };
 
@@ -25,6 +26,18 @@ export function maskDigits(value: string | number | null | undefined, visible = 
   const text = String(value);
   if (text.length <= visible) return '*'.repeat(text.length);
   return `${'*'.repeat(text.length - visible)}${text.slice(-visible)}`;
+}
+
+/**
+ * A failed procedure, on either surface: upstream faults at warn with their internal facts (which
+ * never reach the caller), our own bugs at error with the cause; expected errors are not logged.
+ */
+export function logProcedureError(logger: Logger, requestId: string, procedure: string | null, error: unknown): void {
+  if (error instanceof AppError && error.internal) {
+    logger.warn({ requestId, procedure, reason: error.reason, upstream: error.internal }, 'procedure error');
+  } else if (toErrorPayload(error, null).reason === 'internal_error') {
+    logger.error({ requestId, procedure, err: error instanceof Error && error.cause ? error.cause : error }, 'procedure failed');
+  }
 }
 
 /** Writes out buffered lines (start-up messages, shutdown). */

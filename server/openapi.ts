@@ -4,8 +4,6 @@ import type { AppRouter } from './router';
 
 import { REST_BASE_PATH } from './openapi-paths';
 
-export { REST_BASE_PATH };
-
 const TAGS = [
   { name: 'clients', description: 'Find, identify, verify and update customers.' },
   { name: 'plans', description: 'Internet plans and their speeds.' },

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
 import { AppError, toErrorPayload } from '../errors';
 import { readJsonBody, sendJson } from '../http-io';
+import { logProcedureError } from '../logger';
 import type { RequestContext } from '../trpc';
 import { compileRoutes, matchRoute, type RestRoute } from './routes';
 
@@ -69,11 +70,7 @@ export function createRestHandler(options: RestHandlerOptions) {
       if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;
       sendJson(res, route.successStatus, data, headers);
     } catch (error) {
-      if (error instanceof AppError && error.internal) {
-        ctx.services.logger.warn({ requestId: ctx.requestId, procedure: ctx.report.procedure, reason: error.reason, upstream: error.internal }, 'procedure error');
-      } else if (!(error instanceof AppError) && toErrorPayload(error, null).reason === 'internal_error') {
-        ctx.services.logger.error({ requestId: ctx.requestId, procedure: ctx.report.procedure, err: error }, 'procedure failed');
-      }
+      logProcedureError(ctx.services.logger, ctx.requestId, ctx.report.procedure, error);
       sendError(res, error, ctx.requestId);
     }
   };

@@ -31,8 +31,8 @@ async function directory(ctx: Ctx): Promise<ClientDirectory> {
 }
 
 async function existingClient(ctx: Ctx, serviceId: number) {
-  await directory(ctx);
-  const client = await ctx.services.gateway.clientByServiceId(serviceId);
+  // From the cached collection; only a client created upstream since the load costs a call.
+  const client = (await directory(ctx)).get(serviceId) ?? (await ctx.services.gateway.clientByServiceId(serviceId));
   if (!client) throw new AppError('client_not_found', { details: { serviceId } });
   return client;
 }

@@ -95,11 +95,6 @@ export class SwrCache<V> {
     return true;
   }
 
-  set(key: string, value: V): void {
-    const loadedAt = this.now();
-    this.entries.set(key, { value, loadedAt, freshUntil: loadedAt + this.options.freshMs, version: ++this.lastVersion });
-  }
-
   delete(key: string): void {
     this.entries.delete(key);
   }

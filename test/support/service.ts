@@ -7,7 +7,6 @@ import { createWispHubClient, type WispHubClient } from '../../client/index';
 /** Starts the real service on an ephemeral port against its embedded simulator. */
 
 export const TEST_KEY = 'bot:test=test-key-0123456789abcdef';
-export const TEST_KEY_VALUE = 'test-key-0123456789abcdef';
 
 /** Defaults, a fast small simulator, plus overrides. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
