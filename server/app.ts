@@ -89,6 +89,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         activeTicketStates: config.ACTIVE_TICKET_STATES,
         timeZone: config.TIMEZONE,
         ticketReconcileWindowMs: config.TICKET_RECONCILE_WINDOW_S * 1000,
+        ticketSettleMs: config.TICKET_SETTLE_MS,
       });
       const metrics = new ServiceMetrics({
         caches: () => gateway.caches(),

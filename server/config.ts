@@ -72,6 +72,7 @@ const envSchema = z.object({
   UPSTREAM_BREAKER_THRESHOLD: int(5, 1),
   UPSTREAM_BREAKER_COOLDOWN_MS: int(15_000, 100),
   TICKET_RECONCILE_WINDOW_S: int(600, 10),
+  TICKET_SETTLE_MS: int(10_000, 0),
   WARMUP: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 
   MAX_ACTIVE_TICKETS_PER_ZONE: int(3, 1),

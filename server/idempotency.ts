@@ -5,12 +5,14 @@ import { AppError } from './errors';
 /**
  * Idempotency keys for writes: the same key with the same request within the TTL answers the
  * first result (also while the first is still running); the same key with a different request
- * is refused. Failed attempts are forgotten so the caller can try again.
+ * is refused, also after a failed attempt. A failed attempt's result is not kept, so the same
+ * request can be tried again.
  */
 
 interface Entry {
   fingerprint: string;
-  result: Promise<unknown>;
+  /** Null when the last attempt failed: the same request may run again, another one still may not. */
+  result: Promise<unknown> | null;
 }
 
 export class IdempotencyStore {
@@ -31,14 +33,14 @@ export class IdempotencyStore {
     const existing = this.entries.get(id);
     if (existing) {
       if (existing.fingerprint !== fingerprint) throw new AppError('idempotency_key_reused');
-      return { value: (await existing.result) as T, replayed: true };
+      if (existing.result) return { value: (await existing.result) as T, replayed: true };
     }
     const result = work();
     this.entries.set(id, { fingerprint, result });
     try {
       return { value: await result, replayed: false };
     } catch (error) {
-      if (this.entries.get(id)?.result === result) this.entries.delete(id);
+      if (this.entries.get(id)?.result === result) this.entries.set(id, { fingerprint, result: null });
       throw error;
     }
   }

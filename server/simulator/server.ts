@@ -66,8 +66,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function parseForm(req: IncomingMessage): Promise<Record<string, string> | null> {
-  const raw = await readBody(req);
+async function parseForm(req: IncomingMessage, raw: Buffer): Promise<Record<string, string> | null> {
   const type = req.headers['content-type'] ?? '';
   try {
     if (type.startsWith('application/json')) {
@@ -207,7 +206,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return true;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL, writeFault: { stallMs: number; reset: boolean }): Promise<void> {
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, writeFault: { stallMs: number; reset: boolean }): Promise<void> {
     const stallAfterWrite = async () => {
       await sleep(writeFault.stallMs);
       if (writeFault.reset) res.socket?.destroy();
@@ -224,7 +223,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if ((match = path.match(/^\/api\/clientes\/(\d+)\/perfil\/$/)) && method === 'PUT') {
       const client = clientsById.get(Number(match[1]));
       if (!client) return sendJson(res, 404, DETAIL_NOT_FOUND);
-      const form = await parseForm(req);
+      const form = await parseForm(req, body);
       if (!form) return sendJson(res, 400, { detail: 'JSON parse error.' });
       if (!updateProfile(client, form)) return sendJson(res, 400, { non_field_errors: ['No se enviaron datos.'] });
       await stallAfterWrite();
@@ -233,7 +232,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if ((match = path.match(/^\/api\/clientes\/(\d+)\/ping\/$/)) && method === 'POST') {
       const serviceId = Number(match[1]);
       if (!clientsById.has(serviceId)) return sendJson(res, 404, DETAIL_NOT_FOUND);
-      const form = (await parseForm(req)) ?? {};
+      const form = (await parseForm(req, body)) ?? {};
       const pings = Math.min(Math.max(Number(form.pings ?? '4') || 4, 1), 20);
       const task: SimPingTask = { id: randomUUID(), serviceId, pings, createdAt: Date.now() };
       tasks.set(task.id, task);
@@ -267,7 +266,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return paginate(res, url, name === null ? data.tickets : data.tickets.filter((ticket) => ticket.estado === name), true);
     }
     if (method === 'POST' && path === '/api/tickets/') {
-      const form = await parseForm(req);
+      const form = await parseForm(req, body);
       if (!form) return sendJson(res, 400, { detail: 'Cuerpo de la solicitud inválido.' });
       const result = createTicket(form);
       if (result.status === 201) await stallAfterWrite();
@@ -350,6 +349,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const key = `${req.method ?? 'GET'} ${url.pathname}`;
     counters.set(key, (counters.get(key) ?? 0) + 1);
     void (async () => {
+      // Like a real server, the (small) body is received before any slowness: a stalled write still
+      // commits after the client gave up, which is what makes blind retries create duplicates.
+      const body = req.method === 'GET' || req.method === 'HEAD' ? Buffer.alloc(0) : await readBody(req);
       if (await injectFault(req, res, url.pathname)) return;
       const active = faultsApply(faults, req.method ?? 'GET', url.pathname);
       const writeFault = { stallMs: active ? faults.commitThenStallMs : 0, reset: active && faults.commitThenReset };
@@ -359,7 +361,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         res.end();
         return;
       }
-      await route(req, res, url, writeFault);
+      await route(req, res, url, body, writeFault);
     })().catch(() => {
       if (!res.headersSent) sendJson(res, 500, { detail: 'Error interno del servidor.' });
     });

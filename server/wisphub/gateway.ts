@@ -31,6 +31,7 @@ export interface GatewayOptions {
   activeTicketStates: readonly number[];
   timeZone: string;
   ticketReconcileWindowMs: number;
+  ticketSettleMs: number;
 }
 
 const ALL = 'all';
@@ -77,6 +78,7 @@ export class WispHubGateway {
       activeStates: options.activeTicketStates,
       timeZone: options.timeZone,
       reconcileWindowMs: options.ticketReconcileWindowMs,
+      settleMs: options.ticketSettleMs,
     });
     this.network = new NetworkGateway(upstream);
   }

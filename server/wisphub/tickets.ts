@@ -1,3 +1,4 @@
+import { TTLCache } from '@isaacs/ttlcache';
 import { countActiveByZone } from '../domain/zone-tickets';
 import type { Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
@@ -6,6 +7,11 @@ import { SwrCache, type CacheResult } from './swr-cache';
 import { ticketStateNumber, toTicket, upstreamTicketSchema, upstreamTicketZoneSchema } from './ticket-mapper';
 import { failureKind, UpstreamNotFoundError } from './transport';
 import { reasonOf, type UpstreamContext } from './upstream-context';
+
+/** Identifies one create request, for reconciliation. */
+function uncertaintyKey(form: UpstreamTicketForm): string {
+  return `${form.servicio}\u0000${form.asunto}\u0000${form.descripcion}`;
+}
 
 /** Timeouts and dropped connections: the request may have reached upstream and committed. */
 function isUnknownOutcome(error: unknown): boolean {
@@ -19,8 +25,10 @@ export interface TicketsOptions {
   zoneCountsTtlMs: number;
   activeStates: readonly number[];
   timeZone: string;
-  /** A ticket of the same service and subject created this recently is taken as ours. */
+  /** A ticket of the same service, subject and description created this recently is taken as ours. */
   reconcileWindowMs: number;
+  /** After an unknown outcome, how long upstream may still commit the earlier POST. */
+  settleMs: number;
 }
 
 /** The multipart form WispHub Net's ticket POST requires (see UPSTREAM.md). */
@@ -54,6 +62,7 @@ export class TicketsGateway {
       max: 1,
       onRefreshError: upstream.onRefreshError,
     });
+    this.uncertain = new TTLCache({ ttl: options.reconcileWindowMs, max: 100_000 });
   }
 
   /** Active tickets by zone id, over every page of every active state. */
@@ -80,41 +89,54 @@ export class TicketsGateway {
 
   /**
    * Creates a ticket without ever making two. Upstream POST is not idempotent, so a POST whose
-   * outcome is unknown (timeout, connection dropped after sending) is never retried blindly:
-   * we look for a ticket of that service with that subject created within the window and return
-   * it; only when it provably does not exist do we POST once more. Until a lookup settles it,
-   * the pair stays "uncertain" and the next create for it looks first.
+   * outcome is unknown (timeout, connection dropped after sending) is never retried blindly: the
+   * request may still be running upstream and commit later. We look for the ticket (same service,
+   * subject and description, created within the window) and return it when found. Absence counts
+   * as proof only once upstream has had `settleMs` since the unknown outcome to finish it; only
+   * then is it posted once more. Until settled, the request stays "uncertain", so a caller's
+   * retry (with or without an idempotency key) reconciles first too.
    */
   async create(form: UpstreamTicketForm): Promise<Ticket> {
-    const pair = `${form.servicio}|${form.asunto}`;
-    if (this.uncertain.has(pair)) {
-      const found = await this.findRecent(form);
-      this.uncertain.delete(pair);
-      if (found) return found;
-    }
+    const request = uncertaintyKey(form);
+    if (this.uncertain.has(request)) return this.settleThenCreate(form, request);
     try {
       return await this.post(form);
     } catch (error) {
       if (!isUnknownOutcome(error)) throw error;
-      this.uncertain.add(pair);
+      this.uncertain.set(request, Date.now());
       this.upstream.logger.warn({ serviceId: form.servicio, reason: reasonOf(error) }, 'ticket POST outcome unknown; reconciling');
-      const found = await this.findRecent(form); // throws (pair stays uncertain) when upstream cannot tell
-      if (found) {
-        this.uncertain.delete(pair);
-        this.upstream.logger.info({ serviceId: form.servicio, ticketId: found.id }, 'reconciled: the ticket had been created');
-        return found;
-      }
-      this.uncertain.delete(pair);
-      try {
-        return await this.post(form);
-      } catch (retryError) {
-        if (isUnknownOutcome(retryError)) this.uncertain.add(pair);
-        throw retryError;
-      }
+      return this.settleThenCreate(form, request);
     }
   }
 
-  private readonly uncertain = new Set<string>();
+  /** Outcome unknown since `uncertain.get(request)`: the ticket if upstream has it, else one POST once settled. */
+  private async settleThenCreate(form: UpstreamTicketForm, request: string): Promise<Ticket> {
+    // A failed lookup throws and leaves the request uncertain: upstream could not tell us.
+    const found = await this.findRecent(form);
+    if (found) return this.reconciled(request, found);
+    const wait = (this.uncertain.get(request) ?? 0) + this.options.settleMs - Date.now();
+    if (wait > 0) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      const late = await this.findRecent(form);
+      if (late) return this.reconciled(request, late);
+    }
+    this.uncertain.delete(request);
+    try {
+      return await this.post(form);
+    } catch (error) {
+      if (isUnknownOutcome(error)) this.uncertain.set(request, Date.now());
+      throw error;
+    }
+  }
+
+  private reconciled(request: string, ticket: Ticket): Ticket {
+    this.uncertain.delete(request);
+    this.upstream.logger.info({ serviceId: ticket.serviceId, ticketId: ticket.id }, 'reconciled: the ticket had been created');
+    return ticket;
+  }
+
+  /** Requests whose POST outcome is unknown, with when it became unknown; forgotten after the reconcile window. */
+  private readonly uncertain: TTLCache<string, number>;
 
   private async post(form: UpstreamTicketForm): Promise<Ticket> {
     const body = new FormData();
@@ -131,7 +153,7 @@ export class TicketsGateway {
     const since = Date.now() - this.options.reconcileWindowMs;
     const candidates = load.items
       .map((item) => toTicket(item, this.options.timeZone))
-      .filter((ticket) => ticket.serviceId === form.servicio && ticket.subject === form.asunto.trim())
+      .filter((ticket) => ticket.serviceId === form.servicio && ticket.subject === form.asunto.trim() && ticket.description === form.descripcion.trim())
       .filter((ticket) => ticket.createdAt !== null && Date.parse(ticket.createdAt) >= since - 60_000)
       .sort((a, b) => b.id - a.id);
     return candidates[0] ?? null;

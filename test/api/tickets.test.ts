@@ -173,6 +173,22 @@ tickets('idempotency: same key + same request → one upstream ticket (also at o
   assert.is(service.sim.calls(POSTS), 2);
 });
 
+tickets('idempotency after a failed attempt: the same request may run again, another request is still refused', async () => {
+  const client = clientInZoneWith(0);
+  const failed = { serviceId: client.id_servicio, subject: 'No es un asunto', description };
+  const first = await service.rest('/tickets', { method: 'POST', json: failed, headers: { 'idempotency-key': 'conv-789-ticket-1' } });
+  assert.is(first.status, 400);
+  const again = await service.rest('/tickets', { method: 'POST', json: failed, headers: { 'idempotency-key': 'conv-789-ticket-1' } });
+  assert.is(((await again.json()) as RestErrorBody).error.reason, 'unknown_ticket_subject', 'the same request runs again');
+  const other = await service.rest('/tickets', {
+    method: 'POST',
+    json: { ...failed, subject: 'Internet Lento' },
+    headers: { 'idempotency-key': 'conv-789-ticket-1' },
+  });
+  assert.is(other.status, 409);
+  assert.is(((await other.json()) as RestErrorBody).error.reason, 'idempotency_key_reused');
+});
+
 tickets('byId: mapped fields, 404 for an unknown ticket', async () => {
   const raw = service.sim.data.tickets.find((t) => t.servicio && (t.respuestas as unknown[]).length > 0)!;
   const ticket = await service.client.tickets.byId.query({ ticketId: raw.id_ticket as number });

@@ -100,6 +100,20 @@ resilience('a ticket POST that commits upstream then times out → exactly one t
   assert.is(service.sim.calls(POSTS), 1, 'not re-posted: the reconcile lookup found it');
 });
 
+resilience('a ticket POST that stalls past our timeout and commits after the first lookup → still exactly one ticket', async () => {
+  // The stalled POST commits at ~600 ms; we time out at 200 ms and find nothing yet. Re-posting then
+  // would make a second ticket: absence only counts after TICKET_SETTLE_MS (500 ms in tests).
+  service.sim.setFaults({ stallRate: 1, stallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
+  const serviceId = freeClient(6);
+  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Intermitente', description } });
+  assert.is(response.status, 201);
+  const body = (await response.json()) as { ticket: { id: number } };
+  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+  assert.is(stored.length, 1, 'exactly one upstream ticket');
+  assert.is(stored[0]!.id_ticket, body.ticket.id);
+  assert.is(service.sim.calls(POSTS), 1, 'not re-posted before upstream settled');
+});
+
 resilience('a ticket POST whose connection drops after committing → exactly one ticket (tRPC)', async () => {
   service.sim.setFaults({ commitThenReset: true, method: 'POST', pathPrefix: '/api/tickets/' });
   const serviceId = freeClient(2);

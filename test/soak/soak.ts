@@ -104,10 +104,11 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
       descriptions.push(description);
       report.ticketsRequested++;
       const key = randomUUID();
+      const serviceId = pick(service.sim.data.clients).id_servicio;
       for (let attempt = 0; attempt < 3; attempt++) {
         const response = await service.rest('/tickets', {
           method: 'POST',
-          json: { serviceId: pick(service.sim.data.clients).id_servicio, subject: 'Internet Lento', description },
+          json: { serviceId, subject: 'Internet Lento', description },
           headers: { 'idempotency-key': key },
         });
         const status = response.status;
