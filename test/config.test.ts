@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../server/config';
+import { typescriptCommand } from './support/runtimes';
 
 const config = suite('config');
 
@@ -61,7 +62,7 @@ config('a real host needs its key and API keys', () => {
 });
 
 config('npm start with a bad value exits non-zero with the message', () => {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const result = spawnSync(...typescriptCommand('server/main.ts'), {
     env: { ...process.env, PORT: 'not-a-port', CACHE_TTL_CLIENTS_S: '-1' },
     encoding: 'utf8',
     timeout: 30_000,

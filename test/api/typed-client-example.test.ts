@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { typescriptCommand } from '../support/runtimes';
 import { serviceFor } from '../support/service';
 
 /** The README's typed-client example runs against a live service and finds + verifies a customer. */
@@ -9,7 +10,7 @@ const example = suite('client: find-client example');
 const service = serviceFor(example);
 
 example('finds a customer by phone and verifies them', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'client/examples/find-client.ts'], {
+  const child = spawn(...typescriptCommand('client/examples/find-client.ts'), {
     env: { ...process.env, WISPHUB_GATEWAY_URL: service.url, WISPHUB_GATEWAY_KEY: service.config.API_KEYS[0]!.key },
   });
   let output = '';

@@ -1,22 +1,25 @@
 /**
- * npm run bench [-- --quick]
+ * npm run bench [-- --quick] [-- --runtime node|bun|all]
  * Starts everything it needs on loopback (simulator, service, bare node:http baselines) as child
- * processes, measures, prints a table and writes bench/results.json. Every throughput figure is
- * a ratio against a baseline measured in the same run: these machines are shared and noisy.
+ * processes, measures, prints tables and writes bench/results.json. The service, its bare-server
+ * baseline and the in-process search run on the runtime under test; the simulator (the upstream)
+ * and the load generator always run on Node, so both runtimes face the same upstream and load.
+ * Every throughput figure is a ratio against a baseline on the same runtime in the same run:
+ * these machines are shared and noisy. Results of a runtime not measured in this run are kept
+ * from the previous bench/results.json, with their own date, so the tables stay side by side.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bundle } from '../../scripts/build';
-import { ClientDirectory } from '../../server/domain/client-directory';
-import { resolveIdentity } from '../../server/domain/identity';
-import { generateSimulatorData } from '../../server/simulator/data';
-import { toClient } from '../../server/wisphub/client-mapper';
-import { upstreamClientSchema } from '../../server/wisphub/schemas';
+import { RUNTIME_NAMES, runtimeExecutable, takeRuntimeFlag, typescriptArgs, type Runtime } from '../support/runtimes';
 
-const quick = process.argv.includes('--quick');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const runtimes = takeRuntimeFlag(argv, 'node');
+const RESULTS_FILE = 'bench/results.json';
 const DURATION_S = quick ? 2 : 10;
 const WARMUP_S = quick ? 1 : 3;
 const CONNECTIONS = 50;
@@ -29,13 +32,13 @@ interface Started {
 }
 
 /**
- * Children report their address over IPC; their stdout (the service's info-level JSON logs) goes
- * to /dev/null, so logging costs what it costs in production without a pipe back to this process.
- * `.mjs` scripts (the bundled service) run on plain node; `.ts` ones through tsx.
+ * Children report over IPC; their stdout (the service's info-level JSON logs) goes to /dev/null,
+ * so logging costs what it costs in production without a pipe back to this process.
+ * `.mjs` scripts (the bundled service) run as they are; `.ts` ones through tsx on Node.
  */
-function startChild(script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Started> {
-  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...nodeArgs, ...loader, script, ...args], {
+function startChild(runtime: Runtime, script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Started> {
+  const scriptArgs = script.endsWith('.ts') ? typescriptArgs(runtime, script, args) : [script, ...args];
+  const child = spawn(runtimeExecutable(runtime), [...(runtime === 'node' ? nodeArgs : []), ...scriptArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -95,14 +98,14 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   };
 }
 
-async function measureAgainstBaseline(name: string, url: string): Promise<Record<string, unknown>> {
+async function measureAgainstBaseline(runtime: Runtime, name: string, url: string): Promise<Record<string, unknown>> {
   const headers = { 'x-api-key': API_KEY };
   const response = await fetch(url, { headers });
   if (response.status !== 200) throw new Error(`${name}: ${response.status} ${await response.text()}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'body.json');
   writeFileSync(file, bytes);
-  const baseline = await startChild('test/bench/serve-baseline.ts', [file], {});
+  const baseline = await startChild(runtime, 'test/bench/serve-baseline.ts', [file], {});
   const base = await load(String(baseline.info.url));
   await stop(baseline);
   const measured = await load(url, headers);
@@ -130,10 +133,14 @@ async function setFaults(sim: Started, faults: Record<string, unknown>): Promise
 
 const LIST = /^GET \/api\/clientes\/$/;
 
-async function coldLoad(clients: number, concurrent: number): Promise<Record<string, unknown>> {
-  const sim = await startChild('test/bench/serve-simulator.ts', [], { SIM_CLIENTS: String(clients) });
+function startSimulator(clients: number): Promise<Started> {
+  return startChild('node', 'test/bench/serve-simulator.ts', [], { SIM_CLIENTS: String(clients) });
+}
+
+async function coldLoad(runtime: Runtime, clients: number, concurrent: number): Promise<Record<string, unknown>> {
+  const sim = await startSimulator(clients);
   await setFaults(sim, { pageLatencyMs: 400 });
-  const service = await startChild(SERVICE, [], serviceEnv(sim, { UPSTREAM_PAGE_SIZE: '1000', UPSTREAM_CONCURRENCY: '10' }));
+  const service = await startChild(runtime, SERVICE, [], serviceEnv(sim, { UPSTREAM_PAGE_SIZE: '1000', UPSTREAM_CONCURRENCY: '10' }));
   const before = await simCalls(sim, LIST);
   const started = performance.now();
   const answers = await Promise.all(
@@ -146,10 +153,10 @@ async function coldLoad(clients: number, concurrent: number): Promise<Record<str
   return { clients, concurrentRequests: concurrent, msToFirstAnswer: ms, upstreamListCalls: calls, expectedPages: Math.ceil(clients / 1000), allOk: answers.every((s) => s === 200) };
 }
 
-async function memory(clients: number): Promise<Record<string, unknown>> {
-  const sim = await startChild('test/bench/serve-simulator.ts', [], { SIM_CLIENTS: String(clients) });
-  const service = await startChild(SERVICE, [], serviceEnv(sim, { WARM: '1' }), ['--expose-gc']);
-  const idle = await startChild(SERVICE, [], serviceEnv(sim, { WARM: '0' }), ['--expose-gc']);
+async function memory(runtime: Runtime, clients: number): Promise<Record<string, unknown>> {
+  const sim = await startSimulator(clients);
+  const service = await startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }), ['--expose-gc']);
+  const idle = await startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '0' }), ['--expose-gc']);
   const idleRss = Math.round(Number(idle.info.rssMb));
   await stop(idle);
   const result = {
@@ -164,39 +171,9 @@ async function memory(clients: number): Promise<Record<string, unknown>> {
   return result;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-function scaling(clients: number): Record<string, unknown> {
-  const data = generateSimulatorData({ seed: 7, clients, plans: 55, tickets: 0, zones: 20 });
-  const directory = ClientDirectory.build(data.clients.map((raw) => toClient(upstreamClientSchema.parse(raw))));
-  const queries = ['pena', 'jose munoz', 'vereda esperanza', 'maria', 'gomez lopez', '300', 'barrio san', 'ana', 'cra 12', 'peñas blancas'];
-  const searchTimes: number[] = [];
-  for (let round = 0; round < (quick ? 30 : 200); round++) {
-    for (const query of queries) {
-      const started = performance.now();
-      directory.search(query, 20, 0);
-      searchTimes.push(performance.now() - started);
-    }
-  }
-  const resolveTimes: number[] = [];
-  const sample = directory.clients.slice(0, quick ? 100 : 500);
-  for (const client of sample) {
-    const started = performance.now();
-    resolveIdentity(directory, { name: client.name, address: client.address ?? '', planName: client.plan?.name ?? '', planPrice: client.planPrice ?? 0 });
-    resolveTimes.push(performance.now() - started);
-  }
-  searchTimes.sort((a, b) => a - b);
-  resolveTimes.sort((a, b) => a - b);
-  const round3 = (value: number) => Math.round(value * 1000) / 1000;
-  return {
-    clients,
-    searchP50Ms: round3(percentile(searchTimes, 50)),
-    searchP99Ms: round3(percentile(searchTimes, 99)),
-    resolveP50Ms: round3(percentile(resolveTimes, 50)),
-    resolveP99Ms: round3(percentile(resolveTimes, 99)),
-  };
+async function scaling(runtime: Runtime, sizes: number[]): Promise<Record<string, unknown>[]> {
+  const started = await startChild(runtime, 'test/bench/scaling.ts', [...sizes.map(String), ...(quick ? ['--quick'] : [])], {});
+  return (started.info as { rows: Record<string, unknown>[] }).rows;
 }
 
 function table(title: string, rows: Record<string, unknown>[]): void {
@@ -208,20 +185,24 @@ function table(title: string, rows: Record<string, unknown>[]): void {
   for (const row of rows) console.log(`| ${columns.map((column) => String(row[column])).join(' | ')} |`);
 }
 
-async function main(): Promise<void> {
-  await bundle('test/bench/serve-service.ts', SERVICE);
-  const results: Record<string, unknown> = {
+function runtimeVersion(runtime: Runtime): string {
+  const result = spawnSync(runtimeExecutable(runtime), ['--version'], { encoding: 'utf8' });
+  return result.stdout.trim();
+}
+
+async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
+  const section: Record<string, unknown> = {
     date: new Date().toISOString(),
     quick,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1073741824) },
-    runtime: { node: process.version, platform: process.platform },
+    version: runtimeVersion(runtime),
     connections: CONNECTIONS,
     durationSeconds: DURATION_S,
   };
+  process.stderr.write(`${runtime} ${String(section.version)}\n`);
 
-  // 1-2. Cached reads vs a bare node:http baseline answering the same bytes.
-  const sim = await startChild('test/bench/serve-simulator.ts', [], { SIM_CLIENTS: quick ? '2000' : '10000' });
-  const service = await startChild(SERVICE, [], serviceEnv(sim, { WARM: '1' }));
+  // 1-2. Cached reads vs a bare node:http baseline answering the same bytes, on the same runtime.
+  const sim = await startSimulator(quick ? 2000 : 10_000);
+  const service = await startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }));
   const base = String(service.info.url);
   const directory = (await (await fetch(`${base}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': API_KEY } })).json()) as { items: { document: string | null }[] };
   const document = directory.items.find((client) => client.document && /^\d+$/.test(client.document))!.document!;
@@ -241,35 +222,74 @@ async function main(): Promise<void> {
   ];
   const throughput: Record<string, unknown>[] = [];
   for (const [name, url] of routes) {
-    throughput.push(await measureAgainstBaseline(name, url));
-    process.stderr.write(`  measured ${name}\n`);
+    throughput.push(await measureAgainstBaseline(runtime, name, url));
+    process.stderr.write(`  ${runtime}: measured ${name}\n`);
   }
   await stop(service);
   await stop(sim);
-  results.cachedReads = throughput;
+  section.cachedReads = throughput;
 
   // 3. Cold loads at 400 ms per upstream page.
-  const sizes = quick ? [1000] : [1000, 10_000, 50_000];
   const cold: Record<string, unknown>[] = [];
-  for (const clients of sizes) cold.push(await coldLoad(clients, 1));
-  cold.push(await coldLoad(quick ? 1000 : 10_000, 100));
-  results.coldLoads = cold;
+  for (const clients of quick ? [1000] : [1000, 10_000, 50_000]) cold.push(await coldLoad(runtime, clients, 1));
+  cold.push(await coldLoad(runtime, quick ? 1000 : 10_000, 100));
+  section.coldLoads = cold;
 
   // 4. Memory after loading and indexing.
   const mem: Record<string, unknown>[] = [];
-  for (const clients of quick ? [1000] : [10_000, 50_000]) mem.push(await memory(clients));
-  results.memory = mem;
+  for (const clients of quick ? [1000] : [10_000, 50_000]) mem.push(await memory(runtime, clients));
+  section.memory = mem;
 
-  // 5. In-process scaling of search and resolve.
-  results.scaling = (quick ? [1000, 5000] : [1000, 10_000, 50_000]).map(scaling);
+  // 5. In-process scaling of search and resolve, on the runtime under test.
+  section.scaling = await scaling(runtime, quick ? [1000, 5000] : [1000, 10_000, 50_000]);
+  return section;
+}
 
-  table(`Cached reads (${CONNECTIONS} connections, ${DURATION_S} s after ${WARMUP_S} s warm-up; ratio = service / bare node:http same bytes)`, throughput);
-  table('Cold loads (upstream page latency 400 ms, page size 1000, concurrency 10)', cold);
-  table('Memory after loading and indexing (service process only; upstream in its own process)', mem);
-  table('In-process search and resolve latency', results.scaling as Record<string, unknown>[]);
+type Section = Record<string, unknown> & { cachedReads: Record<string, unknown>[]; coldLoads: Record<string, unknown>[]; memory: Record<string, unknown>[]; scaling: Record<string, unknown>[] };
+
+/** One row per key, with each runtime's chosen columns side by side (`node reqPerSec`, `bun reqPerSec`, ...). */
+function sideBySide(sections: [Runtime, Section][], pick: (section: Section) => Record<string, unknown>[], key: string, columns: string[]): Record<string, unknown>[] {
+  const rows = new Map<string, Record<string, unknown>>();
+  for (const [runtime, section] of sections) {
+    for (const row of pick(section)) {
+      const id = `${String(row[key])}${'concurrentRequests' in row ? ` x${String(row.concurrentRequests)}` : ''}`;
+      const merged = rows.get(id) ?? { [key]: id };
+      for (const column of columns) merged[`${runtime} ${column}`] = row[column] ?? '';
+      rows.set(id, merged);
+    }
+  }
+  return [...rows.values()];
+}
+
+function readPrevious(): Record<string, unknown> {
+  if (!existsSync(RESULTS_FILE)) return {};
+  try {
+    const previous = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, unknown>;
+    return typeof previous.runtimes === 'object' && previous.runtimes !== null ? (previous.runtimes as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function main(): Promise<void> {
+  await bundle('test/bench/serve-service.ts', SERVICE);
+  const sections: Record<string, unknown> = readPrevious();
+  for (const runtime of runtimes) sections[runtime] = await measure(runtime);
+  const results = {
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1073741824), platform: process.platform },
+    runtimes: sections,
+  };
+  const present = RUNTIME_NAMES.filter((runtime) => sections[runtime]).map((runtime) => [runtime, sections[runtime] as Section] as [Runtime, Section]);
+  for (const [runtime, section] of present) {
+    console.log(`\n${runtime} ${String(section.version)}: ${section.quick ? 'quick' : 'full'} run of ${String(section.date)}${runtimes.includes(runtime) ? '' : ' (kept from the previous run)'}`);
+  }
+  table(`Cached reads (${CONNECTIONS} connections; ratio = service req/s ÷ bare node:http req/s on the same runtime, same bytes)`, sideBySide(present, (s) => s.cachedReads, 'route', ['baselineReqPerSec', 'reqPerSec', 'ratio', 'p99Ms']));
+  table('Cold loads (upstream page latency 400 ms, page size 1000, concurrency 10): ms to first answer, upstream list calls', sideBySide(present, (s) => s.coldLoads, 'clients', ['msToFirstAnswer', 'upstreamListCalls']));
+  table('Memory after loading and indexing (service process only; upstream in its own process)', sideBySide(present, (s) => s.memory, 'clients', ['idleRssMb', 'rssMb', 'heapUsedMb']));
+  table('In-process search and resolve latency (ms)', sideBySide(present, (s) => s.scaling, 'clients', ['searchP50Ms', 'searchP99Ms', 'resolveP99Ms']));
   mkdirSync('bench', { recursive: true });
-  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-  console.log('\nwrote bench/results.json');
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${RESULTS_FILE}`);
 }
 
 main()

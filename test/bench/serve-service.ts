@@ -1,9 +1,17 @@
 /**
  * Bench child: the service against a remote (simulator) upstream given by env. With WARM=1 it
- * loads and indexes clients and plans first, then prints {"url", memory}.
+ * loads and indexes clients and plans first, then reports {"url", memory} over IPC. Runs on Node
+ * (as the production bundle) or on Bun.
  */
 import { createServer } from '../../server/app';
 import { loadConfig } from '../../server/config';
+
+/** A full collection before measuring memory: Bun exposes it as Bun.gc, Node with --expose-gc. */
+function collectGarbage(): void {
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+  if (bun) bun.gc(true);
+  else globalThis.gc?.();
+}
 
 const config = loadConfig();
 const server = createServer(config);
@@ -11,7 +19,7 @@ const running = await server.start();
 if (process.env.WARM === '1') {
   await running.services.gateway.clientDirectory();
   await running.services.gateway.catalog.plans();
-  globalThis.gc?.();
+  collectGarbage();
 }
 const memory = process.memoryUsage();
 const mb = (value: number) => Math.round((value / 1048576) * 10) / 10;

@@ -53,7 +53,14 @@ for (const [name, fault, status, reason, calls] of CASES) {
     if (status !== 502) assert.ok(response.headers.get('retry-after'), 'Retry-After on 503/504');
     assert.equal(await trpcFailure(), { reason, httpStatus: status });
     assert.is(service.services.gateway.clientsCache.peek('all'), undefined, 'nothing cached after a fault');
-    assert.is(service.sim.calls(LIST), calls);
+    const made = service.sim.calls(LIST);
+    if (fault.resetRate) {
+      // Bun's fetch re-sends a GET once when a reused keep-alive connection resets before any
+      // response byte (oven-sh/bun#28708 keeps that for idempotent methods only); Node does not.
+      assert.ok(made >= calls && made <= calls * 2, `${made} calls for ${calls} tries`);
+    } else {
+      assert.is(made, calls);
+    }
 
     service.sim.resetFaults();
     const recovered = await service.client.clients.list.query({ limit: 1 });

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { typescriptCommand } from '../support/runtimes';
 
 /** SIGTERM during a slow request: the response still arrives complete and the process exits 0. */
 
 const shutdown = suite('production: graceful shutdown');
 
 shutdown('a slow request in flight completes after SIGTERM; new connections are refused; exit code 0', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(...typescriptCommand('server/main.ts'), {
     env: {
       ...process.env,
       NODE_ENV: 'production',

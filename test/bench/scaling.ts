@@ -1,0 +1,49 @@
+/**
+ * Bench child: in-process search and resolve latency over generated directories, run on the
+ * runtime under test. Argv: client counts; `--quick` for fewer rounds. Reports over IPC.
+ */
+import { ClientDirectory } from '../../server/domain/client-directory';
+import { resolveIdentity } from '../../server/domain/identity';
+import { generateSimulatorData } from '../../server/simulator/data';
+import { toClient } from '../../server/wisphub/client-mapper';
+import { upstreamClientSchema } from '../../server/wisphub/schemas';
+
+const quick = process.argv.includes('--quick');
+const sizes = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg)).map(Number);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function scaling(clients: number): Record<string, unknown> {
+  const data = generateSimulatorData({ seed: 7, clients, plans: 55, tickets: 0, zones: 20 });
+  const directory = ClientDirectory.build(data.clients.map((raw) => toClient(upstreamClientSchema.parse(raw))));
+  const queries = ['pena', 'jose munoz', 'vereda esperanza', 'maria', 'gomez lopez', '300', 'barrio san', 'ana', 'cra 12', 'peñas blancas'];
+  const searchTimes: number[] = [];
+  for (let round = 0; round < (quick ? 30 : 200); round++) {
+    for (const query of queries) {
+      const started = performance.now();
+      directory.search(query, 20, 0);
+      searchTimes.push(performance.now() - started);
+    }
+  }
+  const resolveTimes: number[] = [];
+  const sample = directory.clients.slice(0, quick ? 100 : 500);
+  for (const client of sample) {
+    const started = performance.now();
+    resolveIdentity(directory, { name: client.name, address: client.address ?? '', planName: client.plan?.name ?? '', planPrice: client.planPrice ?? 0 });
+    resolveTimes.push(performance.now() - started);
+  }
+  searchTimes.sort((a, b) => a - b);
+  resolveTimes.sort((a, b) => a - b);
+  const round3 = (value: number) => Math.round(value * 1000) / 1000;
+  return {
+    clients,
+    searchP50Ms: round3(percentile(searchTimes, 50)),
+    searchP99Ms: round3(percentile(searchTimes, 99)),
+    resolveP50Ms: round3(percentile(resolveTimes, 50)),
+    resolveP99Ms: round3(percentile(resolveTimes, 99)),
+  };
+}
+
+process.send?.({ rows: sizes.map(scaling) }, () => process.exit(0));
