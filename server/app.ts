@@ -90,6 +90,9 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         timeZone: config.TIMEZONE,
         ticketReconcileWindowMs: config.TICKET_RECONCILE_WINDOW_S * 1000,
         ticketSettleMs: config.TICKET_SETTLE_MS,
+        balanceTtlMs: config.CACHE_TTL_BALANCE_S * 1000,
+        clientTicketsTtlMs: config.CACHE_TTL_CLIENT_TICKETS_S * 1000,
+        ticketsTtlMs: config.CACHE_TTL_TICKETS_S * 1000,
       });
       const metrics = new ServiceMetrics({
         caches: () => gateway.caches(),

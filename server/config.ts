@@ -61,6 +61,9 @@ const envSchema = z.object({
   CACHE_TTL_PLANS_S: int(900, 1),
   CACHE_TTL_PAYMENT_METHODS_S: int(900, 1),
   CACHE_TTL_ZONE_COUNTS_S: int(60, 1),
+  CACHE_TTL_BALANCE_S: int(60, 1),
+  CACHE_TTL_CLIENT_TICKETS_S: int(60, 1),
+  CACHE_TTL_TICKETS_S: int(120, 1),
   CACHE_STALE_MAX_AGE_S: int(3600, 0),
 
   UPSTREAM_TIMEOUT_MS: int(5000, 50),
@@ -84,6 +87,8 @@ const envSchema = z.object({
   TIMEZONE: validTimeZone.default('America/Bogota'),
   EXTRA_HOLIDAYS: csv(isoDate).default([]),
   IDEMPOTENCY_TTL_S: int(86_400, 60),
+  ACCOUNT_OVERDUE_AFTER_DAYS: int(1, 1),
+  ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS: int(30, 1),
 
   PING_POLL_INTERVAL_MS: int(2000, 10),
   PING_DEADLINE_MS: int(20_000, 100),
@@ -167,6 +172,9 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
       if (checked.success) env.API_KEYS.push(entry);
       else problems.push(`API_KEYS_FILE: an entry is not name=key with a key of at least 16 characters`);
     }
+  }
+  if (env.ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS <= env.ACCOUNT_OVERDUE_AFTER_DAYS) {
+    problems.push('ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS: must be greater than ACCOUNT_OVERDUE_AFTER_DAYS');
   }
   if (env.WISPHUB_NET_HOST && !env.WISPHUB_NET_KEY) {
     problems.push('WISPHUB_NET_KEY: required when WISPHUB_NET_HOST is set');

@@ -24,6 +24,11 @@ export const ERROR_CATALOGUE = {
     code: 'CONFLICT',
     message: 'La zona ya tiene el máximo de tickets activos. Un técnico atenderá los casos abiertos primero.',
   },
+  known_outage: {
+    status: 409,
+    code: 'CONFLICT',
+    message: 'Ya hay una falla general reportada en el sector del cliente: no es necesario abrir otro ticket por conexión.',
+  },
   idempotency_key_reused: {
     status: 409,
     code: 'CONFLICT',

@@ -17,7 +17,7 @@ const RESPONSES: Record<number, ResponseSpec> = {
   403: { name: 'Forbidden', description: 'Unknown API key.' },
   404: { name: 'NotFound', description: 'The client, plan, ticket, ping task or route does not exist.' },
   405: { name: 'MethodNotAllowed', description: 'The path exists with other methods (see `Allow`).' },
-  409: { name: 'Conflict', description: 'Zone at its active-ticket limit, or an idempotency key reused with another request.' },
+  409: { name: 'Conflict', description: 'Zone at its active-ticket limit, a connectivity ticket under a known outage (send force: true to open it anyway), or an idempotency key reused with another request.' },
   413: { name: 'PayloadTooLarge', description: 'Body over the configured limit.' },
   415: { name: 'UnsupportedMediaType', description: 'Body not sent as application/json.' },
   429: { name: 'TooManyRequests', description: 'Rate limit of the API key, or identity checks locked against enumeration.', retryAfter: true },

@@ -1,3 +1,4 @@
+import { accountRouter } from './routers/account';
 import { clientsRouter } from './routers/clients';
 import { networkRouter } from './routers/network';
 import { paymentMethodsRouter } from './routers/payment-methods';
@@ -8,6 +9,7 @@ import { router } from './trpc';
 /** The one set of procedures, served as tRPC at /trpc and as REST at /api/v1. */
 export const appRouter = router({
   clients: clientsRouter,
+  account: accountRouter,
   plans: plansRouter,
   paymentMethods: paymentMethodsRouter,
   tickets: ticketsRouter,

@@ -1,3 +1,5 @@
+import type { Outage } from './outage';
+
 /** A WispHub Net client in English domain terms. Secrets never reach this type. */
 
 export const CLIENT_STATUSES = ['active', 'suspended', 'cancelled', 'free', 'unknown'] as const;
@@ -34,6 +36,8 @@ export interface Client {
   planPrice: number | null;
   zone: NamedRef | null;
   router: ClientRouter | null;
+  /** Known outage of the sector (router) serving the client; null when no router is recorded. */
+  outage: Outage | null;
   ip: string | null;
   /** Next cut-off date, YYYY-MM-DD. */
   cutoffDate: string | null;

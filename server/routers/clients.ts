@@ -1,8 +1,8 @@
 import type { Client } from '../domain/client';
-import type { ClientDirectory } from '../domain/client-directory';
 import { resolveIdentity, verifyIdentity } from '../domain/identity';
 import { AppError } from '../errors';
-import { protectedProcedure, readFrom, router, type MemoSources, type RequestContext } from '../trpc';
+import { protectedProcedure, router } from '../trpc';
+import { directory, existingClient } from './client-lookup';
 import {
   byDocumentInput,
   byPhoneInput,
@@ -21,21 +21,6 @@ import {
 } from './clients.types';
 
 const tags = ['clients'];
-
-type Ctx = RequestContext & { memo?: MemoSources };
-
-/** The cached, indexed client collection; records how it was served and its version. */
-async function directory(ctx: Ctx): Promise<ClientDirectory> {
-  const { gateway } = ctx.services;
-  return readFrom(ctx, gateway.clientsCache, 'all', await gateway.clientDirectory());
-}
-
-async function existingClient(ctx: Ctx, serviceId: number) {
-  // From the cached collection; only a client created upstream since the load costs a call.
-  const client = (await directory(ctx)).get(serviceId) ?? (await ctx.services.gateway.clientByServiceId(serviceId));
-  if (!client) throw new AppError('client_not_found', { details: { serviceId } });
-  return client;
-}
 
 /** Lookups by document or phone may find several services; none is a 404. */
 function matchesOrNotFound(items: Client[]): { items: Client[] } {

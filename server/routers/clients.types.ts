@@ -14,6 +14,13 @@ export const serviceIdSchema = z.coerce
 
 const namedRefSchema = z.object({ id: z.number().int(), name: z.string() });
 
+export const outageSchema = z
+  .object({
+    active: z.boolean().meta({ description: 'The ISP marked a known outage (falla general) on the sector.' }),
+    description: z.string().nullable().meta({ description: 'The ISP’s own description, when active.' }),
+  })
+  .meta({ id: 'Outage' });
+
 export const clientExample: Client = {
   serviceId: 1234,
   name: 'José Peña Muñoz',
@@ -32,6 +39,7 @@ export const clientExample: Client = {
   planPrice: 65000,
   zone: { id: 3, name: 'Zona Norte' },
   router: { id: 2, name: 'RB-ElRosal', outage: false, outageDescription: null },
+  outage: { active: false, description: null },
   ip: '10.20.1.15',
   cutoffDate: '2026-08-06',
   technician: { id: 11, name: 'Carlos Técnico' },
@@ -63,6 +71,7 @@ export const clientSchema = z
         outageDescription: z.string().nullable(),
       })
       .nullable(),
+    outage: outageSchema.nullable().meta({ description: 'Known outage of the sector serving the client (say it first); null when no router is recorded.' }),
     ip: z.string().nullable(),
     cutoffDate: z.iso.date().nullable().meta({ description: 'Next cut-off date (YYYY-MM-DD).' }),
     technician: namedRefSchema.nullable(),

@@ -1,32 +1,50 @@
-import { diagnosePing, pingMessage } from '../domain/ping-diagnosis';
+import type { Client } from '../domain/client';
+import { outageMessage, routerOutage, type Outage } from '../domain/outage';
+import { diagnosePing, pingMessage, type PingDiagnosis } from '../domain/ping-diagnosis';
 import { AppError } from '../errors';
-import type { RequestContext } from '../trpc';
 import type { z } from 'zod';
+import { directory, existingClient, type LookupContext } from './client-lookup';
 import type { pingResultSchema } from './network.types';
 
-/** Ping tasks read into a diagnosis; polling for `diagnose` and `watchPing`. */
+/** Ping tasks read into a diagnosis (a known outage first); polling for `diagnose` and `watchPing`. */
 
 export type PingResult = z.infer<typeof pingResultSchema>;
 
 const PENDING_MESSAGE = 'La prueba de conexión sigue en curso. Consulte de nuevo en unos segundos.';
 
-export async function startPing(ctx: RequestContext, serviceId: number, pings: number): Promise<string> {
-  const client = await ctx.services.gateway.clientByServiceId(serviceId);
-  if (!client) throw new AppError('client_not_found', { details: { serviceId } });
-  const taskId = await ctx.services.gateway.network.startPing(serviceId, pings);
-  if (taskId === null) throw new AppError('client_not_found', { details: { serviceId } });
+/** What a bot says when the ISP already knows (with whatever a ping measured, if one ran). */
+export function knownOutageResult(taskId: string | null, outage: Outage, measured?: Pick<PingDiagnosis, 'hosts' | 'routerErrors'>): PingResult {
+  const { hosts = [], routerErrors = [] } = measured ?? {};
+  return { status: 'done', taskId, outcome: 'known_outage', hosts, routerErrors, message: outageMessage(outage.description), outage };
+}
+
+export async function startPing(ctx: LookupContext, client: Client, pings: number): Promise<string> {
+  const taskId = await ctx.services.gateway.network.startPing(client.serviceId, pings);
+  if (taskId === null) throw new AppError('client_not_found', { details: { serviceId: client.serviceId } });
   return taskId;
 }
 
-export async function readPingResult(ctx: RequestContext, taskId: string): Promise<PingResult> {
+/** The sector outage of the client a task tests, when known (given, or remembered from startPing). */
+async function taskOutage(ctx: LookupContext, taskId: string, serviceId: number | undefined): Promise<Outage | null> {
+  const owner = serviceId ?? ctx.services.gateway.network.taskOwner(taskId);
+  if (owner === undefined) return null;
+  const client = (await directory(ctx)).get(owner) ?? (serviceId !== undefined ? await existingClient(ctx, serviceId) : null);
+  return client ? routerOutage(client.router) : null;
+}
+
+export async function readPingResult(ctx: LookupContext, taskId: string, serviceId?: number): Promise<PingResult> {
+  const outage = await taskOutage(ctx, taskId, serviceId);
   const state = await ctx.services.gateway.network.pingTask(taskId);
   if (state === null) throw new AppError('ping_task_not_found', { details: { taskId } });
-  if (state.status === 'pending') return { status: 'pending', taskId, message: PENDING_MESSAGE };
-  if (state.status === 'failed') {
-    return { status: 'done', taskId, outcome: 'router_error', hosts: [], routerErrors: [state.error], message: pingMessage('router_error') };
+  if (outage?.active) {
+    // Said first, with whatever the ping measured so far.
+    return knownOutageResult(taskId, outage, state.status === 'done' ? diagnosePing(state.entries) : undefined);
   }
-  const diagnosis = diagnosePing(state.entries);
-  return { status: 'done', taskId, ...diagnosis };
+  if (state.status === 'pending') return { status: 'pending', taskId, message: PENDING_MESSAGE, outage };
+  if (state.status === 'failed') {
+    return { status: 'done', taskId, outcome: 'router_error', hosts: [], routerErrors: [state.error], message: pingMessage('router_error'), outage };
+  }
+  return { status: 'done', taskId, ...diagnosePing(state.entries), outage };
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -39,11 +57,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** Polls a task until it is done or `deadlineMs` passes; yields every state read. */
-export async function* pollPing(ctx: RequestContext, taskId: string, deadlineMs: number, signal?: AbortSignal): AsyncGenerator<PingResult> {
+export async function* pollPing(ctx: LookupContext, taskId: string, deadlineMs: number, signal?: AbortSignal, serviceId?: number): AsyncGenerator<PingResult> {
   const deadline = Date.now() + deadlineMs;
   const interval = ctx.services.config.PING_POLL_INTERVAL_MS;
   for (;;) {
-    const result = await readPingResult(ctx, taskId);
+    const result = await readPingResult(ctx, taskId, serviceId);
     yield result;
     if (result.status === 'done' || signal?.aborted || Date.now() + interval > deadline) return;
     await sleep(interval, signal);

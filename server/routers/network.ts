@@ -1,6 +1,17 @@
+import { activeOutages } from '../domain/outage';
 import { protectedProcedure, router } from '../trpc';
-import { pollPing, readPingResult, startPing, type PingResult } from './network.handler';
-import { diagnoseInput, diagnoseOutput, pingResultSchema, startPingInput, startPingOutput, taskIdInput } from './network.types';
+import { directory, existingClient } from './client-lookup';
+import { knownOutageResult, pollPing, readPingResult, startPing, type PingResult } from './network.handler';
+import {
+  diagnoseInput,
+  diagnoseOutput,
+  outagesOutput,
+  pingResultInput,
+  pingResultSchema,
+  startPingInput,
+  startPingOutput,
+  taskIdInput,
+} from './network.types';
 
 const tags = ['network'];
 
@@ -17,7 +28,10 @@ export const networkRouter = router({
     })
     .input(startPingInput)
     .output(startPingOutput)
-    .mutation(async ({ ctx, input }) => ({ serviceId: input.serviceId, pings: input.pings, taskId: await startPing(ctx, input.serviceId, input.pings) })),
+    .mutation(async ({ ctx, input }) => {
+      const client = await existingClient(ctx, input.serviceId);
+      return { serviceId: input.serviceId, pings: input.pings, taskId: await startPing(ctx, client, input.pings) };
+    }),
 
   pingResult: protectedProcedure
     .meta({
@@ -26,12 +40,13 @@ export const networkRouter = router({
         path: '/network/ping/{taskId}',
         tags,
         summary: 'Read a ping task',
-        description: '`pending`, or the diagnosis: stable, intermittent, antenna_only, no_internet or router_error, with per-host figures.',
+        description:
+          '`pending`, or the diagnosis: known_outage (said first when the ISP marked an outage on the client’s sector), stable, intermittent, antenna_only, no_internet or router_error, with per-host figures.',
       },
     })
-    .input(taskIdInput)
+    .input(pingResultInput)
     .output(pingResultSchema)
-    .query(({ ctx, input }) => readPingResult(ctx, input.taskId)),
+    .query(({ ctx, input }) => readPingResult(ctx, input.taskId, input.serviceId)),
 
   diagnose: protectedProcedure
     .meta({
@@ -40,16 +55,36 @@ export const networkRouter = router({
         path: '/clients/{serviceId}/diagnose',
         tags,
         summary: 'Ping and wait for the diagnosis',
-        description: 'Starts a ping and polls it server-side (PING_POLL_INTERVAL_MS) until done, or answers `pending` with the task id after PING_DEADLINE_MS.',
+        description:
+          'When the ISP marked an outage on the client’s sector, answers `known_outage` at once without pinging. Otherwise starts a ping and polls it server-side (PING_POLL_INTERVAL_MS) until done, or answers `pending` with the task id after PING_DEADLINE_MS.',
       },
     })
     .input(diagnoseInput)
     .output(diagnoseOutput)
     .mutation(async ({ ctx, input, signal }) => {
-      const taskId = await startPing(ctx, input.serviceId, input.pings);
-      let last: PingResult = { status: 'pending', taskId, message: '' };
-      for await (const result of pollPing(ctx, taskId, ctx.services.config.PING_DEADLINE_MS, signal)) last = result;
+      const client = await existingClient(ctx, input.serviceId);
+      if (client.outage?.active) return { serviceId: input.serviceId, result: knownOutageResult(null, client.outage) };
+      const taskId = await startPing(ctx, client, input.pings);
+      let last: PingResult = { status: 'pending', taskId, message: '', outage: client.outage };
+      for await (const result of pollPing(ctx, taskId, ctx.services.config.PING_DEADLINE_MS, signal, input.serviceId)) last = result;
       return { serviceId: input.serviceId, result: last };
+    }),
+
+  outages: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/network/outages',
+        tags,
+        summary: 'Known outages',
+        description: 'Sectors (routers) where the ISP marked an outage, with how many clients each affects, from the cached client collection.',
+      },
+      cacheable: true,
+    })
+    .output(outagesOutput)
+    .query(async ({ ctx }) => {
+      const items = activeOutages((await directory(ctx)).clients);
+      return { total: items.length, affectedClients: items.reduce((sum, item) => sum + item.affectedClients, 0), items };
     }),
 
   /** tRPC only (SSE): every state of a ping task until the diagnosis. */

@@ -5,6 +5,7 @@ import {
   toUpstreamDateTime,
 } from '../domain/business-days';
 import { catalogueEntries, matchSubject, PRIORITY_LEVELS } from '../domain/ticket-subjects';
+import { isConnectivitySubject, outageMessage } from '../domain/outage';
 import { zoneStatus, type ZoneStatus } from '../domain/zone-tickets';
 import type { Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
@@ -18,6 +19,8 @@ export interface CreateTicketRequest {
   description: string;
   technicianId?: number | undefined;
   zoneId?: number | undefined;
+  /** Open a connectivity ticket even under a known outage. */
+  force?: boolean | undefined;
 }
 
 export interface CreatedTicket {
@@ -38,6 +41,13 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
     throw new AppError('unknown_ticket_subject', {
       message: 'El asunto del ticket no está en el catálogo. Elija uno de los asuntos disponibles.',
       details: { validSubjects: catalogueEntries(services.subjects).map((entry) => entry.subject) },
+    });
+  }
+  if (client.outage?.active && isConnectivitySubject(subject.subject) && request.force !== true) {
+    // The ISP already knows: one more "no internet" ticket per affected customer swamps its queue.
+    throw new AppError('known_outage', {
+      message: `${outageMessage(client.outage.description)} Si el problema es otro, elija otro asunto.`,
+      details: { outage: client.outage, router: client.router ? { id: client.router.id, name: client.router.name } : null, override: 'force: true' },
     });
   }
   const technicianId = request.technicianId ?? services.defaultTechnicianId ?? client.technician?.id ?? null;
@@ -73,6 +83,7 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
       departamento: DEPARTMENT,
       departamentos_default: DEPARTMENT,
     });
+    gateway.account.recordCreated(ticket.serviceId === null ? { ...ticket, serviceId: client.serviceId } : ticket);
     if (zoneId === null) return { ticket, zoneStatus: null };
     if (config.ACTIVE_TICKET_STATES.includes(config.DEFAULT_TICKET_STATUS)) gateway.tickets.recordCreated(zoneId);
     const after = await gateway.tickets.zoneCounts();

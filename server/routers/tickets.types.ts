@@ -70,6 +70,9 @@ export const createTicketInput = z.object({
   description: z.string().trim().min(10).max(2000),
   technicianId: z.coerce.number<number>().int().positive().optional().meta({ description: 'Default: DEFAULT_TECHNICIAN_ID.' }),
   zoneId: z.coerce.number<number>().int().positive().optional().meta({ description: 'Default: the client’s own zone.' }),
+  force: z.boolean().optional().meta({
+    description: 'Open a connectivity ticket (No Tiene Internet, Internet Intermitente, Internet Lento) even when the client’s sector has a known outage; refused with 409 known_outage otherwise.',
+  }),
   idempotencyKey: z
     .string()
     .trim()

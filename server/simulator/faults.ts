@@ -28,6 +28,8 @@ export interface SimulatorFaults {
   commitThenStallMs: number;
   /** Writes commit, then the connection drops without an answer. */
   commitThenReset: boolean;
+  /** List filters upstream silently ignores (answering the unfiltered list), e.g. ["servicio"]. */
+  ignoredFilters: string[];
   /** When set, faults apply only to paths starting with this prefix (e.g. "/api/tickets/"). */
   pathPrefix: string | null;
   /** When set, faults apply only to this method. */
@@ -50,6 +52,7 @@ export const NO_FAULTS: SimulatorFaults = {
   failOffsets: [],
   commitThenStallMs: 0,
   commitThenReset: false,
+  ignoredFilters: [],
   pathPrefix: null,
   method: null,
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { balanceShape, shapeBalance, simulatedBalance, type BalanceShape } from './balance';
 import { generateSimulatorData, type JsonRecord, type SimulatorData, type SimulatorDataOptions } from './data';
 import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';
 import { pingTaskState, type SimPingTask } from './ping';
@@ -28,6 +29,10 @@ export interface Simulator {
   resetFaults(): void;
   /** Adds a client as if created in WispHub Net's own UI (not through this service). */
   addClient(client: JsonRecord): void;
+  /** Sets what `/api/clientes/{id}/saldo/` answers for one client (record and shape); null restores the generated one. */
+  setBalance(serviceId: number, balance: { record: JsonRecord; shape: BalanceShape } | null): void;
+  /** Marks (description) or clears (null) a known outage on a router, as an ISP does in WispHub Net. */
+  setOutage(routerId: number, description: string | null): void;
   /** Calls served whose "METHOD /path" contains `filter` (all calls without a filter). */
   calls(filter?: string | RegExp): number;
   resetCalls(): void;
@@ -98,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const clientsById = new Map<number, JsonRecord>(data.clients.map((client) => [client.id_servicio as number, client]));
   const ticketsById = new Map<number, JsonRecord>(data.tickets.map((ticket) => [ticket.id_ticket as number, ticket]));
   let nextTicketId = Math.max(5000, ...ticketsById.keys()) + 1;
+  const balances = new Map<number, { record: JsonRecord; shape: BalanceShape }>();
   let origin = '';
 
   function paginate(res: ServerResponse, url: URL, items: readonly JsonRecord[], active: boolean): void {
@@ -127,6 +133,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
       results: page,
     });
+  }
+
+  /** A filter's value, or null when absent or when upstream is set to ignore it. */
+  function honoured(url: URL, filter: string): string | null {
+    return faults.ignoredFilters.includes(filter) ? null : url.searchParams.get(filter);
   }
 
   function filterClients(url: URL): JsonRecord[] {
@@ -220,6 +231,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const client = clientsById.get(Number(match[1]));
       return client ? sendJson(res, 200, client) : sendJson(res, 404, DETAIL_NOT_FOUND);
     }
+    if ((match = path.match(/^\/api\/clientes\/(\d+)\/saldo\/$/)) && method === 'GET') {
+      const serviceId = Number(match[1]);
+      const client = clientsById.get(serviceId);
+      if (!client) return sendJson(res, 404, DETAIL_NOT_FOUND);
+      const set = balances.get(serviceId);
+      return sendJson(res, 200, set ? shapeBalance(set.record, set.shape) : shapeBalance(simulatedBalance(client, Date.now()), balanceShape(serviceId)));
+    }
     if ((match = path.match(/^\/api\/clientes\/(\d+)\/perfil\/$/)) && method === 'PUT') {
       const client = clientsById.get(Number(match[1]));
       if (!client) return sendJson(res, 404, DETAIL_NOT_FOUND);
@@ -260,10 +278,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return paginate(res, url, SIM_TICKET_SUBJECTS.map((nombre, index) => ({ id: index + 1, nombre })), true);
     }
     if (method === 'GET' && path === '/api/tickets/') {
-      // `estado` filters; `servicio` is silently ignored, as upstream does with unknown filters.
-      const state = url.searchParams.get('estado');
+      // `estado` and `servicio` filter, unless a fault makes upstream ignore them silently.
+      const state = honoured(url, 'estado');
       const name = state === null ? null : TICKET_STATE_NAMES[Number(state) - 1];
-      return paginate(res, url, name === null ? data.tickets : data.tickets.filter((ticket) => ticket.estado === name), true);
+      const service = honoured(url, 'servicio');
+      const tickets = data.tickets.filter(
+        (ticket) => (name === null || ticket.estado === name) && (service === null || String((ticket.servicio as JsonRecord | null)?.id_servicio) === service),
+      );
+      return paginate(res, url, tickets, true);
     }
     if (method === 'POST' && path === '/api/tickets/') {
       const form = await parseForm(req, body);
@@ -388,6 +410,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     },
     resetFaults() {
       faults = { ...NO_FAULTS, ...options.faults };
+    },
+    setBalance(serviceId, balance) {
+      if (balance) balances.set(serviceId, balance);
+      else balances.delete(serviceId);
+    },
+    setOutage(routerId, description) {
+      // Clients share their router's record, as they share the router upstream.
+      for (const client of data.clients) {
+        const router = client.router as JsonRecord | null;
+        if (router?.id !== routerId) continue;
+        router.falla_general = description !== null;
+        router.falla_general_descripcion = description ?? '';
+      }
     },
     addClient(client) {
       data.clients.push(client);

@@ -1,4 +1,5 @@
 import type { Client, ClientStatus, NamedRef } from '../domain/client';
+import { routerOutage } from '../domain/outage';
 import { extractPhoneNumbers } from '../domain/phone';
 import type { UpstreamClient } from './schemas';
 
@@ -36,6 +37,14 @@ function ref(value: { id: number; nombre: string } | null | undefined): NamedRef
 
 export function toClient(item: UpstreamClient): Client {
   const technician = typeof item.tecnico === 'string' ? null : ref(item.tecnico);
+  const router = item.router
+    ? {
+        id: item.router.id,
+        name: item.router.nombre,
+        outage: item.router.falla_general === true,
+        outageDescription: blankToNull(item.router.falla_general_descripcion),
+      }
+    : null;
   return {
     serviceId: item.id_servicio,
     name: item.nombre.trim().replace(/\s+/g, ' '),
@@ -53,14 +62,8 @@ export function toClient(item: UpstreamClient): Client {
     plan: ref(item.plan_internet),
     planPrice: item.precio_plan ?? null,
     zone: ref(item.zona),
-    router: item.router
-      ? {
-          id: item.router.id,
-          name: item.router.nombre,
-          outage: item.router.falla_general === true,
-          outageDescription: blankToNull(item.router.falla_general_descripcion),
-        }
-      : null,
+    router,
+    outage: routerOutage(router),
     ip: blankToNull(item.ip),
     cutoffDate: upstreamDayToIso(item.fecha_corte),
     technician,

@@ -3,6 +3,7 @@ import { ClientDirectory } from '../domain/client-directory';
 import { extractPhoneNumbers } from '../domain/phone';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import { AccountGateway } from './account';
 import { CatalogGateway } from './catalog';
 import { toClient } from './client-mapper';
 import { NetworkGateway } from './network';
@@ -32,6 +33,9 @@ export interface GatewayOptions {
   timeZone: string;
   ticketReconcileWindowMs: number;
   ticketSettleMs: number;
+  balanceTtlMs: number;
+  clientTicketsTtlMs: number;
+  ticketsTtlMs: number;
 }
 
 const ALL = 'all';
@@ -53,6 +57,7 @@ export class WispHubGateway {
   readonly catalog: CatalogGateway;
   readonly tickets: TicketsGateway;
   readonly network: NetworkGateway;
+  readonly account: AccountGateway;
   readonly transport: UpstreamTransport;
   private readonly logger: Logger;
   private readonly paging: PaginateOptions;
@@ -81,6 +86,12 @@ export class WispHubGateway {
       settleMs: options.ticketSettleMs,
     });
     this.network = new NetworkGateway(upstream);
+    this.account = new AccountGateway(upstream, {
+      balanceTtlMs: options.balanceTtlMs,
+      clientTicketsTtlMs: options.clientTicketsTtlMs,
+      ticketsTtlMs: options.ticketsTtlMs,
+      timeZone: options.timeZone,
+    });
   }
 
   /** Every cache, for metrics and readiness. */
@@ -91,6 +102,9 @@ export class WispHubGateway {
       this.catalog.planDetailCache,
       this.catalog.paymentMethodsCache,
       this.tickets.zoneCountsCache,
+      this.account.balanceCache,
+      this.account.clientTicketsCache,
+      this.account.ticketsCache,
     ] as SwrCache<unknown>[];
   }
 

@@ -1,3 +1,4 @@
+import { TTLCache } from '@isaacs/ttlcache';
 import { z } from 'zod';
 import { parseMilliseconds, parsePercent, type PingEntry } from '../domain/ping-diagnosis';
 import { AppError } from '../errors';
@@ -49,8 +50,19 @@ export function readPingResult(result: unknown): PingEntry[] {
   return entries;
 }
 
+/** How long this instance remembers whose link a ping task tests (tasks are read for seconds). */
+const TASK_OWNER_TTL_MS = 3_600_000;
+
 export class NetworkGateway {
+  /** Task id → service id, so a task's result can say first when the client's sector has an outage. */
+  private readonly taskOwners = new TTLCache<string, number>({ ttl: TASK_OWNER_TTL_MS, max: 100_000 });
+
   constructor(private readonly upstream: UpstreamContext) {}
+
+  /** The service id a task started here pings; undefined for tasks started elsewhere. */
+  taskOwner(taskId: string): number | undefined {
+    return this.taskOwners.get(taskId);
+  }
 
   /** Starts a ping from the ISP's router; a write, never retried. */
   async startPing(serviceId: number, pings: number): Promise<string | null> {
@@ -58,6 +70,7 @@ export class NetworkGateway {
       const { data } = await this.upstream.transport.send('POST', `/api/clientes/${serviceId}/ping/`, { pings });
       const parsed = startSchema.safeParse(data);
       if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/clientes/:id/ping/' } });
+      this.taskOwners.set(parsed.data.task_id, serviceId);
       return parsed.data.task_id;
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;

@@ -48,12 +48,17 @@ function itemId(raw: unknown): unknown {
   return record.id_servicio ?? record.id_ticket ?? record.id ?? null;
 }
 
+/**
+ * `checkFirstPage` sees the first page's parsed items before any other page is asked for; it may
+ * throw to stop the load (e.g. when a filter was silently ignored and another source is cheaper).
+ */
 export async function fetchAllPages<S extends z.ZodType>(
   transport: UpstreamTransport,
   path: string,
   query: Query,
   itemSchema: S,
   options: PaginateOptions,
+  checkFirstPage?: (items: readonly z.output<S>[]) => void,
 ): Promise<PaginatedLoad<z.output<S>>> {
   let skipped = 0;
   // Each page is parsed as it arrives: the ~50-field raw items are dropped at once, so memory
@@ -82,6 +87,7 @@ export async function fetchAllPages<S extends z.ZodType>(
   }
   let received = first.results.length;
   const firstItems = parsePage(first.results);
+  checkFirstPage?.(firstItems);
   const offsets: number[] = [];
   for (let offset = pageSize; offset < first.count; offset += pageSize) offsets.push(offset);
   const rest = await mapWithConcurrency(offsets, options.concurrency, async (offset) => {

@@ -25,10 +25,12 @@ function simActive(zoneId: number): number {
   return service.sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length;
 }
 
+/** A client in a zone with `active` tickets, outside any known outage (connectivity tickets would be refused there). */
 function clientInZoneWith(active: number): JsonRecord {
-  const zone = service.sim.data.zones.find((z) => simActive(z.id) === active && service.sim.data.clients.some((c) => (c.zona as { id: number }).id === z.id));
+  const eligible = (c: JsonRecord) => !(c.router as { falla_general: boolean }).falla_general;
+  const zone = service.sim.data.zones.find((z) => simActive(z.id) === active && service.sim.data.clients.some((c) => (c.zona as { id: number }).id === z.id && eligible(c)));
   if (!zone) throw new Error(`no zone with ${active} active tickets`);
-  return service.sim.data.clients.find((c) => (c.zona as { id: number }).id === zone.id)!;
+  return service.sim.data.clients.find((c) => (c.zona as { id: number }).id === zone.id && eligible(c))!;
 }
 
 const zoneOf = (client: JsonRecord) => (client.zona as { id: number }).id;

@@ -19,6 +19,7 @@ export function makeClient(overrides: Partial<Client> & { serviceId: number }): 
     planPrice: 65000,
     zone: { id: 1, name: 'Zona Norte' },
     router: null,
+    outage: null,
     ip: null,
     cutoffDate: null,
     technician: null,

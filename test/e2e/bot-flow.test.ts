@@ -23,7 +23,7 @@ function customer(skip: number): { raw: JsonRecord; phone: string } {
   return { raw, phone: `+57 ${String(raw.telefono)}` };
 }
 
-flow('typed client: find by phone → verify → diagnose → subjects → ticket (idempotent) → read back → zone status', async () => {
+flow('typed client: find by phone → verify → ¿cuánto debo? → diagnose → subjects → ticket (idempotent) → read back → history → zone status', async () => {
   const api = service.client;
   const { raw, phone } = customer(0);
   const found = await api.clients.byPhone.query({ phone });
@@ -31,6 +31,10 @@ flow('typed client: find by phone → verify → diagnose → subjects → ticke
   assert.ok(me);
   const verified = await api.clients.verify.mutate({ serviceId: me.serviceId, document: me.document!, phone });
   assert.ok(verified.isValid);
+  // "¿Cuánto debo?"
+  const balance = await api.account.balance.query({ serviceId: me.serviceId });
+  assert.is(balance.totalOwed, Number(raw.saldo));
+  assert.ok(balance.message.length > 0);
   const diagnosis = await api.network.diagnose.mutate({ serviceId: me.serviceId });
   assert.is(diagnosis.result.status, 'done');
   const subjects = await api.tickets.subjects.query();
@@ -46,6 +50,9 @@ flow('typed client: find by phone → verify → diagnose → subjects → ticke
   assert.is(read.subject, subject);
   assert.is(read.serviceId, me.serviceId);
   assert.is(read.priority, 'high');
+  // "¿Qué pasó con mi ticket?"
+  const history = await api.account.tickets.query({ serviceId: me.serviceId, limit: 5 });
+  assert.is(history.items[0]?.id, created.ticket.id);
   const zoneAfter = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
   assert.is(zoneAfter.activeTickets, zoneBefore.activeTickets + 1);
 });
@@ -77,6 +84,10 @@ flow('REST with plain fetch, every path taken from /openapi.json by operationId'
   const me = (found.body.items as { serviceId: number; document: string; zone: { id: number } }[]).find((c) => c.serviceId === raw.id_servicio)!;
   const verified = await call('clients-verify', { serviceId: me.serviceId }, { document: me.document, phone });
   assert.is(verified.body.isValid, true);
+  const balance = await call('account-balance', { serviceId: me.serviceId });
+  assert.is(balance.status, 200);
+  assert.is(balance.body.totalOwed, Number(raw.saldo));
+  assert.ok(['up_to_date', 'overdue', 'seriously_overdue'].includes(balance.body.status as string));
   const diagnosis = await call('network-diagnose', { serviceId: me.serviceId }, {});
   assert.is((diagnosis.body.result as { status: string }).status, 'done');
   const subjects = await call('tickets-subjects', {});
@@ -92,6 +103,8 @@ flow('REST with plain fetch, every path taken from /openapi.json by operationId'
   assert.is(service.sim.calls(/^POST \/api\/tickets\/$/) - posts, 1);
   const read = await call('tickets-byId', { ticketId });
   assert.is(read.body.subject, subject);
+  const history = await call('account-tickets', { serviceId: me.serviceId });
+  assert.is((history.body.items as { id: number }[])[0]?.id, ticketId);
   const zoneAfter = await call('tickets-zoneStatus', { zoneId: me.zone.id });
   assert.is(zoneAfter.body.activeTickets, (zoneBefore.body.activeTickets as number) + 1);
 });

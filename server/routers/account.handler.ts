@@ -1,0 +1,42 @@
+import { invoiceDaysOverdue, summarizeAccount, type PendingInvoice } from '../domain/account';
+import { toIsoWithOffset, toLocal } from '../domain/business-days';
+import { AppError } from '../errors';
+import { readFrom } from '../trpc';
+import type { z } from 'zod';
+import type { balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './account.types';
+import { existingClient, type LookupContext } from './client-lookup';
+
+/** A customer's balance in plain terms, and their tickets, newest first. */
+
+export async function readBalance(ctx: LookupContext, serviceId: number): Promise<z.infer<typeof balanceOutput>> {
+  const { gateway, config } = ctx.services;
+  const client = await existingClient(ctx, serviceId);
+  const result = await gateway.account.balance(serviceId);
+  if (result === null) throw new AppError('client_not_found', { details: { serviceId } });
+  const upstream = readFrom(ctx, gateway.account.balanceCache, String(serviceId), result);
+  const today = toLocal(ctx.services.now(), config.TIMEZONE).date;
+  const invoices: PendingInvoice[] = upstream.invoices
+    .map((invoice) => ({ id: invoice.id, amount: invoice.amount, dueDate: invoice.dueDate, daysOverdue: invoiceDaysOverdue(invoice.dueDate, invoice.daysOverdue, today) }))
+    .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
+  const summary = summarizeAccount(upstream.balance, invoices, {
+    overdueAfterDays: config.ACCOUNT_OVERDUE_AFTER_DAYS,
+    seriouslyOverdueAfterDays: config.ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS,
+  });
+  return {
+    serviceId,
+    balance: upstream.balance,
+    lastPaymentDate: upstream.lastPaymentDate,
+    billingStatus: upstream.billingStatus ?? client.billingStatus,
+    pendingInvoices: invoices,
+    ...summary,
+    asOf: toIsoWithOffset(toLocal(new Date(result.loadedAt), config.TIMEZONE), config.TIMEZONE),
+  };
+}
+
+export async function readTicketHistory(ctx: LookupContext, input: z.infer<typeof ticketHistoryInput>): Promise<z.infer<typeof ticketHistoryOutput>> {
+  const { gateway } = ctx.services;
+  await existingClient(ctx, input.serviceId);
+  const history = readFrom(ctx, gateway.account.clientTicketsCache, String(input.serviceId), await gateway.account.ticketHistory(input.serviceId));
+  const matching = input.state ? history.tickets.filter((ticket) => ticket.status === input.state) : history.tickets;
+  return { serviceId: input.serviceId, total: matching.length, items: matching.slice(0, input.limit), source: history.source };
+}

@@ -1,0 +1,40 @@
+import { protectedProcedure, router } from '../trpc';
+import { readBalance, readTicketHistory } from './account.handler';
+import { balanceInput, balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './account.types';
+
+const tags = ['account'];
+
+/** What customers ask most after "I have no internet": what they owe, and what happened with their ticket. */
+export const accountRouter = router({
+  balance: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/clients/{serviceId}/balance',
+        tags,
+        summary: 'Balance and pending invoices',
+        description:
+          'Current balance, last payment, pending invoices with days overdue, total owed and a plain status (up_to_date, overdue, seriously_overdue) with a Spanish message. Cached CACHE_TTL_BALANCE_S, never past it.',
+      },
+      cacheable: true,
+    })
+    .input(balanceInput)
+    .output(balanceOutput)
+    .query(({ ctx, input }) => readBalance(ctx, input.serviceId)),
+
+  tickets: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/clients/{serviceId}/tickets',
+        tags,
+        summary: 'The client’s tickets, newest first',
+        description:
+          'Uses WispHub Net’s `servicio` filter and checks every ticket really is the client’s; when upstream ignores the filter, filters the cached ticket collection instead (see `source`).',
+      },
+      cacheable: true,
+    })
+    .input(ticketHistoryInput)
+    .output(ticketHistoryOutput)
+    .query(({ ctx, input }) => readTicketHistory(ctx, input)),
+});

@@ -1,0 +1,71 @@
+import type { JsonRecord } from './data';
+import { SeededRandom } from './random';
+
+/**
+ * `GET /api/clientes/{id}/saldo/` as public client code reads it: `saldo_actual`,
+ * `fecha_ultimo_pago` and `facturas_pendientes [{id_factura, monto, fecha_vencimiento,
+ * dias_vencido}]`, arriving bare, as a one-item list or paginated, numbers sometimes as strings.
+ * Derived from the client's own `saldo` so the two agree; due dates are relative to today so
+ * days overdue are realistic whenever the simulator runs.
+ */
+
+export type BalanceShape = 'bare' | 'list' | 'paginated';
+
+const DAY_MS = 86_400_000;
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** Bogotá calendar date `daysAgo` days before `now` (negative: in the future). */
+function bogotaDay(now: number, daysAgo: number): Date {
+  return new Date(now - 5 * 3_600_000 - daysAgo * DAY_MS);
+}
+
+const dayMonthYear = (date: Date) => `${pad(date.getUTCDate())}/${pad(date.getUTCMonth() + 1)}/${date.getUTCFullYear()}`;
+const isoDay = (date: Date) => `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+
+/** Days past due of the oldest pending invoice: some not yet due, some a little late, some very late. */
+const OLDEST_DUE_DAYS_AGO = [-4, 0, 3, 12, 29, 30, 45, 75];
+
+export function simulatedBalance(client: JsonRecord, now: number): JsonRecord {
+  const serviceId = Number(client.id_servicio);
+  const random = new SeededRandom(serviceId * 7919 + 17);
+  const balance = Number(client.saldo ?? 0) || 0;
+  const numbersAsStrings = serviceId % 2 === 0;
+  const money = (amount: number) => (numbersAsStrings ? amount.toFixed(2) : amount);
+  const invoices: JsonRecord[] = [];
+  if (balance > 0) {
+    const count = Math.min(random.int(1, 3), Math.max(1, Math.floor(balance / 5000)));
+    const oldest = random.pick(OLDEST_DUE_DAYS_AGO);
+    let left = balance;
+    for (let index = 0; index < count; index++) {
+      const amount = index === count - 1 ? left : Math.round(balance / count / 100) * 100;
+      left -= amount;
+      const daysAgo = oldest - 30 * index;
+      const due = bogotaDay(now, daysAgo);
+      invoices.push({
+        id_factura: serviceId * 100 + index + 1,
+        monto: money(amount),
+        fecha_vencimiento: serviceId % 4 === 0 ? isoDay(due) : dayMonthYear(due),
+        dias_vencido: numbersAsStrings ? String(Math.max(0, daysAgo)) : Math.max(0, daysAgo),
+      });
+    }
+  }
+  const lastPayment = random.chance(0.9) ? dayMonthYear(bogotaDay(now, random.int(1, 60))) : null;
+  return {
+    id_servicio: serviceId,
+    saldo_actual: money(balance),
+    fecha_ultimo_pago: lastPayment,
+    estado_facturas: client.estado_facturas ?? null,
+    facturas_pendientes: invoices,
+  };
+}
+
+export function balanceShape(serviceId: number): BalanceShape {
+  return (['bare', 'list', 'paginated'] as const)[serviceId % 3]!;
+}
+
+/** Wraps a balance record in one of the three shapes seen upstream. */
+export function shapeBalance(record: JsonRecord, shape: BalanceShape): unknown {
+  if (shape === 'list') return [record];
+  if (shape === 'paginated') return { count: 1, next: null, previous: null, results: [record] };
+  return record;
+}

@@ -1,0 +1,115 @@
+import type { Ticket } from '../domain/ticket';
+import { fetchAllPages } from './paginate';
+import { toBalance, type UpstreamBalance } from './balance-mapper';
+import { SwrCache, type CacheResult } from './swr-cache';
+import { toTicket, upstreamTicketSchema } from './ticket-mapper';
+import { UpstreamNotFoundError } from './transport';
+import type { UpstreamContext } from './upstream-context';
+
+/**
+ * A customer's own account: balance (`/api/clientes/{id}/saldo/`) and ticket history
+ * (`/api/tickets/?servicio=`). Both live briefly in memory (no stale serving: a customer who
+ * just paid must not be told the old balance for an hour), load once however many ask, and are
+ * never stored after a failure.
+ */
+
+export interface AccountOptions {
+  balanceTtlMs: number;
+  clientTicketsTtlMs: number;
+  ticketsTtlMs: number;
+  timeZone: string;
+}
+
+export type TicketHistorySource = 'upstream_filter' | 'ticket_collection';
+
+export interface TicketHistory {
+  /** Newest first. */
+  tickets: Ticket[];
+  /** How the client's tickets were found: upstream's filter, or the whole cached collection when upstream ignored it. */
+  source: TicketHistorySource;
+}
+
+/** Upstream answered the unfiltered list: the `servicio` filter is not honoured there. */
+class FilterIgnoredError extends Error {}
+
+/** After upstream ignored the filter once, use the collection for this long before trying it again. */
+const FILTER_RECHECK_MS = 3_600_000;
+
+function newestFirst(a: Ticket, b: Ticket): number {
+  return (b.createdAt ? Date.parse(b.createdAt) : 0) - (a.createdAt ? Date.parse(a.createdAt) : 0) || b.id - a.id;
+}
+
+export class AccountGateway {
+  readonly balanceCache: SwrCache<UpstreamBalance>;
+  readonly clientTicketsCache: SwrCache<TicketHistory>;
+  /** Every ticket by service id: the fallback when upstream ignores `servicio`. */
+  readonly ticketsCache: SwrCache<Map<number, Ticket[]>>;
+  private filterIgnoredUntil = 0;
+
+  constructor(
+    private readonly upstream: UpstreamContext,
+    private readonly options: AccountOptions,
+  ) {
+    const onRefreshError = upstream.onRefreshError;
+    this.balanceCache = new SwrCache({ name: 'balances', freshMs: options.balanceTtlMs, staleMs: 0, max: 20_000, onRefreshError });
+    this.clientTicketsCache = new SwrCache({ name: 'client_tickets', freshMs: options.clientTicketsTtlMs, staleMs: 0, max: 20_000, onRefreshError });
+    this.ticketsCache = new SwrCache({ name: 'tickets', freshMs: options.ticketsTtlMs, staleMs: upstream.staleMs, max: 1, onRefreshError });
+  }
+
+  /** Null when upstream does not know the client. */
+  async balance(serviceId: number): Promise<CacheResult<UpstreamBalance> | null> {
+    try {
+      return await this.balanceCache.get(String(serviceId), async () => toBalance(await this.upstream.transport.get(`/api/clientes/${serviceId}/saldo/`), serviceId));
+    } catch (error) {
+      if (error instanceof UpstreamNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  ticketHistory(serviceId: number): Promise<CacheResult<TicketHistory>> {
+    return this.clientTicketsCache.get(String(serviceId), () => this.loadHistory(serviceId));
+  }
+
+  /** A ticket this service just created shows in the client's history at once. */
+  recordCreated(ticket: Ticket): void {
+    if (ticket.serviceId === null) return;
+    const add = (tickets: readonly Ticket[]) => [ticket, ...tickets.filter((existing) => existing.id !== ticket.id)].sort(newestFirst);
+    this.clientTicketsCache.replace(String(ticket.serviceId), (history) => ({ ...history, tickets: add(history.tickets) }));
+    this.ticketsCache.replace('all', (byService) => new Map(byService).set(ticket.serviceId!, add(byService.get(ticket.serviceId!) ?? [])));
+  }
+
+  private async loadHistory(serviceId: number): Promise<TicketHistory> {
+    if (Date.now() >= this.filterIgnoredUntil) {
+      const belongs = (item: { servicio?: { id_servicio: number } | null }) => item.servicio?.id_servicio === serviceId;
+      try {
+        const load = await fetchAllPages(this.upstream.transport, '/api/tickets/', { servicio: serviceId }, upstreamTicketSchema, this.upstream.paging, (items) => {
+          if (!items.every(belongs)) throw new FilterIgnoredError();
+        });
+        this.upstream.stats.skippedItems += load.skipped;
+        // Checked item by item even when the first page looked filtered: a later page could differ.
+        const tickets = load.items.filter(belongs).map((item) => toTicket(item, this.options.timeZone));
+        return { tickets: tickets.sort(newestFirst), source: 'upstream_filter' };
+      } catch (error) {
+        if (!(error instanceof FilterIgnoredError)) throw error;
+        this.filterIgnoredUntil = Date.now() + FILTER_RECHECK_MS;
+        this.upstream.logger.warn({ endpoint: '/api/tickets/', filter: 'servicio' }, 'upstream ignored the servicio filter; using the cached ticket collection');
+      }
+    }
+    const { value: byService } = await this.ticketsCache.get('all', () => this.loadCollection());
+    return { tickets: byService.get(serviceId) ?? [], source: 'ticket_collection' };
+  }
+
+  private async loadCollection(): Promise<Map<number, Ticket[]>> {
+    const load = await fetchAllPages(this.upstream.transport, '/api/tickets/', {}, upstreamTicketSchema, this.upstream.paging);
+    this.upstream.stats.skippedItems += load.skipped;
+    const byService = new Map<number, Ticket[]>();
+    for (const item of load.items) {
+      if (!item.servicio) continue;
+      const list = byService.get(item.servicio.id_servicio) ?? [];
+      list.push(toTicket(item, this.options.timeZone));
+      byService.set(item.servicio.id_servicio, list);
+    }
+    for (const list of byService.values()) list.sort(newestFirst);
+    return byService;
+  }
+}
