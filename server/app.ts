@@ -9,6 +9,7 @@ import { KeyedMutex } from './keyed-mutex';
 import { createLogger, flushLogger, type Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { TokenBucketLimiter } from './rate-limit';
+import { SharedState } from './redis/shared-state';
 import { ResponseMemo } from './response-memo';
 import { startSimulator, type Simulator } from './simulator/server';
 import { loadSubjectCatalogue } from './ticket-catalogue';
@@ -41,6 +42,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY === true);
   let httpServer: Server | null = null;
   let simulator: Simulator | null = null;
+  let shared: SharedState | null = null;
   let warmUpTimer: NodeJS.Timeout | null = null;
   const activity = { inFlight: 0 };
   let stopping = false;
@@ -94,10 +96,17 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         clientTicketsTtlMs: config.CACHE_TTL_CLIENT_TICKETS_S * 1000,
         ticketsTtlMs: config.CACHE_TTL_TICKETS_S * 1000,
       });
+      const redisUrl = config.REDIS_URL;
+      shared = redisUrl ? new SharedState({ ...config, REDIS_URL: redisUrl }, gateway, logger) : null;
+      if (shared && !(await shared.start())) {
+        logger.warn({ redis: shared.status().url }, 'redis is not reachable: starting with this instance’s memory; will keep reconnecting');
+      }
+      const sharedState = shared;
       const metrics = new ServiceMetrics({
         caches: () => gateway.caches(),
         breakerState: () => transport.breaker.state,
         skippedItems: () => gateway.stats.skippedItems,
+        shared: () => sharedState?.status() ?? null,
       });
       transport.onCall = (call) => metrics.observeUpstream(call);
       const apiKeys = ApiKeyRegistry.fromConfig(config);
@@ -113,11 +122,12 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         subjects,
         extraHolidays: new Set(config.EXTRA_HOLIDAYS),
         defaultTechnicianId: config.DEFAULT_TECHNICIAN_ID ?? simulator?.data.technicians[0]?.id ?? null,
-        idempotency: new IdempotencyStore(config.IDEMPOTENCY_TTL_S * 1000),
-        zoneLocks: new KeyedMutex(),
-        rateLimiter: new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
-        identityGuard: new IdentityGuard(config),
+        idempotency: shared?.idempotency ?? new IdempotencyStore(config.IDEMPOTENCY_TTL_S * 1000),
+        zoneLocks: shared?.zoneLocks ?? new KeyedMutex(),
+        rateLimiter: shared?.rateLimiter ?? new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
+        identityGuard: shared?.identityGuard ?? new IdentityGuard(config),
         memo: new ResponseMemo(),
+        shared,
       };
 
       let warmUp: 'pending' | 'running' | 'done' | 'failed' = 'pending';
@@ -128,9 +138,17 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
           plans: gateway.catalog.plansCache.peek('all') ? 'loaded' : 'missing',
           warmUp,
           upstreamBreaker: breaker,
+          // Redis down is degraded, not unready: every instance keeps answering from its own memory.
+          ...(sharedState ? { redis: sharedState.status().redis } : {}),
         };
         if (stopping) return { ready: false, body: { status: 'not_ready', reasons: ['shutting_down'], checks } };
-        if (gateway.warm) return { ready: true, body: { status: 'ready', reasons: breaker === 'closed' ? [] : ['upstream_unreachable_serving_cache'], checks } };
+        if (gateway.warm) {
+          const reasons = [
+            ...(breaker === 'closed' ? [] : ['upstream_unreachable_serving_cache']),
+            ...(sharedState && !sharedState.link.available ? ['redis_down_using_local_state'] : []),
+          ];
+          return { ready: true, body: { status: 'ready', reasons, checks } };
+        }
         const reasons = [warmUp === 'failed' || breaker !== 'closed' ? 'upstream_unreachable' : 'warming_up'];
         return { ready: false, body: { status: 'not_ready', reasons, checks } };
       };
@@ -180,6 +198,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       }
       await simulator?.close();
       simulator = null;
+      await shared?.close();
+      shared = null;
       await flushLogger(logger);
     },
   };

@@ -53,6 +53,7 @@ const envSchema = z.object({
   VERIFY_MAX_FAILURES_PER_KEY: int(50, 1),
   RESOLVE_MAX_FAILURES_PER_KEY: int(30, 1),
   IDENTITY_WINDOW_S: int(900, 1),
+  ADMIN_API_KEYS: csv(apiKeyEntry).default([]),
   CORS_ORIGINS: csv(z.url({ error: 'each origin is a URL such as https://bot.example.com' })).default([]),
   REQUEST_TIMEOUT_MS: int(30_000, 1000),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
@@ -76,6 +77,10 @@ const envSchema = z.object({
   UPSTREAM_BREAKER_COOLDOWN_MS: int(15_000, 100),
   TICKET_RECONCILE_WINDOW_S: int(600, 10),
   TICKET_SETTLE_MS: int(10_000, 0),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0' }).optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,50}$/, { error: 'letters, digits, _ . : - (up to 50)' }).default('wisphub:'),
+  REDIS_COMMAND_TIMEOUT_MS: int(500, 10),
+  REDIS_LOCK_TTL_MS: int(30_000, 100),
   WARMUP: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
 
   MAX_ACTIVE_TICKETS_PER_ZONE: int(3, 1),
@@ -112,8 +117,10 @@ export interface ApiKey {
   key: string;
 }
 
-export type Config = Omit<z.output<typeof envSchema>, 'API_KEYS'> & {
+export type Config = Omit<z.output<typeof envSchema>, 'API_KEYS' | 'ADMIN_API_KEYS'> & {
   API_KEYS: ApiKey[];
+  /** Keys for the operator endpoints (/admin/*), separate from the bots' keys. */
+  ADMIN_API_KEYS: ApiKey[];
   /** True when no upstream host is configured: the embedded simulator is started. */
   useSimulator: boolean;
 };
@@ -188,12 +195,17 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     if (names.has(name)) problems.push(`API_KEYS: the name "${name}" is used twice`);
     names.add(name);
   }
+  const adminKeys = env.ADMIN_API_KEYS.map(parseApiKey);
+  const botKeys = new Set(apiKeys.map(({ key }) => key));
+  if (adminKeys.some(({ key }) => botKeys.has(key))) problems.push('ADMIN_API_KEYS: an admin key must not also be a bot key (API_KEYS)');
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...env, API_KEYS: apiKeys, useSimulator: !env.WISPHUB_NET_HOST };
+  return { ...env, API_KEYS: apiKeys, ADMIN_API_KEYS: adminKeys, useSimulator: !env.WISPHUB_NET_HOST };
 }
 
 function maskValue(variable: string, value: string): string {
-  return /KEY/.test(variable) ? '***' : value;
+  if (/KEY/.test(variable)) return '***';
+  // A Redis URL may carry a password.
+  return variable === 'REDIS_URL' ? value.replace(/(\/\/[^:@/]*:)[^@]*@/, '$1***@') : value;
 }
 
 /** Reads `.env` (when present) into process.env without overriding real environment variables. */

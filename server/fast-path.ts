@@ -20,14 +20,14 @@ export interface FastPathOptions {
 }
 
 export function createFastPath({ routes, cacheableProcedures }: FastPathOptions) {
-  function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): boolean {
+  async function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): Promise<boolean> {
     const match = matchRoute(routes, 'GET', path.slice(REST_BASE_PATH.length) || '/');
     if (!match || !('route' in match) || !match.route.cacheable) return false;
     const entry = ctx.services.memo.lookup(match.route.procedurePath, restInput(match.route, match.params, query, undefined));
     if (!entry) return false;
     ctx.report.procedure = match.route.procedurePath;
     try {
-      authenticate(ctx);
+      await authenticate(ctx);
     } catch (error) {
       for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
       sendError(res, error instanceof AppError ? error : new AppError('internal_error'), ctx.requestId);
@@ -45,7 +45,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     return true;
   }
 
-  function trpc(res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): boolean {
+  async function trpc(res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): Promise<boolean> {
     const procedures = path.slice('/trpc/'.length).split(',');
     if (!procedures.every((procedure) => cacheableProcedures.has(procedure))) return false;
     const isBatch = query.get('batch') === '1';
@@ -71,7 +71,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
       entries.push(entry);
     }
     try {
-      authenticate(ctx, procedures.length);
+      await authenticate(ctx, procedures.length);
     } catch {
       return false; // the full path answers with tRPC's own error shape
     }

@@ -8,6 +8,7 @@ import { logProcedureError, maskDigits } from './logger';
 import type { ServiceMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { REST_BASE_PATH } from './openapi-paths';
+import { createAdminHandler } from './admin';
 import { createFastPath } from './fast-path';
 import { createRestHandler, sendError } from './rest/handler';
 import { cacheableProcedures, compileRoutes } from './rest/routes';
@@ -78,6 +79,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
     bodyLimitBytes: services.config.BODY_LIMIT_BYTES,
   });
   const fastPath = createFastPath({ routes: compileRoutes(appRouter), cacheableProcedures: cacheableProcedures(appRouter) });
+  const handleAdmin = createAdminHandler(services);
   const allowedOrigins = new Set(services.config.CORS_ORIGINS.map((origin) => new URL(origin).origin));
   let openApiJson: Promise<string> | null = null;
   const startedAt = Date.now();
@@ -126,107 +128,128 @@ export function createRequestListener({ services, metrics, readiness, activity }
     const origin = req.headers.origin;
     const corsOrigin = origin && allowedOrigins.has(origin) ? origin : null;
     // Memoised answers to cacheable GETs: every header written at once with the body.
+    const route = (): void => {
+      res.setHeader('x-request-id', requestId);
+      if (corsOrigin) {
+        res.setHeader('access-control-allow-origin', corsOrigin);
+        res.setHeader('vary', 'Origin');
+        res.setHeader('access-control-expose-headers', CORS_EXPOSE_HEADERS);
+      }
+      if (method === 'OPTIONS') {
+        if (corsOrigin) {
+          res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
+          res.setHeader('access-control-allow-headers', CORS_ALLOW_HEADERS);
+          res.setHeader('access-control-max-age', '600');
+        }
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+
+      if (path === '/docs' || path.startsWith('/docs/')) {
+        const asset = method === 'GET' ? docsAsset(path) : null;
+        if (!asset) return sendError(res, new AppError(method === 'GET' ? 'route_not_found' : 'method_not_allowed'), requestId);
+        res.writeHead(200, {
+          'content-type': asset.contentType,
+          'content-security-policy': DOCS_CSP,
+          'x-content-type-options': 'nosniff',
+          'referrer-policy': 'no-referrer',
+          'cache-control': path.includes('/assets/') ? 'public, max-age=86400' : 'no-cache',
+        });
+        res.end(asset.body);
+        return;
+      }
+      for (const [name, value] of Object.entries(JSON_SECURITY_HEADERS)) res.setHeader(name, value);
+
+      const serviceRoute = (handler: () => void) => {
+        if (method !== 'GET' && method !== 'HEAD') {
+          res.setHeader('allow', 'GET');
+          return sendError(res, new AppError('method_not_allowed'), requestId);
+        }
+        handler();
+      };
+      if (path === '/health') {
+        return serviceRoute(() => sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
+      }
+      if (path === '/ready') {
+        return serviceRoute(() => {
+          const state = readiness();
+          sendJson(res, state.ready ? 200 : 503, state.body, state.ready ? {} : { 'retry-after': '5' });
+        });
+      }
+      if (path === '/openapi.json') {
+        return serviceRoute(() => {
+          openApiJson ??= buildOpenApiDocument(appRouter, SERVICE_VERSION).then((document) => JSON.stringify(document));
+          void openApiJson.then(
+            (json) => {
+              res.setHeader('cache-control', 'no-cache');
+              res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+              res.end(json);
+            },
+            (error: unknown) => {
+              services.logger.error({ requestId, err: error }, 'OpenAPI generation failed');
+              sendError(res, error, requestId);
+            },
+          );
+        });
+      }
+      if (path === '/metrics') {
+        return serviceRoute(() => {
+          // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
+          if (!ctx.presentedApiKey) return sendError(res, new AppError('api_key_missing'), requestId);
+          const keyName = services.apiKeys.identify(ctx.presentedApiKey);
+          if (!keyName) return sendError(res, new AppError('api_key_invalid'), requestId);
+          ctx.report.keyName = keyName;
+          void metrics.registry.metrics().then((text) => {
+            res.writeHead(200, { 'content-type': metrics.registry.contentType });
+            res.end(text);
+          });
+        });
+      }
+      if (path.startsWith('/admin/')) {
+        ctx.report.procedure = 'admin';
+        void handleAdmin(req, res, path, ctx).catch((error: unknown) => {
+          if (!(error instanceof AppError)) services.logger.error({ requestId, err: error }, 'admin endpoint failed');
+          if (!res.headersSent) sendError(res, error, requestId);
+        });
+        return;
+      }
+      if (surface === 'trpc') {
+        ctx.report.procedure = path.slice('/trpc/'.length);
+        void nodeHTTPRequestHandler({
+          router: appRouter,
+          req,
+          res,
+          path: path.slice('/trpc/'.length),
+          maxBodySize: services.config.BODY_LIMIT_BYTES,
+          createContext: () => ctx,
+          onError: ({ error, path: procedure }) => logProcedureError(services.logger, requestId, procedure ?? null, error),
+        });
+        return;
+      }
+      if (surface === 'rest') {
+        void rest(req, res, path.slice(REST_BASE_PATH.length) || '/', url.searchParams, ctx).catch((error: unknown) => {
+          services.logger.error({ requestId, err: error }, 'REST handler failed');
+          if (!res.headersSent) sendError(res, error, requestId);
+        });
+        return;
+      }
+      sendError(res, new AppError('route_not_found'), requestId);
+    };
     if (method === 'GET' && surface !== 'service') {
       const headers = responseHeaders(requestId, corsOrigin);
-      if (surface === 'trpc' ? fastPath.trpc(res, ctx, path, url.searchParams, headers) : fastPath.rest(req, res, ctx, path, url.searchParams, headers)) return;
-    }
-    res.setHeader('x-request-id', requestId);
-    if (corsOrigin) {
-      res.setHeader('access-control-allow-origin', corsOrigin);
-      res.setHeader('vary', 'Origin');
-      res.setHeader('access-control-expose-headers', CORS_EXPOSE_HEADERS);
-    }
-    if (method === 'OPTIONS') {
-      if (corsOrigin) {
-        res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
-        res.setHeader('access-control-allow-headers', CORS_ALLOW_HEADERS);
-        res.setHeader('access-control-max-age', '600');
-      }
-      res.writeHead(204);
-      res.end();
+      const served = surface === 'trpc' ? fastPath.trpc(res, ctx, path, url.searchParams, headers) : fastPath.rest(req, res, ctx, path, url.searchParams, headers);
+      served.then(
+        (done) => {
+          if (!done) route();
+        },
+        (error: unknown) => {
+          services.logger.error({ requestId, err: error }, 'fast path failed');
+          if (!res.headersSent) sendError(res, error, requestId);
+        },
+      );
       return;
     }
-
-    if (path === '/docs' || path.startsWith('/docs/')) {
-      const asset = method === 'GET' ? docsAsset(path) : null;
-      if (!asset) return sendError(res, new AppError(method === 'GET' ? 'route_not_found' : 'method_not_allowed'), requestId);
-      res.writeHead(200, {
-        'content-type': asset.contentType,
-        'content-security-policy': DOCS_CSP,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'cache-control': path.includes('/assets/') ? 'public, max-age=86400' : 'no-cache',
-      });
-      res.end(asset.body);
-      return;
-    }
-    for (const [name, value] of Object.entries(JSON_SECURITY_HEADERS)) res.setHeader(name, value);
-
-    const serviceRoute = (handler: () => void) => {
-      if (method !== 'GET' && method !== 'HEAD') {
-        res.setHeader('allow', 'GET');
-        return sendError(res, new AppError('method_not_allowed'), requestId);
-      }
-      handler();
-    };
-    if (path === '/health') {
-      return serviceRoute(() => sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
-    }
-    if (path === '/ready') {
-      return serviceRoute(() => {
-        const state = readiness();
-        sendJson(res, state.ready ? 200 : 503, state.body, state.ready ? {} : { 'retry-after': '5' });
-      });
-    }
-    if (path === '/openapi.json') {
-      return serviceRoute(() => {
-        openApiJson ??= buildOpenApiDocument(appRouter, SERVICE_VERSION).then((document) => JSON.stringify(document));
-        void openApiJson.then(
-          (json) => {
-            res.setHeader('cache-control', 'no-cache');
-            res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-            res.end(json);
-          },
-          (error: unknown) => {
-            services.logger.error({ requestId, err: error }, 'OpenAPI generation failed');
-            sendError(res, error, requestId);
-          },
-        );
-      });
-    }
-    if (path === '/metrics') {
-      return serviceRoute(() => {
-        // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
-        if (!ctx.presentedApiKey) return sendError(res, new AppError('api_key_missing'), requestId);
-        const keyName = services.apiKeys.identify(ctx.presentedApiKey);
-        if (!keyName) return sendError(res, new AppError('api_key_invalid'), requestId);
-        ctx.report.keyName = keyName;
-        void metrics.registry.metrics().then((text) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(text);
-        });
-      });
-    }
-    if (surface === 'trpc') {
-      ctx.report.procedure = path.slice('/trpc/'.length);
-      void nodeHTTPRequestHandler({
-        router: appRouter,
-        req,
-        res,
-        path: path.slice('/trpc/'.length),
-        maxBodySize: services.config.BODY_LIMIT_BYTES,
-        createContext: () => ctx,
-        onError: ({ error, path: procedure }) => logProcedureError(services.logger, requestId, procedure ?? null, error),
-      });
-      return;
-    }
-    if (surface === 'rest') {
-      void rest(req, res, path.slice(REST_BASE_PATH.length) || '/', url.searchParams, ctx).catch((error: unknown) => {
-        services.logger.error({ requestId, err: error }, 'REST handler failed');
-        if (!res.headersSent) sendError(res, error, requestId);
-      });
-      return;
-    }
-    sendError(res, new AppError('route_not_found'), requestId);
+    route();
   };
 }

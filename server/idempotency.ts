@@ -15,7 +15,12 @@ interface Entry {
   result: Promise<unknown> | null;
 }
 
-export class IdempotencyStore {
+/** Runs a write at most once per (scope, key, request); in memory here, in Redis across instances. */
+export interface Idempotency {
+  run<T>(scope: string, key: string, request: unknown, work: () => Promise<T>): Promise<{ value: T; replayed: boolean }>;
+}
+
+export class IdempotencyStore implements Idempotency {
   private readonly entries: TTLCache<string, Entry>;
 
   constructor(ttlMs: number, max = 100_000) {

@@ -1,49 +1,53 @@
 import type { Config } from './config';
 import { AppError } from './errors';
-import { FailureWindow } from './rate-limit';
+import { FailureWindow, type FailureCounter } from './rate-limit';
 
 /**
  * Identity checks are an enumeration target: failed verifications are limited per service id
  * and per API key, failed resolutions per API key. A success clears the service id's count.
  */
 export class IdentityGuard {
-  private readonly byService: FailureWindow;
-  private readonly verifyByKey: FailureWindow;
-  private readonly resolveByKey: FailureWindow;
+  private readonly byService: FailureCounter;
+  private readonly verifyByKey: FailureCounter;
+  private readonly resolveByKey: FailureCounter;
 
-  constructor(private readonly config: Pick<Config, 'VERIFY_MAX_FAILURES' | 'VERIFY_MAX_FAILURES_PER_KEY' | 'RESOLVE_MAX_FAILURES_PER_KEY' | 'IDENTITY_WINDOW_S'>) {
+  /** `window(name, ms)` makes each counter: in memory by default, in Redis across instances. */
+  constructor(
+    private readonly config: Pick<Config, 'VERIFY_MAX_FAILURES' | 'VERIFY_MAX_FAILURES_PER_KEY' | 'RESOLVE_MAX_FAILURES_PER_KEY' | 'IDENTITY_WINDOW_S'>,
+    window: (name: string, windowMs: number) => FailureCounter = (_name, windowMs) => new FailureWindow(windowMs),
+  ) {
     const windowMs = config.IDENTITY_WINDOW_S * 1000;
-    this.byService = new FailureWindow(windowMs);
-    this.verifyByKey = new FailureWindow(windowMs);
-    this.resolveByKey = new FailureWindow(windowMs);
+    this.byService = window('verify-service', windowMs);
+    this.verifyByKey = window('verify-key', windowMs);
+    this.resolveByKey = window('resolve-key', windowMs);
   }
 
-  assertCanVerify(keyName: string, serviceId: number): void {
+  async assertCanVerify(keyName: string, serviceId: number): Promise<void> {
     const service = String(serviceId);
-    if (this.byService.count(service) >= this.config.VERIFY_MAX_FAILURES) {
-      throw new AppError('verification_locked', { retryAfterSeconds: this.byService.retryAfterSeconds(service) });
+    if ((await this.byService.count(service)) >= this.config.VERIFY_MAX_FAILURES) {
+      throw new AppError('verification_locked', { retryAfterSeconds: await this.byService.retryAfterSeconds(service) });
     }
-    if (this.verifyByKey.count(keyName) >= this.config.VERIFY_MAX_FAILURES_PER_KEY) {
-      throw new AppError('verification_locked', { retryAfterSeconds: this.verifyByKey.retryAfterSeconds(keyName) });
+    if ((await this.verifyByKey.count(keyName)) >= this.config.VERIFY_MAX_FAILURES_PER_KEY) {
+      throw new AppError('verification_locked', { retryAfterSeconds: await this.verifyByKey.retryAfterSeconds(keyName) });
     }
   }
 
-  recordVerification(keyName: string, serviceId: number, valid: boolean): void {
+  async recordVerification(keyName: string, serviceId: number, valid: boolean): Promise<void> {
     if (valid) {
-      this.byService.clear(String(serviceId));
+      await this.byService.clear(String(serviceId));
       return;
     }
-    this.byService.record(String(serviceId));
-    this.verifyByKey.record(keyName);
+    await this.byService.record(String(serviceId));
+    await this.verifyByKey.record(keyName);
   }
 
-  assertCanResolve(keyName: string): void {
-    if (this.resolveByKey.count(keyName) >= this.config.RESOLVE_MAX_FAILURES_PER_KEY) {
-      throw new AppError('verification_locked', { retryAfterSeconds: this.resolveByKey.retryAfterSeconds(keyName) });
+  async assertCanResolve(keyName: string): Promise<void> {
+    if ((await this.resolveByKey.count(keyName)) >= this.config.RESOLVE_MAX_FAILURES_PER_KEY) {
+      throw new AppError('verification_locked', { retryAfterSeconds: await this.resolveByKey.retryAfterSeconds(keyName) });
     }
   }
 
-  recordResolution(keyName: string, resolved: boolean): void {
-    if (!resolved) this.resolveByKey.record(keyName);
+  async recordResolution(keyName: string, resolved: boolean): Promise<void> {
+    if (!resolved) await this.resolveByKey.record(keyName);
   }
 }

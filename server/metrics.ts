@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SharedStatus } from './redis/shared-state';
 import type { BreakerState } from './wisphub/circuit-breaker';
 import type { SwrCache } from './wisphub/swr-cache';
 import type { UpstreamCall } from './wisphub/transport';
@@ -11,6 +12,8 @@ export interface MetricsSources {
   caches: () => SwrCache<unknown>[];
   breakerState: () => BreakerState;
   skippedItems: () => number;
+  /** Redis-backed shared state, when REDIS_URL is set. */
+  shared: () => SharedStatus | null;
 }
 
 export class ServiceMetrics {
@@ -88,6 +91,24 @@ export class ServiceMetrics {
         const now = sources.skippedItems();
         if (now > skippedSeen) this.inc(now - skippedSeen);
         skippedSeen = now;
+      },
+    });
+    new Gauge({
+      name: 'wisphub_redis_up',
+      help: '1 while Redis (shared state across instances) is reachable, 0 while this instance runs on its own memory; absent without REDIS_URL.',
+      registers,
+      collect() {
+        const status = sources.shared();
+        if (status) this.set(status.redis === 'up' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'wisphub_redis_fallbacks',
+      help: 'Operations answered from this instance’s memory because Redis was down or failed (since start).',
+      registers,
+      collect() {
+        const status = sources.shared();
+        if (status) this.set(status.fallbacks);
       },
     });
   }

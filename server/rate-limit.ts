@@ -1,10 +1,23 @@
 import { TTLCache } from '@isaacs/ttlcache';
 
+/** Requests per caller: 0 when allowed, else the seconds to wait. In memory here, in Redis across instances. */
+export interface RateLimiter {
+  take(key: string, calls?: number): number | Promise<number>;
+}
+
+/** Failures per key within a window (identity lockouts). */
+export interface FailureCounter {
+  count(key: string): number | Promise<number>;
+  record(key: string): void | Promise<void>;
+  clear(key: string): void | Promise<void>;
+  retryAfterSeconds(key: string): number | Promise<number>;
+}
+
 /**
  * A token bucket per caller: `ratePerSecond` tokens refill continuously up to `burst`; each
  * request takes one. Idle buckets are dropped (TTL), so memory follows active callers only.
  */
-export class TokenBucketLimiter {
+export class TokenBucketLimiter implements RateLimiter {
   // A plain Map updated in place (this runs on every request); full buckets are swept now and then.
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
   private readonly refillMs: number;
@@ -18,8 +31,8 @@ export class TokenBucketLimiter {
     this.refillMs = Math.ceil((burst / ratePerSecond) * 1000);
   }
 
-  /** 0 when allowed; otherwise the seconds until a token is available. */
-  take(key: string): number {
+  /** 0 when allowed (taking `calls` tokens); otherwise the seconds until they are available. */
+  take(key: string, calls = 1): number {
     const now = this.now();
     if (++this.operations % 10_000 === 0) this.sweep(now);
     let bucket = this.buckets.get(key);
@@ -29,8 +42,8 @@ export class TokenBucketLimiter {
     }
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
     bucket.updatedAt = now;
-    if (bucket.tokens < 1) return Math.max(1, Math.ceil((1 - bucket.tokens) / this.ratePerSecond));
-    bucket.tokens -= 1;
+    if (bucket.tokens < calls) return Math.max(1, Math.ceil((calls - bucket.tokens) / this.ratePerSecond));
+    bucket.tokens -= calls;
     return 0;
   }
 
@@ -41,7 +54,7 @@ export class TokenBucketLimiter {
 }
 
 /** Failures per key within a sliding window (e.g. failed identity verifications of one service). */
-export class FailureWindow {
+export class FailureWindow implements FailureCounter {
   private readonly failures: TTLCache<string, number[]>;
 
   constructor(

@@ -5,10 +5,11 @@ import type { RestMeta } from './rest/routes';
 import type { ApiKeyRegistry } from './auth';
 import type { Config } from './config';
 import type { SubjectCatalogue } from './domain/ticket-subjects';
-import type { IdempotencyStore } from './idempotency';
+import type { Idempotency } from './idempotency';
 import type { IdentityGuard } from './identity-guard';
-import type { TokenBucketLimiter } from './rate-limit';
-import type { KeyedMutex } from './keyed-mutex';
+import type { RateLimiter } from './rate-limit';
+import type { Mutex } from './redis/redis-lock';
+import type { SharedState } from './redis/shared-state';
 import { AppError, toErrorPayload } from './errors';
 import type { Logger } from './logger';
 import type { WispHubGateway } from './wisphub/gateway';
@@ -26,11 +27,13 @@ export interface Services {
   extraHolidays: ReadonlySet<string>;
   /** Technician for tickets when the caller names none (config, or the simulator's first). */
   defaultTechnicianId: number | null;
-  idempotency: IdempotencyStore;
-  zoneLocks: KeyedMutex;
-  rateLimiter: TokenBucketLimiter;
+  idempotency: Idempotency;
+  zoneLocks: Mutex;
+  rateLimiter: RateLimiter;
   identityGuard: IdentityGuard;
   memo: ResponseMemo;
+  /** Redis-backed state shared by every instance; null without REDIS_URL. */
+  shared: SharedState | null;
 }
 
 export interface RequestContext {
@@ -73,16 +76,14 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure;
 
-/** API key, then the key's rate limit; shared by the middleware and the HTTP fast path. */
-export function authenticate(ctx: RequestContext, calls = 1): string {
+/** API key, then the key's rate limit (shared across instances with Redis); used by the middleware and the HTTP fast path. */
+export async function authenticate(ctx: RequestContext, calls = 1): Promise<string> {
   if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
   const keyName = ctx.services.apiKeys.identify(ctx.presentedApiKey);
   if (keyName === null) throw new AppError('api_key_invalid');
   ctx.report.keyName = keyName;
-  for (let call = 0; call < calls; call++) {
-    const waitSeconds = ctx.services.rateLimiter.take(keyName);
-    if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
-  }
+  const waitSeconds = await ctx.services.rateLimiter.take(keyName, calls);
+  if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
   return keyName;
 }
 
@@ -105,8 +106,8 @@ export function readFrom<V>(ctx: { memo?: MemoSources; report: RequestReport }, 
 
 /** Every business procedure: requires a configured API key. Cacheable queries are memoised. */
 export const protectedProcedure = t.procedure
-  .use(({ ctx, next }) => {
-    authenticate(ctx);
+  .use(async ({ ctx, next }) => {
+    await authenticate(ctx);
     return next();
   })
   .use(async ({ ctx, meta, type, path, getRawInput, next }) => {

@@ -105,9 +105,9 @@ export const clientsRouter = router({
     .output(resolveOutput)
     .mutation(async ({ ctx, input }) => {
       const keyName = ctx.report.keyName ?? 'anonymous';
-      ctx.services.identityGuard.assertCanResolve(keyName);
+      await ctx.services.identityGuard.assertCanResolve(keyName);
       const result = resolveIdentity(await directory(ctx), input);
-      ctx.services.identityGuard.recordResolution(keyName, result.status === 'resolved');
+      await ctx.services.identityGuard.recordResolution(keyName, result.status === 'resolved');
       if (result.status !== 'ambiguous') return result;
       return {
         status: 'ambiguous' as const,
@@ -135,14 +135,14 @@ export const clientsRouter = router({
     .mutation(async ({ ctx, input }) => {
       const { serviceId, ...claims } = input;
       const keyName = ctx.report.keyName ?? 'anonymous';
-      ctx.services.identityGuard.assertCanVerify(keyName, serviceId);
-      const client = await existingClient(ctx, serviceId).catch((error: unknown) => {
+      await ctx.services.identityGuard.assertCanVerify(keyName, serviceId);
+      const client = await existingClient(ctx, serviceId).catch(async (error: unknown) => {
         // Probing unknown service ids counts against the key too.
-        ctx.services.identityGuard.recordVerification(keyName, serviceId, false);
+        await ctx.services.identityGuard.recordVerification(keyName, serviceId, false);
         throw error;
       });
       const result = verifyIdentity(client, claims);
-      ctx.services.identityGuard.recordVerification(keyName, serviceId, result.isValid);
+      await ctx.services.identityGuard.recordVerification(keyName, serviceId, result.isValid);
       return { serviceId, ...result };
     }),
 

@@ -59,6 +59,8 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
   const open = async (): Promise<CreatedTicket> => {
     let status: ZoneStatus | null = null;
     if (zoneId !== null) {
+      // Under the zone lock, hold exactly what the last creator (maybe another instance) left in Redis.
+      await gateway.tickets.zoneCountsCache.syncShared('zones');
       const counts = await gateway.tickets.zoneCounts();
       status = zoneStatus(zoneId, counts.value, config.MAX_ACTIVE_TICKETS_PER_ZONE);
       if (status.blocked) {
@@ -85,7 +87,11 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
     });
     gateway.account.recordCreated(ticket.serviceId === null ? { ...ticket, serviceId: client.serviceId } : ticket);
     if (zoneId === null) return { ticket, zoneStatus: null };
-    if (config.ACTIVE_TICKET_STATES.includes(config.DEFAULT_TICKET_STATUS)) gateway.tickets.recordCreated(zoneId);
+    if (config.ACTIVE_TICKET_STATES.includes(config.DEFAULT_TICKET_STATUS)) {
+      gateway.tickets.recordCreated(zoneId);
+      // The next creator in this zone, on any instance, must see this ticket before the lock passes on.
+      await gateway.tickets.zoneCountsCache.flushShared('zones');
+    }
     const after = await gateway.tickets.zoneCounts();
     // Upstream may omit the dates we sent; the ones we computed are the contract.
     return {
@@ -99,6 +105,6 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
     };
   };
 
-  // Creates in one zone run one at a time, so two requests can never pass the limit together.
+  // Creates in one zone run one at a time (across instances with Redis), so two requests can never pass the limit together.
   return zoneId === null ? open() : services.zoneLocks.run(`zone:${zoneId}`, open);
 }

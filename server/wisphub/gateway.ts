@@ -11,7 +11,7 @@ import { TicketsGateway } from './tickets';
 import { reasonOf, type UpstreamContext } from './upstream-context';
 import { fetchAllPages, type PaginateOptions } from './paginate';
 import { upstreamClientSchema } from './schemas';
-import { SwrCache, type CacheResult } from './swr-cache';
+import { jsonCodec, mapCodec, SwrCache, type CacheResult, type Codec } from './swr-cache';
 import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';
 
 /**
@@ -108,6 +108,24 @@ export class WispHubGateway {
     ] as SwrCache<unknown>[];
   }
 
+  /**
+   * Hands every cache to `share` with how its value travels to a shared tier: the client directory
+   * as its clients (indexes are rebuilt on arrival), maps as entry lists, the rest as JSON.
+   */
+  shareCaches(share: <V>(cache: SwrCache<V>, codec: Codec<V>) => void): void {
+    share(this.clientsCache, {
+      encode: (directory) => JSON.stringify(directory.clients),
+      decode: (text) => ClientDirectory.build(JSON.parse(text) as Client[]),
+    });
+    share(this.catalog.plansCache, jsonCodec());
+    share(this.catalog.planDetailCache, jsonCodec());
+    share(this.catalog.paymentMethodsCache, jsonCodec());
+    share(this.tickets.zoneCountsCache, mapCodec());
+    share(this.account.balanceCache, jsonCodec());
+    share(this.account.clientTicketsCache, jsonCodec());
+    share(this.account.ticketsCache, mapCodec());
+  }
+
   /** True once clients and plans are held (fresh or stale): the bots' first needs. */
   get warm(): boolean {
     return this.clientsCache.peek(ALL) !== undefined && this.catalog.plansCache.peek('all') !== undefined;
@@ -162,6 +180,21 @@ export class WispHubGateway {
     // Could not read it back: drop the collection so no reader sees the old profile.
     this.clientsCache.delete(ALL);
     return applyPatchLocally(existing, patch);
+  }
+
+  /**
+   * Reads one client again from upstream and puts it in the collection (here, in Redis and, through
+   * it, in every instance); forgets its balance and ticket history. Null when upstream does not know it.
+   */
+  async refreshClient(serviceId: number): Promise<Client | null> {
+    const fresh = await this.fetchClient(serviceId);
+    if (fresh) {
+      if (!this.clientsCache.replace(ALL, (directory) => directory.withClient(fresh))) await this.clientsCache.invalidate(ALL);
+      await this.clientsCache.flushShared(ALL);
+    }
+    await this.account.balanceCache.invalidate(String(serviceId));
+    await this.account.clientTicketsCache.invalidate(String(serviceId));
+    return fresh;
   }
 
   /** Loads what the bots need first, in the background; failures are logged, not fatal. */

@@ -25,6 +25,29 @@ interface Entry<V> {
   loadedAt: number;
   freshUntil: number;
   version: number;
+  /** Stamp of the shared (second-level) copy this value came from or was written to, if any. */
+  sharedStamp: string | null;
+}
+
+/** A value as the shared tier holds it: when it was loaded and a stamp that changes with each write. */
+export interface SharedValue<V> {
+  value: V;
+  loadedAt: number;
+  stamp: string;
+}
+
+/**
+ * A second level shared by every instance (Redis). Loads go through it: a fresh shared copy is
+ * used as it is, otherwise one instance loads upstream while the others wait for its result.
+ */
+export interface SharedTier<V> {
+  load(key: string, freshMs: number, keepMs: number, loadUpstream: () => Promise<V>): Promise<SharedValue<V> | { value: V; loadedAt: number; stamp: null }>;
+  /** The shared copy, if any (for a consistent read under a cross-instance lock). */
+  read(key: string): Promise<SharedValue<V> | null>;
+  /** Writes a changed value for the other instances; resolves once they can see it. */
+  write(key: string, value: V, loadedAt: number, keepMs: number): Promise<string | null>;
+  /** Drops the shared copy and tells the other instances to drop theirs. */
+  invalidate(key: string): Promise<void>;
 }
 
 export interface SwrCacheOptions {
@@ -36,6 +59,19 @@ export interface SwrCacheOptions {
   onRefreshError?: (name: string, key: string, error: unknown) => void;
 }
 
+/** Turns a cached value into text and back, for the shared tier. */
+export interface Codec<V> {
+  encode(value: V): string;
+  decode(text: string): V;
+}
+
+export const jsonCodec = <V>(): Codec<V> => ({ encode: (value) => JSON.stringify(value), decode: (text) => JSON.parse(text) as V });
+
+export const mapCodec = <K, V>(): Codec<Map<K, V>> => ({
+  encode: (value) => JSON.stringify([...value]),
+  decode: (text) => new Map(JSON.parse(text) as [K, V][]),
+});
+
 export class SwrCache<V> {
   private readonly entries: TTLCache<string, Entry<V>>;
   private readonly inflight = new Map<string, Promise<Entry<V>>>();
@@ -43,6 +79,9 @@ export class SwrCache<V> {
   private readonly updatesDuringLoad = new Map<string, ((value: V) => V)[]>();
   private readonly now: () => number;
   private lastVersion = 0;
+  private shared: SharedTier<V> | null = null;
+  /** Shared writes in flight per key, so a caller can wait until other instances see a change. */
+  private readonly sharedWrites = new Map<string, Promise<unknown>>();
   readonly stats = { hits: 0, stale: 0, misses: 0, loads: 0, loadFailures: 0 };
 
   constructor(private readonly options: SwrCacheOptions) {
@@ -56,6 +95,34 @@ export class SwrCache<V> {
 
   get name(): string {
     return this.options.name;
+  }
+
+  /** Puts a shared tier (Redis) behind this cache; without one, each instance loads on its own. */
+  useSharedTier(tier: SharedTier<V>): void {
+    this.shared = tier;
+  }
+
+  /** When the value of `key` was loaded, if held. */
+  loadedAt(key: string): number | null {
+    return this.entries.get(key)?.loadedAt ?? null;
+  }
+
+  /**
+   * Makes this instance hold the shared copy when it differs from the local one. Used under a
+   * cross-instance lock, where pub/sub notices may not have arrived yet.
+   */
+  async syncShared(key: string): Promise<void> {
+    if (!this.shared) return;
+    await this.sharedWrites.get(key);
+    const remote = await this.shared.read(key);
+    const local = this.entries.get(key);
+    if (!remote || remote.stamp === local?.sharedStamp) return;
+    this.entries.set(key, { value: remote.value, loadedAt: remote.loadedAt, freshUntil: remote.loadedAt + this.options.freshMs, version: ++this.lastVersion, sharedStamp: remote.stamp });
+  }
+
+  /** Resolves once every shared write of `key` started here has landed. */
+  async flushShared(key: string): Promise<void> {
+    await this.sharedWrites.get(key);
   }
 
   async get(key: string, load: () => Promise<V>): Promise<CacheResult<V>> {
@@ -91,12 +158,38 @@ export class SwrCache<V> {
     const entry = this.entries.get(key);
     if (!entry) return false;
     const remaining = this.entries.getRemainingTTL(key);
-    this.entries.set(key, { ...entry, value: update(entry.value), version: ++this.lastVersion }, { ttl: Math.max(1, remaining) });
+    const value = update(entry.value);
+    const next: Entry<V> = { ...entry, value, version: ++this.lastVersion };
+    this.entries.set(key, next, { ttl: Math.max(1, remaining) });
+    if (this.shared) {
+      const write = this.shared
+        .write(key, value, entry.loadedAt, Math.max(1, remaining))
+        .then((stamp) => {
+          if (stamp && this.entries.get(key) === next) next.sharedStamp = stamp;
+        })
+        .catch(() => {});
+      this.sharedWrites.set(key, write);
+      void write.finally(() => {
+        if (this.sharedWrites.get(key) === write) this.sharedWrites.delete(key);
+      });
+    }
     return true;
   }
 
+  /** Drops the local copy only (another instance changed the shared one). */
   delete(key: string): void {
     this.entries.delete(key);
+  }
+
+  /** Drops the copy here and, with a shared tier, everywhere. */
+  async invalidate(key: string): Promise<void> {
+    this.entries.delete(key);
+    await this.shared?.invalidate(key);
+  }
+
+  /** Keys held here. */
+  keys(): string[] {
+    return [...this.entries.keys()];
   }
 
   clear(): void {
@@ -111,10 +204,16 @@ export class SwrCache<V> {
     this.updatesDuringLoad.set(key, updates);
     const promise = (async () => {
       try {
-        const loaded: V = await load();
+        let loaded: V;
+        let loadedAt = this.now();
+        let sharedStamp: string | null = null;
+        if (this.shared) {
+          ({ value: loaded, loadedAt, stamp: sharedStamp } = await this.shared.load(key, this.options.freshMs, this.options.freshMs + this.options.staleMs, load));
+        } else {
+          loaded = await load();
+        }
         const value = updates.reduce<V>((current, update) => update(current), loaded);
-        const loadedAt = this.now();
-        const entry = { value, loadedAt, freshUntil: loadedAt + this.options.freshMs, version: ++this.lastVersion };
+        const entry: Entry<V> = { value, loadedAt, freshUntil: loadedAt + this.options.freshMs, version: ++this.lastVersion, sharedStamp };
         this.entries.set(key, entry);
         return entry;
       } catch (error) {

@@ -44,15 +44,21 @@ export interface TestService extends RunningServer {
   rest(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
 
-export async function startTestService(overrides: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestService> {
-  const config = testConfig(overrides);
-  const server = createServer(config, options);
+/**
+ * `options.simulator`: run against an already started simulator (several instances on one
+ * upstream) instead of an embedded one; the caller closes it.
+ */
+export async function startTestService(overrides: Record<string, string> = {}, options: { logger?: Logger; simulator?: Simulator } = {}): Promise<TestService> {
+  const external = options.simulator;
+  const config = testConfig(external ? { WISPHUB_NET_HOST: external.url, WISPHUB_NET_KEY: external.apiKey, ...overrides } : overrides);
+  const server = createServer(config, options.logger ? { logger: options.logger } : {});
   const running = await server.start();
-  if (!running.simulator) throw new Error('tests run against the embedded simulator');
+  const simulator = external ?? running.simulator;
+  if (!simulator) throw new Error('tests run against a simulator');
   const apiKey = config.API_KEYS[0]?.key ?? DEVELOPMENT_API_KEY;
   return {
     ...running,
-    sim: running.simulator,
+    sim: simulator,
     config,
     client: createWispHubClient({ url: running.url, apiKey }),
     stop: () => server.stop(),

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { FailureWindow, TokenBucketLimiter, type FailureCounter, type RateLimiter } from '../rate-limit';
+import type { RedisLink } from './redis-link';
+
+/**
+ * Rate-limit buckets and failure windows in Redis, so limits hold for the service as a whole, not
+ * per instance. Each check is one atomic script (Redis's own clock, so instances' clocks do not
+ * matter). Redis down: each instance falls back to its own in-memory limiter.
+ */
+
+/** Token bucket: refill since the last call, then take `cost` tokens or answer the seconds to wait. */
+const TAKE = `
+local now = redis.call('time')
+local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local rate, burst, cost, ttl = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local state = redis.call('hmget', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or nowMs
+tokens = math.min(burst, tokens + math.max(0, nowMs - at) / 1000 * rate)
+local wait = 0
+if tokens < cost then
+  wait = math.max(1, math.ceil((cost - tokens) / rate))
+else
+  tokens = tokens - cost
+end
+redis.call('hset', KEYS[1], 'tokens', tostring(tokens), 'at', nowMs)
+redis.call('pexpire', KEYS[1], ttl)
+return wait`;
+
+export class SharedRateLimiter implements RateLimiter {
+  private readonly local: TokenBucketLimiter;
+  private readonly idleMs: number;
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+  ) {
+    this.local = new TokenBucketLimiter(ratePerSecond, burst);
+    this.idleMs = Math.ceil((burst / ratePerSecond) * 1000) + 1000;
+  }
+
+  take(key: string, calls = 1): Promise<number> {
+    return this.link.attempt(
+      'rate limit',
+      async (redis) => Number(await redis.eval(TAKE, 1, this.link.key('rate', key), this.ratePerSecond, this.burst, calls, this.idleMs)),
+      () => this.local.take(key, calls),
+    );
+  }
+}
+
+/** Failure times in a sorted set per key, trimmed to the window on every read. */
+export class SharedFailureWindow implements FailureCounter {
+  private readonly local: FailureWindow;
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly name: string,
+    private readonly windowMs: number,
+  ) {
+    this.local = new FailureWindow(windowMs);
+  }
+
+  private key(key: string): string {
+    return this.link.key('failures', this.name, key);
+  }
+
+  private async recent(key: string): Promise<string[]> {
+    const redisKey = this.key(key);
+    const results = await this.link.client.multi().zremrangebyscore(redisKey, '-inf', Date.now() - this.windowMs).zrange(redisKey, '0', '0', 'WITHSCORES').zcard(redisKey).exec();
+    const oldest = results?.[1]?.[1] as string[] | undefined;
+    const count = Number(results?.[2]?.[1] ?? 0);
+    return [String(count), oldest?.[1] ?? ''];
+  }
+
+  count(key: string): Promise<number> {
+    return this.link.attempt('failure count', async () => Number((await this.recent(key))[0]), () => this.local.count(key));
+  }
+
+  record(key: string): Promise<void> {
+    return this.link.attempt(
+      'failure record',
+      async (redis) => {
+        await redis.multi().zadd(this.key(key), String(Date.now()), randomUUID()).pexpire(this.key(key), this.windowMs).exec();
+      },
+      () => this.local.record(key),
+    );
+  }
+
+  clear(key: string): Promise<void> {
+    return this.link.attempt(
+      'failure clear',
+      async (redis) => {
+        await redis.del(this.key(key));
+      },
+      () => this.local.clear(key),
+    );
+  }
+
+  retryAfterSeconds(key: string): Promise<number> {
+    return this.link.attempt(
+      'failure retry-after',
+      async () => {
+        const oldest = Number((await this.recent(key))[1]);
+        return Number.isFinite(oldest) && oldest > 0 ? Math.max(1, Math.ceil((oldest + this.windowMs - Date.now()) / 1000)) : 0;
+      },
+      () => this.local.retryAfterSeconds(key),
+    );
+  }
+}

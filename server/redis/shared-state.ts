@@ -1,0 +1,65 @@
+import type { Config } from '../config';
+import { IdentityGuard } from '../identity-guard';
+import type { Logger } from '../logger';
+import type { WispHubGateway } from '../wisphub/gateway';
+import { RedisLink, maskUrl } from './redis-link';
+import { RedisMutex } from './redis-lock';
+import { shareCache, type RedisCacheTier } from './shared-cache';
+import { SharedIdempotencyStore } from './shared-idempotency';
+import { SharedFailureWindow, SharedRateLimiter } from './shared-limits';
+
+/**
+ * Everything several instances must agree on, in Redis (REDIS_URL): the second cache level with
+ * cross-instance single-flight, rate-limit buckets, identity lockout counters, idempotency records
+ * and the per-zone ticket lock. Every part falls back to this instance's memory while Redis is down.
+ */
+
+export interface SharedStatus {
+  redis: 'up' | 'down';
+  url: string;
+  fallbacks: number;
+  errors: number;
+  reconnects: number;
+}
+
+export class SharedState {
+  readonly link: RedisLink;
+  readonly tiers = new Map<string, RedisCacheTier<unknown>>();
+  readonly rateLimiter: SharedRateLimiter;
+  readonly idempotency: SharedIdempotencyStore;
+  readonly zoneLocks: RedisMutex;
+  readonly identityGuard: IdentityGuard;
+
+  constructor(
+    private readonly config: Config & { REDIS_URL: string },
+    gateway: WispHubGateway,
+    logger: Logger,
+  ) {
+    this.link = new RedisLink({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+    gateway.shareCaches((cache, codec) => {
+      this.tiers.set(cache.name, shareCache(this.link, cache, codec, { lockTtlMs: config.REDIS_LOCK_TTL_MS }) as RedisCacheTier<unknown>);
+    });
+    this.rateLimiter = new SharedRateLimiter(this.link, config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST);
+    this.idempotency = new SharedIdempotencyStore(this.link, {
+      ttlMs: config.IDEMPOTENCY_TTL_S * 1000,
+      leaseMs: config.REDIS_LOCK_TTL_MS,
+      waitMs: config.REQUEST_TIMEOUT_MS,
+    });
+    this.zoneLocks = new RedisMutex(this.link, { ttlMs: config.REDIS_LOCK_TTL_MS, waitMs: config.REQUEST_TIMEOUT_MS });
+    this.identityGuard = new IdentityGuard(config, (name, windowMs) => new SharedFailureWindow(this.link, name, windowMs));
+  }
+
+  /** Waits briefly for the first connection; the service starts (degraded) either way. */
+  start(): Promise<boolean> {
+    return this.link.waitUntilReady(2000);
+  }
+
+  status(): SharedStatus {
+    const { fallbacks, errors, reconnects } = this.link.stats;
+    return { redis: this.link.available ? 'up' : 'down', url: maskUrl(this.config.REDIS_URL), fallbacks, errors, reconnects };
+  }
+
+  close(): Promise<void> {
+    return this.link.close();
+  }
+}

@@ -1,0 +1,222 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { JsonRecord } from '../../server/simulator/data';
+import { startSimulator, type Simulator } from '../../server/simulator/server';
+import { redisAvailable, TestRedis } from '../support/redis-server';
+import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+
+/**
+ * Several instances, one truth: two service instances on one simulator and one real redis-server.
+ * Upstream is loaded once for both; zone limits, idempotency keys, rate limits and lockouts hold
+ * across them; an operator's invalidation reaches both; Redis killed mid-run → answers continue
+ * from memory, and shared state heals when Redis returns.
+ */
+
+const ADMIN_KEY = 'ops=admin-key-0123456789abcdef';
+const LIST = /^GET \/api\/clientes\/$/;
+const POSTS = /^POST \/api\/tickets\/$/;
+
+const shared = suite('shared state: two instances, one Redis');
+const enabled = redisAvailable();
+let redis: TestRedis;
+let sim: Simulator;
+let a: TestService;
+let b: TestService;
+
+async function pair(overrides: Record<string, string> = {}): Promise<[TestService, TestService]> {
+  const config = {
+    REDIS_URL: redis.url,
+    REDIS_LOCK_TTL_MS: '5000',
+    ADMIN_API_KEYS: ADMIN_KEY,
+    DEFAULT_TECHNICIAN_ID: '11',
+    TICKET_SETTLE_MS: '200',
+    ...overrides,
+  };
+  return Promise.all([startTestService(config, { simulator: sim }), startTestService(config, { simulator: sim })]);
+}
+
+shared.before(async () => {
+  if (!enabled) return;
+  redis = await TestRedis.start();
+  sim = await startSimulator({ seed: 20260806, clients: 1200, plans: 20, tickets: 400, zones: 20, pingDelayMs: 50 });
+  [a, b] = await pair({ REDIS_KEY_PREFIX: 'main:' });
+});
+shared.after(async () => {
+  if (!enabled) return;
+  await Promise.all([a?.stop(), b?.stop()]);
+  await sim?.close();
+  await redis?.stop();
+});
+shared.before.each(() => {
+  if (!enabled) return;
+  sim.resetFaults();
+  sim.resetCalls();
+});
+
+const test = (name: string, body: () => Promise<void>) => shared(name, async () => (enabled ? body() : undefined));
+const zoneOf = (client: JsonRecord) => (client.zona as { id: number }).id;
+const activeIn = (zoneId: number) => sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length;
+const outsideOutages = (client: JsonRecord) => !(client.router as { falla_general: boolean }).falla_general;
+const admin = (service: TestService, path: string, method = 'GET', key = 'admin-key-0123456789abcdef') =>
+  fetch(`${service.url}${path}`, { method, headers: { 'x-api-key': key } });
+
+test('a cold start of both instances loads WispHub Net once: one instance paginates, the other takes its result from Redis', async () => {
+  sim.setFaults({ pageLatencyMs: 150 });
+  const pages = Math.ceil(sim.data.clients.length / 250);
+  const answers = await Promise.all([
+    ...Array.from({ length: 10 }, () => a.client.clients.list.query({ limit: 1 })),
+    ...Array.from({ length: 10 }, () => b.client.clients.list.query({ limit: 1 })),
+  ]);
+  assert.ok(answers.every((answer) => answer.total === sim.data.clients.length), 'complete collections on both');
+  assert.is(sim.calls(LIST), pages, 'each page once for both instances');
+  const stats = await Promise.all([a, b].map(async (service) => ((await (await admin(service, '/admin/cache')).json()) as { caches: { resource: string; shared: { fromShared: number; fromUpstream: number } }[] }).caches));
+  const clients = stats.map((caches) => caches.find((cache) => cache.resource === 'clients')!.shared);
+  assert.equal(clients.map((tier) => tier.fromUpstream).sort(), [0, 1], 'one loader');
+  assert.equal(clients.map((tier) => tier.fromShared).sort(), [0, 1], 'one filled from Redis');
+});
+
+test('10 concurrent creates across both instances in a zone with 2 free slots: exactly 2 tickets', async () => {
+  const zone = sim.data.zones.find((z) => activeIn(z.id) === 1 && sim.data.clients.some((c) => zoneOf(c) === z.id && outsideOutages(c)))!;
+  const members = sim.data.clients.filter((c) => zoneOf(c) === zone.id && outsideOutages(c));
+  const results = await Promise.all(
+    Array.from({ length: 10 }, (_, index) =>
+      (index % 2 === 0 ? a : b).rest('/tickets', {
+        method: 'POST',
+        json: { serviceId: members[index % members.length]!.id_servicio, subject: 'Internet Lento', description: `Falla reportada por el cliente número ${index}.` },
+      }),
+    ),
+  );
+  const statuses = results.map((response) => response.status).sort();
+  assert.equal(statuses, [201, 201, 409, 409, 409, 409, 409, 409, 409, 409]);
+  assert.is(sim.calls(POSTS), 2, 'two upstream tickets');
+  for (const response of results.filter((r) => r.status === 409)) assert.is(((await response.json()) as RestErrorBody).error.reason, 'zone_ticket_limit_reached');
+  const [statusA, statusB] = await Promise.all([a, b].map((service) => service.client.tickets.zoneStatus.query({ zoneId: zone.id })));
+  assert.equal([statusA?.activeTickets, statusB?.activeTickets], [3, 3], 'both instances count the new tickets');
+});
+
+test('one idempotency key sent to both instances at once, then again: one ticket, the same answer everywhere', async () => {
+  const client = sim.data.clients.find((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))!;
+  const body = { serviceId: client.id_servicio, subject: 'Cambio de Domicilio', description: 'El cliente se traslada a la vereda vecina.' };
+  const send = (service: TestService) => service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-shared-key-0001' } });
+  const first = await Promise.all([send(a), send(b), send(a), send(b)]);
+  const again = await Promise.all([send(b), send(a)]);
+  const answers = (await Promise.all([...first, ...again].map((response) => response.json()))) as { ticket: { id: number }; replayed: boolean }[];
+  assert.ok([...first, ...again].every((response) => response.status === 201));
+  assert.is(new Set(answers.map((answer) => answer.ticket.id)).size, 1, 'one ticket id');
+  assert.is(answers.filter((answer) => !answer.replayed).length, 1, 'one original, the rest replays');
+  assert.is(sim.calls(POSTS), 1, 'one upstream POST');
+  const other = await b.rest('/tickets', { method: 'POST', json: { ...body, description: 'Otra solicitud con la misma clave.' }, headers: { 'idempotency-key': 'wa-shared-key-0001' } });
+  assert.is(other.status, 409);
+  assert.is(((await other.json()) as RestErrorBody).error.reason, 'idempotency_key_reused');
+});
+
+test('rate limits and identity lockouts count across instances', async () => {
+  const [x, y] = await pair({ REDIS_KEY_PREFIX: 'limits:', RATE_LIMIT_PER_S: '0.01', RATE_LIMIT_BURST: '10', VERIFY_MAX_FAILURES: '5' });
+  try {
+    const statuses = [];
+    for (let index = 0; index < 12; index++) statuses.push((await (index % 2 === 0 ? x : y).rest('/plans')).status);
+    assert.is(statuses.filter((status) => status === 429).length, 2, `10 of 12 allowed in all: ${statuses.join(',')}`);
+  } finally {
+    await Promise.all([x.stop(), y.stop()]);
+  }
+  const [v, w] = await pair({ REDIS_KEY_PREFIX: 'lockouts:', VERIFY_MAX_FAILURES: '5' });
+  try {
+    const target = sim.data.clients[7]!;
+    const wrong = { document: '000000001', phone: '3000000001' };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const response = await (attempt < 3 ? v : w).rest(`/clients/${String(target.id_servicio)}/verify`, { method: 'POST', json: wrong });
+      assert.is(response.status, 200);
+    }
+    const locked = await v.rest(`/clients/${String(target.id_servicio)}/verify`, { method: 'POST', json: wrong });
+    assert.is(locked.status, 429);
+    assert.is(((await locked.json()) as RestErrorBody).error.reason, 'verification_locked');
+    assert.ok(locked.headers.get('retry-after'));
+  } finally {
+    await Promise.all([v.stop(), w.stop()]);
+  }
+});
+
+test('a profile update on one instance is what the other answers next (read-your-writes across instances)', async () => {
+  await Promise.all([a.client.clients.list.query({ limit: 1 }), b.client.clients.list.query({ limit: 1 })]);
+  const target = sim.data.clients[11]!;
+  const serviceId = Number(target.id_servicio);
+  await a.client.clients.updateProfile.mutate({ serviceId, locality: 'Alto Bonito Shared' });
+  let seen = '';
+  for (let tries = 0; tries < 40 && seen !== 'Alto Bonito Shared'; tries++) {
+    seen = (await b.client.clients.byServiceId.query({ serviceId })).locality ?? '';
+    if (seen !== 'Alto Bonito Shared') await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.is(seen, 'Alto Bonito Shared');
+});
+
+test('operator endpoints: admin key only; invalidating one client re-reads it once and reaches both instances', async () => {
+  assert.is((await admin(a, '/admin/cache', 'GET', '')).status, 401);
+  assert.is((await admin(a, '/admin/cache', 'GET', a.config.API_KEYS[0]!.key)).status, 403, 'a bot key is not an admin key');
+  const stats = (await (await admin(a, '/admin/cache')).json()) as { redis: { redis: string }; caches: { resource: string }[] };
+  assert.is(stats.redis.redis, 'up');
+  assert.ok(stats.caches.some((cache) => cache.resource === 'clients'));
+
+  await Promise.all([a.client.clients.list.query({ limit: 1 }), b.client.clients.list.query({ limit: 1 })]);
+  const target = sim.data.clients[21]!;
+  target.direccion = 'Vereda El Triunfo km 3'; // changed in WispHub Net's own UI
+  sim.resetCalls();
+  const response = await admin(a, `/admin/clients/${String(target.id_servicio)}/invalidate`, 'POST');
+  assert.is(response.status, 200);
+  let address = '';
+  for (let tries = 0; tries < 40 && address !== 'Vereda El Triunfo km 3'; tries++) {
+    address = (await b.client.clients.byServiceId.query({ serviceId: Number(target.id_servicio) })).address ?? '';
+    if (address !== 'Vereda El Triunfo km 3') await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  assert.is(address, 'Vereda El Triunfo km 3');
+  assert.is(sim.calls(LIST), 0, 'no full reload: one client read, shared through Redis');
+  assert.is(sim.calls(/^GET \/api\/clientes\/\d+\/$/), 1);
+
+  const plans = await admin(b, '/admin/cache/plans/invalidate', 'POST');
+  assert.is(plans.status, 200);
+  assert.is((await admin(b, '/admin/cache/nothing/invalidate', 'POST')).status, 404);
+  await a.client.plans.list.query();
+  assert.is(sim.calls(/^GET \/api\/plan-internet\/$/), 1, 'the invalidated resource is loaded again, once');
+});
+
+test('Redis killed mid-run: both instances keep answering from memory and say so; shared state returns with Redis', async () => {
+  await Promise.all([a.client.clients.list.query({ limit: 1 }), b.client.plans.list.query()]);
+  await redis.kill();
+  const started = Date.now();
+  for (const service of [a, b]) {
+    assert.is((await service.rest('/clients?limit=2')).status, 200);
+    assert.is((await service.rest('/plans')).status, 200);
+    assert.is((await service.rest(`/clients/${String(sim.data.clients[5]!.id_servicio)}/balance`)).status, 200, 'an upstream read, no Redis needed');
+  }
+  const created = await a.rest('/tickets', {
+    method: 'POST',
+    json: { serviceId: sim.data.clients.find((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))!.id_servicio, subject: 'Cambio de Domicilio', description: 'Creado mientras Redis no responde.' },
+    headers: { 'idempotency-key': 'while-redis-is-down-1' },
+  });
+  assert.is(created.status, 201, 'writes go on with this instance’s own locks');
+  assert.ok(Date.now() - started < 10_000, 'no request waited on Redis');
+  const ready = (await (await fetch(`${a.url}/ready`)).json()) as { status: string; reasons: string[]; checks: { redis: string } };
+  assert.is(ready.status, 'ready');
+  assert.is(ready.checks.redis, 'down');
+  assert.ok(ready.reasons.includes('redis_down_using_local_state'));
+  const metrics = await (await fetch(`${a.url}/metrics`, { headers: { 'x-api-key': a.config.API_KEYS[0]!.key } })).text();
+  assert.match(metrics, /wisphub_redis_up 0/);
+
+  await redis.launch();
+  let state = '';
+  for (let tries = 0; tries < 100 && state !== 'up'; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    state = ((await (await fetch(`${b.url}/ready`)).json()) as { checks: { redis: string } }).checks.redis;
+  }
+  assert.is(state, 'up', 'reconnected by itself');
+  for (let tries = 0; tries < 100 && !a.services.shared?.link.available; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.match(await (await fetch(`${a.url}/metrics`, { headers: { 'x-api-key': a.config.API_KEYS[0]!.key } })).text(), /wisphub_redis_up 1/);
+  // Shared again: one key across both instances makes one ticket.
+  sim.resetCalls();
+  const client = sim.data.clients.filter((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))[3]!;
+  const body = { serviceId: client.id_servicio, subject: 'Cambio de Domicilio', description: 'Después de que Redis volvió.' };
+  const answers = await Promise.all([a, b].map((service) => service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'after-redis-returned-1' } })));
+  assert.equal(answers.map((response) => response.status), [201, 201]);
+  assert.is(sim.calls(POSTS), 1);
+});
+
+shared.run();
