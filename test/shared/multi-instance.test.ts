@@ -75,6 +75,24 @@ test('a cold start of both instances loads WispHub Net once: one instance pagina
   assert.equal(clients.map((tier) => tier.fromShared).sort(), [0, 1], 'one filled from Redis');
 });
 
+test('a loader that died holding the lock: the others wait for its lock to expire, then one of them loads', async () => {
+  const [x, y] = await pair({ REDIS_KEY_PREFIX: 'takeover:' });
+  try {
+    // What a crashed instance leaves behind: the load lock, and no collection.
+    const { Redis } = await import('ioredis');
+    const raw = new Redis(redis.url);
+    await raw.set('takeover:lock:cache:clients:all', 'dead-instance:token', 'PX', 700);
+    raw.disconnect();
+    const started = Date.now();
+    const answers = await Promise.all([x.client.clients.list.query({ limit: 1 }), y.client.clients.list.query({ limit: 1 })]);
+    assert.ok(answers.every((answer) => answer.total === sim.data.clients.length));
+    assert.ok(Date.now() - started >= 600, 'nobody loaded while the dead holder’s lock lived');
+    assert.is(sim.calls(LIST), Math.ceil(sim.data.clients.length / 250), 'then one instance loaded, once');
+  } finally {
+    await Promise.all([x.stop(), y.stop()]);
+  }
+});
+
 test('10 concurrent creates across both instances in a zone with 2 free slots: exactly 2 tickets', async () => {
   const zone = sim.data.zones.find((z) => activeIn(z.id) === 1 && sim.data.clients.some((c) => zoneOf(c) === z.id && outsideOutages(c)))!;
   const members = sim.data.clients.filter((c) => zoneOf(c) === zone.id && outsideOutages(c));
