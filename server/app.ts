@@ -9,7 +9,7 @@ import { KeyedMutex } from './keyed-mutex';
 import { createLogger, flushLogger, type Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { TokenBucketLimiter } from './rate-limit';
-import { SharedState } from './redis/shared-state';
+import type { SharedState } from './redis/shared-state';
 import { ResponseMemo } from './response-memo';
 import { startSimulator, type Simulator } from './simulator/server';
 import { loadSubjectCatalogue } from './ticket-catalogue';
@@ -97,7 +97,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         ticketsTtlMs: config.CACHE_TTL_TICKETS_S * 1000,
       });
       const redisUrl = config.REDIS_URL;
-      shared = redisUrl ? new SharedState({ ...config, REDIS_URL: redisUrl }, gateway, logger) : null;
+      // Loaded only with REDIS_URL, so one instance without Redis never loads the Redis client.
+      shared = redisUrl ? await (await import('./redis/shared-state')).SharedState.create({ ...config, REDIS_URL: redisUrl }, gateway, logger) : null;
       if (shared && !(await shared.start())) {
         logger.warn({ redis: shared.status().url }, 'redis is not reachable: starting with this instance’s memory; will keep reconnecting');
       }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../logger';
 
 /**
@@ -34,7 +34,16 @@ export class RedisLink {
   private closing = false;
   readonly stats = { fallbacks: 0, errors: 0, reconnects: 0 };
 
-  constructor(private readonly options: RedisLinkOptions) {
+  /** Loads ioredis only when REDIS_URL is set: a single instance never pays for it (~15 MB RSS). */
+  static async create(options: RedisLinkOptions): Promise<RedisLink> {
+    const { Redis: RedisClient } = await import('ioredis');
+    return new RedisLink(options, (url, redisOptions) => new RedisClient(url, redisOptions));
+  }
+
+  private constructor(
+    private readonly options: RedisLinkOptions,
+    connect: (url: string, redisOptions: RedisOptions) => Redis,
+  ) {
     const common = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -43,8 +52,8 @@ export class RedisLink {
       // Reconnect forever, at most every 2 s: Redis coming back must heal the service by itself.
       retryStrategy: (times: number) => Math.min(100 * 2 ** Math.min(times, 5), 2000),
     };
-    this.client = new Redis(options.url, { ...common, connectionName: `wisphub-gateway:${this.instanceId}` });
-    this.subscriber = new Redis(options.url, { ...common, commandTimeout: undefined, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.client = connect(options.url, { ...common, connectionName: `wisphub-gateway:${this.instanceId}` });
+    this.subscriber = connect(options.url, { ...common, commandTimeout: undefined, enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.client.on('ready', () => {
       if (this.wasUp) return;
       this.wasUp = true;

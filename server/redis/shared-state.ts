@@ -30,12 +30,17 @@ export class SharedState {
   readonly zoneLocks: RedisMutex;
   readonly identityGuard: IdentityGuard;
 
-  constructor(
+  static async create(config: Config & { REDIS_URL: string }, gateway: WispHubGateway, logger: Logger): Promise<SharedState> {
+    const link = await RedisLink.create({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+    return new SharedState(config, gateway, link);
+  }
+
+  private constructor(
     private readonly config: Config & { REDIS_URL: string },
     gateway: WispHubGateway,
-    logger: Logger,
+    link: RedisLink,
   ) {
-    this.link = new RedisLink({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+    this.link = link;
     gateway.shareCaches((cache, codec) => {
       this.tiers.set(cache.name, shareCache(this.link, cache, codec, { lockTtlMs: config.REDIS_LOCK_TTL_MS }) as RedisCacheTier<unknown>);
     });
