@@ -179,10 +179,10 @@ async function scaling(runtime: Runtime, sizes: number[]): Promise<Record<string
 function table(title: string, rows: Record<string, unknown>[]): void {
   console.log(`\n## ${title}`);
   if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   console.log(`| ${columns.join(' | ')} |`);
   console.log(`|${columns.map(() => '---').join('|')}|`);
-  for (const row of rows) console.log(`| ${columns.map((column) => String(row[column])).join(' | ')} |`);
+  for (const row of rows) console.log(`| ${columns.map((column) => String(row[column] ?? '')).join(' | ')} |`);
 }
 
 function runtimeVersion(runtime: Runtime): string {
@@ -273,7 +273,10 @@ function readPrevious(): Record<string, unknown> {
 
 async function main(): Promise<void> {
   await bundle('test/bench/serve-service.ts', SERVICE);
-  const sections: Record<string, unknown> = readPrevious();
+  // Another runtime's section is kept only from a run of the same kind (quick or full), so tables compare like with like.
+  const sections: Record<string, unknown> = Object.fromEntries(
+    Object.entries(readPrevious()).filter(([, section]) => (section as { quick?: boolean }).quick === quick),
+  );
   for (const runtime of runtimes) sections[runtime] = await measure(runtime);
   const results = {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1073741824), platform: process.platform },
