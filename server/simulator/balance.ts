@@ -50,11 +50,14 @@ export function simulatedBalance(client: JsonRecord, now: number): JsonRecord {
     }
   }
   const lastPayment = random.chance(0.9) ? dayMonthYear(bogotaDay(now, random.int(1, 60))) : null;
+  // WispHub's billing state follows the invoices: overdue ones make it "Vencida".
+  const overdue = invoices.some((invoice) => Number(invoice.dias_vencido) > 0);
+  const billingState = invoices.length === 0 ? 'Al día' : overdue ? 'Vencida' : 'Pendiente de pago';
   return {
     id_servicio: serviceId,
     saldo_actual: money(balance),
     fecha_ultimo_pago: lastPayment,
-    estado_facturas: client.estado_facturas ?? null,
+    estado_facturas: billingState,
     facturas_pendientes: invoices,
   };
 }

@@ -69,7 +69,7 @@ account('balance in each upstream shape (bare, list, paginated): what the simula
       assert.match(invoice.dueDate ?? '', /^\d{4}-\d{2}-\d{2}$/);
     }
     assert.equal(rest.pendingInvoices.map((i) => i.dueDate), [...rest.pendingInvoices.map((i) => i.dueDate)].sort(), 'oldest due first');
-    assert.is(rest.billingStatus, raw.estado_facturas);
+    assert.is(rest.billingStatus, rest.maxDaysOverdue > 0 ? 'Vencida' : 'Pendiente de pago', 'upstream’s billing state, which follows the invoices');
     assert.match(rest.asOf, /-05:00$/);
     const trpc = await service.client.account.balance.query({ serviceId });
     assert.equal(trpc, rest, 'same answer on both surfaces');
