@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiKeyRegistry } from './auth';
+import type { ApiKeyRegistry } from './auth';
 import { AppError } from './errors';
 import { sendJson } from './http-io';
 import type { RequestContext } from './trpc';
@@ -14,8 +14,7 @@ import type { RequestContext } from './trpc';
 const CLIENT_PATH = /^\/admin\/clients\/(\d{1,12})\/invalidate$/;
 const RESOURCE_PATH = /^\/admin\/cache\/([a-z_]{1,40})\/invalidate$/;
 
-export function createAdminHandler(ctxServices: RequestContext['services']) {
-  const admins = new ApiKeyRegistry(ctxServices.config.ADMIN_API_KEYS, false);
+export function createAdminHandler(ctxServices: RequestContext['services'], admins: ApiKeyRegistry) {
   const { gateway, shared, logger } = ctxServices;
 
   function authorize(ctx: RequestContext): string {

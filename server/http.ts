@@ -9,6 +9,7 @@ import type { ServiceMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { REST_BASE_PATH } from './openapi-paths';
 import { createAdminHandler } from './admin';
+import { ApiKeyRegistry } from './auth';
 import { createFastPath } from './fast-path';
 import { createRestHandler, sendError } from './rest/handler';
 import { cacheableProcedures, compileRoutes } from './rest/routes';
@@ -79,7 +80,9 @@ export function createRequestListener({ services, metrics, readiness, activity }
     bodyLimitBytes: services.config.BODY_LIMIT_BYTES,
   });
   const fastPath = createFastPath({ routes: compileRoutes(appRouter), cacheableProcedures: cacheableProcedures(appRouter) });
-  const handleAdmin = createAdminHandler(services);
+  // Operator keys: /admin/*, and /metrics (which a bot key may also scrape).
+  const adminKeys = new ApiKeyRegistry(services.config.ADMIN_API_KEYS, false);
+  const handleAdmin = createAdminHandler(services, adminKeys);
   const allowedOrigins = new Set(services.config.CORS_ORIGINS.map((origin) => new URL(origin).origin));
   let openApiJson: Promise<string> | null = null;
   const startedAt = Date.now();
@@ -197,7 +200,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
         return serviceRoute(() => {
           // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
           if (!ctx.presentedApiKey) return sendError(res, new AppError('api_key_missing'), requestId);
-          const keyName = services.apiKeys.identify(ctx.presentedApiKey);
+          const keyName = services.apiKeys.identify(ctx.presentedApiKey) ?? (adminKeys.identify(ctx.presentedApiKey) === null ? null : 'admin');
           if (!keyName) return sendError(res, new AppError('api_key_invalid'), requestId);
           ctx.report.keyName = keyName;
           void metrics.registry.metrics().then((text) => {

@@ -50,6 +50,24 @@ config('one clear message per bad variable, secrets not echoed', () => {
   }
 });
 
+config('Redis and admin settings: URL scheme, password never echoed, admin keys apart from bot keys, account thresholds ordered', () => {
+  const parsed = parseConfig({ REDIS_URL: 'redis://:pw@127.0.0.1:6379/0', ADMIN_API_KEYS: 'ops=admin-key-0123456789abcdef' });
+  assert.equal([parsed.REDIS_URL, parsed.REDIS_KEY_PREFIX, parsed.ADMIN_API_KEYS[0]?.name], ['redis://:pw@127.0.0.1:6379/0', 'wisphub:', 'ops']);
+  const problemsOf = (raw: Record<string, string>) => {
+    try {
+      parseConfig(raw);
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+    return [];
+  };
+  const badUrl = problemsOf({ REDIS_URL: 'http://user:hunter2secret@redis:6379' });
+  assert.ok(badUrl.some((p) => p.startsWith('REDIS_URL:')));
+  assert.not.ok(badUrl.join(' ').includes('hunter2secret'), 'a Redis password is masked');
+  assert.ok(problemsOf({ API_KEYS: 'bot=same-key-0123456789abc', ADMIN_API_KEYS: 'ops=same-key-0123456789abc' }).some((p) => p.startsWith('ADMIN_API_KEYS:')));
+  assert.ok(problemsOf({ ACCOUNT_OVERDUE_AFTER_DAYS: '30', ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS: '30' }).some((p) => p.startsWith('ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS:')));
+});
+
 config('a real host needs its key and API keys', () => {
   try {
     parseConfig({ WISPHUB_NET_HOST: 'https://api.wisphub.net' });

@@ -218,6 +218,7 @@ test('Redis killed mid-run: both instances keep answering from memory and say so
   assert.ok(ready.reasons.includes('redis_down_using_local_state'));
   const metrics = await (await fetch(`${a.url}/metrics`, { headers: { 'x-api-key': a.config.API_KEYS[0]!.key } })).text();
   assert.match(metrics, /wisphub_redis_up 0/);
+  assert.is((await admin(a, '/metrics')).status, 200, 'operators scrape with their admin key too');
 
   await redis.launch();
   let state = '';
