@@ -80,15 +80,14 @@ export class RedisCacheTier<V> implements SharedTier<V> {
 
   async read(key: string): Promise<SharedValue<V> | null> {
     try {
-      const text = await this.redis(() => this.link.client.get(this.dataKey(key)));
-      const unpacked = text === null ? null : unpack(text);
-      return unpacked ? { value: this.codec.decode(unpacked.encoded), loadedAt: unpacked.loadedAt, stamp: unpacked.stamp } : null;
+      return await this.readFresh(key, Number.POSITIVE_INFINITY);
     } catch (error) {
       if (error instanceof SharedUnavailable) return null;
       throw error;
     }
   }
 
+  /** The shared copy if loaded less than `freshMs` ago; checked before decoding (a directory costs ~200 ms to rebuild). */
   private async readFresh(key: string, freshMs: number): Promise<SharedValue<V> | null> {
     const text = await this.redis(() => this.link.client.get(this.dataKey(key)));
     const unpacked = text === null ? null : unpack(text);

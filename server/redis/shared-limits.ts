@@ -65,16 +65,16 @@ export class SharedFailureWindow implements FailureCounter {
     return this.link.key('failures', this.name, key);
   }
 
-  private async recent(key: string): Promise<string[]> {
+  /** Failures still in the window: how many, and when the oldest happened (ms, NaN when none). */
+  private async recent(key: string): Promise<{ count: number; oldestMs: number }> {
     const redisKey = this.key(key);
     const results = await this.link.client.multi().zremrangebyscore(redisKey, '-inf', Date.now() - this.windowMs).zrange(redisKey, '0', '0', 'WITHSCORES').zcard(redisKey).exec();
     const oldest = results?.[1]?.[1] as string[] | undefined;
-    const count = Number(results?.[2]?.[1] ?? 0);
-    return [String(count), oldest?.[1] ?? ''];
+    return { count: Number(results?.[2]?.[1] ?? 0), oldestMs: Number(oldest?.[1] ?? Number.NaN) };
   }
 
   count(key: string): Promise<number> {
-    return this.link.attempt('failure count', async () => Number((await this.recent(key))[0]), () => this.local.count(key));
+    return this.link.attempt('failure count', async () => (await this.recent(key)).count, () => this.local.count(key));
   }
 
   record(key: string): Promise<void> {
@@ -101,8 +101,8 @@ export class SharedFailureWindow implements FailureCounter {
     return this.link.attempt(
       'failure retry-after',
       async () => {
-        const oldest = Number((await this.recent(key))[1]);
-        return Number.isFinite(oldest) && oldest > 0 ? Math.max(1, Math.ceil((oldest + this.windowMs - Date.now()) / 1000)) : 0;
+        const { oldestMs } = await this.recent(key);
+        return Number.isFinite(oldestMs) ? Math.max(1, Math.ceil((oldestMs + this.windowMs - Date.now()) / 1000)) : 0;
       },
       () => this.local.retryAfterSeconds(key),
     );

@@ -24,11 +24,14 @@ export async function startPing(ctx: LookupContext, client: Client, pings: numbe
   return taskId;
 }
 
-/** The sector outage of the client a task tests, when known (given, or remembered from startPing). */
+/**
+ * The sector outage of the client a task tests, when known: the caller's `serviceId` (a 404 when
+ * unknown), else the client this instance started the task for.
+ */
 async function taskOutage(ctx: LookupContext, taskId: string, serviceId: number | undefined): Promise<Outage | null> {
-  const owner = serviceId ?? ctx.services.gateway.network.taskOwner(taskId);
-  if (owner === undefined) return null;
-  const client = (await directory(ctx)).get(owner) ?? (serviceId !== undefined ? await existingClient(ctx, serviceId) : null);
+  if (serviceId !== undefined) return routerOutage((await existingClient(ctx, serviceId)).router);
+  const owner = ctx.services.gateway.network.taskOwner(taskId);
+  const client = owner === undefined ? undefined : (await directory(ctx)).get(owner);
   return client ? routerOutage(client.router) : null;
 }
 

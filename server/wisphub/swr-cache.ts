@@ -204,14 +204,10 @@ export class SwrCache<V> {
     this.updatesDuringLoad.set(key, updates);
     const promise = (async () => {
       try {
-        let loaded: V;
-        let loadedAt = this.now();
-        let sharedStamp: string | null = null;
-        if (this.shared) {
-          ({ value: loaded, loadedAt, stamp: sharedStamp } = await this.shared.load(key, this.options.freshMs, this.options.freshMs + this.options.staleMs, load));
-        } else {
-          loaded = await load();
-        }
+        // With a shared tier, freshness counts from when the shared copy was loaded (maybe by another instance).
+        const { value: loaded, loadedAt, stamp: sharedStamp } = this.shared
+          ? await this.shared.load(key, this.options.freshMs, this.options.freshMs + this.options.staleMs, load)
+          : { value: await load(), loadedAt: this.now(), stamp: null };
         const value = updates.reduce<V>((current, update) => update(current), loaded);
         const entry: Entry<V> = { value, loadedAt, freshUntil: loadedAt + this.options.freshMs, version: ++this.lastVersion, sharedStamp };
         this.entries.set(key, entry);

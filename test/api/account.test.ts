@@ -5,6 +5,7 @@ import type { AppRouter } from '../../client/index';
 import { toLocal } from '../../server/domain/business-days';
 import type { JsonRecord } from '../../server/simulator/data';
 import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 /** account.balance and account.tickets on both surfaces, against the simulator's own records. */
 
@@ -232,11 +233,7 @@ account('tickets: upstream ignores the filter — each item is checked, the cach
 });
 
 account('tickets: a ticket created here shows first in the history at once', async () => {
-  const raw = service.sim.data.clients.find((c) => {
-    const zone = (c.zona as { id: number }).id;
-    const active = service.sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zone).length;
-    return active === 0 && !(c.router as { falla_general: boolean }).falla_general;
-  })!;
+  const raw = service.sim.data.clients.find((c) => activeTicketsIn(service.sim.data, zoneOf(c)) === 0 && !underOutage(c))!;
   const serviceId = Number(raw.id_servicio);
   const before = await service.client.account.tickets.query({ serviceId });
   const created = await service.client.tickets.create.mutate({ serviceId, subject: 'Cambio de Domicilio', description: 'El cliente se muda la próxima semana.' });

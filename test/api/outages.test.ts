@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
 import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { activeTicketsIn, zoneOf } from '../support/sim-data';
 
 /** Known outages: the flag on clients, the outage list, diagnosis short-circuit, ticket refusal. */
 
@@ -20,9 +21,7 @@ outages.before.each(() => {
 
 const PING_POSTS = /^POST \/api\/clientes\/\d+\/ping\/$/;
 const routerOf = (client: JsonRecord) => client.router as { id: number; nombre: string; falla_general: boolean; falla_general_descripcion: string };
-const zoneOf = (client: JsonRecord) => (client.zona as { id: number }).id;
-const activeIn = (zoneId: number) =>
-  service.sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length;
+const activeIn = (zoneId: number) => activeTicketsIn(service.sim.data, zoneId);
 
 /** A client under (or not under) a known outage, in a zone with a free ticket slot. */
 function clientWhere(underOutage: boolean): JsonRecord {

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
 import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 /** Tickets on both surfaces: subjects, zone counts, create rules, idempotency, concurrency. */
 
@@ -22,18 +23,17 @@ const description = 'El cliente reporta que el internet está lento desde ayer.'
 
 /** Active tickets per zone straight from the simulator's data: the independent reading. */
 function simActive(zoneId: number): number {
-  return service.sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length;
+  return activeTicketsIn(service.sim.data, zoneId);
 }
 
 /** A client in a zone with `active` tickets, outside any known outage (connectivity tickets would be refused there). */
 function clientInZoneWith(active: number): JsonRecord {
-  const eligible = (c: JsonRecord) => !(c.router as { falla_general: boolean }).falla_general;
+  const eligible = (c: JsonRecord) => !underOutage(c);
   const zone = service.sim.data.zones.find((z) => simActive(z.id) === active && service.sim.data.clients.some((c) => (c.zona as { id: number }).id === z.id && eligible(c)));
   if (!zone) throw new Error(`no zone with ${active} active tickets`);
   return service.sim.data.clients.find((c) => (c.zona as { id: number }).id === zone.id && eligible(c))!;
 }
 
-const zoneOf = (client: JsonRecord) => (client.zona as { id: number }).id;
 
 tickets('subjects: grouped by priority and as one list', async () => {
   const body = (await (await service.rest('/tickets/subjects')).json()) as { byPriority: { priority: number; level: string; subjects: string[] }[]; all: { subject: string; level: string }[] };

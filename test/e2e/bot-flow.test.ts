@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { startTestService, type TestService } from '../support/service';
+import { activeTicketsIn } from '../support/sim-data';
 
 /** A whole support conversation, once with the typed client and once over REST with paths from /openapi.json. */
 
@@ -14,8 +15,7 @@ flow.after(() => service.stop());
 
 /** A customer writing from a mobile, with a document, in a zone with free ticket slots. */
 function customer(skip: number): { raw: JsonRecord; phone: string } {
-  const free = (zoneId: number) =>
-    service.sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length === 0;
+  const free = (zoneId: number) => activeTicketsIn(service.sim.data, zoneId) === 0;
   const candidates = service.sim.data.clients.filter(
     (c) => typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono) && typeof c.cedula === 'string' && free((c.zona as { id: number }).id),
   );

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { startSimulator, type Simulator } from '../../server/simulator/server';
 import { redisAvailable, TestRedis } from '../support/redis-server';
+import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 import { startTestService, type RestErrorBody, type TestService } from '../support/service';
 
 /**
@@ -54,9 +55,8 @@ shared.before.each(() => {
 });
 
 const test = (name: string, body: () => Promise<void>) => shared(name, async () => (enabled ? body() : undefined));
-const zoneOf = (client: JsonRecord) => (client.zona as { id: number }).id;
-const activeIn = (zoneId: number) => sim.data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length;
-const outsideOutages = (client: JsonRecord) => !(client.router as { falla_general: boolean }).falla_general;
+const activeIn = (zoneId: number) => activeTicketsIn(sim.data, zoneId);
+const outsideOutages = (client: JsonRecord) => !underOutage(client);
 const admin = (service: TestService, path: string, method = 'GET', key = 'admin-key-0123456789abcdef') =>
   fetch(`${service.url}${path}`, { method, headers: { 'x-api-key': key } });
 
