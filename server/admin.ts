@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiKeyRegistry } from './auth';
-import { AppError } from './errors';
+import { AppError, methodNotAllowed } from './errors';
 import { sendJson } from './http-io';
 import type { RequestContext } from './trpc';
 
@@ -40,13 +40,13 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
     const admin = authorize(ctx);
     const method = req.method ?? 'GET';
     if (path === '/admin/cache') {
-      if (method !== 'GET') throw new AppError('method_not_allowed');
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(['GET', 'HEAD']);
       sendJson(res, 200, { instance: shared?.link.instanceId ?? null, redis: shared?.status() ?? null, caches: cacheStats() });
       return;
     }
     const resource = path.match(RESOURCE_PATH)?.[1];
     if (resource !== undefined) {
-      if (method !== 'POST') throw new AppError('method_not_allowed');
+      if (method !== 'POST') throw methodNotAllowed(['POST']);
       const cache = gateway.caches().find((candidate) => candidate.name === resource);
       if (!cache) throw new AppError('route_not_found', { details: { resources: gateway.caches().map((candidate) => candidate.name) } });
       const keys = new Set(cache.keys());
@@ -59,7 +59,7 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
     }
     const serviceId = path.match(CLIENT_PATH)?.[1];
     if (serviceId !== undefined) {
-      if (method !== 'POST') throw new AppError('method_not_allowed');
+      if (method !== 'POST') throw methodNotAllowed(['POST']);
       ctx.report.procedure = 'admin.invalidateClient';
       const client = await gateway.refreshClient(Number(serviceId));
       if (!client) throw new AppError('client_not_found', { details: { serviceId: Number(serviceId) } });

@@ -7,11 +7,12 @@ import { dirname, join } from 'node:path';
  * machines that run this may have no internet). It renders /openapi.json with "Try it out".
  */
 
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
+// A Map, not an object literal: "constructor" or "toString" must not find an inherited property.
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+]);
 
 const PAGE = `<!doctype html>
 <html lang="es">
@@ -56,7 +57,7 @@ export function docsAsset(path: string): DocsAsset | null {
   if (path === '/docs' || path === '/docs/') return { body: PAGE, contentType: 'text/html; charset=utf-8' };
   if (path === '/docs/init.js') return { body: INIT, contentType: 'text/javascript; charset=utf-8' };
   const name = path.startsWith('/docs/assets/') ? path.slice('/docs/assets/'.length) : null;
-  const contentType = name ? ASSETS[name] : undefined;
+  const contentType = name ? ASSETS.get(name) : undefined;
   if (!name || !contentType) return null;
   let body = cache.get(name);
   if (!body) {

@@ -110,6 +110,18 @@ export class AppError extends TRPCError {
   }
 }
 
+/** A 405 that names the methods the route does answer (sent as the `Allow` header). */
+export function methodNotAllowed(allowed: readonly string[]): AppError {
+  return new AppError('method_not_allowed', { details: { allowed: [...allowed] } });
+}
+
+/** The methods a 405 names, for its `Allow` header. */
+export function allowedMethodsOf(error: unknown): string[] | null {
+  if (!(error instanceof AppError) || error.reason !== 'method_not_allowed') return null;
+  const allowed = error.details?.allowed;
+  return Array.isArray(allowed) && allowed.every((method) => typeof method === 'string') ? allowed : null;
+}
+
 export interface FieldIssue {
   path: string;
   message: string;

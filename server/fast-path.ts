@@ -21,7 +21,12 @@ export interface FastPathOptions {
 
 export function createFastPath({ routes, cacheableProcedures }: FastPathOptions) {
   async function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): Promise<boolean> {
-    const match = matchRoute(routes, 'GET', path.slice(REST_BASE_PATH.length) || '/');
+    let match: ReturnType<typeof matchRoute>;
+    try {
+      match = matchRoute(routes, 'GET', path.slice(REST_BASE_PATH.length) || '/');
+    } catch {
+      return false; // a malformed path: the full path answers it with the error contract
+    }
     if (!match || !('route' in match) || !match.route.cacheable) return false;
     const entry = ctx.services.memo.lookup(match.route.procedurePath, restInput(match.route, match.params, query, undefined));
     if (!entry) return false;
@@ -75,7 +80,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     } catch {
       return false; // the full path answers with tRPC's own error shape
     }
-    ctx.report.procedure = procedures.join(',');
+    ctx.report.procedure = procedures.length === 1 ? procedures[0]! : 'batch';
     ctx.report.cacheState = 'hit';
     const results = entries.map((entry) => `{"result":{"data":${entry.trpcData}}}`);
     const body = isBatch ? `[${results.join(',')}]` : results[0]!;

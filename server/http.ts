@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { docsAsset, DOCS_CSP } from './docs-page';
-import { AppError } from './errors';
+import { AppError, methodNotAllowed } from './errors';
 import { sendJson } from './http-io';
 import { logProcedureError, maskDigits } from './logger';
 import type { ServiceMetrics } from './metrics';
@@ -14,11 +14,13 @@ import { createFastPath } from './fast-path';
 import { createRestHandler, sendError } from './rest/handler';
 import { cacheableProcedures, compileRoutes } from './rest/routes';
 import { appRouter } from './router';
-import { createCallerFactory, type RequestContext, type Services } from './trpc';
+import { createCallerFactory, tagRequestId, type RequestContext, type Services } from './trpc';
 
 /** One request listener for every route: /trpc, /api/v1, /openapi.json, /docs, /health, /ready, /metrics. */
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const READ_METHODS = ['GET', 'HEAD'];
+const TRPC_METHODS = ['GET', 'HEAD', 'POST'];
 export const SERVICE_VERSION = '0.1.0';
 
 const JSON_SECURITY_HEADERS: Record<string, string> = {
@@ -56,12 +58,38 @@ function presentedKey(req: IncomingMessage): string | null {
   return bearer?.[1] ?? null;
 }
 
-/** Paths may carry documents and phone numbers: keep only their last digits in logs. */
-function maskPath(path: string): string {
-  if (!/\d{6}|\/by-/.test(path)) return path;
-  return path
-    .replace(/(\/by-(?:document|phone)\/)([^/]+)/, (_, prefix: string, value: string) => `${prefix}${maskDigits(decodeURIComponent(value))}`)
-    .replace(/\d{6,}/g, (digits) => maskDigits(digits));
+/** Longest path written to a log line: junk paths of kilobytes stay out of the logs. */
+const LOGGED_PATH_MAX = 200;
+
+function decodeForLog(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path; // a malformed escape is logged as sent
+  }
+}
+
+/**
+ * Paths may carry documents and phone numbers, written with dots, dashes or spaces
+ * ("48.043.079.770"): keep only their last digits in logs. Never throws.
+ */
+export function maskPath(path: string): string {
+  const decoded = decodeForLog(path.length > LOGGED_PATH_MAX * 3 ? path.slice(0, LOGGED_PATH_MAX * 3) : path);
+  const masked = decoded
+    .replace(/(\/by-(?:document|phone)\/)([^/]+)/, (_, prefix: string, value: string) => `${prefix}${maskDigits(value)}`)
+    .replace(/\d(?:[\s.\-]*\d){5,}/g, (run) => maskDigits(run.replace(/\D/g, '')));
+  return masked.length > LOGGED_PATH_MAX ? `${masked.slice(0, LOGGED_PATH_MAX)}…` : masked;
+}
+
+/** Metric and log label of a request: a procedure, a route, or one constant for anything unknown. */
+const UNMATCHED = 'unmatched';
+const SERVICE_ROUTES = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
+
+function serviceLabel(path: string): string {
+  if (SERVICE_ROUTES.has(path)) return path;
+  if (path === '/docs' || path.startsWith('/docs/')) return '/docs';
+  if (path.startsWith('/admin/')) return 'admin';
+  return UNMATCHED;
 }
 
 /** The headers every JSON answer carries, as a flat [name, value, ...] list for one writeHead call. */
@@ -74,6 +102,13 @@ function responseHeaders(requestId: string, corsOrigin: string | null): string[]
 
 export function createRequestListener({ services, metrics, readiness, activity }: ListenerDeps) {
   const createCaller = createCallerFactory(appRouter);
+  const procedureNames = new Set(Object.keys(appRouter._def.procedures));
+  /** One procedure's name, "batch" for several known ones, UNMATCHED when any is unknown. */
+  const trpcLabel = (procedurePath: string): string => {
+    const names = procedurePath.split(',');
+    if (!names.every((name) => procedureNames.has(name))) return UNMATCHED;
+    return names.length === 1 ? names[0]! : 'batch';
+  };
   const rest = createRestHandler({
     router: appRouter,
     createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
@@ -87,15 +122,42 @@ export function createRequestListener({ services, metrics, readiness, activity }
   let openApiJson: Promise<string> | null = null;
   const startedAt = Date.now();
 
+  /**
+   * Whatever a handler throws, before or after the response: logged once, answered with the
+   * error contract while the response can still be written, the connection closed otherwise.
+   * No request can stop the process.
+   */
+  const failSafely = (res: ServerResponse, requestId: string, error: unknown): void => {
+    try {
+      // Our own refusals (AppError) are answers, not faults: only the unexpected is logged.
+      if (!(error instanceof AppError)) services.logger.error({ requestId, err: error }, 'request handler failed');
+      if (!res.headersSent) sendError(res, error instanceof URIError ? new AppError('invalid_input') : error, requestId);
+      else if (!res.writableEnded) res.destroy();
+    } catch {
+      res.destroy();
+    }
+  };
+
   return (req: IncomingMessage, res: ServerResponse): void => {
+    let requestId = '-';
+    try {
+      requestId = requestIdOf(req);
+      handle(req, res, requestId);
+    } catch (error) {
+      failSafely(res, requestId, error);
+    }
+  };
+
+  function handle(req: IncomingMessage, res: ServerResponse, requestId: string): void {
     const started = performance.now();
-    const requestId = requestIdOf(req);
     // Split by hand: `new URL()` per request is measurable at these rates.
     const rawUrl = req.url ?? '/';
     const queryAt = rawUrl.indexOf('?');
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     const url = { searchParams: new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1)) };
     const method = req.method ?? 'GET';
+    // HEAD is GET without a body (node:http drops the body of a HEAD answer): same headers, same status, on every route.
+    if (method === 'HEAD') req.method = 'GET';
     const surface = path.startsWith('/trpc/') ? 'trpc' : path.startsWith(`${REST_BASE_PATH}/`) || path === REST_BASE_PATH ? 'rest' : 'service';
     const ctx: RequestContext = {
       services,
@@ -109,23 +171,27 @@ export function createRequestListener({ services, metrics, readiness, activity }
     res.once('close', () => {
       metrics.inFlight.dec();
       activity.inFlight--;
-      const seconds = (performance.now() - started) / 1000;
-      const procedure = ctx.report.procedure ?? (surface === 'service' ? path : 'unmatched');
-      metrics.observeRequest(surface, procedure, res.statusCode, seconds, ctx.report.keyName);
-      services.logger.info(
-        {
-          requestId,
-          method,
-          surface,
-          path: maskPath(path),
-          procedure: ctx.report.procedure,
-          status: res.statusCode,
-          ms: Math.round(seconds * 10_000) / 10,
-          key: ctx.report.keyName,
-          cache: ctx.report.cacheState,
-        },
-        'request',
-      );
+      try {
+        const seconds = (performance.now() - started) / 1000;
+        const procedure = ctx.report.procedure ?? (surface === 'service' ? serviceLabel(path) : UNMATCHED);
+        metrics.observeRequest(surface, procedure, res.statusCode, seconds, ctx.report.keyName);
+        services.logger.info(
+          {
+            requestId,
+            method,
+            surface,
+            path: maskPath(path),
+            procedure: ctx.report.procedure,
+            status: res.statusCode,
+            ms: Math.round(seconds * 10_000) / 10,
+            key: ctx.report.keyName,
+            cache: ctx.report.cacheState,
+          },
+          'request',
+        );
+      } catch (error) {
+        services.logger.error({ requestId, err: error }, 'request accounting failed');
+      }
     });
 
     const origin = req.headers.origin;
@@ -150,8 +216,9 @@ export function createRequestListener({ services, metrics, readiness, activity }
       }
 
       if (path === '/docs' || path.startsWith('/docs/')) {
-        const asset = method === 'GET' ? docsAsset(path) : null;
-        if (!asset) return sendError(res, new AppError(method === 'GET' ? 'route_not_found' : 'method_not_allowed'), requestId);
+        if (req.method !== 'GET') return sendError(res, methodNotAllowed(READ_METHODS), requestId);
+        const asset = docsAsset(path);
+        if (!asset) return sendError(res, new AppError('route_not_found'), requestId);
         res.writeHead(200, {
           'content-type': asset.contentType,
           'content-security-policy': DOCS_CSP,
@@ -165,10 +232,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
       for (const [name, value] of Object.entries(JSON_SECURITY_HEADERS)) res.setHeader(name, value);
 
       const serviceRoute = (handler: () => void) => {
-        if (method !== 'GET' && method !== 'HEAD') {
-          res.setHeader('allow', 'GET');
-          return sendError(res, new AppError('method_not_allowed'), requestId);
-        }
+        if (req.method !== 'GET') return sendError(res, methodNotAllowed(READ_METHODS), requestId);
         handler();
       };
       if (path === '/health') {
@@ -203,10 +267,13 @@ export function createRequestListener({ services, metrics, readiness, activity }
           const keyName = services.apiKeys.identify(ctx.presentedApiKey) ?? (adminKeys.identify(ctx.presentedApiKey) === null ? null : 'admin');
           if (!keyName) return sendError(res, new AppError('api_key_invalid'), requestId);
           ctx.report.keyName = keyName;
-          void metrics.registry.metrics().then((text) => {
-            res.writeHead(200, { 'content-type': metrics.registry.contentType });
-            res.end(text);
-          });
+          metrics.registry.metrics().then(
+            (text) => {
+              res.writeHead(200, { 'content-type': metrics.registry.contentType });
+              res.end(text);
+            },
+            (error: unknown) => failSafely(res, requestId, error),
+          );
         });
       }
       if (path.startsWith('/admin/')) {
@@ -218,7 +285,9 @@ export function createRequestListener({ services, metrics, readiness, activity }
         return;
       }
       if (surface === 'trpc') {
-        ctx.report.procedure = path.slice('/trpc/'.length);
+        ctx.report.procedure = trpcLabel(path.slice('/trpc/'.length));
+        // tRPC answers GET (queries, subscriptions) and POST (mutations); other methods never reach the adapter.
+        if (req.method !== 'GET' && req.method !== 'POST') return sendError(res, methodNotAllowed(TRPC_METHODS), requestId);
         void nodeHTTPRequestHandler({
           router: appRouter,
           req,
@@ -226,33 +295,38 @@ export function createRequestListener({ services, metrics, readiness, activity }
           path: path.slice('/trpc/'.length),
           maxBodySize: services.config.BODY_LIMIT_BYTES,
           createContext: () => ctx,
-          onError: ({ error, path: procedure }) => logProcedureError(services.logger, requestId, procedure ?? null, error),
-        });
+          onError: ({ error, path: procedure }) => {
+            // Errors raised before the context exists (415, a malformed batch) still carry this request's id.
+            tagRequestId(error, requestId);
+            logProcedureError(services.logger, requestId, procedure ?? null, error);
+          },
+        }).catch((error: unknown) => failSafely(res, requestId, error));
         return;
       }
       if (surface === 'rest') {
-        void rest(req, res, path.slice(REST_BASE_PATH.length) || '/', url.searchParams, ctx).catch((error: unknown) => {
-          services.logger.error({ requestId, err: error }, 'REST handler failed');
-          if (!res.headersSent) sendError(res, error, requestId);
-        });
+        void rest(req, res, path.slice(REST_BASE_PATH.length) || '/', url.searchParams, ctx).catch((error: unknown) => failSafely(res, requestId, error));
         return;
       }
       sendError(res, new AppError('route_not_found'), requestId);
     };
-    if (method === 'GET' && surface !== 'service') {
+    const routeSafely = (): void => {
+      try {
+        route();
+      } catch (error) {
+        failSafely(res, requestId, error);
+      }
+    };
+    if (req.method === 'GET' && surface !== 'service') {
       const headers = responseHeaders(requestId, corsOrigin);
       const served = surface === 'trpc' ? fastPath.trpc(res, ctx, path, url.searchParams, headers) : fastPath.rest(req, res, ctx, path, url.searchParams, headers);
       served.then(
         (done) => {
-          if (!done) route();
+          if (!done) routeSafely();
         },
-        (error: unknown) => {
-          services.logger.error({ requestId, err: error }, 'fast path failed');
-          if (!res.headersSent) sendError(res, error, requestId);
-        },
+        (error: unknown) => failSafely(res, requestId, error),
       );
       return;
     }
-    route();
-  };
+    routeSafely();
+  }
 }

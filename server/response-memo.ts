@@ -34,13 +34,20 @@ export class ResponseMemo {
     this.entries = new TTLCache({ max, ttl: ttlMs });
   }
 
-  static key(procedurePath: string, rawInput: unknown): string {
-    return `${procedurePath}\u0000${rawInput === undefined ? '' : JSON.stringify(rawInput)}`;
+  /** Null for an input JSON cannot write (a BigInt or a cycle from superjson meta): such answers are not memoised. */
+  static key(procedurePath: string, rawInput: unknown): string | null {
+    try {
+      return `${procedurePath}\u0000${rawInput === undefined ? '' : JSON.stringify(rawInput)}`;
+    } catch {
+      return null;
+    }
   }
 
   store(procedurePath: string, rawInput: unknown, output: unknown, deps: Dependency[]): void {
+    const key = ResponseMemo.key(procedurePath, rawInput);
+    if (key === null) return;
     const json = JSON.stringify(output);
-    this.entries.set(ResponseMemo.key(procedurePath, rawInput), {
+    this.entries.set(key, {
       deps,
       json,
       jsonBytes: Buffer.byteLength(json),
@@ -52,6 +59,7 @@ export class ResponseMemo {
   /** The stored answer while all its sources are fresh and at the same version; else null. */
   lookup(procedurePath: string, rawInput: unknown): MemoEntry | null {
     const key = ResponseMemo.key(procedurePath, rawInput);
+    if (key === null) return null;
     const entry = this.entries.get(key);
     if (!entry) return null;
     for (const dep of entry.deps) {

@@ -56,6 +56,13 @@ export interface RequestReport {
   procedure: string | null;
 }
 
+/** Request ids of errors raised before a context existed (tRPC formats those with `ctx` undefined). */
+const requestIdsOfErrors = new WeakMap<object, string>();
+
+export function tagRequestId(error: object, requestId: string): void {
+  requestIdsOfErrors.set(error, requestId);
+}
+
 const t = initTRPC
   .context<RequestContext>()
   .meta<OpenApiMeta<RestMeta>>()
@@ -63,7 +70,7 @@ const t = initTRPC
     transformer: superjson,
     isDev: false,
     errorFormatter({ shape, error, ctx }) {
-      const payload = toErrorPayload(error, ctx?.requestId ?? null);
+      const payload = toErrorPayload(error, ctx?.requestId ?? requestIdsOfErrors.get(error) ?? null);
       return {
         message: payload.message,
         code: shape.code,

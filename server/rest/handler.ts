@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
-import { AppError, toErrorPayload } from '../errors';
+import { allowedMethodsOf, AppError, methodNotAllowed, toErrorPayload } from '../errors';
 import { readJsonBody, sendJson } from '../http-io';
 import { logProcedureError } from '../logger';
 import type { RequestContext } from '../trpc';
-import { compileRoutes, matchRoute, type RestRoute } from './routes';
+import { compileRoutes, matchRoute, numberFromText, type RestRoute } from './routes';
 
 /**
  * The REST surface: routes from procedure meta, input from path + query + JSON body, the
@@ -30,15 +30,27 @@ export function sendError(res: ServerResponse, error: unknown, requestId: string
   const payload = toErrorPayload(error, requestId);
   const headers: Record<string, string> = {};
   if (error instanceof AppError && error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  const allowed = allowedMethodsOf(error);
+  if (allowed) headers.allow = allowed.join(', ');
   sendJson(res, payload.status, { error: payload }, headers);
 }
 
-/** A procedure's raw input from a REST request: query (GET) or JSON body, then path parameters. */
+/** Keys that would reach an object's prototype if assigned: never input. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * A procedure's raw input from a REST request: query (GET) or JSON body, then path parameters.
+ * Numbers on a path or in a query come from plain digits only; JSON bodies keep their own types.
+ */
 export function restInput(route: RestRoute, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown> | undefined): Record<string, unknown> {
   const input: Record<string, unknown> = {};
-  if (route.method === 'GET') for (const [key, value] of query) input[key] = value;
-  else Object.assign(input, body);
-  return Object.assign(input, params);
+  const put = (key: string, value: unknown) => {
+    if (!PROTOTYPE_KEYS.has(key)) input[key] = value;
+  };
+  if (route.method === 'GET') for (const [key, value] of query) put(key, numberFromText(key, value, route.numericFields));
+  else if (body) for (const key of Object.keys(body)) put(key, body[key]);
+  for (const key of Object.keys(params)) put(key, numberFromText(key, params[key]!, route.numericFields));
+  return input;
 }
 
 export function createRestHandler(options: RestHandlerOptions) {
@@ -48,10 +60,7 @@ export function createRestHandler(options: RestHandlerOptions) {
     try {
       const match = matchRoute(routes, req.method ?? 'GET', path);
       if (match === null) throw new AppError('route_not_found');
-      if ('allowed' in match) {
-        res.setHeader('allow', match.allowed.join(', '));
-        throw new AppError('method_not_allowed', { details: { allowed: match.allowed } });
-      }
+      if ('allowed' in match) throw methodNotAllowed(match.allowed.includes('GET') ? [...match.allowed, 'HEAD'] : match.allowed);
       const { route, params } = match;
       ctx.report.procedure = route.procedurePath;
       let body: Record<string, unknown> | undefined;

@@ -1,5 +1,6 @@
 import type { AnyRouter } from '@trpc/server';
 import type { OpenApiMeta, OpenApiMethod } from 'trpc-to-openapi';
+import { AppError } from '../errors';
 
 /**
  * The REST route table, compiled from the same procedure meta that generates /openapi.json,
@@ -21,6 +22,8 @@ export interface RestRoute {
   /** The procedure accepts an `Idempotency-Key` header (meta `idempotencyKeyHeader`). */
   idempotencyKeyHeader: boolean;
   cacheable: boolean;
+  /** Input fields that are numbers: on a path or in a query they must be plain digits. */
+  numericFields: ReadonlySet<string>;
 }
 
 /** Our own meta beside trpc-to-openapi's `openapi` block. */
@@ -35,7 +38,44 @@ export type RestMeta = {
 export type RouteMatch = { route: RestRoute; params: Record<string, string> } | { allowed: OpenApiMethod[] } | null;
 
 interface ProcedureLike {
-  _def: { type: 'query' | 'mutation' | 'subscription'; meta?: OpenApiMeta & RestMeta };
+  _def: { type: 'query' | 'mutation' | 'subscription'; meta?: OpenApiMeta & RestMeta; inputs?: unknown[] };
+}
+
+interface ZodLike {
+  _zod?: { def?: { type?: string; innerType?: ZodLike; shape?: Record<string, ZodLike> } };
+}
+
+/** The zod kind under optional/default/nullable wrappers. */
+function baseKind(schema: ZodLike | undefined): string | undefined {
+  let current = schema;
+  for (let depth = 0; depth < 8 && current?._zod?.def; depth++) {
+    const def = current._zod.def;
+    if (def.innerType && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault')) current = def.innerType;
+    else return def.type;
+  }
+  return undefined;
+}
+
+function numericFieldsOf(procedure: ProcedureLike): Set<string> {
+  const shape = (procedure._def.inputs?.[0] as ZodLike | undefined)?._zod?.def?.shape ?? {};
+  return new Set(Object.entries(shape).filter(([, field]) => baseKind(field) === 'number').map(([name]) => name));
+}
+
+/** Digits only: "1e3", "0x3E8", "+1000" and " 1000" stay strings, which the number schema refuses. */
+const PLAIN_DIGITS = /^\d{1,15}$/;
+
+/** Path and query values are text: numbers are read from plain digits only, anything else is left for the schema to refuse. */
+export function numberFromText(field: string, value: string, numericFields: ReadonlySet<string>): string | number {
+  return numericFields.has(field) && PLAIN_DIGITS.test(value) ? Number(value) : value;
+}
+
+/** decodeURIComponent that answers a 400, not a crash, for a malformed escape ("%", "%ZZ", a cut UTF-8 sequence). */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AppError('invalid_input', { message: 'La ruta contiene un carácter codificado (%) que no es válido.' });
+  }
 }
 
 function compile(template: string): { pattern: RegExp; params: string[]; specificity: number } {
@@ -76,6 +116,7 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
       successStatus: procedure._def.meta?.successStatus ?? 200,
       idempotencyKeyHeader: procedure._def.meta?.idempotencyKeyHeader === true,
       cacheable: procedure._def.meta?.cacheable === true && procedure._def.type === 'query',
+      numericFields: numericFieldsOf(procedure),
       ...compile(openapi.path),
     });
   }
@@ -91,9 +132,9 @@ export function matchRoute(routes: readonly RestRoute[], method: string, path: s
       if (!allowed.includes(route.method)) allowed.push(route.method);
       continue;
     }
-    const params: Record<string, string> = {};
+    const params: Record<string, string> = Object.create(null) as Record<string, string>;
     route.params.forEach((name, index) => {
-      params[name] = decodeURIComponent(found[index + 1]!);
+      params[name] = decodePathSegment(found[index + 1]!);
     });
     return { route, params };
   }

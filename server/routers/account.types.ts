@@ -53,7 +53,7 @@ export const TICKET_HISTORY_STATES = ['new', 'in_progress', 'resolved', 'closed'
 export const ticketHistoryInput = z.object({
   serviceId: serviceIdSchema,
   state: z.enum(TICKET_HISTORY_STATES).optional().meta({ description: 'Only tickets in this state.' }),
-  limit: z.coerce.number<number>().int().min(1).max(50).default(10),
+  limit: z.number().int().min(1).max(50).default(10),
 });
 
 export const ticketHistoryOutput = z.object({

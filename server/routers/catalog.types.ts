@@ -43,7 +43,7 @@ export const planDetailSchema = planSchema
 
 export const plansOutput = z.object({ items: z.array(planSchema) });
 export const planByIdInput = z.object({
-  planId: z.coerce.number<number>().int().positive().meta({ description: 'Plan id.', example: 7 }),
+  planId: z.number().int().positive().meta({ description: 'Plan id.', example: 7 }),
 });
 
 export const paymentMethodsOutput = z.object({

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { CLIENT_STATUSES, type Client } from '../domain/client';
 import { IDENTITY_FIELDS, MIN_RESOLVE_FACTS } from '../domain/identity';
 import { normalizePhone } from '../domain/phone';
+import { freeText } from './text.types';
 
 /** zod schemas (input, output, OpenAPI examples) of the clients procedures. */
 
-// `coerce.number<number>()`: REST path/query strings are coerced at run time, while tRPC callers are typed `number`.
-export const serviceIdSchema = z.coerce
-  .number<number>({ error: (issue) => (issue.code === 'invalid_type' ? 'serviceId must be a number' : undefined) })
+// JSON numbers only: tRPC takes no strings, arrays or booleans; REST reads path and query digits into numbers first (rest/routes.ts).
+export const serviceIdSchema = z
+  .number({ error: (issue) => (issue.code === 'invalid_type' ? 'serviceId must be a number (digits only)' : undefined) })
   .int()
   .positive()
   .meta({ description: 'WispHub Net service id (`id_servicio`).', example: 1234 });
@@ -78,8 +79,8 @@ export const clientSchema = z
   })
   .meta({ id: 'Client', example: clientExample }) satisfies z.ZodType<Client>;
 
-const limit = (fallback: number, max: number) => z.coerce.number<number>().int().min(1).max(max).default(fallback);
-const offset = z.coerce.number<number>().int().min(0).default(0);
+const limit = (fallback: number, max: number) => z.number().int().min(1).max(max).default(fallback);
+const offset = z.number().int().min(0).default(0);
 
 export const listInput = z.object({ limit: limit(50, 500), offset });
 export const listOutput = z.object({
@@ -90,9 +91,7 @@ export const listOutput = z.object({
 });
 
 export const searchInput = z.object({
-  q: z
-    .string()
-    .trim()
+  q: freeText()
     .min(2, { error: 'q needs at least 2 characters' })
     .max(100)
     .meta({ description: 'Free text: every word must start a word of the name, address, document or phone.', example: 'pena' }),
@@ -106,18 +105,14 @@ export const searchOutput = z.object({
 });
 
 export const byDocumentInput = z.object({
-  document: z
-    .string()
-    .trim()
+  document: freeText()
     .refine((value) => /[A-Za-z0-9]/.test(value), { error: 'document must contain letters or digits' })
     .pipe(z.string().max(40))
     .meta({ description: 'Cédula or NIT; dots, spaces and dashes are ignored.', example: '1098765432' }),
 });
 
 export const byPhoneInput = z.object({
-  phone: z
-    .string()
-    .trim()
+  phone: freeText()
     .refine((value) => /^\d{7}$|^\d{10}$/.test(normalizePhone(value)), {
       error: 'phone must be a Colombian number of 10 digits (7 for old landlines), optionally with +57',
     })
@@ -129,8 +124,8 @@ export const clientMatchesOutput = z.object({ items: z.array(clientSchema) });
 export const byServiceIdInput = z.object({ serviceId: serviceIdSchema });
 
 const identityFieldSchema = z.enum(IDENTITY_FIELDS);
-const claimText = z.string().max(200);
-const priceSchema = z.coerce.number<number>().nonnegative().meta({ description: 'Plan price in pesos.', example: 65000 });
+const claimText = freeText().max(200);
+const priceSchema = z.number().nonnegative().meta({ description: 'Plan price in pesos.', example: 65000 });
 
 export const resolveInput = z
   .object({
@@ -181,7 +176,7 @@ export const verifyOutput = z.object({
   message: z.string().meta({ description: 'Spanish text a bot can show the customer.' }),
 });
 
-const profileText = (max: number) => z.string().trim().min(1).max(max);
+const profileText = (max: number) => freeText().min(1).max(max);
 
 export const updateProfileInput = z.object({
   serviceId: serviceIdSchema,

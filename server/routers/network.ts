@@ -1,6 +1,7 @@
 import { activeOutages } from '../domain/outage';
 import { protectedProcedure, router } from '../trpc';
 import { directory, existingClient } from './client-lookup';
+import { watchPing } from './ping-watch';
 import { knownOutageResult, pollPing, readPingResult, startPing, type PingResult } from './network.handler';
 import {
   diagnoseInput,
@@ -89,6 +90,6 @@ export const networkRouter = router({
 
   /** tRPC only (SSE): every state of a ping task until the diagnosis. */
   watchPing: protectedProcedure.input(taskIdInput).subscription(async function* ({ ctx, input, signal }) {
-    yield* pollPing(ctx, input.taskId, ctx.services.config.PING_DEADLINE_MS, signal);
+    yield* watchPing(ctx, input.taskId, signal);
   }),
 });

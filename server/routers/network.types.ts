@@ -7,7 +7,7 @@ export const PING_OUTCOMES = ['known_outage', 'stable', 'intermittent', 'antenna
 
 export const startPingInput = z.object({
   serviceId: serviceIdSchema,
-  pings: z.coerce.number<number>().int().min(1).max(10).default(4).meta({ description: 'Echo requests per host (1-10).' }),
+  pings: z.number().int().min(1).max(10).default(4).meta({ description: 'Echo requests per host (1-10).' }),
 });
 export const startPingOutput = z.object({ serviceId: z.number().int(), taskId: z.string(), pings: z.number().int() });
 

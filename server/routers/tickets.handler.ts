@@ -54,7 +54,15 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
   if (technicianId === null) {
     throw new AppError('invalid_input', { message: 'Indique el técnico (technicianId): no hay uno por defecto configurado.' });
   }
-  const zoneId = request.zoneId ?? client.zone?.id ?? null;
+  // The limit counts the client's own zone: a caller-chosen zone would let a blocked zone open tickets.
+  const clientZoneId = client.zone?.id ?? null;
+  if (request.zoneId !== undefined && clientZoneId !== null && request.zoneId !== clientZoneId) {
+    throw new AppError('invalid_input', {
+      message: 'La zona indicada no es la zona del cliente. Omita zoneId para usar la zona del cliente.',
+      details: { zoneId: request.zoneId, clientZoneId },
+    });
+  }
+  const zoneId = clientZoneId ?? request.zoneId ?? null;
 
   const open = async (): Promise<CreatedTicket> => {
     let status: ZoneStatus | null = null;

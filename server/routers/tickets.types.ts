@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TICKET_STATUSES } from '../domain/ticket';
+import { freeText, idempotencyKeySchema } from './text.types';
 
 /** zod schemas of the tickets procedures. */
 
@@ -62,22 +63,20 @@ export const zoneStatusSchema = z
   })
   .meta({ id: 'ZoneStatus' });
 
-export const zoneStatusInput = z.object({ zoneId: z.coerce.number<number>().int().positive().meta({ example: 3 }) });
+export const zoneStatusInput = z.object({ zoneId: z.number().int().positive().meta({ example: 3 }) });
 
 export const createTicketInput = z.object({
-  serviceId: z.coerce.number<number>().int().positive(),
-  subject: z.string().trim().min(1).max(120).meta({ description: 'A catalogue subject, any case or accents.', example: 'internet lento' }),
-  description: z.string().trim().min(10).max(2000),
-  technicianId: z.coerce.number<number>().int().positive().optional().meta({ description: 'Default: DEFAULT_TECHNICIAN_ID.' }),
-  zoneId: z.coerce.number<number>().int().positive().optional().meta({ description: 'Default: the client’s own zone.' }),
+  serviceId: z.number().int().positive(),
+  subject: freeText().min(1).max(120).meta({ description: 'A catalogue subject, any case or accents.', example: 'internet lento' }),
+  description: freeText().min(10).max(2000),
+  technicianId: z.number().int().positive().optional().meta({ description: 'Default: DEFAULT_TECHNICIAN_ID.' }),
+  zoneId: z.number().int().positive().optional().meta({
+    description: 'The client’s own zone is always the one counted against the limit: a different zoneId is refused (400). Only used for a client with no zone recorded.',
+  }),
   force: z.boolean().optional().meta({
     description: 'Open a connectivity ticket (No Tiene Internet, Internet Intermitente, Internet Lento) even when the client’s sector has a known outage; refused with 409 known_outage otherwise.',
   }),
-  idempotencyKey: z
-    .string()
-    .trim()
-    .min(8)
-    .max(200)
+  idempotencyKey: idempotencyKeySchema
     .optional()
     .meta({ description: 'On REST, send the `Idempotency-Key` header instead. Same key + same request within 24 h → the first result.' }),
 });
@@ -88,4 +87,4 @@ export const createTicketOutput = z.object({
   replayed: z.boolean().meta({ description: 'True when this answer repeats an earlier request with the same idempotency key.' }),
 });
 
-export const ticketByIdInput = z.object({ ticketId: z.coerce.number<number>().int().positive().meta({ example: 7512 }) });
+export const ticketByIdInput = z.object({ ticketId: z.number().int().positive().meta({ example: 7512 }) });

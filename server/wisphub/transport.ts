@@ -58,9 +58,16 @@ export function failureKind(error: unknown): FailureKind | null {
   return kind === 'timeout' || kind === 'network' || kind === 'server' || kind === 'breaker_open' ? kind : null;
 }
 
-/** Paths as log/metric labels: ids replaced so labels stay few. */
+/**
+ * Paths as log/metric labels, so labels stay few whatever a caller sends: the segment after
+ * `tasks` is `:task` (task ids are caller-supplied text), any other segment holding a digit or an
+ * escape is `:id`. Upstream's own path words hold neither.
+ */
 export function endpointLabel(path: string): string {
-  return path.replace(/\/\d+\//g, '/:id/').replace(/\/[0-9a-f-]{16,}\//gi, '/:task/');
+  return path
+    .split('/')
+    .map((segment, index, segments) => (index > 0 && segments[index - 1] === 'tasks' && segment !== '' ? ':task' : /[\d%]/.test(segment) ? ':id' : segment))
+    .join('/');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
