@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { docsAsset, DOCS_CSP } from './docs-page';
-import { AppError, methodNotAllowed } from './errors';
+import { allowedMethodsOf, AppError, methodNotAllowed, toErrorPayload } from './errors';
 import { sendJson } from './http-io';
 import { logProcedureError, maskDigits } from './logger';
 import type { ServiceMetrics } from './metrics';
@@ -98,6 +99,18 @@ function responseHeaders(requestId: string, corsOrigin: string | null): string[]
   for (const name in JSON_SECURITY_HEADERS) headers.push(name, JSON_SECURITY_HEADERS[name]!);
   if (corsOrigin) headers.push('access-control-allow-origin', corsOrigin, 'vary', 'Origin', 'access-control-expose-headers', CORS_EXPOSE_HEADERS);
   return headers;
+}
+
+/** An error answered by the listener itself on /trpc, in tRPC's own error shape (superjson-wrapped). */
+function sendTrpcError(res: ServerResponse, error: AppError, requestId: string): void {
+  const payload = toErrorPayload(error, requestId);
+  const allowed = allowedMethodsOf(error);
+  sendJson(
+    res,
+    payload.status,
+    { error: { json: { message: payload.message, code: TRPC_ERROR_CODES_BY_KEY[error.code], data: { ...payload, code: error.code, httpStatus: payload.status, path: null } } } },
+    allowed ? { allow: allowed.join(', ') } : {},
+  );
 }
 
 export function createRequestListener({ services, metrics, readiness, activity }: ListenerDeps) {
@@ -287,7 +300,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
       if (surface === 'trpc') {
         ctx.report.procedure = trpcLabel(path.slice('/trpc/'.length));
         // tRPC answers GET (queries, subscriptions) and POST (mutations); other methods never reach the adapter.
-        if (req.method !== 'GET' && req.method !== 'POST') return sendError(res, methodNotAllowed(TRPC_METHODS), requestId);
+        if (req.method !== 'GET' && req.method !== 'POST') return sendTrpcError(res, methodNotAllowed(TRPC_METHODS), requestId);
         void nodeHTTPRequestHandler({
           router: appRouter,
           req,
