@@ -1,3 +1,4 @@
+import { VISIBLE_ASCII } from './domain/clean-text';
 import { errorComponents, errorStatusesFor, ERROR_SCHEMA, responseRef } from './openapi-errors';
 import { compileRoutes } from './rest/routes';
 import type { AppRouter } from './router';
@@ -59,8 +60,9 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
           in: 'header',
           name: 'Idempotency-Key',
           required: false,
-          description: 'Same key + same request within 24 h answers the first result; with a different request, 409 idempotency_key_reused.',
-          schema: { type: 'string', minLength: 8, maxLength: 200 },
+          description:
+            'Visible ASCII (no spaces, no accents). Same key + same request within 24 h answers the first result; with a different request, 409 idempotency_key_reused.',
+          schema: { type: 'string', minLength: 8, maxLength: 200, pattern: VISIBLE_ASCII.source },
         },
       ];
     }
