@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiKeyRegistry } from './auth';
 import type { Config } from './config';
-import { createRequestListener, type Readiness } from './http';
+import { answerClientError, createRequestListener, type Readiness } from './http';
 import { IdempotencyStore } from './idempotency';
 import { IdentityGuard } from './identity-guard';
 import { KeyedMutex } from './keyed-mutex';
@@ -157,6 +157,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       const server = createHttpServer(createRequestListener({ services, metrics, readiness, activity }));
       server.requestTimeout = config.REQUEST_TIMEOUT_MS;
       server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 60_000);
+      server.on('clientError', answerClientError);
       httpServer = server;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

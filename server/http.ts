@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { docsAsset, DOCS_CSP } from './docs-page';
@@ -342,4 +343,26 @@ export function createRequestListener({ services, metrics, readiness, activity }
     }
     routeSafely();
   }
+}
+
+/**
+ * Requests node:http cannot parse (bytes outside the request-line alphabet, oversized headers, a
+ * header timeout) never reach the listener: answer them in the same error contract, then close.
+ */
+export function answerClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Duplex): void {
+  // As node's own default handler does: no second answer on a socket whose answer has started
+  // (a body after a bodiless TRACE parses as a broken next request).
+  const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const reason = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
+  const payload = toErrorPayload(new AppError(reason, reason === 'invalid_input' ? { message: 'La solicitud HTTP está mal formada.' } : {}), null);
+  const body = JSON.stringify({ error: payload });
+  // A HEAD answer has no body; the request line is all we know of the method.
+  const isHead = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
+  socket.end(
+    `HTTP/1.1 ${payload.status} ${payload.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${isHead ? '' : body}`,
+  );
 }

@@ -326,4 +326,18 @@ hostile('11: ten watchers of one task share one poller, and nobody polls after t
   assert.is(polls(), atLeave, 'no poll after the last watcher left');
 });
 
+hostile('fuzz finds (seed 20261123): requests node:http cannot parse get one JSON 400, and a bodied TRACE never gets two answers', async () => {
+  // A Latin-1 byte in the request line never reaches the listener: node's parser refuses it.
+  const latin1 = await rawRequest(service.url, { path: '/api/v1/network/ping/TB=P(5*J2[6B\u00b7%23' });
+  assert.is(latin1.status, 400);
+  assert.is(reasonOf(latin1), 'invalid_input');
+  const head = await rawRequest(service.url, { method: 'HEAD', path: '/api/v1/clients/\u00e9' });
+  assert.is(head.status, 400);
+  assert.is(head.text, '', 'a HEAD answer has no body, even for an unparsable request');
+  // The client's own parser fails on a second answer after "connection: close": one answer only.
+  const trace = await rawRequest(service.url, { method: 'TRACE', path: '/api/v1/clients/by-document/5255568864763731180864', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: 'V' });
+  assert.is(trace.status, 405);
+  await assertAlive();
+});
+
 hostile.run();
