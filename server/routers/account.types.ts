@@ -6,7 +6,7 @@ import { ticketSchema } from './tickets.types';
 /** zod schemas of the account procedures: balance and ticket history of one customer. */
 
 const invoiceSchema = z.object({
-  id: z.string(),
+  id: z.string().meta({ description: 'Upstream invoice id: payments are made against it.' }),
   amount: z.number().meta({ description: 'Pesos.' }),
   dueDate: z.iso.date().nullable().meta({ description: 'YYYY-MM-DD.' }),
   daysOverdue: z.number().int().min(0).meta({ description: 'Days past the due date on the business calendar; 0 when not yet due.' }),
@@ -17,11 +17,12 @@ export const balanceInput = z.object({ serviceId: serviceIdSchema });
 export const balanceOutput = z
   .object({
     serviceId: z.number().int(),
-    balance: z.number().nullable().meta({ description: 'Current balance in pesos (upstream `saldo_actual`).' }),
+    balance: z.number().nullable().meta({ description: 'Current balance in pesos (upstream `saldo`, or `saldo_actual` in the older shape); negative is a credit.' }),
     lastPaymentDate: z.iso.date().nullable(),
     billingStatus: z.string().nullable().meta({ description: 'Upstream billing state text, e.g. "Al día".' }),
     pendingInvoices: z.array(invoiceSchema).meta({ description: 'Oldest due first.' }),
     totalOwed: z.number().meta({ description: 'Sum of pending invoices; with none, a positive balance.' }),
+    credit: z.number().min(0).meta({ description: 'Pesos in the customer’s favour (a negative upstream `saldo` with nothing invoiced); 0 otherwise.' }),
     maxDaysOverdue: z.number().int().min(0),
     status: z.enum(ACCOUNT_STATUSES).meta({
       description: 'up_to_date; overdue from ACCOUNT_OVERDUE_AFTER_DAYS past due; seriously_overdue from ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS.',
@@ -41,6 +42,7 @@ export const balanceOutput = z
         { id: '123402', amount: 45000, dueDate: '2026-11-05', daysOverdue: 18 },
       ],
       totalOwed: 90000,
+      credit: 0,
       maxDaysOverdue: 48,
       status: 'seriously_overdue',
       message: 'Tiene un saldo vencido de $90.000 (48 días de mora). Su servicio puede ser suspendido: realice el pago lo antes posible.',

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { balanceShape, shapeBalance, simulatedBalance, type BalanceShape } from './balance';
 import { generateSimulatorData, type JsonRecord, type SimulatorData, type SimulatorDataOptions } from './data';
+import { canonicalPath, UPSTREAM_DIALECT, type SimulatorDialect } from './dialect';
 import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';
 import { pingTaskState, type SimPingTask } from './ping';
 import { SIM_TICKET_SUBJECTS } from './subjects';
@@ -19,6 +20,8 @@ export interface SimulatorOptions extends SimulatorDataOptions {
   apiKey?: string;
   pingDelayMs: number;
   faults?: Partial<SimulatorFaults>;
+  /** Behaviours played the other way (default: WispHub Net as docs/upstream.md records it). */
+  dialect?: Partial<SimulatorDialect>;
 }
 
 export interface Simulator {
@@ -27,9 +30,12 @@ export interface Simulator {
   data: SimulatorData;
   setFaults(faults: Partial<SimulatorFaults>): void;
   resetFaults(): void;
+  /** Plays some behaviours the other way; `resetDialect` restores the start-up dialect. */
+  setDialect(dialect: Partial<SimulatorDialect>): void;
+  resetDialect(): void;
   /** Adds a client as if created in WispHub Net's own UI (not through this service). */
   addClient(client: JsonRecord): void;
-  /** Sets what `/api/clientes/{id}/saldo/` answers for one client (record and shape); null restores the generated one. */
+  /** Sets what `/api/clientes/{id}/saldo` answers for one client (record and shape); null restores the generated one. */
   setBalance(serviceId: number, balance: { record: JsonRecord; shape: BalanceShape } | null): void;
   /** Marks (description) or clears (null) a known outage on a router, as an ISP does in WispHub Net. */
   setOutage(routerId: number, description: string | null): void;
@@ -97,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const data = generateSimulatorData(options);
   const apiKey = options.apiKey ?? 'SimuLat0.wisphubnetsimulatorkey0000000001';
   let faults: SimulatorFaults = { ...NO_FAULTS, ...options.faults };
+  let dialect: SimulatorDialect = { ...UPSTREAM_DIALECT, ...options.dialect };
   const counters = new Map<string, number>();
   const tasks = new Map<string, SimPingTask>();
   const sockets = new Set<Socket>();
@@ -231,12 +238,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const client = clientsById.get(Number(match[1]));
       return client ? sendJson(res, 200, client) : sendJson(res, 404, DETAIL_NOT_FOUND);
     }
-    if ((match = path.match(/^\/api\/clientes\/(\d+)\/saldo\/$/)) && method === 'GET') {
+    if ((match = path.match(/^\/api\/clientes\/(\d+)\/saldo\/?$/)) && method === 'GET') {
       const serviceId = Number(match[1]);
       const client = clientsById.get(serviceId);
       if (!client) return sendJson(res, 404, DETAIL_NOT_FOUND);
       const set = balances.get(serviceId);
-      return sendJson(res, 200, set ? shapeBalance(set.record, set.shape) : shapeBalance(simulatedBalance(client, Date.now()), balanceShape(serviceId)));
+      return sendJson(res, 200, set ? shapeBalance(set.record, set.shape) : shapeBalance(simulatedBalance(client, Date.now(), dialect.balanceRecord), balanceShape(serviceId)));
     }
     if ((match = path.match(/^\/api\/clientes\/(\d+)\/perfil\/$/)) && method === 'PUT') {
       const client = clientsById.get(Number(match[1]));
@@ -378,8 +385,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const active = faultsApply(faults, req.method ?? 'GET', url.pathname);
       const writeFault = { stallMs: active ? faults.commitThenStallMs : 0, reset: active && faults.commitThenReset };
       if (req.headers.authorization !== `Api-Key ${apiKey}`) return sendJson(res, 403, DETAIL_FORBIDDEN);
-      if (!url.pathname.endsWith('/')) {
-        res.writeHead(301, { location: `${url.pathname}/${url.search}` });
+      // DRF answers one spelling per endpoint; the other gets a 301 (which a client following it on a write turns into a bodiless GET).
+      const canonical = canonicalPath(url.pathname, dialect);
+      if (url.pathname !== canonical) {
+        res.writeHead(301, { location: `${canonical}${url.search}` });
         res.end();
         return;
       }
@@ -410,6 +419,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     },
     resetFaults() {
       faults = { ...NO_FAULTS, ...options.faults };
+    },
+    setDialect(next) {
+      dialect = { ...dialect, ...next };
+    },
+    resetDialect() {
+      dialect = { ...UPSTREAM_DIALECT, ...options.dialect };
     },
     setBalance(serviceId, balance) {
       if (balance) balances.set(serviceId, balance);

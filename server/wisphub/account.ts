@@ -7,7 +7,7 @@ import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
 
 /**
- * A customer's own account: balance (`/api/clientes/{id}/saldo/`) and ticket history
+ * A customer's own account: balance (`/api/clientes/{id}/saldo`, no trailing slash) and ticket history
  * (`/api/tickets/?servicio=`). Both live briefly in memory (no stale serving: a customer who
  * just paid must not be told the old balance for an hour), load once however many ask, and are
  * never stored after a failure.
@@ -59,7 +59,7 @@ export class AccountGateway {
   /** Null when upstream does not know the client. */
   async balance(serviceId: number): Promise<CacheResult<UpstreamBalance> | null> {
     try {
-      return await this.balanceCache.get(String(serviceId), async () => toBalance(await this.upstream.transport.get(`/api/clientes/${serviceId}/saldo/`), serviceId));
+      return await this.balanceCache.get(String(serviceId), async () => toBalance(await this.upstream.transport.get(`/api/clientes/${serviceId}/saldo`), serviceId));
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;
       throw error;

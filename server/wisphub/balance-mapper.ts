@@ -4,42 +4,67 @@ import { upstreamDayToIso } from './client-mapper';
 import { upstreamNumber } from './schemas';
 
 /**
- * `GET /api/clientes/{id}/saldo/`. Its shape is not confirmed (UPSTREAM.md): the record may come
- * bare, as a one-item list, or paginated, with numbers as strings. Money is never guessed: an
- * invoice that cannot be read fails the whole answer rather than understating what is owed.
+ * `GET /api/clientes/{id}/saldo` (no trailing slash: docs/upstream.md, "Balance"). Two shapes are
+ * read, both with numbers as strings too:
+ * - production bots: `{nombre, saldo, facturas: [{id, total, fecha_vencimiento, ...}]}`;
+ * - older public code: `{saldo_actual, fecha_ultimo_pago, estado_facturas, facturas_pendientes:
+ *   [{id_factura, monto, fecha_vencimiento, dias_vencido}]}`;
+ * bare, as a one-item list or paginated. Money is never guessed: a record with none of the known
+ * fields, or an invoice that cannot be read, fails the answer (502) rather than saying "nothing owed".
  */
 
 export interface UpstreamInvoice {
+  /** Upstream's invoice id (`id` or `id_factura`): payments are made against it. */
   id: string;
   amount: number;
   dueDate: string | null;
-  /** Upstream's own count, as of its last billing run. */
+  /** Upstream's own count, as of its last billing run (older shape only). */
   daysOverdue: number | null;
 }
 
 export interface UpstreamBalance {
+  /** What upstream says is owed; negative is a credit in the customer's favour. */
   balance: number | null;
   lastPaymentDate: string | null;
   billingStatus: string | null;
   invoices: UpstreamInvoice[];
 }
 
-const invoiceSchema = z.object({
-  id_factura: z.union([z.string().trim().min(1), z.number()]).transform(String),
-  monto: upstreamNumber,
-  fecha_vencimiento: z.string().nullish(),
-  dias_vencido: upstreamNumber.nullish(),
-});
+const invoiceId = z.union([z.string().trim().min(1), z.number()]).transform(String);
+
+const invoiceSchema = z
+  .object({
+    id: invoiceId.optional(),
+    id_factura: invoiceId.optional(),
+    total: upstreamNumber.optional(),
+    monto: upstreamNumber.optional(),
+    fecha_vencimiento: z.string().nullish(),
+    dias_vencido: upstreamNumber.nullish(),
+  })
+  .transform((invoice, context) => {
+    const id = invoice.id ?? invoice.id_factura;
+    const amount = invoice.total ?? invoice.monto;
+    if (id === undefined || amount === undefined) {
+      context.addIssue({ code: 'custom', message: 'an invoice needs an id (id or id_factura) and an amount (total or monto)' });
+      return z.NEVER;
+    }
+    return { id, amount, dueDate: upstreamDate(invoice.fecha_vencimiento), daysOverdue: invoice.dias_vencido ?? null };
+  });
 
 const balanceRecordSchema = z.object({
   id_servicio: z.coerce.number().int().nullish(),
+  saldo: upstreamNumber.nullish(),
   saldo_actual: upstreamNumber.nullish(),
   fecha_ultimo_pago: z.string().nullish(),
   estado_facturas: z.string().nullish(),
+  facturas: z.array(invoiceSchema).nullish(),
   facturas_pendientes: z.array(invoiceSchema).nullish(),
 });
 
-const ENDPOINT = '/api/clientes/:id/saldo/';
+/** The fields that say what is owed: a record holding none of them is a shape we do not know. */
+const MONEY_FIELDS = ['saldo', 'saldo_actual', 'facturas', 'facturas_pendientes'] as const;
+
+const ENDPOINT = '/api/clientes/:id/saldo';
 
 function badResponse(problem: string): AppError {
   return new AppError('upstream_bad_response', { internal: { endpoint: ENDPOINT, problem } });
@@ -74,19 +99,17 @@ function unwrap(body: unknown, serviceId: number): unknown {
 export function toBalance(body: unknown, serviceId: number): UpstreamBalance {
   const record = unwrap(body, serviceId);
   if (record === null) return { balance: null, lastPaymentDate: null, billingStatus: null, invoices: [] };
+  if (typeof record !== 'object' || Array.isArray(record)) throw badResponse('balance is not an object');
+  const known = MONEY_FIELDS.filter((field) => (record as Record<string, unknown>)[field] !== undefined && (record as Record<string, unknown>)[field] !== null);
+  if (known.length === 0) throw badResponse(`unknown balance shape (fields: ${Object.keys(record).slice(0, 20).join(', ')})`);
   const parsed = balanceRecordSchema.safeParse(record);
-  if (!parsed.success) throw badResponse(`unreadable balance: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
+  if (!parsed.success) throw badResponse(`unreadable balance: ${parsed.error.issues.map((issue) => issue.path.join('.') || issue.message).join(', ')}`);
   const data = parsed.data;
   if (data.id_servicio != null && data.id_servicio !== serviceId) throw badResponse('balance of another client');
   return {
-    balance: data.saldo_actual ?? null,
+    balance: data.saldo ?? data.saldo_actual ?? null,
     lastPaymentDate: upstreamDate(data.fecha_ultimo_pago),
     billingStatus: data.estado_facturas?.trim() || null,
-    invoices: (data.facturas_pendientes ?? []).map((invoice) => ({
-      id: invoice.id_factura,
-      amount: invoice.monto,
-      dueDate: upstreamDate(invoice.fecha_vencimiento),
-      daysOverdue: invoice.dias_vencido ?? null,
-    })),
+    invoices: [...(data.facturas ?? []), ...(data.facturas_pendientes ?? [])],
   };
 }

@@ -95,8 +95,31 @@ function parseJson(text: string): unknown {
   }
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
+
+/**
+ * Where a redirect leads, rebuilt on our own base origin: only when it stays on the host that
+ * issued the API key (a `Location` saying http:// on an https host keeps https; another host or
+ * an unreadable location gives null, and the key is never sent there).
+ */
+export function sameHostTarget(location: string | null, from: string, baseUrl: string): string | null {
+  if (!location) return null;
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    return null;
+  }
+  const base = new URL(baseUrl);
+  if (target.host !== base.host) return null;
+  return `${base.origin}${target.pathname}${target.search}`;
+}
+
 export class UpstreamTransport {
   private readonly baseUrl: string;
+  /** Endpoints whose redirect was already logged (once each, not per call). */
+  private readonly spellingsReported = new Set<string>();
   readonly breaker: CircuitBreaker;
   onCall: ((call: UpstreamCall) => void) | undefined;
 
@@ -173,26 +196,51 @@ export class UpstreamTransport {
     }
 
     let response: Awaited<ReturnType<typeof ofetch.raw<string, 'text'>>>;
-    try {
-      response = await ofetch.raw(`${this.baseUrl}${path}`, {
-        method,
-        query,
-        body,
-        headers: { Authorization: `Api-Key ${this.options.apiKey}`, Accept: 'application/json' },
-        responseType: 'text',
-        retry: 0,
-        redirect: 'manual',
-        ignoreResponseError: true,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      this.breaker.failure();
-      if (isTimeout(error)) {
-        record('timeout');
-        throw fail('upstream_timeout', 'timeout', {}, error);
+    let url = `${this.baseUrl}${path}`;
+    let search: Query | undefined = query;
+    const signal = AbortSignal.timeout(timeoutMs);
+    for (let hops = 0; ; hops++) {
+      try {
+        response = await ofetch.raw(url, {
+          method,
+          query: search,
+          body,
+          headers: { Authorization: `Api-Key ${this.options.apiKey}`, Accept: 'application/json' },
+          responseType: 'text',
+          retry: 0,
+          // Redirects are ours to judge: fetch would follow a write's 301 as a bodiless GET, or carry the key to another host.
+          redirect: 'manual',
+          ignoreResponseError: true,
+          signal,
+        });
+      } catch (error) {
+        this.breaker.failure();
+        if (isTimeout(error)) {
+          record('timeout');
+          throw fail('upstream_timeout', 'timeout', {}, error);
+        }
+        record('network_error');
+        throw fail('upstream_unavailable', 'network', {}, error);
       }
-      record('network_error');
-      throw fail('upstream_unavailable', 'network', {}, error);
+      if (!REDIRECTS.has(response.status)) break;
+      const location = response.headers.get('location');
+      const target = sameHostTarget(location, url, this.baseUrl);
+      // A read may follow a redirect within the host (the slash spelling differs per endpoint); a write never.
+      if (method !== 'GET' || target === null || hops >= MAX_REDIRECTS) {
+        record(response.status);
+        this.breaker.success();
+        const problem = method !== 'GET' ? 'a write was redirected' : target === null ? 'redirect to another host or an unreadable location' : 'too many redirects';
+        if (method !== 'GET') {
+          this.options.logger.error({ endpoint, method, location }, `WispHub Net redirected ${method} ${endpoint}: fix the path spelling to "${location ?? '?'}" (docs/upstream.md)`);
+        }
+        throw new AppError('upstream_bad_response', { internal: { endpoint, method, upstreamStatus: response.status, redirect: location, problem } });
+      }
+      if (!this.spellingsReported.has(endpoint)) {
+        this.spellingsReported.add(endpoint);
+        this.options.logger.warn({ endpoint, location: new URL(target).pathname }, 'WispHub Net redirected a read: following it (the path spelling differs from the one we use)');
+      }
+      url = target;
+      search = undefined;
     }
     const status = response.status;
     record(status);
@@ -212,7 +260,7 @@ export class UpstreamTransport {
     }
     if (status === 404) throw new UpstreamNotFoundError(endpoint);
     if (status >= 300 && status < 400) {
-      throw new AppError('upstream_bad_response', { internal: { endpoint, upstreamStatus: status, redirect: true } });
+      throw new AppError('upstream_bad_response', { internal: { endpoint, upstreamStatus: status, problem: 'unexpected 3xx' } });
     }
     if (status >= 400) {
       throw new AppError('upstream_rejected', {

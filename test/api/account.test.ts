@@ -20,7 +20,7 @@ account.before.each(() => {
   service.sim.resetCalls();
 });
 
-const BALANCE = /^GET \/api\/clientes\/\d+\/saldo\/$/;
+const BALANCE = /^GET \/api\/clientes\/\d+\/saldo\/?$/;
 const TICKET_LIST = /^GET \/api\/tickets\/$/;
 
 interface Balance {
@@ -30,6 +30,7 @@ interface Balance {
   billingStatus: string | null;
   pendingInvoices: { id: string; amount: number; dueDate: string | null; daysOverdue: number }[];
   totalOwed: number;
+  credit: number;
   maxDaysOverdue: number;
   status: string;
   message: string;
@@ -56,8 +57,10 @@ async function restBalance(serviceId: number): Promise<Balance> {
   return (await response.json()) as Balance;
 }
 
-account('balance in each upstream shape (bare, list, paginated): what the simulator holds, as numbers, on both surfaces', async () => {
-  for (const remainder of [0, 1, 2]) {
+account('balance in each upstream shape (production and older records; bare, list, paginated): what the simulator holds, as numbers, on both surfaces', async () => {
+  for (const [remainder, record] of [[0, 'production'], [1, 'production'], [2, 'production'], [0, 'legacy'], [1, 'legacy'], [2, 'legacy']] as const) {
+    service.sim.setDialect({ balanceRecord: record });
+    service.services.gateway.account.balanceCache.clear();
     const raw = debtorWithShape(remainder);
     const serviceId = Number(raw.id_servicio);
     const rest = await restBalance(serviceId);
@@ -70,11 +73,54 @@ account('balance in each upstream shape (bare, list, paginated): what the simula
       assert.match(invoice.dueDate ?? '', /^\d{4}-\d{2}-\d{2}$/);
     }
     assert.equal(rest.pendingInvoices.map((i) => i.dueDate), [...rest.pendingInvoices.map((i) => i.dueDate)].sort(), 'oldest due first');
-    assert.is(rest.billingStatus, rest.maxDaysOverdue > 0 ? 'Vencida' : 'Pendiente de pago', 'upstream’s billing state, which follows the invoices');
+    // The older record carries its billing state; the production one does not, so the client record's is shown.
+    const billing = record === 'legacy' ? (rest.maxDaysOverdue > 0 ? 'Vencida' : 'Pendiente de pago') : ((raw.estado_facturas as string | undefined) ?? null);
+    assert.is(rest.billingStatus, billing, 'upstream’s billing state');
+    assert.ok(rest.pendingInvoices.every((invoice) => /^\d+$/.test(invoice.id)), 'invoice ids kept');
     assert.match(rest.asOf, /-05:00$/);
     const trpc = await service.client.account.balance.query({ serviceId });
     assert.equal(trpc, rest, 'same answer on both surfaces');
   }
+  service.sim.resetDialect();
+});
+
+account('the real path: /saldo without the slash, one upstream call; the slash spelling is a 301 the gateway follows on reads', async () => {
+  const raw = debtorWithShape(0, 5);
+  const serviceId = Number(raw.id_servicio);
+  service.services.gateway.account.balanceCache.clear();
+  service.sim.resetCalls();
+  const body = await restBalance(serviceId);
+  assert.is(body.totalOwed, Number(raw.saldo));
+  assert.is(service.sim.calls(`GET /api/clientes/${serviceId}/saldo`), 1);
+  assert.is(service.sim.calls(`GET /api/clientes/${serviceId}/saldo/`), 0, 'no 301 round trip');
+  // A tenant whose canonical spelling has the slash: one 301 followed within the host, same answer.
+  service.sim.setDialect({ balanceWithSlash: true });
+  service.services.gateway.account.balanceCache.clear();
+  service.sim.resetCalls();
+  assert.equal((await restBalance(serviceId)).pendingInvoices, body.pendingInvoices);
+  assert.is(service.sim.calls(/saldo\/?$/), 2, 'the 301, then the canonical spelling');
+  service.sim.resetDialect();
+});
+
+account('the production shape: a negative saldo is a credit; a record with none of the known fields is a 502, never "nothing owed"', async () => {
+  const serviceId = Number(debtorWithShape(1, 6).id_servicio);
+  service.sim.setBalance(serviceId, { shape: 'bare', record: { nombre: 'Cliente', saldo: '-20000.00', facturas: [] } });
+  service.services.gateway.account.balanceCache.clear();
+  const credit = await restBalance(serviceId);
+  assert.equal([credit.totalOwed, credit.credit, credit.status], [0, 20000, 'up_to_date']);
+  assert.match(credit.message, /saldo a favor de \$20\.000/);
+  service.sim.setBalance(serviceId, { shape: 'bare', record: { nombre: 'Cliente', deuda: 135000, cuentas: [{ numero: 1 }] } });
+  service.services.gateway.account.balanceCache.clear();
+  const unknown = await service.rest(`/clients/${serviceId}/balance`);
+  assert.is(unknown.status, 502);
+  assert.is(((await unknown.json()) as RestErrorBody).error.reason, 'upstream_bad_response');
+  try {
+    await service.client.account.balance.query({ serviceId });
+    assert.unreachable('tRPC must fail too');
+  } catch (error) {
+    assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'upstream_bad_response');
+  }
+  service.sim.setBalance(serviceId, null);
 });
 
 account('a client who owes nothing is up to date with no invoices', async () => {
@@ -118,7 +164,7 @@ account('upstream down: 503 on both surfaces, nothing cached, the next read load
   const serviceId = Number(debtorWithShape(2, 3).id_servicio);
   service.services.gateway.account.balanceCache.clear();
   service.services.gateway.transport.breaker.reset();
-  service.sim.setFaults({ forceStatus: 503, pathPrefix: '/api/clientes/' + serviceId + '/saldo/' });
+  service.sim.setFaults({ forceStatus: 503, pathPrefix: `/api/clientes/${serviceId}/saldo` });
   const response = await service.rest(`/clients/${serviceId}/balance`);
   assert.is(response.status, 503);
   assert.is(((await response.json()) as RestErrorBody).error.reason, 'upstream_unavailable');

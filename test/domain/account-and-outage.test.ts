@@ -43,7 +43,10 @@ account('summary: nothing owed, a balance without invoices, a credit, invoices n
   assert.equal([clear.totalOwed, clear.status, clear.maxDaysOverdue], [0, 'up_to_date', 0]);
   assert.match(clear.message, /al día/);
   assert.is(summarizeAccount(null, [], thresholds).totalOwed, 0);
-  assert.is(summarizeAccount(-15000, [], thresholds).totalOwed, 0, 'a credit owes nothing');
+  const credit = summarizeAccount(-15000, [], thresholds);
+  assert.equal([credit.totalOwed, credit.credit, credit.status], [0, 15000, 'up_to_date'], 'a credit owes nothing');
+  assert.match(credit.message, /saldo a favor de \$15\.000/);
+  assert.is(summarizeAccount(30000, [], thresholds).credit, 0);
   const debtOnly = summarizeAccount(30000, [], thresholds);
   assert.is(debtOnly.totalOwed, 30000, 'a debt without an open invoice is still owed');
   assert.is(debtOnly.status, 'up_to_date');
@@ -105,6 +108,49 @@ mapper('several records: only the client’s own; another client’s or an unrea
   fails({ ...record, facturas_pendientes: [{ id_factura: 1, monto: 'cuarenta mil' }] });
   fails({ ...record, facturas_pendientes: [{ monto: '1000' }] });
   fails('<html>');
+});
+
+mapper('production shape {nombre, saldo, facturas: [{id, total, fecha_vencimiento}]}: numbers as strings, ids kept', () => {
+  const production = {
+    nombre: 'Esperanza Benítez Ríos',
+    saldo: '135000.00',
+    facturas: [
+      { id: 8812, total: '45000', fecha_vencimiento: '2026-10-06', estado: 'Pendiente', sub_total: 37815 },
+      { id: '8813', total: 90000, fecha_vencimiento: '05/11/2026' },
+    ],
+  };
+  assert.equal(toBalance(production, 1234), {
+    balance: 135000,
+    lastPaymentDate: null,
+    billingStatus: null,
+    invoices: [
+      { id: '8812', amount: 45000, dueDate: '2026-10-06', daysOverdue: null },
+      { id: '8813', amount: 90000, dueDate: '2026-11-05', daysOverdue: null },
+    ],
+  });
+  assert.equal(toBalance([production], 1234).invoices.map((invoice) => invoice.id), ['8812', '8813']);
+  assert.equal(toBalance({ nombre: 'X', saldo: -20000, facturas: [] }, 1234), { balance: -20000, lastPaymentDate: null, billingStatus: null, invoices: [] });
+  assert.equal(toBalance({ saldo: '0' }, 1234).balance, 0);
+});
+
+mapper('a record with none of the known fields is a 502, never "nothing owed"', () => {
+  for (const body of [{ nombre: 'Esperanza', deuda: 135000, cuentas: [] }, {}, { id_servicio: 1234 }, { saldo: null, facturas: null }, [{ nombre: 'x' }], 'texto', 42]) {
+    try {
+      toBalance(body, 1234);
+      assert.unreachable(`should fail: ${JSON.stringify(body)}`);
+    } catch (error) {
+      assert.instance(error, AppError);
+      assert.is((error as AppError).reason, 'upstream_bad_response', JSON.stringify(body));
+    }
+  }
+  for (const invoices of [[{ id: 1 }], [{ total: 1000 }], [{ id: 1, total: 'mil' }], 'no-es-lista']) {
+    try {
+      toBalance({ saldo: 1000, facturas: invoices }, 1234);
+      assert.unreachable(`should fail: ${JSON.stringify(invoices)}`);
+    } catch (error) {
+      assert.is((error as AppError).reason, 'upstream_bad_response');
+    }
+  }
 });
 
 mapper('dates: day first with or without time, ISO date and date-time, empty', () => {
