@@ -38,6 +38,25 @@ function subjectKey(value: string): string {
   return foldText(value.replace(/\+/g, ' plus '));
 }
 
+/** Upstream's separator between the subject sent and what it appends (the client's name). */
+const STORED_SUBJECT_SEPARATOR = ' - ';
+
+/**
+ * The subject as sent, from the subject as upstream stores it: WispHub Net rewrites "No Tiene
+ * Internet" to "No Tiene Internet - Esperanza Benítez Ríos" (docs/upstream.md, "Tickets"), so
+ * the part before the first " - " is the subject. No catalogue subject holds " - ".
+ */
+export function subjectOfStored(stored: string): string {
+  const at = stored.indexOf(STORED_SUBJECT_SEPARATOR);
+  return (at === -1 ? stored : stored.slice(0, at)).trim();
+}
+
+/** A stored subject is the one sent, rewritten or not, accents and case aside. */
+export function isSameSubject(stored: string, sent: string): boolean {
+  const key = subjectKey(sent);
+  return key !== '' && subjectKey(subjectOfStored(stored)) === key;
+}
+
 /** The catalogue entry for a subject written in any case or accents, or null. */
 export function matchSubject(input: string, catalogue: SubjectCatalogue): CatalogueSubject | null {
   const key = subjectKey(input);

@@ -14,7 +14,10 @@ export const TICKET_STATE_NUMBERS: Record<Exclude<TicketStatus, 'unknown'>, numb
 
 export interface Ticket {
   id: number;
+  /** The subject as sent (the catalogue's), without what upstream appends. */
   subject: string;
+  /** The subject exactly as upstream stores it, e.g. "No Tiene Internet - Esperanza Benítez Ríos". */
+  subjectText: string;
   description: string | null;
   status: TicketStatus;
   statusText: string | null;

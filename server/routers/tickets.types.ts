@@ -11,7 +11,8 @@ const namedRef = z.object({ id: z.number().int(), name: z.string() });
 export const ticketSchema = z
   .object({
     id: z.number().int(),
-    subject: z.string(),
+    subject: z.string().meta({ description: 'The catalogue subject, without what WispHub Net appends when it stores it.' }),
+    subjectText: z.string().meta({ description: 'The subject exactly as WispHub Net stores it, e.g. "Internet Lento - José Peña Muñoz".' }),
     description: z.string().nullable(),
     status: z.enum(TICKET_STATUSES),
     statusText: z.string().nullable().meta({ description: 'Upstream text, e.g. "Nuevo".' }),
@@ -30,6 +31,7 @@ export const ticketSchema = z
     example: {
       id: 7512,
       subject: 'Internet Lento',
+      subjectText: 'Internet Lento - José Peña Muñoz',
       description: 'El cliente reporta lentitud desde ayer en la noche.',
       status: 'new',
       statusText: 'Nuevo',

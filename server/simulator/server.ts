@@ -192,7 +192,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (Object.keys(errors).length > 0 || !client) return { status: 400, body: errors };
     const ticket: JsonRecord = {
       id_ticket: nextTicketId++,
-      asunto: form.asunto,
+      // WispHub Net appends the client's name to the subject it stores.
+      asunto: dialect.rewriteTicketSubjects ? `${form.asunto} - ${String(client.nombre)}` : form.asunto,
       asuntos_default: form.asuntos_default,
       descripcion: form.descripcion,
       estado: TICKET_STATE_NAMES[state - 1],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toIsoWithOffset } from '../domain/business-days';
 import type { Ticket, TicketStatus } from '../domain/ticket';
-import type { PriorityLevel } from '../domain/ticket-subjects';
+import { subjectOfStored, type PriorityLevel } from '../domain/ticket-subjects';
 
 /** Upstream tickets (`/api/tickets/`) to domain tickets. Dates are local "%d/%m/%Y %H:%M". */
 
@@ -82,7 +82,8 @@ export function toTicket(item: UpstreamTicket, timeZone: string): Ticket {
     : 'unknown';
   return {
     id: item.id_ticket,
-    subject: item.asunto.trim(),
+    subject: subjectOfStored(item.asunto),
+    subjectText: item.asunto.trim(),
     description: item.descripcion?.trim() || null,
     status,
     statusText,

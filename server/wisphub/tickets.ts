@@ -1,4 +1,6 @@
 import { TTLCache } from '@isaacs/ttlcache';
+import { foldText } from '../domain/text';
+import { isSameSubject } from '../domain/ticket-subjects';
 import { countActiveByZone } from '../domain/zone-tickets';
 import type { Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
@@ -147,13 +149,17 @@ export class TicketsGateway {
     return toTicket(parsed.data, this.options.timeZone);
   }
 
-  /** The newest ticket of this service with this subject created within the window, if any. */
+  /**
+   * The newest ticket of this service, subject and description created within the window, if any.
+   * Upstream stores the subject rewritten and may store line breaks as CRLF (multipart): both are
+   * compared as upstream keeps them, not byte for byte.
+   */
   private async findRecent(form: UpstreamTicketForm): Promise<Ticket | null> {
     const load = await fetchAllPages(this.upstream.transport, '/api/tickets/', { estado: form.estado }, upstreamTicketSchema, this.upstream.paging);
     const since = Date.now() - this.options.reconcileWindowMs;
     const candidates = load.items
       .map((item) => toTicket(item, this.options.timeZone))
-      .filter((ticket) => ticket.serviceId === form.servicio && ticket.subject === form.asunto.trim() && ticket.description === form.descripcion.trim())
+      .filter((ticket) => ticket.serviceId === form.servicio && isSameSubject(ticket.subjectText, form.asunto) && sameDescription(ticket.description, form.descripcion))
       .filter((ticket) => ticket.createdAt !== null && Date.parse(ticket.createdAt) >= since - 60_000)
       .sort((a, b) => b.id - a.id);
     return candidates[0] ?? null;
@@ -172,4 +178,9 @@ export class TicketsGateway {
     }
     return countActiveByZone([...seen.values()], this.options.activeStates);
   }
+}
+
+/** Descriptions compared as text: line-break style, runs of spaces, accents and case aside. */
+function sameDescription(stored: string | null, sent: string): boolean {
+  return stored !== null && foldText(stored) === foldText(sent);
 }

@@ -100,6 +100,26 @@ resilience('a ticket POST that commits upstream then times out → exactly one t
   assert.is(service.sim.calls(POSTS), 1, 'not re-posted: the reconcile lookup found it');
 });
 
+resilience('reconciliation reads the subject as upstream stores it ("<subject> - <client name>") and line breaks as CRLF: one ticket, and the same one on a retry', async () => {
+  service.sim.setFaults({ commitThenStallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
+  const serviceId = freeClient(7);
+  const multiline = 'El cliente dice:\nno tiene internet desde ayer.\nYa reinició el router.';
+  const headers = { 'idempotency-key': `stalled-rewritten-${serviceId}` };
+  const first = await service.rest('/tickets', { method: 'POST', headers, json: { serviceId, subject: 'no tiene internet', description: multiline } });
+  assert.is(first.status, 201);
+  const created = (await first.json()) as { ticket: { id: number; subject: string; subjectText: string } };
+  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && String(t.descripcion).startsWith('El cliente dice:'));
+  assert.is(stored.length, 1, 'exactly one upstream ticket');
+  assert.match(String(stored[0]!.asunto), /^No Tiene Internet - \S/, 'upstream stored the subject rewritten');
+  assert.is(created.ticket.id, stored[0]!.id_ticket);
+  assert.is(created.ticket.subject, 'No Tiene Internet', 'the catalogue subject');
+  assert.is(created.ticket.subjectText, stored[0]!.asunto, 'and the stored one');
+  service.sim.resetFaults();
+  const retry = await service.rest('/tickets', { method: 'POST', headers, json: { serviceId, subject: 'no tiene internet', description: multiline } });
+  assert.is(((await retry.json()) as { ticket: { id: number } }).ticket.id, created.ticket.id, 'the retry answers the same ticket');
+  assert.is(service.sim.calls(POSTS), 1, 'posted once in all');
+});
+
 resilience('a ticket POST that stalls past our timeout and commits after the first lookup → still exactly one ticket', async () => {
   // The stalled POST commits at ~600 ms; we time out at 200 ms and find nothing yet. Re-posting then
   // would make a second ticket: absence only counts after TICKET_SETTLE_MS (500 ms in tests).
