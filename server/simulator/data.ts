@@ -2,7 +2,7 @@ import { SeededRandom } from './random';
 
 /**
  * Seeded, realistic WispHub Net data in the upstream's own Spanish shape. Nothing here is
- * shared with the gateway: it is a second, independent reading of UPSTREAM.md.
+ * shared with the gateway: it is a second, independent reading of docs/upstream.md.
  */
 
 export interface SimulatorDataOptions {

@@ -33,7 +33,7 @@ export interface TicketsOptions {
   settleMs: number;
 }
 
-/** The multipart form WispHub Net's ticket POST requires (see UPSTREAM.md). */
+/** The multipart form WispHub Net's ticket POST requires (docs/upstream.md, "Tickets"). */
 export interface UpstreamTicketForm {
   servicio: number;
   asunto: string;

@@ -5,7 +5,7 @@ import { CircuitBreaker } from './circuit-breaker';
 
 /**
  * The HTTP transport to WispHub Net. ofetch runs with `retry: 0` and no `timeout` (together
- * they reuse an aborted signal, see STACK.md): every try gets a fresh AbortSignal.timeout.
+ * they reuse an aborted signal: a known ofetch trap): every try gets a fresh AbortSignal.timeout.
  * Reads retry here with exponential backoff and jitter inside an overall budget; 4xx are not
  * retried; writes are never retried. A circuit breaker per host fails fast while it is down.
  */
