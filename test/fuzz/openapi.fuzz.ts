@@ -53,7 +53,7 @@ function requestArbitrary(operation: Operation): fc.Arbitrary<Generated> {
     query: fc.record(parts.query, { requiredKeys: [] }),
     headers: fc.record(parts.header, { requiredKeys: [] }),
     body,
-    sendBody: bodySchema ? fc.boolean().map((b) => b || true) : fc.constant(false),
+    sendBody: fc.constant(bodySchema !== undefined),
   });
 }
 
