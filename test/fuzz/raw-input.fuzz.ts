@@ -1,8 +1,7 @@
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { captureLogs } from '../support/log-capture';
 import { jsonOf, rawRequest, type RawResponse } from '../support/raw-http';
 import { startTestService, type TestService } from '../support/service';
 import { fuzzSettings, logFailures, type FuzzFinding } from './fuzz-settings';
@@ -18,24 +17,16 @@ import { fuzzSettings, logFailures, type FuzzFinding } from './fuzz-settings';
 const settings = fuzzSettings();
 const KEY = 'bot-key-0123456789abcdef';
 const ADMIN_KEY = 'ops-key-0123456789abcdef';
-const unexpected: Record<string, unknown>[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      if (typeof entry.level === 'number' && entry.level >= 50) unexpected.push(entry);
-    }
-    done();
-  },
-});
+const { logger, lines: warnings } = captureLogs('warn');
+/** Error-level lines: anything the service did not expect. */
+const unexpectedErrors = () => warnings.filter((entry) => typeof entry.level === 'number' && entry.level >= 50);
 
 let service: TestService;
 const fuzz = suite(`fuzz: raw paths, tRPC batches, superjson meta, headers (seed ${settings.seed})`);
 fuzz.before(async () => {
   service = await startTestService(
     { API_KEYS: `bot:fuzz=${KEY}`, ADMIN_API_KEYS: `ops=${ADMIN_KEY}`, PING_DEADLINE_MS: '300', SIM_PING_DELAY_MS: '20' },
-    { logger: pino({ level: 'warn' }, sink) },
+    { logger },
   );
 });
 fuzz.after(() => service.stop());
@@ -124,7 +115,7 @@ function check(response: RawResponse, method: string): string[] {
 async function runProperty<T>(name: string, arbitrary: fc.Arbitrary<T>, toRequest: (value: T) => Parameters<typeof rawRequest>[1], offset: number): Promise<number> {
   const findings: FuzzFinding[] = [];
   let sent = 0;
-  unexpected.length = 0;
+  warnings.length = 0;
   await fc
     .assert(
       fc.asyncProperty(arbitrary, async (value) => {
@@ -132,7 +123,8 @@ async function runProperty<T>(name: string, arbitrary: fc.Arbitrary<T>, toReques
         const response = await rawRequest(service.url, { ...request, timeoutMs: 10_000 });
         sent++;
         const problems = check(response, request.method ?? 'GET');
-        if (unexpected.length > 0) problems.push(`logged an unexpected error: ${String(unexpected[0]!.msg)}`);
+        const errors = unexpectedErrors();
+        if (errors.length > 0) problems.push(`logged an unexpected error: ${String(errors[0]!.msg)}`);
         if (problems.length > 0) {
           findings.push({ where: `${name}: ${request.method ?? 'GET'} ${request.path.slice(0, 120)} → ${response.status}`, problems, input: value, answer: response.text.slice(0, 300) });
           return false;

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { captureLogs } from '../support/log-capture';
 import { jsonOf, rawRequest, type RawResponse } from '../support/raw-http';
 import { startTestService, type TestService } from '../support/service';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
@@ -13,18 +12,12 @@ import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 const KEY = 'bot-key-0123456789abcdef';
 const ADMIN_KEY = 'ops-key-0123456789abcdef';
-const lines: Record<string, unknown>[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-    done();
-  },
-});
+const { logger, lines } = captureLogs('info');
 
 let service: TestService;
 const hostile = suite('hostile input: regressions');
 hostile.before(async () => {
-  service = await startTestService({ API_KEYS: `bot:fuzz=${KEY}`, ADMIN_API_KEYS: `ops=${ADMIN_KEY}` }, { logger: pino({ level: 'info' }, sink) });
+  service = await startTestService({ API_KEYS: `bot:fuzz=${KEY}`, ADMIN_API_KEYS: `ops=${ADMIN_KEY}` }, { logger });
 });
 hostile.after(() => service.stop());
 

@@ -1,23 +1,16 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { captureLogs } from '../support/log-capture';
 import { startTestService, type TestService } from '../support/service';
 
 /** Logs, request ids, metrics, readiness, CORS and security headers. */
 
-const lines: Record<string, unknown>[] = [];
-const sink = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-    done();
-  },
-});
+const { logger, lines } = captureLogs('info');
 
 let service: TestService;
 const operations = suite('production: observability and hardening');
 operations.before(async () => {
-  service = await startTestService({ CORS_ORIGINS: 'https://bot.example.com', API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef' }, { logger: pino({ level: 'info' }, sink) });
+  service = await startTestService({ CORS_ORIGINS: 'https://bot.example.com', API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef' }, { logger });
 });
 operations.after(() => service.stop());
 const key = { 'x-api-key': 'bot-key-0123456789abcdef' };
