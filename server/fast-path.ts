@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import superjson from 'superjson';
 import { AppError } from './errors';
+import { procedureLabel } from './metrics';
 import { REST_BASE_PATH } from './openapi-paths';
 import { restInput, sendError } from './rest/handler';
 import { matchRoute, type RestRoute } from './rest/routes';
@@ -80,7 +81,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     } catch {
       return false; // the full path answers with tRPC's own error shape
     }
-    ctx.report.procedure = procedures.length === 1 ? procedures[0]! : 'batch';
+    ctx.report.procedure = procedureLabel(procedures);
     ctx.report.cacheState = 'hit';
     const results = entries.map((entry) => `{"result":{"data":${entry.trpcData}}}`);
     const body = isBatch ? `[${results.join(',')}]` : results[0]!;

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
-import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import { docsAsset, DOCS_CSP } from './docs-page';
 import { allowedMethodsOf, AppError, methodNotAllowed, toErrorPayload } from './errors';
 import { sendJson } from './http-io';
 import { logProcedureError, maskDigits } from './logger';
-import type { ServiceMetrics } from './metrics';
+import { procedureLabel, type ServiceMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { REST_BASE_PATH } from './openapi-paths';
 import { createAdminHandler } from './admin';
@@ -16,7 +15,7 @@ import { createFastPath } from './fast-path';
 import { createRestHandler, sendError } from './rest/handler';
 import { cacheableProcedures, compileRoutes } from './rest/routes';
 import { appRouter } from './router';
-import { createCallerFactory, tagRequestId, type RequestContext, type Services } from './trpc';
+import { createCallerFactory, tagRequestId, trpcErrorShape, type RequestContext, type Services } from './trpc';
 
 /** One request listener for every route: /trpc, /api/v1, /openapi.json, /docs, /health, /ready, /metrics. */
 
@@ -109,7 +108,7 @@ function sendTrpcError(res: ServerResponse, error: AppError, requestId: string):
   sendJson(
     res,
     payload.status,
-    { error: { json: { message: payload.message, code: TRPC_ERROR_CODES_BY_KEY[error.code], data: { ...payload, code: error.code, httpStatus: payload.status, path: null } } } },
+    { error: { json: trpcErrorShape(payload, error.code, null) } },
     allowed ? { allow: allowed.join(', ') } : {},
   );
 }
@@ -120,8 +119,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
   /** One procedure's name, "batch" for several known ones, UNMATCHED when any is unknown. */
   const trpcLabel = (procedurePath: string): string => {
     const names = procedurePath.split(',');
-    if (!names.every((name) => procedureNames.has(name))) return UNMATCHED;
-    return names.length === 1 ? names[0]! : 'batch';
+    return names.every((name) => procedureNames.has(name)) ? procedureLabel(names) : UNMATCHED;
   };
   const rest = createRestHandler({
     router: appRouter,

@@ -16,6 +16,11 @@ export interface MetricsSources {
   shared: () => SharedStatus | null;
 }
 
+/** The metric label of a tRPC call: the procedure's name, or "batch" for several (names combine without bound). */
+export function procedureLabel(procedures: readonly string[]): string {
+  return procedures.length === 1 ? procedures[0]! : 'batch';
+}
+
 export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'surface' | 'procedure' | 'status'>;

@@ -10,7 +10,8 @@ import type { IdentityGuard } from './identity-guard';
 import type { RateLimiter } from './rate-limit';
 import type { Mutex } from './redis/redis-lock';
 import type { SharedState } from './redis/shared-state';
-import { AppError, toErrorPayload } from './errors';
+import { AppError, toErrorPayload, type ErrorPayload } from './errors';
+import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import type { Logger } from './logger';
 import type { WispHubGateway } from './wisphub/gateway';
 import type { Dependency, ResponseMemo } from './response-memo';
@@ -63,19 +64,19 @@ export function tagRequestId(error: object, requestId: string): void {
   requestIdsOfErrors.set(error, requestId);
 }
 
+/** The error shape of the tRPC surface (`error.data` carries the one error payload); also used by the listener's own /trpc refusals. */
+export function trpcErrorShape(payload: ErrorPayload, code: TRPC_ERROR_CODE_KEY, path: string | null) {
+  return { message: payload.message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { ...payload, code, httpStatus: payload.status, path } };
+}
+
 const t = initTRPC
   .context<RequestContext>()
   .meta<OpenApiMeta<RestMeta>>()
   .create({
     transformer: superjson,
     isDev: false,
-    errorFormatter({ shape, error, ctx }) {
-      const payload = toErrorPayload(error, ctx?.requestId ?? requestIdsOfErrors.get(error) ?? null);
-      return {
-        message: payload.message,
-        code: shape.code,
-        data: { ...payload, code: shape.data.code, httpStatus: payload.status, path: shape.data.path ?? null },
-      };
+    errorFormatter({ error, ctx, shape }) {
+      return trpcErrorShape(toErrorPayload(error, ctx?.requestId ?? requestIdsOfErrors.get(error) ?? null), error.code, shape.data.path ?? null);
     },
   });
 
