@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiKeyRegistry } from './auth';
 import type { Config } from './config';
 import { answerClientError, createRequestListener, type Readiness } from './http';
+import { LocalPendingStore } from './guards/pending-store';
 import { IdempotencyStore } from './idempotency';
 import { IdentityGuard } from './identity-guard';
 import { KeyedMutex } from './keyed-mutex';
@@ -44,6 +45,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   let simulator: Simulator | null = null;
   let shared: SharedState | null = null;
   let warmUpTimer: NodeJS.Timeout | null = null;
+  let stopSettlements: (() => void) | null = null;
   const activity = { inFlight: 0 };
   let stopping = false;
 
@@ -96,6 +98,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         clientTicketsTtlMs: config.CACHE_TTL_CLIENT_TICKETS_S * 1000,
         ticketsTtlMs: config.CACHE_TTL_TICKETS_S * 1000,
       });
+      stopSettlements = () => gateway.tickets.stop();
       const redisUrl = config.REDIS_URL;
       // Loaded only with REDIS_URL, so one instance without Redis never loads the Redis client.
       shared = redisUrl ? await (await import('./redis/shared-state')).SharedState.create({ ...config, REDIS_URL: redisUrl }, gateway, logger) : null;
@@ -124,6 +127,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         extraHolidays: new Set(config.EXTRA_HOLIDAYS),
         defaultTechnicianId: config.DEFAULT_TECHNICIAN_ID ?? simulator?.data.technicians[0]?.id ?? null,
         idempotency: shared?.idempotency ?? new IdempotencyStore(config.IDEMPOTENCY_TTL_S * 1000),
+        pendingTickets: shared?.pendingTickets ?? new LocalPendingStore(config.IDEMPOTENCY_TTL_S * 1000),
         zoneLocks: shared?.zoneLocks ?? new KeyedMutex(),
         rateLimiter: shared?.rateLimiter ?? new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
         identityGuard: shared?.identityGuard ?? new IdentityGuard(config),
@@ -198,6 +202,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         server.closeAllConnections?.();
         await closed;
       }
+      // Pending ticket creates stop here; with Redis another instance takes them over.
+      stopSettlements?.();
       await simulator?.close();
       simulator = null;
       await shared?.close();

@@ -76,7 +76,10 @@ const envSchema = z.object({
   UPSTREAM_BREAKER_THRESHOLD: int(5, 1),
   UPSTREAM_BREAKER_COOLDOWN_MS: int(15_000, 100),
   TICKET_RECONCILE_WINDOW_S: int(600, 10),
-  TICKET_SETTLE_MS: int(10_000, 0),
+  // Covers upstream's own request timeouts (a Django app behind gunicorn, 30 s by default, and a
+  // proxy, 60 s by default): a POST still running upstream can commit up to then. Callers never
+  // wait for it (202 pending_confirmation); only a re-post waits. Must stay under the reconcile window.
+  TICKET_SETTLE_MS: int(120_000, 0),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0' }).optional(),
   REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,50}$/, { error: 'letters, digits, _ . : - (up to 50)' }).default('wisphub:'),
   REDIS_COMMAND_TIMEOUT_MS: int(500, 10),

@@ -17,6 +17,11 @@ export const ERROR_CATALOGUE = {
   client_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos un cliente con esos datos.' },
   plan_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos ese plan.' },
   ticket_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos ese ticket.' },
+  pending_ticket_not_found: {
+    status: 404,
+    code: 'NOT_FOUND',
+    message: 'No encontramos esa solicitud de ticket pendiente. Los códigos vencen a las 24 horas.',
+  },
   ping_task_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos esa prueba de conexión.' },
   method_not_allowed: { status: 405, code: 'METHOD_NOT_SUPPORTED', message: 'Método no permitido para esta ruta.' },
   zone_ticket_limit_reached: {

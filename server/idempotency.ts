@@ -18,6 +18,8 @@ interface Entry {
 /** Runs a write at most once per (scope, key, request); in memory here, in Redis across instances. */
 export interface Idempotency {
   run<T>(scope: string, key: string, request: unknown, work: () => Promise<T>): Promise<{ value: T; replayed: boolean }>;
+  /** The answered result turned out to fail later (a pending write): the same request may run again. */
+  release(scope: string, key: string, request: unknown): Promise<void>;
 }
 
 export class IdempotencyStore implements Idempotency {
@@ -29,6 +31,12 @@ export class IdempotencyStore implements Idempotency {
 
   static fingerprint(request: unknown): string {
     return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+  }
+
+  async release(scope: string, key: string, request: unknown): Promise<void> {
+    const id = `${scope}\u0000${key}`;
+    const fingerprint = IdempotencyStore.fingerprint(request);
+    if (this.entries.get(id)?.fingerprint === fingerprint) this.entries.set(id, { fingerprint, result: null });
   }
 
   /** `scope` separates callers (API key names) so one caller's keys never answer another's. */

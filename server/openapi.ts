@@ -51,6 +51,10 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
       responses[String(route.successStatus)] = responses['200'];
       delete responses['200'];
     }
+    const success = responses[String(route.successStatus)];
+    for (const [status, description] of Object.entries(route.alsoSucceedsWith)) {
+      if (success && typeof success === 'object') responses[status] = { ...success, description };
+    }
     const statuses = errorStatusesFor({ method: route.method, hasPathParams: route.params.length > 0, conflicts: route.procedurePath === 'tickets.create' });
     for (const status of statuses) responses[String(status)] = responseRef(status);
     if (route.idempotencyKeyHeader) {

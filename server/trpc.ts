@@ -5,7 +5,9 @@ import type { RestMeta } from './rest/routes';
 import type { ApiKeyRegistry } from './auth';
 import type { Config } from './config';
 import type { SubjectCatalogue } from './domain/ticket-subjects';
+import type { PendingStore } from './guards/pending-store';
 import type { Idempotency } from './idempotency';
+import type { PendingTicketRecord } from './routers/tickets.pending';
 import type { IdentityGuard } from './identity-guard';
 import type { RateLimiter } from './rate-limit';
 import type { Mutex } from './redis/redis-lock';
@@ -29,6 +31,8 @@ export interface Services {
   /** Technician for tickets when the caller names none (config, or the simulator's first). */
   defaultTechnicianId: number | null;
   idempotency: Idempotency;
+  /** Ticket creates answered 202 while their upstream outcome is settled (routers/tickets.pending.ts). */
+  pendingTickets: PendingStore<PendingTicketRecord>;
   zoneLocks: Mutex;
   rateLimiter: RateLimiter;
   identityGuard: IdentityGuard;
@@ -55,6 +59,8 @@ export interface RequestReport {
   cacheState: CacheState | null;
   /** The procedure(s) called, for logs and metrics. */
   procedure: string | null;
+  /** A REST success status other than the route's own (a create answered 202 while pending). */
+  successStatus?: number;
 }
 
 /** Request ids of errors raised before a context existed (tRPC formats those with `ctx` undefined). */

@@ -62,6 +62,17 @@ export class SharedIdempotencyStore implements Idempotency {
     }
   }
 
+  async release(scope: string, key: string, request: unknown): Promise<void> {
+    await this.local.release(scope, key, request);
+    if (!this.link.available) return;
+    const recordKey = this.link.key('idem', scope, key);
+    const fingerprint = IdempotencyStore.fingerprint(request);
+    const existing = await this.link.client.get(recordKey).catch(() => null);
+    if (existing === null || (JSON.parse(existing) as IdempotencyRecord).fingerprint !== fingerprint) return;
+    const failed = JSON.stringify({ fingerprint, state: 'failed' } satisfies IdempotencyRecord);
+    await this.link.client.eval(SWAP, 1, recordKey, existing, failed, String(this.options.ttlMs)).catch(() => null);
+  }
+
   private async own<T>(recordKey: string, fingerprint: string, work: () => Promise<T>): Promise<{ value: T; replayed: boolean }> {
     // The lease must outlive the work: renew it while the work runs.
     const renew = setInterval(() => void this.link.client.pexpire(recordKey, this.options.leaseMs).catch(() => {}), Math.max(100, Math.floor(this.options.leaseMs / 3)));

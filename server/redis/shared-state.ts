@@ -6,12 +6,14 @@ import { RedisLink, maskUrl } from './redis-link';
 import { RedisMutex } from './redis-lock';
 import { shareCache, type RedisCacheTier } from './shared-cache';
 import { SharedIdempotencyStore } from './shared-idempotency';
+import { SharedPendingStore } from './shared-pending';
+import type { PendingTicketRecord } from '../routers/tickets.pending';
 import { SharedFailureWindow, SharedRateLimiter } from './shared-limits';
 
 /**
  * Everything several instances must agree on, in Redis (REDIS_URL): the second cache level with
  * cross-instance single-flight, rate-limit buckets, identity lockout counters, idempotency records
- * and the per-zone ticket lock. Every part falls back to this instance's memory while Redis is down.
+ * pending ticket creates and the per-zone ticket lock. Every part falls back to this instance's memory while Redis is down.
  */
 
 export interface SharedStatus {
@@ -27,6 +29,7 @@ export class SharedState {
   readonly tiers = new Map<string, RedisCacheTier<unknown>>();
   readonly rateLimiter: SharedRateLimiter;
   readonly idempotency: SharedIdempotencyStore;
+  readonly pendingTickets: SharedPendingStore<PendingTicketRecord>;
   readonly zoneLocks: RedisMutex;
   readonly identityGuard: IdentityGuard;
 
@@ -50,6 +53,7 @@ export class SharedState {
       leaseMs: config.REDIS_LOCK_TTL_MS,
       waitMs: config.REQUEST_TIMEOUT_MS,
     });
+    this.pendingTickets = new SharedPendingStore(this.link, { ttlMs: config.IDEMPOTENCY_TTL_S * 1000, claimMs: config.REDIS_LOCK_TTL_MS });
     this.zoneLocks = new RedisMutex(this.link, { ttlMs: config.REDIS_LOCK_TTL_MS, waitMs: config.REQUEST_TIMEOUT_MS });
     this.identityGuard = new IdentityGuard(config, (name, windowMs) => new SharedFailureWindow(this.link, name, windowMs));
   }

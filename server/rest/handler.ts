@@ -77,7 +77,7 @@ export function createRestHandler(options: RestHandlerOptions) {
       const data = await procedureAt(options.createCaller(ctx), route.procedurePath)(input);
       const headers: Record<string, string> = {};
       if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;
-      sendJson(res, route.successStatus, data, headers);
+      sendJson(res, ctx.report.successStatus ?? route.successStatus, data, headers);
     } catch (error) {
       logProcedureError(ctx.services.logger, ctx.requestId, ctx.report.procedure, error);
       sendError(res, error, ctx.requestId);

@@ -19,6 +19,7 @@ export interface RestRoute {
   specificity: number;
   /** HTTP status of a success when not 200 (meta `successStatus`). */
   successStatus: number;
+  alsoSucceedsWith: Readonly<Record<number, string>>;
   /** The procedure accepts an `Idempotency-Key` header (meta `idempotencyKeyHeader`). */
   idempotencyKeyHeader: boolean;
   cacheable: boolean;
@@ -29,6 +30,8 @@ export interface RestRoute {
 /** Our own meta beside trpc-to-openapi's `openapi` block. */
 export type RestMeta = {
   successStatus?: number;
+  /** Further success statuses a call may answer with the same body schema, with what each means. */
+  alsoSucceedsWith?: Record<number, string>;
   idempotencyKeyHeader?: boolean;
   /** A query computed only from cached collections: its answers may be memoised (see response-memo.ts). */
   cacheable?: boolean;
@@ -114,6 +117,7 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
       procedurePath,
       type: procedure._def.type,
       successStatus: procedure._def.meta?.successStatus ?? 200,
+      alsoSucceedsWith: procedure._def.meta?.alsoSucceedsWith ?? {},
       idempotencyKeyHeader: procedure._def.meta?.idempotencyKeyHeader === true,
       cacheable: procedure._def.meta?.cacheable === true && procedure._def.type === 'query',
       numericFields: numericFieldsOf(procedure),

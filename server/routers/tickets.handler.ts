@@ -4,12 +4,14 @@ import {
   toLocal,
   toUpstreamDateTime,
 } from '../domain/business-days';
-import { catalogueEntries, matchSubject, PRIORITY_LEVELS } from '../domain/ticket-subjects';
+import { catalogueEntries, matchSubject, PRIORITY_LEVELS, type PriorityLevel } from '../domain/ticket-subjects';
 import { isConnectivitySubject, outageMessage } from '../domain/outage';
 import { zoneStatus, type ZoneStatus } from '../domain/zone-tickets';
 import type { Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
 import type { RequestContext } from '../trpc';
+import type { UpstreamTicketForm } from '../wisphub/tickets';
+import { openPending, type PendingTicket } from './tickets.pending';
 
 /** Opening a ticket: client, subject, zone limit (serialised per zone), business-day due date. */
 
@@ -24,13 +26,23 @@ export interface CreateTicketRequest {
 }
 
 export interface CreatedTicket {
+  status: 'created';
   ticket: Ticket;
   zoneStatus: ZoneStatus | null;
 }
 
+/** A create either made its ticket, or answers a handle to poll while its outcome is settled. */
+export type CreateTicketOutcome = CreatedTicket | PendingTicket;
+
+/** Who asked, so a pending create can be polled only by its own key and freed for a keyed retry if it fails. */
+export interface CreateRequester {
+  keyName: string;
+  idempotency: { key: string; request: unknown } | null;
+}
+
 const DEPARTMENT = 'Soporte Técnico';
 
-export async function createTicket(ctx: RequestContext, request: CreateTicketRequest): Promise<CreatedTicket> {
+export async function createTicket(ctx: RequestContext, request: CreateTicketRequest, requester: CreateRequester): Promise<CreateTicketOutcome> {
   const { services } = ctx;
   const { config, gateway } = services;
   const client = await gateway.clientByServiceId(request.serviceId);
@@ -64,7 +76,7 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
   }
   const zoneId = clientZoneId ?? request.zoneId ?? null;
 
-  const open = async (): Promise<CreatedTicket> => {
+  const open = async (): Promise<CreateTicketOutcome> => {
     let status: ZoneStatus | null = null;
     if (zoneId !== null) {
       // Under the zone lock, hold exactly what the last creator (maybe another instance) left in Redis.
@@ -80,39 +92,61 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
     }
     const start = toLocal(services.now(), config.TIMEZONE);
     const due = addBusinessDays(start, config.MAX_TICKET_RESOLUTION_DAYS, services.extraHolidays);
-    const ticket = await gateway.tickets.create({
-      servicio: client.serviceId,
-      asunto: subject.subject,
-      asuntos_default: subject.subject,
-      tecnico: technicianId,
-      descripcion: request.description,
-      estado: config.DEFAULT_TICKET_STATUS,
-      prioridad: subject.priority,
-      fecha_inicio: toUpstreamDateTime(start),
-      fecha_final: toUpstreamDateTime(due),
-      departamento: DEPARTMENT,
-      departamentos_default: DEPARTMENT,
-    });
-    gateway.account.recordCreated(ticket.serviceId === null ? { ...ticket, serviceId: client.serviceId } : ticket);
-    if (zoneId === null) return { ticket, zoneStatus: null };
-    if (config.ACTIVE_TICKET_STATES.includes(config.DEFAULT_TICKET_STATUS)) {
-      gateway.tickets.recordCreated(zoneId);
-      // The next creator in this zone, on any instance, must see this ticket before the lock passes on.
-      await gateway.tickets.zoneCountsCache.flushShared('zones');
-    }
-    const after = await gateway.tickets.zoneCounts();
-    // Upstream may omit the dates we sent; the ones we computed are the contract.
-    return {
-      ticket: {
-        ...ticket,
-        priority: ticket.priority ?? PRIORITY_LEVELS[subject.priority],
-        startsAt: ticket.startsAt ?? toIsoWithOffset(start, config.TIMEZONE),
-        dueAt: ticket.dueAt ?? toIsoWithOffset(due, config.TIMEZONE),
+    const plan: PlannedTicket = {
+      form: {
+        servicio: client.serviceId,
+        asunto: subject.subject,
+        asuntos_default: subject.subject,
+        tecnico: technicianId,
+        descripcion: request.description,
+        estado: config.DEFAULT_TICKET_STATUS,
+        prioridad: subject.priority,
+        fecha_inicio: toUpstreamDateTime(start),
+        fecha_final: toUpstreamDateTime(due),
+        departamento: DEPARTMENT,
+        departamentos_default: DEPARTMENT,
       },
-      zoneStatus: zoneStatus(zoneId, after.value, config.MAX_ACTIVE_TICKETS_PER_ZONE),
+      zoneId,
+      computed: { priority: PRIORITY_LEVELS[subject.priority], startsAt: toIsoWithOffset(start, config.TIMEZONE), dueAt: toIsoWithOffset(due, config.TIMEZONE) },
     };
+    const attempt = await gateway.tickets.create(plan.form);
+    // An unknown outcome counts in its zone at once: it most likely committed, and the limit must hold meanwhile.
+    await countInZone(ctx, zoneId);
+    if (attempt.kind === 'unknown') return openPending(ctx, plan, attempt.since, requester);
+    return finishCreated(ctx, plan, attempt.ticket);
   };
 
   // Creates in one zone run one at a time (across instances with Redis), so two requests can never pass the limit together.
   return zoneId === null ? open() : services.zoneLocks.run(`zone:${zoneId}`, open);
+}
+
+/** What a create sends upstream, with the values we computed (upstream may omit them in its answer). */
+export interface PlannedTicket {
+  form: UpstreamTicketForm;
+  zoneId: number | null;
+  computed: { priority: PriorityLevel; startsAt: string; dueAt: string };
+}
+
+/** A ticket this service created counts in its zone at once, on every instance, before the zone lock passes on. */
+async function countInZone(ctx: RequestContext, zoneId: number | null): Promise<void> {
+  const { config, gateway } = ctx.services;
+  if (zoneId === null || !config.ACTIVE_TICKET_STATES.includes(config.DEFAULT_TICKET_STATUS)) return;
+  gateway.tickets.recordCreated(zoneId);
+  await gateway.tickets.zoneCountsCache.flushShared('zones');
+}
+
+/** The answer for a ticket upstream holds (created now, or found by reconciliation). */
+export async function finishCreated(ctx: Pick<RequestContext, 'services'>, plan: PlannedTicket, ticket: Ticket): Promise<CreatedTicket> {
+  const { config, gateway } = ctx.services;
+  gateway.account.recordCreated(ticket.serviceId === null ? { ...ticket, serviceId: plan.form.servicio } : ticket);
+  const completed: Ticket = {
+    ...ticket,
+    priority: ticket.priority ?? plan.computed.priority,
+    startsAt: ticket.startsAt ?? plan.computed.startsAt,
+    dueAt: ticket.dueAt ?? plan.computed.dueAt,
+  };
+  if (plan.zoneId === null) return { status: 'created', ticket: completed, zoneStatus: null };
+  // The ticket exists: a zone count upstream cannot give now must not turn it into an error (a retry would post again).
+  const after = await gateway.tickets.zoneCounts().catch(() => null);
+  return { status: 'created', ticket: completed, zoneStatus: after ? zoneStatus(plan.zoneId, after.value, config.MAX_ACTIVE_TICKETS_PER_ZONE) : null };
 }

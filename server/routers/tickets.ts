@@ -1,9 +1,12 @@
 import { catalogueEntries, PRIORITY_LABELS, PRIORITY_LEVELS } from '../domain/ticket-subjects';
 import { zoneStatus } from '../domain/zone-tickets';
 import { AppError } from '../errors';
-import { protectedProcedure, readFrom, router } from '../trpc';
-import { createTicket } from './tickets.handler';
+import { protectedProcedure, readFrom, router, type RequestContext } from '../trpc';
+import { createTicket, type CreateTicketOutcome } from './tickets.handler';
+import { pendingStatus, type PendingTicket } from './tickets.pending';
 import {
+  createStatusInput,
+  createStatusOutput,
   createTicketInput,
   createTicketOutput,
   subjectsOutput,
@@ -14,6 +17,20 @@ import {
 } from './tickets.types';
 
 const tags = ['tickets'];
+
+/** A pending create answers 202 on REST (tRPC carries the status in the body). */
+function answered<T extends CreateTicketOutcome>(ctx: RequestContext, outcome: T): T {
+  if (outcome.status === 'pending_confirmation') ctx.report.successStatus = 202;
+  return outcome;
+}
+
+/** What a replayed pending answer stands for now: the ticket once settled; a failure raised again. */
+async function settledOrPending(ctx: RequestContext, keyName: string, pending: PendingTicket): Promise<CreateTicketOutcome> {
+  const now = await pendingStatus(ctx, keyName, pending.handle).catch(() => pending);
+  if (now.status === 'created') return { status: 'created', ticket: now.ticket, zoneStatus: now.zoneStatus };
+  if (now.status === 'failed') throw new AppError(now.error.reason, { message: now.error.message });
+  return pending;
+}
 
 export const ticketsRouter = router({
   subjects: protectedProcedure
@@ -59,22 +76,41 @@ export const ticketsRouter = router({
         tags,
         summary: 'Open a support ticket',
         description:
-          'Priority from the subject catalogue; due date = now + MAX_TICKET_RESOLUTION_DAYS business days (Colombian holidays skipped). Refused with 409 when the zone is at its limit. Send an `Idempotency-Key` header to make retries safe. Answers 201.',
-        successDescription: 'Created (HTTP 201 on REST).',
+          'Priority from the subject catalogue; due date = now + MAX_TICKET_RESOLUTION_DAYS business days (Colombian holidays skipped). Refused with 409 when the zone is at its limit. Send an `Idempotency-Key` header to make retries safe. Answers 201 `created`; when upstream did not answer and may still commit the ticket, 202 `pending_confirmation` with a handle to poll at `GET /tickets/pending/{handle}` (never create it again meanwhile; the same key answers the same handle, then the ticket).',
+        successDescription: 'Created (HTTP 201 on REST), or pending confirmation (HTTP 202 on REST).',
       },
       successStatus: 201,
+      alsoSucceedsWith: { 202: 'Pending confirmation: upstream may still commit the ticket; poll the handle.' },
       idempotencyKeyHeader: true,
     })
     .input(createTicketInput)
     .output(createTicketOutput)
     .mutation(async ({ ctx, input }) => {
       const { idempotencyKey, ...request } = input;
-      if (!idempotencyKey) return { ...(await createTicket(ctx, request)), replayed: false };
-      const { value, replayed } = await ctx.services.idempotency.run(ctx.report.keyName ?? 'anonymous', idempotencyKey, request, () =>
-        createTicket(ctx, request),
+      const keyName = ctx.report.keyName ?? 'anonymous';
+      if (!idempotencyKey) return answered(ctx, { ...(await createTicket(ctx, request, { keyName, idempotency: null })), replayed: false });
+      const { value, replayed } = await ctx.services.idempotency.run(keyName, idempotencyKey, request, () =>
+        createTicket(ctx, request, { keyName, idempotency: { key: idempotencyKey, request } }),
       );
-      return { ...value, replayed };
+      // The same key answers the same handle while pending, and the ticket once it is known.
+      const current = replayed && value.status === 'pending_confirmation' ? await settledOrPending(ctx, keyName, value) : value;
+      return answered(ctx, { ...current, replayed });
     }),
+
+  createStatus: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/tickets/pending/{handle}',
+        tags,
+        summary: 'Follow a ticket create answered 202',
+        description:
+          'The state of a create whose upstream outcome was unknown: `pending_confirmation` (poll again after `checkAfterSeconds`), `created` with the ticket, or `failed` (nothing was created). Only the API key that made the request can read it; handles expire after IDEMPOTENCY_TTL_S.',
+      },
+    })
+    .input(createStatusInput)
+    .output(createStatusOutput)
+    .query(({ ctx, input }) => pendingStatus(ctx, ctx.report.keyName ?? 'anonymous', input.handle)),
 
   byId: protectedProcedure
     .meta({ openapi: { method: 'GET', path: '/tickets/{ticketId}', tags, summary: 'Get a ticket' } })

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { TICKET_STATUSES } from '../domain/ticket';
 import { freeText, idempotencyKeySchema } from './text.types';
 
+/** A pending-create handle: prefix and 22 base64url characters (128 random bits). */
+export const PENDING_HANDLE_PATTERN = /^tkp_[A-Za-z0-9_-]{22}$/;
+
 /** zod schemas of the tickets procedures. */
 
 const priorityLevel = z.enum(['low', 'normal', 'high', 'very_high']);
@@ -83,10 +86,44 @@ export const createTicketInput = z.object({
     .meta({ description: 'On REST, send the `Idempotency-Key` header instead. Same key + same request within 24 h → the first result.' }),
 });
 
-export const createTicketOutput = z.object({
+const replayed = z.boolean().meta({ description: 'True when this answer repeats an earlier request with the same idempotency key.' });
+
+const createdTicket = z.object({
+  status: z.literal('created'),
   ticket: ticketSchema,
   zoneStatus: zoneStatusSchema.nullable(),
-  replayed: z.boolean().meta({ description: 'True when this answer repeats an earlier request with the same idempotency key.' }),
 });
+
+const pendingTicket = z
+  .object({
+    status: z.literal('pending_confirmation'),
+    handle: z.string().regex(PENDING_HANDLE_PATTERN).meta({ description: 'Poll `tickets.createStatus` (REST `GET /tickets/pending/{handle}`) with it.' }),
+    message: z.string().meta({ description: 'Spanish, fit to show the customer.' }),
+    checkAfterSeconds: z.number().int().positive().meta({ description: 'When polling is worth it again.' }),
+  })
+  .meta({
+    description:
+      'Upstream did not answer the create (timeout, dropped connection) and may still commit it: the ticket is being confirmed in the background, never created twice. Do not create it again; poll the handle.',
+  });
+
+export const createTicketOutput = z
+  .discriminatedUnion('status', [createdTicket.extend({ replayed }), pendingTicket.extend({ replayed })])
+  .meta({ id: 'CreateTicketResult' });
+
+export const createStatusInput = z.object({
+  handle: z.string().regex(PENDING_HANDLE_PATTERN, { error: 'a handle as answered by tickets.create, such as tkp_…' }).meta({ example: 'tkp_3q2mX0b9YV1cRkq8nWw5Pg' }),
+});
+
+export const createStatusOutput = z
+  .discriminatedUnion('status', [
+    pendingTicket,
+    createdTicket.extend({ handle: z.string() }),
+    z.object({
+      status: z.literal('failed'),
+      handle: z.string(),
+      error: z.object({ reason: z.string(), message: z.string() }).meta({ description: 'Nothing was created: create it again (a new request, or the same idempotency key).' }),
+    }),
+  ])
+  .meta({ id: 'PendingTicketStatus' });
 
 export const ticketByIdInput = z.object({ ticketId: z.number().int().positive().meta({ example: 7512 }) });

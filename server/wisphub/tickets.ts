@@ -23,6 +23,9 @@ function isUnknownOutcome(error: unknown): boolean {
 
 /** Tickets: active counts per zone (every page), one ticket, and the create POST. */
 
+/** A create either made (or found) its ticket, or its outcome is unknown since `since` (epoch ms). */
+export type CreateAttempt = { kind: 'created'; ticket: Ticket } | { kind: 'unknown'; since: number };
+
 export interface TicketsOptions {
   zoneCountsTtlMs: number;
   activeStates: readonly number[];
@@ -90,45 +93,109 @@ export class TicketsGateway {
   }
 
   /**
-   * Creates a ticket without ever making two. Upstream POST is not idempotent, so a POST whose
+   * One create attempt, never making two tickets. Upstream POST is not idempotent, so a POST whose
    * outcome is unknown (timeout, connection dropped after sending) is never retried blindly: the
-   * request may still be running upstream and commit later. We look for the ticket (same service,
-   * subject and description, created within the window) and return it when found. Absence counts
-   * as proof only once upstream has had `settleMs` since the unknown outcome to finish it; only
-   * then is it posted once more. Until settled, the request stays "uncertain", so a caller's
-   * retry (with or without an idempotency key) reconciles first too.
+   * request may still be running upstream and commit later. We look once for the ticket (same
+   * service, subject before " - " and description, created within the window) and return it when
+   * found; otherwise the outcome stays unknown and `settle` finishes the job in the background.
+   * While a request is unknown, a caller's retry (with or without an idempotency key) looks
+   * instead of posting.
    */
-  async create(form: UpstreamTicketForm): Promise<Ticket> {
+  async create(form: UpstreamTicketForm): Promise<CreateAttempt> {
     const request = uncertaintyKey(form);
-    if (this.uncertain.has(request)) return this.settleThenCreate(form, request);
+    const unknownSince = this.uncertain.get(request);
+    if (unknownSince !== undefined) {
+      const found = await this.findRecentOrNull(form);
+      return found ? { kind: 'created', ticket: this.reconciled(request, found) } : { kind: 'unknown', since: unknownSince };
+    }
     try {
-      return await this.post(form);
+      return { kind: 'created', ticket: await this.post(form) };
     } catch (error) {
       if (!isUnknownOutcome(error)) throw error;
-      this.uncertain.set(request, Date.now());
+      const since = Date.now();
+      this.uncertain.set(request, since);
       this.upstream.logger.warn({ serviceId: form.servicio, reason: reasonOf(error) }, 'ticket POST outcome unknown; reconciling');
-      return this.settleThenCreate(form, request);
+      const found = await this.findRecentOrNull(form);
+      return found ? { kind: 'created', ticket: this.reconciled(request, found) } : { kind: 'unknown', since };
     }
   }
 
-  /** Outcome unknown since `uncertain.get(request)`: the ticket if upstream has it, else one POST once settled. */
-  private async settleThenCreate(form: UpstreamTicketForm, request: string): Promise<Ticket> {
-    // A failed lookup throws and leaves the request uncertain: upstream could not tell us.
-    const found = await this.findRecent(form);
-    if (found) return this.reconciled(request, found);
-    const wait = (this.uncertain.get(request) ?? 0) + this.options.settleMs - Date.now();
-    if (wait > 0) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      const late = await this.findRecent(form);
-      if (late) return this.reconciled(request, late);
+  /**
+   * Finishes a create whose outcome became unknown at `since`: the ticket once upstream shows it;
+   * else, once upstream has had `settleMs` to finish the earlier POST and the ticket is still
+   * absent, one more POST (at most one: a second unknown outcome that settles absent is a failure,
+   * and nothing exists). A lookup upstream cannot answer is retried until the reconcile window
+   * ends. One settlement per request in this process; callers of the same request share it.
+   */
+  settle(form: UpstreamTicketForm, since: number): Promise<Ticket> {
+    const request = uncertaintyKey(form);
+    const running = this.settling.get(request);
+    if (running) return running;
+    if (!this.uncertain.has(request)) this.uncertain.set(request, since);
+    const settlement = this.settleLoop(form, request, since).finally(() => this.settling.delete(request));
+    this.settling.set(request, settlement);
+    return settlement;
+  }
+
+  /** Stops every settlement at its next step (service shutdown); another instance may take them over. */
+  stop(): void {
+    this.halted = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const wake of this.sleepers) wake();
+  }
+
+  private async settleLoop(form: UpstreamTicketForm, request: string, firstSince: number): Promise<Ticket> {
+    const deadline = firstSince + this.options.reconcileWindowMs;
+    const pollMs = Math.min(15_000, Math.max(100, Math.floor(this.options.settleMs / 8)));
+    let since = firstSince;
+    let reposted = false;
+    for (;;) {
+      if (this.halted) throw new AppError('upstream_unavailable', { internal: { problem: 'service stopping: ticket create left to reconcile' } });
+      let found: Ticket | null;
+      try {
+        found = await this.findRecent(form);
+      } catch (error) {
+        if (Date.now() >= deadline) {
+          this.uncertain.delete(request);
+          throw new AppError('upstream_unavailable', { internal: { problem: 'ticket create could not be confirmed within the reconcile window', cause: reasonOf(error) } });
+        }
+        await this.sleep(pollMs);
+        continue;
+      }
+      if (found) return this.reconciled(request, found);
+      const wait = since + this.options.settleMs - Date.now();
+      if (wait > 0) {
+        await this.sleep(Math.min(wait, pollMs));
+        continue;
+      }
+      // Settled and absent: the unknown POST made nothing.
+      this.uncertain.delete(request);
+      if (reposted) {
+        throw new AppError('upstream_unavailable', { internal: { problem: 'ticket create failed twice with an unknown outcome; upstream holds no ticket' } });
+      }
+      reposted = true;
+      try {
+        return await this.post(form);
+      } catch (error) {
+        if (!isUnknownOutcome(error)) throw error;
+        since = Date.now();
+        this.uncertain.set(request, since);
+      }
     }
-    this.uncertain.delete(request);
-    try {
-      return await this.post(form);
-    } catch (error) {
-      if (isUnknownOutcome(error)) this.uncertain.set(request, Date.now());
-      throw error;
-    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.timers.add(timer);
+      this.sleepers.add(wake);
+    });
   }
 
   private reconciled(request: string, ticket: Ticket): Ticket {
@@ -139,6 +206,24 @@ export class TicketsGateway {
 
   /** Requests whose POST outcome is unknown, with when it became unknown; forgotten after the reconcile window. */
   private readonly uncertain: TTLCache<string, number>;
+  private readonly settling = new Map<string, Promise<Ticket>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sleepers = new Set<() => void>();
+  private halted = false;
+
+  /** True once `stop` was called: settlements end without an outcome. */
+  get stopped(): boolean {
+    return this.halted;
+  }
+
+  /** The first lookup after an unknown outcome: one that fails leaves the outcome unknown. */
+  private async findRecentOrNull(form: UpstreamTicketForm): Promise<Ticket | null> {
+    try {
+      return await this.findRecent(form);
+    } catch {
+      return null;
+    }
+  }
 
   private async post(form: UpstreamTicketForm): Promise<Ticket> {
     const body = new FormData();

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import { toLocal } from '../../server/domain/business-days';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { startTestService, type RestErrorBody, type TestService, assertCreated } from '../support/service';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 /** account.balance and account.tickets on both surfaces, against the simulator's own records. */
@@ -283,6 +283,7 @@ account('tickets: a ticket created here shows first in the history at once', asy
   const serviceId = Number(raw.id_servicio);
   const before = await service.client.account.tickets.query({ serviceId });
   const created = await service.client.tickets.create.mutate({ serviceId, subject: 'Cambio de Domicilio', description: 'El cliente se muda la próxima semana.' });
+  assertCreated(created);
   const after = await service.client.account.tickets.query({ serviceId });
   assert.is(after.items[0]?.id, created.ticket.id);
   assert.is(after.total, before.total + 1);

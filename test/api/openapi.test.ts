@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { activeTicketsIn, zoneOf } from '../support/sim-data';
 import { startTestService, type TestService } from '../support/service';
 
 let service: TestService;
@@ -67,7 +68,19 @@ openapi('every documented GET path answers on REST (paths from the document, not
       body: '{}',
     })
   ).json()) as { taskId: string };
+  // A create whose POST stalls past our timeout answers a pending handle.
+  const roomy = service.sim.data.clients.find((c) => activeTicketsIn(service.sim.data, zoneOf(c)) === 0)!;
+  service.sim.setFaults({ stallRate: 1, stallMs: 2500, method: 'POST', pathPrefix: '/api/tickets/' });
+  const pending = (await (
+    await fetch(`${service.url}/api/v1/tickets`, {
+      method: 'POST',
+      headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceId: roomy.id_servicio, subject: 'Cambio de Domicilio', description: 'Se traslada a otra vereda del municipio.' }),
+    })
+  ).json()) as { handle: string };
+  service.sim.resetFaults();
   const values: Record<string, string> = {
+    handle: pending.handle,
     serviceId: String(raw.id_servicio),
     document: String(raw.cedula),
     phone: String(raw.telefono),
@@ -86,10 +99,10 @@ openapi('every documented GET path answers on REST (paths from the document, not
       if (parameter.in === 'query' && values[parameter.name]) url.searchParams.set(parameter.name, values[parameter.name]!);
     }
     const response = await fetch(url, { headers: { 'x-api-key': service.config.API_KEYS[0]!.key } });
-    assert.is(response.status, 200, `${path} answered ${response.status}`);
+    assert.is(response.status, 200, `${path} answered ${response.status}: ${response.status === 200 ? "" : await response.clone().text()}`);
     checked++;
   }
-  assert.is(checked, 15, 'every GET operation was called');
+  assert.is(checked, 16, 'every GET operation was called');
 });
 
 openapi.run();

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { startTestService, type RestErrorBody, type TestService, assertCreated } from '../support/service';
 import { activeTicketsIn, zoneOf } from '../support/sim-data';
 
 /** Known outages: the flag on clients, the outage list, diagnosis short-circuit, ticket refusal. */
@@ -154,12 +154,14 @@ outages('tickets.create: a connectivity subject under a known outage is refused 
   assert.is(forced.status, 201, await forced.clone().text());
   assert.is(posts(), 1);
   const other = await service.client.tickets.create.mutate({ serviceId, subject: 'Cambio de Domicilio', description: 'Se traslada a otra vereda del municipio.' });
+  assertCreated(other);
   assert.is(other.ticket.subject, 'Cambio de Domicilio', 'other subjects are not refused');
 });
 
 outages('a connectivity ticket for a client without an outage is not refused', async () => {
   const up = clientWhere(false);
   const created = await service.client.tickets.create.mutate({ serviceId: Number(up.id_servicio), subject: 'Internet Lento', description: 'Navega lento desde ayer en la noche.' });
+  assertCreated(created);
   assert.is(created.ticket.subject, 'Internet Lento');
 });
 

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { startTestService, type RestErrorBody, type TestService, assertCreated } from '../support/service';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 /** Tickets on both surfaces: subjects, zone counts, create rules, idempotency, concurrency. */
@@ -170,6 +170,8 @@ tickets('idempotency: same key + same request → one upstream ticket (also at o
 
   const viaTrpc = await service.client.tickets.create.mutate({ ...json, serviceId: client.id_servicio as number, idempotencyKey: 'conv-456-ticket-1' });
   const again = await service.client.tickets.create.mutate({ ...json, serviceId: client.id_servicio as number, idempotencyKey: 'conv-456-ticket-1' });
+  assertCreated(viaTrpc);
+  assertCreated(again);
   assert.is(again.ticket.id, viaTrpc.ticket.id);
   assert.ok(again.replayed);
   assert.is(service.sim.calls(POSTS), 2);

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type TestService } from '../support/service';
+import { startTestService, type TestService, assertCreated } from '../support/service';
 import { activeTicketsIn } from '../support/sim-data';
 
 /** A whole support conversation, once with the typed client and once over REST with paths from /openapi.json. */
@@ -44,6 +44,8 @@ flow('typed client: find by phone → verify → ¿cuánto debo? → diagnose �
   const request = { serviceId: me.serviceId, subject, description: 'Diagnóstico automático: el cliente no tiene servicio.', idempotencyKey: `wa-${me.serviceId}-1` };
   const created = await api.tickets.create.mutate(request);
   const retried = await api.tickets.create.mutate(request);
+  assertCreated(created);
+  assertCreated(retried);
   assert.is(retried.ticket.id, created.ticket.id);
   assert.is(service.sim.calls(/^POST \/api\/tickets\/$/) - posts, 1, 'one upstream ticket');
   const read = await api.tickets.byId.query({ ticketId: created.ticket.id });

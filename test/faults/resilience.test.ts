@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resetUpstream, startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { assertCreated, resetUpstream, startTestService, TEST_KEY, type RestErrorBody, type TestService } from '../support/service';
 
 /** Breaker, stale-if-error, write reconciliation and failed writes, proven against the simulator. */
 
@@ -8,6 +8,7 @@ const LIST = /^GET \/api\/clientes\/$/;
 const POSTS = /^POST \/api\/tickets\/$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const description = 'El cliente reporta que no tiene internet desde la mañana.';
+const OTHER_KEY = 'other-key-0123456789abcdef';
 
 let service: TestService;
 const resilience = suite('faults: breaker, stale-if-error, writes');
@@ -20,6 +21,9 @@ resilience.before(async () => {
     CACHE_TTL_CLIENTS_S: '1',
     CACHE_STALE_MAX_AGE_S: '2',
     MAX_ACTIVE_TICKETS_PER_ZONE: '1000',
+    // Upstream may commit a stalled POST up to ~1.5 s late here (the simulator's stall): the settle time covers it.
+    TICKET_SETTLE_MS: '2000',
+    API_KEYS: `${TEST_KEY},other=${OTHER_KEY}`,
   });
 });
 resilience.after(() => service.stop());
@@ -120,43 +124,136 @@ resilience('reconciliation reads the subject as upstream stores it ("<subject> -
   assert.is(service.sim.calls(POSTS), 1, 'posted once in all');
 });
 
-resilience('a ticket POST that stalls past our timeout and commits after the first lookup → still exactly one ticket', async () => {
-  // The stalled POST commits at ~600 ms; we time out at 200 ms and find nothing yet. Re-posting then
-  // would make a second ticket: absence only counts after TICKET_SETTLE_MS (500 ms in tests).
-  service.sim.setFaults({ stallRate: 1, stallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
+interface PendingBody {
+  status: string;
+  handle: string;
+  message: string;
+  checkAfterSeconds: number;
+  replayed: boolean;
+}
+interface StatusBody {
+  status: 'pending_confirmation' | 'created' | 'failed';
+  handle: string;
+  ticket?: { id: number; serviceId: number; subject: string };
+  error?: { reason: string; message: string };
+}
+
+/** Polls `GET /tickets/pending/{handle}` until the create is settled (bounded). */
+async function settled(handle: string, apiKey?: string): Promise<StatusBody> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const response = await service.rest(`/tickets/pending/${handle}`, apiKey ? { headers: { 'x-api-key': apiKey } } : {});
+    assert.is(response.status, 200);
+    const body = (await response.json()) as StatusBody;
+    if (body.status !== 'pending_confirmation') return body;
+    await sleep(50);
+  }
+  throw new Error('the pending create never settled');
+}
+
+const ticketsOf = (serviceId: number) =>
+  service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+
+resilience('a POST that stalls past our timeout and commits later → 202 pending_confirmation at once, then the one ticket on the handle', async () => {
+  // The stalled POST commits at ~1.5 s; we time out at 200 ms and find nothing yet. The caller is not
+  // kept waiting: 202 with a handle. Re-posting before upstream settles (TICKET_SETTLE_MS) would make a second ticket.
+  service.sim.setFaults({ stallRate: 1, stallMs: 1500, method: 'POST', pathPrefix: '/api/tickets/' });
   const serviceId = freeClient(6);
+  const started = Date.now();
   const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Intermitente', description } });
-  assert.is(response.status, 201);
-  const body = (await response.json()) as { ticket: { id: number } };
-  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+  const answeredAfterMs = Date.now() - started;
+  assert.is(response.status, 202);
+  const pending = (await response.json()) as PendingBody;
+  assert.is(pending.status, 'pending_confirmation');
+  assert.match(pending.handle, /^tkp_[\w-]{22}$/);
+  assert.match(pending.message, /No lo cree de nuevo/);
+  assert.ok(answeredAfterMs < 1500, `answered before upstream committed (${answeredAfterMs} ms)`);
+  assert.is(ticketsOf(serviceId).length, 0, 'not committed yet when the caller got its answer');
+
+  const status = await settled(pending.handle);
+  assert.is(status.status, 'created');
+  const stored = ticketsOf(serviceId);
   assert.is(stored.length, 1, 'exactly one upstream ticket');
-  assert.is(stored[0]!.id_ticket, body.ticket.id);
-  assert.is(service.sim.calls(POSTS), 1, 'not re-posted before upstream settled');
+  assert.is(status.ticket!.id, stored[0]!.id_ticket, 'the handle answers that ticket');
+  assert.is(status.ticket!.subject, 'Internet Intermitente');
+  assert.is(service.sim.calls(POSTS), 1, 'not re-posted: upstream committed within the settle time');
+  // tRPC reads the same state.
+  const viaTrpc = await service.client.tickets.createStatus.query({ handle: pending.handle });
+  assert.is(viaTrpc.status, 'created');
+});
+
+resilience('the same Idempotency-Key answers the same handle while pending, then the ticket once it is known', async () => {
+  service.sim.setFaults({ stallRate: 1, stallMs: 1200, method: 'POST', pathPrefix: '/api/tickets/' });
+  const serviceId = freeClient(8);
+  const json = { serviceId, subject: 'Internet Lento', description };
+  const headers = { 'idempotency-key': `pending-same-key-${serviceId}` };
+  const first = await service.rest('/tickets', { method: 'POST', headers, json });
+  assert.is(first.status, 202);
+  const pending = (await first.json()) as PendingBody;
+  const again = await service.rest('/tickets', { method: 'POST', headers, json });
+  assert.is(again.status, 202);
+  const repeated = (await again.json()) as PendingBody;
+  assert.is(repeated.handle, pending.handle, 'the same handle');
+  assert.is(repeated.replayed, true);
+
+  const status = await settled(pending.handle);
+  assert.is(status.status, 'created');
+  service.sim.resetFaults();
+  const known = await service.rest('/tickets', { method: 'POST', headers, json });
+  assert.is(known.status, 201, 'once known, the key answers the ticket');
+  const body = (await known.json()) as { status: string; ticket: { id: number }; replayed: boolean };
+  assert.is(body.status, 'created');
+  assert.is(body.ticket.id, status.ticket!.id);
+  assert.is(body.replayed, true);
+  assert.is(ticketsOf(serviceId).length, 1);
+  assert.is(service.sim.calls(POSTS), 1, 'posted once in all');
+});
+
+resilience('a handle is readable by its own key only; unknown → 404, malformed → 400', async () => {
+  service.sim.setFaults({ stallRate: 1, stallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
+  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId: freeClient(9), subject: 'Internet Lento', description } });
+  const { handle } = (await response.json()) as PendingBody;
+  const stranger = await service.rest(`/tickets/pending/${handle}`, { headers: { 'x-api-key': OTHER_KEY } });
+  assert.is(stranger.status, 404);
+  assert.is(((await stranger.json()) as RestErrorBody).error.reason, 'pending_ticket_not_found');
+  const unknown = await service.rest('/tickets/pending/tkp_AAAAAAAAAAAAAAAAAAAAAA');
+  assert.is(unknown.status, 404);
+  const malformed = await service.rest('/tickets/pending/not-a-handle');
+  assert.is(malformed.status, 400);
+  await settled(handle);
 });
 
 resilience('a ticket POST whose connection drops after committing → exactly one ticket (tRPC)', async () => {
   service.sim.setFaults({ commitThenReset: true, method: 'POST', pathPrefix: '/api/tickets/' });
   const serviceId = freeClient(2);
   const created = await service.client.tickets.create.mutate({ serviceId, subject: 'Antena Dañada', description });
+  assertCreated(created);
   const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
   assert.is(stored.length, 1);
   assert.is(created.ticket.id, stored[0]!.id_ticket);
 });
 
-resilience('a POST dropped before reaching upstream is provably absent → posted once more', async () => {
+resilience('a POST dropped before reaching upstream is provably absent → posted once more; dropped again → failed, nothing created, the key free again', async () => {
   service.sim.setFaults({ resetRate: 1, method: 'POST', pathPrefix: '/api/tickets/' });
   const serviceId = freeClient(3);
-  // The reset applies to every POST: the single retry also drops, so the caller gets a 503 and no ticket exists.
-  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Lento', description } });
-  assert.is(response.status, 503);
-  assert.is(service.sim.calls(POSTS), 2, 'original + exactly one retry after the lookup proved absence');
-  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
-  assert.is(stored.length, 0);
-  // Next attempt for the same pair looks first, finds nothing, and posts once.
+  const json = { serviceId, subject: 'Internet Lento', description };
+  const headers = { 'idempotency-key': `dropped-twice-${serviceId}` };
+  const response = await service.rest('/tickets', { method: 'POST', headers, json });
+  assert.is(response.status, 202);
+  const { handle } = (await response.json()) as PendingBody;
+  // The reset applies to every POST: the one re-post after settling also drops, and settles absent.
+  const status = await settled(handle);
+  assert.is(status.status, 'failed');
+  assert.is(status.error!.reason, 'upstream_unavailable');
+  assert.is(service.sim.calls(POSTS), 2, 'original + exactly one re-post after the lookup proved absence');
+  assert.is(ticketsOf(serviceId).length, 0);
+  // Nothing was created, so the same key runs again: it looks first, finds nothing, and posts once.
   service.sim.resetFaults();
-  const again = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Lento', description } });
+  const again = await service.rest('/tickets', { method: 'POST', headers, json });
   assert.is(again.status, 201);
+  assert.is(((await again.json()) as { replayed: boolean }).replayed, false);
   assert.is(service.sim.calls(POSTS), 3);
+  assert.is(ticketsOf(serviceId).length, 1);
 });
 
 resilience('a 5xx on a ticket POST is not retried (upstream answered: nothing was created)', async () => {

@@ -128,6 +128,67 @@ test('one idempotency key sent to both instances at once, then again: one ticket
   assert.is(((await other.json()) as RestErrorBody).error.reason, 'idempotency_key_reused');
 });
 
+/** A client whose zone has room for one more ticket, preferring the fullest zones (the emptier ones stay for later tests). */
+function roomInFullestZone(index: number): JsonRecord {
+  const candidates = sim.data.clients.filter((c) => activeIn(zoneOf(c)) <= 1 && outsideOutages(c)).sort((p, q) => activeIn(zoneOf(q)) - activeIn(zoneOf(p)));
+  return candidates[index * 7]!;
+}
+
+/** Polls a pending create on `service` until it settles (bounded). */
+async function settledOn(service: TestService, handle: string): Promise<{ status: string; ticket?: { id: number } }> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const body = (await (await service.rest(`/tickets/pending/${handle}`)).json()) as { status: string; ticket?: { id: number } };
+    if (body.status !== 'pending_confirmation') return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the pending create never settled');
+}
+
+test('a create pending on one instance: the other answers the same handle for the same key, its status, then the ticket', async () => {
+  const [x, y] = await pair({ REDIS_KEY_PREFIX: 'pending:', UPSTREAM_TIMEOUT_MS: '200', TICKET_SETTLE_MS: '2000' });
+  try {
+    sim.setFaults({ stallRate: 1, stallMs: 1000, method: 'POST', pathPrefix: '/api/tickets/' });
+    const client = roomInFullestZone(0);
+    const body = { serviceId: client.id_servicio, subject: 'Internet Lento', description: 'Lentitud reportada desde dos instancias.' };
+    const send = (service: TestService) => service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-pending-key-0001' } });
+    const first = await send(x);
+    assert.is(first.status, 202);
+    const { handle } = (await first.json()) as { handle: string };
+    const fromOther = await send(y);
+    assert.is(fromOther.status, 202);
+    assert.is(((await fromOther.json()) as { handle: string }).handle, handle, 'the same handle from the other instance');
+    const status = await settledOn(y, handle);
+    assert.is(status.status, 'created', 'the other instance reads the outcome');
+    sim.resetFaults();
+    const known = await send(y);
+    assert.is(known.status, 201);
+    assert.is(((await known.json()) as { ticket: { id: number } }).ticket.id, status.ticket!.id);
+    assert.is(sim.calls(POSTS), 1, 'one upstream POST');
+  } finally {
+    await Promise.all([x.stop(), y.stop()]);
+  }
+});
+
+test('an instance stopped while settling a pending create: another takes the settlement over once its claim lapses', async () => {
+  const [x, y] = await pair({ REDIS_KEY_PREFIX: 'orphan:', REDIS_LOCK_TTL_MS: '600', UPSTREAM_TIMEOUT_MS: '200', TICKET_SETTLE_MS: '1500' });
+  try {
+    sim.setFaults({ stallRate: 1, stallMs: 800, method: 'POST', pathPrefix: '/api/tickets/' });
+    const client = roomInFullestZone(1);
+    const first = await x.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'Internet Lento', description: 'Pendiente cuando la instancia se detuvo.' } });
+    assert.is(first.status, 202);
+    const { handle } = (await first.json()) as { handle: string };
+    await x.stop();
+    const status = await settledOn(y, handle);
+    assert.is(status.status, 'created', 'taken over and settled');
+    const stored = sim.data.tickets.filter((t) => t.descripcion === 'Pendiente cuando la instancia se detuvo.');
+    assert.is(stored.length, 1, 'exactly one ticket');
+    assert.is(stored[0]!.id_ticket, status.ticket!.id);
+  } finally {
+    await y.stop();
+  }
+});
+
 test('rate limits and identity lockouts count across instances', async () => {
   const [x, y] = await pair({ REDIS_KEY_PREFIX: 'limits:', RATE_LIMIT_PER_S: '0.01', RATE_LIMIT_BURST: '10', VERIFY_MAX_FAILURES: '5' });
   try {

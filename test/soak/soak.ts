@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { clientMatchesOutput, listOutput, searchOutput, verifyOutput } from '../../server/routers/clients.types';
 import { plansOutput } from '../../server/routers/catalog.types';
-import { createTicketOutput, zoneStatusSchema } from '../../server/routers/tickets.types';
+import { createStatusOutput, createTicketOutput, zoneStatusSchema } from '../../server/routers/tickets.types';
 import { clientSchema } from '../../server/routers/clients.types';
 import { startTestService, type TestService } from '../support/service';
 
@@ -65,7 +65,8 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
   const descriptions: string[] = [];
   const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
-  async function check<S extends z.ZodType>(response: Response, schema: S, extra?: (body: z.infer<S>) => void): Promise<void> {
+  /** Counts and validates one answer; the parsed body of a valid success, else null. */
+  async function check<S extends z.ZodType>(response: Response, schema: S, extra?: (body: z.infer<S>) => void): Promise<z.infer<S> | null> {
     report.requests++;
     report.byStatus[response.status] = (report.byStatus[response.status] ?? 0) + 1;
     if (response.headers.get('x-cache') === 'stale') report.staleAnswers++;
@@ -74,14 +75,18 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
     if (response.status >= 200 && response.status < 300) {
       const parsed = schema.safeParse(body);
       if (!parsed.success) report.invalidBodies++;
-      else extra?.(parsed.data);
+      else {
+        extra?.(parsed.data);
+        return parsed.data;
+      }
     } else {
       const reason = (body as { error?: { reason?: unknown } } | null)?.error?.reason;
       if (typeof reason !== 'string' || reason === '') report.errorsWithoutReason++;
     }
+    return null;
   }
 
-  const operations: [number, () => Promise<void>][] = [
+  const operations: [number, () => Promise<unknown>][] = [
     [30, async () => check(await service.rest(`/clients/search?q=${pick(SEARCH_WORDS)}&limit=10`), searchOutput)],
     [15, async () =>
       check(await service.rest(`/clients?limit=50&offset=${Math.floor(Math.random() * total)}`), listOutput, (body) => {
@@ -115,12 +120,23 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
           headers: { 'idempotency-key': key },
         });
         const status = response.status;
-        await check(response, createTicketOutput);
+        const body = await check(response, createTicketOutput);
+        if (body?.status === 'pending_confirmation') return followPending(body.handle);
         if (status === 201) return;
         if (status < 500) return;
       }
     }],
   ];
+  /** A bot told 202 polls the handle instead of creating again (bounded). */
+  async function followPending(handle: string): Promise<void> {
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      const response = await service.rest(`/tickets/pending/${handle}`);
+      const body = await check(response, createStatusOutput);
+      if (body?.status !== 'pending_confirmation') return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
   const weightTotal = operations.reduce((sum, [weight]) => sum + weight, 0);
   const chooseOperation = () => {
     let roll = Math.random() * weightTotal;

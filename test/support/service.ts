@@ -108,3 +108,8 @@ export function resetUpstream(service: TestService): void {
   service.sim.resetFaults();
   service.sim.resetCalls();
 }
+
+/** A create answered `created` (a test that expects a pending answer checks it itself). */
+export function assertCreated<R extends { status: string }>(result: R): asserts result is Extract<R, { status: 'created' }> {
+  if (result.status !== 'created') throw new Error(`expected a created ticket, got ${result.status}`);
+}
