@@ -263,7 +263,8 @@ function makeTicket(
     : null;
   return {
     id_ticket: id,
-    asunto: random.pick(TICKET_SUBJECTS),
+    // Upstream stores the subject rewritten with the client's name (docs/upstream.md, "Tickets").
+    asunto: client ? `${random.pick(TICKET_SUBJECTS)} - ${String(client.nombre)}` : random.pick(TICKET_SUBJECTS),
     descripcion: 'Cliente reporta falla en el servicio. Se agenda visita técnica.',
     estado: TICKET_STATES[state - 1],
     prioridad: TICKET_PRIORITIES[priority - 1],

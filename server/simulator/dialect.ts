@@ -1,4 +1,5 @@
 import type { BalanceRecordShape } from './balance';
+import type { JsonRecord } from './data';
 
 /**
  * The upstream behaviours the simulator can play two ways: the default is WispHub Net as
@@ -6,21 +7,43 @@ import type { BalanceRecordShape } from './balance';
  * can check that the gateway copes with, or reports, the other reading.
  */
 export interface SimulatorDialect {
-  /** Record shape of `GET /api/clientes/{id}/saldo`. */
-  balanceRecord: BalanceRecordShape;
+  /** Record shape of `GET /api/clientes/{id}/saldo` (`unknown`: none of the fields we know). */
+  balanceRecord: BalanceRecordShape | 'unknown';
   /** Canonical spelling of the balance endpoint: false = `/saldo` (the real one), true = `/saldo/`. */
   balanceWithSlash: boolean;
-  /** Upstream stores the ticket subject as "<subject> - <client name>". */
+  /** Canonical spelling of the profile endpoint: true = `/perfil/` (the real one), false = `/perfil`. */
+  profileWithSlash: boolean;
+  /** Upstream stores the ticket subject as "<subject> - <client name>"; false serves it as sent. */
   rewriteTicketSubjects: boolean;
+  /**
+   * Lists: `offset` = DRF limit/offset with `count` and absolute `next` links (the real one);
+   * `cursor` = offsets ignored, `next` carries a cursor; `no-count` = no `count` field.
+   */
+  paging: 'offset' | 'cursor' | 'no-count';
+  /** The largest `limit` a list honours (larger ones are cut to it, silently). */
+  maxPageSize: number;
+  /** Ticket items nest `servicio {id_servicio, nombre, zona}` (true) or carry the bare service id. */
+  nestedTicketService: boolean;
+  /** `GET /api/tickets/asuntos-tickets/`: every subject, or only the first half. */
+  subjectCatalogue: 'full' | 'partial';
+  /** `GET /api/tasks/{id}/` exists (true), or answers Django's HTML 404 page. */
+  taskEndpoint: boolean;
 }
 
 export const UPSTREAM_DIALECT: SimulatorDialect = {
   balanceRecord: 'production',
   balanceWithSlash: false,
+  profileWithSlash: true,
   rewriteTicketSubjects: true,
+  paging: 'offset',
+  maxPageSize: 2000,
+  nestedTicketService: true,
+  subjectCatalogue: 'full',
+  taskEndpoint: true,
 };
 
 const BALANCE_PATH = /^\/api\/clientes\/\d+\/saldo\/?$/;
+const PROFILE_PATH = /^\/api\/clientes\/\d+\/perfil\/?$/;
 
 /**
  * The one spelling upstream answers for a path; any other gets a 301 to it. Every endpoint keeps
@@ -29,5 +52,14 @@ const BALANCE_PATH = /^\/api\/clientes\/\d+\/saldo\/?$/;
 export function canonicalPath(path: string, dialect: SimulatorDialect): string {
   const bare = path.replace(/\/+$/, '');
   if (BALANCE_PATH.test(path)) return dialect.balanceWithSlash ? `${bare}/` : bare;
+  if (PROFILE_PATH.test(path)) return dialect.profileWithSlash ? `${bare}/` : bare;
   return `${bare}/`;
+}
+
+/** A ticket as upstream serves it under the dialect (the stored record is the real upstream's). */
+export function presentTicket(ticket: JsonRecord, dialect: SimulatorDialect): JsonRecord {
+  let shown = ticket;
+  if (!dialect.rewriteTicketSubjects && typeof ticket.asunto === 'string') shown = { ...shown, asunto: ticket.asunto.split(' - ')[0] };
+  if (!dialect.nestedTicketService) shown = { ...shown, servicio: (ticket.servicio as JsonRecord | null)?.id_servicio ?? null };
+  return shown;
 }

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { balanceShape, shapeBalance, simulatedBalance, type BalanceShape } from './balance';
 import { generateSimulatorData, type JsonRecord, type SimulatorData, type SimulatorDataOptions } from './data';
-import { canonicalPath, UPSTREAM_DIALECT, type SimulatorDialect } from './dialect';
+import { canonicalPath, presentTicket, UPSTREAM_DIALECT, type SimulatorDialect } from './dialect';
 import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';
 import { pingTaskState, type SimPingTask } from './ping';
 import { SIM_TICKET_SUBJECTS } from './subjects';
@@ -51,6 +51,9 @@ const REQUIRED = ['Este campo es requerido.'];
 const TICKET_STATE_NAMES = ['Nuevo', 'En Progreso', 'Resuelto', 'Cerrado'];
 const PRIORITY_NAMES = ['Baja', 'Normal', 'Alta', 'Muy Alta'];
 const CLIENT_STATE_BY_NUMBER: Record<string, string> = { '1': 'Activo', '2': 'Suspendido', '3': 'Cancelado', '4': 'Gratis' };
+const HTML_NOT_FOUND = '<!DOCTYPE html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>';
+/** Routes that answer only writes: another method gets a 405. */
+const WRITE_ONLY_ROUTES = [/^\/api\/clientes\/\d+\/perfil\/?$/, /^\/api\/clientes\/\d+\/ping\/$/];
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>';
 
 const sleep = (ms: number) =>
@@ -114,7 +117,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   let origin = '';
 
   function paginate(res: ServerResponse, url: URL, items: readonly JsonRecord[], active: boolean): void {
-    const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? '100') || 100, 1), 2000);
+    const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? '100') || 100, 1), dialect.maxPageSize);
     const offset = Math.max(Number(url.searchParams.get('offset') ?? '0') || 0, 0);
     if (active && faults.failOffsets.includes(offset)) {
       sendJson(res, 500, { detail: 'Error interno del servidor.' });
@@ -131,14 +134,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const next = new URL(`http://${url.host}${url.pathname}`);
       url.searchParams.forEach((value, key) => next.searchParams.set(key, value));
       next.searchParams.set('limit', String(limit));
-      next.searchParams.set('offset', String(at));
+      if (dialect.paging === 'cursor') {
+        next.searchParams.delete('offset');
+        next.searchParams.set('cursor', Buffer.from(`o=${at}`).toString('base64url'));
+      } else next.searchParams.set('offset', String(at));
       return next.toString();
     };
+    // The cursor variant ignores offsets (always the first page); the no-count variant drops `count`.
+    const start = dialect.paging === 'cursor' ? 0 : offset;
+    const shown = dialect.paging === 'cursor' ? items.slice(0, limit) : page;
     sendJson(res, 200, {
-      count: items.length,
-      next: offset + limit < items.length ? link(offset + limit) : null,
-      previous: offset > 0 ? link(Math.max(0, offset - limit)) : null,
-      results: page,
+      ...(dialect.paging === 'no-count' ? {} : { count: items.length }),
+      next: start + limit < items.length ? link(start + limit) : null,
+      previous: start > 0 ? link(Math.max(0, start - limit)) : null,
+      results: shown,
     });
   }
 
@@ -150,13 +159,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   function filterClients(url: URL): JsonRecord[] {
     const params = url.searchParams;
     let list: JsonRecord[] = data.clients;
-    const cedula = params.get('cedula');
+    const cedula = honoured(url, 'cedula');
     if (cedula !== null) list = list.filter((client) => client.cedula === cedula);
-    const serviceId = params.get('id_servicio');
+    const serviceId = honoured(url, 'id_servicio');
     if (serviceId !== null) list = list.filter((client) => String(client.id_servicio) === serviceId);
-    const phone = params.get('telefono');
+    const phone = honoured(url, 'telefono');
     if (phone !== null) list = list.filter((client) => typeof client.telefono === 'string' && client.telefono.includes(phone));
-    const name = params.get('nombre');
+    const name = honoured(url, 'nombre');
     if (name !== null) list = list.filter((client) => String(client.nombre).toLowerCase().includes(name.toLowerCase()));
     const user = params.get('usuario');
     if (user !== null) list = list.filter((client) => client.usuario === user);
@@ -193,7 +202,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     const ticket: JsonRecord = {
       id_ticket: nextTicketId++,
       // WispHub Net appends the client's name to the subject it stores.
-      asunto: dialect.rewriteTicketSubjects ? `${form.asunto} - ${String(client.nombre)}` : form.asunto,
+      asunto: `${form.asunto} - ${String(client.nombre)}`,
       asuntos_default: form.asuntos_default,
       descripcion: form.descripcion,
       estado: TICKET_STATE_NAMES[state - 1],
@@ -209,7 +218,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     };
     data.tickets.push(ticket);
     ticketsById.set(ticket.id_ticket as number, ticket);
-    return { status: 201, body: ticket };
+    return { status: 201, body: presentTicket(ticket, dialect) };
   }
 
   function updateProfile(client: JsonRecord, form: Record<string, string>): boolean {
@@ -244,9 +253,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const client = clientsById.get(serviceId);
       if (!client) return sendJson(res, 404, DETAIL_NOT_FOUND);
       const set = balances.get(serviceId);
+      if (dialect.balanceRecord === 'unknown') return sendJson(res, 200, { cliente: client.id_servicio, deuda: { valor: client.saldo }, documentos: [] });
       return sendJson(res, 200, set ? shapeBalance(set.record, set.shape) : shapeBalance(simulatedBalance(client, Date.now(), dialect.balanceRecord), balanceShape(serviceId)));
     }
-    if ((match = path.match(/^\/api\/clientes\/(\d+)\/perfil\/$/)) && method === 'PUT') {
+    if ((match = path.match(/^\/api\/clientes\/(\d+)\/perfil\/?$/)) && method === 'PUT') {
       const client = clientsById.get(Number(match[1]));
       if (!client) return sendJson(res, 404, DETAIL_NOT_FOUND);
       const form = await parseForm(req, body);
@@ -264,6 +274,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       tasks.set(task.id, task);
       await stallAfterWrite();
       return sendJson(res, 202, { task_id: task.id });
+    }
+    if (path.startsWith('/api/tasks/') && !dialect.taskEndpoint) {
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(HTML_NOT_FOUND);
+      return;
     }
     if ((match = path.match(/^\/api\/tasks\/([\w-]+)\/$/)) && method === 'GET') {
       const task = tasks.get(match[1]!);
@@ -283,7 +298,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (method === 'GET' && path === '/api/formas-de-pago/') return paginate(res, url, data.paymentMethods, true);
     if (method === 'GET' && path === '/api/zonas/') return paginate(res, url, data.zones as unknown as JsonRecord[], true);
     if (method === 'GET' && path === '/api/tickets/asuntos-tickets/') {
-      return paginate(res, url, SIM_TICKET_SUBJECTS.map((nombre, index) => ({ id: index + 1, nombre })), true);
+      const subjects = dialect.subjectCatalogue === 'full' ? SIM_TICKET_SUBJECTS : SIM_TICKET_SUBJECTS.slice(0, Math.ceil(SIM_TICKET_SUBJECTS.length / 2));
+      return paginate(res, url, subjects.map((nombre, index) => ({ id: index + 1, nombre })), true);
     }
     if (method === 'GET' && path === '/api/tickets/') {
       // `estado` and `servicio` filter, unless a fault makes upstream ignore them silently.
@@ -293,7 +309,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const tickets = data.tickets.filter(
         (ticket) => (name === null || ticket.estado === name) && (service === null || String((ticket.servicio as JsonRecord | null)?.id_servicio) === service),
       );
-      return paginate(res, url, tickets, true);
+      return paginate(res, url, tickets.map((ticket) => presentTicket(ticket, dialect)), true);
     }
     if (method === 'POST' && path === '/api/tickets/') {
       const form = await parseForm(req, body);
@@ -304,8 +320,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     }
     if ((match = path.match(/^\/api\/tickets\/(\d+)\/$/)) && method === 'GET') {
       const ticket = ticketsById.get(Number(match[1]));
-      return ticket ? sendJson(res, 200, ticket) : sendJson(res, 404, DETAIL_NOT_FOUND);
+      return ticket ? sendJson(res, 200, presentTicket(ticket, dialect)) : sendJson(res, 404, DETAIL_NOT_FOUND);
     }
+    // A route that exists answers another method with DRF's 405, as upstream does.
+    if (WRITE_ONLY_ROUTES.some((route) => route.test(path))) return sendJson(res, 405, { detail: `Método "${method}" no permitido.` });
     sendJson(res, 404, DETAIL_NOT_FOUND);
   }
 

@@ -5,6 +5,7 @@ import { SwrCache, type CacheResult } from './swr-cache';
 import { toTicket, upstreamTicketSchema } from './ticket-mapper';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
+import { UPSTREAM_PATHS } from './paths';
 
 /**
  * A customer's own account: balance (`/api/clientes/{id}/saldo`, no trailing slash) and ticket history
@@ -59,7 +60,7 @@ export class AccountGateway {
   /** Null when upstream does not know the client. */
   async balance(serviceId: number): Promise<CacheResult<UpstreamBalance> | null> {
     try {
-      return await this.balanceCache.get(String(serviceId), async () => toBalance(await this.upstream.transport.get(`/api/clientes/${serviceId}/saldo`), serviceId));
+      return await this.balanceCache.get(String(serviceId), async () => toBalance(await this.upstream.transport.get(UPSTREAM_PATHS.balance(serviceId)), serviceId));
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;
       throw error;
@@ -82,7 +83,7 @@ export class AccountGateway {
     if (Date.now() >= this.filterIgnoredUntil) {
       const belongs = (item: { servicio?: { id_servicio: number } | null }) => item.servicio?.id_servicio === serviceId;
       try {
-        const load = await fetchAllPages(this.upstream.transport, '/api/tickets/', { servicio: serviceId }, upstreamTicketSchema, this.upstream.paging, (items) => {
+        const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.tickets, { servicio: serviceId }, upstreamTicketSchema, this.upstream.paging, (items) => {
           if (!items.every(belongs)) throw new FilterIgnoredError();
         });
         this.upstream.stats.skippedItems += load.skipped;
@@ -92,7 +93,7 @@ export class AccountGateway {
       } catch (error) {
         if (!(error instanceof FilterIgnoredError)) throw error;
         this.filterIgnoredUntil = Date.now() + FILTER_RECHECK_MS;
-        this.upstream.logger.warn({ endpoint: '/api/tickets/', filter: 'servicio' }, 'upstream ignored the servicio filter; using the cached ticket collection');
+        this.upstream.logger.warn({ endpoint: UPSTREAM_PATHS.tickets, filter: 'servicio' }, 'upstream ignored the servicio filter; using the cached ticket collection');
       }
     }
     const { value: byService } = await this.ticketsCache.get('all', () => this.loadCollection());
@@ -100,7 +101,7 @@ export class AccountGateway {
   }
 
   private async loadCollection(): Promise<Map<number, Ticket[]>> {
-    const load = await fetchAllPages(this.upstream.transport, '/api/tickets/', {}, upstreamTicketSchema, this.upstream.paging);
+    const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.tickets, {}, upstreamTicketSchema, this.upstream.paging);
     this.upstream.stats.skippedItems += load.skipped;
     const byService = new Map<number, Ticket[]>();
     for (const item of load.items) {

@@ -7,11 +7,12 @@ import { upstreamNumber } from './schemas';
 import { SwrCache, type CacheResult } from './swr-cache';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
+import { UPSTREAM_PATHS } from './paths';
 
 /** Plans (`/api/plan-internet/`) and payment methods (`/api/formas-de-pago/`), cached whole. */
 
 const PLAN_TYPE_BY_TEXT: Record<string, PlanType> = { pppoe: 'pppoe', 'simple queue': 'simple_queue', pcq: 'pcq' };
-const DETAIL_PATH: Partial<Record<PlanType, string>> = { pppoe: 'pppoe', simple_queue: 'queue' };
+const DETAIL_PATH: Partial<Record<PlanType, 'pppoe' | 'queue'>> = { pppoe: 'pppoe', simple_queue: 'queue' };
 
 const upstreamPlanSchema = z.object({
   id: z.coerce.number().int().positive(),
@@ -56,7 +57,7 @@ export class CatalogGateway {
 
   plans(): Promise<CacheResult<Plan[]>> {
     return this.plansCache.get('all', async () => {
-      const load = await fetchAllPages(this.upstream.transport, '/api/plan-internet/', {}, upstreamPlanSchema, this.upstream.paging);
+      const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.plans, {}, upstreamPlanSchema, this.upstream.paging);
       this.upstream.stats.skippedItems += load.skipped;
       return load.items
         .map((item) => ({ id: item.id, name: item.nombre.trim(), price: item.precio ?? null, type: item.tipo }))
@@ -71,7 +72,7 @@ export class CatalogGateway {
 
   paymentMethods(): Promise<CacheResult<PaymentMethod[]>> {
     return this.paymentMethodsCache.get('all', async () => {
-      const load = await fetchAllPages(this.upstream.transport, '/api/formas-de-pago/', {}, upstreamPaymentMethodSchema, this.upstream.paging);
+      const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.paymentMethods, {}, upstreamPaymentMethodSchema, this.upstream.paging);
       this.upstream.stats.skippedItems += load.skipped;
       return load.items.map((item) => ({ id: item.id, name: item.nombre.trim() })).sort((a, b) => a.id - b.id);
     });
@@ -81,7 +82,7 @@ export class CatalogGateway {
     const path = DETAIL_PATH[plan.type];
     if (!path) return { download: null, upload: null, detailUnavailableReason: 'pcq_has_no_detail_endpoint' };
     try {
-      const raw = await this.upstream.transport.get(`/api/plan-internet/${path}/${plan.id}/`);
+      const raw = await this.upstream.transport.get(UPSTREAM_PATHS.planDetail(path, plan.id));
       const parsed = upstreamPlanDetailSchema.safeParse(raw);
       if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: `/api/plan-internet/${path}/:id/` } });
       return { download: speed(parsed.data.bajada), upload: speed(parsed.data.subida), detailUnavailableReason: null };

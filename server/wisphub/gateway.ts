@@ -13,6 +13,7 @@ import { fetchAllPages, type PaginateOptions } from './paginate';
 import { upstreamClientSchema } from './schemas';
 import { jsonCodec, mapCodec, SwrCache, type CacheResult, type Codec } from './swr-cache';
 import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';
+import { UPSTREAM_PATHS } from './paths';
 
 /**
  * The only code that knows WispHub Net's endpoints. Reads are served from complete cached
@@ -158,7 +159,7 @@ export class WispHubGateway {
       if (value !== undefined) body[upstreamField] = value;
     }
     try {
-      await this.transport.send('PUT', `/api/clientes/${serviceId}/perfil/`, body);
+      await this.transport.send('PUT', UPSTREAM_PATHS.profile(serviceId), body);
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) throw new AppError('client_not_found');
       const kind = failureKind(error);
@@ -224,7 +225,7 @@ export class WispHubGateway {
 
   private async fetchClient(serviceId: number): Promise<Client | null> {
     try {
-      const raw = await this.transport.get(`/api/clientes/${serviceId}/`);
+      const raw = await this.transport.get(UPSTREAM_PATHS.client(serviceId));
       const parsed = upstreamClientSchema.safeParse(raw);
       if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/clientes/:id/' } });
       return toClient(parsed.data);
@@ -236,7 +237,7 @@ export class WispHubGateway {
 
   private async loadClients(): Promise<ClientDirectory> {
     const started = performance.now();
-    const load = await fetchAllPages(this.transport, '/api/clientes/', {}, upstreamClientSchema, this.paging);
+    const load = await fetchAllPages(this.transport, UPSTREAM_PATHS.clients, {}, upstreamClientSchema, this.paging);
     this.stats.skippedItems += load.skipped;
     const directory = ClientDirectory.build(load.items.map(toClient));
     this.logger.info(

@@ -4,6 +4,7 @@ import { parseMilliseconds, parsePercent, type PingEntry } from '../domain/ping-
 import { AppError } from '../errors';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
+import { UPSTREAM_PATHS } from './paths';
 
 /** Ping tasks: `POST /api/clientes/{id}/ping/` then `GET /api/tasks/{task_id}/`. */
 
@@ -67,7 +68,7 @@ export class NetworkGateway {
   /** Starts a ping from the ISP's router; a write, never retried. */
   async startPing(serviceId: number, pings: number): Promise<string | null> {
     try {
-      const { data } = await this.upstream.transport.send('POST', `/api/clientes/${serviceId}/ping/`, { pings });
+      const { data } = await this.upstream.transport.send('POST', UPSTREAM_PATHS.ping(serviceId), { pings });
       const parsed = startSchema.safeParse(data);
       if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/clientes/:id/ping/' } });
       this.taskOwners.set(parsed.data.task_id, serviceId);
@@ -82,7 +83,7 @@ export class NetworkGateway {
   async pingTask(taskId: string): Promise<PingTaskState | null> {
     let raw: unknown;
     try {
-      raw = await this.upstream.transport.get(`/api/tasks/${encodeURIComponent(taskId)}/`);
+      raw = await this.upstream.transport.get(UPSTREAM_PATHS.task(taskId));
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;
       throw error;

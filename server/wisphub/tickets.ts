@@ -9,6 +9,7 @@ import { SwrCache, type CacheResult } from './swr-cache';
 import { ticketStateNumber, toTicket, upstreamTicketSchema, upstreamTicketZoneSchema } from './ticket-mapper';
 import { failureKind, UpstreamNotFoundError } from './transport';
 import { reasonOf, type UpstreamContext } from './upstream-context';
+import { UPSTREAM_PATHS } from './paths';
 
 /** Identifies one create request, for reconciliation. */
 function uncertaintyKey(form: UpstreamTicketForm): string {
@@ -82,7 +83,7 @@ export class TicketsGateway {
 
   async ticketById(ticketId: number): Promise<Ticket | null> {
     try {
-      const raw = await this.upstream.transport.get(`/api/tickets/${ticketId}/`);
+      const raw = await this.upstream.transport.get(UPSTREAM_PATHS.ticket(ticketId));
       const parsed = upstreamTicketSchema.safeParse(raw);
       if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tickets/:id/' } });
       return toTicket(parsed.data, this.options.timeZone);
@@ -228,7 +229,7 @@ export class TicketsGateway {
   private async post(form: UpstreamTicketForm): Promise<Ticket> {
     const body = new FormData();
     for (const [field, value] of Object.entries(form)) body.append(field, String(value));
-    const { data } = await this.upstream.transport.send('POST', '/api/tickets/', body);
+    const { data } = await this.upstream.transport.send('POST', UPSTREAM_PATHS.tickets, body);
     const parsed = upstreamTicketSchema.safeParse(data);
     if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tickets/', problem: 'created ticket unreadable' } });
     return toTicket(parsed.data, this.options.timeZone);
@@ -240,7 +241,7 @@ export class TicketsGateway {
    * compared as upstream keeps them, not byte for byte.
    */
   private async findRecent(form: UpstreamTicketForm): Promise<Ticket | null> {
-    const load = await fetchAllPages(this.upstream.transport, '/api/tickets/', { estado: form.estado }, upstreamTicketSchema, this.upstream.paging);
+    const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.tickets, { estado: form.estado }, upstreamTicketSchema, this.upstream.paging);
     const since = Date.now() - this.options.reconcileWindowMs;
     const candidates = load.items
       .map((item) => toTicket(item, this.options.timeZone))
@@ -255,7 +256,7 @@ export class TicketsGateway {
     // tickets seen twice (a filter silently ignored) once.
     const seen = new Map<number, { state: number | null; zoneId: number | null }>();
     for (const state of this.options.activeStates) {
-      const load = await fetchAllPages(this.upstream.transport, '/api/tickets/', { estado: state }, upstreamTicketZoneSchema, this.upstream.paging);
+      const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.tickets, { estado: state }, upstreamTicketZoneSchema, this.upstream.paging);
       this.upstream.stats.skippedItems += load.skipped;
       for (const item of load.items) {
         seen.set(item.id_ticket, { state: ticketStateNumber(item.estado), zoneId: item.servicio?.zona?.id ?? null });

@@ -1,0 +1,20 @@
+/**
+ * Every WispHub Net path the gateway calls, spelled as upstream answers it without a redirect
+ * (docs/upstream.md: the trailing slash is not uniform). The gateway and the probe both read
+ * them from here, so the probe checks exactly the spellings the gateway sends.
+ */
+export const UPSTREAM_PATHS = {
+  clients: '/api/clientes/',
+  client: (serviceId: number) => `/api/clientes/${serviceId}/`,
+  /** The one endpoint without a trailing slash. */
+  balance: (serviceId: number) => `/api/clientes/${serviceId}/saldo`,
+  profile: (serviceId: number) => `/api/clientes/${serviceId}/perfil/`,
+  ping: (serviceId: number) => `/api/clientes/${serviceId}/ping/`,
+  task: (taskId: string) => `/api/tasks/${encodeURIComponent(taskId)}/`,
+  plans: '/api/plan-internet/',
+  planDetail: (kind: 'pppoe' | 'queue', planId: number) => `/api/plan-internet/${kind}/${planId}/`,
+  paymentMethods: '/api/formas-de-pago/',
+  tickets: '/api/tickets/',
+  ticket: (ticketId: number) => `/api/tickets/${ticketId}/`,
+  ticketSubjects: '/api/tickets/asuntos-tickets/',
+} as const;
