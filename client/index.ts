@@ -2,7 +2,7 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type 
 import { EventSource } from 'eventsource';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
-import type { AppRouter } from '../server/router';
+import type { AppRouter } from '../server/routers/_app';
 
 /**
  * The typed client for TypeScript bots. Imports only the router's *type*: no server code is

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadSubjectCatalogue } from '../server/ticket-catalogue';
+import { loadSubjectCatalogue } from '../server/config/subject-file';
 import { formatReport, runProbe } from '../server/wisphub/probe/run-probe';
 
 /**

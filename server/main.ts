@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from './config/settings';
 import { createServer } from './app';
 
 /** Entry point of `npm start`: validated config, then the service; exits 0 on SIGTERM/SIGINT. */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../server/config';
+import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../server/config/settings';
 import { typescriptCommand } from './support/runtimes';
 
 const config = suite('config');

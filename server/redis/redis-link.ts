@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { Logger } from '../logger';
+import type { Logger } from '../observability/logger';
 
 /**
  * The one connection to Redis (plus one for pub/sub). Commands fail fast while Redis is down

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../errors';
-import { KeyedMutex } from '../keyed-mutex';
+import { KeyedMutex } from '../guards/keyed-mutex';
 import type { RedisLink } from './redis-link';
 
 /**

@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import { IdempotencyStore, type Idempotency } from '../idempotency';
+import { IdempotencyStore, type Idempotency } from '../guards/idempotency';
 import type { RedisLink } from './redis-link';
 
 /**

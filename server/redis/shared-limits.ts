@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FailureWindow, TokenBucketLimiter, type FailureCounter, type RateLimiter } from '../rate-limit';
+import { FailureWindow, TokenBucketLimiter, type FailureCounter, type RateLimiter } from '../guards/rate-limit';
 import type { RedisLink } from './redis-link';
 
 /**

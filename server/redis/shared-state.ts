@@ -1,6 +1,6 @@
-import type { Config } from '../config';
-import { IdentityGuard } from '../identity-guard';
-import type { Logger } from '../logger';
+import type { Config } from '../config/settings';
+import { IdentityGuard } from '../guards/identity-guard';
+import type { Logger } from '../observability/logger';
 import type { WispHubGateway } from '../wisphub/gateway';
 import { RedisLink, maskUrl } from './redis-link';
 import { RedisMutex } from './redis-lock';

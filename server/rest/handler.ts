@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
 import { allowedMethodsOf, AppError, methodNotAllowed, toErrorPayload } from '../errors';
-import { readJsonBody, sendJson } from '../http-io';
-import { logProcedureError } from '../logger';
-import type { RequestContext } from '../trpc';
+import { readJsonBody, sendJson } from '../http/io';
+import { logProcedureError } from '../observability/logger';
+import type { RequestContext } from '../trpc/context';
 import { compileRoutes, matchRoute, numberFromText, type RestRoute } from './routes';
 
 /**

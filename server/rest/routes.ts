@@ -33,7 +33,7 @@ export type RestMeta = {
   /** Further success statuses a call may answer with the same body schema, with what each means. */
   alsoSucceedsWith?: Record<number, string>;
   idempotencyKeyHeader?: boolean;
-  /** A query computed only from cached collections: its answers may be memoised (see response-memo.ts). */
+  /** A query computed only from cached collections: its answers may be memoised (see http/response-memo.ts). */
   cacheable?: boolean;
   [key: string]: unknown;
 };

@@ -1,4 +1,5 @@
-import { protectedProcedure, router } from '../trpc';
+import { protectedProcedure } from '../trpc/procedures';
+import { router } from '../trpc/init';
 import { readBalance, readTicketHistory } from './account.handler';
 import { balanceInput, balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './account.types';
 

@@ -1,7 +1,8 @@
 import type { Client } from '../domain/client';
 import { resolveIdentity, verifyIdentity } from '../domain/identity';
 import { AppError } from '../errors';
-import { protectedProcedure, router } from '../trpc';
+import { protectedProcedure } from '../trpc/procedures';
+import { router } from '../trpc/init';
 import { directory, existingClient } from './client-lookup';
 import {
   byDocumentInput,
@@ -104,7 +105,7 @@ export const clientsRouter = router({
     .input(resolveInput)
     .output(resolveOutput)
     .mutation(async ({ ctx, input }) => {
-      const keyName = ctx.report.keyName ?? 'anonymous';
+      const keyName = ctx.key.name;
       await ctx.services.identityGuard.assertCanResolve(keyName);
       const result = resolveIdentity(await directory(ctx), input);
       await ctx.services.identityGuard.recordResolution(keyName, result.status === 'resolved');
@@ -134,7 +135,7 @@ export const clientsRouter = router({
     .output(verifyOutput)
     .mutation(async ({ ctx, input }) => {
       const { serviceId, ...claims } = input;
-      const keyName = ctx.report.keyName ?? 'anonymous';
+      const keyName = ctx.key.name;
       await ctx.services.identityGuard.assertCanVerify(keyName, serviceId);
       const client = await existingClient(ctx, serviceId).catch(async (error: unknown) => {
         // Probing unknown service ids counts against the key too.

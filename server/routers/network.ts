@@ -1,5 +1,6 @@
 import { activeOutages } from '../domain/outage';
-import { protectedProcedure, router } from '../trpc';
+import { protectedProcedure } from '../trpc/procedures';
+import { router } from '../trpc/init';
 import { directory, existingClient } from './client-lookup';
 import { watchPing } from './ping-watch';
 import { knownOutageResult, pollPing, readPingResult, startPing, type PingResult } from './network.handler';

@@ -1,4 +1,5 @@
-import { protectedProcedure, readFrom, router } from '../trpc';
+import { protectedProcedure, readFrom } from '../trpc/procedures';
+import { router } from '../trpc/init';
 import { paymentMethodsOutput } from './catalog.types';
 
 export const paymentMethodsRouter = router({

@@ -1,4 +1,4 @@
-import type { Services } from '../trpc';
+import type { Services } from '../services';
 import type { LookupContext } from './client-lookup';
 import { readPingResult, type PingResult } from './network.handler';
 

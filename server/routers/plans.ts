@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
-import { protectedProcedure, readFrom, router } from '../trpc';
+import { protectedProcedure, readFrom } from '../trpc/procedures';
+import { router } from '../trpc/init';
 import { planByIdInput, planDetailSchema, plansOutput } from './catalog.types';
 
 const tags = ['plans'];

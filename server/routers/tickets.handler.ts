@@ -9,7 +9,7 @@ import { isConnectivitySubject, outageMessage } from '../domain/outage';
 import { zoneStatus, type ZoneStatus } from '../domain/zone-tickets';
 import type { Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
-import type { RequestContext } from '../trpc';
+import type { RequestContext } from '../trpc/context';
 import type { UpstreamTicketForm } from '../wisphub/tickets';
 import { openPending, type PendingTicket } from './tickets.pending';
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Ticket } from '../domain/ticket';
 import type { ZoneStatus } from '../domain/zone-tickets';
 import { AppError, ERROR_CATALOGUE, type ErrorReason } from '../errors';
-import type { RequestContext, Services } from '../trpc';
+import type { RequestContext } from '../trpc/context';
+import type { Services } from '../services';
 import { finishCreated, type CreatedTicket, type CreateRequester, type PlannedTicket } from './tickets.handler';
 
 /**

@@ -1,7 +1,9 @@
 import { catalogueEntries, PRIORITY_LABELS, PRIORITY_LEVELS } from '../domain/ticket-subjects';
 import { zoneStatus } from '../domain/zone-tickets';
 import { AppError } from '../errors';
-import { protectedProcedure, readFrom, router, type RequestContext } from '../trpc';
+import { protectedProcedure, readFrom } from '../trpc/procedures';
+import { router } from '../trpc/init';
+import type { RequestContext } from '../trpc/context';
 import { createTicket, type CreateTicketOutcome } from './tickets.handler';
 import { pendingStatus, type PendingTicket } from './tickets.pending';
 import {
@@ -87,7 +89,7 @@ export const ticketsRouter = router({
     .output(createTicketOutput)
     .mutation(async ({ ctx, input }) => {
       const { idempotencyKey, ...request } = input;
-      const keyName = ctx.report.keyName ?? 'anonymous';
+      const keyName = ctx.key.name;
       if (!idempotencyKey) return answered(ctx, { ...(await createTicket(ctx, request, { keyName, idempotency: null })), replayed: false });
       const { value, replayed } = await ctx.services.idempotency.run(keyName, idempotencyKey, request, () =>
         createTicket(ctx, request, { keyName, idempotency: { key: idempotencyKey, request } }),
@@ -110,7 +112,7 @@ export const ticketsRouter = router({
     })
     .input(createStatusInput)
     .output(createStatusOutput)
-    .query(({ ctx, input }) => pendingStatus(ctx, ctx.report.keyName ?? 'anonymous', input.handle)),
+    .query(({ ctx, input }) => pendingStatus(ctx, ctx.key.name, input.handle)),
 
   byId: protectedProcedure
     .meta({ openapi: { method: 'GET', path: '/tickets/{ticketId}', tags, summary: 'Get a ticket' } })

@@ -2,7 +2,7 @@ import type { Client, ProfilePatch } from '../domain/client';
 import { ClientDirectory } from '../domain/client-directory';
 import { extractPhoneNumbers } from '../domain/phone';
 import { AppError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../observability/logger';
 import { AccountGateway } from './account';
 import { CatalogGateway } from './catalog';
 import { toClient } from './client-mapper';

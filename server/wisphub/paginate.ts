@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../observability/logger';
 import { upstreamPageSchema } from './schemas';
 import type { Query, UpstreamTransport } from './transport';
 

@@ -1,6 +1,6 @@
 import { ofetch } from 'ofetch';
 import { AppError } from '../errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../observability/logger';
 import { CircuitBreaker } from './circuit-breaker';
 
 /**

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../observability/logger';
 import { AppError } from '../errors';
 import type { PaginateOptions } from './paginate';
 import type { UpstreamTransport } from './transport';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../server/config';
+import { ConfigError } from '../../server/config/settings';
 import { createServer } from '../../server/app';
 import { startTestService, testConfig } from '../support/service';
 

@@ -4,7 +4,7 @@
  * (as the production bundle) or on Bun.
  */
 import { createServer } from '../../server/app';
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../server/config/settings';
 
 /** A full collection before measuring memory: Bun exposes it as Bun.gc, Node with --expose-gc. */
 function collectGarbage(): void {

@@ -5,7 +5,7 @@ import { TRPCClientError } from '@trpc/client';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createWispHubClient, type AppRouter } from '../../client/index';
-import { FailureWindow, TokenBucketLimiter } from '../../server/rate-limit';
+import { FailureWindow, TokenBucketLimiter } from '../../server/guards/rate-limit';
 import { startTestService, type RestErrorBody, type TestService } from '../support/service';
 
 /** API keys and limits behave the same on REST and tRPC. */

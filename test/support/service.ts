@@ -1,6 +1,6 @@
 import { createServer, type RunningServer } from '../../server/app';
-import type { Logger } from '../../server/logger';
-import { DEVELOPMENT_API_KEY, parseConfig, type Config } from '../../server/config';
+import type { Logger } from '../../server/observability/logger';
+import { DEVELOPMENT_API_KEY, parseConfig, type Config } from '../../server/config/settings';
 import type { Simulator } from '../../server/simulator/server';
 import { createWispHubClient, type WispHubClient } from '../../client/index';
 

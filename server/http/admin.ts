@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiKeyRegistry } from './auth';
-import { AppError, methodNotAllowed } from './errors';
-import { sendJson } from './http-io';
-import type { RequestContext } from './trpc';
+import type { ApiKeyRegistry } from '../guards/api-keys';
+import { AppError, methodNotAllowed } from '../errors';
+import { sendJson } from './io';
+import type { RequestContext } from '../trpc/context';
 
 /**
  * Operator endpoints, behind ADMIN_API_KEYS (never the bots' keys):

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from './config';
-import { catalogueProblems, DEFAULT_SUBJECT_CATALOGUE, type SubjectCatalogue } from './domain/ticket-subjects';
+import { ConfigError } from './settings';
+import { catalogueProblems, DEFAULT_SUBJECT_CATALOGUE, type SubjectCatalogue } from '../domain/ticket-subjects';
 
 /** The ticket subject catalogue: the default, or a JSON file named by TICKET_SUBJECTS_FILE. */
 

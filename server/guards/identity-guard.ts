@@ -1,5 +1,5 @@
-import type { Config } from './config';
-import { AppError } from './errors';
+import type { Config } from '../config/settings';
+import { AppError } from '../errors';
 import { FailureWindow, type FailureCounter } from './rate-limit';
 
 /**

@@ -1,9 +1,9 @@
-import { VISIBLE_ASCII } from './domain/clean-text';
+import { VISIBLE_ASCII } from '../domain/clean-text';
 import { errorComponents, errorStatusesFor, ERROR_SCHEMA, responseRef } from './openapi-errors';
-import { compileRoutes } from './rest/routes';
-import type { AppRouter } from './router';
+import { compileRoutes } from './routes';
+import type { AppRouter } from '../routers/_app';
 
-import { REST_BASE_PATH } from './openapi-paths';
+import { REST_BASE_PATH } from './base-path';
 
 const TAGS = [
   { name: 'clients', description: 'Find, identify, verify and update customers.' },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TTLCache } from '@isaacs/ttlcache';
 import superjson from 'superjson';
-import type { SwrCache } from './wisphub/swr-cache';
+import type { SwrCache } from '../wisphub/swr-cache';
 
 /**
  * Pre-serialised answers of cacheable queries. A procedure's output is stored with the cache

@@ -1,8 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SharedStatus } from './redis/shared-state';
-import type { BreakerState } from './wisphub/circuit-breaker';
-import type { SwrCache } from './wisphub/swr-cache';
-import type { UpstreamCall } from './wisphub/transport';
+import type { SharedStatus } from '../redis/shared-state';
+import type { BreakerState } from '../wisphub/circuit-breaker';
+import type { SwrCache } from '../wisphub/swr-cache';
+import type { UpstreamCall } from '../wisphub/transport';
 
 /** Prometheus metrics of one service instance (its own registry, so tests can run several). */
 

@@ -1,5 +1,5 @@
 import { destination, pino, type Logger } from 'pino';
-import { AppError, toErrorPayload } from './errors';
+import { AppError, toErrorPayload } from '../errors';
 
 export type { Logger };
 

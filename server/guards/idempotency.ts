@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TTLCache } from '@isaacs/ttlcache';
-import { AppError } from './errors';
+import { AppError } from '../errors';
 
 /**
  * Idempotency keys for writes: the same key with the same request within the TTL answers the

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DEVELOPMENT_API_KEY, type ApiKey, type Config } from './config';
+import { DEVELOPMENT_API_KEY, type ApiKey, type Config } from '../config/settings';
 
 /**
  * API keys accepted by the service, each with a name used in logs. Keys are compared as

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import secureJson from 'secure-json-parse';
-import { AppError } from './errors';
+import { AppError } from '../errors';
 
 /** Small request/response helpers shared by the REST surface and the service routes. */
 

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import superjson from 'superjson';
-import { AppError } from './errors';
-import { procedureLabel } from './metrics';
-import { REST_BASE_PATH } from './openapi-paths';
-import { restInput, sendError } from './rest/handler';
-import { matchRoute, type RestRoute } from './rest/routes';
+import { AppError } from '../errors';
+import { procedureLabel } from '../observability/metrics';
+import { REST_BASE_PATH } from '../rest/base-path';
+import { restInput, sendError } from '../rest/handler';
+import { matchRoute, type RestRoute } from '../rest/routes';
 import type { MemoEntry } from './response-memo';
-import { authenticate, type RequestContext } from './trpc';
+import { authenticate } from '../trpc/procedures';
+import type { RequestContext } from '../trpc/context';
 
 /**
  * Answers GET requests for cacheable queries straight from the response memo, on both surfaces,

@@ -3,19 +3,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { docsAsset, DOCS_CSP } from './docs-page';
-import { allowedMethodsOf, AppError, methodNotAllowed, toErrorPayload } from './errors';
-import { sendJson } from './http-io';
-import { logProcedureError, maskDigits } from './logger';
-import { procedureLabel, type ServiceMetrics } from './metrics';
-import { buildOpenApiDocument } from './openapi';
-import { REST_BASE_PATH } from './openapi-paths';
+import { allowedMethodsOf, AppError, methodNotAllowed, toErrorPayload } from '../errors';
+import { sendJson } from './io';
+import { logProcedureError, maskDigits } from '../observability/logger';
+import { procedureLabel, type ServiceMetrics } from '../observability/metrics';
+import { buildOpenApiDocument } from '../rest/openapi';
+import { REST_BASE_PATH } from '../rest/base-path';
 import { createAdminHandler } from './admin';
-import { ApiKeyRegistry } from './auth';
+import { ApiKeyRegistry } from '../guards/api-keys';
 import { createFastPath } from './fast-path';
-import { createRestHandler, sendError } from './rest/handler';
-import { cacheableProcedures, compileRoutes } from './rest/routes';
-import { appRouter } from './router';
-import { createCallerFactory, tagRequestId, trpcErrorShape, type RequestContext, type Services } from './trpc';
+import { createRestHandler, sendError } from '../rest/handler';
+import { cacheableProcedures, compileRoutes } from '../rest/routes';
+import { appRouter } from '../routers/_app';
+import { createCallerFactory, tagRequestId, trpcErrorShape } from '../trpc/init';
+import type { RequestContext } from '../trpc/context';
+import type { Services } from '../services';
 
 /** One request listener for every route: /trpc, /api/v1, /openapi.json, /docs, /health, /ready, /metrics. */
 

@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, ERROR_REASONS, type ErrorReason } from './errors';
+import { ERROR_CATALOGUE, ERROR_REASONS, type ErrorReason } from '../errors';
 
 /**
  * The one error contract as OpenAPI components: a shared `Error` schema and one shared response

@@ -1,0 +1,19 @@
+import { accountRouter } from './account';
+import { clientsRouter } from './clients';
+import { networkRouter } from './network';
+import { paymentMethodsRouter } from './payment-methods';
+import { plansRouter } from './plans';
+import { ticketsRouter } from './tickets';
+import { router } from '../trpc/init';
+
+/** The one set of procedures, served as tRPC at /trpc and as REST at /api/v1. */
+export const appRouter = router({
+  clients: clientsRouter,
+  account: accountRouter,
+  plans: plansRouter,
+  paymentMethods: paymentMethodsRouter,
+  tickets: ticketsRouter,
+  network: networkRouter,
+});
+
+export type AppRouter = typeof appRouter;

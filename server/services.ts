@@ -1,0 +1,35 @@
+import type { Config } from './config/settings';
+import type { SubjectCatalogue } from './domain/ticket-subjects';
+import type { ApiKeyRegistry } from './guards/api-keys';
+import type { Idempotency } from './guards/idempotency';
+import type { IdentityGuard } from './guards/identity-guard';
+import type { PendingStore } from './guards/pending-store';
+import type { RateLimiter } from './guards/rate-limit';
+import type { ResponseMemo } from './http/response-memo';
+import type { Logger } from './observability/logger';
+import type { Mutex } from './redis/redis-lock';
+import type { SharedState } from './redis/shared-state';
+import type { PendingTicketRecord } from './routers/tickets.pending';
+import type { WispHubGateway } from './wisphub/gateway';
+
+/** What every procedure can reach: settings and the gateway, never raw HTTP. */
+export interface Services {
+  config: Config;
+  gateway: WispHubGateway;
+  apiKeys: ApiKeyRegistry;
+  logger: Logger;
+  now: () => Date;
+  subjects: SubjectCatalogue;
+  extraHolidays: ReadonlySet<string>;
+  /** Technician for tickets when the caller names none (config, or the simulator's first). */
+  defaultTechnicianId: number | null;
+  idempotency: Idempotency;
+  /** Ticket creates answered 202 while their upstream outcome is settled (routers/tickets.pending.ts). */
+  pendingTickets: PendingStore<PendingTicketRecord>;
+  zoneLocks: Mutex;
+  rateLimiter: RateLimiter;
+  identityGuard: IdentityGuard;
+  memo: ResponseMemo;
+  /** Redis-backed state shared by every instance; null without REDIS_URL. */
+  shared: SharedState | null;
+}

@@ -1,0 +1,26 @@
+import type { CacheState } from '../wisphub/swr-cache';
+import type { Services } from '../services';
+
+/** What a request carries through the procedures: the services, who asked, and what to report. */
+
+export interface RequestContext {
+  services: Services;
+  requestId: string;
+  surface: 'trpc' | 'rest';
+  /** The key as presented (X-API-Key), or null. */
+  presentedApiKey: string | null;
+  /** Filled in while the request runs, read by the HTTP layer for logs and headers. */
+  report: RequestReport;
+}
+
+/** Shared by reference: tRPC middlewares copy the context object, not this one. */
+export interface RequestReport {
+  /** The configured name of the caller's key, once authenticated. */
+  keyName: string | null;
+  /** How a cached read was served, for logs and the REST `X-Cache` header. */
+  cacheState: CacheState | null;
+  /** The procedure(s) called, for logs and metrics. */
+  procedure: string | null;
+  /** A REST success status other than the route's own (a create answered 202 while pending). */
+  successStatus?: number;
+}
