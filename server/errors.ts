@@ -1,5 +1,23 @@
-import { TRPCError } from '@trpc/server';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+/**
+ * The code an RPC surface (tRPC) answers for each reason: data here, mapped to the framework's own
+ * error at its edge (trpc/init.ts), so the gateway and the domain never import an RPC framework.
+ */
+export type RpcCode =
+  | 'BAD_REQUEST'
+  | 'PARSE_ERROR'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_SUPPORTED'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_REQUESTS'
+  | 'TIMEOUT'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'BAD_GATEWAY'
+  | 'SERVICE_UNAVAILABLE'
+  | 'GATEWAY_TIMEOUT';
 
 /**
  * The one catalogue of errors both surfaces answer with: a stable machine `reason`,
@@ -78,7 +96,7 @@ export const ERROR_CATALOGUE = {
     code: 'GATEWAY_TIMEOUT',
     message: 'El sistema de gestión tardó demasiado en responder. Intente de nuevo en unos minutos.',
   },
-} as const satisfies Record<string, { status: number; code: TRPC_ERROR_CODE_KEY; message: string }>;
+} as const satisfies Record<string, { status: number; code: RpcCode; message: string }>;
 
 export type ErrorReason = keyof typeof ERROR_CATALOGUE;
 export const ERROR_REASONS = Object.keys(ERROR_CATALOGUE) as [ErrorReason, ...ErrorReason[]];
@@ -95,9 +113,10 @@ export interface AppErrorOptions {
   cause?: unknown;
 }
 
-/** A TRPCError that carries a catalogue reason; thrown by procedures, the gateway and the HTTP layer. */
-export class AppError extends TRPCError {
+/** The service's own error: a catalogue reason; thrown by procedures, the gateway and the HTTP layer. */
+export class AppError extends Error {
   readonly reason: ErrorReason;
+  readonly code: RpcCode;
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
   readonly retryAfterSeconds: number | undefined;
@@ -105,14 +124,25 @@ export class AppError extends TRPCError {
 
   constructor(reason: ErrorReason, options: AppErrorOptions = {}) {
     const entry = ERROR_CATALOGUE[reason];
-    super({ code: entry.code, message: options.message ?? entry.message, cause: options.cause });
+    super(options.message ?? entry.message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.reason = reason;
+    this.code = entry.code;
     this.status = entry.status;
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.internal = options.internal;
   }
+}
+
+/** The AppError behind an error, also when an RPC framework wrapped it (as its `cause`). */
+export function appErrorOf(error: unknown): AppError | null {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (current instanceof AppError) return current;
+    current = current.cause;
+  }
+  return null;
 }
 
 /** A 405 that names the methods the route does answer (sent as the `Allow` header). */
@@ -122,8 +152,9 @@ export function methodNotAllowed(allowed: readonly string[]): AppError {
 
 /** The methods a 405 names, for its `Allow` header. */
 export function allowedMethodsOf(error: unknown): string[] | null {
-  if (!(error instanceof AppError) || error.reason !== 'method_not_allowed') return null;
-  const allowed = error.details?.allowed;
+  const app = appErrorOf(error);
+  if (!app || app.reason !== 'method_not_allowed') return null;
+  const allowed = app.details?.allowed;
   return Array.isArray(allowed) && allowed.every((method) => typeof method === 'string') ? allowed : null;
 }
 
@@ -170,22 +201,24 @@ export function toFieldIssues(cause: unknown): FieldIssue[] | undefined {
  * `internal_error` with the catalogue message: no internal text leaves the process.
  */
 export function toErrorPayload(error: unknown, requestId: string | null): ErrorPayload {
-  if (error instanceof AppError) {
+  const app = appErrorOf(error);
+  if (app) {
     return {
-      status: error.status,
-      reason: error.reason,
-      message: error.message,
+      status: app.status,
+      reason: app.reason,
+      message: app.message,
       requestId,
-      ...(error.details ? { details: error.details } : {}),
+      ...(app.details ? { details: app.details } : {}),
     };
   }
-  if (error instanceof TRPCError) {
-    const issues = toFieldIssues(error.cause);
+  // An RPC framework's own refusal (bad input, unknown procedure, unparsable body) carries a code.
+  const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : null;
+  if (code !== null) {
+    const issues = toFieldIssues(error instanceof Error ? error.cause : undefined);
     if (issues) return { ...catalogueEntry('invalid_input', requestId), issues };
     // tRPC reports a body that is not JSON as BAD_REQUEST caused by the SyntaxError.
-    if (error.cause instanceof SyntaxError) return catalogueEntry('invalid_json', requestId);
-    const reason = reasonForTrpcCode(error.code);
-    return catalogueEntry(reason, requestId);
+    if (error instanceof Error && error.cause instanceof SyntaxError) return catalogueEntry('invalid_json', requestId);
+    return catalogueEntry(reasonForRpcCode(code), requestId);
   }
   return catalogueEntry('internal_error', requestId);
 }
@@ -195,7 +228,7 @@ function catalogueEntry(reason: ErrorReason, requestId: string | null): ErrorPay
   return { status: entry.status, reason, message: entry.message, requestId };
 }
 
-function reasonForTrpcCode(code: TRPC_ERROR_CODE_KEY): ErrorReason {
+function reasonForRpcCode(code: string): ErrorReason {
   switch (code) {
     case 'PARSE_ERROR':
       return 'invalid_json';

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { docsAsset, DOCS_CSP } from './docs-page';
-import { allowedMethodsOf, AppError, methodNotAllowed, toErrorPayload } from '../errors';
+import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { sendJson } from './io';
 import { logProcedureError, maskDigits } from '../observability/logger';
 import { procedureLabel, type ServiceMetrics } from '../observability/metrics';
@@ -144,7 +144,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
   const failSafely = (res: ServerResponse, requestId: string, error: unknown): void => {
     try {
       // Our own refusals (AppError) are answers, not faults: only the unexpected is logged.
-      if (!(error instanceof AppError)) services.logger.error({ requestId, err: error }, 'request handler failed');
+      if (!appErrorOf(error)) services.logger.error({ requestId, err: error }, 'request handler failed');
       if (!res.headersSent) sendError(res, error instanceof URIError ? new AppError('invalid_input') : error, requestId);
       else if (!res.writableEnded) res.destroy();
     } catch {
@@ -293,7 +293,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
       if (path.startsWith('/admin/')) {
         ctx.report.procedure = 'admin';
         void handleAdmin(req, res, path, ctx).catch((error: unknown) => {
-          if (!(error instanceof AppError)) services.logger.error({ requestId, err: error }, 'admin endpoint failed');
+          if (!appErrorOf(error)) services.logger.error({ requestId, err: error }, 'admin endpoint failed');
           if (!res.headersSent) sendError(res, error, requestId);
         });
         return;

@@ -1,5 +1,5 @@
 import { destination, pino, type Logger } from 'pino';
-import { AppError, toErrorPayload } from '../errors';
+import { appErrorOf, toErrorPayload } from '../errors';
 
 export type { Logger };
 
@@ -33,8 +33,9 @@ export function maskDigits(value: string | number | null | undefined, visible = 
  * never reach the caller), our own bugs at error with the cause; expected errors are not logged.
  */
 export function logProcedureError(logger: Logger, requestId: string, procedure: string | null, error: unknown): void {
-  if (error instanceof AppError && error.internal) {
-    logger.warn({ requestId, procedure, reason: error.reason, upstream: error.internal }, 'procedure error');
+  const app = appErrorOf(error);
+  if (app?.internal) {
+    logger.warn({ requestId, procedure, reason: app.reason, upstream: app.internal }, 'procedure error');
   } else if (toErrorPayload(error, null).reason === 'internal_error') {
     logger.error({ requestId, procedure, err: error instanceof Error && error.cause ? error.cause : error }, 'procedure failed');
   }

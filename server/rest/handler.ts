@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
-import { allowedMethodsOf, AppError, methodNotAllowed, toErrorPayload } from '../errors';
+import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { readJsonBody, sendJson } from '../http/io';
 import { logProcedureError } from '../observability/logger';
 import type { RequestContext } from '../trpc/context';
@@ -29,7 +29,8 @@ function procedureAt(caller: Caller, path: string): (input: unknown) => Promise<
 export function sendError(res: ServerResponse, error: unknown, requestId: string): void {
   const payload = toErrorPayload(error, requestId);
   const headers: Record<string, string> = {};
-  if (error instanceof AppError && error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  const retryAfter = appErrorOf(error)?.retryAfterSeconds;
+  if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
   const allowed = allowedMethodsOf(error);
   if (allowed) headers.allow = allowed.join(', ');
   sendJson(res, payload.status, { error: payload }, headers);

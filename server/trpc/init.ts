@@ -1,8 +1,8 @@
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { toErrorPayload, type ErrorPayload } from '../errors';
+import { appErrorOf, toErrorPayload, type ErrorPayload } from '../errors';
 import type { RestMeta } from '../rest/routes';
 import type { RequestContext } from './context';
 
@@ -33,4 +33,17 @@ const t = initTRPC
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
+
+/**
+ * The tRPC edge of the error catalogue: an AppError thrown below (procedures, guards, the gateway)
+ * leaves as the TRPCError of its reason's code, so tRPC answers its HTTP status, not a 500.
+ */
+const appErrorsAsTrpc = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (result.ok) return result;
+  const app = appErrorOf(result.error);
+  if (!app || result.error.code === app.code) return result;
+  return { ...result, error: new TRPCError({ code: app.code, message: app.message, cause: app }) };
+});
+
+export const publicProcedure = t.procedure.use(appErrorsAsTrpc);
