@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadSubjectCatalogue } from '../server/config/subject-file';
+import type { SubjectCatalogue } from '../server/domain/ticket-subjects';
 import { formatReport, runProbe } from '../server/wisphub/probe/run-probe';
 
 /**
@@ -31,10 +32,7 @@ function positive(name: string, text: string | undefined, fallback: number): num
   return value;
 }
 
-let values;
-try {
-  ({ values } = parseArgs({
-    options: {
+const OPTIONS = {
       host: { type: 'string' },
       key: { type: 'string' },
       'page-size': { type: 'string' },
@@ -44,11 +42,16 @@ try {
       'subjects-file': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
-    },
-  }));
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+} as const;
+
+function readArgs() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
 }
+const values = readArgs();
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -65,12 +68,14 @@ try {
   fail('--host must be a URL such as https://api.wisphub.net');
 }
 
-let subjects;
-try {
-  subjects = loadSubjectCatalogue(values['subjects-file'] ?? process.env.TICKET_SUBJECTS_FILE);
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+function readSubjects(): SubjectCatalogue {
+  try {
+    return loadSubjectCatalogue(values['subjects-file'] ?? process.env.TICKET_SUBJECTS_FILE);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
 }
+const subjects = readSubjects();
 
 console.error(`probing ${new URL(host).origin} with GETs only…`);
 const report = await runProbe({

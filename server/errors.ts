@@ -153,7 +153,7 @@ export function methodNotAllowed(allowed: readonly string[]): AppError {
 /** The methods a 405 names, for its `Allow` header. */
 export function allowedMethodsOf(error: unknown): string[] | null {
   const app = appErrorOf(error);
-  if (!app || app.reason !== 'method_not_allowed') return null;
+  if (app?.reason !== 'method_not_allowed') return null;
   const allowed = app.details?.allowed;
   return Array.isArray(allowed) && allowed.every((method) => typeof method === 'string') ? allowed : null;
 }

@@ -1,9 +1,9 @@
-import { ConfigError, loadConfig } from './config/settings';
+import { ConfigError, loadConfig, type Config } from './config/settings';
 import { createServer } from './app';
 
 /** Entry point of `npm start`: validated config, then the service; exits 0 on SIGTERM/SIGINT. */
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (error) {

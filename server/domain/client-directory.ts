@@ -43,7 +43,7 @@ function pushTo<K>(map: Map<K, number[]>, key: K, index: number): void {
 
 /** Query words; a query that is only a number (document or phone, any formatting) is one word. */
 function queryTokens(query: string): string[] {
-  const compact = query.replace(/[\s().+\-]/g, '');
+  const compact = query.replace(/[\s().+-]/g, '');
   if (/^\d{5,}$/.test(compact)) return [normalizePhone(compact)];
   return [...new Set(tokenize(query))];
 }
@@ -99,7 +99,9 @@ export class ClientDirectory {
     order.sort((a, b) => (foldedNames[a]! < foldedNames[b]! ? -1 : foldedNames[a]! > foldedNames[b]! ? 1 : clients[a]!.serviceId - clients[b]!.serviceId));
     this.clientAtNamePosition = Uint32Array.from(order);
     this.namePosition = new Uint32Array(clients.length);
-    order.forEach((index, position) => (this.namePosition[index] = position));
+    order.forEach((index, position) => {
+      this.namePosition[index] = position;
+    });
     this.marks = new Uint32Array(clients.length);
     this.nameMarks = new Uint32Array(clients.length);
     this.nameCounts = new Uint8Array(clients.length);
@@ -142,7 +144,9 @@ export class ClientDirectory {
   /** Clients whose name key or address key equals one given: candidates for identity resolution. */
   findByIdentityKeys(keys: { name?: string; address?: string }): Client[] {
     const indexes = new Set<number>();
-    const add = (list: number[] | undefined) => list?.forEach((index) => indexes.add(index));
+    const add = (list: number[] | undefined) => {
+      for (const index of list ?? []) indexes.add(index);
+    };
     if (keys.name) add(this.indexByNameKey.get(keys.name));
     if (keys.address) add(this.indexByAddressKey.get(keys.address));
     return this.pick([...indexes].sort((a, b) => a - b));

@@ -3,7 +3,7 @@
  * numbers ("3001234567 / 3109876543"), a +57 or 57 prefix, spaces and dashes inside.
  */
 
-const SEPARATORS = /[\/,;|]|\s+(?:y|o)\s+/i;
+const SEPARATORS = /[/,;|]|\s+(?:y|o)\s+/i;
 
 /** Digits of one number without the country code: "+57 300-123-4567" -> "3001234567". */
 export function normalizePhone(value: string | null | undefined): string {

@@ -16,7 +16,7 @@ export function foldText(value: string | null | undefined): string {
 /** Folded words of a text. Digit groups written with dots or dashes ("1.098.765") stay one word. */
 export function tokenize(value: string | null | undefined): string[] {
   if (!value) return [];
-  const joined = value.replace(/(\d)[.\-](?=\d)/g, '$1');
+  const joined = value.replace(/(\d)[.-](?=\d)/g, '$1');
   const folded = foldText(joined);
   return folded === '' ? [] : folded.split(' ');
 }

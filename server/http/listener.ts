@@ -80,7 +80,7 @@ export function maskPath(path: string): string {
   const decoded = decodeForLog(path.length > LOGGED_PATH_MAX * 3 ? path.slice(0, LOGGED_PATH_MAX * 3) : path);
   const masked = decoded
     .replace(/(\/by-(?:document|phone)\/)([^/]+)/, (_, prefix: string, value: string) => `${prefix}${maskDigits(value)}`)
-    .replace(/\d(?:[\s.\-]*\d){5,}/g, (run) => maskDigits(run.replace(/\D/g, '')));
+    .replace(/\d(?:[\s.-]*\d){5,}/g, (run) => maskDigits(run.replace(/\D/g, '')));
   return masked.length > LOGGED_PATH_MAX ? `${masked.slice(0, LOGGED_PATH_MAX)}…` : masked;
 }
 

@@ -132,7 +132,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     });
     const link = (at: number) => {
       const next = new URL(`http://${url.host}${url.pathname}`);
-      url.searchParams.forEach((value, key) => next.searchParams.set(key, value));
+      for (const [key, value] of url.searchParams) next.searchParams.set(key, value);
       next.searchParams.set('limit', String(limit));
       if (dialect.paging === 'cursor') {
         next.searchParams.delete('offset');

@@ -4,7 +4,6 @@ import { assertCreated, resetUpstream, startTestService, TEST_KEY, type RestErro
 
 /** Breaker, stale-if-error, write reconciliation and failed writes, proven against the simulator. */
 
-const LIST = /^GET \/api\/clientes\/$/;
 const POSTS = /^POST \/api\/tickets\/$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const description = 'El cliente reporta que no tiene internet desde la mañana.';

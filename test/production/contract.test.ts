@@ -1,5 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { TRPCClientError } from '@trpc/client';
+import type { TRPCClientError } from '@trpc/client';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
@@ -57,7 +57,7 @@ contract('every operation: tag, summary, and every error status as a shared comp
 async function both(rest: () => Promise<Response>, trpc: () => Promise<unknown>) {
   const response = await rest();
   const body = (await response.json()) as RestErrorBody;
-  let data: TRPCClientError<AppRouter>['data'] = undefined;
+  let data: TRPCClientError<AppRouter>['data'] ;
   try {
     await trpc();
   } catch (error) {
