@@ -33,15 +33,15 @@ function positive(name: string, text: string | undefined, fallback: number): num
 }
 
 const OPTIONS = {
-      host: { type: 'string' },
-      key: { type: 'string' },
-      'page-size': { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      'max-calls': { type: 'string' },
-      'max-seconds': { type: 'string' },
-      'subjects-file': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+  host: { type: 'string' },
+  key: { type: 'string' },
+  'page-size': { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'max-calls': { type: 'string' },
+  'max-seconds': { type: 'string' },
+  'subjects-file': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
 } as const;
 
 function readArgs() {

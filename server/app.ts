@@ -67,7 +67,10 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         });
         upstreamUrl = simulator.url;
         upstreamKey = simulator.apiKey;
-        logger.info({ simulator: simulator.url, clients: config.SIM_CLIENTS }, 'WISPHUB_NET_HOST is not set: started the embedded WispHub Net simulator');
+        logger.info(
+          { simulator: simulator.url, clients: config.SIM_CLIENTS },
+          'WISPHUB_NET_HOST is not set: started the embedded WispHub Net simulator',
+        );
       }
       const transport = new UpstreamTransport({
         baseUrl: upstreamUrl,
@@ -101,7 +104,9 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       stopSettlements = () => gateway.tickets.stop();
       const redisUrl = config.REDIS_URL;
       // Loaded only with REDIS_URL, so one instance without Redis never loads the Redis client.
-      shared = redisUrl ? await (await import('./redis/shared-state')).SharedState.create({ ...config, REDIS_URL: redisUrl }, gateway, logger) : null;
+      shared = redisUrl
+        ? await (await import('./redis/shared-state')).SharedState.create({ ...config, REDIS_URL: redisUrl }, gateway, logger)
+        : null;
       if (shared && !(await shared.start())) {
         logger.warn({ redis: shared.status().url }, 'redis is not reachable: starting with this instance’s memory; will keep reconnecting');
       }

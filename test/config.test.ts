@@ -31,20 +31,32 @@ config('lists, keys with names, empty strings as unset', () => {
     EXTRA_HOLIDAYS: '2026-12-24,2026-12-31',
   });
   assert.is(parsed.PORT, 3000);
-  assert.equal(parsed.API_KEYS.map((k) => k.name), ['bot:whatsapp', 'crm:main']);
+  assert.equal(
+    parsed.API_KEYS.map((k) => k.name),
+    ['bot:whatsapp', 'crm:main'],
+  );
   assert.equal(parsed.ACTIVE_TICKET_STATES, [1, 2]);
   assert.equal(parsed.EXTRA_HOLIDAYS, ['2026-12-24', '2026-12-31']);
 });
 
 config('one clear message per bad variable, secrets not echoed', () => {
   try {
-    parseConfig({ PORT: 'http', TIMEZONE: 'Mars/Olympus', EXTRA_HOLIDAYS: '2026-13-45', WISPHUB_NET_KEY: 'short', UPSTREAM_PAGE_SIZE: '0' });
+    parseConfig({
+      PORT: 'http',
+      TIMEZONE: 'Mars/Olympus',
+      EXTRA_HOLIDAYS: '2026-13-45',
+      WISPHUB_NET_KEY: 'short',
+      UPSTREAM_PAGE_SIZE: '0',
+    });
     assert.unreachable('should throw');
   } catch (error) {
     assert.instance(error, ConfigError);
     const problems = (error as ConfigError).problems;
     for (const variable of ['PORT', 'TIMEZONE', 'EXTRA_HOLIDAYS', 'WISPHUB_NET_KEY', 'UPSTREAM_PAGE_SIZE']) {
-      assert.ok(problems.some((p) => p.startsWith(`${variable}:`)), `names ${variable}`);
+      assert.ok(
+        problems.some((p) => p.startsWith(`${variable}:`)),
+        `names ${variable}`,
+      );
     }
     assert.not.ok(problems.join(' ').includes('short'), 'the bad key value is masked');
   }
@@ -52,7 +64,10 @@ config('one clear message per bad variable, secrets not echoed', () => {
 
 config('Redis and admin settings: URL scheme, password never echoed, admin keys apart from bot keys, account thresholds ordered', () => {
   const parsed = parseConfig({ REDIS_URL: 'redis://:pw@127.0.0.1:6379/0', ADMIN_API_KEYS: 'ops=admin-key-0123456789abcdef' });
-  assert.equal([parsed.REDIS_URL, parsed.REDIS_KEY_PREFIX, parsed.ADMIN_API_KEYS[0]?.name], ['redis://:pw@127.0.0.1:6379/0', 'wisphub:', 'ops']);
+  assert.equal(
+    [parsed.REDIS_URL, parsed.REDIS_KEY_PREFIX, parsed.ADMIN_API_KEYS[0]?.name],
+    ['redis://:pw@127.0.0.1:6379/0', 'wisphub:', 'ops'],
+  );
   const problemsOf = (raw: Record<string, string>) => {
     try {
       parseConfig(raw);
@@ -64,8 +79,16 @@ config('Redis and admin settings: URL scheme, password never echoed, admin keys 
   const badUrl = problemsOf({ REDIS_URL: 'http://user:hunter2secret@redis:6379' });
   assert.ok(badUrl.some((p) => p.startsWith('REDIS_URL:')));
   assert.not.ok(badUrl.join(' ').includes('hunter2secret'), 'a Redis password is masked');
-  assert.ok(problemsOf({ API_KEYS: 'bot=same-key-0123456789abc', ADMIN_API_KEYS: 'ops=same-key-0123456789abc' }).some((p) => p.startsWith('ADMIN_API_KEYS:')));
-  assert.ok(problemsOf({ ACCOUNT_OVERDUE_AFTER_DAYS: '30', ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS: '30' }).some((p) => p.startsWith('ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS:')));
+  assert.ok(
+    problemsOf({ API_KEYS: 'bot=same-key-0123456789abc', ADMIN_API_KEYS: 'ops=same-key-0123456789abc' }).some((p) =>
+      p.startsWith('ADMIN_API_KEYS:'),
+    ),
+  );
+  assert.ok(
+    problemsOf({ ACCOUNT_OVERDUE_AFTER_DAYS: '30', ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS: '30' }).some((p) =>
+      p.startsWith('ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS:'),
+    ),
+  );
 });
 
 config('a real host needs its key and API keys', () => {

@@ -3,22 +3,24 @@ import { z } from 'zod';
 
 /** Every setting of the service, read once from the environment (and `.env`) and validated here. */
 
-const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
-    .transform((raw) => raw.split(',').map((part) => part.trim()).filter((part) => part.length > 0))
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0),
+    )
     .pipe(z.array(item));
 
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
 
-const apiKeyEntry = z
-  .string()
-  .regex(/^([a-z0-9_.:-]+=)?[A-Za-z0-9_\-.]{16,}$/i, {
-    error: 'each entry is name=key (or a bare key) with a key of at least 16 characters from A-Z a-z 0-9 _ - .',
-  });
+const apiKeyEntry = z.string().regex(/^([a-z0-9_.:-]+=)?[A-Za-z0-9_\-.]{16,}$/i, {
+  error: 'each entry is name=key (or a bare key) with a key of at least 16 characters from A-Z a-z 0-9 _ - .',
+});
 
 const upstreamKey = z.string().regex(/^[A-Za-z0-9]{8}\.[A-Za-z0-9]{32}$/, {
   error: 'must look like <8 chars>.<32 chars> (WispHub Net "Api-Key")',
@@ -81,13 +83,24 @@ const envSchema = z.object({
   // wait for it (202 pending_confirmation); only a re-post waits. Must stay under the reconcile window.
   TICKET_SETTLE_MS: int(120_000, 0),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0' }).optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[\w.:-]{1,50}$/, { error: 'letters, digits, _ . : - (up to 50)' }).default('wisphub:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,50}$/, { error: 'letters, digits, _ . : - (up to 50)' })
+    .default('wisphub:'),
   REDIS_COMMAND_TIMEOUT_MS: int(500, 10),
   REDIS_LOCK_TTL_MS: int(30_000, 100),
-  WARMUP: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  WARMUP: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
 
   MAX_ACTIVE_TICKETS_PER_ZONE: int(3, 1),
-  ACTIVE_TICKET_STATES: csv(z.string().regex(/^[1-4]$/, { error: "states are numbers 1-4" }).transform(Number)).default([1]),
+  ACTIVE_TICKET_STATES: csv(
+    z
+      .string()
+      .regex(/^[1-4]$/, { error: 'states are numbers 1-4' })
+      .transform(Number),
+  ).default([1]),
   DEFAULT_TICKET_STATUS: int(1, 1, 4),
   DEFAULT_TECHNICIAN_ID: z.coerce.number().int().positive().optional(),
   MAX_TICKET_RESOLUTION_DAYS: int(3, 0, 60),
@@ -154,7 +167,10 @@ function readKeysFile(path: string): { entries: string[]; problem: string | null
       .filter((line) => line !== '');
     return { entries, problem: null };
   } catch (error) {
-    return { entries: [], problem: `API_KEYS_FILE: cannot read ${path} (${error instanceof Error && 'code' in error ? String(error.code) : 'unknown error'})` };
+    return {
+      entries: [],
+      problem: `API_KEYS_FILE: cannot read ${path} (${error instanceof Error && 'code' in error ? String(error.code) : 'unknown error'})`,
+    };
   }
 }
 

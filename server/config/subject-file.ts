@@ -14,12 +14,17 @@ export function loadSubjectCatalogue(path: string | undefined): SubjectCatalogue
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError([`TICKET_SUBJECTS_FILE: cannot read JSON from ${path} (${error instanceof Error ? error.message : 'unknown error'})`]);
+    throw new ConfigError([
+      `TICKET_SUBJECTS_FILE: cannot read JSON from ${path} (${error instanceof Error ? error.message : 'unknown error'})`,
+    ]);
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `TICKET_SUBJECTS_FILE: ${issue.path.join('.') || 'file'}: ${issue.message} (expected {"1": [...], "2": [...], "3": [...], "4": [...]})`),
+      parsed.error.issues.map(
+        (issue) =>
+          `TICKET_SUBJECTS_FILE: ${issue.path.join('.') || 'file'}: ${issue.message} (expected {"1": [...], "2": [...], "3": [...], "4": [...]})`,
+      ),
     );
   }
   const catalogue: SubjectCatalogue = { 1: parsed.data['1'], 2: parsed.data['2'], 3: parsed.data['3'], 4: parsed.data['4'] };

@@ -62,7 +62,11 @@ const pesos = (amount: number) => `$${Math.round(amount).toLocaleString('es-CO')
  * (an ISP may carry a debt without an open invoice), and a zero balance owes nothing. A negative
  * balance with nothing invoiced is a credit in the customer's favour.
  */
-export function summarizeAccount(balance: number | null, invoices: readonly PendingInvoice[], thresholds: OverdueThresholds): AccountSummary {
+export function summarizeAccount(
+  balance: number | null,
+  invoices: readonly PendingInvoice[],
+  thresholds: OverdueThresholds,
+): AccountSummary {
   const invoiced = invoices.reduce((sum, invoice) => sum + invoice.amount, 0);
   const totalOwed = Math.round((invoices.length > 0 ? invoiced : Math.max(0, balance ?? 0)) * 100) / 100;
   const credit = invoices.length === 0 && balance !== null && balance < 0 ? Math.round(-balance * 100) / 100 : 0;
@@ -72,7 +76,9 @@ export function summarizeAccount(balance: number | null, invoices: readonly Pend
   if (credit > 0) message = `Su cuenta está al día y tiene un saldo a favor de ${pesos(credit)}.`;
   else if (totalOwed <= 0) message = 'Su cuenta está al día: no tiene saldo pendiente.';
   else if (status === 'up_to_date') message = `Tiene un saldo de ${pesos(totalOwed)}, aún dentro del plazo de pago.`;
-  else if (status === 'overdue') message = `Tiene un saldo pendiente de ${pesos(totalOwed)} con ${maxDaysOverdue} día(s) de vencido. Le recomendamos pagar pronto para evitar la suspensión.`;
-  else message = `Tiene un saldo vencido de ${pesos(totalOwed)} (${maxDaysOverdue} días de mora). Su servicio puede ser suspendido: realice el pago lo antes posible.`;
+  else if (status === 'overdue')
+    message = `Tiene un saldo pendiente de ${pesos(totalOwed)} con ${maxDaysOverdue} día(s) de vencido. Le recomendamos pagar pronto para evitar la suspensión.`;
+  else
+    message = `Tiene un saldo vencido de ${pesos(totalOwed)} (${maxDaysOverdue} días de mora). Su servicio puede ser suspendido: realice el pago lo antes posible.`;
   return { totalOwed, credit, maxDaysOverdue, status, message };
 }

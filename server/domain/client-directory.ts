@@ -96,7 +96,9 @@ export class ClientDirectory {
     this.nameWords = [...namePostings.keys()].sort();
     this.namePostings = this.nameWords.map((word) => Uint32Array.from(namePostings.get(word) ?? []));
     const order = clients.map((_, index) => index);
-    order.sort((a, b) => (foldedNames[a]! < foldedNames[b]! ? -1 : foldedNames[a]! > foldedNames[b]! ? 1 : clients[a]!.serviceId - clients[b]!.serviceId));
+    order.sort((a, b) =>
+      foldedNames[a]! < foldedNames[b]! ? -1 : foldedNames[a]! > foldedNames[b]! ? 1 : clients[a]!.serviceId - clients[b]!.serviceId,
+    );
     this.clientAtNamePosition = Uint32Array.from(order);
     this.namePosition = new Uint32Array(clients.length);
     order.forEach((index, position) => {

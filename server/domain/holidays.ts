@@ -3,8 +3,23 @@
  * following Monday, and Easter-based dates. Pure: years in, ISO dates ("YYYY-MM-DD") out.
  */
 
-const FIXED: [number, number][] = [[1, 1], [5, 1], [7, 20], [8, 7], [12, 8], [12, 25]];
-const MOVED_TO_MONDAY: [number, number][] = [[1, 6], [3, 19], [6, 29], [8, 15], [10, 12], [11, 1], [11, 11]];
+const FIXED: [number, number][] = [
+  [1, 1],
+  [5, 1],
+  [7, 20],
+  [8, 7],
+  [12, 8],
+  [12, 25],
+];
+const MOVED_TO_MONDAY: [number, number][] = [
+  [1, 6],
+  [3, 19],
+  [6, 29],
+  [8, 15],
+  [10, 12],
+  [11, 1],
+  [11, 11],
+];
 /** Days after Easter Sunday: Holy Thursday, Good Friday (not moved). */
 const EASTER_FIXED = [-3, -2];
 /** Days after Easter Sunday, moved to the following Monday: Ascension, Corpus Christi, Sacred Heart. */

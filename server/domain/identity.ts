@@ -62,7 +62,11 @@ function fieldMatches(field: IdentityField, claims: PreparedClaims, client: Clie
     case 'planName':
       return equalKeys(claims.planName, planKey(client.plan?.name));
     case 'planPrice':
-      return claims.planPrice !== undefined && client.planPrice !== null && Math.abs(claims.planPrice - client.planPrice) <= PRICE_TOLERANCE_PESOS;
+      return (
+        claims.planPrice !== undefined &&
+        client.planPrice !== null &&
+        Math.abs(claims.planPrice - client.planPrice) <= PRICE_TOLERANCE_PESOS
+      );
     case 'phone':
       return client.phones.some((phone) => claims.phones.has(phone));
   }

@@ -50,7 +50,12 @@ export function activeOutages(clients: Iterable<Client>): SectorOutage[] {
     if (!router?.outage) continue;
     let sector = sectors.get(router.id);
     if (!sector) {
-      sector = { router: { id: router.id, name: router.name }, description: router.outageDescription, affectedClients: 0, activeClients: 0 };
+      sector = {
+        router: { id: router.id, name: router.name },
+        description: router.outageDescription,
+        affectedClients: 0,
+        activeClients: 0,
+      };
       sectors.set(router.id, sector);
     }
     sector.affectedClients++;

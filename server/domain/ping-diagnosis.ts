@@ -92,12 +92,17 @@ export function diagnosePing(entries: readonly PingEntry[]): PingDiagnosis {
 
 /** "25%" / "25" / 25 → 25; "5ms" / "5.3 ms" / "1s" → milliseconds. Null when unreadable. */
 export function parsePercent(value: unknown): number | null {
-  const match = String(value ?? '').trim().match(/^(\d+(?:\.\d+)?)\s*%?$/);
+  const match = String(value ?? '')
+    .trim()
+    .match(/^(\d+(?:\.\d+)?)\s*%?$/);
   return match ? Number(match[1]) : null;
 }
 
 export function parseMilliseconds(value: unknown): number | null {
-  const match = String(value ?? '').trim().toLowerCase().match(/^(\d+(?:\.\d+)?)\s*(ms|s|us)?$/);
+  const match = String(value ?? '')
+    .trim()
+    .toLowerCase()
+    .match(/^(\d+(?:\.\d+)?)\s*(ms|s|us)?$/);
   if (!match) return null;
   const amount = Number(match[1]);
   if (match[2] === 's') return amount * 1000;

@@ -7,7 +7,11 @@ const UNIT_KBPS: Record<string, number> = { k: 1, m: 1024, g: 1024 * 1024 };
 
 export function parseSpeedKbps(raw: string | null | undefined): number | null {
   if (!raw) return null;
-  const match = raw.trim().toLowerCase().replace(',', '.').match(/^(\d+(?:\.\d+)?)\s*([kmg])?(?:b(?:ps|its?\/s)?|bps)?$/);
+  const match = raw
+    .trim()
+    .toLowerCase()
+    .replace(',', '.')
+    .match(/^(\d+(?:\.\d+)?)\s*([kmg])?(?:b(?:ps|its?\/s)?|bps)?$/);
   if (!match) return null;
   const value = Number(match[1]);
   const unit = match[2] ?? 'k';

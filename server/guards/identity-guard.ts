@@ -13,7 +13,10 @@ export class IdentityGuard {
 
   /** `window(name, ms)` makes each counter: in memory by default, in Redis across instances. */
   constructor(
-    private readonly config: Pick<Config, 'VERIFY_MAX_FAILURES' | 'VERIFY_MAX_FAILURES_PER_KEY' | 'RESOLVE_MAX_FAILURES_PER_KEY' | 'IDENTITY_WINDOW_S'>,
+    private readonly config: Pick<
+      Config,
+      'VERIFY_MAX_FAILURES' | 'VERIFY_MAX_FAILURES_PER_KEY' | 'RESOLVE_MAX_FAILURES_PER_KEY' | 'IDENTITY_WINDOW_S'
+    >,
     window: (name: string, windowMs: number) => FailureCounter = (_name, windowMs) => new FailureWindow(windowMs),
   ) {
     const windowMs = config.IDENTITY_WINDOW_S * 1000;

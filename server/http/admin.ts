@@ -18,7 +18,8 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
   const { gateway, shared, logger } = ctxServices;
 
   function authorize(ctx: RequestContext): string {
-    if (ctxServices.config.ADMIN_API_KEYS.length === 0) throw new AppError('route_not_found', { message: 'Los endpoints de operación están desactivados (ADMIN_API_KEYS vacío).' });
+    if (ctxServices.config.ADMIN_API_KEYS.length === 0)
+      throw new AppError('route_not_found', { message: 'Los endpoints de operación están desactivados (ADMIN_API_KEYS vacío).' });
     if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
     const name = admins.identify(ctx.presentedApiKey);
     if (name === null) throw new AppError('api_key_invalid');

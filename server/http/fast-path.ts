@@ -22,7 +22,14 @@ export interface FastPathOptions {
 }
 
 export function createFastPath({ routes, cacheableProcedures }: FastPathOptions) {
-  async function rest(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): Promise<boolean> {
+  async function rest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ctx: RequestContext,
+    path: string,
+    query: URLSearchParams,
+    headers: string[],
+  ): Promise<boolean> {
     let match: ReturnType<typeof matchRoute>;
     try {
       match = matchRoute(routes, 'GET', path.slice(REST_BASE_PATH.length) || '/');
@@ -46,7 +53,16 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
       res.end();
       return true;
     }
-    headers.push('content-type', 'application/json; charset=utf-8', 'content-length', String(entry.jsonBytes), 'etag', entry.etag, 'x-cache', 'hit');
+    headers.push(
+      'content-type',
+      'application/json; charset=utf-8',
+      'content-length',
+      String(entry.jsonBytes),
+      'etag',
+      entry.etag,
+      'x-cache',
+      'hit',
+    );
     res.writeHead(200, headers);
     res.end(entry.json);
     return true;
@@ -64,7 +80,9 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
       const parsed: unknown = inputParam ? JSON.parse(inputParam) : undefined;
       if (isBatch) {
         const byIndex = (parsed ?? {}) as Record<string, unknown>;
-        rawInputs = procedures.map((_, index) => (byIndex[index] === undefined ? undefined : superjson.deserialize(byIndex[index] as never)));
+        rawInputs = procedures.map((_, index) =>
+          byIndex[index] === undefined ? undefined : superjson.deserialize(byIndex[index] as never),
+        );
       } else {
         rawInputs = [parsed === undefined ? undefined : superjson.deserialize(parsed as never)];
       }

@@ -34,7 +34,10 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json') throw new AppError('unsupported_media_type');
   try {
-    return secureJson.parse(Buffer.concat(chunks).toString('utf8'), null, { protoAction: 'remove', constructorAction: 'remove' }) as unknown;
+    return secureJson.parse(Buffer.concat(chunks).toString('utf8'), null, {
+      protoAction: 'remove',
+      constructorAction: 'remove',
+    }) as unknown;
   } catch {
     throw new AppError('invalid_json');
   }

@@ -99,7 +99,8 @@ function serviceLabel(path: string): string {
 function responseHeaders(requestId: string, corsOrigin: string | null): string[] {
   const headers = ['x-request-id', requestId];
   for (const name in JSON_SECURITY_HEADERS) headers.push(name, JSON_SECURITY_HEADERS[name]!);
-  if (corsOrigin) headers.push('access-control-allow-origin', corsOrigin, 'vary', 'Origin', 'access-control-expose-headers', CORS_EXPOSE_HEADERS);
+  if (corsOrigin)
+    headers.push('access-control-allow-origin', corsOrigin, 'vary', 'Origin', 'access-control-expose-headers', CORS_EXPOSE_HEADERS);
   return headers;
 }
 
@@ -172,7 +173,11 @@ export function createRequestListener({ services, metrics, readiness, activity }
     const method = req.method ?? 'GET';
     // HEAD is GET without a body (node:http drops the body of a HEAD answer): same headers, same status, on every route.
     if (method === 'HEAD') req.method = 'GET';
-    const surface = path.startsWith('/trpc/') ? 'trpc' : path.startsWith(`${REST_BASE_PATH}/`) || path === REST_BASE_PATH ? 'rest' : 'service';
+    const surface = path.startsWith('/trpc/')
+      ? 'trpc'
+      : path.startsWith(`${REST_BASE_PATH}/`) || path === REST_BASE_PATH
+        ? 'rest'
+        : 'service';
     const ctx: RequestContext = {
       services,
       requestId,
@@ -278,7 +283,8 @@ export function createRequestListener({ services, metrics, readiness, activity }
         return serviceRoute(() => {
           // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
           if (!ctx.presentedApiKey) return sendError(res, new AppError('api_key_missing'), requestId);
-          const keyName = services.apiKeys.identify(ctx.presentedApiKey) ?? (adminKeys.identify(ctx.presentedApiKey) === null ? null : 'admin');
+          const keyName =
+            services.apiKeys.identify(ctx.presentedApiKey) ?? (adminKeys.identify(ctx.presentedApiKey) === null ? null : 'admin');
           if (!keyName) return sendError(res, new AppError('api_key_invalid'), requestId);
           ctx.report.keyName = keyName;
           metrics.registry.metrics().then(
@@ -318,7 +324,9 @@ export function createRequestListener({ services, metrics, readiness, activity }
         return;
       }
       if (surface === 'rest') {
-        void rest(req, res, path.slice(REST_BASE_PATH.length) || '/', url.searchParams, ctx).catch((error: unknown) => failSafely(res, requestId, error));
+        void rest(req, res, path.slice(REST_BASE_PATH.length) || '/', url.searchParams, ctx).catch((error: unknown) =>
+          failSafely(res, requestId, error),
+        );
         return;
       }
       sendError(res, new AppError('route_not_found'), requestId);
@@ -332,7 +340,10 @@ export function createRequestListener({ services, metrics, readiness, activity }
     };
     if (req.method === 'GET' && surface !== 'service') {
       const headers = responseHeaders(requestId, corsOrigin);
-      const served = surface === 'trpc' ? fastPath.trpc(res, ctx, path, url.searchParams, headers) : fastPath.rest(req, res, ctx, path, url.searchParams, headers);
+      const served =
+        surface === 'trpc'
+          ? fastPath.trpc(res, ctx, path, url.searchParams, headers)
+          : fastPath.rest(req, res, ctx, path, url.searchParams, headers);
       served.then(
         (done) => {
           if (!done) routeSafely();
@@ -358,7 +369,10 @@ export function answerClientError(error: Error & { code?: string; rawPacket?: un
     return;
   }
   const reason = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'invalid_input';
-  const payload = toErrorPayload(new AppError(reason, reason === 'invalid_input' ? { message: 'La solicitud HTTP está mal formada.' } : {}), null);
+  const payload = toErrorPayload(
+    new AppError(reason, reason === 'invalid_input' ? { message: 'La solicitud HTTP está mal formada.' } : {}),
+    null,
+  );
   const body = JSON.stringify({ error: payload });
   // A HEAD answer has no body; the request line is all we know of the method.
   const isHead = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';

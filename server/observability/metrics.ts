@@ -34,7 +34,12 @@ export class ServiceMetrics {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({ name: 'wisphub_http_requests_total', help: 'Requests by surface, procedure and status.', labelNames: ['surface', 'procedure', 'status'], registers });
+    this.requests = new Counter({
+      name: 'wisphub_http_requests_total',
+      help: 'Requests by surface, procedure and status.',
+      labelNames: ['surface', 'procedure', 'status'],
+      registers,
+    });
     this.duration = new Histogram({
       name: 'wisphub_http_request_duration_seconds',
       help: 'Request latency by surface and procedure.',
@@ -42,10 +47,25 @@ export class ServiceMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.keyUsage = new Counter({ name: 'wisphub_api_key_requests_total', help: 'Authenticated requests per API key name.', labelNames: ['key'], registers });
+    this.keyUsage = new Counter({
+      name: 'wisphub_api_key_requests_total',
+      help: 'Authenticated requests per API key name.',
+      labelNames: ['key'],
+      registers,
+    });
     this.inFlight = new Gauge({ name: 'wisphub_http_requests_in_flight', help: 'Requests being served.', registers });
-    this.upstreamCalls = new Counter({ name: 'wisphub_upstream_calls_total', help: 'Calls to WispHub Net by endpoint, method and status.', labelNames: ['endpoint', 'method', 'status'], registers });
-    this.upstreamErrors = new Counter({ name: 'wisphub_upstream_errors_total', help: 'Failed calls to WispHub Net by endpoint and kind.', labelNames: ['endpoint', 'kind'], registers });
+    this.upstreamCalls = new Counter({
+      name: 'wisphub_upstream_calls_total',
+      help: 'Calls to WispHub Net by endpoint, method and status.',
+      labelNames: ['endpoint', 'method', 'status'],
+      registers,
+    });
+    this.upstreamErrors = new Counter({
+      name: 'wisphub_upstream_errors_total',
+      help: 'Failed calls to WispHub Net by endpoint and kind.',
+      labelNames: ['endpoint', 'kind'],
+      registers,
+    });
     this.upstreamDuration = new Histogram({
       name: 'wisphub_upstream_call_duration_seconds',
       help: 'WispHub Net call latency by endpoint.',
@@ -61,7 +81,11 @@ export class ServiceMetrics {
       registers,
       collect() {
         for (const cache of sources.caches()) {
-          for (const [result, value] of [['hit', cache.stats.hits], ['miss', cache.stats.misses], ['stale', cache.stats.stale]] as const) {
+          for (const [result, value] of [
+            ['hit', cache.stats.hits],
+            ['miss', cache.stats.misses],
+            ['stale', cache.stats.stale],
+          ] as const) {
             const id = `${cache.name}|${result}`;
             const delta = value - (seen.get(id) ?? 0);
             if (delta > 0) this.inc({ resource: cache.name, result }, delta);
@@ -127,7 +151,14 @@ export class ServiceMetrics {
   observeUpstream(call: UpstreamCall): void {
     this.upstreamCalls.inc({ endpoint: call.endpoint, method: call.method, status: String(call.status) });
     this.upstreamDuration.observe({ endpoint: call.endpoint }, call.durationMs / 1000);
-    const kind = typeof call.status === 'number' ? (call.status >= 500 ? '5xx' : call.status >= 400 && call.status !== 404 ? '4xx' : null) : call.status;
+    const kind =
+      typeof call.status === 'number'
+        ? call.status >= 500
+          ? '5xx'
+          : call.status >= 400 && call.status !== 404
+            ? '4xx'
+            : null
+        : call.status;
     if (kind) this.upstreamErrors.inc({ endpoint: call.endpoint, kind });
   }
 }

@@ -129,7 +129,10 @@ export class RedisLink {
     } catch (error) {
       this.stats.errors++;
       this.stats.fallbacks++;
-      this.options.logger.warn({ operation: what, error: error instanceof Error ? error.message : String(error) }, 'redis command failed: using this instance’s memory');
+      this.options.logger.warn(
+        { operation: what, error: error instanceof Error ? error.message : String(error) },
+        'redis command failed: using this instance’s memory',
+      );
       return fallback();
     }
   }

@@ -66,9 +66,12 @@ export class RedisMutex implements Mutex {
     }
     this.stats.acquired++;
     this.stats.waitedMs += Date.now() - started;
-    const renew = setInterval(() => {
-      void this.link.client.eval(EXTEND, 1, lockKey, token, String(this.options.ttlMs)).catch(() => {});
-    }, Math.max(100, Math.floor(this.options.ttlMs / 3)));
+    const renew = setInterval(
+      () => {
+        void this.link.client.eval(EXTEND, 1, lockKey, token, String(this.options.ttlMs)).catch(() => {});
+      },
+      Math.max(100, Math.floor(this.options.ttlMs / 3)),
+    );
     try {
       return await work();
     } finally {

@@ -147,7 +147,9 @@ export class RedisCacheTier<V> implements SharedTier<V> {
   async write(key: string, value: V, loadedAt: number, keepMs: number, announce = true): Promise<string | null> {
     const stamp = randomUUID();
     try {
-      await this.redis(() => this.link.client.set(this.dataKey(key), pack(stamp, loadedAt, this.codec.encode(value)), 'PX', Math.max(1, Math.round(keepMs))));
+      await this.redis(() =>
+        this.link.client.set(this.dataKey(key), pack(stamp, loadedAt, this.codec.encode(value)), 'PX', Math.max(1, Math.round(keepMs))),
+      );
       if (announce) await this.redis(() => this.link.publish(this.cacheName, key));
       return stamp;
     } catch (error) {

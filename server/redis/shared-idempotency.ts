@@ -75,7 +75,10 @@ export class SharedIdempotencyStore implements Idempotency {
 
   private async own<T>(recordKey: string, fingerprint: string, work: () => Promise<T>): Promise<{ value: T; replayed: boolean }> {
     // The lease must outlive the work: renew it while the work runs.
-    const renew = setInterval(() => void this.link.client.pexpire(recordKey, this.options.leaseMs).catch(() => {}), Math.max(100, Math.floor(this.options.leaseMs / 3)));
+    const renew = setInterval(
+      () => void this.link.client.pexpire(recordKey, this.options.leaseMs).catch(() => {}),
+      Math.max(100, Math.floor(this.options.leaseMs / 3)),
+    );
     try {
       const value = await work();
       clearInterval(renew);

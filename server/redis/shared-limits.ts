@@ -68,13 +68,22 @@ export class SharedFailureWindow implements FailureCounter {
   /** Failures still in the window: how many, and when the oldest happened (ms, NaN when none). */
   private async recent(key: string): Promise<{ count: number; oldestMs: number }> {
     const redisKey = this.key(key);
-    const results = await this.link.client.multi().zremrangebyscore(redisKey, '-inf', Date.now() - this.windowMs).zrange(redisKey, '0', '0', 'WITHSCORES').zcard(redisKey).exec();
+    const results = await this.link.client
+      .multi()
+      .zremrangebyscore(redisKey, '-inf', Date.now() - this.windowMs)
+      .zrange(redisKey, '0', '0', 'WITHSCORES')
+      .zcard(redisKey)
+      .exec();
     const oldest = results?.[1]?.[1] as string[] | undefined;
     return { count: Number(results?.[2]?.[1] ?? 0), oldestMs: Number(oldest?.[1] ?? Number.NaN) };
   }
 
   count(key: string): Promise<number> {
-    return this.link.attempt('failure count', async () => (await this.recent(key)).count, () => this.local.count(key));
+    return this.link.attempt(
+      'failure count',
+      async () => (await this.recent(key)).count,
+      () => this.local.count(key),
+    );
   }
 
   record(key: string): Promise<void> {

@@ -27,7 +27,11 @@ export class SharedPendingStore<R> implements PendingStore<R> {
   }
 
   async get(handle: string): Promise<R | null> {
-    const text = await this.link.attempt('pending.get', (redis) => redis.get(this.link.key('pending', handle)), () => null);
+    const text = await this.link.attempt(
+      'pending.get',
+      (redis) => redis.get(this.link.key('pending', handle)),
+      () => null,
+    );
     if (text !== null) return JSON.parse(text) as R;
     return this.local.get(handle);
   }
@@ -45,7 +49,11 @@ export class SharedPendingStore<R> implements PendingStore<R> {
 
   async claimOrphan(handle: string): Promise<boolean> {
     const claimKey = this.link.key('pending-claim', handle);
-    const taken = await this.link.attempt('pending.claim', (redis) => redis.set(claimKey, this.link.instanceId, 'PX', this.options.claimMs, 'NX'), () => null);
+    const taken = await this.link.attempt(
+      'pending.claim',
+      (redis) => redis.set(claimKey, this.link.instanceId, 'PX', this.options.claimMs, 'NX'),
+      () => null,
+    );
     return taken === 'OK';
   }
 }

@@ -34,7 +34,12 @@ export class SharedState {
   readonly identityGuard: IdentityGuard;
 
   static async create(config: Config & { REDIS_URL: string }, gateway: WispHubGateway, logger: Logger): Promise<SharedState> {
-    const link = await RedisLink.create({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger });
+    const link = await RedisLink.create({
+      url: config.REDIS_URL,
+      keyPrefix: config.REDIS_KEY_PREFIX,
+      commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+      logger,
+    });
     return new SharedState(config, gateway, link);
   }
 

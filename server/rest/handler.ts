@@ -43,7 +43,12 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * A procedure's raw input from a REST request: query (GET) or JSON body, then path parameters.
  * Numbers on a path or in a query come from plain digits only; JSON bodies keep their own types.
  */
-export function restInput(route: RestRoute, params: Record<string, string>, query: URLSearchParams, body: Record<string, unknown> | undefined): Record<string, unknown> {
+export function restInput(
+  route: RestRoute,
+  params: Record<string, string>,
+  query: URLSearchParams,
+  body: Record<string, unknown> | undefined,
+): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   const put = (key: string, value: unknown) => {
     if (!PROTOTYPE_KEYS.has(key)) input[key] = value;

@@ -17,10 +17,18 @@ const RESPONSES: Record<number, ResponseSpec> = {
   403: { name: 'Forbidden', description: 'Unknown API key.' },
   404: { name: 'NotFound', description: 'The client, plan, ticket, ping task or route does not exist.' },
   405: { name: 'MethodNotAllowed', description: 'The path exists with other methods (see `Allow`).' },
-  409: { name: 'Conflict', description: 'Zone at its active-ticket limit, a connectivity ticket under a known outage (send force: true to open it anyway), or an idempotency key reused with another request.' },
+  409: {
+    name: 'Conflict',
+    description:
+      'Zone at its active-ticket limit, a connectivity ticket under a known outage (send force: true to open it anyway), or an idempotency key reused with another request.',
+  },
   413: { name: 'PayloadTooLarge', description: 'Body over the configured limit.' },
   415: { name: 'UnsupportedMediaType', description: 'Body not sent as application/json.' },
-  429: { name: 'TooManyRequests', description: 'Rate limit of the API key, or identity checks locked against enumeration.', retryAfter: true },
+  429: {
+    name: 'TooManyRequests',
+    description: 'Rate limit of the API key, or identity checks locked against enumeration.',
+    retryAfter: true,
+  },
   500: { name: 'InternalError', description: 'Unexpected error (no detail leaves the service).' },
   502: { name: 'BadGateway', description: 'WispHub Net refused our key, answered something unreadable, or refused a write.' },
   503: { name: 'ServiceUnavailable', description: 'WispHub Net is unreachable or failing and nothing usable is cached.', retryAfter: true },
@@ -52,7 +60,11 @@ export const ERROR_SCHEMA = {
             properties: { path: { type: 'string' }, message: { type: 'string' }, code: { type: 'string' } },
           },
         },
-        details: { type: 'object', additionalProperties: true, description: 'Extra facts for the caller (e.g. the zone limit, valid subjects).' },
+        details: {
+          type: 'object',
+          additionalProperties: true,
+          description: 'Extra facts for the caller (e.g. the zone limit, valid subjects).',
+        },
       },
     },
   },
@@ -65,14 +77,21 @@ export function errorComponents() {
     const example = reasons[0];
     responses[spec.name] = {
       description: `${spec.description} Reasons: ${reasons.map((reason) => `\`${reason}\``).join(', ')}.`,
-      ...(spec.retryAfter ? { headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } } } : {}),
+      ...(spec.retryAfter
+        ? { headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } } }
+        : {}),
       content: {
         'application/json': {
           schema: { $ref: '#/components/schemas/Error' },
           ...(example
             ? {
                 example: {
-                  error: { status: Number(status), reason: example, message: ERROR_CATALOGUE[example].message, requestId: '5f0c8e1e-7d0a-4c39-9a53-3f1d2b8c4e11' },
+                  error: {
+                    status: Number(status),
+                    reason: example,
+                    message: ERROR_CATALOGUE[example].message,
+                    requestId: '5f0c8e1e-7d0a-4c39-9a53-3f1d2b8c4e11',
+                  },
                 },
               }
             : {}),

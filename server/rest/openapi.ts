@@ -32,7 +32,12 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
     baseUrl: REST_BASE_PATH,
     tags: TAGS.map((tag) => tag.name),
     securitySchemes: {
-      ApiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key issued by the operator (also accepted as `Authorization: Bearer <key>`).' },
+      ApiKey: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'API key issued by the operator (also accepted as `Authorization: Bearer <key>`).',
+      },
     },
   });
   document.tags = TAGS;
@@ -55,7 +60,11 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
     for (const [status, description] of Object.entries(route.alsoSucceedsWith)) {
       if (success && typeof success === 'object') responses[status] = { ...success, description };
     }
-    const statuses = errorStatusesFor({ method: route.method, hasPathParams: route.params.length > 0, conflicts: route.procedurePath === 'tickets.create' });
+    const statuses = errorStatusesFor({
+      method: route.method,
+      hasPathParams: route.params.length > 0,
+      conflicts: route.procedurePath === 'tickets.create',
+    });
     for (const status of statuses) responses[String(status)] = responseRef(status);
     if (route.idempotencyKeyHeader) {
       operation.parameters = [

@@ -53,7 +53,8 @@ function baseKind(schema: ZodLike | undefined): string | undefined {
   let current = schema;
   for (let depth = 0; depth < 8 && current?._zod?.def; depth++) {
     const def = current._zod.def;
-    if (def.innerType && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault')) current = def.innerType;
+    if (def.innerType && (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault'))
+      current = def.innerType;
     else return def.type;
   }
   return undefined;
@@ -61,7 +62,11 @@ function baseKind(schema: ZodLike | undefined): string | undefined {
 
 function numericFieldsOf(procedure: ProcedureLike): Set<string> {
   const shape = (procedure._def.inputs?.[0] as ZodLike | undefined)?._zod?.def?.shape ?? {};
-  return new Set(Object.entries(shape).filter(([, field]) => baseKind(field) === 'number').map(([name]) => name));
+  return new Set(
+    Object.entries(shape)
+      .filter(([, field]) => baseKind(field) === 'number')
+      .map(([name]) => name),
+  );
 }
 
 /** Digits only: "1e3", "0x3E8", "+1000" and " 1000" stay strings, which the number schema refuses. */
@@ -102,7 +107,11 @@ function compile(template: string): { pattern: RegExp; params: string[]; specifi
 /** tRPC paths of the cacheable queries (meta `cacheable`), for the HTTP fast path. */
 export function cacheableProcedures(appRouter: AnyRouter): Set<string> {
   const procedures = appRouter._def.procedures as Record<string, ProcedureLike>;
-  return new Set(Object.entries(procedures).filter(([, p]) => p._def.meta?.cacheable === true && p._def.type === 'query').map(([path]) => path));
+  return new Set(
+    Object.entries(procedures)
+      .filter(([, p]) => p._def.meta?.cacheable === true && p._def.type === 'query')
+      .map(([path]) => path),
+  );
 }
 
 export function compileRoutes(appRouter: AnyRouter): RestRoute[] {

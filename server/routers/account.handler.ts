@@ -16,7 +16,12 @@ export async function readBalance(ctx: LookupContext, serviceId: number): Promis
   const upstream = readFrom(ctx, gateway.account.balanceCache, String(serviceId), result);
   const today = toLocal(ctx.services.now(), config.TIMEZONE).date;
   const invoices: PendingInvoice[] = upstream.invoices
-    .map((invoice) => ({ id: invoice.id, amount: invoice.amount, dueDate: invoice.dueDate, daysOverdue: invoiceDaysOverdue(invoice.dueDate, invoice.daysOverdue, today) }))
+    .map((invoice) => ({
+      id: invoice.id,
+      amount: invoice.amount,
+      dueDate: invoice.dueDate,
+      daysOverdue: invoiceDaysOverdue(invoice.dueDate, invoice.daysOverdue, today),
+    }))
     .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
   const summary = summarizeAccount(upstream.balance, invoices, {
     overdueAfterDays: config.ACCOUNT_OVERDUE_AFTER_DAYS,
@@ -33,10 +38,18 @@ export async function readBalance(ctx: LookupContext, serviceId: number): Promis
   };
 }
 
-export async function readTicketHistory(ctx: LookupContext, input: z.infer<typeof ticketHistoryInput>): Promise<z.infer<typeof ticketHistoryOutput>> {
+export async function readTicketHistory(
+  ctx: LookupContext,
+  input: z.infer<typeof ticketHistoryInput>,
+): Promise<z.infer<typeof ticketHistoryOutput>> {
   const { gateway } = ctx.services;
   await existingClient(ctx, input.serviceId);
-  const history = readFrom(ctx, gateway.account.clientTicketsCache, String(input.serviceId), await gateway.account.ticketHistory(input.serviceId));
+  const history = readFrom(
+    ctx,
+    gateway.account.clientTicketsCache,
+    String(input.serviceId),
+    await gateway.account.ticketHistory(input.serviceId),
+  );
   const matching = input.state ? history.tickets.filter((ticket) => ticket.status === input.state) : history.tickets;
   return { serviceId: input.serviceId, total: matching.length, items: matching.slice(0, input.limit), source: history.source };
 }

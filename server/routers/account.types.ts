@@ -17,15 +17,22 @@ export const balanceInput = z.object({ serviceId: serviceIdSchema });
 export const balanceOutput = z
   .object({
     serviceId: z.number().int(),
-    balance: z.number().nullable().meta({ description: 'Current balance in pesos (upstream `saldo`, or `saldo_actual` in the older shape); negative is a credit.' }),
+    balance: z
+      .number()
+      .nullable()
+      .meta({ description: 'Current balance in pesos (upstream `saldo`, or `saldo_actual` in the older shape); negative is a credit.' }),
     lastPaymentDate: z.iso.date().nullable(),
     billingStatus: z.string().nullable().meta({ description: 'Upstream billing state text, e.g. "Al día".' }),
     pendingInvoices: z.array(invoiceSchema).meta({ description: 'Oldest due first.' }),
     totalOwed: z.number().meta({ description: 'Sum of pending invoices; with none, a positive balance.' }),
-    credit: z.number().min(0).meta({ description: 'Pesos in the customer’s favour (a negative upstream `saldo` with nothing invoiced); 0 otherwise.' }),
+    credit: z
+      .number()
+      .min(0)
+      .meta({ description: 'Pesos in the customer’s favour (a negative upstream `saldo` with nothing invoiced); 0 otherwise.' }),
     maxDaysOverdue: z.number().int().min(0),
     status: z.enum(ACCOUNT_STATUSES).meta({
-      description: 'up_to_date; overdue from ACCOUNT_OVERDUE_AFTER_DAYS past due; seriously_overdue from ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS.',
+      description:
+        'up_to_date; overdue from ACCOUNT_OVERDUE_AFTER_DAYS past due; seriously_overdue from ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS.',
     }),
     message: z.string().meta({ description: 'Spanish text a bot can show.' }),
     asOf: z.iso.datetime({ offset: true }).meta({ description: 'When WispHub Net was read (answers are cached for CACHE_TTL_BALANCE_S).' }),
@@ -63,6 +70,7 @@ export const ticketHistoryOutput = z.object({
   total: z.number().int().meta({ description: 'Tickets of the client (in `state`, when given).' }),
   items: z.array(ticketSchema).meta({ description: 'Newest first, at most `limit`.' }),
   source: z.enum(['upstream_filter', 'ticket_collection']).meta({
-    description: 'upstream_filter: WispHub Net filtered by service; ticket_collection: it ignored the filter, so the cached collection was filtered here.',
+    description:
+      'upstream_filter: WispHub Net filtered by service; ticket_collection: it ignored the filter, so the cached collection was filtered here.',
   }),
 });

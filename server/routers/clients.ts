@@ -31,7 +31,16 @@ function matchesOrNotFound(items: Client[]): { items: Client[] } {
 
 export const clientsRouter = router({
   list: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/clients', tags, summary: 'List clients', description: 'Page through every client (cached full collection).' }, cacheable: true })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/clients',
+        tags,
+        summary: 'List clients',
+        description: 'Page through every client (cached full collection).',
+      },
+      cacheable: true,
+    })
     .input(listInput)
     .output(listOutput)
     .query(async ({ ctx, input }) => {
@@ -128,7 +137,8 @@ export const clientsRouter = router({
         path: '/clients/{serviceId}/verify',
         tags,
         summary: 'Verify a customer’s identity',
-        description: 'Valid only when at least two facts are given and every one matches (normalised: accents, case, address prefixes, price within 1 peso).',
+        description:
+          'Valid only when at least two facts are given and every one matches (normalised: accents, case, address prefixes, price within 1 peso).',
       },
     })
     .input(verifyInput)

@@ -72,7 +72,9 @@ export const clientSchema = z
         outageDescription: z.string().nullable(),
       })
       .nullable(),
-    outage: outageSchema.nullable().meta({ description: 'Known outage of the sector serving the client (say it first); null when no router is recorded.' }),
+    outage: outageSchema
+      .nullable()
+      .meta({ description: 'Known outage of the sector serving the client (say it first); null when no router is recorded.' }),
     ip: z.string().nullable(),
     cutoffDate: z.iso.date().nullable().meta({ description: 'Next cut-off date (YYYY-MM-DD).' }),
     technician: namedRefSchema.nullable(),

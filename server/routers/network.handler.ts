@@ -13,7 +13,11 @@ export type PingResult = z.infer<typeof pingResultSchema>;
 const PENDING_MESSAGE = 'La prueba de conexión sigue en curso. Consulte de nuevo en unos segundos.';
 
 /** What a bot says when the ISP already knows (with whatever a ping measured, if one ran). */
-export function knownOutageResult(taskId: string | null, outage: Outage, measured?: Pick<PingDiagnosis, 'hosts' | 'routerErrors'>): PingResult {
+export function knownOutageResult(
+  taskId: string | null,
+  outage: Outage,
+  measured?: Pick<PingDiagnosis, 'hosts' | 'routerErrors'>,
+): PingResult {
   const { hosts = [], routerErrors = [] } = measured ?? {};
   return { status: 'done', taskId, outcome: 'known_outage', hosts, routerErrors, message: outageMessage(outage.description), outage };
 }
@@ -45,7 +49,15 @@ export async function readPingResult(ctx: LookupContext, taskId: string, service
   }
   if (state.status === 'pending') return { status: 'pending', taskId, message: PENDING_MESSAGE, outage };
   if (state.status === 'failed') {
-    return { status: 'done', taskId, outcome: 'router_error', hosts: [], routerErrors: [state.error], message: pingMessage('router_error'), outage };
+    return {
+      status: 'done',
+      taskId,
+      outcome: 'router_error',
+      hosts: [],
+      routerErrors: [state.error],
+      message: pingMessage('router_error'),
+      outage,
+    };
   }
   return { status: 'done', taskId, ...diagnosePing(state.entries), outage };
 }
@@ -60,7 +72,13 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** Polls a task until it is done or `deadlineMs` passes; yields every state read. */
-export async function* pollPing(ctx: LookupContext, taskId: string, deadlineMs: number, signal?: AbortSignal, serviceId?: number): AsyncGenerator<PingResult> {
+export async function* pollPing(
+  ctx: LookupContext,
+  taskId: string,
+  deadlineMs: number,
+  signal?: AbortSignal,
+  serviceId?: number,
+): AsyncGenerator<PingResult> {
   const deadline = Date.now() + deadlineMs;
   const interval = ctx.services.config.PING_POLL_INTERVAL_MS;
   for (;;) {

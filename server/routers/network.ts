@@ -79,7 +79,8 @@ export const networkRouter = router({
         path: '/network/outages',
         tags,
         summary: 'Known outages',
-        description: 'Sectors (routers) where the ISP marked an outage, with how many clients each affects, from the cached client collection.',
+        description:
+          'Sectors (routers) where the ISP marked an outage, with how many clients each affects, from the cached client collection.',
       },
       cacheable: true,
     })

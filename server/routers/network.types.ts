@@ -11,7 +11,12 @@ export const startPingInput = z.object({
 });
 export const startPingOutput = z.object({ serviceId: z.number().int(), taskId: z.string(), pings: z.number().int() });
 
-export const taskIdInput = z.object({ taskId: z.string().trim().regex(/^[\w-]{1,100}$/, { error: 'taskId is letters, digits, _ and -' }) });
+export const taskIdInput = z.object({
+  taskId: z
+    .string()
+    .trim()
+    .regex(/^[\w-]{1,100}$/, { error: 'taskId is letters, digits, _ and -' }),
+});
 
 export const pingResultInput = taskIdInput.extend({
   serviceId: serviceIdSchema.optional().meta({

@@ -4,7 +4,16 @@ import { paymentMethodsOutput } from './catalog.types';
 
 export const paymentMethodsRouter = router({
   list: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/payment-methods', tags: ['paymentMethods'], summary: 'List payment methods', description: 'Ways customers can pay (cached 15 min).' }, cacheable: true })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/payment-methods',
+        tags: ['paymentMethods'],
+        summary: 'List payment methods',
+        description: 'Ways customers can pay (cached 15 min).',
+      },
+      cacheable: true,
+    })
     .output(paymentMethodsOutput)
     .query(async ({ ctx }) => {
       const { catalog } = ctx.services.gateway;

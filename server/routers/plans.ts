@@ -7,7 +7,16 @@ const tags = ['plans'];
 
 export const plansRouter = router({
   list: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/plans', tags, summary: 'List internet plans', description: 'Every plan with its price and type (cached 15 min).' }, cacheable: true })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/plans',
+        tags,
+        summary: 'List internet plans',
+        description: 'Every plan with its price and type (cached 15 min).',
+      },
+      cacheable: true,
+    })
     .output(plansOutput)
     .query(async ({ ctx }) => {
       const { catalog } = ctx.services.gateway;
@@ -21,7 +30,8 @@ export const plansRouter = router({
         path: '/plans/{planId}',
         tags,
         summary: 'Get a plan with its speeds',
-        description: 'Download/upload speeds from the plan type’s detail endpoint, parsed to kbps. PCQ plans have none: `detailUnavailableReason` says so.',
+        description:
+          'Download/upload speeds from the plan type’s detail endpoint, parsed to kbps. PCQ plans have none: `detailUnavailableReason` says so.',
       },
     })
     .input(planByIdInput)

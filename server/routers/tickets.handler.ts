@@ -1,9 +1,4 @@
-import {
-  addBusinessDays,
-  toIsoWithOffset,
-  toLocal,
-  toUpstreamDateTime,
-} from '../domain/business-days';
+import { addBusinessDays, toIsoWithOffset, toLocal, toUpstreamDateTime } from '../domain/business-days';
 import { catalogueEntries, matchSubject, PRIORITY_LEVELS, type PriorityLevel } from '../domain/ticket-subjects';
 import { isConnectivitySubject, outageMessage } from '../domain/outage';
 import { zoneStatus, type ZoneStatus } from '../domain/zone-tickets';
@@ -42,7 +37,11 @@ export interface CreateRequester {
 
 const DEPARTMENT = 'Soporte Técnico';
 
-export async function createTicket(ctx: RequestContext, request: CreateTicketRequest, requester: CreateRequester): Promise<CreateTicketOutcome> {
+export async function createTicket(
+  ctx: RequestContext,
+  request: CreateTicketRequest,
+  requester: CreateRequester,
+): Promise<CreateTicketOutcome> {
   const { services } = ctx;
   const { config, gateway } = services;
   const client = await gateway.clientByServiceId(request.serviceId);
@@ -59,7 +58,11 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
     // The ISP already knows: one more "no internet" ticket per affected customer swamps its queue.
     throw new AppError('known_outage', {
       message: `${outageMessage(client.outage.description)} Si el problema es otro, elija otro asunto.`,
-      details: { outage: client.outage, router: client.router ? { id: client.router.id, name: client.router.name } : null, override: 'force: true' },
+      details: {
+        outage: client.outage,
+        router: client.router ? { id: client.router.id, name: client.router.name } : null,
+        override: 'force: true',
+      },
     });
   }
   const technicianId = request.technicianId ?? services.defaultTechnicianId ?? client.technician?.id ?? null;
@@ -107,7 +110,11 @@ export async function createTicket(ctx: RequestContext, request: CreateTicketReq
         departamentos_default: DEPARTMENT,
       },
       zoneId,
-      computed: { priority: PRIORITY_LEVELS[subject.priority], startsAt: toIsoWithOffset(start, config.TIMEZONE), dueAt: toIsoWithOffset(due, config.TIMEZONE) },
+      computed: {
+        priority: PRIORITY_LEVELS[subject.priority],
+        startsAt: toIsoWithOffset(start, config.TIMEZONE),
+        dueAt: toIsoWithOffset(due, config.TIMEZONE),
+      },
     };
     const attempt = await gateway.tickets.create(plan.form);
     // An unknown outcome counts in its zone at once: it most likely committed, and the limit must hold meanwhile.
@@ -148,5 +155,9 @@ export async function finishCreated(ctx: Pick<RequestContext, 'services'>, plan:
   if (plan.zoneId === null) return { status: 'created', ticket: completed, zoneStatus: null };
   // The ticket exists: a zone count upstream cannot give now must not turn it into an error (a retry would post again).
   const after = await gateway.tickets.zoneCounts().catch(() => null);
-  return { status: 'created', ticket: completed, zoneStatus: after ? zoneStatus(plan.zoneId, after.value, config.MAX_ACTIVE_TICKETS_PER_ZONE) : null };
+  return {
+    status: 'created',
+    ticket: completed,
+    zoneStatus: after ? zoneStatus(plan.zoneId, after.value, config.MAX_ACTIVE_TICKETS_PER_ZONE) : null,
+  };
 }

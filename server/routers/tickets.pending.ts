@@ -38,7 +38,10 @@ export interface PendingTicketRecord {
   since: number;
   plan: PlannedTicket;
   idempotency: CreateRequester['idempotency'];
-  outcome: { status: 'pending' } | { status: 'created'; ticket: Ticket; zoneStatus: ZoneStatus | null } | { status: 'failed'; reason: ErrorReason; message: string };
+  outcome:
+    | { status: 'pending' }
+    | { status: 'created'; ticket: Ticket; zoneStatus: ZoneStatus | null }
+    | { status: 'failed'; reason: ErrorReason; message: string };
 }
 
 const HANDLE_PREFIX = 'tkp_';
@@ -58,7 +61,12 @@ function pendingAnswer(services: Services, handle: string): PendingTicket {
 }
 
 /** Records the unknown outcome, starts settling it in the background and answers the handle. */
-export async function openPending(ctx: RequestContext, plan: PlannedTicket, since: number, requester: CreateRequester): Promise<PendingTicket> {
+export async function openPending(
+  ctx: RequestContext,
+  plan: PlannedTicket,
+  since: number,
+  requester: CreateRequester,
+): Promise<PendingTicket> {
   const { services } = ctx;
   const record: PendingTicketRecord = {
     handle: newHandle(),
@@ -108,7 +116,8 @@ async function settleInBackground(services: Services, record: PendingTicketRecor
     logger.warn({ handle: record.handle, reason }, 'pending ticket create failed');
     outcome = { status: 'failed', reason, message };
     // Nothing was created: a retry with the same idempotency key may run again.
-    if (record.idempotency) await services.idempotency.release(record.keyName, record.idempotency.key, record.idempotency.request).catch(() => {});
+    if (record.idempotency)
+      await services.idempotency.release(record.keyName, record.idempotency.key, record.idempotency.request).catch(() => {});
   }
   try {
     await services.pendingTickets.put(record.handle, { ...record, outcome });

@@ -36,7 +36,16 @@ async function settledOrPending(ctx: RequestContext, keyName: string, pending: P
 
 export const ticketsRouter = router({
   subjects: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/tickets/subjects', tags, summary: 'Ticket subject catalogue', description: 'Subjects grouped by priority (1 low … 4 very high) and as one list.' }, cacheable: true })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/tickets/subjects',
+        tags,
+        summary: 'Ticket subject catalogue',
+        description: 'Subjects grouped by priority (1 low … 4 very high) and as one list.',
+      },
+      cacheable: true,
+    })
     .output(subjectsOutput)
     .query(({ ctx }) => {
       const catalogue = ctx.services.subjects;
@@ -58,7 +67,8 @@ export const ticketsRouter = router({
         path: '/tickets/zones/{zoneId}/status',
         tags,
         summary: 'Active tickets in a zone',
-        description: 'Counts tickets in ACTIVE_TICKET_STATES over every page (tickets without service or zone skipped); blocked at MAX_ACTIVE_TICKETS_PER_ZONE.',
+        description:
+          'Counts tickets in ACTIVE_TICKET_STATES over every page (tickets without service or zone skipped); blocked at MAX_ACTIVE_TICKETS_PER_ZONE.',
       },
       cacheable: true,
     })

@@ -76,10 +76,12 @@ export const createTicketInput = z.object({
   description: freeText().min(10).max(2000),
   technicianId: z.number().int().positive().optional().meta({ description: 'Default: DEFAULT_TECHNICIAN_ID.' }),
   zoneId: z.number().int().positive().optional().meta({
-    description: 'The client’s own zone is always the one counted against the limit: a different zoneId is refused (400). Only used for a client with no zone recorded.',
+    description:
+      'The client’s own zone is always the one counted against the limit: a different zoneId is refused (400). Only used for a client with no zone recorded.',
   }),
   force: z.boolean().optional().meta({
-    description: 'Open a connectivity ticket (No Tiene Internet, Internet Intermitente, Internet Lento) even when the client’s sector has a known outage; refused with 409 known_outage otherwise.',
+    description:
+      'Open a connectivity ticket (No Tiene Internet, Internet Intermitente, Internet Lento) even when the client’s sector has a known outage; refused with 409 known_outage otherwise.',
   }),
   idempotencyKey: idempotencyKeySchema
     .optional()
@@ -97,7 +99,10 @@ const createdTicket = z.object({
 const pendingTicket = z
   .object({
     status: z.literal('pending_confirmation'),
-    handle: z.string().regex(PENDING_HANDLE_PATTERN).meta({ description: 'Poll `tickets.createStatus` (REST `GET /tickets/pending/{handle}`) with it.' }),
+    handle: z
+      .string()
+      .regex(PENDING_HANDLE_PATTERN)
+      .meta({ description: 'Poll `tickets.createStatus` (REST `GET /tickets/pending/{handle}`) with it.' }),
     message: z.string().meta({ description: 'Spanish, fit to show the customer.' }),
     checkAfterSeconds: z.number().int().positive().meta({ description: 'When polling is worth it again.' }),
   })
@@ -111,7 +116,10 @@ export const createTicketOutput = z
   .meta({ id: 'CreateTicketResult' });
 
 export const createStatusInput = z.object({
-  handle: z.string().regex(PENDING_HANDLE_PATTERN, { error: 'a handle as answered by tickets.create, such as tkp_…' }).meta({ example: 'tkp_3q2mX0b9YV1cRkq8nWw5Pg' }),
+  handle: z
+    .string()
+    .regex(PENDING_HANDLE_PATTERN, { error: 'a handle as answered by tickets.create, such as tkp_…' })
+    .meta({ example: 'tkp_3q2mX0b9YV1cRkq8nWw5Pg' }),
 });
 
 export const createStatusOutput = z
@@ -121,7 +129,9 @@ export const createStatusOutput = z
     z.object({
       status: z.literal('failed'),
       handle: z.string(),
-      error: z.object({ reason: z.string(), message: z.string() }).meta({ description: 'Nothing was created: create it again (a new request, or the same idempotency key).' }),
+      error: z
+        .object({ reason: z.string(), message: z.string() })
+        .meta({ description: 'Nothing was created: create it again (a new request, or the same idempotency key).' }),
     }),
   ])
   .meta({ id: 'PendingTicketStatus' });

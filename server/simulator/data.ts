@@ -44,30 +44,111 @@ export interface SimulatorData {
 export const SECRET_MARKER = 'S3CR3T';
 
 const FIRST_NAMES = [
-  'José', 'María', 'Luis', 'Ana', 'Jesús', 'Ángela', 'Andrés', 'Sofía', 'Julián', 'Camila', 'Germán', 'Lucía',
-  'Óscar', 'Mónica', 'Héctor', 'Inés', 'Martín', 'Valentina', 'Sebastián', 'Paola', 'Nicolás', 'Daniela',
-  'Ramón', 'Yolanda', 'Iván', 'Natalia', 'Fabián', 'Gloria', 'Efraín', 'Marisol',
+  'José',
+  'María',
+  'Luis',
+  'Ana',
+  'Jesús',
+  'Ángela',
+  'Andrés',
+  'Sofía',
+  'Julián',
+  'Camila',
+  'Germán',
+  'Lucía',
+  'Óscar',
+  'Mónica',
+  'Héctor',
+  'Inés',
+  'Martín',
+  'Valentina',
+  'Sebastián',
+  'Paola',
+  'Nicolás',
+  'Daniela',
+  'Ramón',
+  'Yolanda',
+  'Iván',
+  'Natalia',
+  'Fabián',
+  'Gloria',
+  'Efraín',
+  'Marisol',
 ];
 const LAST_NAMES = [
-  'Peña', 'Muñoz', 'Gómez', 'Rodríguez', 'Martínez', 'García', 'López', 'Hernández', 'González', 'Pérez',
-  'Sánchez', 'Ramírez', 'Díaz', 'Jiménez', 'Ibáñez', 'Castaño', 'Ordóñez', 'Londoño', 'Patiño', 'Zúñiga',
-  'Cárdenas', 'Rincón', 'Beltrán', 'Suárez', 'Agudelo', 'Montaño', 'Quiñones', 'Valencia',
+  'Peña',
+  'Muñoz',
+  'Gómez',
+  'Rodríguez',
+  'Martínez',
+  'García',
+  'López',
+  'Hernández',
+  'González',
+  'Pérez',
+  'Sánchez',
+  'Ramírez',
+  'Díaz',
+  'Jiménez',
+  'Ibáñez',
+  'Castaño',
+  'Ordóñez',
+  'Londoño',
+  'Patiño',
+  'Zúñiga',
+  'Cárdenas',
+  'Rincón',
+  'Beltrán',
+  'Suárez',
+  'Agudelo',
+  'Montaño',
+  'Quiñones',
+  'Valencia',
 ];
 const PLACE_NAMES = [
-  'La Esperanza', 'El Rosal', 'San José', 'Santa Lucía', 'El Porvenir', 'La Unión', 'Buenos Aires',
-  'El Carmen', 'Villa Nueva', 'Los Almendros', 'Ceiba', 'Peñas Blancas', 'La Ñeque', 'Alto Bonito',
+  'La Esperanza',
+  'El Rosal',
+  'San José',
+  'Santa Lucía',
+  'El Porvenir',
+  'La Unión',
+  'Buenos Aires',
+  'El Carmen',
+  'Villa Nueva',
+  'Los Almendros',
+  'Ceiba',
+  'Peñas Blancas',
+  'La Ñeque',
+  'Alto Bonito',
 ];
 const CITIES: [string, string][] = [
-  ['Villavicencio', 'Meta'], ['Granada', 'Meta'], ['Acacías', 'Meta'], ['Puerto López', 'Meta'],
-  ['Yopal', 'Casanare'], ['Cumaral', 'Meta'], ['Restrepo', 'Meta'],
+  ['Villavicencio', 'Meta'],
+  ['Granada', 'Meta'],
+  ['Acacías', 'Meta'],
+  ['Puerto López', 'Meta'],
+  ['Yopal', 'Casanare'],
+  ['Cumaral', 'Meta'],
+  ['Restrepo', 'Meta'],
 ];
-const CLIENT_STATES: [string, number][] = [['Activo', 0.7], ['Suspendido', 0.15], ['Cancelado', 0.1], ['Gratis', 0.05]];
+const CLIENT_STATES: [string, number][] = [
+  ['Activo', 0.7],
+  ['Suspendido', 0.15],
+  ['Cancelado', 0.1],
+  ['Gratis', 0.05],
+];
 const BILLING_STATES = ['Al día', 'Pendiente de pago', 'Vencida', 'Sin facturas'];
 const TICKET_STATES = ['Nuevo', 'En Progreso', 'Resuelto', 'Cerrado'];
 const TICKET_PRIORITIES = ['Baja', 'Normal', 'Alta', 'Muy Alta'];
 const TICKET_SUBJECTS = [
-  'Internet Lento', 'No Tiene Internet', 'Internet Intermitente', 'Cambio de Domicilio', 'Antena Dañada',
-  'Cambio de Contraseña en Router Wifi', 'Cable UTP Dañado', 'Reconexión', 'Caja Nap Dañada',
+  'Internet Lento',
+  'No Tiene Internet',
+  'Internet Intermitente',
+  'Cambio de Domicilio',
+  'Antena Dañada',
+  'Cambio de Contraseña en Router Wifi',
+  'Cable UTP Dañado',
+  'Reconexión',
+  'Caja Nap Dañada',
 ];
 
 const pad = (value: number, size = 2) => String(value).padStart(size, '0');
@@ -190,7 +271,9 @@ function makeClient(
   const [city, department] = random.pick(CITIES);
   const estado = pickWeighted(random, CLIENT_STATES);
   const planPrice = random.chance(0.9) ? plan.precio : (Number(plan.precio) - 5000).toFixed(2);
-  const installed = new Date(Date.UTC(2019 + random.int(0, 6), random.int(0, 11), random.int(1, 28), random.int(7, 18), random.int(0, 59), random.int(0, 59)));
+  const installed = new Date(
+    Date.UTC(2019 + random.int(0, 6), random.int(0, 11), random.int(1, 28), random.int(7, 18), random.int(0, 59), random.int(0, 59)),
+  );
   const latitude = `${random.int(3, 5)}.${random.digits(6)}71337`;
   const longitude = `-${random.int(72, 74)}.${random.digits(6)}71337`;
   const planted = {

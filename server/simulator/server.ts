@@ -177,8 +177,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   function createTicket(form: Record<string, string>): { status: number; body: JsonRecord } {
     const errors: Record<string, string[]> = {};
     const required = [
-      'servicio', 'asunto', 'asuntos_default', 'tecnico', 'descripcion', 'estado', 'prioridad',
-      'fecha_inicio', 'fecha_final', 'departamento', 'departamentos_default',
+      'servicio',
+      'asunto',
+      'asuntos_default',
+      'tecnico',
+      'descripcion',
+      'estado',
+      'prioridad',
+      'fecha_inicio',
+      'fecha_final',
+      'departamento',
+      'departamentos_default',
     ];
     for (const field of required) if (!form[field]?.trim()) errors[field] = REQUIRED;
     const client = clientsById.get(Number(form.servicio));
@@ -234,7 +243,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     return true;
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer, writeFault: { stallMs: number; reset: boolean }): Promise<void> {
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: Buffer,
+    writeFault: { stallMs: number; reset: boolean },
+  ): Promise<void> {
     const stallAfterWrite = async () => {
       await sleep(writeFault.stallMs);
       if (writeFault.reset) res.socket?.destroy();
@@ -253,8 +268,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const client = clientsById.get(serviceId);
       if (!client) return sendJson(res, 404, DETAIL_NOT_FOUND);
       const set = balances.get(serviceId);
-      if (dialect.balanceRecord === 'unknown') return sendJson(res, 200, { cliente: client.id_servicio, deuda: { valor: client.saldo }, documentos: [] });
-      return sendJson(res, 200, set ? shapeBalance(set.record, set.shape) : shapeBalance(simulatedBalance(client, Date.now(), dialect.balanceRecord), balanceShape(serviceId)));
+      if (dialect.balanceRecord === 'unknown')
+        return sendJson(res, 200, { cliente: client.id_servicio, deuda: { valor: client.saldo }, documentos: [] });
+      return sendJson(
+        res,
+        200,
+        set
+          ? shapeBalance(set.record, set.shape)
+          : shapeBalance(simulatedBalance(client, Date.now(), dialect.balanceRecord), balanceShape(serviceId)),
+      );
     }
     if ((match = path.match(/^\/api\/clientes\/(\d+)\/perfil\/?$/)) && method === 'PUT') {
       const client = clientsById.get(Number(match[1]));
@@ -287,7 +309,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return sendJson(res, 200, pingTaskState(task, client, options.pingDelayMs, Date.now()));
     }
     if (method === 'GET' && path === '/api/plan-internet/') {
-      return paginate(res, url, data.plans.map(({ id, nombre, precio, tipo }) => ({ id, nombre, precio, tipo })), true);
+      return paginate(
+        res,
+        url,
+        data.plans.map(({ id, nombre, precio, tipo }) => ({ id, nombre, precio, tipo })),
+        true,
+      );
     }
     if ((match = path.match(/^\/api\/plan-internet\/(pppoe|queue)\/(\d+)\/$/)) && method === 'GET') {
       const wanted = match[1] === 'pppoe' ? 'PPPOE' : 'Simple Queue';
@@ -298,8 +325,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if (method === 'GET' && path === '/api/formas-de-pago/') return paginate(res, url, data.paymentMethods, true);
     if (method === 'GET' && path === '/api/zonas/') return paginate(res, url, data.zones as unknown as JsonRecord[], true);
     if (method === 'GET' && path === '/api/tickets/asuntos-tickets/') {
-      const subjects = dialect.subjectCatalogue === 'full' ? SIM_TICKET_SUBJECTS : SIM_TICKET_SUBJECTS.slice(0, Math.ceil(SIM_TICKET_SUBJECTS.length / 2));
-      return paginate(res, url, subjects.map((nombre, index) => ({ id: index + 1, nombre })), true);
+      const subjects =
+        dialect.subjectCatalogue === 'full' ? SIM_TICKET_SUBJECTS : SIM_TICKET_SUBJECTS.slice(0, Math.ceil(SIM_TICKET_SUBJECTS.length / 2));
+      return paginate(
+        res,
+        url,
+        subjects.map((nombre, index) => ({ id: index + 1, nombre })),
+        true,
+      );
     }
     if (method === 'GET' && path === '/api/tickets/') {
       // `estado` and `servicio` filter, unless a fault makes upstream ignore them silently.
@@ -307,9 +340,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const name = state === null ? null : TICKET_STATE_NAMES[Number(state) - 1];
       const service = honoured(url, 'servicio');
       const tickets = data.tickets.filter(
-        (ticket) => (name === null || ticket.estado === name) && (service === null || String((ticket.servicio as JsonRecord | null)?.id_servicio) === service),
+        (ticket) =>
+          (name === null || ticket.estado === name) &&
+          (service === null || String((ticket.servicio as JsonRecord | null)?.id_servicio) === service),
       );
-      return paginate(res, url, tickets.map((ticket) => presentTicket(ticket, dialect)), true);
+      return paginate(
+        res,
+        url,
+        tickets.map((ticket) => presentTicket(ticket, dialect)),
+        true,
+      );
     }
     if (method === 'POST' && path === '/api/tickets/') {
       const form = await parseForm(req, body);

@@ -27,7 +27,11 @@ const t = initTRPC
     transformer: superjson,
     isDev: false,
     errorFormatter({ error, ctx, shape }) {
-      return trpcErrorShape(toErrorPayload(error, ctx?.requestId ?? requestIdsOfErrors.get(error) ?? null), error.code, shape.data.path ?? null);
+      return trpcErrorShape(
+        toErrorPayload(error, ctx?.requestId ?? requestIdsOfErrors.get(error) ?? null),
+        error.code,
+        shape.data.path ?? null,
+      );
     },
   });
 

@@ -29,7 +29,12 @@ export interface MemoSources {
 }
 
 /** Records that an answer was computed from this cache read. */
-export function readFrom<V>(ctx: { memo?: MemoSources; report: RequestReport }, cache: SwrCache<V>, key: string, result: CacheResult<V>): V {
+export function readFrom<V>(
+  ctx: { memo?: MemoSources; report: RequestReport },
+  cache: SwrCache<V>,
+  key: string,
+  result: CacheResult<V>,
+): V {
   if (ctx.report.cacheState !== 'stale' && ctx.report.cacheState !== 'miss') ctx.report.cacheState = result.state;
   if (ctx.memo) {
     ctx.memo.deps.push({ cache: cache as SwrCache<unknown>, key, version: result.version });

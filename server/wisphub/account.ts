@@ -53,14 +53,22 @@ export class AccountGateway {
   ) {
     const onRefreshError = upstream.onRefreshError;
     this.balanceCache = new SwrCache({ name: 'balances', freshMs: options.balanceTtlMs, staleMs: 0, max: 20_000, onRefreshError });
-    this.clientTicketsCache = new SwrCache({ name: 'client_tickets', freshMs: options.clientTicketsTtlMs, staleMs: 0, max: 20_000, onRefreshError });
+    this.clientTicketsCache = new SwrCache({
+      name: 'client_tickets',
+      freshMs: options.clientTicketsTtlMs,
+      staleMs: 0,
+      max: 20_000,
+      onRefreshError,
+    });
     this.ticketsCache = new SwrCache({ name: 'tickets', freshMs: options.ticketsTtlMs, staleMs: upstream.staleMs, max: 1, onRefreshError });
   }
 
   /** Null when upstream does not know the client. */
   async balance(serviceId: number): Promise<CacheResult<UpstreamBalance> | null> {
     try {
-      return await this.balanceCache.get(String(serviceId), async () => toBalance(await this.upstream.transport.get(UPSTREAM_PATHS.balance(serviceId)), serviceId));
+      return await this.balanceCache.get(String(serviceId), async () =>
+        toBalance(await this.upstream.transport.get(UPSTREAM_PATHS.balance(serviceId)), serviceId),
+      );
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;
       throw error;
@@ -83,9 +91,16 @@ export class AccountGateway {
     if (Date.now() >= this.filterIgnoredUntil) {
       const belongs = (item: { servicio?: { id_servicio: number } | null }) => item.servicio?.id_servicio === serviceId;
       try {
-        const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.tickets, { servicio: serviceId }, upstreamTicketSchema, this.upstream.paging, (items) => {
-          if (!items.every(belongs)) throw new FilterIgnoredError();
-        });
+        const load = await fetchAllPages(
+          this.upstream.transport,
+          UPSTREAM_PATHS.tickets,
+          { servicio: serviceId },
+          upstreamTicketSchema,
+          this.upstream.paging,
+          (items) => {
+            if (!items.every(belongs)) throw new FilterIgnoredError();
+          },
+        );
         this.upstream.stats.skippedItems += load.skipped;
         // Checked item by item even when the first page looked filtered: a later page could differ.
         const tickets = load.items.filter(belongs).map((item) => toTicket(item, this.options.timeZone));
@@ -93,7 +108,10 @@ export class AccountGateway {
       } catch (error) {
         if (!(error instanceof FilterIgnoredError)) throw error;
         this.filterIgnoredUntil = Date.now() + FILTER_RECHECK_MS;
-        this.upstream.logger.warn({ endpoint: UPSTREAM_PATHS.tickets, filter: 'servicio' }, 'upstream ignored the servicio filter; using the cached ticket collection');
+        this.upstream.logger.warn(
+          { endpoint: UPSTREAM_PATHS.tickets, filter: 'servicio' },
+          'upstream ignored the servicio filter; using the cached ticket collection',
+        );
       }
     }
     const { value: byService } = await this.ticketsCache.get('all', () => this.loadCollection());

@@ -91,7 +91,9 @@ function unwrap(body: unknown, serviceId: number): unknown {
   if (items.length === 0) return null;
   if (items.length === 1) return items[0];
   // Several records: only the client's own is ours (a filter ignored upstream would list everyone's).
-  const own = items.filter((item) => typeof item === 'object' && item !== null && Number((item as { id_servicio?: unknown }).id_servicio) === serviceId);
+  const own = items.filter(
+    (item) => typeof item === 'object' && item !== null && Number((item as { id_servicio?: unknown }).id_servicio) === serviceId,
+  );
   if (own.length !== 1) throw badResponse('several balance records');
   return own[0];
 }
@@ -100,10 +102,13 @@ export function toBalance(body: unknown, serviceId: number): UpstreamBalance {
   const record = unwrap(body, serviceId);
   if (record === null) return { balance: null, lastPaymentDate: null, billingStatus: null, invoices: [] };
   if (typeof record !== 'object' || Array.isArray(record)) throw badResponse('balance is not an object');
-  const known = MONEY_FIELDS.filter((field) => (record as Record<string, unknown>)[field] !== undefined && (record as Record<string, unknown>)[field] !== null);
+  const known = MONEY_FIELDS.filter(
+    (field) => (record as Record<string, unknown>)[field] !== undefined && (record as Record<string, unknown>)[field] !== null,
+  );
   if (known.length === 0) throw badResponse(`unknown balance shape (fields: ${Object.keys(record).slice(0, 20).join(', ')})`);
   const parsed = balanceRecordSchema.safeParse(record);
-  if (!parsed.success) throw badResponse(`unreadable balance: ${parsed.error.issues.map((issue) => issue.path.join('.') || issue.message).join(', ')}`);
+  if (!parsed.success)
+    throw badResponse(`unreadable balance: ${parsed.error.issues.map((issue) => issue.path.join('.') || issue.message).join(', ')}`);
   const data = parsed.data;
   if (data.id_servicio != null && data.id_servicio !== serviceId) throw badResponse('balance of another client');
   return {

@@ -72,7 +72,13 @@ export class CatalogGateway {
 
   paymentMethods(): Promise<CacheResult<PaymentMethod[]>> {
     return this.paymentMethodsCache.get('all', async () => {
-      const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.paymentMethods, {}, upstreamPaymentMethodSchema, this.upstream.paging);
+      const load = await fetchAllPages(
+        this.upstream.transport,
+        UPSTREAM_PATHS.paymentMethods,
+        {},
+        upstreamPaymentMethodSchema,
+        this.upstream.paging,
+      );
       this.upstream.stats.skippedItems += load.skipped;
       return load.items.map((item) => ({ id: item.id, name: item.nombre.trim() })).sort((a, b) => a.id - b.id);
     });

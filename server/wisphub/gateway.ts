@@ -209,7 +209,10 @@ export class WispHubGateway {
       );
     } else {
       const failed = [clients, plans].find((result) => result.status === 'rejected');
-      this.logger.warn({ reason: reasonOf(failed?.status === 'rejected' ? failed.reason : null) }, 'warm-up failed; will load on first request');
+      this.logger.warn(
+        { reason: reasonOf(failed?.status === 'rejected' ? failed.reason : null) },
+        'warm-up failed; will load on first request',
+      );
     }
   }
 

@@ -31,7 +31,8 @@ const hostFiguresSchema = z.object({
 
 /** A SUCCESS result: a list of one-key objects; a string value is a router error message. */
 export function readPingResult(result: unknown): PingEntry[] {
-  if (!Array.isArray(result)) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tasks/:task/', problem: 'result is not a list' } });
+  if (!Array.isArray(result))
+    throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tasks/:task/', problem: 'result is not a list' } });
   const entries: PingEntry[] = [];
   for (const item of result) {
     if (typeof item !== 'object' || item === null) continue;

@@ -41,7 +41,12 @@ export interface SharedValue<V> {
  * used as it is, otherwise one instance loads upstream while the others wait for its result.
  */
 export interface SharedTier<V> {
-  load(key: string, freshMs: number, keepMs: number, loadUpstream: () => Promise<V>): Promise<SharedValue<V> | { value: V; loadedAt: number; stamp: null }>;
+  load(
+    key: string,
+    freshMs: number,
+    keepMs: number,
+    loadUpstream: () => Promise<V>,
+  ): Promise<SharedValue<V> | { value: V; loadedAt: number; stamp: null }>;
   /** The shared copy, if any (for a consistent read under a cross-instance lock). */
   read(key: string): Promise<SharedValue<V> | null>;
   /** Writes a changed value for the other instances; resolves once they can see it. */
@@ -117,7 +122,13 @@ export class SwrCache<V> {
     const remote = await this.shared.read(key);
     const local = this.entries.get(key);
     if (!remote || remote.stamp === local?.sharedStamp) return;
-    this.entries.set(key, { value: remote.value, loadedAt: remote.loadedAt, freshUntil: remote.loadedAt + this.options.freshMs, version: ++this.lastVersion, sharedStamp: remote.stamp });
+    this.entries.set(key, {
+      value: remote.value,
+      loadedAt: remote.loadedAt,
+      freshUntil: remote.loadedAt + this.options.freshMs,
+      version: ++this.lastVersion,
+      sharedStamp: remote.stamp,
+    });
   }
 
   /** Resolves once every shared write of `key` started here has landed. */
@@ -205,7 +216,11 @@ export class SwrCache<V> {
     const promise = (async () => {
       try {
         // With a shared tier, freshness counts from when the shared copy was loaded (maybe by another instance).
-        const { value: loaded, loadedAt, stamp: sharedStamp } = this.shared
+        const {
+          value: loaded,
+          loadedAt,
+          stamp: sharedStamp,
+        } = this.shared
           ? await this.shared.load(key, this.options.freshMs, this.options.freshMs + this.options.staleMs, load)
           : { value: await load(), loadedAt: this.now(), stamp: null };
         const value = updates.reduce<V>((current, update) => update(current), loaded);

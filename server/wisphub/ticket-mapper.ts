@@ -28,9 +28,7 @@ export const upstreamTicketSchema = z.object({
   fecha_estimada_inicio: z.string().nullish(),
   fecha_estimada_fin: z.string().nullish(),
   tecnico: z.union([namedRef, z.string(), z.number()]).nullish(),
-  servicio: z
-    .object({ id_servicio: z.coerce.number().int(), nombre: z.string().nullish(), zona: zoneRef })
-    .nullish(),
+  servicio: z.object({ id_servicio: z.coerce.number().int(), nombre: z.string().nullish(), zona: zoneRef }).nullish(),
   respuestas: z.array(z.object({ respuesta: z.string().nullish() })).nullish(),
 });
 export type UpstreamTicket = z.infer<typeof upstreamTicketSchema>;
@@ -72,8 +70,7 @@ export function upstreamDateTimeToIso(value: string | null | undefined, timeZone
 
 export function toTicket(item: UpstreamTicket, timeZone: string): Ticket {
   const statusText = item.estado ?? null;
-  const technician =
-    item.tecnico && typeof item.tecnico === 'object' ? { id: item.tecnico.id, name: item.tecnico.nombre } : null;
+  const technician = item.tecnico && typeof item.tecnico === 'object' ? { id: item.tecnico.id, name: item.tecnico.nombre } : null;
   const answers = (item.respuestas ?? []).map((answer) => answer.respuesta?.trim()).filter((text): text is string => !!text);
   const stateNumber = ticketStateNumber(statusText);
   const status: TicketStatus = statusText

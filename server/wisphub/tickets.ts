@@ -151,14 +151,17 @@ export class TicketsGateway {
     let since = firstSince;
     let reposted = false;
     for (;;) {
-      if (this.halted) throw new AppError('upstream_unavailable', { internal: { problem: 'service stopping: ticket create left to reconcile' } });
+      if (this.halted)
+        throw new AppError('upstream_unavailable', { internal: { problem: 'service stopping: ticket create left to reconcile' } });
       let found: Ticket | null;
       try {
         found = await this.findRecent(form);
       } catch (error) {
         if (Date.now() >= deadline) {
           this.uncertain.delete(request);
-          throw new AppError('upstream_unavailable', { internal: { problem: 'ticket create could not be confirmed within the reconcile window', cause: reasonOf(error) } });
+          throw new AppError('upstream_unavailable', {
+            internal: { problem: 'ticket create could not be confirmed within the reconcile window', cause: reasonOf(error) },
+          });
         }
         await this.sleep(pollMs);
         continue;
@@ -172,7 +175,9 @@ export class TicketsGateway {
       // Settled and absent: the unknown POST made nothing.
       this.uncertain.delete(request);
       if (reposted) {
-        throw new AppError('upstream_unavailable', { internal: { problem: 'ticket create failed twice with an unknown outcome; upstream holds no ticket' } });
+        throw new AppError('upstream_unavailable', {
+          internal: { problem: 'ticket create failed twice with an unknown outcome; upstream holds no ticket' },
+        });
       }
       reposted = true;
       try {
@@ -231,7 +236,8 @@ export class TicketsGateway {
     for (const [field, value] of Object.entries(form)) body.append(field, String(value));
     const { data } = await this.upstream.transport.send('POST', UPSTREAM_PATHS.tickets, body);
     const parsed = upstreamTicketSchema.safeParse(data);
-    if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tickets/', problem: 'created ticket unreadable' } });
+    if (!parsed.success)
+      throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tickets/', problem: 'created ticket unreadable' } });
     return toTicket(parsed.data, this.options.timeZone);
   }
 
@@ -241,11 +247,22 @@ export class TicketsGateway {
    * compared as upstream keeps them, not byte for byte.
    */
   private async findRecent(form: UpstreamTicketForm): Promise<Ticket | null> {
-    const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.tickets, { estado: form.estado }, upstreamTicketSchema, this.upstream.paging);
+    const load = await fetchAllPages(
+      this.upstream.transport,
+      UPSTREAM_PATHS.tickets,
+      { estado: form.estado },
+      upstreamTicketSchema,
+      this.upstream.paging,
+    );
     const since = Date.now() - this.options.reconcileWindowMs;
     const candidates = load.items
       .map((item) => toTicket(item, this.options.timeZone))
-      .filter((ticket) => ticket.serviceId === form.servicio && isSameSubject(ticket.subjectText, form.asunto) && sameDescription(ticket.description, form.descripcion))
+      .filter(
+        (ticket) =>
+          ticket.serviceId === form.servicio &&
+          isSameSubject(ticket.subjectText, form.asunto) &&
+          sameDescription(ticket.description, form.descripcion),
+      )
       .filter((ticket) => ticket.createdAt !== null && Date.parse(ticket.createdAt) >= since - 60_000)
       .sort((a, b) => b.id - a.id);
     return candidates[0] ?? null;
@@ -256,7 +273,13 @@ export class TicketsGateway {
     // tickets seen twice (a filter silently ignored) once.
     const seen = new Map<number, { state: number | null; zoneId: number | null }>();
     for (const state of this.options.activeStates) {
-      const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.tickets, { estado: state }, upstreamTicketZoneSchema, this.upstream.paging);
+      const load = await fetchAllPages(
+        this.upstream.transport,
+        UPSTREAM_PATHS.tickets,
+        { estado: state },
+        upstreamTicketZoneSchema,
+        this.upstream.paging,
+      );
       this.upstream.stats.skippedItems += load.skipped;
       for (const item of load.items) {
         seen.set(item.id_ticket, { state: ticketStateNumber(item.estado), zoneId: item.servicio?.zona?.id ?? null });

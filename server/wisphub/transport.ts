@@ -66,7 +66,9 @@ export function failureKind(error: unknown): FailureKind | null {
 export function endpointLabel(path: string): string {
   return path
     .split('/')
-    .map((segment, index, segments) => (index > 0 && segments[index - 1] === 'tasks' && segment !== '' ? ':task' : /[\d%]/.test(segment) ? ':id' : segment))
+    .map((segment, index, segments) =>
+      index > 0 && segments[index - 1] === 'tasks' && segment !== '' ? ':task' : /[\d%]/.test(segment) ? ':id' : segment,
+    )
     .join('/');
 }
 
@@ -142,7 +144,9 @@ export class UpstreamTransport {
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - performance.now();
       try {
-        return (await this.once('GET', path, query, undefined, attempt, Math.min(this.options.timeoutMs, Math.max(Math.floor(remaining), 1)))).data;
+        return (
+          await this.once('GET', path, query, undefined, attempt, Math.min(this.options.timeoutMs, Math.max(Math.floor(remaining), 1)))
+        ).data;
       } catch (error) {
         if (!(error instanceof RetryableUpstreamError)) throw error;
         const backoff = this.options.retryBaseMs * 2 ** (attempt - 1);
@@ -181,9 +185,18 @@ export class UpstreamTransport {
       this.onCall?.(call);
       this.options.logger.info({ upstream: call }, 'upstream call');
     };
-    const fail = (reason: 'upstream_timeout' | 'upstream_unavailable', failure: FailureKind, extra: Record<string, unknown> = {}, cause?: unknown) =>
+    const fail = (
+      reason: 'upstream_timeout' | 'upstream_unavailable',
+      failure: FailureKind,
+      extra: Record<string, unknown> = {},
+      cause?: unknown,
+    ) =>
       new RetryableUpstreamError(
-        new AppError(reason, { cause, internal: { endpoint, method, failure, ...extra }, retryAfterSeconds: reason === 'upstream_timeout' ? 5 : 10 }),
+        new AppError(reason, {
+          cause,
+          internal: { endpoint, method, failure, ...extra },
+          retryAfterSeconds: reason === 'upstream_timeout' ? 5 : 10,
+        }),
       );
 
     if (!this.breaker.tryAcquire()) {
@@ -229,15 +242,28 @@ export class UpstreamTransport {
       if (method !== 'GET' || target === null || hops >= MAX_REDIRECTS) {
         record(response.status);
         this.breaker.success();
-        const problem = method !== 'GET' ? 'a write was redirected' : target === null ? 'redirect to another host or an unreadable location' : 'too many redirects';
+        const problem =
+          method !== 'GET'
+            ? 'a write was redirected'
+            : target === null
+              ? 'redirect to another host or an unreadable location'
+              : 'too many redirects';
         if (method !== 'GET') {
-          this.options.logger.error({ endpoint, method, location }, `WispHub Net redirected ${method} ${endpoint}: fix the path spelling to "${location ?? '?'}" (docs/upstream.md)`);
+          this.options.logger.error(
+            { endpoint, method, location },
+            `WispHub Net redirected ${method} ${endpoint}: fix the path spelling to "${location ?? '?'}" (docs/upstream.md)`,
+          );
         }
-        throw new AppError('upstream_bad_response', { internal: { endpoint, method, upstreamStatus: response.status, redirect: location, problem } });
+        throw new AppError('upstream_bad_response', {
+          internal: { endpoint, method, upstreamStatus: response.status, redirect: location, problem },
+        });
       }
       if (!this.spellingsReported.has(endpoint)) {
         this.spellingsReported.add(endpoint);
-        this.options.logger.warn({ endpoint, location: new URL(target).pathname }, 'WispHub Net redirected a read: following it (the path spelling differs from the one we use)');
+        this.options.logger.warn(
+          { endpoint, location: new URL(target).pathname },
+          'WispHub Net redirected a read: following it (the path spelling differs from the one we use)',
+        );
       }
       url = target;
       search = undefined;

@@ -57,71 +57,99 @@ async function restBalance(serviceId: number): Promise<Balance> {
   return (await response.json()) as Balance;
 }
 
-account('balance in each upstream shape (production and older records; bare, list, paginated): what the simulator holds, as numbers, on both surfaces', async () => {
-  for (const [remainder, record] of [[0, 'production'], [1, 'production'], [2, 'production'], [0, 'legacy'], [1, 'legacy'], [2, 'legacy']] as const) {
-    service.sim.setDialect({ balanceRecord: record });
-    service.services.gateway.account.balanceCache.clear();
-    const raw = debtorWithShape(remainder);
-    const serviceId = Number(raw.id_servicio);
-    const rest = await restBalance(serviceId);
-    assert.is(rest.serviceId, serviceId);
-    assert.is(rest.balance, Number(raw.saldo));
-    assert.ok(rest.pendingInvoices.length >= 1);
-    assert.is(rest.totalOwed, Number(raw.saldo), 'invoices add up to the balance');
-    for (const invoice of rest.pendingInvoices) {
-      assert.type(invoice.amount, 'number');
-      assert.match(invoice.dueDate ?? '', /^\d{4}-\d{2}-\d{2}$/);
+account(
+  'balance in each upstream shape (production and older records; bare, list, paginated): what the simulator holds, as numbers, on both surfaces',
+  async () => {
+    for (const [remainder, record] of [
+      [0, 'production'],
+      [1, 'production'],
+      [2, 'production'],
+      [0, 'legacy'],
+      [1, 'legacy'],
+      [2, 'legacy'],
+    ] as const) {
+      service.sim.setDialect({ balanceRecord: record });
+      service.services.gateway.account.balanceCache.clear();
+      const raw = debtorWithShape(remainder);
+      const serviceId = Number(raw.id_servicio);
+      const rest = await restBalance(serviceId);
+      assert.is(rest.serviceId, serviceId);
+      assert.is(rest.balance, Number(raw.saldo));
+      assert.ok(rest.pendingInvoices.length >= 1);
+      assert.is(rest.totalOwed, Number(raw.saldo), 'invoices add up to the balance');
+      for (const invoice of rest.pendingInvoices) {
+        assert.type(invoice.amount, 'number');
+        assert.match(invoice.dueDate ?? '', /^\d{4}-\d{2}-\d{2}$/);
+      }
+      assert.equal(
+        rest.pendingInvoices.map((i) => i.dueDate),
+        [...rest.pendingInvoices.map((i) => i.dueDate)].sort(),
+        'oldest due first',
+      );
+      // The older record carries its billing state; the production one does not, so the client record's is shown.
+      const billing =
+        record === 'legacy'
+          ? rest.maxDaysOverdue > 0
+            ? 'Vencida'
+            : 'Pendiente de pago'
+          : ((raw.estado_facturas as string | undefined) ?? null);
+      assert.is(rest.billingStatus, billing, 'upstream’s billing state');
+      assert.ok(
+        rest.pendingInvoices.every((invoice) => /^\d+$/.test(invoice.id)),
+        'invoice ids kept',
+      );
+      assert.match(rest.asOf, /-05:00$/);
+      const trpc = await service.client.account.balance.query({ serviceId });
+      assert.equal(trpc, rest, 'same answer on both surfaces');
     }
-    assert.equal(rest.pendingInvoices.map((i) => i.dueDate), [...rest.pendingInvoices.map((i) => i.dueDate)].sort(), 'oldest due first');
-    // The older record carries its billing state; the production one does not, so the client record's is shown.
-    const billing = record === 'legacy' ? (rest.maxDaysOverdue > 0 ? 'Vencida' : 'Pendiente de pago') : ((raw.estado_facturas as string | undefined) ?? null);
-    assert.is(rest.billingStatus, billing, 'upstream’s billing state');
-    assert.ok(rest.pendingInvoices.every((invoice) => /^\d+$/.test(invoice.id)), 'invoice ids kept');
-    assert.match(rest.asOf, /-05:00$/);
-    const trpc = await service.client.account.balance.query({ serviceId });
-    assert.equal(trpc, rest, 'same answer on both surfaces');
-  }
-  service.sim.resetDialect();
-});
+    service.sim.resetDialect();
+  },
+);
 
-account('the real path: /saldo without the slash, one upstream call; the slash spelling is a 301 the gateway follows on reads', async () => {
-  const raw = debtorWithShape(0, 5);
-  const serviceId = Number(raw.id_servicio);
-  service.services.gateway.account.balanceCache.clear();
-  service.sim.resetCalls();
-  const body = await restBalance(serviceId);
-  assert.is(body.totalOwed, Number(raw.saldo));
-  assert.is(service.sim.calls(`GET /api/clientes/${serviceId}/saldo`), 1);
-  assert.is(service.sim.calls(`GET /api/clientes/${serviceId}/saldo/`), 0, 'no 301 round trip');
-  // A tenant whose canonical spelling has the slash: one 301 followed within the host, same answer.
-  service.sim.setDialect({ balanceWithSlash: true });
-  service.services.gateway.account.balanceCache.clear();
-  service.sim.resetCalls();
-  assert.equal((await restBalance(serviceId)).pendingInvoices, body.pendingInvoices);
-  assert.is(service.sim.calls(/saldo\/?$/), 2, 'the 301, then the canonical spelling');
-  service.sim.resetDialect();
-});
+account(
+  'the real path: /saldo without the slash, one upstream call; the slash spelling is a 301 the gateway follows on reads',
+  async () => {
+    const raw = debtorWithShape(0, 5);
+    const serviceId = Number(raw.id_servicio);
+    service.services.gateway.account.balanceCache.clear();
+    service.sim.resetCalls();
+    const body = await restBalance(serviceId);
+    assert.is(body.totalOwed, Number(raw.saldo));
+    assert.is(service.sim.calls(`GET /api/clientes/${serviceId}/saldo`), 1);
+    assert.is(service.sim.calls(`GET /api/clientes/${serviceId}/saldo/`), 0, 'no 301 round trip');
+    // A tenant whose canonical spelling has the slash: one 301 followed within the host, same answer.
+    service.sim.setDialect({ balanceWithSlash: true });
+    service.services.gateway.account.balanceCache.clear();
+    service.sim.resetCalls();
+    assert.equal((await restBalance(serviceId)).pendingInvoices, body.pendingInvoices);
+    assert.is(service.sim.calls(/saldo\/?$/), 2, 'the 301, then the canonical spelling');
+    service.sim.resetDialect();
+  },
+);
 
-account('the production shape: a negative saldo is a credit; a record with none of the known fields is a 502, never "nothing owed"', async () => {
-  const serviceId = Number(debtorWithShape(1, 6).id_servicio);
-  service.sim.setBalance(serviceId, { shape: 'bare', record: { nombre: 'Cliente', saldo: '-20000.00', facturas: [] } });
-  service.services.gateway.account.balanceCache.clear();
-  const credit = await restBalance(serviceId);
-  assert.equal([credit.totalOwed, credit.credit, credit.status], [0, 20000, 'up_to_date']);
-  assert.match(credit.message, /saldo a favor de \$20\.000/);
-  service.sim.setBalance(serviceId, { shape: 'bare', record: { nombre: 'Cliente', deuda: 135000, cuentas: [{ numero: 1 }] } });
-  service.services.gateway.account.balanceCache.clear();
-  const unknown = await service.rest(`/clients/${serviceId}/balance`);
-  assert.is(unknown.status, 502);
-  assert.is(((await unknown.json()) as RestErrorBody).error.reason, 'upstream_bad_response');
-  try {
-    await service.client.account.balance.query({ serviceId });
-    assert.unreachable('tRPC must fail too');
-  } catch (error) {
-    assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'upstream_bad_response');
-  }
-  service.sim.setBalance(serviceId, null);
-});
+account(
+  'the production shape: a negative saldo is a credit; a record with none of the known fields is a 502, never "nothing owed"',
+  async () => {
+    const serviceId = Number(debtorWithShape(1, 6).id_servicio);
+    service.sim.setBalance(serviceId, { shape: 'bare', record: { nombre: 'Cliente', saldo: '-20000.00', facturas: [] } });
+    service.services.gateway.account.balanceCache.clear();
+    const credit = await restBalance(serviceId);
+    assert.equal([credit.totalOwed, credit.credit, credit.status], [0, 20000, 'up_to_date']);
+    assert.match(credit.message, /saldo a favor de \$20\.000/);
+    service.sim.setBalance(serviceId, { shape: 'bare', record: { nombre: 'Cliente', deuda: 135000, cuentas: [{ numero: 1 }] } });
+    service.services.gateway.account.balanceCache.clear();
+    const unknown = await service.rest(`/clients/${serviceId}/balance`);
+    assert.is(unknown.status, 502);
+    assert.is(((await unknown.json()) as RestErrorBody).error.reason, 'upstream_bad_response');
+    try {
+      await service.client.account.balance.query({ serviceId });
+      assert.unreachable('tRPC must fail too');
+    } catch (error) {
+      assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'upstream_bad_response');
+    }
+    service.sim.setBalance(serviceId, null);
+  },
+);
 
 account('a client who owes nothing is up to date with no invoices', async () => {
   const raw = service.sim.data.clients.find((c) => Number(c.saldo) === 0)!;
@@ -132,13 +160,24 @@ account('a client who owes nothing is up to date with no invoices', async () => 
 
 account('overdue classification at the thresholds (1 and 30 days), days counted from the due date', async () => {
   const serviceId = Number(debtorWithShape(0, 1).id_servicio);
-  const cases: [number, string][] = [[-3, 'up_to_date'], [0, 'up_to_date'], [1, 'overdue'], [29, 'overdue'], [30, 'seriously_overdue'], [95, 'seriously_overdue']];
+  const cases: [number, string][] = [
+    [-3, 'up_to_date'],
+    [0, 'up_to_date'],
+    [1, 'overdue'],
+    [29, 'overdue'],
+    [30, 'seriously_overdue'],
+    [95, 'seriously_overdue'],
+  ];
   for (const [daysAgo, status] of cases) {
     const due = bogotaDay(daysAgo);
     service.sim.setBalance(serviceId, {
       shape: 'list',
       // Upstream's own count is deliberately stale: the due date decides.
-      record: { saldo_actual: '52000.00', fecha_ultimo_pago: null, facturas_pendientes: [{ id_factura: 77, monto: '52000.00', fecha_vencimiento: due.upstream, dias_vencido: '0' }] },
+      record: {
+        saldo_actual: '52000.00',
+        fecha_ultimo_pago: null,
+        facturas_pendientes: [{ id_factura: 77, monto: '52000.00', fecha_vencimiento: due.upstream, dias_vencido: '0' }],
+      },
     });
     service.services.gateway.account.balanceCache.clear();
     const body = await restBalance(serviceId);
@@ -183,7 +222,10 @@ account('upstream down: 503 on both surfaces, nothing cached, the next read load
 
 account('an unreadable balance is a 502, never a made-up total', async () => {
   const serviceId = Number(debtorWithShape(0, 4).id_servicio);
-  service.sim.setBalance(serviceId, { shape: 'bare', record: { saldo_actual: '1000', facturas_pendientes: [{ id_factura: 1, monto: 'mil pesos' }] } });
+  service.sim.setBalance(serviceId, {
+    shape: 'bare',
+    record: { saldo_actual: '1000', facturas_pendientes: [{ id_factura: 1, monto: 'mil pesos' }] },
+  });
   service.services.gateway.account.balanceCache.clear();
   const response = await service.rest(`/clients/${serviceId}/balance`);
   assert.is(response.status, 502);
@@ -198,7 +240,10 @@ account('unknown service id: 404 client_not_found on both surfaces, for balance 
     assert.is(((await response.json()) as RestErrorBody).error.reason, 'client_not_found');
     assert.is((await service.rest(path, { headers: { 'x-api-key': '' } })).status, 401);
   }
-  for (const call of [() => service.client.account.balance.query({ serviceId: 999999 }), () => service.client.account.tickets.query({ serviceId: 999999 })]) {
+  for (const call of [
+    () => service.client.account.balance.query({ serviceId: 999999 }),
+    () => service.client.account.tickets.query({ serviceId: 999999 }),
+  ]) {
     try {
       await call();
       assert.unreachable('should fail');
@@ -249,7 +294,10 @@ account('tickets: the upstream filter honoured — every item is the client’s,
   assertNewestFirst(body.items);
   assert.is(service.sim.calls(TICKET_LIST), 1, 'one filtered page');
   const limited = await service.client.account.tickets.query({ serviceId, limit: 2 });
-  assert.equal(limited.items.map((t) => t.id), body.items.slice(0, 2).map((t) => t.id));
+  assert.equal(
+    limited.items.map((t) => t.id),
+    body.items.slice(0, 2).map((t) => t.id),
+  );
   assert.is(limited.total, ids.length);
   const state = body.items[0]!.status as 'new' | 'in_progress' | 'resolved' | 'closed';
   const inState = await service.client.account.tickets.query({ serviceId, state, limit: 50 });
@@ -266,7 +314,10 @@ account('tickets: upstream ignores the filter — each item is checked, the cach
     const body = (await (await service2.rest(`/clients/${serviceId}/tickets?limit=50`)).json()) as History;
     assert.is(body.source, 'ticket_collection');
     assert.equal(body.items.map((t) => t.id).sort(), [...ids].sort());
-    assert.ok(body.items.every((t) => t.serviceId === serviceId), 'no other client’s ticket');
+    assert.ok(
+      body.items.every((t) => t.serviceId === serviceId),
+      'no other client’s ticket',
+    );
     assertNewestFirst(body.items);
     const pages = Math.ceil(service2.sim.data.tickets.length / 100);
     assert.is(service2.sim.calls(TICKET_LIST), 1 + pages, 'one probe page, then the collection once');
@@ -282,7 +333,11 @@ account('tickets: a ticket created here shows first in the history at once', asy
   const raw = service.sim.data.clients.find((c) => activeTicketsIn(service.sim.data, zoneOf(c)) === 0 && !underOutage(c))!;
   const serviceId = Number(raw.id_servicio);
   const before = await service.client.account.tickets.query({ serviceId });
-  const created = await service.client.tickets.create.mutate({ serviceId, subject: 'Cambio de Domicilio', description: 'El cliente se muda la próxima semana.' });
+  const created = await service.client.tickets.create.mutate({
+    serviceId,
+    subject: 'Cambio de Domicilio',
+    description: 'El cliente se muda la próxima semana.',
+  });
   assertCreated(created);
   const after = await service.client.account.tickets.query({ serviceId });
   assert.is(after.items[0]?.id, created.ticket.id);

@@ -23,7 +23,11 @@ catalog('plans.byId: speeds from the type’s detail endpoint, PCQ says why it h
   const queue = service.sim.data.plans.find((plan) => plan.tipo === 'Simple Queue')!;
   const pcq = service.sim.data.plans.find((plan) => plan.tipo === 'PCQ')!;
   service.sim.resetCalls();
-  const first = (await (await service.rest(`/plans/${pppoe.id}`)).json()) as { download: { kbps: number; raw: string }; upload: { raw: string }; detailUnavailableReason: null };
+  const first = (await (await service.rest(`/plans/${pppoe.id}`)).json()) as {
+    download: { kbps: number; raw: string };
+    upload: { raw: string };
+    detailUnavailableReason: null;
+  };
   assert.is(first.download.raw, pppoe.bajada);
   assert.ok(first.download.kbps > 0);
   assert.is(first.detailUnavailableReason, null);
@@ -45,7 +49,10 @@ catalog('paymentMethods.list: id and name', async () => {
   const response = await service.rest('/payment-methods');
   const body = (await response.json()) as { items: { id: number; name: string }[] };
   assert.is(response.status, 200);
-  assert.equal(body.items.map((method) => method.name), service.sim.data.paymentMethods.map((method) => method.nombre));
+  assert.equal(
+    body.items.map((method) => method.name),
+    service.sim.data.paymentMethods.map((method) => method.nombre),
+  );
   assert.equal((await service.client.paymentMethods.list.query()).items, body.items);
 });
 

@@ -50,7 +50,10 @@ clients('list pages through every client with the total (REST + tRPC)', async ()
   assert.is(page.items.length, 5);
   assert.is(page.items[0]!.serviceId, 1010);
   const viaTrpc = await service.client.clients.list.query({ limit: 5, offset: 10 });
-  assert.equal(viaTrpc.items.map((c) => c.serviceId), page.items.map((c) => c.serviceId));
+  assert.equal(
+    viaTrpc.items.map((c) => c.serviceId),
+    page.items.map((c) => c.serviceId),
+  );
   await restError(await service.rest('/clients?limit=0'), 400, 'invalid_input');
   await restError(await service.rest('/clients?limit=abc'), 400, 'invalid_input');
 });
@@ -95,7 +98,10 @@ clients('byPhone matches the second number of a multi-number field, with +57 or 
     const response = await service.rest(`/clients/by-phone/${encodeURIComponent(form)}`);
     assert.is(response.status, 200, form);
     const body = (await response.json()) as { items: { serviceId: number; phones: string[] }[] };
-    assert.ok(body.items.some((c) => c.serviceId === raw.id_servicio && c.phones.includes(second)), form);
+    assert.ok(
+      body.items.some((c) => c.serviceId === raw.id_servicio && c.phones.includes(second)),
+      form,
+    );
   }
   const viaTrpc = await service.client.clients.byPhone.query({ phone: `+57${second}` });
   assert.ok(viaTrpc.items.some((c) => c.serviceId === raw.id_servicio));
@@ -111,7 +117,10 @@ clients('search: ranked, accent-insensitive, every word; q too short is a 400', 
   assert.ok(body.total > 5);
   assert.is(body.items.length, 5);
   for (const hit of body.items) {
-    const text = `${hit.client.name} ${hit.client.address ?? ''}`.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const text = `${hit.client.name} ${hit.client.address ?? ''}`
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
     assert.match(text, /pena/);
   }
   assert.is(body.items[0]!.rank, 'name');
@@ -144,8 +153,16 @@ clients('verify: valid with two matching facts, mismatch reported, 404 for unkno
   assert.equal(wrong.mismatchedFields, ['name']);
   const single = await service.client.clients.verify.mutate({ serviceId, document: String(raw.cedula) });
   assert.is(single.outcome, 'insufficient_facts');
-  await restError(await service.rest('/clients/999999/verify', { method: 'POST', json: { document: '1', name: 'x' } }), 404, 'client_not_found');
-  await restError(await service.rest(`/clients/${serviceId}/verify`, { method: 'POST', json: { planPrice: 'caro' } }), 400, 'invalid_input');
+  await restError(
+    await service.rest('/clients/999999/verify', { method: 'POST', json: { document: '1', name: 'x' } }),
+    404,
+    'client_not_found',
+  );
+  await restError(
+    await service.rest(`/clients/${serviceId}/verify`, { method: 'POST', json: { planPrice: 'caro' } }),
+    400,
+    'invalid_input',
+  );
 });
 
 clients('resolve: resolved, ambiguous or not_found; fewer than three facts is a 400', async () => {
@@ -167,7 +184,11 @@ clients('resolve: resolved, ambiguous or not_found; fewer than three facts is a 
   assert.ok(ids.includes(raw.id_servicio as number));
   const none = await service.client.clients.resolve.mutate({ name: 'Nadie Nunca', address: 'Ninguna Parte', planName: 'Plan Inexistente' });
   assert.is(none.status, 'not_found');
-  const few = await restError(await service.rest('/clients/resolve', { method: 'POST', json: { name: 'x', address: 'y' } }), 400, 'invalid_input');
+  const few = await restError(
+    await service.rest('/clients/resolve', { method: 'POST', json: { name: 'x', address: 'y' } }),
+    400,
+    'invalid_input',
+  );
   assert.match(few.issues?.[0]?.message ?? '', /at least 3/);
 });
 

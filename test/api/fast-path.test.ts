@@ -17,7 +17,13 @@ const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify({ json: 
 
 fast('REST: the second answer comes from the memo (ETag) with the same bytes; If-None-Match → 304', async () => {
   const raw = service.sim.data.clients.find((c) => typeof c.cedula === 'string')!;
-  for (const path of ['/clients/search?q=pena&limit=7', `/clients/by-document/${encodeURIComponent(String(raw.cedula))}`, '/plans', '/tickets/subjects', `/clients/${String(raw.id_servicio)}`]) {
+  for (const path of [
+    '/clients/search?q=pena&limit=7',
+    `/clients/by-document/${encodeURIComponent(String(raw.cedula))}`,
+    '/plans',
+    '/tickets/subjects',
+    `/clients/${String(raw.id_servicio)}`,
+  ]) {
     const full = await service.rest(path);
     const fullBody = await full.text();
     assert.is(full.status, 200, path);

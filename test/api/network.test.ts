@@ -10,7 +10,9 @@ network.before(async () => {
 network.after(() => service.stop());
 
 /** The simulator plays outcomes by service id: 0-5 stable, 6 intermittent, 7 antenna only, 8 no internet, 9 router error. */
-const idEndingIn = (digit: number) => (service.sim.data.clients.find((c) => (c.id_servicio as number) % 10 === digit && (c.id_servicio as number) % 13 !== 0)!.id_servicio as number);
+const idEndingIn = (digit: number) =>
+  service.sim.data.clients.find((c) => (c.id_servicio as number) % 10 === digit && (c.id_servicio as number) % 13 !== 0)!
+    .id_servicio as number;
 
 network('startPing then pingResult: pending, then the diagnosis with per-host figures (REST)', async () => {
   const serviceId = idEndingIn(6);
@@ -20,7 +22,12 @@ network('startPing then pingResult: pending, then the diagnosis with per-host fi
   const pending = (await (await service.rest(`/network/ping/${taskId}`)).json()) as { status: string };
   assert.is(pending.status, 'pending');
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const done = (await (await service.rest(`/network/ping/${taskId}`)).json()) as { status: string; outcome: string; hosts: { role: string; received: number; sent: number; lossPercent: number }[]; message: string };
+  const done = (await (await service.rest(`/network/ping/${taskId}`)).json()) as {
+    status: string;
+    outcome: string;
+    hosts: { role: string; received: number; sent: number; lossPercent: number }[];
+    message: string;
+  };
   assert.is(done.status, 'done');
   assert.is(done.outcome, 'intermittent');
   const customer = done.hosts.find((h) => h.role === 'customer')!;
@@ -31,7 +38,13 @@ network('startPing then pingResult: pending, then the diagnosis with per-host fi
 });
 
 network('diagnose waits server-side for each outcome (tRPC)', async () => {
-  const expected: [number, string][] = [[1, 'stable'], [6, 'intermittent'], [7, 'antenna_only'], [8, 'no_internet'], [9, 'router_error']];
+  const expected: [number, string][] = [
+    [1, 'stable'],
+    [6, 'intermittent'],
+    [7, 'antenna_only'],
+    [8, 'no_internet'],
+    [9, 'router_error'],
+  ];
   const results = await Promise.all(expected.map(([digit]) => service.client.network.diagnose.mutate({ serviceId: idEndingIn(digit) })));
   results.forEach((answer, index) => {
     assert.is(answer.result.status, 'done');

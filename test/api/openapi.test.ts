@@ -17,7 +17,12 @@ interface Operation {
   requestBody?: unknown;
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
 }
-type Document = { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } };
+type Document = {
+  openapi: string;
+  servers: { url: string }[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+};
 
 openapi('lists every clients operation, with schemas and the API-key scheme', async () => {
   const response = await fetch(`${service.url}/openapi.json`);
@@ -53,14 +58,19 @@ openapi('lists every clients operation, with schemas and the API-key scheme', as
   const create = doc.paths['/tickets']?.post;
   assert.ok(create?.responses['201']?.content?.['application/json']?.schema, 'ticket create documents its 201');
   assert.not.ok(create?.responses['200'], 'and no 200');
-  assert.ok(create?.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'), 'Idempotency-Key header documented');
+  assert.ok(
+    create?.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'),
+    'Idempotency-Key header documented',
+  );
   assert.ok(doc.components.securitySchemes.ApiKey);
   assert.ok(doc.components.schemas.Client, 'Client is a shared component');
 });
 
 openapi('every documented GET path answers on REST (paths from the document, not hard-coded)', async () => {
   const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as Document;
-  const raw = service.sim.data.clients.find((c) => typeof c.cedula === 'string' && typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono))!;
+  const raw = service.sim.data.clients.find(
+    (c) => typeof c.cedula === 'string' && typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono),
+  )!;
   const ping = (await (
     await fetch(`${service.url}/api/v1/clients/${String(raw.id_servicio)}/ping`, {
       method: 'POST',
@@ -75,7 +85,11 @@ openapi('every documented GET path answers on REST (paths from the document, not
     await fetch(`${service.url}/api/v1/tickets`, {
       method: 'POST',
       headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' },
-      body: JSON.stringify({ serviceId: roomy.id_servicio, subject: 'Cambio de Domicilio', description: 'Se traslada a otra vereda del municipio.' }),
+      body: JSON.stringify({
+        serviceId: roomy.id_servicio,
+        subject: 'Cambio de Domicilio',
+        description: 'Se traslada a otra vereda del municipio.',
+      }),
     })
   ).json()) as { handle: string };
   service.sim.resetFaults();
@@ -94,12 +108,14 @@ openapi('every documented GET path answers on REST (paths from the document, not
   for (const [path, methods] of Object.entries(doc.paths)) {
     const operation = methods.get;
     if (!operation) continue;
-    const url = new URL(`${service.url}${doc.servers[0]!.url}${path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!))}`);
+    const url = new URL(
+      `${service.url}${doc.servers[0]!.url}${path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!))}`,
+    );
     for (const parameter of operation.parameters ?? []) {
       if (parameter.in === 'query' && values[parameter.name]) url.searchParams.set(parameter.name, values[parameter.name]!);
     }
     const response = await fetch(url, { headers: { 'x-api-key': service.config.API_KEYS[0]!.key } });
-    assert.is(response.status, 200, `${path} answered ${response.status}: ${response.status === 200 ? "" : await response.clone().text()}`);
+    assert.is(response.status, 200, `${path} answered ${response.status}: ${response.status === 200 ? '' : await response.clone().text()}`);
     checked++;
   }
   assert.is(checked, 16, 'every GET operation was called');

@@ -20,12 +20,15 @@ outages.before.each(() => {
 });
 
 const PING_POSTS = /^POST \/api\/clientes\/\d+\/ping\/$/;
-const routerOf = (client: JsonRecord) => client.router as { id: number; nombre: string; falla_general: boolean; falla_general_descripcion: string };
+const routerOf = (client: JsonRecord) =>
+  client.router as { id: number; nombre: string; falla_general: boolean; falla_general_descripcion: string };
 const activeIn = (zoneId: number) => activeTicketsIn(service.sim.data, zoneId);
 
 /** A client under (or not under) a known outage, in a zone with a free ticket slot. */
 function clientWhere(underOutage: boolean): JsonRecord {
-  const found = service.sim.data.clients.find((c) => routerOf(c).falla_general === underOutage && activeIn(zoneOf(c)) <= 1 && c.estado === 'Activo');
+  const found = service.sim.data.clients.find(
+    (c) => routerOf(c).falla_general === underOutage && activeIn(zoneOf(c)) <= 1 && c.estado === 'Activo',
+  );
   if (!found) throw new Error('no such client');
   return found;
 }
@@ -66,7 +69,10 @@ outages('network.outages: each sector with an active outage and the clients it a
     assert.is(item.activeClients, members.filter((c) => c.estado === 'Activo').length);
     assert.is(item.description, routerOf(members[0]!).falla_general_descripcion);
   }
-  assert.is(body.affectedClients, [...expected.values()].reduce((sum, list) => sum + list.length, 0));
+  assert.is(
+    body.affectedClients,
+    [...expected.values()].reduce((sum, list) => sum + list.length, 0),
+  );
   assert.equal(await service.client.network.outages.query(), body);
   assert.is(service.sim.calls(), before, 'no upstream call');
 });
@@ -114,7 +120,9 @@ outages('pingResult says the known outage first (task started here, or serviceId
   const first = await service.client.network.pingResult.query({ taskId });
   assert.is(first.status, 'done', 'said at once, even while the ping runs');
   if (first.status === 'done') assert.is(first.outcome, 'known_outage');
-  const viaRest = (await (await service.rest(`/network/ping/${taskId}?serviceId=${String(down.id_servicio)}`)).json()) as { outcome: string };
+  const viaRest = (await (await service.rest(`/network/ping/${taskId}?serviceId=${String(down.id_servicio)}`)).json()) as {
+    outcome: string;
+  };
   assert.is(viaRest.outcome, 'known_outage');
 
   const up = clientWhere(false);
@@ -146,21 +154,32 @@ outages('tickets.create: a connectivity subject under a known outage is refused 
     assert.unreachable('should be refused');
   } catch (error) {
     assert.instance(error, TRPCClientError);
-    assert.equal([(error as TRPCClientError<AppRouter>).data?.reason, (error as TRPCClientError<AppRouter>).data?.httpStatus], ['known_outage', 409]);
+    assert.equal(
+      [(error as TRPCClientError<AppRouter>).data?.reason, (error as TRPCClientError<AppRouter>).data?.httpStatus],
+      ['known_outage', 409],
+    );
   }
   assert.is(posts(), 0, 'nothing posted upstream');
 
   const forced = await service.rest('/tickets', { method: 'POST', json: { ...request, force: true } });
   assert.is(forced.status, 201, await forced.clone().text());
   assert.is(posts(), 1);
-  const other = await service.client.tickets.create.mutate({ serviceId, subject: 'Cambio de Domicilio', description: 'Se traslada a otra vereda del municipio.' });
+  const other = await service.client.tickets.create.mutate({
+    serviceId,
+    subject: 'Cambio de Domicilio',
+    description: 'Se traslada a otra vereda del municipio.',
+  });
   assertCreated(other);
   assert.is(other.ticket.subject, 'Cambio de Domicilio', 'other subjects are not refused');
 });
 
 outages('a connectivity ticket for a client without an outage is not refused', async () => {
   const up = clientWhere(false);
-  const created = await service.client.tickets.create.mutate({ serviceId: Number(up.id_servicio), subject: 'Internet Lento', description: 'Navega lento desde ayer en la noche.' });
+  const created = await service.client.tickets.create.mutate({
+    serviceId: Number(up.id_servicio),
+    subject: 'Internet Lento',
+    description: 'Navega lento desde ayer en la noche.',
+  });
   assertCreated(created);
   assert.is(created.ticket.subject, 'Internet Lento');
 });

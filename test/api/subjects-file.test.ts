@@ -19,11 +19,17 @@ const file = (name: string, content: string) => {
 const subjects = suite('config: ticket subject catalogue file');
 
 subjects('a valid file replaces the default catalogue', async () => {
-  const path = file('ok.json', JSON.stringify({ '1': ['Cambio de Clave'], '2': ['Internet Lento'], '3': ['Sin Señal'], '4': ['Fibra Cortada'] }));
+  const path = file(
+    'ok.json',
+    JSON.stringify({ '1': ['Cambio de Clave'], '2': ['Internet Lento'], '3': ['Sin Señal'], '4': ['Fibra Cortada'] }),
+  );
   const service = await startTestService({ TICKET_SUBJECTS_FILE: path });
   try {
     const catalogue = await service.client.tickets.subjects.query();
-    assert.equal(catalogue.all.map((entry) => entry.subject), ['Cambio de Clave', 'Internet Lento', 'Sin Señal', 'Fibra Cortada']);
+    assert.equal(
+      catalogue.all.map((entry) => entry.subject),
+      ['Cambio de Clave', 'Internet Lento', 'Sin Señal', 'Fibra Cortada'],
+    );
   } finally {
     await service.stop();
   }

@@ -29,15 +29,22 @@ function simActive(zoneId: number): number {
 /** A client in a zone with `active` tickets, outside any known outage (connectivity tickets would be refused there). */
 function clientInZoneWith(active: number): JsonRecord {
   const eligible = (c: JsonRecord) => !underOutage(c);
-  const zone = service.sim.data.zones.find((z) => simActive(z.id) === active && service.sim.data.clients.some((c) => (c.zona as { id: number }).id === z.id && eligible(c)));
+  const zone = service.sim.data.zones.find(
+    (z) => simActive(z.id) === active && service.sim.data.clients.some((c) => (c.zona as { id: number }).id === z.id && eligible(c)),
+  );
   if (!zone) throw new Error(`no zone with ${active} active tickets`);
   return service.sim.data.clients.find((c) => (c.zona as { id: number }).id === zone.id && eligible(c))!;
 }
 
-
 tickets('subjects: grouped by priority and as one list', async () => {
-  const body = (await (await service.rest('/tickets/subjects')).json()) as { byPriority: { priority: number; level: string; subjects: string[] }[]; all: { subject: string; level: string }[] };
-  assert.equal(body.byPriority.map((group) => group.level), ['low', 'normal', 'high', 'very_high']);
+  const body = (await (await service.rest('/tickets/subjects')).json()) as {
+    byPriority: { priority: number; level: string; subjects: string[] }[];
+    all: { subject: string; level: string }[];
+  };
+  assert.equal(
+    body.byPriority.map((group) => group.level),
+    ['low', 'normal', 'high', 'very_high'],
+  );
   assert.ok(body.byPriority[1]!.subjects.includes('Internet Lento'));
   assert.is(body.all.length, 31);
   assert.is(body.all.find((entry) => entry.subject === 'Troncal Dañado')?.level, 'very_high');
@@ -67,7 +74,11 @@ tickets('create: canonical subject, priority, business-day due date, exact upstr
     json: { serviceId: client.id_servicio, subject: 'internet LENTO', description },
   });
   assert.is(response.status, 201);
-  const body = (await response.json()) as { ticket: { id: number; subject: string; priority: string; startsAt: string; dueAt: string; serviceId: number; status: string }; zoneStatus: { activeTickets: number }; replayed: boolean };
+  const body = (await response.json()) as {
+    ticket: { id: number; subject: string; priority: string; startsAt: string; dueAt: string; serviceId: number; status: string };
+    zoneStatus: { activeTickets: number };
+    replayed: boolean;
+  };
   assert.is(body.ticket.subject, 'Internet Lento');
   assert.is(body.ticket.priority, 'normal');
   assert.is(body.ticket.status, 'new');
@@ -91,7 +102,10 @@ tickets('create: canonical subject, priority, business-day due date, exact upstr
 
 tickets('create refuses: unknown subject (400 with the valid list), unknown client (404), short description (400)', async () => {
   const client = clientInZoneWith(0);
-  const unknown = await service.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'Pizza fría', description } });
+  const unknown = await service.rest('/tickets', {
+    method: 'POST',
+    json: { serviceId: client.id_servicio, subject: 'Pizza fría', description },
+  });
   const body = (await unknown.json()) as RestErrorBody;
   assert.is(unknown.status, 400);
   assert.is(body.error.reason, 'unknown_ticket_subject');
@@ -100,7 +114,11 @@ tickets('create refuses: unknown subject (400 with the valid list), unknown clie
   assert.is(missing.status, 404);
   assert.is(((await missing.json()) as RestErrorBody).error.reason, 'client_not_found');
   try {
-    await service.client.tickets.create.mutate({ serviceId: client.id_servicio as number, subject: 'Internet Lento', description: 'corta' });
+    await service.client.tickets.create.mutate({
+      serviceId: client.id_servicio as number,
+      subject: 'Internet Lento',
+      description: 'corta',
+    });
     assert.unreachable();
   } catch (error) {
     assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'invalid_input');
@@ -110,7 +128,10 @@ tickets('create refuses: unknown subject (400 with the valid list), unknown clie
 tickets('a zone at its limit answers 409 naming the limit, on both surfaces, and nothing is posted', async () => {
   const client = clientInZoneWith(3);
   service.sim.resetCalls();
-  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'No tiene internet', description } });
+  const response = await service.rest('/tickets', {
+    method: 'POST',
+    json: { serviceId: client.id_servicio, subject: 'No tiene internet', description },
+  });
   const body = (await response.json()) as RestErrorBody;
   assert.is(response.status, 409);
   assert.is(body.error.reason, 'zone_ticket_limit_reached');
@@ -133,7 +154,9 @@ tickets('10 simultaneous creates in a zone with 2 free slots: exactly 2 created,
   const statuses = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
       i % 2 === 0
-        ? service.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'Internet Intermitente', description } }).then((r) => r.status)
+        ? service
+            .rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'Internet Intermitente', description } })
+            .then((r) => r.status)
         : service.client.tickets.create
             .mutate({ serviceId: client.id_servicio as number, subject: 'Internet Intermitente', description })
             .then(() => 201)
@@ -164,12 +187,24 @@ tickets('idempotency: same key + same request → one upstream ticket (also at o
   assert.is(((await later.json()) as { ticket: { id: number } }).ticket.id, first.ticket.id);
   assert.is(service.sim.calls(POSTS), 1);
 
-  const reused = await service.rest('/tickets', { method: 'POST', json: { ...json, subject: 'Internet Lento' }, headers: { 'idempotency-key': 'conv-123-ticket-1' } });
+  const reused = await service.rest('/tickets', {
+    method: 'POST',
+    json: { ...json, subject: 'Internet Lento' },
+    headers: { 'idempotency-key': 'conv-123-ticket-1' },
+  });
   assert.is(reused.status, 409);
   assert.is(((await reused.json()) as RestErrorBody).error.reason, 'idempotency_key_reused');
 
-  const viaTrpc = await service.client.tickets.create.mutate({ ...json, serviceId: client.id_servicio as number, idempotencyKey: 'conv-456-ticket-1' });
-  const again = await service.client.tickets.create.mutate({ ...json, serviceId: client.id_servicio as number, idempotencyKey: 'conv-456-ticket-1' });
+  const viaTrpc = await service.client.tickets.create.mutate({
+    ...json,
+    serviceId: client.id_servicio as number,
+    idempotencyKey: 'conv-456-ticket-1',
+  });
+  const again = await service.client.tickets.create.mutate({
+    ...json,
+    serviceId: client.id_servicio as number,
+    idempotencyKey: 'conv-456-ticket-1',
+  });
   assertCreated(viaTrpc);
   assertCreated(again);
   assert.is(again.ticket.id, viaTrpc.ticket.id);

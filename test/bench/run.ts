@@ -36,7 +36,13 @@ interface Started {
  * so logging costs what it costs in production without a pipe back to this process.
  * `.mjs` scripts (the bundled service) run as they are; `.ts` ones through tsx on Node.
  */
-function startChild(runtime: Runtime, script: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): Promise<Started> {
+function startChild(
+  runtime: Runtime,
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<Started> {
   const scriptArgs = script.endsWith('.ts') ? typescriptArgs(runtime, script, args) : [script, ...args];
   const child = spawn(runtimeExecutable(runtime), [...(runtime === 'node' ? nodeArgs : []), ...scriptArgs], {
     env: { ...process.env, ...env },
@@ -124,7 +130,9 @@ async function measureAgainstBaseline(runtime: Runtime, name: string, url: strin
 
 async function simCalls(sim: Started, pattern: RegExp): Promise<number> {
   const body = (await (await fetch(`${String(sim.info.url)}/__sim/calls`)).json()) as { byPath: Record<string, number> };
-  return Object.entries(body.byPath).filter(([key]) => pattern.test(key)).reduce((sum, [, count]) => sum + count, 0);
+  return Object.entries(body.byPath)
+    .filter(([key]) => pattern.test(key))
+    .reduce((sum, [, count]) => sum + count, 0);
 }
 
 async function setFaults(sim: Started, faults: Record<string, unknown>): Promise<void> {
@@ -144,13 +152,22 @@ async function coldLoad(runtime: Runtime, clients: number, concurrent: number): 
   const before = await simCalls(sim, LIST);
   const started = performance.now();
   const answers = await Promise.all(
-    Array.from({ length: concurrent }, () => fetch(`${String(service.info.url)}/api/v1/clients?limit=1`, { headers: { 'x-api-key': API_KEY } }).then((r) => r.status)),
+    Array.from({ length: concurrent }, () =>
+      fetch(`${String(service.info.url)}/api/v1/clients?limit=1`, { headers: { 'x-api-key': API_KEY } }).then((r) => r.status),
+    ),
   );
   const ms = Math.round(performance.now() - started);
   const calls = (await simCalls(sim, LIST)) - before;
   await stop(service);
   await stop(sim);
-  return { clients, concurrentRequests: concurrent, msToFirstAnswer: ms, upstreamListCalls: calls, expectedPages: Math.ceil(clients / 1000), allOk: answers.every((s) => s === 200) };
+  return {
+    clients,
+    concurrentRequests: concurrent,
+    msToFirstAnswer: ms,
+    upstreamListCalls: calls,
+    expectedPages: Math.ceil(clients / 1000),
+    allOk: answers.every((s) => s === 200),
+  };
 }
 
 async function memory(runtime: Runtime, clients: number): Promise<Record<string, unknown>> {
@@ -204,7 +221,9 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
   const sim = await startSimulator(quick ? 2000 : 10_000);
   const service = await startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }));
   const base = String(service.info.url);
-  const directory = (await (await fetch(`${base}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': API_KEY } })).json()) as { items: { document: string | null }[] };
+  const directory = (await (await fetch(`${base}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': API_KEY } })).json()) as {
+    items: { document: string | null }[];
+  };
   const document = directory.items.find((client) => client.document && /^\d+$/.test(client.document))!.document!;
   const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify({ json: input }));
   const batch = (procedure: string, input: unknown) =>
@@ -245,10 +264,20 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
   return section;
 }
 
-type Section = Record<string, unknown> & { cachedReads: Record<string, unknown>[]; coldLoads: Record<string, unknown>[]; memory: Record<string, unknown>[]; scaling: Record<string, unknown>[] };
+type Section = Record<string, unknown> & {
+  cachedReads: Record<string, unknown>[];
+  coldLoads: Record<string, unknown>[];
+  memory: Record<string, unknown>[];
+  scaling: Record<string, unknown>[];
+};
 
 /** One row per key, with each runtime's chosen columns side by side (`node reqPerSec`, `bun reqPerSec`, ...). */
-function sideBySide(sections: [Runtime, Section][], pick: (section: Section) => Record<string, unknown>[], key: string, columns: string[]): Record<string, unknown>[] {
+function sideBySide(
+  sections: [Runtime, Section][],
+  pick: (section: Section) => Record<string, unknown>[],
+  key: string,
+  columns: string[],
+): Record<string, unknown>[] {
   const rows = new Map<string, Record<string, unknown>>();
   for (const [runtime, section] of sections) {
     for (const row of pick(section)) {
@@ -282,14 +311,30 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 1073741824), platform: process.platform },
     runtimes: sections,
   };
-  const present = RUNTIME_NAMES.filter((runtime) => sections[runtime]).map((runtime) => [runtime, sections[runtime] as Section] as [Runtime, Section]);
+  const present = RUNTIME_NAMES.filter((runtime) => sections[runtime]).map(
+    (runtime) => [runtime, sections[runtime] as Section] as [Runtime, Section],
+  );
   for (const [runtime, section] of present) {
-    console.log(`\n${runtime} ${String(section.version)}: ${section.quick ? 'quick' : 'full'} run of ${String(section.date)}${runtimes.includes(runtime) ? '' : ' (kept from the previous run)'}`);
+    console.log(
+      `\n${runtime} ${String(section.version)}: ${section.quick ? 'quick' : 'full'} run of ${String(section.date)}${runtimes.includes(runtime) ? '' : ' (kept from the previous run)'}`,
+    );
   }
-  table(`Cached reads (${CONNECTIONS} connections; ratio = service req/s ÷ bare node:http req/s on the same runtime, same bytes)`, sideBySide(present, (s) => s.cachedReads, 'route', ['baselineReqPerSec', 'reqPerSec', 'ratio', 'p99Ms']));
-  table('Cold loads (upstream page latency 400 ms, page size 1000, concurrency 10): ms to first answer, upstream list calls', sideBySide(present, (s) => s.coldLoads, 'clients', ['msToFirstAnswer', 'upstreamListCalls']));
-  table('Memory after loading and indexing (service process only; upstream in its own process)', sideBySide(present, (s) => s.memory, 'clients', ['idleRssMb', 'rssMb', 'heapUsedMb']));
-  table('In-process search and resolve latency (ms)', sideBySide(present, (s) => s.scaling, 'clients', ['searchP50Ms', 'searchP99Ms', 'resolveP99Ms']));
+  table(
+    `Cached reads (${CONNECTIONS} connections; ratio = service req/s ÷ bare node:http req/s on the same runtime, same bytes)`,
+    sideBySide(present, (s) => s.cachedReads, 'route', ['baselineReqPerSec', 'reqPerSec', 'ratio', 'p99Ms']),
+  );
+  table(
+    'Cold loads (upstream page latency 400 ms, page size 1000, concurrency 10): ms to first answer, upstream list calls',
+    sideBySide(present, (s) => s.coldLoads, 'clients', ['msToFirstAnswer', 'upstreamListCalls']),
+  );
+  table(
+    'Memory after loading and indexing (service process only; upstream in its own process)',
+    sideBySide(present, (s) => s.memory, 'clients', ['idleRssMb', 'rssMb', 'heapUsedMb']),
+  );
+  table(
+    'In-process search and resolve latency (ms)',
+    sideBySide(present, (s) => s.scaling, 'clients', ['searchP50Ms', 'searchP99Ms', 'resolveP99Ms']),
+  );
   mkdirSync('bench', { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${RESULTS_FILE}`);

@@ -9,7 +9,10 @@ import { toClient } from '../../server/wisphub/client-mapper';
 import { upstreamClientSchema } from '../../server/wisphub/schemas';
 
 const quick = process.argv.includes('--quick');
-const sizes = process.argv.slice(2).filter((arg) => /^\d+$/.test(arg)).map(Number);
+const sizes = process.argv
+  .slice(2)
+  .filter((arg) => /^\d+$/.test(arg))
+  .map(Number);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -31,7 +34,12 @@ function scaling(clients: number): Record<string, unknown> {
   const sample = directory.clients.slice(0, quick ? 100 : 500);
   for (const client of sample) {
     const started = performance.now();
-    resolveIdentity(directory, { name: client.name, address: client.address ?? '', planName: client.plan?.name ?? '', planPrice: client.planPrice ?? 0 });
+    resolveIdentity(directory, {
+      name: client.name,
+      address: client.address ?? '',
+      planName: client.plan?.name ?? '',
+      planPrice: client.planPrice ?? 0,
+    });
     resolveTimes.push(performance.now() - started);
   }
   searchTimes.sort((a, b) => a - b);

@@ -89,7 +89,12 @@ mapper('bare, one-item list and paginated records read the same; numbers as stri
 mapper('no record, or no invoices list: nothing pending', () => {
   assert.equal(toBalance([], 1234), { balance: null, lastPaymentDate: null, billingStatus: null, invoices: [] });
   assert.equal(toBalance({ count: 0, next: null, results: [] }, 1234).invoices, []);
-  assert.equal(toBalance({ saldo_actual: 0, facturas_pendientes: null }, 1234), { balance: 0, lastPaymentDate: null, billingStatus: null, invoices: [] });
+  assert.equal(toBalance({ saldo_actual: 0, facturas_pendientes: null }, 1234), {
+    balance: 0,
+    lastPaymentDate: null,
+    billingStatus: null,
+    invoices: [],
+  });
 });
 
 mapper('several records: only the client’s own; another client’s or an unreadable invoice fails (money is never guessed)', () => {
@@ -103,7 +108,10 @@ mapper('several records: only the client’s own; another client’s or an unrea
       assert.is((error as AppError).reason, 'upstream_bad_response');
     }
   };
-  fails([{ ...record, id_servicio: 9 }, { ...record, id_servicio: 10 }]);
+  fails([
+    { ...record, id_servicio: 9 },
+    { ...record, id_servicio: 10 },
+  ]);
   fails({ ...record, id_servicio: 9 });
   fails({ ...record, facturas_pendientes: [{ id_factura: 1, monto: 'cuarenta mil' }] });
   fails({ ...record, facturas_pendientes: [{ monto: '1000' }] });
@@ -128,13 +136,29 @@ mapper('production shape {nombre, saldo, facturas: [{id, total, fecha_vencimient
       { id: '8813', amount: 90000, dueDate: '2026-11-05', daysOverdue: null },
     ],
   });
-  assert.equal(toBalance([production], 1234).invoices.map((invoice) => invoice.id), ['8812', '8813']);
-  assert.equal(toBalance({ nombre: 'X', saldo: -20000, facturas: [] }, 1234), { balance: -20000, lastPaymentDate: null, billingStatus: null, invoices: [] });
+  assert.equal(
+    toBalance([production], 1234).invoices.map((invoice) => invoice.id),
+    ['8812', '8813'],
+  );
+  assert.equal(toBalance({ nombre: 'X', saldo: -20000, facturas: [] }, 1234), {
+    balance: -20000,
+    lastPaymentDate: null,
+    billingStatus: null,
+    invoices: [],
+  });
   assert.equal(toBalance({ saldo: '0' }, 1234).balance, 0);
 });
 
 mapper('a record with none of the known fields is a 502, never "nothing owed"', () => {
-  for (const body of [{ nombre: 'Esperanza', deuda: 135000, cuentas: [] }, {}, { id_servicio: 1234 }, { saldo: null, facturas: null }, [{ nombre: 'x' }], 'texto', 42]) {
+  for (const body of [
+    { nombre: 'Esperanza', deuda: 135000, cuentas: [] },
+    {},
+    { id_servicio: 1234 },
+    { saldo: null, facturas: null },
+    [{ nombre: 'x' }],
+    'texto',
+    42,
+  ]) {
     try {
       toBalance(body, 1234);
       assert.unreachable(`should fail: ${JSON.stringify(body)}`);
@@ -165,7 +189,12 @@ mapper('dates: day first with or without time, ISO date and date-time, empty', (
 });
 
 const outage = suite('domain: known outages');
-const router = (id: number, active: boolean, description: string | null = null) => ({ id, name: `RB-${id}`, outage: active, outageDescription: description });
+const router = (id: number, active: boolean, description: string | null = null) => ({
+  id,
+  name: `RB-${id}`,
+  outage: active,
+  outageDescription: description,
+});
 
 outage('a client’s outage comes from its router; none without a router; no description when inactive', () => {
   assert.is(routerOutage(null), null);
@@ -177,7 +206,8 @@ outage('connectivity subjects in any case, accents or spacing; others and empty 
   for (const subject of ['No Tiene Internet', 'no tiene internet', 'INTERNET LENTO', 'Internet  Intermitente', 'Ínternet Lento ']) {
     assert.ok(isConnectivitySubject(subject), subject);
   }
-  for (const subject of ['Cambio de Domicilio', 'Antena Dañada', 'Internet', '', '   ']) assert.not.ok(isConnectivitySubject(subject), subject);
+  for (const subject of ['Cambio de Domicilio', 'Antena Dañada', 'Internet', '', '   '])
+    assert.not.ok(isConnectivitySubject(subject), subject);
 });
 
 outage('message with the ISP’s words (one final period), and without them', () => {

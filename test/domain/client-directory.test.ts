@@ -4,7 +4,13 @@ import { ClientDirectory } from '../../server/domain/client-directory';
 import { makeClient } from './fixtures';
 
 const clients = [
-  makeClient({ serviceId: 1, name: 'José Peña Muñoz', document: '1.098.765.432', phones: ['3001234567', '3109876543'], address: 'Vereda La Esperanza' }),
+  makeClient({
+    serviceId: 1,
+    name: 'José Peña Muñoz',
+    document: '1.098.765.432',
+    phones: ['3001234567', '3109876543'],
+    address: 'Vereda La Esperanza',
+  }),
   makeClient({ serviceId: 2, name: 'Jose Pena Muñoz', document: '52123456', phones: ['3205550000'], address: 'B/ San José' }),
   makeClient({ serviceId: 3, name: 'María Gómez', document: '1098765432', phones: ['3001234567'], address: 'Barrio Peñalosa Cra 5' }),
   makeClient({ serviceId: 4, name: 'Ana Peñaranda', document: null, phones: [], address: null }),
@@ -18,21 +24,39 @@ lookup('by service id', () => {
   assert.is(directory.get(999), undefined);
 });
 lookup('by document ignores dots, spaces and dashes; several services can share one', () => {
-  assert.equal(directory.findByDocument('1098765432').map((c) => c.serviceId), [1, 3]);
-  assert.equal(directory.findByDocument('1.098.765-432').map((c) => c.serviceId), [1, 3]);
+  assert.equal(
+    directory.findByDocument('1098765432').map((c) => c.serviceId),
+    [1, 3],
+  );
+  assert.equal(
+    directory.findByDocument('1.098.765-432').map((c) => c.serviceId),
+    [1, 3],
+  );
   assert.equal(directory.findByDocument('0000'), []);
   assert.equal(directory.findByDocument(''), []);
 });
 lookup('by phone matches any stored number and accepts +57 / 57', () => {
-  assert.equal(directory.findByPhone('3109876543').map((c) => c.serviceId), [1]);
-  assert.equal(directory.findByPhone('+57 310 987 6543').map((c) => c.serviceId), [1]);
-  assert.equal(directory.findByPhone('573001234567').map((c) => c.serviceId), [1, 3]);
+  assert.equal(
+    directory.findByPhone('3109876543').map((c) => c.serviceId),
+    [1],
+  );
+  assert.equal(
+    directory.findByPhone('+57 310 987 6543').map((c) => c.serviceId),
+    [1],
+  );
+  assert.equal(
+    directory.findByPhone('573001234567').map((c) => c.serviceId),
+    [1, 3],
+  );
   assert.equal(directory.findByPhone('3000000000'), []);
 });
 lookup('list pages in service id order with the total', () => {
   const page = directory.list(2, 1);
   assert.is(page.total, 5);
-  assert.equal(page.items.map((c) => c.serviceId), [2, 3]);
+  assert.equal(
+    page.items.map((c) => c.serviceId),
+    [2, 3],
+  );
   assert.equal(directory.list(10, 10).items, []);
 });
 lookup.run();
@@ -44,24 +68,45 @@ search('case- and accent-insensitive, prefix of a word', () => {
 });
 search('every word must match somewhere', () => {
   const result = directory.search('jose esperanza', 10, 0);
-  assert.equal(result.items.map((hit) => hit.client.serviceId), [1]);
+  assert.equal(
+    result.items.map((hit) => hit.client.serviceId),
+    [1],
+  );
   assert.is(directory.search('jose nadie', 10, 0).total, 0);
 });
 search('ranking: exact document/phone, then name, then partial name, then address', () => {
   const byDocument = directory.search('1.098.765.432', 10, 0);
-  assert.equal(byDocument.items.map((hit) => [hit.client.serviceId, hit.rank]), [
-    [1, 'exact_identifier'],
-    [3, 'exact_identifier'],
-  ]);
+  assert.equal(
+    byDocument.items.map((hit) => [hit.client.serviceId, hit.rank]),
+    [
+      [1, 'exact_identifier'],
+      [3, 'exact_identifier'],
+    ],
+  );
   const byName = directory.search('pena', 10, 0).items.map((hit) => [hit.client.serviceId, hit.rank]);
   // Name matches first (alphabetical), then address-only matches.
-  assert.equal(byName.slice(0, 3).map(([, rank]) => rank), ['name', 'name', 'name']);
-  assert.equal(byName.slice(3).map(([id]) => id).sort(), [3, 5]);
-  assert.equal(byName.slice(3).map(([, rank]) => rank), ['other', 'other']);
+  assert.equal(
+    byName.slice(0, 3).map(([, rank]) => rank),
+    ['name', 'name', 'name'],
+  );
+  assert.equal(
+    byName
+      .slice(3)
+      .map(([id]) => id)
+      .sort(),
+    [3, 5],
+  );
+  assert.equal(
+    byName.slice(3).map(([, rank]) => rank),
+    ['other', 'other'],
+  );
 });
 search('phone with spaces and +57 is one number', () => {
   const result = directory.search('+57 300 123 4567', 10, 0);
-  assert.equal(result.items.map((hit) => hit.client.serviceId), [1, 3]);
+  assert.equal(
+    result.items.map((hit) => hit.client.serviceId),
+    [1, 3],
+  );
   assert.ok(result.items.every((hit) => hit.rank === 'exact_identifier'));
 });
 search('limit and offset page the ranked list; total counts all', () => {
@@ -78,7 +123,10 @@ search('blank or punctuation-only query finds nothing', () => {
 search('withClient replaces one client and re-indexes it', () => {
   const updated = directory.withClient({ ...directory.get(4)!, name: 'Ana Torres', phones: ['3151112222'] });
   assert.is(updated.get(4)?.name, 'Ana Torres');
-  assert.equal(updated.findByPhone('3151112222').map((c) => c.serviceId), [4]);
+  assert.equal(
+    updated.findByPhone('3151112222').map((c) => c.serviceId),
+    [4],
+  );
   assert.is(updated.search('peñaranda', 10, 0).total, 0);
   // The original directory is untouched (immutable).
   assert.is(directory.get(4)?.name, 'Ana Peñaranda');

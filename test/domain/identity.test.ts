@@ -58,13 +58,36 @@ verify('a client without a stored value cannot be matched on it', () => {
 verify.run();
 
 const resolve = suite('domain: resolve identity');
-const twin = makeClient({ serviceId: 20, name: 'Jose Pena Munoz', address: 'B/ Centro', plan: { id: 7, name: 'Plan Hogar 10M' }, planPrice: 65000 });
-const twinSameAddress = makeClient({ serviceId: 21, name: 'José Peña Muñoz', address: 'Vda. La Esperanza', plan: { id: 7, name: 'Plan Hogar 10M' }, planPrice: 65000 });
-const other = makeClient({ serviceId: 30, name: 'María Gómez', address: 'Barrio Centro', plan: { id: 8, name: 'Plan Rural 5M' }, planPrice: 45000 });
+const twin = makeClient({
+  serviceId: 20,
+  name: 'Jose Pena Munoz',
+  address: 'B/ Centro',
+  plan: { id: 7, name: 'Plan Hogar 10M' },
+  planPrice: 65000,
+});
+const twinSameAddress = makeClient({
+  serviceId: 21,
+  name: 'José Peña Muñoz',
+  address: 'Vda. La Esperanza',
+  plan: { id: 7, name: 'Plan Hogar 10M' },
+  planPrice: 65000,
+});
+const other = makeClient({
+  serviceId: 30,
+  name: 'María Gómez',
+  address: 'Barrio Centro',
+  plan: { id: 8, name: 'Plan Rural 5M' },
+  planPrice: 45000,
+});
 
 resolve('resolves the one client matching every fact', () => {
   const directory = ClientDirectory.build([jose, twin, other]);
-  const result = resolveIdentity(directory, { name: 'jose peña muñoz', address: 'Vereda La Esperanza', planName: 'PLAN HOGAR 10M', planPrice: 65000 });
+  const result = resolveIdentity(directory, {
+    name: 'jose peña muñoz',
+    address: 'Vereda La Esperanza',
+    planName: 'PLAN HOGAR 10M',
+    planPrice: 65000,
+  });
   assert.is(result.status, 'resolved');
   if (result.status === 'resolved') {
     assert.is(result.client.serviceId, 10);
@@ -75,20 +98,30 @@ resolve('several full matches are ambiguous, ranked', () => {
   const directory = ClientDirectory.build([jose, twinSameAddress, other]);
   const result = resolveIdentity(directory, { name: 'Jose Pena Munoz', address: 'La Esperanza', planPrice: 65000 });
   assert.is(result.status, 'ambiguous');
-  if (result.status === 'ambiguous') assert.equal(result.candidates.map((c) => c.client.serviceId), [10, 21]);
+  if (result.status === 'ambiguous')
+    assert.equal(
+      result.candidates.map((c) => c.client.serviceId),
+      [10, 21],
+    );
 });
 resolve('no full match but clients missing one fact are ambiguous candidates', () => {
   const directory = ClientDirectory.build([jose, twin, other]);
   const result = resolveIdentity(directory, { name: 'José Peña Muñoz', address: 'Barrio Las Flores', planName: 'Plan Hogar 10M' });
   assert.is(result.status, 'ambiguous');
   if (result.status === 'ambiguous') {
-    assert.equal(result.candidates.map((c) => c.client.serviceId), [10, 20]);
+    assert.equal(
+      result.candidates.map((c) => c.client.serviceId),
+      [10, 20],
+    );
     assert.equal(result.candidates[0]!.mismatchedFields, ['address']);
   }
 });
 resolve('not found when nothing comes close', () => {
   const directory = ClientDirectory.build([jose, twin, other]);
-  assert.is(resolveIdentity(directory, { name: 'Pedro Pérez', address: 'Vereda El Tigre', planName: 'Plan Hogar 10M' }).status, 'not_found');
+  assert.is(
+    resolveIdentity(directory, { name: 'Pedro Pérez', address: 'Vereda El Tigre', planName: 'Plan Hogar 10M' }).status,
+    'not_found',
+  );
   assert.is(resolveIdentity(directory, { name: '', address: 'vereda', planName: '...' }).status, 'not_found');
 });
 resolve('plan name and price alone identify no one: not a candidate', () => {
@@ -97,7 +130,9 @@ resolve('plan name and price alone identify no one: not a candidate', () => {
   assert.is(result.status, 'not_found');
 });
 resolve('at most five candidates', () => {
-  const many = Array.from({ length: 8 }, (_, i) => makeClient({ serviceId: 100 + i, name: 'Ana Díaz', address: 'Centro', planPrice: 50000 }));
+  const many = Array.from({ length: 8 }, (_, i) =>
+    makeClient({ serviceId: 100 + i, name: 'Ana Díaz', address: 'Centro', planPrice: 50000 }),
+  );
   const result = resolveIdentity(ClientDirectory.build(many), { name: 'ana diaz', address: 'centro', planPrice: 50000 });
   assert.is(result.status, 'ambiguous');
   if (result.status === 'ambiguous') assert.is(result.candidates.length, 5);

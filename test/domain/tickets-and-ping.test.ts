@@ -43,11 +43,26 @@ zones('counts active states only, skips tickets without service or zone', () => 
     ],
     [1],
   );
-  assert.equal([...counts.entries()].sort(), [[3, 2], [5, 1]]);
-  assert.equal(countActiveByZone([{ state: 2, zoneId: 3 }, { state: 1, zoneId: 3 }], [1, 2]).get(3), 2);
+  assert.equal([...counts.entries()].sort(), [
+    [3, 2],
+    [5, 1],
+  ]);
+  assert.equal(
+    countActiveByZone(
+      [
+        { state: 2, zoneId: 3 },
+        { state: 1, zoneId: 3 },
+      ],
+      [1, 2],
+    ).get(3),
+    2,
+  );
 });
 zones('blocked at the maximum, unknown zones are empty', () => {
-  const counts = new Map([[3, 3], [4, 2]]);
+  const counts = new Map([
+    [3, 3],
+    [4, 2],
+  ]);
   assert.equal(zoneStatus(3, counts, 3), { zoneId: 3, activeTickets: 3, maxActiveTickets: 3, blocked: true });
   assert.is(zoneStatus(4, counts, 3).blocked, false);
   assert.equal(zoneStatus(99, counts, 3), { zoneId: 99, activeTickets: 0, maxActiveTickets: 3, blocked: false });
@@ -77,7 +92,19 @@ const ping = suite('domain: ping diagnosis');
 const host = (h: string, sent: number, received: number): PingEntry => ({ label: h, host: h, sent, received, lossPercent: 0, avgRttMs: 5 });
 
 ping('host roles: RFC 1918, CGNAT, IPv6 ULA/link-local and MAC are the customer side', () => {
-  for (const customer of ['10.20.1.15', '172.16.0.1', '172.31.255.1', '192.168.88.1', '100.64.0.1', '100.127.255.254', 'fd12:3456::1', 'fc00::1', 'fe80::1', 'E4:8D:8C:12:34:56', 'e4-8d-8c-12-34-56']) {
+  for (const customer of [
+    '10.20.1.15',
+    '172.16.0.1',
+    '172.31.255.1',
+    '192.168.88.1',
+    '100.64.0.1',
+    '100.127.255.254',
+    'fd12:3456::1',
+    'fc00::1',
+    'fe80::1',
+    'E4:8D:8C:12:34:56',
+    'e4-8d-8c-12-34-56',
+  ]) {
     assert.is(hostRole(customer), 'customer', customer);
   }
   for (const antenna of ['181.57.6.7', '172.32.0.1', '100.128.0.1', '8.8.8.8', '2800:e2:1::1', '192.169.0.1', 'not-an-ip']) {
@@ -102,7 +129,17 @@ ping('IPv6 and MAC customers, CGNAT, and usable figures beside a router error', 
 });
 ping('upstream result parsing: numbers as strings, summary skipped, string values are router errors', () => {
   const entries = readPingResult([
-    { 'ping-1': { host: '10.20.1.15', sent: '4', received: '3', 'packet-loss': '25%', 'min-rtt': '3ms', 'avg-rtt': '5.5ms', 'max-rtt': '9ms' } },
+    {
+      'ping-1': {
+        host: '10.20.1.15',
+        sent: '4',
+        received: '3',
+        'packet-loss': '25%',
+        'min-rtt': '3ms',
+        'avg-rtt': '5.5ms',
+        'max-rtt': '9ms',
+      },
+    },
     { 'ping-2': { host: '181.57.6.7', sent: 4, received: 4, 'packet-loss': '0%', 'avg-rtt': '1s' } },
     { 'ping-3': 'failure: could not connect to router' },
     { 'ping-exitoso': '2 de 4' },

@@ -17,47 +17,56 @@ flow.after(() => service.stop());
 function customer(skip: number): { raw: JsonRecord; phone: string } {
   const free = (zoneId: number) => activeTicketsIn(service.sim.data, zoneId) === 0;
   const candidates = service.sim.data.clients.filter(
-    (c) => typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono) && typeof c.cedula === 'string' && free((c.zona as { id: number }).id),
+    (c) =>
+      typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono) && typeof c.cedula === 'string' && free((c.zona as { id: number }).id),
   );
   const raw = candidates[skip]!;
   return { raw, phone: `+57 ${String(raw.telefono)}` };
 }
 
-flow('typed client: find by phone → verify → ¿cuánto debo? → diagnose → subjects → ticket (idempotent) → read back → history → zone status', async () => {
-  const api = service.client;
-  const { raw, phone } = customer(0);
-  const found = await api.clients.byPhone.query({ phone });
-  const me = found.items.find((c) => c.serviceId === raw.id_servicio)!;
-  assert.ok(me);
-  const verified = await api.clients.verify.mutate({ serviceId: me.serviceId, document: me.document!, phone });
-  assert.ok(verified.isValid);
-  // "¿Cuánto debo?"
-  const balance = await api.account.balance.query({ serviceId: me.serviceId });
-  assert.is(balance.totalOwed, Number(raw.saldo));
-  assert.ok(balance.message.length > 0);
-  const diagnosis = await api.network.diagnose.mutate({ serviceId: me.serviceId });
-  assert.is(diagnosis.result.status, 'done');
-  const subjects = await api.tickets.subjects.query();
-  const subject = subjects.byPriority.find((group) => group.level === 'high')!.subjects[0]!;
-  const zoneBefore = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
-  const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
-  const request = { serviceId: me.serviceId, subject, description: 'Diagnóstico automático: el cliente no tiene servicio.', idempotencyKey: `wa-${me.serviceId}-1` };
-  const created = await api.tickets.create.mutate(request);
-  const retried = await api.tickets.create.mutate(request);
-  assertCreated(created);
-  assertCreated(retried);
-  assert.is(retried.ticket.id, created.ticket.id);
-  assert.is(service.sim.calls(/^POST \/api\/tickets\/$/) - posts, 1, 'one upstream ticket');
-  const read = await api.tickets.byId.query({ ticketId: created.ticket.id });
-  assert.is(read.subject, subject);
-  assert.is(read.serviceId, me.serviceId);
-  assert.is(read.priority, 'high');
-  // "¿Qué pasó con mi ticket?"
-  const history = await api.account.tickets.query({ serviceId: me.serviceId, limit: 5 });
-  assert.is(history.items[0]?.id, created.ticket.id);
-  const zoneAfter = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
-  assert.is(zoneAfter.activeTickets, zoneBefore.activeTickets + 1);
-});
+flow(
+  'typed client: find by phone → verify → ¿cuánto debo? → diagnose → subjects → ticket (idempotent) → read back → history → zone status',
+  async () => {
+    const api = service.client;
+    const { raw, phone } = customer(0);
+    const found = await api.clients.byPhone.query({ phone });
+    const me = found.items.find((c) => c.serviceId === raw.id_servicio)!;
+    assert.ok(me);
+    const verified = await api.clients.verify.mutate({ serviceId: me.serviceId, document: me.document!, phone });
+    assert.ok(verified.isValid);
+    // "¿Cuánto debo?"
+    const balance = await api.account.balance.query({ serviceId: me.serviceId });
+    assert.is(balance.totalOwed, Number(raw.saldo));
+    assert.ok(balance.message.length > 0);
+    const diagnosis = await api.network.diagnose.mutate({ serviceId: me.serviceId });
+    assert.is(diagnosis.result.status, 'done');
+    const subjects = await api.tickets.subjects.query();
+    const subject = subjects.byPriority.find((group) => group.level === 'high')!.subjects[0]!;
+    const zoneBefore = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
+    const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
+    const request = {
+      serviceId: me.serviceId,
+      subject,
+      description: 'Diagnóstico automático: el cliente no tiene servicio.',
+      idempotencyKey: `wa-${me.serviceId}-1`,
+    };
+    const created = await api.tickets.create.mutate(request);
+    const retried = await api.tickets.create.mutate(request);
+    assertCreated(created);
+    assertCreated(retried);
+    assert.is(retried.ticket.id, created.ticket.id);
+    assert.is(service.sim.calls(/^POST \/api\/tickets\/$/) - posts, 1, 'one upstream ticket');
+    const read = await api.tickets.byId.query({ ticketId: created.ticket.id });
+    assert.is(read.subject, subject);
+    assert.is(read.serviceId, me.serviceId);
+    assert.is(read.priority, 'high');
+    // "¿Qué pasó con mi ticket?"
+    const history = await api.account.tickets.query({ serviceId: me.serviceId, limit: 5 });
+    assert.is(history.items[0]?.id, created.ticket.id);
+    const zoneAfter = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
+    assert.is(zoneAfter.activeTickets, zoneBefore.activeTickets + 1);
+  },
+);
 
 type Operation = { operationId: string; parameters?: { name: string; in: string }[] };
 type Doc = { servers: { url: string }[]; paths: Record<string, Record<string, Operation>> };
@@ -68,7 +77,12 @@ flow('REST with plain fetch, every path taken from /openapi.json by operationId'
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(methods)) operations.set(operation.operationId, { method, path });
   }
-  const call = async (operationId: string, params: Record<string, string | number>, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (
+    operationId: string,
+    params: Record<string, string | number>,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const operation = operations.get(operationId);
     assert.ok(operation, `${operationId} is documented`);
     const url = `${service.url}${doc.servers[0]!.url}${operation!.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])))}`;
@@ -83,7 +97,9 @@ flow('REST with plain fetch, every path taken from /openapi.json by operationId'
   const { raw, phone } = customer(1);
   const found = await call('clients-byPhone', { phone });
   assert.is(found.status, 200);
-  const me = (found.body.items as { serviceId: number; document: string; zone: { id: number } }[]).find((c) => c.serviceId === raw.id_servicio)!;
+  const me = (found.body.items as { serviceId: number; document: string; zone: { id: number } }[]).find(
+    (c) => c.serviceId === raw.id_servicio,
+  )!;
   const verified = await call('clients-verify', { serviceId: me.serviceId }, { document: me.document, phone });
   assert.is(verified.body.isValid, true);
   const balance = await call('account-balance', { serviceId: me.serviceId });

@@ -59,32 +59,35 @@ resilience('a failed probe re-opens the breaker', async () => {
   assert.is(breaker.state, 'open');
 });
 
-resilience('stale-if-error: a failed refresh serves the last complete copy marked stale, then refreshes; past the max age → 503', async () => {
-  await service.client.clients.list.query({ limit: 1 });
-  await sleep(1100); // past the 1 s TTL
-  service.sim.setFaults({ forceStatus: 503 });
-  const stale = await service.rest('/clients?limit=5');
-  assert.is(stale.status, 200);
-  assert.is(stale.headers.get('x-cache'), 'stale');
-  assert.is(((await stale.json()) as { total: number }).total, 1200, 'the complete copy');
-  await sleep(100); // the background refresh fails
-  const still = await service.rest('/clients?limit=5');
-  assert.is(still.headers.get('x-cache'), 'stale', 'a failed refresh keeps the copy');
+resilience(
+  'stale-if-error: a failed refresh serves the last complete copy marked stale, then refreshes; past the max age → 503',
+  async () => {
+    await service.client.clients.list.query({ limit: 1 });
+    await sleep(1100); // past the 1 s TTL
+    service.sim.setFaults({ forceStatus: 503 });
+    const stale = await service.rest('/clients?limit=5');
+    assert.is(stale.status, 200);
+    assert.is(stale.headers.get('x-cache'), 'stale');
+    assert.is(((await stale.json()) as { total: number }).total, 1200, 'the complete copy');
+    await sleep(100); // the background refresh fails
+    const still = await service.rest('/clients?limit=5');
+    assert.is(still.headers.get('x-cache'), 'stale', 'a failed refresh keeps the copy');
 
-  service.sim.resetFaults();
-  service.services.gateway.transport.breaker.reset();
-  await service.rest('/clients?limit=1'); // stale answer, triggers a refresh that succeeds
-  await sleep(100);
-  const fresh = await service.rest('/clients?limit=1');
-  assert.is(fresh.headers.get('x-cache'), 'hit', 'refreshed');
+    service.sim.resetFaults();
+    service.services.gateway.transport.breaker.reset();
+    await service.rest('/clients?limit=1'); // stale answer, triggers a refresh that succeeds
+    await sleep(100);
+    const fresh = await service.rest('/clients?limit=1');
+    assert.is(fresh.headers.get('x-cache'), 'hit', 'refreshed');
 
-  await sleep(3100); // past TTL + max stale age: the copy is gone
-  service.sim.setFaults({ forceStatus: 503 });
-  const gone = await service.rest('/clients?limit=1');
-  assert.is(gone.status, 503);
-  assert.is(((await gone.json()) as RestErrorBody).error.reason, 'upstream_unavailable');
-  assert.ok(gone.headers.get('retry-after'));
-});
+    await sleep(3100); // past TTL + max stale age: the copy is gone
+    service.sim.setFaults({ forceStatus: 503 });
+    const gone = await service.rest('/clients?limit=1');
+    assert.is(gone.status, 503);
+    assert.is(((await gone.json()) as RestErrorBody).error.reason, 'upstream_unavailable');
+    assert.ok(gone.headers.get('retry-after'));
+  },
+);
 
 function freeClient(offset: number): number {
   return service.sim.data.clients[100 + offset]!.id_servicio as number;
@@ -97,31 +100,47 @@ resilience('a ticket POST that commits upstream then times out → exactly one t
   assert.is(response.status, 201);
   const body = (await response.json()) as { ticket: { id: number; serviceId: number; subject: string } };
   assert.is(body.ticket.serviceId, serviceId);
-  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+  const stored = service.sim.data.tickets.filter(
+    (t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description,
+  );
   assert.is(stored.length, 1, 'exactly one upstream ticket');
   assert.is(stored[0]!.id_ticket, body.ticket.id, 'the caller got that ticket');
   assert.is(service.sim.calls(POSTS), 1, 'not re-posted: the reconcile lookup found it');
 });
 
-resilience('reconciliation reads the subject as upstream stores it ("<subject> - <client name>") and line breaks as CRLF: one ticket, and the same one on a retry', async () => {
-  service.sim.setFaults({ commitThenStallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
-  const serviceId = freeClient(7);
-  const multiline = 'El cliente dice:\nno tiene internet desde ayer.\nYa reinició el router.';
-  const headers = { 'idempotency-key': `stalled-rewritten-${serviceId}` };
-  const first = await service.rest('/tickets', { method: 'POST', headers, json: { serviceId, subject: 'no tiene internet', description: multiline } });
-  assert.is(first.status, 201);
-  const created = (await first.json()) as { ticket: { id: number; subject: string; subjectText: string } };
-  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && String(t.descripcion).startsWith('El cliente dice:'));
-  assert.is(stored.length, 1, 'exactly one upstream ticket');
-  assert.match(String(stored[0]!.asunto), /^No Tiene Internet - \S/, 'upstream stored the subject rewritten');
-  assert.is(created.ticket.id, stored[0]!.id_ticket);
-  assert.is(created.ticket.subject, 'No Tiene Internet', 'the catalogue subject');
-  assert.is(created.ticket.subjectText, stored[0]!.asunto, 'and the stored one');
-  service.sim.resetFaults();
-  const retry = await service.rest('/tickets', { method: 'POST', headers, json: { serviceId, subject: 'no tiene internet', description: multiline } });
-  assert.is(((await retry.json()) as { ticket: { id: number } }).ticket.id, created.ticket.id, 'the retry answers the same ticket');
-  assert.is(service.sim.calls(POSTS), 1, 'posted once in all');
-});
+resilience(
+  'reconciliation reads the subject as upstream stores it ("<subject> - <client name>") and line breaks as CRLF: one ticket, and the same one on a retry',
+  async () => {
+    service.sim.setFaults({ commitThenStallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
+    const serviceId = freeClient(7);
+    const multiline = 'El cliente dice:\nno tiene internet desde ayer.\nYa reinició el router.';
+    const headers = { 'idempotency-key': `stalled-rewritten-${serviceId}` };
+    const first = await service.rest('/tickets', {
+      method: 'POST',
+      headers,
+      json: { serviceId, subject: 'no tiene internet', description: multiline },
+    });
+    assert.is(first.status, 201);
+    const created = (await first.json()) as { ticket: { id: number; subject: string; subjectText: string } };
+    const stored = service.sim.data.tickets.filter(
+      (t) =>
+        (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && String(t.descripcion).startsWith('El cliente dice:'),
+    );
+    assert.is(stored.length, 1, 'exactly one upstream ticket');
+    assert.match(String(stored[0]!.asunto), /^No Tiene Internet - \S/, 'upstream stored the subject rewritten');
+    assert.is(created.ticket.id, stored[0]!.id_ticket);
+    assert.is(created.ticket.subject, 'No Tiene Internet', 'the catalogue subject');
+    assert.is(created.ticket.subjectText, stored[0]!.asunto, 'and the stored one');
+    service.sim.resetFaults();
+    const retry = await service.rest('/tickets', {
+      method: 'POST',
+      headers,
+      json: { serviceId, subject: 'no tiene internet', description: multiline },
+    });
+    assert.is(((await retry.json()) as { ticket: { id: number } }).ticket.id, created.ticket.id, 'the retry answers the same ticket');
+    assert.is(service.sim.calls(POSTS), 1, 'posted once in all');
+  },
+);
 
 interface PendingBody {
   status: string;
@@ -151,35 +170,40 @@ async function settled(handle: string, apiKey?: string): Promise<StatusBody> {
 }
 
 const ticketsOf = (serviceId: number) =>
-  service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+  service.sim.data.tickets.filter(
+    (t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description,
+  );
 
-resilience('a POST that stalls past our timeout and commits later → 202 pending_confirmation at once, then the one ticket on the handle', async () => {
-  // The stalled POST commits at ~1.5 s; we time out at 200 ms and find nothing yet. The caller is not
-  // kept waiting: 202 with a handle. Re-posting before upstream settles (TICKET_SETTLE_MS) would make a second ticket.
-  service.sim.setFaults({ stallRate: 1, stallMs: 1500, method: 'POST', pathPrefix: '/api/tickets/' });
-  const serviceId = freeClient(6);
-  const started = Date.now();
-  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Intermitente', description } });
-  const answeredAfterMs = Date.now() - started;
-  assert.is(response.status, 202);
-  const pending = (await response.json()) as PendingBody;
-  assert.is(pending.status, 'pending_confirmation');
-  assert.match(pending.handle, /^tkp_[\w-]{22}$/);
-  assert.match(pending.message, /No lo cree de nuevo/);
-  assert.ok(answeredAfterMs < 1500, `answered before upstream committed (${answeredAfterMs} ms)`);
-  assert.is(ticketsOf(serviceId).length, 0, 'not committed yet when the caller got its answer');
+resilience(
+  'a POST that stalls past our timeout and commits later → 202 pending_confirmation at once, then the one ticket on the handle',
+  async () => {
+    // The stalled POST commits at ~1.5 s; we time out at 200 ms and find nothing yet. The caller is not
+    // kept waiting: 202 with a handle. Re-posting before upstream settles (TICKET_SETTLE_MS) would make a second ticket.
+    service.sim.setFaults({ stallRate: 1, stallMs: 1500, method: 'POST', pathPrefix: '/api/tickets/' });
+    const serviceId = freeClient(6);
+    const started = Date.now();
+    const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Intermitente', description } });
+    const answeredAfterMs = Date.now() - started;
+    assert.is(response.status, 202);
+    const pending = (await response.json()) as PendingBody;
+    assert.is(pending.status, 'pending_confirmation');
+    assert.match(pending.handle, /^tkp_[\w-]{22}$/);
+    assert.match(pending.message, /No lo cree de nuevo/);
+    assert.ok(answeredAfterMs < 1500, `answered before upstream committed (${answeredAfterMs} ms)`);
+    assert.is(ticketsOf(serviceId).length, 0, 'not committed yet when the caller got its answer');
 
-  const status = await settled(pending.handle);
-  assert.is(status.status, 'created');
-  const stored = ticketsOf(serviceId);
-  assert.is(stored.length, 1, 'exactly one upstream ticket');
-  assert.is(status.ticket!.id, stored[0]!.id_ticket, 'the handle answers that ticket');
-  assert.is(status.ticket!.subject, 'Internet Intermitente');
-  assert.is(service.sim.calls(POSTS), 1, 'not re-posted: upstream committed within the settle time');
-  // tRPC reads the same state.
-  const viaTrpc = await service.client.tickets.createStatus.query({ handle: pending.handle });
-  assert.is(viaTrpc.status, 'created');
-});
+    const status = await settled(pending.handle);
+    assert.is(status.status, 'created');
+    const stored = ticketsOf(serviceId);
+    assert.is(stored.length, 1, 'exactly one upstream ticket');
+    assert.is(status.ticket!.id, stored[0]!.id_ticket, 'the handle answers that ticket');
+    assert.is(status.ticket!.subject, 'Internet Intermitente');
+    assert.is(service.sim.calls(POSTS), 1, 'not re-posted: upstream committed within the settle time');
+    // tRPC reads the same state.
+    const viaTrpc = await service.client.tickets.createStatus.query({ handle: pending.handle });
+    assert.is(viaTrpc.status, 'created');
+  },
+);
 
 resilience('the same Idempotency-Key answers the same handle while pending, then the ticket once it is known', async () => {
   service.sim.setFaults({ stallRate: 1, stallMs: 1200, method: 'POST', pathPrefix: '/api/tickets/' });
@@ -210,7 +234,10 @@ resilience('the same Idempotency-Key answers the same handle while pending, then
 
 resilience('a handle is readable by its own key only; unknown → 404, malformed → 400', async () => {
   service.sim.setFaults({ stallRate: 1, stallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
-  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId: freeClient(9), subject: 'Internet Lento', description } });
+  const response = await service.rest('/tickets', {
+    method: 'POST',
+    json: { serviceId: freeClient(9), subject: 'Internet Lento', description },
+  });
   const { handle } = (await response.json()) as PendingBody;
   const stranger = await service.rest(`/tickets/pending/${handle}`, { headers: { 'x-api-key': OTHER_KEY } });
   assert.is(stranger.status, 404);
@@ -227,37 +254,45 @@ resilience('a ticket POST whose connection drops after committing → exactly on
   const serviceId = freeClient(2);
   const created = await service.client.tickets.create.mutate({ serviceId, subject: 'Antena Dañada', description });
   assertCreated(created);
-  const stored = service.sim.data.tickets.filter((t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description);
+  const stored = service.sim.data.tickets.filter(
+    (t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description,
+  );
   assert.is(stored.length, 1);
   assert.is(created.ticket.id, stored[0]!.id_ticket);
 });
 
-resilience('a POST dropped before reaching upstream is provably absent → posted once more; dropped again → failed, nothing created, the key free again', async () => {
-  service.sim.setFaults({ resetRate: 1, method: 'POST', pathPrefix: '/api/tickets/' });
-  const serviceId = freeClient(3);
-  const json = { serviceId, subject: 'Internet Lento', description };
-  const headers = { 'idempotency-key': `dropped-twice-${serviceId}` };
-  const response = await service.rest('/tickets', { method: 'POST', headers, json });
-  assert.is(response.status, 202);
-  const { handle } = (await response.json()) as PendingBody;
-  // The reset applies to every POST: the one re-post after settling also drops, and settles absent.
-  const status = await settled(handle);
-  assert.is(status.status, 'failed');
-  assert.is(status.error!.reason, 'upstream_unavailable');
-  assert.is(service.sim.calls(POSTS), 2, 'original + exactly one re-post after the lookup proved absence');
-  assert.is(ticketsOf(serviceId).length, 0);
-  // Nothing was created, so the same key runs again: it looks first, finds nothing, and posts once.
-  service.sim.resetFaults();
-  const again = await service.rest('/tickets', { method: 'POST', headers, json });
-  assert.is(again.status, 201);
-  assert.is(((await again.json()) as { replayed: boolean }).replayed, false);
-  assert.is(service.sim.calls(POSTS), 3);
-  assert.is(ticketsOf(serviceId).length, 1);
-});
+resilience(
+  'a POST dropped before reaching upstream is provably absent → posted once more; dropped again → failed, nothing created, the key free again',
+  async () => {
+    service.sim.setFaults({ resetRate: 1, method: 'POST', pathPrefix: '/api/tickets/' });
+    const serviceId = freeClient(3);
+    const json = { serviceId, subject: 'Internet Lento', description };
+    const headers = { 'idempotency-key': `dropped-twice-${serviceId}` };
+    const response = await service.rest('/tickets', { method: 'POST', headers, json });
+    assert.is(response.status, 202);
+    const { handle } = (await response.json()) as PendingBody;
+    // The reset applies to every POST: the one re-post after settling also drops, and settles absent.
+    const status = await settled(handle);
+    assert.is(status.status, 'failed');
+    assert.is(status.error!.reason, 'upstream_unavailable');
+    assert.is(service.sim.calls(POSTS), 2, 'original + exactly one re-post after the lookup proved absence');
+    assert.is(ticketsOf(serviceId).length, 0);
+    // Nothing was created, so the same key runs again: it looks first, finds nothing, and posts once.
+    service.sim.resetFaults();
+    const again = await service.rest('/tickets', { method: 'POST', headers, json });
+    assert.is(again.status, 201);
+    assert.is(((await again.json()) as { replayed: boolean }).replayed, false);
+    assert.is(service.sim.calls(POSTS), 3);
+    assert.is(ticketsOf(serviceId).length, 1);
+  },
+);
 
 resilience('a 5xx on a ticket POST is not retried (upstream answered: nothing was created)', async () => {
   service.sim.setFaults({ forceStatus: 500, method: 'POST', pathPrefix: '/api/tickets/' });
-  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId: freeClient(4), subject: 'Internet Lento', description } });
+  const response = await service.rest('/tickets', {
+    method: 'POST',
+    json: { serviceId: freeClient(4), subject: 'Internet Lento', description },
+  });
   assert.is(response.status, 503);
   assert.is(service.sim.calls(POSTS), 1);
 });

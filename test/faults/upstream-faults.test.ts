@@ -89,7 +89,12 @@ faults('one failing page of many: retried alone, then the whole load fails and n
 
 faults('retries stop at the read budget, not only at the try count', async () => {
   // 5 retries allowed, but each try stalls past the 150 ms timeout and the budget is 400 ms.
-  const budgeted = await startTestService({ UPSTREAM_TIMEOUT_MS: '150', UPSTREAM_RETRIES: '5', UPSTREAM_READ_BUDGET_MS: '400', UPSTREAM_BREAKER_THRESHOLD: '1000' });
+  const budgeted = await startTestService({
+    UPSTREAM_TIMEOUT_MS: '150',
+    UPSTREAM_RETRIES: '5',
+    UPSTREAM_READ_BUDGET_MS: '400',
+    UPSTREAM_BREAKER_THRESHOLD: '1000',
+  });
   try {
     budgeted.sim.setFaults({ stallRate: 1, stallMs: 1000 });
     const response = await budgeted.rest('/clients?limit=1');

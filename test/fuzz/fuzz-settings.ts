@@ -37,7 +37,9 @@ export interface FuzzFinding {
 /** Prints what was found, at most ten, with the input that found it. */
 export function logFailures(findings: readonly FuzzFinding[]): void {
   for (const finding of findings.slice(0, 10)) {
-    console.error(`  ✘ ${finding.where}: ${finding.problems.join('; ')}\n    input: ${safeJson(finding.input).slice(0, 500)}\n    answer: ${finding.answer}`);
+    console.error(
+      `  ✘ ${finding.where}: ${finding.problems.join('; ')}\n    input: ${safeJson(finding.input).slice(0, 500)}\n    answer: ${finding.answer}`,
+    );
   }
 }
 

@@ -54,18 +54,26 @@ const anyJson = fc.jsonValue({ maxDepth: 3 });
 const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.string({ unit: fc.constantFrom('\u0000', '\u001b', '[', '3', '1', 'm', '\u202e', '\u2066', '%', '.', '-', ' ', 'é', '\ud800'), maxLength: 20 }),
+  fc.string({
+    unit: fc.constantFrom('\u0000', '\u001b', '[', '3', '1', 'm', '\u202e', '\u2066', '%', '.', '-', ' ', 'é', '\ud800'),
+    maxLength: 20,
+  }),
   fc.constantFrom('', ' ', '__proto__', 'constructor', '1e3', '0x3E8', '+1000', '48.043.079.770', '+57 300 123 4567', 'NaN', 'Infinity'),
 );
 
 function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {
-  const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (integer ? 1 : Number.EPSILON) : undefined);
-  const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (integer ? 1 : Number.EPSILON) : undefined);
+  const min =
+    schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (integer ? 1 : Number.EPSILON) : undefined);
+  const max =
+    schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (integer ? 1 : Number.EPSILON) : undefined);
   if (integer) {
     const low = Math.max(min ?? -1_000_000, Number.MIN_SAFE_INTEGER);
     const high = Math.min(max ?? 1_000_000, Number.MAX_SAFE_INTEGER);
     // Small ids hit real records of the simulator; the whole range finds the edges.
-    return fc.oneof(fc.integer({ min: Math.max(low, 0), max: Math.min(high, 5000) }).filter((n) => n >= low), fc.integer({ min: low, max: high }));
+    return fc.oneof(
+      fc.integer({ min: Math.max(low, 0), max: Math.min(high, 5000) }).filter((n) => n >= low),
+      fc.integer({ min: low, max: high }),
+    );
   }
   return fc.double({ min: min ?? -1e9, max: max ?? 1e12, noNaN: true, noDefaultInfinity: true });
 }
@@ -73,11 +81,17 @@ function numberArbitrary(schema: JsonSchema, integer: boolean): fc.Arbitrary<num
 function stringArbitrary(schema: JsonSchema): fc.Arbitrary<string> {
   if (schema.pattern) {
     const pattern = new RegExp(schema.pattern, 'u');
-    return fc.stringMatching(pattern).filter((value) => (schema.maxLength === undefined || value.length <= schema.maxLength) && value.length >= (schema.minLength ?? 0));
+    return fc
+      .stringMatching(pattern)
+      .filter((value) => (schema.maxLength === undefined || value.length <= schema.maxLength) && value.length >= (schema.minLength ?? 0));
   }
   if (schema.format === 'email') return fc.emailAddress();
-  if (schema.format === 'date') return fc.date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2040-01-01') }).map((d) => d.toISOString().slice(0, 10));
-  if (schema.format === 'date-time') return fc.date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2040-01-01') }).map((d) => d.toISOString());
+  if (schema.format === 'date')
+    return fc
+      .date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2040-01-01') })
+      .map((d) => d.toISOString().slice(0, 10));
+  if (schema.format === 'date-time')
+    return fc.date({ noInvalidDate: true, min: new Date('2000-01-01'), max: new Date('2040-01-01') }).map((d) => d.toISOString());
   return fc.string({ unit: 'grapheme', minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 60, 60) });
 }
 
@@ -101,7 +115,10 @@ export function conforming(schema: JsonSchema): fc.Arbitrary<unknown> {
     case 'string':
       return stringArbitrary(schema);
     case 'array':
-      return fc.array(schema.items ? conforming(schema.items) : anyJson, { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 4, 4) });
+      return fc.array(schema.items ? conforming(schema.items) : anyJson, {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.min(schema.maxItems ?? 4, 4),
+      });
     case 'object': {
       const properties = schema.properties ?? {};
       const required = new Set(schema.required ?? []);
@@ -121,10 +138,14 @@ export function hostile(schema: JsonSchema): fc.Arbitrary<unknown> {
   if (type === 'object') {
     const properties = schema.properties ?? {};
     const record: Record<string, fc.Arbitrary<unknown>> = {};
-    for (const [name, property] of Object.entries(properties)) record[name] = fc.oneof({ weight: 3, arbitrary: conforming(property) }, { weight: 1, arbitrary: hostile(property) });
-    const mangled = fc.tuple(fc.record(record, { requiredKeys: [] }), fc.dictionary(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor')), anyJson, { maxKeys: 3 })).map(
-      ([known, extra]) => ({ ...extra, ...known }),
-    );
+    for (const [name, property] of Object.entries(properties))
+      record[name] = fc.oneof({ weight: 3, arbitrary: conforming(property) }, { weight: 1, arbitrary: hostile(property) });
+    const mangled = fc
+      .tuple(
+        fc.record(record, { requiredKeys: [] }),
+        fc.dictionary(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor')), anyJson, { maxKeys: 3 }),
+      )
+      .map(([known, extra]) => ({ ...extra, ...known }));
     return fc.oneof({ weight: 4, arbitrary: mangled }, { weight: 1, arbitrary: wrongType });
   }
   if (type === 'string') return fc.oneof(stringArbitrary(schema), hostileString, wrongType);

@@ -27,7 +27,13 @@ const settings = fuzzSettings();
 let service: TestService;
 const fuzz = suite(`fuzz: REST from /openapi.json (seed ${settings.seed})`);
 fuzz.before(async () => {
-  service = await startTestService({ PING_DEADLINE_MS: '300', SIM_PING_DELAY_MS: '20', VERIFY_MAX_FAILURES: '1000000', VERIFY_MAX_FAILURES_PER_KEY: '1000000', RESOLVE_MAX_FAILURES_PER_KEY: '1000000' });
+  service = await startTestService({
+    PING_DEADLINE_MS: '300',
+    SIM_PING_DELAY_MS: '20',
+    VERIFY_MAX_FAILURES: '1000000',
+    VERIFY_MAX_FAILURES_PER_KEY: '1000000',
+    RESOLVE_MAX_FAILURES_PER_KEY: '1000000',
+  });
 });
 fuzz.after(() => service.stop());
 
@@ -43,11 +49,16 @@ function requestArbitrary(operation: Operation): fc.Arbitrary<Generated> {
   const parts: Record<'path' | 'query' | 'header', Record<string, fc.Arbitrary<unknown>>> = { path: {}, query: {}, header: {} };
   const required: Record<'path' | 'query' | 'header', string[]> = { path: [], query: [], header: [] };
   for (const parameter of operation.parameters ?? []) {
-    parts[parameter.in][parameter.name] = fc.oneof({ weight: 3, arbitrary: conforming(parameter.schema) }, { weight: 1, arbitrary: hostile(parameter.schema) });
+    parts[parameter.in][parameter.name] = fc.oneof(
+      { weight: 3, arbitrary: conforming(parameter.schema) },
+      { weight: 1, arbitrary: hostile(parameter.schema) },
+    );
     if (parameter.required || parameter.in === 'path') required[parameter.in].push(parameter.name);
   }
   const bodySchema = operation.requestBody?.content['application/json']?.schema;
-  const body = bodySchema ? fc.oneof({ weight: 2, arbitrary: conforming(bodySchema) }, { weight: 2, arbitrary: hostile(bodySchema) }) : fc.constant(undefined);
+  const body = bodySchema
+    ? fc.oneof({ weight: 2, arbitrary: conforming(bodySchema) }, { weight: 2, arbitrary: hostile(bodySchema) })
+    : fc.constant(undefined);
   return fc.record({
     path: fc.record(parts.path, { requiredKeys: required.path }),
     query: fc.record(parts.query, { requiredKeys: [] }),
@@ -59,7 +70,10 @@ function requestArbitrary(operation: Operation): fc.Arbitrary<Generated> {
 
 /** Path and query values as a caller writes them: text (lone surrogates, which UTF-8 cannot carry, as U+FFFD). */
 const asText = (value: unknown): string =>
-  (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  (typeof value === 'string' ? value : (JSON.stringify(value) ?? '')).replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
 
 function urlFor(template: string, generated: Generated): string {
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(asText(generated.path[name])));
@@ -83,7 +97,9 @@ fuzz('every operation: documented statuses only, no 5xx but upstream 502/503/504
   const findings: FuzzFinding[] = [];
   let requests = 0;
   const deadline = Date.now() + settings.seconds * 1000;
-  const operations = Object.entries(document.paths).flatMap(([template, methods]) => Object.entries(methods).map(([method, operation]) => ({ template, method: method.toUpperCase(), operation })));
+  const operations = Object.entries(document.paths).flatMap(([template, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ template, method: method.toUpperCase(), operation })),
+  );
   const runsEach = Math.max(5, Math.floor(settings.runs / operations.length));
 
   for (const [index, { template, method, operation }] of operations.entries()) {
@@ -92,48 +108,57 @@ fuzz('every operation: documented statuses only, no 5xx but upstream 502/503/504
       const schema = response.content?.['application/json']?.schema;
       if (schema) validators.set(status, ajv.compile(schema));
     }
-    await fc.assert(
-      fc.asyncProperty(requestArbitrary(operation), async (generated) => {
-        // An empty or dot segment makes another operation's URL ("/plans/" is "/plans", "/a/./b" is "/a/b"): not this operation's case.
-        fc.pre(Object.values(generated.path).every((value) => !['', '.', '..'].includes(asText(value))));
-        const headers: Record<string, string> = { 'x-api-key': service.config.API_KEYS[0]!.key };
-        for (const [name, value] of Object.entries(generated.headers)) {
-          const text = sendableHeader(value);
-          if (text !== null) headers[name] = text;
-        }
-        const init: RequestInit = { method, headers };
-        if (generated.sendBody) {
-          headers['content-type'] = 'application/json';
-          init.body = JSON.stringify(generated.body ?? null);
-        }
-        const response = await fetch(urlFor(template, generated), init);
-        requests++;
-        const text = await response.text();
-        const status = String(response.status);
-        const where = `${method} ${template} → ${status}`;
-        const problems: string[] = [];
-        if (response.status >= 500 && ![502, 503, 504].includes(response.status)) problems.push('server error');
-        if (!(status in operation.responses)) problems.push('undocumented status');
-        const validate = validators.get(status);
-        if (validate && text !== '') {
-          let body: unknown;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            problems.push('body is not JSON');
+    await fc
+      .assert(
+        fc.asyncProperty(requestArbitrary(operation), async (generated) => {
+          // An empty or dot segment makes another operation's URL ("/plans/" is "/plans", "/a/./b" is "/a/b"): not this operation's case.
+          fc.pre(Object.values(generated.path).every((value) => !['', '.', '..'].includes(asText(value))));
+          const headers: Record<string, string> = { 'x-api-key': service.config.API_KEYS[0]!.key };
+          for (const [name, value] of Object.entries(generated.headers)) {
+            const text = sendableHeader(value);
+            if (text !== null) headers[name] = text;
           }
-          if (body !== undefined && !validate(body)) problems.push(`body does not match its schema: ${ajv.errorsText(validate.errors).slice(0, 300)}`);
-        }
-        if (problems.length > 0) {
-          findings.push({ where, problems, input: generated, answer: text.slice(0, 300) });
-          return false;
-        }
-        return true;
-      }),
-      { seed: settings.seed + index, numRuns: runsEach, interruptAfterTimeLimit: Math.max(1000, deadline - Date.now()), endOnFailure: true, verbose: 0 },
-    ).catch((error: unknown) => {
-      if (findings.length === 0) throw error;
-    });
+          const init: RequestInit = { method, headers };
+          if (generated.sendBody) {
+            headers['content-type'] = 'application/json';
+            init.body = JSON.stringify(generated.body ?? null);
+          }
+          const response = await fetch(urlFor(template, generated), init);
+          requests++;
+          const text = await response.text();
+          const status = String(response.status);
+          const where = `${method} ${template} → ${status}`;
+          const problems: string[] = [];
+          if (response.status >= 500 && ![502, 503, 504].includes(response.status)) problems.push('server error');
+          if (!(status in operation.responses)) problems.push('undocumented status');
+          const validate = validators.get(status);
+          if (validate && text !== '') {
+            let body: unknown;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              problems.push('body is not JSON');
+            }
+            if (body !== undefined && !validate(body))
+              problems.push(`body does not match its schema: ${ajv.errorsText(validate.errors).slice(0, 300)}`);
+          }
+          if (problems.length > 0) {
+            findings.push({ where, problems, input: generated, answer: text.slice(0, 300) });
+            return false;
+          }
+          return true;
+        }),
+        {
+          seed: settings.seed + index,
+          numRuns: runsEach,
+          interruptAfterTimeLimit: Math.max(1000, deadline - Date.now()),
+          endOnFailure: true,
+          verbose: 0,
+        },
+      )
+      .catch((error: unknown) => {
+        if (findings.length === 0) throw error;
+      });
   }
   logFailures(findings);
   assert.is(findings.length, 0, `${findings.length} finding(s) over ${requests} requests`);

@@ -31,24 +31,95 @@ fuzz.before(async () => {
 });
 fuzz.after(() => service.stop());
 
-const PROCEDURES = ['plans.list', 'plans.byId', 'clients.byServiceId', 'clients.search', 'clients.byDocument', 'clients.verify', 'tickets.create', 'tickets.zoneStatus', 'network.pingResult', 'network.watchPing', 'network.outages'];
+const PROCEDURES = [
+  'plans.list',
+  'plans.byId',
+  'clients.byServiceId',
+  'clients.search',
+  'clients.byDocument',
+  'clients.verify',
+  'tickets.create',
+  'tickets.zoneStatus',
+  'network.pingResult',
+  'network.watchPing',
+  'network.outages',
+];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
-const PREFIXES = ['/', '/api/v1/', '/api/v1/clients/', '/api/v1/clients/by-document/', '/api/v1/clients/by-phone/', '/api/v1/network/ping/', '/trpc/', '/docs/', '/docs/assets/', '/admin/', '/admin/cache/', '/metrics/', '/by-document/'];
+const PREFIXES = [
+  '/',
+  '/api/v1/',
+  '/api/v1/clients/',
+  '/api/v1/clients/by-document/',
+  '/api/v1/clients/by-phone/',
+  '/api/v1/network/ping/',
+  '/trpc/',
+  '/docs/',
+  '/docs/assets/',
+  '/admin/',
+  '/admin/cache/',
+  '/metrics/',
+  '/by-document/',
+];
 
 /** Bytes node:http will put on a request line (it refuses spaces and controls): visible ASCII and Latin-1, with escapes. */
 const pathChar = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom('%', '%2', '%E0%A4%A', '%ZZ', '%00', '%2F', '%C0%AF', '%FF', '%ED%A0%80', '..', '.', '/', '//', '?', '#', ';', ',', '1e3', '0x3E8', '+', '__proto__', 'constructor', 'toString') },
-  { weight: 4, arbitrary: fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 6 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.integer({ min: 0xa0, max: 0xff }).map((code) => String.fromCharCode(code)), maxLength: 3 }) },
+  {
+    weight: 4,
+    arbitrary: fc.constantFrom(
+      '%',
+      '%2',
+      '%E0%A4%A',
+      '%ZZ',
+      '%00',
+      '%2F',
+      '%C0%AF',
+      '%FF',
+      '%ED%A0%80',
+      '..',
+      '.',
+      '/',
+      '//',
+      '?',
+      '#',
+      ';',
+      ',',
+      '1e3',
+      '0x3E8',
+      '+',
+      '__proto__',
+      'constructor',
+      'toString',
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 6 }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: fc.integer({ min: 0xa0, max: 0xff }).map((code) => String.fromCharCode(code)), maxLength: 3 }),
+  },
   { weight: 2, arbitrary: fc.integer({ min: 0, max: 99_999_999_999 }).map(String) },
 );
-const rawPath = fc.tuple(fc.constantFrom(...PREFIXES), fc.array(pathChar, { maxLength: 8 })).map(([prefix, parts]) => `${prefix}${parts.join('')}`.replace(/#/g, '%23'));
+const rawPath = fc
+  .tuple(fc.constantFrom(...PREFIXES), fc.array(pathChar, { maxLength: 8 }))
+  .map(([prefix, parts]) => `${prefix}${parts.join('')}`.replace(/#/g, '%23'));
 
 /** Header values node:http accepts (no CR/LF), hostile in every other way. */
 const headerValue = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 60 }),
   fc.string({ unit: fc.integer({ min: 0xa0, max: 0xff }).map((code) => String.fromCharCode(code)), maxLength: 20 }),
-  fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/jsonl', 'text/event-stream', '*/*', ''),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'multipart/form-data; boundary=x',
+    'application/octet-stream',
+    'application/jsonl',
+    'text/event-stream',
+    '*/*',
+    '',
+  ),
 );
 const hostileHeaders = fc.record(
   {
@@ -75,25 +146,47 @@ const metaValues: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   node: fc.oneof(
     { depthSize: 'small' },
     fc.array(annotation, { minLength: 1, maxLength: 2 }),
-    fc.dictionary(fc.oneof(fc.constantFrom('planId', 'serviceId', 'q', '__proto__', 'constructor', 'prototype', '0'), fc.string({ maxLength: 5 })), tie('node'), { maxKeys: 3 }),
+    fc.dictionary(
+      fc.oneof(fc.constantFrom('planId', 'serviceId', 'q', '__proto__', 'constructor', 'prototype', '0'), fc.string({ maxLength: 5 })),
+      tie('node'),
+      { maxKeys: 3 },
+    ),
   ),
 })).node;
 const superjsonInput = fc.record(
   {
     json: fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.record({ planId: fc.oneof(fc.integer(), fc.string()), serviceId: fc.oneof(fc.integer({ min: -1, max: 5000 }), fc.string()), q: fc.string(), taskId: fc.string() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          planId: fc.oneof(fc.integer(), fc.string()),
+          serviceId: fc.oneof(fc.integer({ min: -1, max: 5000 }), fc.string()),
+          q: fc.string(),
+          taskId: fc.string(),
+        },
+        { requiredKeys: [] },
+      ),
     ),
-    meta: fc.record({ values: metaValues, referentialEqualities: fc.jsonValue({ maxDepth: 2 }), v: fc.integer({ min: 0, max: 3 }) }, { requiredKeys: [] }),
+    meta: fc.record(
+      { values: metaValues, referentialEqualities: fc.jsonValue({ maxDepth: 2 }), v: fc.integer({ min: 0, max: 3 }) },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: [] },
 );
 
 const trpcCall = fc.record({
-  procedures: fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...PROCEDURES) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }), { minLength: 1, maxLength: 4 }),
+  procedures: fc.array(
+    fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...PROCEDURES) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }),
+    { minLength: 1, maxLength: 4 },
+  ),
   batch: fc.boolean(),
   method: fc.constantFrom('GET', 'POST', 'HEAD'),
-  input: fc.oneof(superjsonInput, fc.dictionary(fc.constantFrom('0', '1', '2', '3', '-1', 'x', '__proto__'), superjsonInput, { maxKeys: 4 }), fc.jsonValue({ maxDepth: 3 })),
+  input: fc.oneof(
+    superjsonInput,
+    fc.dictionary(fc.constantFrom('0', '1', '2', '3', '-1', 'x', '__proto__'), superjsonInput, { maxKeys: 4 }),
+    fc.jsonValue({ maxDepth: 3 }),
+  ),
   rawInput: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
   headers: hostileHeaders,
 });
@@ -112,7 +205,12 @@ function check(response: RawResponse, method: string): string[] {
   return problems;
 }
 
-async function runProperty<T>(name: string, arbitrary: fc.Arbitrary<T>, toRequest: (value: T) => Parameters<typeof rawRequest>[1], offset: number): Promise<number> {
+async function runProperty<T>(
+  name: string,
+  arbitrary: fc.Arbitrary<T>,
+  toRequest: (value: T) => Parameters<typeof rawRequest>[1],
+  offset: number,
+): Promise<number> {
   const findings: FuzzFinding[] = [];
   let sent = 0;
   warnings.length = 0;
@@ -126,12 +224,23 @@ async function runProperty<T>(name: string, arbitrary: fc.Arbitrary<T>, toReques
         const errors = unexpectedErrors();
         if (errors.length > 0) problems.push(`logged an unexpected error: ${String(errors[0]!.msg)}`);
         if (problems.length > 0) {
-          findings.push({ where: `${name}: ${request.method ?? 'GET'} ${request.path.slice(0, 120)} → ${response.status}`, problems, input: value, answer: response.text.slice(0, 300) });
+          findings.push({
+            where: `${name}: ${request.method ?? 'GET'} ${request.path.slice(0, 120)} → ${response.status}`,
+            problems,
+            input: value,
+            answer: response.text.slice(0, 300),
+          });
           return false;
         }
         return true;
       }),
-      { seed: settings.seed + offset, numRuns: Math.ceil(settings.runs / 3), interruptAfterTimeLimit: (settings.seconds * 1000) / 3, endOnFailure: true, verbose: 0 },
+      {
+        seed: settings.seed + offset,
+        numRuns: Math.ceil(settings.runs / 3),
+        interruptAfterTimeLimit: (settings.seconds * 1000) / 3,
+        endOnFailure: true,
+        verbose: 0,
+      },
     )
     .catch((error: unknown) => {
       if (findings.length === 0) throw error;
@@ -147,8 +256,24 @@ async function runProperty<T>(name: string, arbitrary: fc.Arbitrary<T>, toReques
 fuzz('raw paths: any bytes, any escapes, any method, on every surface', async () => {
   const sent = await runProperty(
     'raw path',
-    fc.record({ method: fc.constantFrom(...METHODS), path: rawPath, headers: hostileHeaders, body: fc.option(fc.oneof(fc.string({ maxLength: 80 }), fc.jsonValue().map((v) => JSON.stringify(v))), { nil: undefined }) }),
-    ({ method, path, headers, body }) => ({ method, path, headers: headers as Record<string, string>, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}) }),
+    fc.record({
+      method: fc.constantFrom(...METHODS),
+      path: rawPath,
+      headers: hostileHeaders,
+      body: fc.option(
+        fc.oneof(
+          fc.string({ maxLength: 80 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        { nil: undefined },
+      ),
+    }),
+    ({ method, path, headers, body }) => ({
+      method,
+      path,
+      headers: headers as Record<string, string>,
+      ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
+    }),
     0,
   );
   console.log(`  raw paths: ${sent} requests`);
@@ -163,9 +288,18 @@ fuzz('tRPC: calls and batches with arbitrary input and superjson meta, on GET an
       const encoded = rawInput ?? JSON.stringify(input);
       const search = batch ? '?batch=1' : '';
       if (method === 'POST') {
-        return { method, path: `${path}${search}`, headers: { 'content-type': 'application/json', ...(headers as Record<string, string>) }, body: encoded };
+        return {
+          method,
+          path: `${path}${search}`,
+          headers: { 'content-type': 'application/json', ...(headers as Record<string, string>) },
+          body: encoded,
+        };
       }
-      return { method, path: `${path}${search}${search ? '&' : '?'}input=${encodeURIComponent(encoded)}`, headers: headers as Record<string, string> };
+      return {
+        method,
+        path: `${path}${search}${search ? '&' : '?'}input=${encodeURIComponent(encoded)}`,
+        headers: headers as Record<string, string>,
+      };
     },
     1,
   );
@@ -174,12 +308,34 @@ fuzz('tRPC: calls and batches with arbitrary input and superjson meta, on GET an
 
 fuzz('REST bodies: arbitrary JSON with prototype keys and hostile headers, on every write route', async () => {
   const serviceIds = service.sim.data.clients.slice(0, 5).map((client) => client.id_servicio as number);
-  const writes = ['/api/v1/clients/resolve', '/api/v1/tickets', ...serviceIds.flatMap((id) => [`/api/v1/clients/${id}/verify`, `/api/v1/clients/${id}/ping`])];
-  const pollution = fc.jsonValue({ maxDepth: 2 }).map((value) => `{"__proto__":{"polluted":${JSON.stringify(value)}},"constructor":{"prototype":{"polluted":1}},"a":${JSON.stringify(value)}}`);
+  const writes = [
+    '/api/v1/clients/resolve',
+    '/api/v1/tickets',
+    ...serviceIds.flatMap((id) => [`/api/v1/clients/${id}/verify`, `/api/v1/clients/${id}/ping`]),
+  ];
+  const pollution = fc
+    .jsonValue({ maxDepth: 2 })
+    .map(
+      (value) =>
+        `{"__proto__":{"polluted":${JSON.stringify(value)}},"constructor":{"prototype":{"polluted":1}},"a":${JSON.stringify(value)}}`,
+    );
   const sent = await runProperty(
     'rest body',
-    fc.record({ path: fc.constantFrom(...writes), body: fc.oneof(pollution, fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 60 })), headers: hostileHeaders }),
-    ({ path, body, headers }) => ({ method: 'POST', path, headers: { 'content-type': 'application/json', 'x-api-key': KEY, ...(headers as Record<string, string>) }, body }),
+    fc.record({
+      path: fc.constantFrom(...writes),
+      body: fc.oneof(
+        pollution,
+        fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)),
+        fc.string({ maxLength: 60 }),
+      ),
+      headers: hostileHeaders,
+    }),
+    ({ path, body, headers }) => ({
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY, ...(headers as Record<string, string>) },
+      body,
+    }),
     2,
   );
   console.log(`  REST bodies: ${sent} requests`);

@@ -23,7 +23,9 @@ caching('50 concurrent cold requests load each page exactly once', async () => {
   service.sim.setFaults({ latencyMs: 40 });
   const answers = await Promise.all(
     Array.from({ length: 50 }, (_, i) =>
-      i % 2 === 0 ? service.rest('/clients/search?q=pena').then((r) => r.status) : service.client.clients.list.query({ limit: 1 }).then(() => 200),
+      i % 2 === 0
+        ? service.rest('/clients/search?q=pena').then((r) => r.status)
+        : service.client.clients.list.query({ limit: 1 }).then(() => 200),
     ),
   );
   assert.ok(answers.every((status) => status === 200));

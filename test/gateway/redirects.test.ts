@@ -18,7 +18,9 @@ interface Seen {
   authorization: string | undefined;
 }
 
-async function upstream(answer: (req: IncomingMessage, port: number) => { status: number; location?: string; body?: string }): Promise<{ server: Server; url: string; seen: Seen[] }> {
+async function upstream(
+  answer: (req: IncomingMessage, port: number) => { status: number; location?: string; body?: string },
+): Promise<{ server: Server; url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const server = createServer((req, res) => {
     seen.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization });
@@ -61,7 +63,10 @@ const redirects = suite('gateway: upstream redirects');
 
 redirects('sameHostTarget: same host only, rebuilt on our own origin (an http:// Location on https stays https)', () => {
   const base = 'https://api.wisphub.net';
-  assert.is(sameHostTarget('/api/clientes/7/saldo', 'https://api.wisphub.net/api/clientes/7/saldo/', base), 'https://api.wisphub.net/api/clientes/7/saldo');
+  assert.is(
+    sameHostTarget('/api/clientes/7/saldo', 'https://api.wisphub.net/api/clientes/7/saldo/', base),
+    'https://api.wisphub.net/api/clientes/7/saldo',
+  );
   assert.is(sameHostTarget('http://api.wisphub.net/api/x/?a=1', `${base}/api/x`, base), 'https://api.wisphub.net/api/x/?a=1');
   assert.is(sameHostTarget('https://evil.example/api/x/', `${base}/api/x`, base), null);
   assert.is(sameHostTarget('https://api.wisphub.net.evil.example/api/x/', `${base}/api/x`, base), null);
@@ -72,11 +77,16 @@ redirects('sameHostTarget: same host only, rebuilt on our own origin (an http://
 
 redirects('a read follows a 301 within the host once and answers the target', async () => {
   const { server, url, seen } = await upstream((req) =>
-    req.url?.startsWith('/api/clientes/7/saldo/') ? { status: 301, location: '/api/clientes/7/saldo' } : { status: 200, body: '{"saldo": 1000}' },
+    req.url?.startsWith('/api/clientes/7/saldo/')
+      ? { status: 301, location: '/api/clientes/7/saldo' }
+      : { status: 200, body: '{"saldo": 1000}' },
   );
   try {
     assert.equal(await transportFor(url).get('/api/clientes/7/saldo/'), { saldo: 1000 });
-    assert.equal(seen.map((call) => call.path), ['/api/clientes/7/saldo/', '/api/clientes/7/saldo']);
+    assert.equal(
+      seen.map((call) => call.path),
+      ['/api/clientes/7/saldo/', '/api/clientes/7/saldo'],
+    );
   } finally {
     await close(server);
   }
@@ -112,7 +122,11 @@ redirects('a write is never followed: one request, a 502 naming the spelling to 
     assert.is(error.reason, 'upstream_bad_response');
     assert.is(error.internal?.redirect, '/api/facturas/1/registrar-pago/');
     assert.is(error.internal?.problem, 'a write was redirected');
-    assert.equal(seen.map((call) => call.method), ['POST'], 'no bodiless GET after the 301');
+    assert.equal(
+      seen.map((call) => call.method),
+      ['POST'],
+      'no bodiless GET after the 301',
+    );
   } finally {
     await close(server);
   }

@@ -21,8 +21,10 @@ hostile.before(async () => {
 });
 hostile.after(() => service.stop());
 
-const send = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawResponse> =>
-  rawRequest(service.url, { path, ...init, headers: { 'x-api-key': KEY, ...init.headers } });
+const send = (
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawResponse> => rawRequest(service.url, { path, ...init, headers: { 'x-api-key': KEY, ...init.headers } });
 const reasonOf = (response: RawResponse): unknown => {
   const body = jsonOf(response) as { error?: { reason?: string; json?: { data?: { reason?: string } } } } | null;
   return body?.error?.reason ?? body?.error?.json?.data?.reason;
@@ -101,7 +103,9 @@ hostile('3: junk paths and task ids never become metric labels; /metrics stays b
 hostile('4: a caller-chosen zone cannot bypass the limit of the client’s own blocked zone', async () => {
   const data = service.sim.data;
   const limit = service.config.MAX_ACTIVE_TICKETS_PER_ZONE;
-  const blocked = data.zones.find((zone) => activeTicketsIn(data, zone.id) >= limit && data.clients.some((c) => zoneOf(c) === zone.id && !underOutage(c)));
+  const blocked = data.zones.find(
+    (zone) => activeTicketsIn(data, zone.id) >= limit && data.clients.some((c) => zoneOf(c) === zone.id && !underOutage(c)),
+  );
   assert.ok(blocked, 'the simulator has a zone at its limit');
   const client = data.clients.find((c) => zoneOf(c) === blocked!.id && !underOutage(c))!;
   const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
@@ -172,7 +176,12 @@ hostile('7: numbers are plain digits on REST paths and queries, JSON numbers on 
   }
   assert.is((await send('/api/v1/clients?limit=1e1')).status, 400, 'REST query');
   assert.is((await send('/api/v1/clients?limit=10')).status, 200);
-  for (const input of [{ serviceId: [serviceId] }, { serviceId: String(serviceId) }, { serviceId: true }, { serviceId: { valueOf: serviceId } }]) {
+  for (const input of [
+    { serviceId: [serviceId] },
+    { serviceId: String(serviceId) },
+    { serviceId: true },
+    { serviceId: { valueOf: serviceId } },
+  ]) {
     const response = await send(`/trpc/clients.byServiceId?input=${trpcInput({ json: input })}`);
     assert.is(response.status, 400, `tRPC ${JSON.stringify(input)}`);
   }
@@ -185,7 +194,12 @@ hostile('7: numbers are plain digits on REST paths and queries, JSON numbers on 
 
 hostile('8: documents with dots, dashes or spaces on any path are masked in the logs', async () => {
   lines.length = 0;
-  for (const path of ['/api/v1/clients/48.043.079.770', '/api/v1/clients/48-043-079-770/x', '/nope/48%20043%20079%20770', '/api/v1/clients/by-document/AB123%']) {
+  for (const path of [
+    '/api/v1/clients/48.043.079.770',
+    '/api/v1/clients/48-043-079-770/x',
+    '/nope/48%20043%20079%20770',
+    '/api/v1/clients/by-document/AB123%',
+  ]) {
     await send(path, { headers: { 'x-request-id': 'mask-check' } });
   }
   await settleLogs();
@@ -197,49 +211,69 @@ hostile('8: documents with dots, dashes or spaces on any path are masked in the 
   }
 });
 
-hostile('9: control characters, ANSI escapes and bidi overrides never reach upstream; idempotency keys are ASCII on both surfaces', async () => {
-  const data = service.sim.data;
-  const limit = service.config.MAX_ACTIVE_TICKETS_PER_ZONE;
-  const client = data.clients.find((c) => !underOutage(c) && activeTicketsIn(data, zoneOf(c)) < limit - 1)!;
-  const description = 'Sin servicio\u0000 desde ayer \u001b[31mURGENTE\u001b[0m \u202epagado\u202c\u2066 ok\u2069\nGracias';
-  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'Internet Lento', description } });
-  assert.is(response.status, 201);
-  const created = (await response.json()) as { ticket: { id: number; description: string } };
-  const stored = String(data.tickets.find((ticket) => ticket.id_ticket === created.ticket.id)!.descripcion);
-  // Multipart form fields carry line breaks as CRLF: the one change that is upstream's, not ours.
-  assert.match(stored, /^Sin servicio desde ayer URGENTE pagado ok\r?\nGracias$/);
-  assert.is(created.ticket.description, stored);
+hostile(
+  '9: control characters, ANSI escapes and bidi overrides never reach upstream; idempotency keys are ASCII on both surfaces',
+  async () => {
+    const data = service.sim.data;
+    const limit = service.config.MAX_ACTIVE_TICKETS_PER_ZONE;
+    const client = data.clients.find((c) => !underOutage(c) && activeTicketsIn(data, zoneOf(c)) < limit - 1)!;
+    const description = 'Sin servicio\u0000 desde ayer \u001b[31mURGENTE\u001b[0m \u202epagado\u202c\u2066 ok\u2069\nGracias';
+    const response = await service.rest('/tickets', {
+      method: 'POST',
+      json: { serviceId: client.id_servicio, subject: 'Internet Lento', description },
+    });
+    assert.is(response.status, 201);
+    const created = (await response.json()) as { ticket: { id: number; description: string } };
+    const stored = String(data.tickets.find((ticket) => ticket.id_ticket === created.ticket.id)!.descripcion);
+    // Multipart form fields carry line breaks as CRLF: the one change that is upstream's, not ours.
+    assert.match(stored, /^Sin servicio desde ayer URGENTE pagado ok\r?\nGracias$/);
+    assert.is(created.ticket.description, stored);
 
-  const ticket = { serviceId: client.id_servicio as number, subject: 'Internet Lento', description: 'Otra prueba de descripción larga.' };
-  const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
-  const rest = await rawRequest(service.url, {
-    method: 'POST',
-    path: '/api/v1/tickets',
-    headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'idempotency-key': 'clave-ñandú-001' },
-    body: JSON.stringify(ticket),
-  });
-  assert.is(rest.status, 400);
-  try {
-    await service.client.tickets.create.mutate({ ...ticket, idempotencyKey: 'clave-ñandú-001' });
-    assert.unreachable('tRPC must refuse the same key');
-  } catch (error) {
-    assert.is((error as { data?: { reason?: string } }).data?.reason, 'invalid_input');
-  }
-  assert.is(service.sim.calls(/^POST \/api\/tickets\/$/), posts, 'no ticket was made');
-});
+    const ticket = { serviceId: client.id_servicio as number, subject: 'Internet Lento', description: 'Otra prueba de descripción larga.' };
+    const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
+    const rest = await rawRequest(service.url, {
+      method: 'POST',
+      path: '/api/v1/tickets',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'idempotency-key': 'clave-ñandú-001' },
+      body: JSON.stringify(ticket),
+    });
+    assert.is(rest.status, 400);
+    try {
+      await service.client.tickets.create.mutate({ ...ticket, idempotencyKey: 'clave-ñandú-001' });
+      assert.unreachable('tRPC must refuse the same key');
+    } catch (error) {
+      assert.is((error as { data?: { reason?: string } }).data?.reason, 'invalid_input');
+    }
+    assert.is(service.sim.calls(/^POST \/api\/tickets\/$/), posts, 'no ticket was made');
+  },
+);
 
 hostile('10: BOM bodies, request ids on early tRPC errors, Allow on every 405, HEAD like GET on both surfaces', async () => {
   const serviceId = service.sim.data.clients[0]!.id_servicio as number;
   const bom = '\ufeff';
-  const rest = await send(`/api/v1/clients/${serviceId}/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `${bom}{"document":"1"}` });
-  const trpc = await send('/trpc/clients.verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `${bom}{"json":{"serviceId":${serviceId},"document":"1"}}` });
+  const rest = await send(`/api/v1/clients/${serviceId}/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: `${bom}{"document":"1"}`,
+  });
+  const trpc = await send('/trpc/clients.verify', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: `${bom}{"json":{"serviceId":${serviceId},"document":"1"}}`,
+  });
   assert.is(rest.status, 200);
   assert.is(trpc.status, 200);
 
-  const unsupported = await send('/trpc/plans.list', { method: 'POST', headers: { 'content-type': 'text/plain', 'x-request-id': 'early-415' }, body: 'x' });
+  const unsupported = await send('/trpc/plans.list', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', 'x-request-id': 'early-415' },
+    body: 'x',
+  });
   assert.is(unsupported.status, 415);
   assert.is((jsonOf(unsupported) as { error: { json: { data: { requestId: string } } } }).error.json.data.requestId, 'early-415');
-  const batch = await send(`/trpc/plans.list,plans.byId?batch=1&input=${encodeURIComponent('[1')}`, { headers: { 'x-request-id': 'early-batch' } });
+  const batch = await send(`/trpc/plans.list,plans.byId?batch=1&input=${encodeURIComponent('[1')}`, {
+    headers: { 'x-request-id': 'early-batch' },
+  });
   assert.is(batch.status, 400);
   assert.match(batch.text, /"requestId":"early-batch"/);
   assert.not.match(batch.text, /"requestId":null/);
@@ -274,22 +308,24 @@ hostile('11: ten watchers of one task share one poller, and nobody polls after t
     const { taskId } = await service.client.network.startPing.mutate({ serviceId, pings: 2 });
     const before = polls();
     await Promise.all(
-      Array.from({ length: count }, () =>
-        new Promise<void>((resolve, reject) => {
-          const subscription = service.client.network.watchPing.subscribe(
-            { taskId },
-            {
-              onData(result) {
-                if (result.status === 'done') {
-                  subscription.unsubscribe();
-                  resolve();
-                }
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const subscription = service.client.network.watchPing.subscribe(
+              { taskId },
+              {
+                onData(result) {
+                  if (result.status === 'done') {
+                    subscription.unsubscribe();
+                    resolve();
+                  }
+                },
+                onError: reject,
               },
-              onError: reject,
-            },
-          );
-          setTimeout(() => reject(new Error('no diagnosis')), 5000).unref();
-        }),
+            );
+            setTimeout(() => reject(new Error('no diagnosis')), 5000).unref();
+          }),
       ),
     );
     return polls() - before;
@@ -319,18 +355,26 @@ hostile('11: ten watchers of one task share one poller, and nobody polls after t
   assert.is(polls(), atLeave, 'no poll after the last watcher left');
 });
 
-hostile('fuzz finds (seed 20261123): requests node:http cannot parse get one JSON 400, and a bodied TRACE never gets two answers', async () => {
-  // A Latin-1 byte in the request line never reaches the listener: node's parser refuses it.
-  const latin1 = await rawRequest(service.url, { path: '/api/v1/network/ping/TB=P(5*J2[6B\u00b7%23' });
-  assert.is(latin1.status, 400);
-  assert.is(reasonOf(latin1), 'invalid_input');
-  const head = await rawRequest(service.url, { method: 'HEAD', path: '/api/v1/clients/\u00e9' });
-  assert.is(head.status, 400);
-  assert.is(head.text, '', 'a HEAD answer has no body, even for an unparsable request');
-  // The client's own parser fails on a second answer after "connection: close": one answer only.
-  const trace = await rawRequest(service.url, { method: 'TRACE', path: '/api/v1/clients/by-document/5255568864763731180864', headers: { 'content-type': 'application/json', 'x-api-key': KEY }, body: 'V' });
-  assert.is(trace.status, 405);
-  await assertAlive();
-});
+hostile(
+  'fuzz finds (seed 20261123): requests node:http cannot parse get one JSON 400, and a bodied TRACE never gets two answers',
+  async () => {
+    // A Latin-1 byte in the request line never reaches the listener: node's parser refuses it.
+    const latin1 = await rawRequest(service.url, { path: '/api/v1/network/ping/TB=P(5*J2[6B\u00b7%23' });
+    assert.is(latin1.status, 400);
+    assert.is(reasonOf(latin1), 'invalid_input');
+    const head = await rawRequest(service.url, { method: 'HEAD', path: '/api/v1/clients/\u00e9' });
+    assert.is(head.status, 400);
+    assert.is(head.text, '', 'a HEAD answer has no body, even for an unparsable request');
+    // The client's own parser fails on a second answer after "connection: close": one answer only.
+    const trace = await rawRequest(service.url, {
+      method: 'TRACE',
+      path: '/api/v1/clients/by-document/5255568864763731180864',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+      body: 'V',
+    });
+    assert.is(trace.status, 405);
+    await assertAlive();
+  },
+);
 
 hostile.run();

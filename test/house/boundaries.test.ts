@@ -66,27 +66,47 @@ walls('the scanner sees static, type-only, re-exported and dynamic imports (so t
 
 walls('server/domain and server/wisphub import nothing from @trpc/*', () => {
   const offending = [...importsIn('server/domain'), ...importsIn('server/wisphub')].filter((line) => line.specifier.startsWith('@trpc/'));
-  assert.equal(offending.map((line) => `${line.file} → ${line.specifier}`), []);
+  assert.equal(
+    offending.map((line) => `${line.file} → ${line.specifier}`),
+    [],
+  );
 });
 
 walls('server/domain does no I/O and knows no upstream: no node:http/net/fs, no wisphub, no redis', () => {
-  const offending = importsIn('server/domain').filter((line) => /^node:(http|https|net|fs)/.test(line.specifier) || /^server\/(wisphub|redis|http)\//.test(target(line)));
-  assert.equal(offending.map((line) => `${line.file} → ${line.specifier}`), []);
+  const offending = importsIn('server/domain').filter(
+    (line) => /^node:(http|https|net|fs)/.test(line.specifier) || /^server\/(wisphub|redis|http)\//.test(target(line)),
+  );
+  assert.equal(
+    offending.map((line) => `${line.file} → ${line.specifier}`),
+    [],
+  );
 });
 
 walls('client/ takes only types from server/', () => {
   const offending = importsIn('client').filter((line) => target(line).startsWith('server/') && !line.typeOnly);
-  assert.equal(offending.map((line) => `${line.file} → ${line.specifier}`), []);
-  assert.ok(importsIn('client').some((line) => target(line).startsWith('server/')), 'the client does read the router type');
+  assert.equal(
+    offending.map((line) => `${line.file} → ${line.specifier}`),
+    [],
+  );
+  assert.ok(
+    importsIn('client').some((line) => target(line).startsWith('server/')),
+    'the client does read the router type',
+  );
 });
 
 walls('server/simulator shares no code with the gateway (server/wisphub)', () => {
   const offending = importsIn('server/simulator').filter((line) => target(line).startsWith('server/wisphub'));
-  assert.equal(offending.map((line) => `${line.file} → ${line.specifier}`), []);
+  assert.equal(
+    offending.map((line) => `${line.file} → ${line.specifier}`),
+    [],
+  );
 });
 
 walls('server/ root holds a handful of files; everything else lives in a room', () => {
-  const loose = readdirSync(join(ROOT, 'server'), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+  const loose = readdirSync(join(ROOT, 'server'), { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
+    .sort();
   assert.equal(loose, ['app.ts', 'errors.ts', 'main.ts', 'services.ts']);
 });
 

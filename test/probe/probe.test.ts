@@ -56,14 +56,26 @@ probe('the default dialect: every check ok, exit 0, GETs only and bounded', asyn
 });
 
 /** One variant per assumption: the dialect or fault that flips it, and the check that must say so. */
-const VARIANTS: { name: string; check: string; blocking: boolean; dialect?: Partial<SimulatorDialect>; faults?: Partial<SimulatorFaults>; pageSize?: number }[] = [
+const VARIANTS: {
+  name: string;
+  check: string;
+  blocking: boolean;
+  dialect?: Partial<SimulatorDialect>;
+  faults?: Partial<SimulatorFaults>;
+  pageSize?: number;
+}[] = [
   { name: 'offsets ignored, cursor links', check: 'pagination', blocking: true, dialect: { paging: 'cursor' } },
   { name: 'no count', check: 'pagination', blocking: true, dialect: { paging: 'no-count' } },
   { name: 'cursor `next` links', check: 'next-link', blocking: false, dialect: { paging: 'cursor' } },
   { name: '/saldo/ with a slash', check: 'spelling:saldo', blocking: false, dialect: { balanceWithSlash: true } },
   { name: '/perfil without a slash', check: 'spelling:perfil', blocking: true, dialect: { profileWithSlash: false } },
   { name: 'a saldo shape we do not know', check: 'saldo-shape', blocking: true, dialect: { balanceRecord: 'unknown' } },
-  { name: 'client filters ignored', check: 'client-filters', blocking: false, faults: { ignoredFilters: ['cedula', 'id_servicio', 'telefono'] } },
+  {
+    name: 'client filters ignored',
+    check: 'client-filters',
+    blocking: false,
+    faults: { ignoredFilters: ['cedula', 'id_servicio', 'telefono'] },
+  },
   { name: 'ticket filters ignored', check: 'ticket-filters', blocking: false, faults: { ignoredFilters: ['estado', 'servicio'] } },
   { name: 'tickets carry a bare service id', check: 'ticket-shape', blocking: true, dialect: { nestedTicketService: false } },
   { name: 'subjects stored as sent', check: 'subject-rewrite', blocking: false, dialect: { rewriteTicketSubjects: false } },
@@ -83,16 +95,19 @@ for (const variant of VARIANTS) {
   });
 }
 
-probe('a tenant capping pages below our page size → page-size differs (not blocking: the gateway pages by what it gets) and names the size to set', async () => {
-  sim.setDialect({ maxPageSize: 100 });
-  const report = await run({ pageSize: 1000 });
-  const row = verdictOf(report, 'page-size');
-  assert.is(row.verdict, 'differs');
-  assert.is(row.blocking, false);
-  assert.is(verdictOf(report, 'pagination').verdict, 'ok');
-  assert.is(report.exitCode, 0);
-  assert.match(row.observed, /set UPSTREAM_PAGE_SIZE to 100/);
-});
+probe(
+  'a tenant capping pages below our page size → page-size differs (not blocking: the gateway pages by what it gets) and names the size to set',
+  async () => {
+    sim.setDialect({ maxPageSize: 100 });
+    const report = await run({ pageSize: 1000 });
+    const row = verdictOf(report, 'page-size');
+    assert.is(row.verdict, 'differs');
+    assert.is(row.blocking, false);
+    assert.is(verdictOf(report, 'pagination').verdict, 'ok');
+    assert.is(report.exitCode, 0);
+    assert.match(row.observed, /set UPSTREAM_PAGE_SIZE to 100/);
+  },
+);
 
 probe('a key upstream refuses → auth differs, every other check could not be checked, exit 1', async () => {
   const report = await run({ apiKey: 'wrong000.wrongwrongwrongwrongwrongwrongwron' });
@@ -104,7 +119,15 @@ probe('a key upstream refuses → auth differs, every other check could not be c
 
 probe('an upstream that stops answering → could not check, within the time and call budgets, exit 2', async () => {
   sim.setFaults({ stallRate: 1, stallMs: 3000, pathPrefix: '/api/tickets/' });
-  const report = await runProbe({ host: sim.url, apiKey: sim.apiKey, subjects: DEFAULT_SUBJECT_CATALOGUE, pageSize: 1000, timeoutMs: 300, maxCalls: 60, maxDurationMs: 60_000 });
+  const report = await runProbe({
+    host: sim.url,
+    apiKey: sim.apiKey,
+    subjects: DEFAULT_SUBJECT_CATALOGUE,
+    pageSize: 1000,
+    timeoutMs: 300,
+    maxCalls: 60,
+    maxDurationMs: 60_000,
+  });
   assert.is(verdictOf(report, 'ticket-shape').verdict, 'could not check');
   assert.match(verdictOf(report, 'ticket-shape').observed, /timed out/);
   assert.is(verdictOf(report, 'auth').verdict, 'ok');
@@ -118,7 +141,10 @@ interface CliRun {
 }
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const child = spawn(runtimeExecutable('node'), typescriptArgs('node', 'scripts/probe.ts', args), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(runtimeExecutable('node'), typescriptArgs('node', 'scripts/probe.ts', args), {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

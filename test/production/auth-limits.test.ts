@@ -98,11 +98,17 @@ limits('5 failed verifications of one service id → 429 verification_locked (al
   const raw = identity.sim.data.clients.find((c) => typeof c.cedula === 'string')!;
   const serviceId = raw.id_servicio as number;
   for (let i = 0; i < 5; i++) {
-    const response = await identity.rest(`/clients/${serviceId}/verify`, { method: 'POST', json: { document: `999${i}`, name: 'Alguien Más' } });
+    const response = await identity.rest(`/clients/${serviceId}/verify`, {
+      method: 'POST',
+      json: { document: `999${i}`, name: 'Alguien Más' },
+    });
     assert.is(response.status, 200);
     assert.is(((await response.json()) as { isValid: boolean }).isValid, false);
   }
-  const locked = await identity.rest(`/clients/${serviceId}/verify`, { method: 'POST', json: { document: String(raw.cedula), name: String(raw.nombre) } });
+  const locked = await identity.rest(`/clients/${serviceId}/verify`, {
+    method: 'POST',
+    json: { document: String(raw.cedula), name: String(raw.nombre) },
+  });
   const body = (await locked.json()) as RestErrorBody;
   assert.is(locked.status, 429);
   assert.is(body.error.reason, 'verification_locked');
@@ -114,7 +120,11 @@ limits('5 failed verifications of one service id → 429 verification_locked (al
     assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'verification_locked');
   }
   const other = identity.sim.data.clients.find((c) => typeof c.cedula === 'string' && c.id_servicio !== serviceId)!;
-  const fine = await identity.client.clients.verify.mutate({ serviceId: other.id_servicio as number, document: String(other.cedula), name: String(other.nombre) });
+  const fine = await identity.client.clients.verify.mutate({
+    serviceId: other.id_servicio as number,
+    document: String(other.cedula),
+    name: String(other.nombre),
+  });
   assert.ok(fine.isValid);
 });
 

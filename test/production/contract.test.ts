@@ -32,9 +32,15 @@ contract('the document is valid OpenAPI 3.1 (real validator)', async () => {
 
 contract('every operation: tag, summary, and every error status as a shared component response', async () => {
   const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as Doc;
-  assert.equal(doc.tags.map((tag) => tag.name), ['clients', 'plans', 'paymentMethods', 'tickets', 'network']);
+  assert.equal(
+    doc.tags.map((tag) => tag.name),
+    ['clients', 'plans', 'paymentMethods', 'tickets', 'network'],
+  );
   assert.ok(doc.components.schemas.Error);
-  assert.not.ok(Object.keys(doc.components.schemas).some((name) => name.startsWith('error.')), 'no foreign error shapes');
+  assert.not.ok(
+    Object.keys(doc.components.schemas).some((name) => name.startsWith('error.')),
+    'no foreign error shapes',
+  );
   let operations = 0;
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
@@ -50,14 +56,15 @@ contract('every operation: tag, summary, and every error status as a shared comp
     }
   }
   assert.is(operations, 22);
-  const errorEnum = (doc.components.schemas.Error as { properties: { error: { properties: { reason: { enum: string[] } } } } }).properties.error.properties.reason.enum;
+  const errorEnum = (doc.components.schemas.Error as { properties: { error: { properties: { reason: { enum: string[] } } } } }).properties
+    .error.properties.reason.enum;
   assert.equal(errorEnum, ERROR_REASONS);
 });
 
 async function both(rest: () => Promise<Response>, trpc: () => Promise<unknown>) {
   const response = await rest();
   const body = (await response.json()) as RestErrorBody;
-  let data: TRPCClientError<AppRouter>['data'] ;
+  let data: TRPCClientError<AppRouter>['data'];
   try {
     await trpc();
   } catch (error) {
@@ -83,14 +90,25 @@ contract('the same error on both surfaces: status, reason, Spanish message, requ
     () => service.client.tickets.byId.query({ ticketId: 1 }),
   );
   assert.equal([notFound.rest.status, notFound.rest.reason], [404, 'ticket_not_found']);
-  assert.equal([notFound.trpc?.httpStatus, notFound.trpc?.reason, notFound.trpc?.message], [404, 'ticket_not_found', notFound.rest.message]);
+  assert.equal(
+    [notFound.trpc?.httpStatus, notFound.trpc?.reason, notFound.trpc?.message],
+    [404, 'ticket_not_found', notFound.rest.message],
+  );
 });
 
 contract('no stack trace or internal detail in any error, also for a tRPC parse error and unknown procedure', async () => {
   const bodies = [
     await (await fetch(`${service.url}/trpc/clients.nothing`, { headers: { 'x-api-key': service.config.API_KEYS[0]!.key } })).text(),
-    await (await fetch(`${service.url}/trpc/clients.verify`, { method: 'POST', headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' }, body: '{bad' })).text(),
-    await (await service.rest('/clients/resolve', { method: 'POST', body: '{bad', headers: { 'content-type': 'application/json' } })).text(),
+    await (
+      await fetch(`${service.url}/trpc/clients.verify`, {
+        method: 'POST',
+        headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' },
+        body: '{bad',
+      })
+    ).text(),
+    await (
+      await service.rest('/clients/resolve', { method: 'POST', body: '{bad', headers: { 'content-type': 'application/json' } })
+    ).text(),
     await (await fetch(`${service.url}/nope`)).text(),
   ];
   for (const body of bodies) {
@@ -101,11 +119,16 @@ contract('no stack trace or internal detail in any error, also for a tRPC parse 
 
 contract('tRPC surface: invalid JSON → 400 invalid_json, oversized body → 413, wrong method → 405, unknown procedure → 404', async () => {
   const headers = { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' };
-  const reasonOf = async (response: Response) => ((await response.json()) as { error: { json: { data: { reason: string } } } }).error.json.data.reason;
+  const reasonOf = async (response: Response) =>
+    ((await response.json()) as { error: { json: { data: { reason: string } } } }).error.json.data.reason;
   const badJson = await fetch(`${service.url}/trpc/clients.resolve`, { method: 'POST', headers, body: '{"json": ' });
   assert.is(badJson.status, 400);
   assert.is(await reasonOf(badJson), 'invalid_json');
-  const big = await fetch(`${service.url}/trpc/clients.resolve`, { method: 'POST', headers, body: JSON.stringify({ json: { name: 'x'.repeat(200_000), address: 'a', planName: 'b' } }) });
+  const big = await fetch(`${service.url}/trpc/clients.resolve`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ json: { name: 'x'.repeat(200_000), address: 'a', planName: 'b' } }),
+  });
   assert.is(big.status, 413);
   assert.is(await reasonOf(big), 'payload_too_large');
   const wrongMethod = await fetch(`${service.url}/trpc/clients.resolve`, { headers });

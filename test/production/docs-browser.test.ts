@@ -21,7 +21,15 @@ docs.before(async () => {
   // Playwright runs headless with a fresh profile; the flags keep Chromium off the (closed) network.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 docs.after(async () => {
@@ -45,7 +53,11 @@ if (!available && process.env.CI) {
     for (const tag of ['clients', 'plans', 'paymentMethods', 'tickets', 'network']) assert.match(text, new RegExp(tag));
     const operations = await page.locator('.opblock').count();
     assert.is(operations, 22);
-    assert.equal(failedRequests.filter((url) => !url.startsWith(service.url)), [], 'nothing loaded from outside');
+    assert.equal(
+      failedRequests.filter((url) => !url.startsWith(service.url)),
+      [],
+      'nothing loaded from outside',
+    );
 
     // Authorize with the API key.
     await page.click('button.authorize');

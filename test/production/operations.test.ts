@@ -10,13 +10,18 @@ const { logger, lines } = captureLogs('info');
 let service: TestService;
 const operations = suite('production: observability and hardening');
 operations.before(async () => {
-  service = await startTestService({ CORS_ORIGINS: 'https://bot.example.com', API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef' }, { logger });
+  service = await startTestService(
+    { CORS_ORIGINS: 'https://bot.example.com', API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef' },
+    { logger },
+  );
 });
 operations.after(() => service.stop());
 const key = { 'x-api-key': 'bot-key-0123456789abcdef' };
 
 operations('one JSON log line per request with id, key name, procedure, status, duration, cache; documents and phones masked', async () => {
-  const raw = service.sim.data.clients.find((c) => typeof c.cedula === 'string' && /^\d{8,}$/.test(c.cedula) && typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono))!;
+  const raw = service.sim.data.clients.find(
+    (c) => typeof c.cedula === 'string' && /^\d{8,}$/.test(c.cedula) && typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono),
+  )!;
   lines.length = 0;
   await service.rest(`/clients/by-document/${String(raw.cedula)}`, { headers: { ...key, 'x-request-id': 'trace-doc-1' } });
   await service.rest(`/clients/by-phone/${String(raw.telefono)}`, { headers: key });
@@ -38,27 +43,30 @@ operations('one JSON log line per request with id, key name, procedure, status, 
   assert.not.ok(all.includes(service.sim.apiKey), 'the upstream key is never logged');
 });
 
-operations('/metrics: requests by procedure and status, key usage, cache hits/misses/stale, upstream calls, breaker, in-flight', async () => {
-  await service.rest('/plans', { headers: key });
-  await service.rest('/plans', { headers: key });
-  await service.rest('/plans/99999', { headers: key });
-  const text = await (await fetch(`${service.url}/metrics`, { headers: key })).text();
-  for (const pattern of [
-    /wisphub_http_requests_total\{surface="rest",procedure="plans.list",status="200"\} [2-9]/,
-    /wisphub_http_requests_total\{surface="rest",procedure="plans.byId",status="404"\} 1/,
-    /wisphub_http_request_duration_seconds_bucket\{le="0.005",surface="rest",procedure="plans.list"\}/,
-    /wisphub_api_key_requests_total\{key="bot:whatsapp"\} \d+/,
-    /wisphub_cache_requests_total\{resource="plans",result="miss"\} 1/,
-    /wisphub_cache_requests_total\{resource="plans",result="hit"\} [1-9]/,
-    /wisphub_cache_entries\{resource="plans"\} 1/,
-    /wisphub_upstream_calls_total\{endpoint="\/api\/plan-internet\/",method="GET",status="200"\} 1/,
-    /wisphub_upstream_breaker_state 0/,
-    /wisphub_http_requests_in_flight \d/,
-    /wisphub_upstream_skipped_items_total \d/,
-  ]) {
-    assert.match(text, pattern);
-  }
-});
+operations(
+  '/metrics: requests by procedure and status, key usage, cache hits/misses/stale, upstream calls, breaker, in-flight',
+  async () => {
+    await service.rest('/plans', { headers: key });
+    await service.rest('/plans', { headers: key });
+    await service.rest('/plans/99999', { headers: key });
+    const text = await (await fetch(`${service.url}/metrics`, { headers: key })).text();
+    for (const pattern of [
+      /wisphub_http_requests_total\{surface="rest",procedure="plans.list",status="200"\} [2-9]/,
+      /wisphub_http_requests_total\{surface="rest",procedure="plans.byId",status="404"\} 1/,
+      /wisphub_http_request_duration_seconds_bucket\{le="0.005",surface="rest",procedure="plans.list"\}/,
+      /wisphub_api_key_requests_total\{key="bot:whatsapp"\} \d+/,
+      /wisphub_cache_requests_total\{resource="plans",result="miss"\} 1/,
+      /wisphub_cache_requests_total\{resource="plans",result="hit"\} [1-9]/,
+      /wisphub_cache_entries\{resource="plans"\} 1/,
+      /wisphub_upstream_calls_total\{endpoint="\/api\/plan-internet\/",method="GET",status="200"\} 1/,
+      /wisphub_upstream_breaker_state 0/,
+      /wisphub_http_requests_in_flight \d/,
+      /wisphub_upstream_skipped_items_total \d/,
+    ]) {
+      assert.match(text, pattern);
+    }
+  },
+);
 
 operations('/ready: 503 with a reason until clients and plans are loaded, then 200', async () => {
   // WARMUP is off in tests: nothing is loaded until the first reads.
@@ -119,12 +127,21 @@ operations('CORS only for configured origins (no wildcard); preflight answers; s
   assert.is(other.headers.get('access-control-allow-origin'), null);
   const preflight = await fetch(`${service.url}/api/v1/tickets`, {
     method: 'OPTIONS',
-    headers: { origin: 'https://bot.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key, content-type' },
+    headers: {
+      origin: 'https://bot.example.com',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'x-api-key, content-type',
+    },
   });
   assert.is(preflight.status, 204);
   assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /x-api-key/);
   assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /idempotency-key/);
-  for (const [name, value] of [['x-content-type-options', 'nosniff'], ['x-frame-options', 'DENY'], ['referrer-policy', 'no-referrer'], ['cache-control', 'no-store']]) {
+  for (const [name, value] of [
+    ['x-content-type-options', 'nosniff'],
+    ['x-frame-options', 'DENY'],
+    ['referrer-policy', 'no-referrer'],
+    ['cache-control', 'no-store'],
+  ]) {
     assert.is(allowed.headers.get(name!), value, name);
   }
   assert.match(allowed.headers.get('content-security-policy') ?? '', /default-src 'none'/);

@@ -47,7 +47,10 @@ shutdown('a slow request in flight completes after SIGTERM; new connections are 
   assert.is(body.total, 800);
   assert.is(body.items.length, 3);
   assert.is(await exited, 0, output);
-  const after = await fetch(`${url}/health`).then(() => 'answered', () => 'refused');
+  const after = await fetch(`${url}/health`).then(
+    () => 'answered',
+    () => 'refused',
+  );
   assert.is(after, 'refused');
 });
 

@@ -67,9 +67,21 @@ test('a cold start of both instances loads WispHub Net once: one instance pagina
     ...Array.from({ length: 10 }, () => a.client.clients.list.query({ limit: 1 })),
     ...Array.from({ length: 10 }, () => b.client.clients.list.query({ limit: 1 })),
   ]);
-  assert.ok(answers.every((answer) => answer.total === sim.data.clients.length), 'complete collections on both');
+  assert.ok(
+    answers.every((answer) => answer.total === sim.data.clients.length),
+    'complete collections on both',
+  );
   assert.is(sim.calls(LIST), pages, 'each page once for both instances');
-  const stats = await Promise.all([a, b].map(async (service) => ((await (await admin(service, '/admin/cache')).json()) as { caches: { resource: string; shared: { fromShared: number; fromUpstream: number } }[] }).caches));
+  const stats = await Promise.all(
+    [a, b].map(
+      async (service) =>
+        (
+          (await (await admin(service, '/admin/cache')).json()) as {
+            caches: { resource: string; shared: { fromShared: number; fromUpstream: number } }[];
+          }
+        ).caches,
+    ),
+  );
   const clients = stats.map((caches) => caches.find((cache) => cache.resource === 'clients')!.shared);
   assert.equal(clients.map((tier) => tier.fromUpstream).sort(), [0, 1], 'one loader');
   assert.equal(clients.map((tier) => tier.fromShared).sort(), [0, 1], 'one filled from Redis');
@@ -100,14 +112,19 @@ test('10 concurrent creates across both instances in a zone with 2 free slots: e
     Array.from({ length: 10 }, (_, index) =>
       (index % 2 === 0 ? a : b).rest('/tickets', {
         method: 'POST',
-        json: { serviceId: members[index % members.length]!.id_servicio, subject: 'Internet Lento', description: `Falla reportada por el cliente número ${index}.` },
+        json: {
+          serviceId: members[index % members.length]!.id_servicio,
+          subject: 'Internet Lento',
+          description: `Falla reportada por el cliente número ${index}.`,
+        },
       }),
     ),
   );
   const statuses = results.map((response) => response.status).sort();
   assert.equal(statuses, [201, 201, 409, 409, 409, 409, 409, 409, 409, 409]);
   assert.is(sim.calls(POSTS), 2, 'two upstream tickets');
-  for (const response of results.filter((r) => r.status === 409)) assert.is(((await response.json()) as RestErrorBody).error.reason, 'zone_ticket_limit_reached');
+  for (const response of results.filter((r) => r.status === 409))
+    assert.is(((await response.json()) as RestErrorBody).error.reason, 'zone_ticket_limit_reached');
   const [statusA, statusB] = await Promise.all([a, b].map((service) => service.client.tickets.zoneStatus.query({ zoneId: zone.id })));
   assert.equal([statusA?.activeTickets, statusB?.activeTickets], [3, 3], 'both instances count the new tickets');
 });
@@ -115,22 +132,32 @@ test('10 concurrent creates across both instances in a zone with 2 free slots: e
 test('one idempotency key sent to both instances at once, then again: one ticket, the same answer everywhere', async () => {
   const client = sim.data.clients.find((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))!;
   const body = { serviceId: client.id_servicio, subject: 'Cambio de Domicilio', description: 'El cliente se traslada a la vereda vecina.' };
-  const send = (service: TestService) => service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-shared-key-0001' } });
+  const send = (service: TestService) =>
+    service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-shared-key-0001' } });
   const first = await Promise.all([send(a), send(b), send(a), send(b)]);
   const again = await Promise.all([send(b), send(a)]);
-  const answers = (await Promise.all([...first, ...again].map((response) => response.json()))) as { ticket: { id: number }; replayed: boolean }[];
+  const answers = (await Promise.all([...first, ...again].map((response) => response.json()))) as {
+    ticket: { id: number };
+    replayed: boolean;
+  }[];
   assert.ok([...first, ...again].every((response) => response.status === 201));
   assert.is(new Set(answers.map((answer) => answer.ticket.id)).size, 1, 'one ticket id');
   assert.is(answers.filter((answer) => !answer.replayed).length, 1, 'one original, the rest replays');
   assert.is(sim.calls(POSTS), 1, 'one upstream POST');
-  const other = await b.rest('/tickets', { method: 'POST', json: { ...body, description: 'Otra solicitud con la misma clave.' }, headers: { 'idempotency-key': 'wa-shared-key-0001' } });
+  const other = await b.rest('/tickets', {
+    method: 'POST',
+    json: { ...body, description: 'Otra solicitud con la misma clave.' },
+    headers: { 'idempotency-key': 'wa-shared-key-0001' },
+  });
   assert.is(other.status, 409);
   assert.is(((await other.json()) as RestErrorBody).error.reason, 'idempotency_key_reused');
 });
 
 /** A client whose zone has room for one more ticket, preferring the fullest zones (the emptier ones stay for later tests). */
 function roomInFullestZone(index: number): JsonRecord {
-  const candidates = sim.data.clients.filter((c) => activeIn(zoneOf(c)) <= 1 && outsideOutages(c)).sort((p, q) => activeIn(zoneOf(q)) - activeIn(zoneOf(p)));
+  const candidates = sim.data.clients
+    .filter((c) => activeIn(zoneOf(c)) <= 1 && outsideOutages(c))
+    .sort((p, q) => activeIn(zoneOf(q)) - activeIn(zoneOf(p)));
   return candidates[index * 7]!;
 }
 
@@ -151,7 +178,8 @@ test('a create pending on one instance: the other answers the same handle for th
     sim.setFaults({ stallRate: 1, stallMs: 1000, method: 'POST', pathPrefix: '/api/tickets/' });
     const client = roomInFullestZone(0);
     const body = { serviceId: client.id_servicio, subject: 'Internet Lento', description: 'Lentitud reportada desde dos instancias.' };
-    const send = (service: TestService) => service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-pending-key-0001' } });
+    const send = (service: TestService) =>
+      service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-pending-key-0001' } });
     const first = await send(x);
     assert.is(first.status, 202);
     const { handle } = (await first.json()) as { handle: string };
@@ -171,11 +199,19 @@ test('a create pending on one instance: the other answers the same handle for th
 });
 
 test('an instance stopped while settling a pending create: another takes the settlement over once its claim lapses', async () => {
-  const [x, y] = await pair({ REDIS_KEY_PREFIX: 'orphan:', REDIS_LOCK_TTL_MS: '600', UPSTREAM_TIMEOUT_MS: '200', TICKET_SETTLE_MS: '1500' });
+  const [x, y] = await pair({
+    REDIS_KEY_PREFIX: 'orphan:',
+    REDIS_LOCK_TTL_MS: '600',
+    UPSTREAM_TIMEOUT_MS: '200',
+    TICKET_SETTLE_MS: '1500',
+  });
   try {
     sim.setFaults({ stallRate: 1, stallMs: 800, method: 'POST', pathPrefix: '/api/tickets/' });
     const client = roomInFullestZone(1);
-    const first = await x.rest('/tickets', { method: 'POST', json: { serviceId: client.id_servicio, subject: 'Internet Lento', description: 'Pendiente cuando la instancia se detuvo.' } });
+    const first = await x.rest('/tickets', {
+      method: 'POST',
+      json: { serviceId: client.id_servicio, subject: 'Internet Lento', description: 'Pendiente cuando la instancia se detuvo.' },
+    });
     assert.is(first.status, 202);
     const { handle } = (await first.json()) as { handle: string };
     await x.stop();
@@ -264,11 +300,19 @@ test('Redis killed mid-run: both instances keep answering from memory and say so
   for (const service of [a, b]) {
     assert.is((await service.rest('/clients?limit=2')).status, 200);
     assert.is((await service.rest('/plans')).status, 200);
-    assert.is((await service.rest(`/clients/${String(sim.data.clients[5]!.id_servicio)}/balance`)).status, 200, 'an upstream read, no Redis needed');
+    assert.is(
+      (await service.rest(`/clients/${String(sim.data.clients[5]!.id_servicio)}/balance`)).status,
+      200,
+      'an upstream read, no Redis needed',
+    );
   }
   const created = await a.rest('/tickets', {
     method: 'POST',
-    json: { serviceId: sim.data.clients.find((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))!.id_servicio, subject: 'Cambio de Domicilio', description: 'Creado mientras Redis no responde.' },
+    json: {
+      serviceId: sim.data.clients.find((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))!.id_servicio,
+      subject: 'Cambio de Domicilio',
+      description: 'Creado mientras Redis no responde.',
+    },
     headers: { 'idempotency-key': 'while-redis-is-down-1' },
   });
   assert.is(created.status, 201, 'writes go on with this instance’s own locks');
@@ -289,13 +333,23 @@ test('Redis killed mid-run: both instances keep answering from memory and say so
   }
   assert.is(state, 'up', 'reconnected by itself');
   for (let tries = 0; tries < 100 && !a.services.shared?.link.available; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.match(await (await fetch(`${a.url}/metrics`, { headers: { 'x-api-key': a.config.API_KEYS[0]!.key } })).text(), /wisphub_redis_up 1/);
+  assert.match(
+    await (await fetch(`${a.url}/metrics`, { headers: { 'x-api-key': a.config.API_KEYS[0]!.key } })).text(),
+    /wisphub_redis_up 1/,
+  );
   // Shared again: one key across both instances makes one ticket.
   sim.resetCalls();
   const client = sim.data.clients.filter((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))[3]!;
   const body = { serviceId: client.id_servicio, subject: 'Cambio de Domicilio', description: 'Después de que Redis volvió.' };
-  const answers = await Promise.all([a, b].map((service) => service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'after-redis-returned-1' } })));
-  assert.equal(answers.map((response) => response.status), [201, 201]);
+  const answers = await Promise.all(
+    [a, b].map((service) =>
+      service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'after-redis-returned-1' } }),
+    ),
+  );
+  assert.equal(
+    answers.map((response) => response.status),
+    [201, 201],
+  );
   assert.is(sim.calls(POSTS), 1);
 });
 

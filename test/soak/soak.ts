@@ -60,7 +60,16 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
     violations: [],
   };
   // ~10% of calls fault: 500s, stalls past the timeout, HTML, resets, truncated JSON, committed-then-stalled writes.
-  service.sim.setFaults({ errorRate: 0.035, stallRate: 0.02, stallMs: 450, htmlRate: 0.015, resetRate: 0.015, truncatedJsonRate: 0.015, latencyMs: 2, jitterMs: 8 });
+  service.sim.setFaults({
+    errorRate: 0.035,
+    stallRate: 0.02,
+    stallMs: 450,
+    htmlRate: 0.015,
+    resetRate: 0.015,
+    truncatedJsonRate: 0.015,
+    latencyMs: 2,
+    jitterMs: 8,
+  });
   const phones = service.sim.data.clients.map((c) => c.telefono).filter((t): t is string => typeof t === 'string' && /^3\d{9}$/.test(t));
   const descriptions: string[] = [];
   const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
@@ -88,44 +97,71 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
 
   const operations: [number, () => Promise<unknown>][] = [
     [30, async () => check(await service.rest(`/clients/search?q=${pick(SEARCH_WORDS)}&limit=10`), searchOutput)],
-    [15, async () =>
-      check(await service.rest(`/clients?limit=50&offset=${Math.floor(Math.random() * total)}`), listOutput, (body) => {
-        if (body.total !== total) report.partialLists++;
-      })],
+    [
+      15,
+      async () =>
+        check(await service.rest(`/clients?limit=50&offset=${Math.floor(Math.random() * total)}`), listOutput, (body) => {
+          if (body.total !== total) report.partialLists++;
+        }),
+    ],
     [10, async () => check(await service.rest(`/clients/by-phone/${pick(phones)}`), clientMatchesOutput)],
-    [10, async () =>
-      check(await service.rest('/plans'), plansOutput, (body) => {
-        if (body.items.length !== service.sim.data.plans.length) report.partialLists++;
-      })],
+    [
+      10,
+      async () =>
+        check(await service.rest('/plans'), plansOutput, (body) => {
+          if (body.items.length !== service.sim.data.plans.length) report.partialLists++;
+        }),
+    ],
     [5, async () => check(await service.rest(`/tickets/zones/${pick(service.sim.data.zones).id}/status`), zoneStatusSchema)],
-    [5, async () => {
-      const raw = pick(service.sim.data.clients);
-      await check(await service.rest(`/clients/${String(raw.id_servicio)}/verify`, { method: 'POST', json: { name: raw.nombre, city: 'x', address: raw.direccion } }), verifyOutput);
-    }],
-    [5, async () => {
-      const raw = pick(service.sim.data.clients);
-      await check(await service.rest(`/clients/${String(raw.id_servicio)}`, { method: 'PATCH', json: { locality: pick(['Centro', 'Alto Bonito', 'La Unión']) } }), clientSchema);
-    }],
-    [10, async () => {
-      // A bot opening a ticket: retries up to 3 times with the same idempotency key, as clients should.
-      const description = `Soak ${randomUUID()} el cliente reporta falla.`;
-      descriptions.push(description);
-      report.ticketsRequested++;
-      const key = randomUUID();
-      const serviceId = pick(service.sim.data.clients).id_servicio;
-      for (let attempt = 0; attempt < 3; attempt++) {
-        const response = await service.rest('/tickets', {
-          method: 'POST',
-          json: { serviceId, subject: 'Internet Lento', description },
-          headers: { 'idempotency-key': key },
-        });
-        const status = response.status;
-        const body = await check(response, createTicketOutput);
-        if (body?.status === 'pending_confirmation') return followPending(body.handle);
-        if (status === 201) return;
-        if (status < 500) return;
-      }
-    }],
+    [
+      5,
+      async () => {
+        const raw = pick(service.sim.data.clients);
+        await check(
+          await service.rest(`/clients/${String(raw.id_servicio)}/verify`, {
+            method: 'POST',
+            json: { name: raw.nombre, city: 'x', address: raw.direccion },
+          }),
+          verifyOutput,
+        );
+      },
+    ],
+    [
+      5,
+      async () => {
+        const raw = pick(service.sim.data.clients);
+        await check(
+          await service.rest(`/clients/${String(raw.id_servicio)}`, {
+            method: 'PATCH',
+            json: { locality: pick(['Centro', 'Alto Bonito', 'La Unión']) },
+          }),
+          clientSchema,
+        );
+      },
+    ],
+    [
+      10,
+      async () => {
+        // A bot opening a ticket: retries up to 3 times with the same idempotency key, as clients should.
+        const description = `Soak ${randomUUID()} el cliente reporta falla.`;
+        descriptions.push(description);
+        report.ticketsRequested++;
+        const key = randomUUID();
+        const serviceId = pick(service.sim.data.clients).id_servicio;
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const response = await service.rest('/tickets', {
+            method: 'POST',
+            json: { serviceId, subject: 'Internet Lento', description },
+            headers: { 'idempotency-key': key },
+          });
+          const status = response.status;
+          const body = await check(response, createTicketOutput);
+          if (body?.status === 'pending_confirmation') return followPending(body.handle);
+          if (status === 201) return;
+          if (status < 500) return;
+        }
+      },
+    ],
   ];
   /** A bot told 202 polls the handle instead of creating again (bounded). */
   async function followPending(handle: string): Promise<void> {
@@ -185,7 +221,12 @@ export function printReport(report: SoakReport): void {
   const rows: [string, string | number][] = [
     ['duration (s)', report.seconds],
     ['requests', report.requests],
-    ['by status', Object.entries(report.byStatus).map(([status, count]) => `${status}:${count}`).join(' ')],
+    [
+      'by status',
+      Object.entries(report.byStatus)
+        .map(([status, count]) => `${status}:${count}`)
+        .join(' '),
+    ],
     ['stale answers', report.staleAnswers],
     ['500 answers', report.serverErrors500],
     ['partial lists', report.partialLists],

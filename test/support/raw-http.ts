@@ -24,7 +24,15 @@ export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawRes
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: hostname, port, method: options.method ?? 'GET', path: options.path, headers: options.headers, agent: false, timeout: options.timeoutMs ?? 10_000 },
+      {
+        host: hostname,
+        port,
+        method: options.method ?? 'GET',
+        path: options.path,
+        headers: options.headers,
+        agent: false,
+        timeout: options.timeoutMs ?? 10_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -39,12 +39,21 @@ export class TestRedis {
   /** (Re)starts the server on the same port and waits until it answers PING. */
   async launch(): Promise<void> {
     if (!REDIS_BINARY) throw new Error('redis-server is not installed (apt-get install -y redis-server)');
-    this.child = spawn(REDIS_BINARY, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-      stdio: 'ignore',
-    });
+    this.child = spawn(
+      REDIS_BINARY,
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      {
+        stdio: 'ignore',
+      },
+    );
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+      const probe = new Redis(this.url, {
+        lazyConnect: true,
+        retryStrategy: () => null,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+      });
       probe.on('error', () => {});
       try {
         await probe.connect();
@@ -88,4 +97,5 @@ export function redisAvailable(): boolean {
   return false;
 }
 
-export const redisVersion = (): string => (REDIS_BINARY ? spawnSync(REDIS_BINARY, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'none');
+export const redisVersion = (): string =>
+  REDIS_BINARY ? spawnSync(REDIS_BINARY, ['--version'], { encoding: 'utf8' }).stdout.trim() : 'none';

@@ -48,7 +48,10 @@ export interface TestService extends RunningServer {
  * `options.simulator`: run against an already started simulator (several instances on one
  * upstream) instead of an embedded one; the caller closes it.
  */
-export async function startTestService(overrides: Record<string, string> = {}, options: { logger?: Logger; simulator?: Simulator } = {}): Promise<TestService> {
+export async function startTestService(
+  overrides: Record<string, string> = {},
+  options: { logger?: Logger; simulator?: Simulator } = {},
+): Promise<TestService> {
   const external = options.simulator;
   const config = testConfig(external ? { WISPHUB_NET_HOST: external.url, WISPHUB_NET_KEY: external.apiKey, ...overrides } : overrides);
   const server = createServer(config, options.logger ? { logger: options.logger } : {});
@@ -78,14 +81,24 @@ export async function startTestService(overrides: Record<string, string> = {}, o
 
 /** The error body of a REST answer, typed loosely for assertions. */
 export interface RestErrorBody {
-  error: { status: number; reason: string; message: string; requestId: string; issues?: { path: string; message: string }[]; details?: Record<string, unknown> };
+  error: {
+    status: number;
+    reason: string;
+    message: string;
+    requestId: string;
+    issues?: { path: string; message: string }[];
+    details?: Record<string, unknown>;
+  };
 }
 
 /**
  * Starts a service before the suite and stops it after. The returned object forwards to the
  * running service, so tests read `service.rest(...)` as if it were started inline.
  */
-export function serviceFor(test: { before: (hook: () => Promise<void>) => void; after: (hook: () => Promise<void>) => void }, overrides: Record<string, string> = {}): TestService {
+export function serviceFor(
+  test: { before: (hook: () => Promise<void>) => void; after: (hook: () => Promise<void>) => void },
+  overrides: Record<string, string> = {},
+): TestService {
   let running: TestService | undefined;
   test.before(async () => {
     running = await startTestService(overrides);

@@ -6,7 +6,8 @@ export const zoneOf = (client: JsonRecord): number => (client.zona as { id: numb
 
 /** Tickets in state "Nuevo" (the default active state) in a zone. */
 export function activeTicketsIn(data: SimulatorData, zoneId: number): number {
-  return data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId).length;
+  return data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId)
+    .length;
 }
 
 /** True when the ISP marked a known outage on the client's router (connectivity tickets are refused there). */

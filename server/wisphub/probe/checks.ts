@@ -56,11 +56,17 @@ function itemsOf(observation: Observation): Row[] | null {
 }
 
 function describe(observation: Observation): string {
-  if (observation.status >= 300 && observation.status < 400) return `${observation.status} to ${locationPath(observation.location, 'http://x')}`;
+  if (observation.status >= 300 && observation.status < 400)
+    return `${observation.status} to ${locationPath(observation.location, 'http://x')}`;
   return `${observation.status} ${observation.json === undefined ? (observation.contentType.includes('html') ? 'HTML' : 'not JSON') : 'JSON'}`;
 }
 
-const serviceIdOf = (client: Row): number | null => (typeof client.id_servicio === 'number' ? client.id_servicio : Number.isInteger(Number(client.id_servicio)) ? Number(client.id_servicio) : null);
+const serviceIdOf = (client: Row): number | null =>
+  typeof client.id_servicio === 'number'
+    ? client.id_servicio
+    : Number.isInteger(Number(client.id_servicio))
+      ? Number(client.id_servicio)
+      : null;
 
 function sampleServiceId(context: ProbeContext, index = 0): number | null {
   const ids = context.sample.clients.map(serviceIdOf).filter((id): id is number => id !== null);
@@ -103,7 +109,8 @@ const pagination: ProbeCheck = {
     const firstItems = itemsOf(first);
     const count = isRow(first.json) ? first.json.count : undefined;
     if (first.status !== 200 || firstItems === null) return differs(`page: ${describe(first)}`);
-    if (typeof count !== 'number' || !Number.isInteger(count)) return differs('no integer `count` on the first page: the gateway cannot tell a complete collection');
+    if (typeof count !== 'number' || !Number.isInteger(count))
+      return differs('no integer `count` on the first page: the gateway cannot tell a complete collection');
     if (firstItems.length > 2) return differs(`limit=2 answered ${firstItems.length} items: limit ignored`);
     const notes = [`count ${count}`];
     if (count >= 2) {
@@ -127,7 +134,9 @@ const pageSize: ProbeCheck = {
     if (items === null || typeof count !== 'number') return differs(`limit=${context.pageSize}: ${describe(page)}`);
     const expected = Math.min(count, context.pageSize);
     if (items.length === expected) return ok(`limit=${context.pageSize} answered ${items.length}`);
-    return differs(`limit=${context.pageSize} answered ${items.length} of ${expected}: set UPSTREAM_PAGE_SIZE to ${items.length} to spend no call on a cut page`);
+    return differs(
+      `limit=${context.pageSize} answered ${items.length} of ${expected}: set UPSTREAM_PAGE_SIZE to ${items.length} to spend no call on a cut page`,
+    );
   },
 };
 
@@ -146,13 +155,19 @@ const nextLink: ProbeCheck = {
     } catch {
       return differs('`next` is not an absolute URL');
     }
-    if (!url.searchParams.has('offset')) return differs(`\`next\` carries ${[...url.searchParams.keys()].join(', ') || 'no parameters'}, not offset: not limit/offset pages`);
+    if (!url.searchParams.has('offset'))
+      return differs(`\`next\` carries ${[...url.searchParams.keys()].join(', ') || 'no parameters'}, not offset: not limit/offset pages`);
     return ok(`absolute ${url.protocol}// URL with offset=${url.searchParams.get('offset')}`);
   },
 };
 
 /** One read endpoint answered at the gateway's spelling without a redirect. */
-function readSpelling(id: string, label: string, path: (context: ProbeContext) => Promise<string | null>, query: Record<string, number> = {}): ProbeCheck {
+function readSpelling(
+  id: string,
+  label: string,
+  path: (context: ProbeContext) => Promise<string | null>,
+  query: Record<string, number> = {},
+): ProbeCheck {
   return {
     id,
     assumption: `GET ${label} answers at this spelling (no redirect)`,
@@ -181,7 +196,8 @@ function writeSpelling(id: string, label: string, path: (serviceId: number) => s
       if (serviceId === null) return unchecked('no sample client');
       const observation = await context.http.get(path(serviceId));
       if (observation.status === 405 || observation.status === 200) return ok(`${observation.status}: the route exists`);
-      if (observation.status >= 300 && observation.status < 400) return differs(`${describe(observation)}: a write is never redirected, it would fail`);
+      if (observation.status >= 300 && observation.status < 400)
+        return differs(`${describe(observation)}: a write is never redirected, it would fail`);
       return differs(describe(observation));
     },
   };
@@ -201,11 +217,16 @@ const balanceShape: ProbeCheck = {
       if (observation.status >= 300 && observation.status < 400 && observation.location) {
         observation = await context.http.get(locationPath(observation.location, context.http.baseUrl));
       }
-      if (observation.status !== 200 || observation.json === undefined) return differs(`client ${shapes.length + 1}: ${describe(observation)}`);
+      if (observation.status !== 200 || observation.json === undefined)
+        return differs(`client ${shapes.length + 1}: ${describe(observation)}`);
       try {
         toBalance(observation.json, serviceId);
       } catch {
-        const record = Array.isArray(observation.json) ? observation.json[0] : isRow(observation.json) && Array.isArray(observation.json.results) ? observation.json.results[0] : observation.json;
+        const record = Array.isArray(observation.json)
+          ? observation.json[0]
+          : isRow(observation.json) && Array.isArray(observation.json.results)
+            ? observation.json.results[0]
+            : observation.json;
         const fields = isRow(record) ? Object.keys(record).sort().join(', ') : typeof record;
         return differs(`client ${shapes.length + 1}: unknown shape (fields: ${fields})`);
       }
@@ -218,7 +239,13 @@ const balanceShape: ProbeCheck = {
 };
 
 /** Whether a list filter narrows the list to matching items (honoured) or answers the unfiltered list (ignored). */
-async function filterHonoured(context: ProbeContext, path: string, filter: string, value: string, matches: (item: Row) => boolean): Promise<string> {
+async function filterHonoured(
+  context: ProbeContext,
+  path: string,
+  filter: string,
+  value: string,
+  matches: (item: Row) => boolean,
+): Promise<string> {
   const observation = await context.http.get(path, { [filter]: value, limit: 20, offset: 0 });
   const items = itemsOf(observation);
   if (items === null) return `${filter}: ${describe(observation)}`;
@@ -227,21 +254,37 @@ async function filterHonoured(context: ProbeContext, path: string, filter: strin
 
 const clientFilters: ProbeCheck = {
   id: 'client-filters',
-  assumption: 'client filters id_servicio, cedula, telefono narrow the list (the gateway reads whole collections and does not rely on them)',
+  assumption:
+    'client filters id_servicio, cedula, telefono narrow the list (the gateway reads whole collections and does not rely on them)',
   blocking: false,
   async run(context) {
-    const client = context.sample.clients.find((row) => typeof row.cedula === 'string' && row.cedula !== '' && typeof row.telefono === 'string' && row.telefono !== '');
+    const client = context.sample.clients.find(
+      (row) => typeof row.cedula === 'string' && row.cedula !== '' && typeof row.telefono === 'string' && row.telefono !== '',
+    );
     if (!client) return unchecked('no sample client with a document and a phone');
     const results = [
-      await filterHonoured(context, UPSTREAM_PATHS.clients, 'id_servicio', String(client.id_servicio), (item) => String(item.id_servicio) === String(client.id_servicio)),
+      await filterHonoured(
+        context,
+        UPSTREAM_PATHS.clients,
+        'id_servicio',
+        String(client.id_servicio),
+        (item) => String(item.id_servicio) === String(client.id_servicio),
+      ),
       await filterHonoured(context, UPSTREAM_PATHS.clients, 'cedula', String(client.cedula), (item) => item.cedula === client.cedula),
-      await filterHonoured(context, UPSTREAM_PATHS.clients, 'telefono', String(client.telefono), (item) => typeof item.telefono === 'string' && item.telefono.includes(String(client.telefono))),
+      await filterHonoured(
+        context,
+        UPSTREAM_PATHS.clients,
+        'telefono',
+        String(client.telefono),
+        (item) => typeof item.telefono === 'string' && item.telefono.includes(String(client.telefono)),
+      ),
     ];
     return results.every((result) => result.endsWith('honoured')) ? ok(results.join(', ')) : differs(results.join(', '));
   },
 };
 
-const ticketServiceId = (ticket: Row): number | null => (isRow(ticket.servicio) && typeof ticket.servicio.id_servicio === 'number' ? ticket.servicio.id_servicio : null);
+const ticketServiceId = (ticket: Row): number | null =>
+  isRow(ticket.servicio) && typeof ticket.servicio.id_servicio === 'number' ? ticket.servicio.id_servicio : null;
 
 const ticketFilters: ProbeCheck = {
   id: 'ticket-filters',
@@ -250,9 +293,19 @@ const ticketFilters: ProbeCheck = {
   async run(context) {
     const tickets = await loadTicketSample(context);
     const serviceId = tickets.map(ticketServiceId).find((id) => id !== null);
-    const results = [await filterHonoured(context, UPSTREAM_PATHS.tickets, 'estado', '1', (item) => ticketStateNumber(typeof item.estado === 'string' ? item.estado : null) === 1)];
+    const results = [
+      await filterHonoured(
+        context,
+        UPSTREAM_PATHS.tickets,
+        'estado',
+        '1',
+        (item) => ticketStateNumber(typeof item.estado === 'string' ? item.estado : null) === 1,
+      ),
+    ];
     if (serviceId !== undefined && serviceId !== null) {
-      results.push(await filterHonoured(context, UPSTREAM_PATHS.tickets, 'servicio', String(serviceId), (item) => ticketServiceId(item) === serviceId));
+      results.push(
+        await filterHonoured(context, UPSTREAM_PATHS.tickets, 'servicio', String(serviceId), (item) => ticketServiceId(item) === serviceId),
+      );
     } else results.push('servicio: no sample ticket with a service');
     return results.every((result) => result.endsWith('honoured')) ? ok(results.join(', ')) : differs(results.join(', '));
   },
@@ -268,10 +321,13 @@ const ticketShape: ProbeCheck = {
     const withId = tickets.filter((ticket) => typeof ticket.id_ticket === 'number').length;
     const nested = tickets.filter((ticket) => isRow(ticket.servicio)).length;
     const bare = tickets.filter((ticket) => typeof ticket.servicio === 'number' || typeof ticket.servicio === 'string').length;
-    const zoned = tickets.filter((ticket) => isRow(ticket.servicio) && isRow(ticket.servicio.zona) && typeof ticket.servicio.zona.id === 'number').length;
+    const zoned = tickets.filter(
+      (ticket) => isRow(ticket.servicio) && isRow(ticket.servicio.zona) && typeof ticket.servicio.zona.id === 'number',
+    ).length;
     const observed = `${tickets.length} tickets: ${withId} with id_ticket, ${nested} with a nested servicio, ${zoned} with servicio.zona.id`;
     if (withId < tickets.length) return differs(`${observed}: tickets without a numeric id_ticket`);
-    if (bare > 0 || (nested === 0 && tickets.length > 0)) return differs(`${observed}; ${bare} with a bare service id: zones cannot be counted`);
+    if (bare > 0 || (nested === 0 && tickets.length > 0))
+      return differs(`${observed}; ${bare} with a bare service id: zones cannot be counted`);
     return ok(observed);
   },
 };
@@ -299,13 +355,21 @@ const subjectCatalogue: ProbeCheck = {
     const raw: unknown[] | null = Array.isArray(body) ? body : isRow(body) && Array.isArray(body.results) ? body.results : null;
     if (observation.status !== 200 || raw === null) return differs(`catalogue: ${describe(observation)}`);
     const theirs = new Set(
-      raw.map((item) => (typeof item === 'string' ? item : isRow(item) ? String(item.nombre ?? item.asunto ?? item.name ?? '') : '')).filter(Boolean).map(foldText),
+      raw
+        .map((item) => (typeof item === 'string' ? item : isRow(item) ? String(item.nombre ?? item.asunto ?? item.name ?? '') : ''))
+        .filter(Boolean)
+        .map(foldText),
     );
     const ours = catalogueEntries(context.subjects).map((entry) => entry.subject);
     const missing = ours.filter((subject) => !theirs.has(foldText(subject)));
     if (missing.length === 0) return ok(`all ${ours.length} of ours among the ISP's ${theirs.size}`);
-    const shown = missing.slice(0, 5).map((subject) => `"${subject}"`).join(', ');
-    return differs(`${missing.length} of ours missing upstream (${shown}${missing.length > 5 ? ', …' : ''}): set TICKET_SUBJECTS_FILE to the ISP's catalogue`);
+    const shown = missing
+      .slice(0, 5)
+      .map((subject) => `"${subject}"`)
+      .join(', ');
+    return differs(
+      `${missing.length} of ours missing upstream (${shown}${missing.length > 5 ? ', …' : ''}): set TICKET_SUBJECTS_FILE to the ISP's catalogue`,
+    );
   },
 };
 
@@ -316,7 +380,8 @@ const taskEndpoint: ProbeCheck = {
   async run(context) {
     const observation = await context.http.get(UPSTREAM_PATHS.task(randomUUID()));
     if (observation.json === undefined) return differs(`${describe(observation)}: ping results could not be read`);
-    if (observation.status === 200 && isRow(observation.json) && isRow(observation.json.task)) return ok(`200 JSON, task status ${String(observation.json.task.status)}`);
+    if (observation.status === 200 && isRow(observation.json) && isRow(observation.json.task))
+      return ok(`200 JSON, task status ${String(observation.json.task.status)}`);
     if (observation.status === 404) return ok('404 JSON for an unknown task: the endpoint exists');
     return differs(describe(observation));
   },

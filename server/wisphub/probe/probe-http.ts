@@ -57,7 +57,12 @@ export class ProbeHttp {
     } catch {
       json = undefined;
     }
-    return { status: response.status, location: response.headers.get('location'), json, contentType: response.headers.get('content-type') ?? '' };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      json,
+      contentType: response.headers.get('content-type') ?? '',
+    };
   }
 }
 

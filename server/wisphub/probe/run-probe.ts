@@ -45,7 +45,13 @@ function failureText(error: unknown): string {
 export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   const started = Date.now();
   const http = new ProbeHttp({ baseUrl: options.host, apiKey: options.apiKey, timeoutMs: options.timeoutMs, maxCalls: options.maxCalls });
-  const context: ProbeContext = { http, subjects: options.subjects, pageSize: options.pageSize, keyAccepted: false, sample: { clients: [], tickets: [] } };
+  const context: ProbeContext = {
+    http,
+    subjects: options.subjects,
+    pageSize: options.pageSize,
+    keyAccepted: false,
+    sample: { clients: [], tickets: [] },
+  };
   const checks = options.checks ?? PROBE_CHECKS;
   const rows: ProbeRow[] = [];
   for (const [index, check] of checks.entries()) {
@@ -64,7 +70,11 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     options.onProgress?.(`[${index + 1}/${checks.length}] ${row.id}: ${row.verdict}${row.verdict === 'ok' ? '' : ` (${row.observed})`}`);
   }
   const blocking = rows.filter((row) => row.blocking);
-  const exitCode = blocking.some((row) => row.verdict === 'differs') ? 1 : blocking.some((row) => row.verdict === 'could not check') ? 2 : 0;
+  const exitCode = blocking.some((row) => row.verdict === 'differs')
+    ? 1
+    : blocking.some((row) => row.verdict === 'could not check')
+      ? 2
+      : 0;
   return { rows, calls: http.calls, durationMs: Date.now() - started, exitCode };
 }
 
@@ -72,7 +82,16 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 export function formatReport(report: ProbeReport): string {
   const lines: string[] = [];
   for (const row of report.rows) {
-    const mark = row.verdict === 'ok' ? 'ok' : row.verdict === 'differs' ? (row.blocking ? 'DIFFERS' : 'differs') : row.blocking ? 'COULD NOT CHECK' : 'could not check';
+    const mark =
+      row.verdict === 'ok'
+        ? 'ok'
+        : row.verdict === 'differs'
+          ? row.blocking
+            ? 'DIFFERS'
+            : 'differs'
+          : row.blocking
+            ? 'COULD NOT CHECK'
+            : 'could not check';
     lines.push(`${mark.padEnd(15)} ${row.id}`, `    assumed:  ${row.assumption}`, `    observed: ${row.observed}`);
   }
   const count = (verdict: Verdict) => report.rows.filter((row) => row.verdict === verdict).length;
