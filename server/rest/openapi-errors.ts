@@ -103,11 +103,12 @@ export function errorComponents() {
 }
 
 /** The error statuses an operation can answer, by what it takes. */
-export function errorStatusesFor(operation: { method: string; hasPathParams: boolean; conflicts: boolean }): number[] {
+/** The error statuses an operation documents: the common ones, 404/413/415 where they apply, and what its meta declares. */
+export function errorStatusesFor(operation: { method: string; hasPathParams: boolean; extraErrorStatuses: readonly number[] }): number[] {
   const statuses = [400, 401, 403, 429, 500, 502, 503, 504];
   if (operation.hasPathParams || operation.method !== 'GET') statuses.push(404);
   if (operation.method !== 'GET') statuses.push(413, 415);
-  if (operation.conflicts) statuses.push(409);
+  for (const status of operation.extraErrorStatuses) if (!statuses.includes(status)) statuses.push(status);
   return statuses.sort((a, b) => a - b);
 }
 

@@ -63,7 +63,7 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
     const statuses = errorStatusesFor({
       method: route.method,
       hasPathParams: route.params.length > 0,
-      conflicts: route.procedurePath === 'tickets.create',
+      extraErrorStatuses: route.extraErrorStatuses,
     });
     for (const status of statuses) responses[String(status)] = responseRef(status);
     if (route.idempotencyKeyHeader) {

@@ -20,6 +20,7 @@ export interface RestRoute {
   /** HTTP status of a success when not 200 (meta `successStatus`). */
   successStatus: number;
   alsoSucceedsWith: Readonly<Record<number, string>>;
+  extraErrorStatuses: readonly number[];
   /** The procedure accepts an `Idempotency-Key` header (meta `idempotencyKeyHeader`). */
   idempotencyKeyHeader: boolean;
   cacheable: boolean;
@@ -30,6 +31,8 @@ export interface RestRoute {
 /** Our own meta beside trpc-to-openapi's `openapi` block. */
 export type RestMeta = {
   successStatus?: number;
+  /** Error statuses beyond the common ones this operation answers (e.g. 409 on a create), for the OpenAPI document. */
+  extraErrorStatuses?: readonly number[];
   /** Further success statuses a call may answer with the same body schema, with what each means. */
   alsoSucceedsWith?: Record<number, string>;
   idempotencyKeyHeader?: boolean;
@@ -127,6 +130,7 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
       type: procedure._def.type,
       successStatus: procedure._def.meta?.successStatus ?? 200,
       alsoSucceedsWith: procedure._def.meta?.alsoSucceedsWith ?? {},
+      extraErrorStatuses: procedure._def.meta?.extraErrorStatuses ?? [],
       idempotencyKeyHeader: procedure._def.meta?.idempotencyKeyHeader === true,
       cacheable: procedure._def.meta?.cacheable === true && procedure._def.type === 'query',
       numericFields: numericFieldsOf(procedure),

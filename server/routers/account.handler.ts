@@ -13,7 +13,7 @@ export async function readBalance(ctx: LookupContext, serviceId: number): Promis
   const client = await existingClient(ctx, serviceId);
   const result = await gateway.account.balance(serviceId);
   if (result === null) throw new AppError('client_not_found', { details: { serviceId } });
-  const upstream = readFrom(ctx, gateway.account.balanceCache, String(serviceId), result);
+  const upstream = readFrom(ctx, result);
   const today = toLocal(ctx.services.now(), config.TIMEZONE).date;
   const invoices: PendingInvoice[] = upstream.invoices
     .map((invoice) => ({
@@ -44,12 +44,7 @@ export async function readTicketHistory(
 ): Promise<z.infer<typeof ticketHistoryOutput>> {
   const { gateway } = ctx.services;
   await existingClient(ctx, input.serviceId);
-  const history = readFrom(
-    ctx,
-    gateway.account.clientTicketsCache,
-    String(input.serviceId),
-    await gateway.account.ticketHistory(input.serviceId),
-  );
+  const history = readFrom(ctx, await gateway.account.ticketHistory(input.serviceId));
   const matching = input.state ? history.tickets.filter((ticket) => ticket.status === input.state) : history.tickets;
   return { serviceId: input.serviceId, total: matching.length, items: matching.slice(0, input.limit), source: history.source };
 }

@@ -11,7 +11,7 @@ export type LookupContext = RequestContext & { memo?: MemoSources };
 /** The cached, indexed client collection; records how it was served and its version. */
 export async function directory(ctx: LookupContext): Promise<ClientDirectory> {
   const { gateway } = ctx.services;
-  return readFrom(ctx, gateway.clientsCache, 'all', await gateway.clientDirectory());
+  return readFrom(ctx, await gateway.clientDirectory());
 }
 
 /** One client or a 404 `client_not_found`. */

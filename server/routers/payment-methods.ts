@@ -17,6 +17,6 @@ export const paymentMethodsRouter = router({
     .output(paymentMethodsOutput)
     .query(async ({ ctx }) => {
       const { catalog } = ctx.services.gateway;
-      return { items: readFrom(ctx, catalog.paymentMethodsCache, 'all', await catalog.paymentMethods()) };
+      return { items: readFrom(ctx, await catalog.paymentMethods()) };
     }),
 });

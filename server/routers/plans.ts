@@ -20,7 +20,7 @@ export const plansRouter = router({
     .output(plansOutput)
     .query(async ({ ctx }) => {
       const { catalog } = ctx.services.gateway;
-      return { items: readFrom(ctx, catalog.plansCache, 'all', await catalog.plans()) };
+      return { items: readFrom(ctx, await catalog.plans()) };
     }),
 
   byId: protectedProcedure
@@ -38,10 +38,10 @@ export const plansRouter = router({
     .output(planDetailSchema)
     .query(async ({ ctx, input }) => {
       const { catalog } = ctx.services.gateway;
-      const plans = readFrom(ctx, catalog.plansCache, 'all', await catalog.plans());
+      const plans = readFrom(ctx, await catalog.plans());
       const plan = plans.find((candidate) => candidate.id === input.planId);
       if (!plan) throw new AppError('plan_not_found', { details: { planId: input.planId } });
-      const detail = readFrom(ctx, catalog.planDetailCache, String(plan.id), await catalog.planDetail(plan));
+      const detail = readFrom(ctx, await catalog.planDetail(plan));
       return { ...plan, ...detail };
     }),
 });

@@ -5,7 +5,7 @@ import { zoneStatus, type ZoneStatus } from '../domain/zone-tickets';
 import type { Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
 import type { RequestContext } from '../trpc/context';
-import type { UpstreamTicketForm } from '../wisphub/tickets';
+import { type UpstreamTicketForm, ZONE_COUNTS_KEY } from '../wisphub/tickets';
 import { openPending, type PendingTicket } from './tickets.pending';
 
 /** Opening a ticket: client, subject, zone limit (serialised per zone), business-day due date. */
@@ -83,7 +83,7 @@ export async function createTicket(
     let status: ZoneStatus | null = null;
     if (zoneId !== null) {
       // Under the zone lock, hold exactly what the last creator (maybe another instance) left in Redis.
-      await gateway.tickets.zoneCountsCache.syncShared('zones');
+      await gateway.tickets.zoneCountsCache.syncShared(ZONE_COUNTS_KEY);
       const counts = await gateway.tickets.zoneCounts();
       status = zoneStatus(zoneId, counts.value, config.MAX_ACTIVE_TICKETS_PER_ZONE);
       if (status.blocked) {
@@ -139,7 +139,7 @@ async function countInZone(ctx: RequestContext, zoneId: number | null): Promise<
   const { config, gateway } = ctx.services;
   if (zoneId === null || !config.ACTIVE_TICKET_STATES.includes(config.DEFAULT_TICKET_STATUS)) return;
   gateway.tickets.recordCreated(zoneId);
-  await gateway.tickets.zoneCountsCache.flushShared('zones');
+  await gateway.tickets.zoneCountsCache.flushShared(ZONE_COUNTS_KEY);
 }
 
 /** The answer for a ticket upstream holds (created now, or found by reconciliation). */

@@ -76,7 +76,7 @@ export const ticketsRouter = router({
     .output(zoneStatusSchema)
     .query(async ({ ctx, input }) => {
       const { tickets } = ctx.services.gateway;
-      const counts = readFrom(ctx, tickets.zoneCountsCache, 'zones', await tickets.zoneCounts());
+      const counts = readFrom(ctx, await tickets.zoneCounts());
       return zoneStatus(input.zoneId, counts, ctx.services.config.MAX_ACTIVE_TICKETS_PER_ZONE);
     }),
 
@@ -92,6 +92,8 @@ export const ticketsRouter = router({
         successDescription: 'Created (HTTP 201 on REST), or pending confirmation (HTTP 202 on REST).',
       },
       successStatus: 201,
+      // Zone limit, known outage, idempotency key reused.
+      extraErrorStatuses: [409],
       alsoSucceedsWith: { 202: 'Pending confirmation: upstream may still commit the ticket; poll the handle.' },
       idempotencyKeyHeader: true,
     })

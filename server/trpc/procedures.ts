@@ -1,6 +1,6 @@
 import { AppError } from '../errors';
 import type { Dependency } from '../http/response-memo';
-import type { CacheResult, SwrCache } from '../wisphub/swr-cache';
+import type { CacheResult } from '../wisphub/swr-cache';
 import type { RequestContext, RequestReport } from './context';
 import { publicProcedure } from './init';
 
@@ -28,16 +28,11 @@ export interface MemoSources {
   memoizable: boolean;
 }
 
-/** Records that an answer was computed from this cache read. */
-export function readFrom<V>(
-  ctx: { memo?: MemoSources; report: RequestReport },
-  cache: SwrCache<V>,
-  key: string,
-  result: CacheResult<V>,
-): V {
+/** Records that an answer was computed from this cache read (the result names its own cache and key). */
+export function readFrom<V>(ctx: { memo?: MemoSources; report: RequestReport }, result: CacheResult<V>): V {
   if (ctx.report.cacheState !== 'stale' && ctx.report.cacheState !== 'miss') ctx.report.cacheState = result.state;
   if (ctx.memo) {
-    ctx.memo.deps.push({ cache: cache as SwrCache<unknown>, key, version: result.version });
+    ctx.memo.deps.push({ cache: result.source.cache, key: result.source.key, version: result.version });
     if (result.state === 'stale') ctx.memo.memoizable = false;
   }
   return result.value;

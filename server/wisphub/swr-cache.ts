@@ -18,6 +18,8 @@ export interface CacheResult<V> {
   loadedAt: number;
   /** Changes whenever the stored value changes (load or replace): answers derived from it are keyed by it. */
   version: number;
+  /** The cache and key it was read from, so whoever derives an answer from it can depend on them. */
+  source: { cache: SwrCache<unknown>; key: string };
 }
 
 interface Entry<V> {
@@ -136,20 +138,24 @@ export class SwrCache<V> {
     await this.sharedWrites.get(key);
   }
 
+  private sourceOf(key: string): CacheResult<V>['source'] {
+    return { cache: this as SwrCache<unknown>, key };
+  }
+
   async get(key: string, load: () => Promise<V>): Promise<CacheResult<V>> {
     const entry = this.entries.get(key);
     if (entry) {
       if (this.now() < entry.freshUntil) {
         this.stats.hits++;
-        return { value: entry.value, state: 'hit', loadedAt: entry.loadedAt, version: entry.version };
+        return { value: entry.value, state: 'hit', loadedAt: entry.loadedAt, version: entry.version, source: this.sourceOf(key) };
       }
       this.stats.stale++;
       this.startLoad(key, load).catch((error: unknown) => this.options.onRefreshError?.(this.options.name, key, error));
-      return { value: entry.value, state: 'stale', loadedAt: entry.loadedAt, version: entry.version };
+      return { value: entry.value, state: 'stale', loadedAt: entry.loadedAt, version: entry.version, source: this.sourceOf(key) };
     }
     this.stats.misses++;
     const loaded = await this.startLoad(key, load);
-    return { value: loaded.value, state: 'miss', loadedAt: loaded.loadedAt, version: loaded.version };
+    return { value: loaded.value, state: 'miss', loadedAt: loaded.loadedAt, version: loaded.version, source: this.sourceOf(key) };
   }
 
   /** The version of a fresh entry, or null when absent or past its TTL (a read would refresh it). */

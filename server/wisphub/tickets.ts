@@ -52,7 +52,8 @@ export interface UpstreamTicketForm {
   departamentos_default: string;
 }
 
-const COUNTS = 'zones';
+/** The one key of the zone-counts cache (one map of every zone). */
+export const ZONE_COUNTS_KEY = 'zones';
 
 export class TicketsGateway {
   readonly zoneCountsCache: SwrCache<Map<number, number>>;
@@ -73,12 +74,12 @@ export class TicketsGateway {
 
   /** Active tickets by zone id, over every page of every active state. */
   zoneCounts(): Promise<CacheResult<Map<number, number>>> {
-    return this.zoneCountsCache.get(COUNTS, () => this.loadZoneCounts());
+    return this.zoneCountsCache.get(ZONE_COUNTS_KEY, () => this.loadZoneCounts());
   }
 
   /** A ticket this service just created counts at once, without waiting for the TTL. */
   recordCreated(zoneId: number): void {
-    this.zoneCountsCache.replace(COUNTS, (counts) => new Map(counts).set(zoneId, (counts.get(zoneId) ?? 0) + 1));
+    this.zoneCountsCache.replace(ZONE_COUNTS_KEY, (counts) => new Map(counts).set(zoneId, (counts.get(zoneId) ?? 0) + 1));
   }
 
   async ticketById(ticketId: number): Promise<Ticket | null> {
