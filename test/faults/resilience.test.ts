@@ -1,6 +1,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertCreated, resetUpstream, startTestService, TEST_KEY, type RestErrorBody, type TestService } from '../support/service';
+import {
+  assertCreated,
+  resetUpstream,
+  settledCreate,
+  startTestService,
+  TEST_KEY,
+  type RestErrorBody,
+  type TestService,
+} from '../support/service';
 
 /** Breaker, stale-if-error, write reconciliation and failed writes, proven against the simulator. */
 
@@ -149,26 +157,6 @@ interface PendingBody {
   checkAfterSeconds: number;
   replayed: boolean;
 }
-interface StatusBody {
-  status: 'pending_confirmation' | 'created' | 'failed';
-  handle: string;
-  ticket?: { id: number; serviceId: number; subject: string };
-  error?: { reason: string; message: string };
-}
-
-/** Polls `GET /tickets/pending/{handle}` until the create is settled (bounded). */
-async function settled(handle: string, apiKey?: string): Promise<StatusBody> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const response = await service.rest(`/tickets/pending/${handle}`, apiKey ? { headers: { 'x-api-key': apiKey } } : {});
-    assert.is(response.status, 200);
-    const body = (await response.json()) as StatusBody;
-    if (body.status !== 'pending_confirmation') return body;
-    await sleep(50);
-  }
-  throw new Error('the pending create never settled');
-}
-
 const ticketsOf = (serviceId: number) =>
   service.sim.data.tickets.filter(
     (t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description,
@@ -192,7 +180,7 @@ resilience(
     assert.ok(answeredAfterMs < 1500, `answered before upstream committed (${answeredAfterMs} ms)`);
     assert.is(ticketsOf(serviceId).length, 0, 'not committed yet when the caller got its answer');
 
-    const status = await settled(pending.handle);
+    const status = await settledCreate(service, pending.handle);
     assert.is(status.status, 'created');
     const stored = ticketsOf(serviceId);
     assert.is(stored.length, 1, 'exactly one upstream ticket');
@@ -219,7 +207,7 @@ resilience('the same Idempotency-Key answers the same handle while pending, then
   assert.is(repeated.handle, pending.handle, 'the same handle');
   assert.is(repeated.replayed, true);
 
-  const status = await settled(pending.handle);
+  const status = await settledCreate(service, pending.handle);
   assert.is(status.status, 'created');
   service.sim.resetFaults();
   const known = await service.rest('/tickets', { method: 'POST', headers, json });
@@ -246,7 +234,7 @@ resilience('a handle is readable by its own key only; unknown → 404, malformed
   assert.is(unknown.status, 404);
   const malformed = await service.rest('/tickets/pending/not-a-handle');
   assert.is(malformed.status, 400);
-  await settled(handle);
+  await settledCreate(service, handle);
 });
 
 resilience('a ticket POST whose connection drops after committing → exactly one ticket (tRPC)', async () => {
@@ -272,7 +260,7 @@ resilience(
     assert.is(response.status, 202);
     const { handle } = (await response.json()) as PendingBody;
     // The reset applies to every POST: the one re-post after settling also drops, and settles absent.
-    const status = await settled(handle);
+    const status = await settledCreate(service, handle);
     assert.is(status.status, 'failed');
     assert.is(status.error!.reason, 'upstream_unavailable');
     assert.is(service.sim.calls(POSTS), 2, 'original + exactly one re-post after the lookup proved absence');

@@ -4,7 +4,7 @@ import type { JsonRecord } from '../../server/simulator/data';
 import { startSimulator, type Simulator } from '../../server/simulator/server';
 import { redisAvailable, TestRedis } from '../support/redis-server';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { settledCreate, startTestService, type RestErrorBody, type TestService } from '../support/service';
 
 /**
  * Several instances, one truth: two service instances on one simulator and one real redis-server.
@@ -161,17 +161,6 @@ function roomInFullestZone(index: number): JsonRecord {
   return candidates[index * 7]!;
 }
 
-/** Polls a pending create on `service` until it settles (bounded). */
-async function settledOn(service: TestService, handle: string): Promise<{ status: string; ticket?: { id: number } }> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const body = (await (await service.rest(`/tickets/pending/${handle}`)).json()) as { status: string; ticket?: { id: number } };
-    if (body.status !== 'pending_confirmation') return body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the pending create never settled');
-}
-
 test('a create pending on one instance: the other answers the same handle for the same key, its status, then the ticket', async () => {
   const [x, y] = await pair({ REDIS_KEY_PREFIX: 'pending:', UPSTREAM_TIMEOUT_MS: '200', TICKET_SETTLE_MS: '2000' });
   try {
@@ -186,7 +175,7 @@ test('a create pending on one instance: the other answers the same handle for th
     const fromOther = await send(y);
     assert.is(fromOther.status, 202);
     assert.is(((await fromOther.json()) as { handle: string }).handle, handle, 'the same handle from the other instance');
-    const status = await settledOn(y, handle);
+    const status = await settledCreate(y, handle);
     assert.is(status.status, 'created', 'the other instance reads the outcome');
     sim.resetFaults();
     const known = await send(y);
@@ -215,7 +204,7 @@ test('an instance stopped while settling a pending create: another takes the set
     assert.is(first.status, 202);
     const { handle } = (await first.json()) as { handle: string };
     await x.stop();
-    const status = await settledOn(y, handle);
+    const status = await settledCreate(y, handle);
     assert.is(status.status, 'created', 'taken over and settled');
     const stored = sim.data.tickets.filter((t) => t.descripcion === 'Pendiente cuando la instancia se detuvo.');
     assert.is(stored.length, 1, 'exactly one ticket');

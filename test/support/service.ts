@@ -126,3 +126,24 @@ export function resetUpstream(service: TestService): void {
 export function assertCreated<R extends { status: string }>(result: R): asserts result is Extract<R, { status: 'created' }> {
   if (result.status !== 'created') throw new Error(`expected a created ticket, got ${result.status}`);
 }
+
+/** A pending create's state as `GET /tickets/pending/{handle}` answers it, typed loosely for assertions. */
+export interface PendingStatusBody {
+  status: 'pending_confirmation' | 'created' | 'failed';
+  handle: string;
+  ticket?: { id: number; serviceId: number; subject: string };
+  error?: { reason: string; message: string };
+}
+
+/** Polls `GET /tickets/pending/{handle}` on `service` until the create is settled (bounded: 20 s). */
+export async function settledCreate(service: TestService, handle: string): Promise<PendingStatusBody> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const response = await service.rest(`/tickets/pending/${handle}`);
+    if (response.status !== 200) throw new Error(`GET /tickets/pending/${handle} answered ${response.status}`);
+    const body = (await response.json()) as PendingStatusBody;
+    if (body.status !== 'pending_confirmation') return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the pending create never settled');
+}

@@ -36,7 +36,8 @@ export interface ProbeContext {
   pageSize: number;
   /** Set by the auth check: without an accepted key no other check can say anything. */
   keyAccepted: boolean;
-  sample: { clients: Row[]; tickets: Row[] };
+  /** `tickets` is null until first loaded (a tenant may have none: loaded once either way). */
+  sample: { clients: Row[]; tickets: Row[] | null };
 }
 
 const ok = (observed: string): CheckResult => ({ verdict: 'ok', observed });
@@ -74,7 +75,7 @@ function sampleServiceId(context: ProbeContext, index = 0): number | null {
 }
 
 async function loadTicketSample(context: ProbeContext): Promise<Row[]> {
-  if (context.sample.tickets.length === 0) {
+  if (context.sample.tickets === null) {
     const page = await context.http.get(UPSTREAM_PATHS.tickets, { limit: 20, offset: 0 });
     context.sample.tickets = itemsOf(page) ?? [];
   }
@@ -180,7 +181,7 @@ function readSpelling(
       if (observation.status >= 300 && observation.status < 400) {
         return differs(`${describe(observation)}: reads follow it within the host; fix the spelling in server/wisphub/paths.ts`);
       }
-      return { verdict: 'differs', observed: describe(observation) };
+      return differs(describe(observation));
     },
   };
 }

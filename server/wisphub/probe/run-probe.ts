@@ -50,7 +50,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     subjects: options.subjects,
     pageSize: options.pageSize,
     keyAccepted: false,
-    sample: { clients: [], tickets: [] },
+    sample: { clients: [], tickets: null },
   };
   const checks = options.checks ?? PROBE_CHECKS;
   const rows: ProbeRow[] = [];
