@@ -145,7 +145,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         const breaker = transport.breaker.state;
         const checks = {
           clients: gateway.clientsCache.peek('all') ? 'loaded' : 'missing',
-          plans: gateway.catalog.plansCache.peek('all') ? 'loaded' : 'missing',
+          plans: gateway.catalogue.plansCache.peek('all') ? 'loaded' : 'missing',
           warmUp,
           upstreamBreaker: breaker,
           // Redis down is degraded, not unready: every instance keeps answering from its own memory.

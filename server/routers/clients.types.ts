@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CLIENT_STATUSES, type Client } from '../domain/client';
 import { IDENTITY_FIELDS, MIN_RESOLVE_FACTS } from '../domain/identity';
 import { normalizePhone } from '../domain/phone';
-import { freeText } from './text.types';
+import { freeText, namedRefSchema } from './shared.types';
 
 /** zod schemas (input, output, OpenAPI examples) of the clients procedures. */
 
@@ -12,8 +12,6 @@ export const serviceIdSchema = z
   .int()
   .positive()
   .meta({ description: 'WispHub Net service id (`id_servicio`).', example: 1234 });
-
-const namedRefSchema = z.object({ id: z.number().int(), name: z.string() });
 
 export const outageSchema = z
   .object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { outageSchema, serviceIdSchema } from './clients.types';
+import { namedRefSchema } from './shared.types';
 
 /** zod schemas of the network diagnosis procedures. */
 
@@ -52,7 +53,7 @@ export const diagnoseInput = z.object({ serviceId: serviceIdSchema, pings: start
 export const diagnoseOutput = z.object({ serviceId: z.number().int(), result: pingResultSchema });
 
 const sectorOutageSchema = z.object({
-  router: z.object({ id: z.number().int(), name: z.string() }),
+  router: namedRefSchema,
   description: z.string().nullable(),
   affectedClients: z.number().int().meta({ description: 'Clients the sector serves.' }),
   activeClients: z.number().int().meta({ description: 'Of those, clients with an active service.' }),

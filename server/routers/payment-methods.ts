@@ -1,6 +1,6 @@
 import { protectedProcedure, readFrom } from '../trpc/procedures';
 import { router } from '../trpc/init';
-import { paymentMethodsOutput } from './catalog.types';
+import { paymentMethodsOutput } from './catalogue.types';
 
 export const paymentMethodsRouter = router({
   list: protectedProcedure
@@ -16,7 +16,7 @@ export const paymentMethodsRouter = router({
     })
     .output(paymentMethodsOutput)
     .query(async ({ ctx }) => {
-      const { catalog } = ctx.services.gateway;
-      return { items: readFrom(ctx, await catalog.paymentMethods()) };
+      const { catalogue } = ctx.services.gateway;
+      return { items: readFrom(ctx, await catalogue.paymentMethods()) };
     }),
 });

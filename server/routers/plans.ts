@@ -1,7 +1,7 @@
 import { AppError } from '../errors';
 import { protectedProcedure, readFrom } from '../trpc/procedures';
 import { router } from '../trpc/init';
-import { planByIdInput, planDetailSchema, plansOutput } from './catalog.types';
+import { planByIdInput, planDetailSchema, plansOutput } from './catalogue.types';
 
 const tags = ['plans'];
 
@@ -19,8 +19,8 @@ export const plansRouter = router({
     })
     .output(plansOutput)
     .query(async ({ ctx }) => {
-      const { catalog } = ctx.services.gateway;
-      return { items: readFrom(ctx, await catalog.plans()) };
+      const { catalogue } = ctx.services.gateway;
+      return { items: readFrom(ctx, await catalogue.plans()) };
     }),
 
   byId: protectedProcedure
@@ -37,11 +37,11 @@ export const plansRouter = router({
     .input(planByIdInput)
     .output(planDetailSchema)
     .query(async ({ ctx, input }) => {
-      const { catalog } = ctx.services.gateway;
-      const plans = readFrom(ctx, await catalog.plans());
+      const { catalogue } = ctx.services.gateway;
+      const plans = readFrom(ctx, await catalogue.plans());
       const plan = plans.find((candidate) => candidate.id === input.planId);
       if (!plan) throw new AppError('plan_not_found', { details: { planId: input.planId } });
-      const detail = readFrom(ctx, await catalog.planDetail(plan));
+      const detail = readFrom(ctx, await catalogue.planDetail(plan));
       return { ...plan, ...detail };
     }),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TICKET_STATUSES } from '../domain/ticket';
-import { freeText, idempotencyKeySchema } from './text.types';
+import { freeText, idempotencyKeySchema, namedRefSchema } from './shared.types';
 
 /** A pending-create handle: prefix and 22 base64url characters (128 random bits). */
 export const PENDING_HANDLE_PATTERN = /^tkp_[A-Za-z0-9_-]{22}$/;
@@ -9,7 +9,6 @@ export const PENDING_HANDLE_PATTERN = /^tkp_[A-Za-z0-9_-]{22}$/;
 
 const priorityLevel = z.enum(['low', 'normal', 'high', 'very_high']);
 const isoWithOffset = z.iso.datetime({ offset: true }).nullable();
-const namedRef = z.object({ id: z.number().int(), name: z.string() });
 
 export const ticketSchema = z
   .object({
@@ -24,9 +23,9 @@ export const ticketSchema = z
     createdAt: isoWithOffset,
     startsAt: isoWithOffset,
     dueAt: isoWithOffset.meta({ description: 'Resolution date: start + business days (weekends and Colombian holidays skipped).' }),
-    technician: namedRef.nullable(),
+    technician: namedRefSchema.nullable(),
     serviceId: z.number().int().nullable(),
-    zone: namedRef.nullable(),
+    zone: namedRefSchema.nullable(),
     latestAnswer: z.string().nullable(),
   })
   .meta({

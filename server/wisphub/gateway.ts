@@ -4,7 +4,7 @@ import { extractPhoneNumbers } from '../domain/phone';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { AccountGateway } from './account';
-import { CatalogGateway } from './catalog';
+import { CatalogueGateway } from './catalogue';
 import { toClient } from './client-mapper';
 import { NetworkGateway } from './network';
 import { TicketsGateway } from './tickets';
@@ -55,7 +55,7 @@ const PROFILE_FIELDS: Record<keyof ProfilePatch, string> = {
 export class WispHubGateway {
   readonly stats = { skippedItems: 0 };
   readonly clientsCache: SwrCache<ClientDirectory>;
-  readonly catalog: CatalogGateway;
+  readonly catalogue: CatalogueGateway;
   readonly tickets: TicketsGateway;
   readonly network: NetworkGateway;
   readonly account: AccountGateway;
@@ -78,7 +78,7 @@ export class WispHubGateway {
       onRefreshError,
     };
     this.clientsCache = new SwrCache({ name: 'clients', freshMs: options.clientsTtlMs, staleMs: options.staleMs, max: 1, onRefreshError });
-    this.catalog = new CatalogGateway(upstream, { plansMs: options.plansTtlMs, paymentMethodsMs: options.paymentMethodsTtlMs });
+    this.catalogue = new CatalogueGateway(upstream, { plansMs: options.plansTtlMs, paymentMethodsMs: options.paymentMethodsTtlMs });
     this.tickets = new TicketsGateway(upstream, {
       zoneCountsTtlMs: options.zoneCountsTtlMs,
       activeStates: options.activeTicketStates,
@@ -99,9 +99,9 @@ export class WispHubGateway {
   caches(): SwrCache<unknown>[] {
     return [
       this.clientsCache,
-      this.catalog.plansCache,
-      this.catalog.planDetailCache,
-      this.catalog.paymentMethodsCache,
+      this.catalogue.plansCache,
+      this.catalogue.planDetailCache,
+      this.catalogue.paymentMethodsCache,
       this.tickets.zoneCountsCache,
       this.account.balanceCache,
       this.account.clientTicketsCache,
@@ -118,9 +118,9 @@ export class WispHubGateway {
       encode: (directory) => JSON.stringify(directory.clients),
       decode: (text) => ClientDirectory.build(JSON.parse(text) as Client[]),
     });
-    share(this.catalog.plansCache, jsonCodec());
-    share(this.catalog.planDetailCache, jsonCodec());
-    share(this.catalog.paymentMethodsCache, jsonCodec());
+    share(this.catalogue.plansCache, jsonCodec());
+    share(this.catalogue.planDetailCache, jsonCodec());
+    share(this.catalogue.paymentMethodsCache, jsonCodec());
     share(this.tickets.zoneCountsCache, mapCodec());
     share(this.account.balanceCache, jsonCodec());
     share(this.account.clientTicketsCache, jsonCodec());
@@ -129,7 +129,7 @@ export class WispHubGateway {
 
   /** True once clients and plans are held (fresh or stale): the bots' first needs. */
   get warm(): boolean {
-    return this.clientsCache.peek(ALL) !== undefined && this.catalog.plansCache.peek('all') !== undefined;
+    return this.clientsCache.peek(ALL) !== undefined && this.catalogue.plansCache.peek('all') !== undefined;
   }
 
   /** Every client, indexed. Loaded once per TTL whatever the number of concurrent callers. */
@@ -201,7 +201,7 @@ export class WispHubGateway {
   /** Loads what the bots need first, in the background; failures are logged, not fatal. */
   async warmUp(): Promise<void> {
     const started = performance.now();
-    const [clients, plans] = await Promise.allSettled([this.clientDirectory(), this.catalog.plans()]);
+    const [clients, plans] = await Promise.allSettled([this.clientDirectory(), this.catalogue.plans()]);
     if (clients.status === 'fulfilled' && plans.status === 'fulfilled') {
       this.logger.info(
         { clients: clients.value.value.size, plans: plans.value.value.length, ms: Math.round(performance.now() - started) },

@@ -18,7 +18,7 @@ const server = createServer(config);
 const running = await server.start();
 if (process.env.WARM === '1') {
   await running.services.gateway.clientDirectory();
-  await running.services.gateway.catalog.plans();
+  await running.services.gateway.catalogue.plans();
   collectGarbage();
 }
 const memory = process.memoryUsage();

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { cleanText, VISIBLE_ASCII } from '../domain/clean-text';
 
-/** Input schemas shared by every router for text a caller types. */
+/** Schemas shared by every router: text a caller types, and references upstream returns. */
+
+/** A reference to another record: a plan, a zone, a technician, a router. */
+export const namedRefSchema = z.object({ id: z.number().int(), name: z.string() });
 
 /** Free text, cleaned of control characters, escapes and bidi overrides before any rule reads it. */
 export const freeText = () => z.string().overwrite(cleanText).trim();

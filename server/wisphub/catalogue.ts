@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PaymentMethod, Plan, PlanType, PlanWithDetail } from '../domain/catalog';
+import type { PaymentMethod, Plan, PlanType, PlanWithDetail } from '../domain/catalogue';
 import { parseSpeedKbps } from '../domain/speed';
 import { AppError } from '../errors';
 import { fetchAllPages } from './paginate';
@@ -31,7 +31,7 @@ const upstreamPlanDetailSchema = z.object({
 
 const upstreamPaymentMethodSchema = z.object({ id: z.coerce.number().int(), nombre: z.string() });
 
-export interface CatalogTtls {
+export interface CatalogueTtls {
   plansMs: number;
   paymentMethodsMs: number;
 }
@@ -40,14 +40,14 @@ export type PlanDetail = Pick<PlanWithDetail, 'download' | 'upload' | 'detailUna
 
 const speed = (raw: string | null | undefined) => (raw ? { kbps: parseSpeedKbps(raw), raw } : null);
 
-export class CatalogGateway {
+export class CatalogueGateway {
   readonly plansCache: SwrCache<Plan[]>;
   readonly planDetailCache: SwrCache<PlanDetail>;
   readonly paymentMethodsCache: SwrCache<PaymentMethod[]>;
 
   constructor(
     private readonly upstream: UpstreamContext,
-    ttls: CatalogTtls,
+    ttls: CatalogueTtls,
   ) {
     const common = { staleMs: upstream.staleMs, onRefreshError: upstream.onRefreshError };
     this.plansCache = new SwrCache({ name: 'plans', freshMs: ttls.plansMs, max: 1, ...common });

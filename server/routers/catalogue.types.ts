@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PLAN_TYPES } from '../domain/catalog';
+import { PLAN_TYPES } from '../domain/catalogue';
+import { namedRefSchema } from './shared.types';
 
 /** zod schemas of plans and payment methods. */
 
@@ -47,5 +48,5 @@ export const planByIdInput = z.object({
 });
 
 export const paymentMethodsOutput = z.object({
-  items: z.array(z.object({ id: z.number().int(), name: z.string() }).meta({ id: 'PaymentMethod', example: { id: 3, name: 'Nequi' } })),
+  items: z.array(namedRefSchema.meta({ id: 'PaymentMethod', example: { id: 3, name: 'Nequi' } })),
 });

@@ -2,10 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { serviceFor, type RestErrorBody } from '../support/service';
 
-const catalog = suite('api: plans and payment methods');
-const service = serviceFor(catalog);
+const catalogue = suite('api: plans and payment methods');
+const service = serviceFor(catalogue);
 
-catalog('plans.list: every plan (all pages) with number prices and types, on both surfaces, cached', async () => {
+catalogue('plans.list: every plan (all pages) with number prices and types, on both surfaces, cached', async () => {
   service.sim.resetCalls();
   const response = await service.rest('/plans');
   assert.is(response.status, 200);
@@ -18,7 +18,7 @@ catalog('plans.list: every plan (all pages) with number prices and types, on bot
   assert.is(service.sim.calls(/^GET \/api\/plan-internet\/$/), 1, 'second read served from cache');
 });
 
-catalog('plans.byId: speeds from the type’s detail endpoint, PCQ says why it has none, unknown is 404', async () => {
+catalogue('plans.byId: speeds from the type’s detail endpoint, PCQ says why it has none, unknown is 404', async () => {
   const pppoe = service.sim.data.plans.find((plan) => plan.tipo === 'PPPOE')!;
   const queue = service.sim.data.plans.find((plan) => plan.tipo === 'Simple Queue')!;
   const pcq = service.sim.data.plans.find((plan) => plan.tipo === 'PCQ')!;
@@ -45,7 +45,7 @@ catalog('plans.byId: speeds from the type’s detail endpoint, PCQ says why it h
   assert.is(((await missing.json()) as RestErrorBody).error.reason, 'plan_not_found');
 });
 
-catalog('paymentMethods.list: id and name', async () => {
+catalogue('paymentMethods.list: id and name', async () => {
   const response = await service.rest('/payment-methods');
   const body = (await response.json()) as { items: { id: number; name: string }[] };
   assert.is(response.status, 200);
@@ -56,4 +56,4 @@ catalog('paymentMethods.list: id and name', async () => {
   assert.equal((await service.client.paymentMethods.list.query()).items, body.items);
 });
 
-catalog.run();
+catalogue.run();
