@@ -5,6 +5,7 @@ import { procedureLabel } from '../observability/metrics';
 import { REST_BASE_PATH } from '../rest/base-path';
 import { restInput, sendError } from '../rest/handler';
 import { matchRoute, type RestRoute } from '../rest/routes';
+import { setHeaders } from './headers';
 import type { MemoEntry } from './response-memo';
 import { authenticate } from '../trpc/procedures';
 import type { RequestContext } from '../trpc/context';
@@ -43,7 +44,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     try {
       await authenticate(ctx);
     } catch (error) {
-      for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+      setHeaders(res, headers);
       sendError(res, error instanceof AppError ? error : new AppError('internal_error'), ctx.requestId);
       return true;
     }

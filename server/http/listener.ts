@@ -1,50 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
-import { docsAsset, DOCS_CSP } from './docs-page';
-import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
-import { sendJson } from './io';
-import { logProcedureError, maskDigits } from '../observability/logger';
-import { procedureLabel, type ServiceMetrics } from '../observability/metrics';
-import { buildOpenApiDocument } from '../rest/openapi';
-import { REST_BASE_PATH } from '../rest/base-path';
-import { createAdminHandler } from './admin';
-import { ApiKeyRegistry } from '../guards/api-keys';
-import { createFastPath } from './fast-path';
-import { createRestHandler, sendError } from '../rest/handler';
-import { cacheableProcedures, compileRoutes } from '../rest/routes';
-import { appRouter } from '../routers/_app';
-import { createCallerFactory, tagRequestId, trpcErrorShape } from '../trpc/init';
+import { AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
+import { maskDigits } from '../observability/logger';
+import { sendError } from '../rest/handler';
 import type { RequestContext } from '../trpc/context';
-import type { Services } from '../services';
+import { commonHeaders, preflightHeaders, setHeaders } from './headers';
+import { createRouteTable, type RouteDeps, type RoutedRequest, UNMATCHED } from './routes';
 
-/** One request listener for every route: /trpc, /api/v1, /openapi.json, /docs, /health, /ready, /metrics. */
+export type { Readiness } from './routes';
+
+/**
+ * One request listener for every route: it gives each request an id, a context, CORS and the
+ * common headers, its log line and metrics; the route table (routes.ts) decides who answers.
+ */
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const READ_METHODS = ['GET', 'HEAD'];
-const TRPC_METHODS = ['GET', 'HEAD', 'POST'];
-export const SERVICE_VERSION = '0.1.0';
 
-const JSON_SECURITY_HEADERS: Record<string, string> = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cache-control': 'no-store',
-};
-const CORS_ALLOW_HEADERS = 'content-type, x-api-key, authorization, idempotency-key, x-request-id, trpc-accept';
-const CORS_EXPOSE_HEADERS = 'x-request-id, x-cache, retry-after';
-
-export interface Readiness {
-  ready: boolean;
-  body: Record<string, unknown>;
-}
-
-export interface ListenerDeps {
-  services: Services;
-  metrics: ServiceMetrics;
-  readiness: () => Readiness;
+export interface ListenerDeps extends RouteDeps {
   /** Requests being served, for graceful shutdown. */
   activity: { inFlight: number };
 }
@@ -84,58 +58,9 @@ export function maskPath(path: string): string {
   return masked.length > LOGGED_PATH_MAX ? `${masked.slice(0, LOGGED_PATH_MAX)}…` : masked;
 }
 
-/** Metric and log label of a request: a procedure, a route, or one constant for anything unknown. */
-const UNMATCHED = 'unmatched';
-const SERVICE_ROUTES = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
-
-function serviceLabel(path: string): string {
-  if (SERVICE_ROUTES.has(path)) return path;
-  if (path === '/docs' || path.startsWith('/docs/')) return '/docs';
-  if (path.startsWith('/admin/')) return 'admin';
-  return UNMATCHED;
-}
-
-/** The headers every JSON answer carries, as a flat [name, value, ...] list for one writeHead call. */
-function responseHeaders(requestId: string, corsOrigin: string | null): string[] {
-  const headers = ['x-request-id', requestId];
-  for (const name in JSON_SECURITY_HEADERS) headers.push(name, JSON_SECURITY_HEADERS[name]!);
-  if (corsOrigin)
-    headers.push('access-control-allow-origin', corsOrigin, 'vary', 'Origin', 'access-control-expose-headers', CORS_EXPOSE_HEADERS);
-  return headers;
-}
-
-/** An error answered by the listener itself on /trpc, in tRPC's own error shape (superjson-wrapped). */
-function sendTrpcError(res: ServerResponse, error: AppError, requestId: string): void {
-  const payload = toErrorPayload(error, requestId);
-  const allowed = allowedMethodsOf(error);
-  sendJson(
-    res,
-    payload.status,
-    { error: { json: trpcErrorShape(payload, error.code, null) } },
-    allowed ? { allow: allowed.join(', ') } : {},
-  );
-}
-
 export function createRequestListener({ services, metrics, readiness, activity }: ListenerDeps) {
-  const createCaller = createCallerFactory(appRouter);
-  const procedureNames = new Set(Object.keys(appRouter._def.procedures));
-  /** One procedure's name, "batch" for several known ones, UNMATCHED when any is unknown. */
-  const trpcLabel = (procedurePath: string): string => {
-    const names = procedurePath.split(',');
-    return names.every((name) => procedureNames.has(name)) ? procedureLabel(names) : UNMATCHED;
-  };
-  const rest = createRestHandler({
-    router: appRouter,
-    createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
-    bodyLimitBytes: services.config.BODY_LIMIT_BYTES,
-  });
-  const fastPath = createFastPath({ routes: compileRoutes(appRouter), cacheableProcedures: cacheableProcedures(appRouter) });
-  // Operator keys: /admin/*, and /metrics (which a bot key may also scrape).
-  const adminKeys = new ApiKeyRegistry(services.config.ADMIN_API_KEYS, false);
-  const handleAdmin = createAdminHandler(services, adminKeys);
+  const routes = createRouteTable({ services, metrics, readiness });
   const allowedOrigins = new Set(services.config.CORS_ORIGINS.map((origin) => new URL(origin).origin));
-  let openApiJson: Promise<string> | null = null;
-  const startedAt = Date.now();
 
   /**
    * Whatever a handler throws, before or after the response: logged once, answered with the
@@ -150,6 +75,16 @@ export function createRequestListener({ services, metrics, readiness, activity }
       else if (!res.writableEnded) res.destroy();
     } catch {
       res.destroy();
+    }
+  };
+
+  /** Runs a handler that may throw or reject; either way the request is answered. */
+  const runSafely = (res: ServerResponse, requestId: string, handler: () => void | Promise<void>): void => {
+    try {
+      const pending = handler();
+      if (pending) pending.catch((error: unknown) => failSafely(res, requestId, error));
+    } catch (error) {
+      failSafely(res, requestId, error);
     }
   };
 
@@ -169,15 +104,12 @@ export function createRequestListener({ services, metrics, readiness, activity }
     const rawUrl = req.url ?? '/';
     const queryAt = rawUrl.indexOf('?');
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
-    const url = { searchParams: new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1)) };
+    const query = new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
     const method = req.method ?? 'GET';
     // HEAD is GET without a body (node:http drops the body of a HEAD answer): same headers, same status, on every route.
     if (method === 'HEAD') req.method = 'GET';
-    const surface = path.startsWith('/trpc/')
-      ? 'trpc'
-      : path.startsWith(`${REST_BASE_PATH}/`) || path === REST_BASE_PATH
-        ? 'rest'
-        : 'service';
+    const route = routes.find(path);
+    const surface = route?.surface ?? 'service';
     const ctx: RequestContext = {
       services,
       requestId,
@@ -192,7 +124,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
       activity.inFlight--;
       try {
         const seconds = (performance.now() - started) / 1000;
-        const procedure = ctx.report.procedure ?? (surface === 'service' ? serviceLabel(path) : UNMATCHED);
+        const procedure = ctx.report.procedure ?? route?.label ?? UNMATCHED;
         metrics.observeRequest(surface, procedure, res.statusCode, seconds, ctx.report.keyName);
         services.logger.info(
           {
@@ -215,144 +147,34 @@ export function createRequestListener({ services, metrics, readiness, activity }
 
     const origin = req.headers.origin;
     const corsOrigin = origin && allowedOrigins.has(origin) ? origin : null;
-    // Memoised answers to cacheable GETs: every header written at once with the body.
-    const route = (): void => {
-      res.setHeader('x-request-id', requestId);
-      if (corsOrigin) {
-        res.setHeader('access-control-allow-origin', corsOrigin);
-        res.setHeader('vary', 'Origin');
-        res.setHeader('access-control-expose-headers', CORS_EXPOSE_HEADERS);
-      }
-      if (method === 'OPTIONS') {
-        if (corsOrigin) {
-          res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
-          res.setHeader('access-control-allow-headers', CORS_ALLOW_HEADERS);
-          res.setHeader('access-control-max-age', '600');
+    const headers = commonHeaders(requestId, corsOrigin);
+    const routed: RoutedRequest = { req, res, ctx, path, query, headers };
+
+    const serve = (): void =>
+      runSafely(res, requestId, () => {
+        setHeaders(res, headers);
+        if (method === 'OPTIONS') {
+          if (corsOrigin) setHeaders(res, preflightHeaders());
+          res.writeHead(204);
+          res.end();
+          return;
         }
-        res.writeHead(204);
-        res.end();
-        return;
-      }
+        if (!route) return sendError(res, new AppError('route_not_found'), requestId);
+        if (route.readOnly && req.method !== 'GET') return sendError(res, methodNotAllowed(READ_METHODS), requestId);
+        return route.serve(routed);
+      });
 
-      if (path === '/docs' || path.startsWith('/docs/')) {
-        if (req.method !== 'GET') return sendError(res, methodNotAllowed(READ_METHODS), requestId);
-        const asset = docsAsset(path);
-        if (!asset) return sendError(res, new AppError('route_not_found'), requestId);
-        res.writeHead(200, {
-          'content-type': asset.contentType,
-          'content-security-policy': DOCS_CSP,
-          'x-content-type-options': 'nosniff',
-          'referrer-policy': 'no-referrer',
-          'cache-control': path.includes('/assets/') ? 'public, max-age=86400' : 'no-cache',
-        });
-        res.end(asset.body);
-        return;
-      }
-      for (const [name, value] of Object.entries(JSON_SECURITY_HEADERS)) res.setHeader(name, value);
-
-      const serviceRoute = (handler: () => void) => {
-        if (req.method !== 'GET') return sendError(res, methodNotAllowed(READ_METHODS), requestId);
-        handler();
-      };
-      if (path === '/health') {
-        return serviceRoute(() => sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) }));
-      }
-      if (path === '/ready') {
-        return serviceRoute(() => {
-          const state = readiness();
-          sendJson(res, state.ready ? 200 : 503, state.body, state.ready ? {} : { 'retry-after': '5' });
-        });
-      }
-      if (path === '/openapi.json') {
-        return serviceRoute(() => {
-          openApiJson ??= buildOpenApiDocument(appRouter, SERVICE_VERSION).then((document) => JSON.stringify(document));
-          void openApiJson.then(
-            (json) => {
-              res.setHeader('cache-control', 'no-cache');
-              res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-              res.end(json);
-            },
-            (error: unknown) => {
-              services.logger.error({ requestId, err: error }, 'OpenAPI generation failed');
-              sendError(res, error, requestId);
-            },
-          );
-        });
-      }
-      if (path === '/metrics') {
-        return serviceRoute(() => {
-          // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
-          if (!ctx.presentedApiKey) return sendError(res, new AppError('api_key_missing'), requestId);
-          const keyName =
-            services.apiKeys.identify(ctx.presentedApiKey) ?? (adminKeys.identify(ctx.presentedApiKey) === null ? null : 'admin');
-          if (!keyName) return sendError(res, new AppError('api_key_invalid'), requestId);
-          ctx.report.keyName = keyName;
-          metrics.registry.metrics().then(
-            (text) => {
-              res.writeHead(200, { 'content-type': metrics.registry.contentType });
-              res.end(text);
-            },
-            (error: unknown) => failSafely(res, requestId, error),
-          );
-        });
-      }
-      if (path.startsWith('/admin/')) {
-        ctx.report.procedure = 'admin';
-        void handleAdmin(req, res, path, ctx).catch((error: unknown) => {
-          if (!appErrorOf(error)) services.logger.error({ requestId, err: error }, 'admin endpoint failed');
-          if (!res.headersSent) sendError(res, error, requestId);
-        });
-        return;
-      }
-      if (surface === 'trpc') {
-        ctx.report.procedure = trpcLabel(path.slice('/trpc/'.length));
-        // tRPC answers GET (queries, subscriptions) and POST (mutations); other methods never reach the adapter.
-        if (req.method !== 'GET' && req.method !== 'POST') return sendTrpcError(res, methodNotAllowed(TRPC_METHODS), requestId);
-        void nodeHTTPRequestHandler({
-          router: appRouter,
-          req,
-          res,
-          path: path.slice('/trpc/'.length),
-          maxBodySize: services.config.BODY_LIMIT_BYTES,
-          createContext: () => ctx,
-          onError: ({ error, path: procedure }) => {
-            // Errors raised before the context exists (415, a malformed batch) still carry this request's id.
-            tagRequestId(error, requestId);
-            logProcedureError(services.logger, requestId, procedure ?? null, error);
-          },
-        }).catch((error: unknown) => failSafely(res, requestId, error));
-        return;
-      }
-      if (surface === 'rest') {
-        void rest(req, res, path.slice(REST_BASE_PATH.length) || '/', url.searchParams, ctx).catch((error: unknown) =>
-          failSafely(res, requestId, error),
-        );
-        return;
-      }
-      sendError(res, new AppError('route_not_found'), requestId);
-    };
-    const routeSafely = (): void => {
-      try {
-        route();
-      } catch (error) {
-        failSafely(res, requestId, error);
-      }
-    };
-    if (req.method === 'GET' && surface !== 'service') {
-      const headers = responseHeaders(requestId, corsOrigin);
-      const served =
-        surface === 'trpc'
-          ? fastPath.trpc(res, ctx, path, url.searchParams, headers)
-          : fastPath.rest(req, res, ctx, path, url.searchParams, headers);
-      served.then(
+    // Memoised answers to cacheable GETs: every header written at once with the body.
+    if (req.method === 'GET' && route?.fast) {
+      route.fast({ ...routed, headers: [...headers] }).then(
         (done) => {
-          if (!done) routeSafely();
+          if (!done) serve();
         },
         (error: unknown) => failSafely(res, requestId, error),
       );
       return;
     }
-    routeSafely();
+    serve();
   }
 }
 

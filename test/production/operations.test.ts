@@ -148,4 +148,37 @@ operations('CORS only for configured origins (no wildcard); preflight answers; s
   assert.ok(allowed.headers.get('x-request-id'));
 });
 
+operations('every answer carries the same common headers: fast path, full path, errors, tRPC, docs, preflight', async () => {
+  const origin = 'https://bot.example.com';
+  const common = ['x-content-type-options', 'x-frame-options', 'referrer-policy', 'access-control-allow-origin'];
+  const answers: [string, Response][] = [];
+  const get = async (label: string, path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${service.url}${path}`, { ...init, headers: { ...key, origin, ...init.headers } });
+    await response.arrayBuffer();
+    answers.push([label, response]);
+    return response;
+  };
+  await get('rest miss or hit', '/api/v1/plans');
+  const memoHit = await get('rest memo hit', '/api/v1/plans');
+  assert.is(memoHit.headers.get('x-cache'), 'hit');
+  await get('trpc', '/trpc/plans.list');
+  await get('trpc full path (unknown procedure)', '/trpc/nope.nothing');
+  await get('unknown route', '/nowhere');
+  await get('wrong method', '/health', { method: 'DELETE' });
+  await get('health', '/health');
+  const docs = await get('docs', '/docs');
+  await get('preflight', '/api/v1/plans', { method: 'OPTIONS', headers: { 'access-control-request-method': 'GET' } });
+  const reference = answers[0]![1];
+  for (const [label, response] of answers) {
+    assert.ok(response.headers.get('x-request-id'), `${label}: x-request-id`);
+    for (const name of common) assert.is(response.headers.get(name), reference.headers.get(name), `${label}: ${name}`);
+    // tRPC adds its own vary tokens; Origin must survive them on every path.
+    assert.ok(/(^|,\s*)origin(,|$)/i.test(response.headers.get('vary') ?? ''), `${label}: vary ${response.headers.get('vary')}`);
+  }
+  assert.is(reference.headers.get('access-control-allow-origin'), origin);
+  // The docs page keeps its own policy (it runs Swagger UI's script), never the JSON one.
+  assert.not.match(docs.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+  assert.match(docs.headers.get('content-type') ?? '', /text\/html/);
+});
+
 operations.run();

@@ -1,0 +1,215 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { AppError, allowedMethodsOf, methodNotAllowed, toErrorPayload } from '../errors';
+import { ApiKeyRegistry } from '../guards/api-keys';
+import { logProcedureError } from '../observability/logger';
+import { procedureLabel, type ServiceMetrics } from '../observability/metrics';
+import { REST_BASE_PATH } from '../rest/base-path';
+import { createRestHandler, sendError } from '../rest/handler';
+import { buildOpenApiDocument } from '../rest/openapi';
+import { cacheableProcedures, compileRoutes } from '../rest/routes';
+import { appRouter } from '../routers/_app';
+import type { Services } from '../services';
+import type { RequestContext } from '../trpc/context';
+import { createCallerFactory, tagRequestId, trpcErrorShape } from '../trpc/init';
+import { createAdminHandler } from './admin';
+import { DOCS_CSP, docsAsset } from './docs-page';
+import { createFastPath } from './fast-path';
+import { TRPC_VARY } from './headers';
+import { sendJson } from './io';
+
+/**
+ * The route table: which handler answers a path, on which surface, under which label. The
+ * listener finds a route here and runs it; nothing else decides where a request goes.
+ */
+
+export type Surface = 'trpc' | 'rest' | 'service';
+
+export const SERVICE_VERSION = '0.1.0';
+/** Metric and log label of a request no route or procedure claims. */
+export const UNMATCHED = 'unmatched';
+
+export interface RoutedRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  ctx: RequestContext;
+  path: string;
+  query: URLSearchParams;
+  /** The common headers (see headers.ts), already set on `res` for `serve`. */
+  headers: string[];
+}
+
+export interface Route {
+  surface: Surface;
+  /** Metric and log label until a procedure is known. */
+  label: string;
+  /** Read-only service routes: any method but GET (and HEAD, served as GET) is a 405. */
+  readOnly: boolean;
+  /** Answers a GET from the response memo, writing `headers` itself; false to take `serve`. */
+  fast?: (request: RoutedRequest) => Promise<boolean>;
+  serve(request: RoutedRequest): void | Promise<void>;
+}
+
+export interface Readiness {
+  ready: boolean;
+  body: Record<string, unknown>;
+}
+
+export interface RouteDeps {
+  services: Services;
+  metrics: ServiceMetrics;
+  readiness: () => Readiness;
+}
+
+const TRPC_PREFIX = '/trpc/';
+const TRPC_METHODS = ['GET', 'HEAD', 'POST'];
+
+/** An error answered on /trpc before the adapter runs, in tRPC's own error shape (superjson-wrapped). */
+function sendTrpcError(res: ServerResponse, error: AppError, requestId: string): void {
+  const payload = toErrorPayload(error, requestId);
+  const allowed = allowedMethodsOf(error);
+  const headers: Record<string, string> = allowed ? { allow: allowed.join(', ') } : {};
+  sendJson(res, payload.status, { error: { json: trpcErrorShape(payload, error.code, null) } }, headers);
+}
+
+export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
+  const startedAt = Date.now();
+  const createCaller = createCallerFactory(appRouter);
+  const procedureNames = new Set(Object.keys(appRouter._def.procedures));
+  const fastPath = createFastPath({
+    routes: compileRoutes(appRouter),
+    cacheableProcedures: cacheableProcedures(appRouter),
+  });
+  const rest = createRestHandler({
+    router: appRouter,
+    createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
+    bodyLimitBytes: services.config.BODY_LIMIT_BYTES,
+  });
+  // Operator keys: /admin/*, and /metrics (which a bot key may also scrape).
+  const adminKeys = new ApiKeyRegistry(services.config.ADMIN_API_KEYS, false);
+  const handleAdmin = createAdminHandler(services, adminKeys);
+  let openApiJson: Promise<string> | null = null;
+
+  /** One procedure's name, "batch" for several known ones, UNMATCHED when any is unknown. */
+  const trpcLabel = (procedurePath: string): string => {
+    const names = procedurePath.split(',');
+    return names.every((name) => procedureNames.has(name)) ? procedureLabel(names) : UNMATCHED;
+  };
+
+  const trpc: Route = {
+    surface: 'trpc',
+    label: UNMATCHED,
+    readOnly: false,
+    fast: ({ res, ctx, path, query, headers }) => fastPath.trpc(res, ctx, path, query, headers),
+    serve: async ({ req, res, ctx, path }) => {
+      const procedurePath = path.slice(TRPC_PREFIX.length);
+      ctx.report.procedure = trpcLabel(procedurePath);
+      // tRPC answers GET (queries, subscriptions) and POST (mutations); other methods never reach the adapter.
+      if (req.method !== 'GET' && req.method !== 'POST') {
+        return sendTrpcError(res, methodNotAllowed(TRPC_METHODS), ctx.requestId);
+      }
+      await nodeHTTPRequestHandler({
+        router: appRouter,
+        req,
+        res,
+        path: procedurePath,
+        maxBodySize: services.config.BODY_LIMIT_BYTES,
+        createContext: () => ctx,
+        responseMeta: () => ({ headers: TRPC_VARY }),
+        onError: ({ error, path: procedure }) => {
+          // Errors raised before the context exists (415, a malformed batch) still carry this request's id.
+          tagRequestId(error, ctx.requestId);
+          logProcedureError(services.logger, ctx.requestId, procedure ?? null, error);
+        },
+      });
+    },
+  };
+
+  const restApi: Route = {
+    surface: 'rest',
+    label: UNMATCHED,
+    readOnly: false,
+    fast: ({ req, res, ctx, path, query, headers }) => fastPath.rest(req, res, ctx, path, query, headers),
+    serve: ({ req, res, ctx, path, query }) => rest(req, res, path.slice(REST_BASE_PATH.length) || '/', query, ctx),
+  };
+
+  const docs: Route = {
+    surface: 'service',
+    label: '/docs',
+    readOnly: true,
+    serve: ({ res, ctx, path }) => {
+      const asset = docsAsset(path);
+      if (!asset) return sendError(res, new AppError('route_not_found'), ctx.requestId);
+      res.writeHead(200, {
+        'content-type': asset.contentType,
+        'content-security-policy': DOCS_CSP,
+        'cache-control': path.includes('/assets/') ? 'public, max-age=86400' : 'no-cache',
+      });
+      res.end(asset.body);
+    },
+  };
+
+  const admin: Route = {
+    surface: 'service',
+    label: 'admin',
+    readOnly: false,
+    serve: ({ req, res, ctx, path }) => {
+      ctx.report.procedure = 'admin';
+      return handleAdmin(req, res, path, ctx);
+    },
+  };
+
+  const serviceRoute = (path: string, serve: Route['serve']): [string, Route] => [
+    path,
+    { surface: 'service', label: path, readOnly: true, serve },
+  ];
+
+  const exact = new Map<string, Route>([
+    serviceRoute('/health', ({ res }) => sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) })),
+    serviceRoute('/ready', ({ res }) => {
+      const state = readiness();
+      sendJson(res, state.ready ? 200 : 503, state.body, state.ready ? {} : { 'retry-after': '5' });
+    }),
+    serviceRoute('/openapi.json', async ({ res, ctx }) => {
+      openApiJson ??= buildOpenApiDocument(appRouter, SERVICE_VERSION).then((document) => JSON.stringify(document));
+      let json: string;
+      try {
+        json = await openApiJson;
+      } catch (error) {
+        openApiJson = null; // the next request tries again
+        services.logger.error({ requestId: ctx.requestId, err: error }, 'OpenAPI generation failed');
+        return sendError(res, error, ctx.requestId);
+      }
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache' });
+      res.end(json);
+    }),
+    serviceRoute('/metrics', async ({ res, ctx }) => {
+      // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
+      const presented = ctx.presentedApiKey;
+      if (!presented) return sendError(res, new AppError('api_key_missing'), ctx.requestId);
+      const keyName = services.apiKeys.identify(presented) ?? (adminKeys.identify(presented) === null ? null : 'admin');
+      if (!keyName) return sendError(res, new AppError('api_key_invalid'), ctx.requestId);
+      ctx.report.keyName = keyName;
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(text);
+    }),
+  ]);
+
+  /** Prefix routes, in the order they are tried. */
+  const mounted: [matches: (path: string) => boolean, route: Route][] = [
+    [(path) => path.startsWith(TRPC_PREFIX), trpc],
+    [(path) => path === REST_BASE_PATH || path.startsWith(`${REST_BASE_PATH}/`), restApi],
+    [(path) => path === '/docs' || path.startsWith('/docs/'), docs],
+    [(path) => path.startsWith('/admin/'), admin],
+  ];
+
+  return {
+    find(path: string): Route | null {
+      const route = exact.get(path);
+      if (route) return route;
+      for (const [matches, candidate] of mounted) if (matches(path)) return candidate;
+      return null;
+    },
+  };
+}
