@@ -1,4 +1,5 @@
 import type { JsonRecord } from './data';
+import { bogotaClock, dayMonthYear, pad } from './dates';
 import { SeededRandom } from './random';
 
 /**
@@ -15,14 +16,12 @@ export type BalanceRecordShape = 'production' | 'legacy';
 export type BalanceShape = 'bare' | 'list' | 'paginated';
 
 const DAY_MS = 86_400_000;
-const pad = (value: number) => String(value).padStart(2, '0');
 
 /** Bogotá calendar date `daysAgo` days before `now` (negative: in the future). */
 function bogotaDay(now: number, daysAgo: number): Date {
-  return new Date(now - 5 * 3_600_000 - daysAgo * DAY_MS);
+  return bogotaClock(now - daysAgo * DAY_MS);
 }
 
-const dayMonthYear = (date: Date) => `${pad(date.getUTCDate())}/${pad(date.getUTCMonth() + 1)}/${date.getUTCFullYear()}`;
 const isoDay = (date: Date) => `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 
 /** Days past due of the oldest pending invoice: some not yet due, some a little late, some very late. */

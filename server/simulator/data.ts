@@ -1,4 +1,5 @@
 import { SeededRandom } from './random';
+import { dayMonthYearTime, pad } from './dates';
 
 /**
  * Seeded, realistic WispHub Net data in the upstream's own Spanish shape. Nothing here is
@@ -150,12 +151,6 @@ const TICKET_SUBJECTS = [
   'Reconexión',
   'Caja Nap Dañada',
 ];
-
-const pad = (value: number, size = 2) => String(value).padStart(size, '0');
-
-function formatDateTime(date: Date): string {
-  return `${pad(date.getUTCDate())}/${pad(date.getUTCMonth() + 1)}/${date.getUTCFullYear()} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
-}
 
 function pickWeighted(random: SeededRandom, options: [string, number][]): string {
   let roll = random.next();
@@ -312,7 +307,7 @@ function makeClient(
     ip: customerIp(random, serviceId),
     mac_cpe: `E4:8D:8C:${random.digits(2)}:${random.digits(2)}:${random.digits(2)}`,
     fecha_corte: `${random.int(1, 28)}/${pad(random.int(1, 12))}/2026`,
-    fecha_instalacion: `${pad(installed.getUTCDate())}/${pad(installed.getUTCMonth() + 1)}/${installed.getUTCFullYear()} ${pad(installed.getUTCHours())}:${pad(installed.getUTCMinutes())}:${pad(installed.getUTCSeconds())}`,
+    fecha_instalacion: dayMonthYearTime(installed, true),
     ultimo_cambio: `${pad(random.int(1, 28))}/${pad(random.int(1, 12))}/2026 ${pad(random.int(0, 23))}:${pad(random.int(0, 59))}:00`,
     tecnico: technician,
     comentarios: random.chance(0.2) ? 'Cliente prefiere contacto por WhatsApp' : null,
@@ -351,9 +346,9 @@ function makeTicket(
     descripcion: 'Cliente reporta falla en el servicio. Se agenda visita técnica.',
     estado: TICKET_STATES[state - 1],
     prioridad: TICKET_PRIORITIES[priority - 1],
-    fecha_creacion: formatDateTime(created),
-    fecha_estimada_inicio: formatDateTime(created),
-    fecha_estimada_fin: formatDateTime(due),
+    fecha_creacion: dayMonthYearTime(created),
+    fecha_estimada_inicio: dayMonthYearTime(created),
+    fecha_estimada_fin: dayMonthYearTime(due),
     tecnico: random.pick(technicians),
     departamento: 'Soporte Técnico',
     servicio,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { bogotaClock, dayMonthYearTime } from './dates';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { balanceShape, shapeBalance, simulatedBalance, type BalanceShape } from './balance';
@@ -63,9 +64,7 @@ const sleep = (ms: number) =>
   });
 
 function bogotaNow(): string {
-  const local = new Date(Date.now() - 5 * 3_600_000);
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `${pad(local.getUTCDate())}/${pad(local.getUTCMonth() + 1)}/${local.getUTCFullYear()} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+  return dayMonthYearTime(bogotaClock(Date.now()));
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
