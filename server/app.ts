@@ -1,7 +1,10 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { FileAuditTrail } from './observability/audit';
+import { LocalPaymentReferences } from './guards/payment-references';
+import { VerificationTokens } from './guards/verification';
 import type { AddressInfo } from 'node:net';
 import { ApiKeyRegistry } from './guards/api-keys';
-import type { Config } from './config/settings';
+import { type Config, DEVELOPMENT_API_KEY } from './config/settings';
 import { answerClientError, createRequestListener, type Readiness } from './http/listener';
 import { LocalPendingStore } from './guards/pending-store';
 import { IdempotencyStore } from './guards/idempotency';
@@ -136,7 +139,10 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         zoneLocks: shared?.zoneLocks ?? new KeyedMutex(),
         rateLimiter: shared?.rateLimiter ?? new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
         identityGuard: shared?.identityGuard ?? new IdentityGuard(config),
+        verification: VerificationTokens.fromConfig(config, DEVELOPMENT_API_KEY),
         memo: new ResponseMemo(),
+        audit: shared?.audit ?? new FileAuditTrail(config.AUDIT_LOG_PATH),
+        paymentReferences: shared?.paymentReferences ?? new LocalPaymentReferences(),
         shared,
       };
 

@@ -28,9 +28,39 @@ export const ERROR_CATALOGUE = {
   invalid_input: { status: 400, code: 'BAD_REQUEST', message: 'Los datos enviados no son válidos.' },
   invalid_json: { status: 400, code: 'PARSE_ERROR', message: 'El cuerpo de la solicitud no es JSON válido.' },
   empty_patch: { status: 400, code: 'BAD_REQUEST', message: 'No se indicó ningún dato para actualizar.' },
+  payment_amount_mismatch: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'El valor del pago debe ser igual al total de la factura.',
+  },
+  promise_not_allowed: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'No es posible acordar esa promesa de pago.',
+  },
+  receipt_invalid: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'El comprobante debe ser una imagen JPEG o PNG, o un PDF.',
+  },
   unknown_ticket_subject: { status: 400, code: 'BAD_REQUEST', message: 'El asunto del ticket no está en el catálogo.' },
   api_key_missing: { status: 401, code: 'UNAUTHORIZED', message: 'Falta la clave de acceso (X-API-Key).' },
   api_key_invalid: { status: 403, code: 'FORBIDDEN', message: 'La clave de acceso no es válida.' },
+  verification_required: {
+    status: 401,
+    code: 'UNAUTHORIZED',
+    message: 'Antes de continuar debemos verificar la identidad del titular del servicio.',
+  },
+  forbidden_for_key: {
+    status: 403,
+    code: 'FORBIDDEN',
+    message: 'Esta operación no está permitida para esta clave de acceso: la realiza un asesor del proveedor.',
+  },
+  verification_mismatch: {
+    status: 403,
+    code: 'FORBIDDEN',
+    message: 'La verificación de identidad corresponde a otro servicio. Verifique al titular de este servicio.',
+  },
   route_not_found: { status: 404, code: 'NOT_FOUND', message: 'La ruta solicitada no existe.' },
   client_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos un cliente con esos datos.' },
   plan_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos ese plan.' },
@@ -40,6 +70,7 @@ export const ERROR_CATALOGUE = {
     code: 'NOT_FOUND',
     message: 'No encontramos esa solicitud de ticket pendiente. Los códigos vencen a las 24 horas.',
   },
+  invoice_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos esa factura pendiente para este servicio.' },
   ping_task_not_found: { status: 404, code: 'NOT_FOUND', message: 'No encontramos esa prueba de conexión.' },
   method_not_allowed: { status: 405, code: 'METHOD_NOT_SUPPORTED', message: 'Método no permitido para esta ruta.' },
   zone_ticket_limit_reached: {
@@ -51,6 +82,17 @@ export const ERROR_CATALOGUE = {
     status: 409,
     code: 'CONFLICT',
     message: 'Ya hay una falla general reportada en el sector del cliente: no es necesario abrir otro ticket por conexión.',
+  },
+  payment_reference_reused: {
+    status: 409,
+    code: 'CONFLICT',
+    message: 'Ya recibimos un pago con esa referencia. Si es un pago distinto, revise el número de referencia.',
+  },
+  invoice_already_paid: { status: 409, code: 'CONFLICT', message: 'Esa factura ya está pagada.' },
+  promise_already_active: {
+    status: 409,
+    code: 'CONFLICT',
+    message: 'El servicio ya tiene una promesa de pago activa.',
   },
   idempotency_key_reused: {
     status: 409,
@@ -76,6 +118,11 @@ export const ERROR_CATALOGUE = {
     code: 'BAD_GATEWAY',
     message: 'El sistema de gestión rechazó nuestra conexión. Ya avisamos al equipo técnico.',
   },
+  upstream_permission_missing: {
+    status: 502,
+    code: 'BAD_GATEWAY',
+    message: 'El sistema de gestión no permite esta operación con la clave del proveedor. Un asesor debe habilitarla.',
+  },
   upstream_bad_response: {
     status: 502,
     code: 'BAD_GATEWAY',
@@ -90,6 +137,12 @@ export const ERROR_CATALOGUE = {
     status: 503,
     code: 'SERVICE_UNAVAILABLE',
     message: 'El sistema de gestión no está disponible en este momento. Intente de nuevo en unos minutos.',
+  },
+  upstream_outcome_unknown: {
+    status: 504,
+    code: 'GATEWAY_TIMEOUT',
+    message:
+      'El sistema de gestión no confirmó si la operación quedó registrada. La estamos verificando: no la repita; consulte de nuevo en unos minutos.',
   },
   upstream_timeout: {
     status: 504,

@@ -4,8 +4,11 @@ import type { ApiKeyRegistry } from './guards/api-keys';
 import type { Idempotency } from './guards/idempotency';
 import type { IdentityGuard } from './guards/identity-guard';
 import type { PendingStore } from './guards/pending-store';
+import type { PaymentReferences } from './guards/payment-references';
 import type { RateLimiter } from './guards/rate-limit';
+import type { VerificationTokens } from './guards/verification';
 import type { ResponseMemo } from './http/response-memo';
+import type { AuditTrail } from './observability/audit';
 import type { Logger } from './observability/logger';
 import type { Mutex } from './redis/redis-lock';
 import type { SharedState } from './redis/shared-state';
@@ -29,7 +32,13 @@ export interface Services {
   zoneLocks: Mutex;
   rateLimiter: RateLimiter;
   identityGuard: IdentityGuard;
+  /** Signs and checks the customer verification tokens `clients.verify` issues. */
+  verification: VerificationTokens;
   memo: ResponseMemo;
+  /** Every money or service-state action, recorded before upstream is called and settled after. */
+  audit: AuditTrail;
+  /** Payment references already used (reports and registrations each in their own scope). */
+  paymentReferences: PaymentReferences;
   /** Redis-backed state shared by every instance; null without REDIS_URL. */
   shared: SharedState | null;
 }

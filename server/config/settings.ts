@@ -56,6 +56,23 @@ const envSchema = z.object({
   RESOLVE_MAX_FAILURES_PER_KEY: int(30, 1),
   IDENTITY_WINDOW_S: int(900, 1),
   ADMIN_API_KEYS: csv(apiKeyEntry).default([]),
+  OPERATOR_API_KEYS: csv(apiKeyEntry).default([]),
+  OPERATOR_API_KEYS_FILE: z.string().min(1).optional(),
+  VERIFICATION_TTL_S: int(900, 30, 86_400),
+  // Signs verification tokens; every instance must share it. Unset: derived from the configured keys.
+  VERIFICATION_SECRET: z.string().min(32, { error: 'at least 32 characters' }).optional(),
+  VERIFICATION_REQUIRED_FOR_READS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  RECEIPT_MAX_BYTES: int(5_000_000, 1024, 20_000_000),
+  PAYMENTS_ALLOW_PARTIAL: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  PROMISE_MAX_DAYS: int(7, 1, 90),
+  PROMISE_COOLDOWN_DAYS: int(30, 0, 365),
+  AUDIT_LOG_PATH: z.string().min(1).default('audit.jsonl'),
   CORS_ORIGINS: csv(z.url({ error: 'each origin is a URL such as https://bot.example.com' })).default([]),
   REQUEST_TIMEOUT_MS: int(30_000, 1000),
   SHUTDOWN_GRACE_MS: int(10_000, 0),
@@ -128,12 +145,18 @@ const envSchema = z.object({
 /** Every variable the service reads (documented one by one in .env.example). */
 export const CONFIG_VARIABLES = Object.keys(envSchema.shape);
 
+/** What a key may do: `bot` (read, verify, open tickets, report payments and promises) or `operator` (also register payments, suspend and reconnect). */
+export type KeyRole = 'bot' | 'operator';
+export const KEY_ROLES: readonly KeyRole[] = ['bot', 'operator'];
+
 export interface ApiKey {
   name: string;
   key: string;
+  role: KeyRole;
 }
 
-export type Config = Omit<z.output<typeof envSchema>, 'API_KEYS' | 'ADMIN_API_KEYS'> & {
+export type Config = Omit<z.output<typeof envSchema>, 'API_KEYS' | 'ADMIN_API_KEYS' | 'OPERATOR_API_KEYS'> & {
+  /** Every business key, bot and operator, each with its role. */
   API_KEYS: ApiKey[];
   /** Keys for the operator endpoints (/admin/*), separate from the bots' keys. */
   ADMIN_API_KEYS: ApiKey[];
@@ -151,15 +174,15 @@ export class ConfigError extends Error {
 /** Key accepted when the embedded simulator runs and API_KEYS is empty (documented in the README). */
 export const DEVELOPMENT_API_KEY = 'dev-local-key-not-for-production';
 
-function parseApiKey(entry: string, index: number): ApiKey {
+function parseApiKey(entry: string, index: number, role: KeyRole, unnamedPrefix = 'key'): ApiKey {
   const separator = entry.indexOf('=');
-  if (separator === -1) return { name: `key${index + 1}`, key: entry };
-  return { name: entry.slice(0, separator), key: entry.slice(separator + 1) };
+  if (separator === -1) return { name: `${unnamedPrefix}${index + 1}`, key: entry, role };
+  return { name: entry.slice(0, separator), key: entry.slice(separator + 1), role };
 }
 
 /** Validates raw settings. Empty strings count as unset, so `PORT=` in `.env` means the default. */
 /** Keys from API_KEYS_FILE: one `name=key` per line (or comma-separated); `#` starts a comment. */
-function readKeysFile(path: string): { entries: string[]; problem: string | null } {
+function readKeysFile(path: string, variable: string): { entries: string[]; problem: string | null } {
   try {
     const entries = readFileSync(path, 'utf8')
       .split(/[\n,]/)
@@ -169,7 +192,7 @@ function readKeysFile(path: string): { entries: string[]; problem: string | null
   } catch (error) {
     return {
       entries: [],
-      problem: `API_KEYS_FILE: cannot read ${path} (${error instanceof Error && 'code' in error ? String(error.code) : 'unknown error'})`,
+      problem: `${variable}: cannot read ${path} (${error instanceof Error && 'code' in error ? String(error.code) : 'unknown error'})`,
     };
   }
 }
@@ -190,35 +213,48 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   }
   const env = result.data;
   const problems: string[] = [];
-  if (env.API_KEYS_FILE) {
-    const file = readKeysFile(env.API_KEYS_FILE);
+  const addFromFile = (variable: 'API_KEYS_FILE' | 'OPERATOR_API_KEYS_FILE', into: string[]) => {
+    const path = env[variable];
+    if (!path) return;
+    const file = readKeysFile(path, variable);
     if (file.problem) problems.push(file.problem);
     for (const entry of file.entries) {
       const checked = apiKeyEntry.safeParse(entry);
-      if (checked.success) env.API_KEYS.push(entry);
-      else problems.push(`API_KEYS_FILE: an entry is not name=key with a key of at least 16 characters`);
+      if (checked.success) into.push(entry);
+      else problems.push(`${variable}: an entry is not name=key with a key of at least 16 characters`);
     }
-  }
+  };
+  addFromFile('API_KEYS_FILE', env.API_KEYS);
+  addFromFile('OPERATOR_API_KEYS_FILE', env.OPERATOR_API_KEYS);
   if (env.ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS <= env.ACCOUNT_OVERDUE_AFTER_DAYS) {
     problems.push('ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS: must be greater than ACCOUNT_OVERDUE_AFTER_DAYS');
   }
   if (env.WISPHUB_NET_HOST && !env.WISPHUB_NET_KEY) {
     problems.push('WISPHUB_NET_KEY: required when WISPHUB_NET_HOST is set');
   }
-  if (env.WISPHUB_NET_HOST && env.API_KEYS.length === 0) {
+  if (env.WISPHUB_NET_HOST && env.API_KEYS.length + env.OPERATOR_API_KEYS.length === 0) {
     problems.push('API_KEYS: required (or API_KEYS_FILE) when WISPHUB_NET_HOST is set (the development key only works with the simulator)');
   }
-  const apiKeys = env.API_KEYS.map(parseApiKey);
+  const apiKeys = [
+    ...env.API_KEYS.map((entry, index) => parseApiKey(entry, index, 'bot')),
+    ...env.OPERATOR_API_KEYS.map((entry, index) => parseApiKey(entry, index, 'operator', 'operator')),
+  ];
   const names = new Set<string>();
-  for (const { name } of apiKeys) {
-    if (names.has(name)) problems.push(`API_KEYS: the name "${name}" is used twice`);
+  const secrets = new Set<string>();
+  for (const { name, key, role } of apiKeys) {
+    const variable = role === 'bot' ? 'API_KEYS' : 'OPERATOR_API_KEYS';
+    if (names.has(name)) problems.push(`${variable}: the name "${name}" is used twice (names are unique across bot and operator keys)`);
+    if (secrets.has(key)) problems.push(`${variable}: the key named "${name}" is configured twice (one key has one role)`);
     names.add(name);
+    secrets.add(key);
   }
-  const adminKeys = env.ADMIN_API_KEYS.map(parseApiKey);
-  const botKeys = new Set(apiKeys.map(({ key }) => key));
-  if (adminKeys.some(({ key }) => botKeys.has(key))) problems.push('ADMIN_API_KEYS: an admin key must not also be a bot key (API_KEYS)');
+  const { OPERATOR_API_KEYS: _operators, ...settings } = env;
+  const adminKeys = env.ADMIN_API_KEYS.map((entry, index) => parseApiKey(entry, index, 'operator'));
+  if (adminKeys.some(({ key }) => secrets.has(key))) {
+    problems.push('ADMIN_API_KEYS: an admin key must not also be a bot or operator key (API_KEYS, OPERATOR_API_KEYS)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...env, API_KEYS: apiKeys, ADMIN_API_KEYS: adminKeys, useSimulator: !env.WISPHUB_NET_HOST };
+  return { ...settings, API_KEYS: apiKeys, ADMIN_API_KEYS: adminKeys, useSimulator: !env.WISPHUB_NET_HOST };
 }
 
 function maskValue(variable: string, value: string): string {

@@ -1,9 +1,15 @@
 import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DEVELOPMENT_API_KEY, type ApiKey, type Config } from '../config/settings';
+import { type ApiKey, type Config, DEVELOPMENT_API_KEY, type KeyRole } from '../config/settings';
+
+/** Who is calling: the key's configured name (never the key) and its role. */
+export interface CallerKey {
+  name: string;
+  role: KeyRole;
+}
 
 /**
- * API keys accepted by the service, each with a name used in logs. Keys are compared as
+ * API keys accepted by the service, each with a name used in logs and a role. Keys are compared as
  * SHA-256 digests with timingSafeEqual, so neither content nor length leaks through timing.
  */
 
@@ -13,25 +19,25 @@ const digest = (value: string): Buffer =>
   oneShot ? oneShot('sha256', value, 'buffer') : createHash('sha256').update(value, 'utf8').digest();
 
 export class ApiKeyRegistry {
-  private readonly entries: { name: string; digest: Buffer }[];
+  private readonly entries: { caller: CallerKey; digest: Buffer }[];
   readonly usesDevelopmentKey: boolean;
 
   constructor(keys: ApiKey[], allowDevelopmentKey: boolean) {
     this.usesDevelopmentKey = keys.length === 0 && allowDevelopmentKey;
-    const effective = this.usesDevelopmentKey ? [{ name: 'development', key: DEVELOPMENT_API_KEY }] : keys;
-    this.entries = effective.map(({ name, key }) => ({ name, digest: digest(key) }));
+    const effective: ApiKey[] = this.usesDevelopmentKey ? [{ name: 'development', key: DEVELOPMENT_API_KEY, role: 'bot' }] : keys;
+    this.entries = effective.map(({ name, key, role }) => ({ caller: { name, role }, digest: digest(key) }));
   }
 
   static fromConfig(config: Config): ApiKeyRegistry {
     return new ApiKeyRegistry(config.API_KEYS, config.useSimulator);
   }
 
-  /** The key's name, or null when no configured key matches. Checks every entry, always. */
-  identify(presented: string): string | null {
+  /** The caller behind a key, or null when no configured key matches. Checks every entry, always. */
+  identify(presented: string): CallerKey | null {
     const candidate = digest(presented);
-    let found: string | null = null;
+    let found: CallerKey | null = null;
     for (const entry of this.entries) {
-      if (timingSafeEqual(candidate, entry.digest) && found === null) found = entry.name;
+      if (timingSafeEqual(candidate, entry.digest) && found === null) found = entry.caller;
     }
     return found;
   }

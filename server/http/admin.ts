@@ -21,10 +21,10 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
     if (ctxServices.config.ADMIN_API_KEYS.length === 0)
       throw new AppError('route_not_found', { message: 'Los endpoints de operación están desactivados (ADMIN_API_KEYS vacío).' });
     if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
-    const name = admins.identify(ctx.presentedApiKey);
-    if (name === null) throw new AppError('api_key_invalid');
-    ctx.report.keyName = `admin:${name}`;
-    return name;
+    const admin = admins.identify(ctx.presentedApiKey);
+    if (admin === null) throw new AppError('api_key_invalid');
+    ctx.report.keyName = `admin:${admin.name}`;
+    return admin.name;
   }
 
   function cacheStats() {

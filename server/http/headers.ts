@@ -15,8 +15,8 @@ const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   ['cache-control', 'no-store'],
 ];
 const CORS_ALLOW_METHODS = 'GET, POST, PATCH, OPTIONS';
-const CORS_ALLOW_HEADERS = 'content-type, x-api-key, authorization, idempotency-key, x-request-id, trpc-accept';
-const CORS_EXPOSE_HEADERS = 'x-request-id, x-cache, retry-after';
+const CORS_ALLOW_HEADERS = 'content-type, x-api-key, authorization, idempotency-key, x-request-id, x-verification-token, trpc-accept';
+const CORS_EXPOSE_HEADERS = 'x-request-id, x-cache, retry-after, x-verification-token';
 const PREFLIGHT_MAX_AGE_S = '600';
 
 /** The common headers as a flat [name, value, ...] list, the form writeHead takes fastest. */

@@ -28,6 +28,11 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+function headerText(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
 function presentedKey(req: IncomingMessage): string | null {
   const header = req.headers['x-api-key'];
   if (typeof header === 'string' && header !== '') return header;
@@ -115,6 +120,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
       requestId,
       surface: surface === 'trpc' ? 'trpc' : 'rest',
       presentedApiKey: presentedKey(req),
+      presentedVerification: headerText(req, 'x-verification-token'),
       report: { keyName: null, cacheState: null, procedure: null },
     };
     metrics.inFlight.inc();

@@ -74,16 +74,21 @@ function sendTrpcError(res: ServerResponse, error: AppError, requestId: string):
 
 export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
   const startedAt = Date.now();
+  // A receipt travels in base64 (4 bytes per 3) beside a few small fields.
+  const uploadLimitBytes = Math.ceil((services.config.RECEIPT_MAX_BYTES * 4) / 3) + 64 * 1024;
+  const restRoutes = compileRoutes(appRouter);
+  const uploadProcedures = new Set(restRoutes.filter((route) => route.multipartFile).map((route) => route.procedurePath));
   const createCaller = createCallerFactory(appRouter);
   const procedureNames = new Set(Object.keys(appRouter._def.procedures));
   const fastPath = createFastPath({
-    routes: compileRoutes(appRouter),
+    routes: restRoutes,
     cacheableProcedures: cacheableProcedures(appRouter),
   });
   const rest = createRestHandler({
     router: appRouter,
     createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
     bodyLimitBytes: services.config.BODY_LIMIT_BYTES,
+    uploadLimitBytes,
   });
   // Operator keys: /admin/*, and /metrics (which a bot key may also scrape).
   const adminKeys = new ApiKeyRegistry(services.config.ADMIN_API_KEYS, false);
@@ -113,7 +118,10 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
         req,
         res,
         path: procedurePath,
-        maxBodySize: services.config.BODY_LIMIT_BYTES,
+        // Only a call to a procedure that takes a file may send one.
+        maxBodySize: procedurePath.split(',').some((name) => uploadProcedures.has(name))
+          ? uploadLimitBytes
+          : services.config.BODY_LIMIT_BYTES,
         createContext: () => ctx,
         responseMeta: () => ({ headers: TRPC_VARY }),
         onError: ({ error, path: procedure }) => {
@@ -187,7 +195,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
       // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
       const presented = ctx.presentedApiKey;
       if (!presented) return sendError(res, new AppError('api_key_missing'), ctx.requestId);
-      const keyName = services.apiKeys.identify(presented) ?? (adminKeys.identify(presented) === null ? null : 'admin');
+      const keyName = services.apiKeys.identify(presented)?.name ?? (adminKeys.identify(presented) === null ? null : 'admin');
       if (!keyName) return sendError(res, new AppError('api_key_invalid'), ctx.requestId);
       ctx.report.keyName = keyName;
       const text = await metrics.registry.metrics();

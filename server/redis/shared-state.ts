@@ -4,6 +4,9 @@ import type { Logger } from '../observability/logger';
 import type { WispHubGateway } from '../wisphub/gateway';
 import { RedisLink, maskUrl } from './redis-link';
 import { RedisMutex } from './redis-lock';
+import { SharedAuditTrail } from './shared-audit';
+import { SharedPaymentReferences } from './shared-references';
+import { FileAuditTrail } from '../observability/audit';
 import { shareCache, type RedisCacheTier } from './shared-cache';
 import { SharedIdempotencyStore } from './shared-idempotency';
 import { SharedPendingStore } from './shared-pending';
@@ -32,6 +35,8 @@ export class SharedState {
   readonly pendingTickets: SharedPendingStore<PendingTicketRecord>;
   readonly zoneLocks: RedisMutex;
   readonly identityGuard: IdentityGuard;
+  readonly paymentReferences: SharedPaymentReferences;
+  readonly audit: SharedAuditTrail;
 
   static async create(config: Config & { REDIS_URL: string }, gateway: WispHubGateway, logger: Logger): Promise<SharedState> {
     const link = await RedisLink.create({
@@ -61,6 +66,8 @@ export class SharedState {
     this.pendingTickets = new SharedPendingStore(this.link, { ttlMs: config.IDEMPOTENCY_TTL_S * 1000, claimMs: config.REDIS_LOCK_TTL_MS });
     this.zoneLocks = new RedisMutex(this.link, { ttlMs: config.REDIS_LOCK_TTL_MS, waitMs: config.REQUEST_TIMEOUT_MS });
     this.identityGuard = new IdentityGuard(config, (name, windowMs) => new SharedFailureWindow(this.link, name, windowMs));
+    this.paymentReferences = new SharedPaymentReferences(this.link);
+    this.audit = new SharedAuditTrail(this.link, new FileAuditTrail(config.AUDIT_LOG_PATH));
   }
 
   /** Waits briefly for the first connection; the service starts (degraded) either way. */

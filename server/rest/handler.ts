@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
 import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
-import { readJsonBody, sendJson } from '../http/io';
+import { mediaTypeOf, readJsonBody, readMultipartBody, sendJson } from '../http/io';
 import { logProcedureError } from '../observability/logger';
 import type { RequestContext } from '../trpc/context';
 import { compileRoutes, matchRoute, numberFromText, type RestRoute } from './routes';
@@ -18,6 +18,21 @@ export interface RestHandlerOptions {
   router: AnyRouter;
   createCaller: (ctx: RequestContext) => Caller;
   bodyLimitBytes: number;
+  /** Body limit of routes that take a file (meta `multipartFile`). */
+  uploadLimitBytes: number;
+}
+
+/** A multipart upload as the procedure's input: text fields (digits as numbers where the input wants numbers), the file in base64. */
+async function multipartInput(req: IncomingMessage, route: RestRoute, limit: number): Promise<Record<string, unknown>> {
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of await readMultipartBody(req, limit)) {
+    if (PROTOTYPE_KEYS.has(name)) continue;
+    if (typeof value === 'string') body[name] = numberFromText(name, value, route.numericFields);
+    else if (name === route.multipartFile)
+      body[name] = { contentBase64: Buffer.from(value.bytes).toString('base64'), fileName: value.fileName };
+    else throw new AppError('invalid_input', { message: `Solo se acepta un archivo, en el campo ${route.multipartFile}.` });
+  }
+  return body;
 }
 
 function procedureAt(caller: Caller, path: string): (input: unknown) => Promise<unknown> {
@@ -70,18 +85,31 @@ export function createRestHandler(options: RestHandlerOptions) {
       const { route, params } = match;
       ctx.report.procedure = route.procedurePath;
       let body: Record<string, unknown> | undefined;
-      if (route.method !== 'GET') {
-        const parsed = await readJsonBody(req, options.bodyLimitBytes);
+      if (route.method !== 'GET' && route.multipartFile && mediaTypeOf(req) === 'multipart/form-data') {
+        body = await multipartInput(req, route, options.uploadLimitBytes);
+      } else if (route.method !== 'GET') {
+        const parsed = await readJsonBody(req, route.multipartFile ? options.uploadLimitBytes : options.bodyLimitBytes).catch(
+          (error: unknown) => {
+            if (route.multipartFile && appErrorOf(error)?.reason === 'unsupported_media_type') {
+              throw new AppError('unsupported_media_type', {
+                message: 'El cuerpo debe enviarse como multipart/form-data o application/json.',
+              });
+            }
+            throw error;
+          },
+        );
         if (parsed !== undefined && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) {
           throw new AppError('invalid_input', { message: 'El cuerpo debe ser un objeto JSON.' });
         }
         body = { ...(parsed as Record<string, unknown> | undefined) };
+      }
+      if (body !== undefined) {
         const idempotencyKey = req.headers['idempotency-key'];
         if (route.idempotencyKeyHeader && typeof idempotencyKey === 'string') body.idempotencyKey = idempotencyKey;
       }
       const input = restInput(route, params, query, body);
       const data = await procedureAt(options.createCaller(ctx), route.procedurePath)(input);
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...ctx.report.responseHeaders };
       if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;
       sendJson(res, ctx.report.successStatus ?? route.successStatus, data, headers);
     } catch (error) {

@@ -7,6 +7,9 @@ import { REST_BASE_PATH } from './base-path';
 
 const TAGS = [
   { name: 'clients', description: 'Find, identify, verify and update customers.' },
+  { name: 'account', description: 'What a customer owes and their ticket history (verified customers).' },
+  { name: 'payments', description: 'Payment reports with receipts, promises of payment, and payments operators register.' },
+  { name: 'service', description: 'Suspend and reconnect a service (operator keys).' },
   { name: 'plans', description: 'Internet plans and their speeds.' },
   { name: 'paymentMethods', description: 'How customers can pay.' },
   { name: 'tickets', description: 'Support tickets: subjects, zone limits, creation and reading.' },
@@ -66,6 +69,52 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
       extraErrorStatuses: route.extraErrorStatuses,
     });
     for (const status of statuses) responses[String(status)] = responseRef(status);
+    const access = route.access;
+    const role = access?.role ?? 'bot';
+    (operation as Record<string, unknown>)['x-required-role'] = role;
+    operation.description = `**Keys:** ${role === 'operator' ? 'operator only' : 'bot or operator'}${
+      access?.verification
+        ? `; bot keys send the customer’s \`X-Verification-Token\` (${access.verification === 'read' ? 'reads: unless VERIFICATION_REQUIRED_FOR_READS=false' : 'always'})`
+        : ''
+    }.\n\n${operation.description ?? ''}`;
+    if (access?.verification) {
+      operation.parameters = [
+        ...(operation.parameters ?? []),
+        {
+          in: 'header',
+          name: 'X-Verification-Token',
+          required: false,
+          description:
+            'The token a successful `POST /clients/{serviceId}/verify` returned for this service id, with this API key. Required from bot keys (401 verification_required without it, 403 verification_mismatch for another service); operators need none.',
+          schema: { type: 'string' },
+        },
+      ];
+    }
+    if (route.multipartFile) {
+      const content = (
+        operation.requestBody as
+          | { content?: Record<string, { schema?: { type?: string; properties?: Record<string, unknown>; required?: string[] } }> }
+          | undefined
+      )?.content;
+      const json = content?.['application/json']?.schema;
+      if (content && json) {
+        const { [route.multipartFile]: _file, ...fields } = json.properties ?? {};
+        content['multipart/form-data'] = {
+          schema: {
+            type: 'object',
+            properties: {
+              ...fields,
+              [route.multipartFile]: {
+                type: 'string',
+                format: 'binary',
+                description: 'JPEG, PNG or PDF (checked by content); RECEIPT_MAX_BYTES.',
+              },
+            },
+            required: json.required,
+          },
+        };
+      }
+    }
     if (route.idempotencyKeyHeader) {
       operation.parameters = [
         ...(operation.parameters ?? []),

@@ -23,6 +23,9 @@ export interface RestRoute {
   extraErrorStatuses: readonly number[];
   /** The procedure accepts an `Idempotency-Key` header (meta `idempotencyKeyHeader`). */
   idempotencyKeyHeader: boolean;
+  /** Meta `multipartFile`: the input field a multipart upload's file fills. */
+  multipartFile: string | null;
+  access: ProcedureAccess | null;
   cacheable: boolean;
   /** Input fields that are numbers: on a path or in a query they must be plain digits. */
   numericFields: ReadonlySet<string>;
@@ -36,10 +39,32 @@ export type RestMeta = {
   /** Further success statuses a call may answer with the same body schema, with what each means. */
   alsoSucceedsWith?: Record<number, string>;
   idempotencyKeyHeader?: boolean;
+  /** REST also takes multipart/form-data, with the file of this input field (base64 `{contentBase64, fileName}` in the input). */
+  multipartFile?: string;
   /** A query computed only from cached collections: its answers may be memoised (see http/response-memo.ts). */
   cacheable?: boolean;
+  /** Who may call it beyond any business key (see trpc/procedures.ts): the operator role, a verified customer. */
+  access?: ProcedureAccess;
   [key: string]: unknown;
 };
+
+export interface ProcedureAccess {
+  /** Only operator keys; bot keys get 403 forbidden_for_key. */
+  role?: 'operator';
+  /**
+   * Bot keys must present the verification token of the input's `serviceId` (operators never):
+   * `write` always, `read` unless VERIFICATION_REQUIRED_FOR_READS=false.
+   */
+  verification?: 'read' | 'write';
+}
+
+/**
+ * Answers that may be memoised and served by the fast path: cacheable queries open to every key.
+ * A query behind a role or a verification is always run, so its checks always run.
+ */
+export function isMemoizable(meta: RestMeta | undefined, type: string): boolean {
+  return meta?.cacheable === true && meta.access === undefined && type === 'query';
+}
 
 export type RouteMatch = { route: RestRoute; params: Record<string, string> } | { allowed: OpenApiMethod[] } | null;
 
@@ -112,7 +137,7 @@ export function cacheableProcedures(appRouter: AnyRouter): Set<string> {
   const procedures = appRouter._def.procedures as Record<string, ProcedureLike>;
   return new Set(
     Object.entries(procedures)
-      .filter(([, p]) => p._def.meta?.cacheable === true && p._def.type === 'query')
+      .filter(([, p]) => isMemoizable(p._def.meta, p._def.type))
       .map(([path]) => path),
   );
 }
@@ -132,7 +157,9 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
       alsoSucceedsWith: procedure._def.meta?.alsoSucceedsWith ?? {},
       extraErrorStatuses: procedure._def.meta?.extraErrorStatuses ?? [],
       idempotencyKeyHeader: procedure._def.meta?.idempotencyKeyHeader === true,
-      cacheable: procedure._def.meta?.cacheable === true && procedure._def.type === 'query',
+      multipartFile: procedure._def.meta?.multipartFile ?? null,
+      access: procedure._def.meta?.access ?? null,
+      cacheable: isMemoizable(procedure._def.meta, procedure._def.type),
       numericFields: numericFieldsOf(procedure),
       ...compile(openapi.path),
     });

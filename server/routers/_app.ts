@@ -2,7 +2,10 @@ import { accountRouter } from './account';
 import { clientsRouter } from './clients';
 import { networkRouter } from './network';
 import { paymentMethodsRouter } from './payment-methods';
+import { paymentsRouter } from './payments';
 import { plansRouter } from './plans';
+import { promisesRouter } from './promises';
+import { serviceRouter } from './service';
 import { ticketsRouter } from './tickets';
 import { router } from '../trpc/init';
 
@@ -14,6 +17,9 @@ export const appRouter = router({
   paymentMethods: paymentMethodsRouter,
   tickets: ticketsRouter,
   network: networkRouter,
+  payments: paymentsRouter,
+  promises: promisesRouter,
+  service: serviceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,17 +5,13 @@ import { readFrom } from '../trpc/procedures';
 import type { z } from 'zod';
 import type { balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './account.types';
 import { existingClient, type LookupContext } from './client-lookup';
+import type { UpstreamBalance } from '../wisphub/balance-mapper';
 
 /** A customer's balance in plain terms, and their tickets, newest first. */
 
-export async function readBalance(ctx: LookupContext, serviceId: number): Promise<z.infer<typeof balanceOutput>> {
-  const { gateway, config } = ctx.services;
-  const client = await existingClient(ctx, serviceId);
-  const result = await gateway.account.balance(serviceId);
-  if (result === null) throw new AppError('client_not_found', { details: { serviceId } });
-  const upstream = readFrom(ctx, result);
-  const today = toLocal(ctx.services.now(), config.TIMEZONE).date;
-  const invoices: PendingInvoice[] = upstream.invoices
+/** Upstream's unpaid invoices with days overdue as of `today` (local YYYY-MM-DD), oldest due first. */
+export function pendingInvoicesOf(upstream: UpstreamBalance, today: string): PendingInvoice[] {
+  return upstream.invoices
     .map((invoice) => ({
       id: invoice.id,
       amount: invoice.amount,
@@ -23,6 +19,15 @@ export async function readBalance(ctx: LookupContext, serviceId: number): Promis
       daysOverdue: invoiceDaysOverdue(invoice.dueDate, invoice.daysOverdue, today),
     }))
     .sort((a, b) => (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999'));
+}
+
+export async function readBalance(ctx: LookupContext, serviceId: number): Promise<z.infer<typeof balanceOutput>> {
+  const { gateway, config } = ctx.services;
+  const client = await existingClient(ctx, serviceId);
+  const result = await gateway.account.balance(serviceId);
+  if (result === null) throw new AppError('client_not_found', { details: { serviceId } });
+  const upstream = readFrom(ctx, result);
+  const invoices = pendingInvoicesOf(upstream, toLocal(ctx.services.now(), config.TIMEZONE).date);
   const summary = summarizeAccount(upstream.balance, invoices, {
     overdueAfterDays: config.ACCOUNT_OVERDUE_AFTER_DAYS,
     seriouslyOverdueAfterDays: config.ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS,

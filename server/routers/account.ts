@@ -1,6 +1,8 @@
 import { protectedProcedure } from '../trpc/procedures';
 import { router } from '../trpc/init';
 import { readBalance, readTicketHistory } from './account.handler';
+import { invoicesInput, invoicesOutput } from './billing.types';
+import { readInvoices } from './money.handler';
 import { balanceInput, balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './account.types';
 
 const tags = ['account'];
@@ -15,13 +17,30 @@ export const accountRouter = router({
         tags,
         summary: 'Balance and pending invoices',
         description:
-          'Current balance, last payment, pending invoices with days overdue, total owed and a plain status (up_to_date, overdue, seriously_overdue) with a Spanish message. Cached CACHE_TTL_BALANCE_S, never past it.',
+          'Bot keys need the customer’s `X-Verification-Token` (unless VERIFICATION_REQUIRED_FOR_READS=false). Current balance, last payment, pending invoices with days overdue, total owed and a plain status (up_to_date, overdue, seriously_overdue) with a Spanish message. Cached CACHE_TTL_BALANCE_S, never past it.',
       },
       cacheable: true,
+      access: { verification: 'read' },
     })
     .input(balanceInput)
     .output(balanceOutput)
     .query(({ ctx, input }) => readBalance(ctx, input.serviceId)),
+
+  invoices: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/clients/{serviceId}/invoices',
+        tags,
+        summary: 'Unpaid invoices and the active promise of payment',
+        description:
+          'Bot keys need the customer’s `X-Verification-Token` (unless VERIFICATION_REQUIRED_FOR_READS=false). Invoice ids are the ones payments and promises take.',
+      },
+      access: { verification: 'read' },
+    })
+    .input(invoicesInput)
+    .output(invoicesOutput)
+    .query(({ ctx, input }) => readInvoices(ctx, input.serviceId)),
 
   tickets: protectedProcedure
     .meta({

@@ -5,7 +5,7 @@ import { ticketSchema } from './tickets.types';
 
 /** zod schemas of the account procedures: balance and ticket history of one customer. */
 
-const invoiceSchema = z.object({
+export const invoiceSchema = z.object({
   id: z.string().meta({ description: 'Upstream invoice id: payments are made against it.' }),
   amount: z.number().meta({ description: 'Pesos.' }),
   dueDate: z.iso.date().nullable().meta({ description: 'YYYY-MM-DD.' }),

@@ -138,7 +138,7 @@ export const clientsRouter = router({
         tags,
         summary: 'Verify a customer’s identity',
         description:
-          'Valid only when at least two facts are given and every one matches (normalised: accents, case, address prefixes, price within 1 peso).',
+          'Valid only when at least two facts are given and every one matches (normalised: accents, case, address prefixes, price within 1 peso). A valid verification returns a token (`verificationToken`, and the `X-Verification-Token` response header) that bot keys send back as the `X-Verification-Token` header on every call that reveals or moves money or changes the account.',
       },
     })
     .input(verifyInput)
@@ -154,7 +154,10 @@ export const clientsRouter = router({
       });
       const result = verifyIdentity(client, claims);
       await ctx.services.identityGuard.recordVerification(keyName, serviceId, result.isValid);
-      return { serviceId, ...result };
+      if (!result.isValid) return { serviceId, ...result, verificationToken: null, verificationExpiresAt: null };
+      const issued = ctx.services.verification.issue(serviceId, keyName, ctx.services.now());
+      ctx.report.responseHeaders = { ...ctx.report.responseHeaders, 'x-verification-token': issued.token };
+      return { serviceId, ...result, verificationToken: issued.token, verificationExpiresAt: issued.expiresAt.toISOString() };
     }),
 
   updateProfile: protectedProcedure
@@ -164,8 +167,10 @@ export const clientsRouter = router({
         path: '/clients/{serviceId}',
         tags,
         summary: 'Update a client’s profile',
-        description: 'Partial update through the upstream profile PUT. The answer and every later read show the change.',
+        description:
+          'Bot keys need the customer’s `X-Verification-Token`. Partial update through the upstream profile PUT. The answer and every later read show the change.',
       },
+      access: { verification: 'write' },
     })
     .input(updateProfileInput)
     .output(clientSchema)

@@ -174,6 +174,11 @@ export const verifyOutput = z.object({
   matchedFields: z.array(identityFieldSchema),
   mismatchedFields: z.array(identityFieldSchema),
   message: z.string().meta({ description: 'Spanish text a bot can show the customer.' }),
+  verificationToken: z.string().nullable().meta({
+    description:
+      'When verified: send it as the `X-Verification-Token` header on calls about this service (balance, invoices, payment reports, promises, profile). Bound to this service id and this API key; also sent as the `X-Verification-Token` response header on REST.',
+  }),
+  verificationExpiresAt: z.iso.datetime({ offset: true }).nullable(),
 });
 
 const profileText = (max: number) => freeText().min(1).max(max);

@@ -34,6 +34,7 @@ function pollerContext(services: Services, taskId: string): LookupContext {
     requestId: `watch-ping:${taskId}`,
     surface: 'trpc',
     presentedApiKey: null,
+    presentedVerification: null,
     report: { keyName: null, cacheState: null, procedure: null },
   };
 }

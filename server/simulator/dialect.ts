@@ -28,6 +28,8 @@ export interface SimulatorDialect {
   subjectCatalogue: 'full' | 'partial';
   /** `GET /api/tasks/{id}/` exists (true), or answers Django's HTML 404 page. */
   taskEndpoint: boolean;
+  /** The ISP's key may create promises of payment (true), or `POST /api/promesa-pago/` answers 403. */
+  promisePermission: boolean;
 }
 
 export const UPSTREAM_DIALECT: SimulatorDialect = {
@@ -40,6 +42,7 @@ export const UPSTREAM_DIALECT: SimulatorDialect = {
   nestedTicketService: true,
   subjectCatalogue: 'full',
   taskEndpoint: true,
+  promisePermission: true,
 };
 
 const BALANCE_PATH = /^\/api\/clientes\/\d+\/saldo\/?$/;

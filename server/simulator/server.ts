@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SimBilling } from './billing';
 import { bogotaClock, dayMonthYearTime } from './dates';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -38,6 +39,8 @@ export interface Simulator {
   addClient(client: JsonRecord): void;
   /** Sets what `/api/clientes/{id}/saldo` answers for one client (record and shape); null restores the generated one. */
   setBalance(serviceId: number, balance: { record: JsonRecord; shape: BalanceShape } | null): void;
+  /** Payments, payment reports, promises and service tasks upstream holds. */
+  billing: SimBilling;
   /** Marks (description) or clears (null) a known outage on a router, as an ISP does in WispHub Net. */
   setOutage(routerId: number, description: string | null): void;
   /** Calls served whose "METHOD /path" contains `filter` (all calls without a filter). */
@@ -54,7 +57,14 @@ const PRIORITY_NAMES = ['Baja', 'Normal', 'Alta', 'Muy Alta'];
 const CLIENT_STATE_BY_NUMBER: Record<string, string> = { '1': 'Activo', '2': 'Suspendido', '3': 'Cancelado', '4': 'Gratis' };
 const HTML_NOT_FOUND = '<!DOCTYPE html><html><head><title>Not Found</title></head><body><h1>Not Found</h1></body></html>';
 /** Routes that answer only writes: another method gets a 405. */
-const WRITE_ONLY_ROUTES = [/^\/api\/clientes\/\d+\/perfil\/?$/, /^\/api\/clientes\/\d+\/ping\/$/];
+const WRITE_ONLY_ROUTES = [
+  /^\/api\/clientes\/\d+\/perfil\/?$/,
+  /^\/api\/clientes\/\d+\/ping\/$/,
+  /^\/api\/facturas\/\d+\/registrar-pago\/$/,
+  /^\/api\/facturas\/reportar-pago\/\d+\/$/,
+  /^\/api\/promesa-pago\/$/,
+  /^\/api\/clientes\/(?:activar|desactivar)\/$/,
+];
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>';
 
 const sleep = (ms: number) =>
@@ -113,6 +123,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const ticketsById = new Map<number, JsonRecord>(data.tickets.map((ticket) => [ticket.id_ticket as number, ticket]));
   let nextTicketId = Math.max(5000, ...ticketsById.keys()) + 1;
   const balances = new Map<number, { record: JsonRecord; shape: BalanceShape }>();
+  const billing = new SimBilling(clientsById, new Set(data.paymentMethods.map((method) => Number(method.id))));
   let origin = '';
 
   function paginate(res: ServerResponse, url: URL, items: readonly JsonRecord[], active: boolean): void {
@@ -274,7 +285,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         200,
         set
           ? shapeBalance(set.record, set.shape)
-          : shapeBalance(simulatedBalance(client, Date.now(), dialect.balanceRecord), balanceShape(serviceId)),
+          : shapeBalance(billing.balance(client, Date.now(), dialect.balanceRecord), balanceShape(serviceId)),
       );
     }
     if ((match = path.match(/^\/api\/clientes\/(\d+)\/perfil\/?$/)) && method === 'PUT') {
@@ -302,6 +313,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return;
     }
     if ((match = path.match(/^\/api\/tasks\/([\w-]+)\/$/)) && method === 'GET') {
+      const serviceTask = billing.serviceTasks.get(match[1]!);
+      if (serviceTask) return sendJson(res, 200, billing.serviceTaskState(serviceTask, options.pingDelayMs, Date.now()));
       const task = tasks.get(match[1]!);
       const client = task ? clientsById.get(task.serviceId) : undefined;
       if (!task || !client) return sendJson(res, 404, DETAIL_NOT_FOUND);
@@ -360,6 +373,41 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     if ((match = path.match(/^\/api\/tickets\/(\d+)\/$/)) && method === 'GET') {
       const ticket = ticketsById.get(Number(match[1]));
       return ticket ? sendJson(res, 200, presentTicket(ticket, dialect)) : sendJson(res, 404, DETAIL_NOT_FOUND);
+    }
+    if ((match = path.match(/^\/api\/facturas\/(\d+)\/registrar-pago\/$/)) && method === 'POST') {
+      const form = await parseForm(req, body);
+      if (!form) return sendJson(res, 400, { detail: 'JSON parse error.' });
+      const answer = billing.registerPayment(Number(match[1]), form, Date.now());
+      if (answer.status === 200) await stallAfterWrite();
+      return sendJson(res, answer.status, answer.body);
+    }
+    if ((match = path.match(/^\/api\/facturas\/reportar-pago\/(\d+)\/$/)) && method === 'POST') {
+      const type = req.headers['content-type'] ?? '';
+      if (!type.startsWith('multipart/form-data')) return sendJson(res, 415, { detail: `Tipo de medio "${type}" no soportado.` });
+      const form = await new Response(body, { headers: { 'content-type': type } }).formData().catch(() => null);
+      if (!form) return sendJson(res, 400, { detail: 'Multipart form parse error.' });
+      const answer = billing.reportPayment(Number(match[1]), form, Date.now());
+      if (answer.status === 200) await stallAfterWrite();
+      return sendJson(res, answer.status, answer.body);
+    }
+    if (path === '/api/promesa-pago/' && method === 'POST') {
+      if (!dialect.promisePermission) return sendJson(res, 403, DETAIL_FORBIDDEN);
+      const form = await parseForm(req, body);
+      if (!form) return sendJson(res, 400, { detail: 'JSON parse error.' });
+      const answer = billing.createPromise(form, Date.now());
+      if (answer.status === 201) await stallAfterWrite();
+      return sendJson(res, answer.status, answer.body);
+    }
+    if ((match = path.match(/^\/api\/clientes\/(activar|desactivar)\/$/)) && method === 'POST') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8') || '{}');
+      } catch {
+        return sendJson(res, 400, { detail: 'JSON parse error.' });
+      }
+      const answer = billing.startServiceTask(match[1] === 'activar' ? 'activate' : 'deactivate', parsed);
+      if (answer.status === 202) await stallAfterWrite();
+      return sendJson(res, answer.status, answer.body);
     }
     // A route that exists answers another method with DRF's 405, as upstream does.
     if (WRITE_ONLY_ROUTES.some((route) => route.test(path))) return sendJson(res, 405, { detail: `Método "${method}" no permitido.` });
@@ -488,6 +536,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (balance) balances.set(serviceId, balance);
       else balances.delete(serviceId);
     },
+    billing,
     setOutage(routerId, description) {
       // Clients share their router's record, as they share the router upstream.
       for (const client of data.clients) {

@@ -9,6 +9,8 @@ export interface RequestContext {
   surface: 'trpc' | 'rest';
   /** The key as presented (X-API-Key), or null. */
   presentedApiKey: string | null;
+  /** The customer verification token as presented (X-Verification-Token), or null. */
+  presentedVerification: string | null;
   /** Filled in while the request runs, read by the HTTP layer for logs and headers. */
   report: RequestReport;
 }
@@ -23,4 +25,6 @@ export interface RequestReport {
   procedure: string | null;
   /** A REST success status other than the route's own (a create answered 202 while pending). */
   successStatus?: number;
+  /** Headers a procedure adds to its REST answer (a verification token). */
+  responseHeaders?: Record<string, string>;
 }

@@ -1,24 +1,54 @@
 import { AppError } from '../errors';
+import type { CallerKey } from '../guards/api-keys';
+import { isMemoizable, type ProcedureAccess } from '../rest/routes';
+import { serviceIdSchema } from '../routers/clients.types';
 import type { Dependency } from '../http/response-memo';
 import type { CacheResult } from '../wisphub/swr-cache';
 import type { RequestContext, RequestReport } from './context';
 import { publicProcedure } from './init';
 
-/** The authenticated caller, as protected procedures see it. */
-export interface CallerKey {
-  /** The configured name of the API key (never the key itself). */
-  name: string;
-}
+export type { CallerKey };
 
 /** API key, then the key's rate limit (shared across instances with Redis); used by the middleware and the HTTP fast path. */
-export async function authenticate(ctx: RequestContext, calls = 1): Promise<string> {
+export async function authenticate(ctx: RequestContext, calls = 1): Promise<CallerKey> {
   if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
-  const keyName = ctx.services.apiKeys.identify(ctx.presentedApiKey);
-  if (keyName === null) throw new AppError('api_key_invalid');
-  ctx.report.keyName = keyName;
-  const waitSeconds = await ctx.services.rateLimiter.take(keyName, calls);
+  const caller = ctx.services.apiKeys.identify(ctx.presentedApiKey);
+  if (caller === null) throw new AppError('api_key_invalid');
+  ctx.report.keyName = caller.name;
+  const waitSeconds = await ctx.services.rateLimiter.take(caller.name, calls);
   if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
-  return keyName;
+  return caller;
+}
+
+const VERIFICATION_HINT = 'Llame a clients.verify con los datos del titular y envíe el token en el encabezado X-Verification-Token.';
+
+/** Enforces a procedure's `access` meta for this caller and this input's service id. */
+async function assertAccess(ctx: RequestContext, caller: CallerKey, access: ProcedureAccess, rawInput: unknown): Promise<void> {
+  if (access.role === 'operator' && caller.role !== 'operator') {
+    throw new AppError('forbidden_for_key', { details: { requiredRole: 'operator', keyRole: caller.role } });
+  }
+  if (!access.verification || caller.role === 'operator') return;
+  if (access.verification === 'read' && !ctx.services.config.VERIFICATION_REQUIRED_FOR_READS) return;
+  // The same schema the input is validated with: the id checked here is the id the procedure acts on.
+  const serviceId = serviceIdSchema.safeParse((rawInput as { serviceId?: unknown } | null | undefined)?.serviceId);
+  if (!serviceId.success) throw new AppError('invalid_input', { details: { fieldErrors: { serviceId: ['serviceId is required'] } } });
+  const check = ctx.services.verification.check(ctx.presentedVerification, caller.name, serviceId.data, ctx.services.now());
+  switch (check.status) {
+    case 'valid':
+      return;
+    case 'other_service':
+      throw new AppError('verification_mismatch', { details: { serviceId: serviceId.data } });
+    case 'expired':
+      throw new AppError('verification_required', {
+        message: `La verificación de identidad venció. ${VERIFICATION_HINT}`,
+        details: { problem: 'expired', expiredAt: check.expiredAt.toISOString() },
+      });
+    default:
+      throw new AppError('verification_required', {
+        message: `Antes de continuar debemos verificar la identidad del titular del servicio. ${VERIFICATION_HINT}`,
+        details: { problem: check.status },
+      });
+  }
 }
 
 /** The cache entries a cacheable query read, so its answer can be memoised against them. */
@@ -40,13 +70,14 @@ export function readFrom<V>(ctx: { memo?: MemoSources; report: RequestReport }, 
 
 /** Every business procedure: requires a configured API key. Cacheable queries are memoised. */
 export const protectedProcedure = publicProcedure
-  .use(async ({ ctx, next }) => {
-    const keyName = await authenticate(ctx);
+  .use(async ({ ctx, meta, getRawInput, next }) => {
+    const key = await authenticate(ctx);
+    if (meta?.access) await assertAccess(ctx, key, meta.access, await getRawInput());
     // Narrowed: every procedure below knows who is calling, without a nullable report field.
-    return next({ ctx: { key: { name: keyName } satisfies CallerKey } });
+    return next({ ctx: { key } });
   })
   .use(async ({ ctx, meta, type, path, getRawInput, next }) => {
-    if (meta?.cacheable !== true || type !== 'query') return next();
+    if (!isMemoizable(meta, type)) return next();
     const memo: MemoSources = { deps: [], memoizable: true };
     const result = await next({ ctx: { memo } });
     if (result.ok && memo.memoizable) ctx.services.memo.store(path, await getRawInput(), result.data, memo.deps);

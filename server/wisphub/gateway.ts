@@ -4,6 +4,7 @@ import { extractPhoneNumbers } from '../domain/phone';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { AccountGateway } from './account';
+import { BillingGateway } from './billing';
 import { CatalogueGateway } from './catalogue';
 import { toClient } from './client-mapper';
 import { NetworkGateway } from './network';
@@ -59,6 +60,7 @@ export class WispHubGateway {
   readonly tickets: TicketsGateway;
   readonly network: NetworkGateway;
   readonly account: AccountGateway;
+  readonly billing: BillingGateway;
   readonly transport: UpstreamTransport;
   private readonly logger: Logger;
   private readonly paging: PaginateOptions;
@@ -93,6 +95,7 @@ export class WispHubGateway {
       ticketsTtlMs: options.ticketsTtlMs,
       timeZone: options.timeZone,
     });
+    this.billing = new BillingGateway(upstream, this.account);
   }
 
   /** Every cache, for metrics and readiness. */

@@ -2,6 +2,7 @@ import { TTLCache } from '@isaacs/ttlcache';
 import { z } from 'zod';
 import { parseMilliseconds, parsePercent, type PingEntry } from '../domain/ping-diagnosis';
 import { AppError } from '../errors';
+import { readTask, taskIdOf } from './tasks';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
 import { UPSTREAM_PATHS } from './paths';
@@ -13,13 +14,6 @@ export type PingTaskState =
   | { status: 'done'; entries: PingEntry[] }
   | { status: 'failed'; error: string };
 
-const startSchema = z.object({ task_id: z.union([z.string(), z.number()]).transform(String) });
-const taskSchema = z.object({
-  task: z.object({
-    status: z.enum(['PENDING', 'PROCESS', 'SUCCESS', 'FAILURE']),
-    result: z.unknown().optional(),
-  }),
-});
 const count = z.union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)]);
 const hostFiguresSchema = z.object({
   host: z.string().min(1),
@@ -70,10 +64,10 @@ export class NetworkGateway {
   async startPing(serviceId: number, pings: number): Promise<string | null> {
     try {
       const { data } = await this.upstream.transport.send('POST', UPSTREAM_PATHS.ping(serviceId), { pings });
-      const parsed = startSchema.safeParse(data);
-      if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/clientes/:id/ping/' } });
-      this.taskOwners.set(parsed.data.task_id, serviceId);
-      return parsed.data.task_id;
+      const taskId = taskIdOf(data);
+      if (taskId === null) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/clientes/:id/ping/' } });
+      this.taskOwners.set(taskId, serviceId);
+      return taskId;
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;
       throw error;
@@ -82,18 +76,8 @@ export class NetworkGateway {
 
   /** The task's state; null when upstream does not know the task. */
   async pingTask(taskId: string): Promise<PingTaskState | null> {
-    let raw: unknown;
-    try {
-      raw = await this.upstream.transport.get(UPSTREAM_PATHS.task(taskId));
-    } catch (error) {
-      if (error instanceof UpstreamNotFoundError) return null;
-      throw error;
-    }
-    const parsed = taskSchema.safeParse(raw);
-    if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tasks/:task/' } });
-    const { status, result } = parsed.data.task;
-    if (status === 'PENDING' || status === 'PROCESS') return { status: 'pending', upstreamStatus: status };
-    if (status === 'FAILURE') return { status: 'failed', error: typeof result === 'string' ? result : 'task failed' };
-    return { status: 'done', entries: readPingResult(result) };
+    const task = await readTask(this.upstream.transport, taskId);
+    if (task === null || task.status !== 'done') return task;
+    return { status: 'done', entries: readPingResult(task.result) };
   }
 }

@@ -17,4 +17,11 @@ export const UPSTREAM_PATHS = {
   tickets: '/api/tickets/',
   ticket: (ticketId: number) => `/api/tickets/${ticketId}/`,
   ticketSubjects: '/api/tickets/asuntos-tickets/',
+  /** JSON; without the slash the 301 drops the body and nothing is recorded. */
+  registerPayment: (invoiceId: string) => `/api/facturas/${encodeURIComponent(invoiceId)}/registrar-pago/`,
+  /** Multipart, with the receipt file. */
+  reportPayment: (invoiceId: string) => `/api/facturas/reportar-pago/${encodeURIComponent(invoiceId)}/`,
+  paymentPromise: '/api/promesa-pago/',
+  activateServices: '/api/clientes/activar/',
+  deactivateServices: '/api/clientes/desactivar/',
 } as const;

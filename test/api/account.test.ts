@@ -12,7 +12,12 @@ import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 let service: TestService;
 const account = suite('api: account balance and ticket history');
 account.before(async () => {
-  service = await startTestService({ ACCOUNT_OVERDUE_AFTER_DAYS: '1', ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS: '30' });
+  // Balance reads without a verification token: the setting an ISP may choose; the collections suite checks the default.
+  service = await startTestService({
+    ACCOUNT_OVERDUE_AFTER_DAYS: '1',
+    ACCOUNT_SERIOUSLY_OVERDUE_AFTER_DAYS: '30',
+    VERIFICATION_REQUIRED_FOR_READS: 'false',
+  });
 });
 account.after(() => service.stop());
 account.before.each(() => {
@@ -308,7 +313,7 @@ account('tickets: the upstream filter honoured — every item is the client’s,
 account('tickets: upstream ignores the filter — each item is checked, the cached collection answers, same tickets', async () => {
   const { serviceId, ids } = clientWithTickets(2);
   const other = clientWithTickets(2, 1);
-  const service2 = await startTestService({ UPSTREAM_PAGE_SIZE: '100' });
+  const service2 = await startTestService({ UPSTREAM_PAGE_SIZE: '100', VERIFICATION_REQUIRED_FOR_READS: 'false' });
   try {
     service2.sim.setFaults({ ignoredFilters: ['servicio'] });
     const body = (await (await service2.rest(`/clients/${serviceId}/tickets?limit=50`)).json()) as History;

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { startTestService, type RestErrorBody, type TestService, OPERATOR_KEY } from '../support/service';
 
 /** Every clients procedure over real HTTP, on REST and on tRPC, success and failure. */
 
@@ -196,8 +196,16 @@ clients('updateProfile: changes upstream, read-your-writes on both surfaces, emp
   const raw = service.sim.data.clients[20]!;
   const serviceId = raw.id_servicio as number;
   await service.client.clients.list.query({ limit: 1 }); // collection cached before the write
+  await restError(
+    await service.rest(`/clients/${serviceId}`, { method: 'PATCH', json: { city: 'Granada' } }),
+    401,
+    'verification_required',
+  );
+  const token = await service.verify(serviceId);
+  const verified = { 'x-verification-token': token };
   const response = await service.rest(`/clients/${serviceId}`, {
     method: 'PATCH',
+    headers: verified,
     json: { address: 'Vereda Nueva Vida Finca 3', phone: '3157778888' },
   });
   assert.is(response.status, 200);
@@ -212,11 +220,21 @@ clients('updateProfile: changes upstream, read-your-writes on both surfaces, emp
   assert.ok(found.items.some((hit) => hit.client.serviceId === serviceId));
   assert.is(service.sim.calls(/^GET \/api\/clientes\/$/), listCalls, 'no full reload for read-your-writes');
 
-  const renamed = await service.client.clients.updateProfile.mutate({ serviceId, name: 'Ángela', lastName: 'Rincón Patiño' });
+  const renamed = await service.clientWith(token).clients.updateProfile.mutate({ serviceId, name: 'Ángela', lastName: 'Rincón Patiño' });
   assert.is(renamed.name, 'Ángela Rincón Patiño');
-  await restError(await service.rest(`/clients/${serviceId}`, { method: 'PATCH', json: {} }), 400, 'empty_patch');
-  await restError(await service.rest(`/clients/${serviceId}`, { method: 'PATCH', json: { email: 'no-es-correo' } }), 400, 'invalid_input');
-  await restError(await service.rest('/clients/999999', { method: 'PATCH', json: { city: 'Granada' } }), 404, 'client_not_found');
+  await restError(await service.rest(`/clients/${serviceId}`, { method: 'PATCH', headers: verified, json: {} }), 400, 'empty_patch');
+  await restError(
+    await service.rest(`/clients/${serviceId}`, { method: 'PATCH', headers: verified, json: { email: 'no-es-correo' } }),
+    400,
+    'invalid_input',
+  );
+  // Operators need no verification; an unknown client is then a 404.
+  const operator = { 'x-api-key': OPERATOR_KEY };
+  await restError(
+    await service.rest('/clients/999999', { method: 'PATCH', headers: operator, json: { city: 'Granada' } }),
+    404,
+    'client_not_found',
+  );
 });
 
 clients('HTTP contract: auth, unknown route, wrong method, bad JSON, charset, body limit', async () => {

@@ -71,7 +71,7 @@ fast('a write retires memoised answers at once (read-your-writes)', async () => 
   const serviceId = raw.id_servicio as number;
   const before = await service.client.clients.byServiceId.query({ serviceId });
   await service.client.clients.byServiceId.query({ serviceId }); // memoised
-  await service.client.clients.updateProfile.mutate({ serviceId, city: 'Restrepo' });
+  await service.operator.clients.updateProfile.mutate({ serviceId, city: 'Restrepo' });
   const after = await service.client.clients.byServiceId.query({ serviceId });
   assert.is(after.city, 'Restrepo');
   assert.not.equal(after, before);

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
+import { createWispHubClient } from '../../client/index';
 import { startTestService, type TestService, assertCreated } from '../support/service';
 import { activeTicketsIn } from '../support/sim-data';
 
@@ -13,31 +14,79 @@ flow.before(async () => {
 });
 flow.after(() => service.stop());
 
-/** A customer writing from a mobile, with a document, in a zone with free ticket slots. */
+/** Next Friday on Bogotá's calendar (a week ahead when today is Friday), YYYY-MM-DD. */
+function nextFriday(): string {
+  const today = new Date(Date.now() - 5 * 3_600_000);
+  const ahead = (5 - today.getUTCDay() + 7) % 7 || 7;
+  return new Date(today.getTime() + ahead * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The smallest valid PNG-signed file: what a phone's screenshot of a receipt starts with. */
+const RECEIPT_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+
+/** A customer writing from a mobile, with a document and something owed, in a zone with free ticket slots. */
 function customer(skip: number): { raw: JsonRecord; phone: string } {
   const free = (zoneId: number) => activeTicketsIn(service.sim.data, zoneId) === 0;
   const candidates = service.sim.data.clients.filter(
     (c) =>
-      typeof c.telefono === 'string' && /^3\d{9}$/.test(c.telefono) && typeof c.cedula === 'string' && free((c.zona as { id: number }).id),
+      typeof c.telefono === 'string' &&
+      /^3\d{9}$/.test(c.telefono) &&
+      typeof c.cedula === 'string' &&
+      Number(c.saldo) > 0 &&
+      free((c.zona as { id: number }).id),
   );
   const raw = candidates[skip]!;
   return { raw, phone: `+57 ${String(raw.telefono)}` };
 }
 
 flow(
-  'typed client: find by phone → verify → ¿cuánto debo? → diagnose → subjects → ticket (idempotent) → read back → history → zone status',
+  'typed client: find by phone → verify → ¿cuánto debo? → ¿puedo pagar el viernes? → ya pagué, le envío el comprobante → diagnose → ticket (idempotent) → history → zone status',
   async () => {
-    const api = service.client;
+    let token: string | null = null;
+    // A bot keeps the conversation's verification token and the client sends it on every call.
+    const api = createWispHubClient({ url: service.url, apiKey: service.config.API_KEYS[0]!.key, verificationToken: () => token });
     const { raw, phone } = customer(0);
     const found = await api.clients.byPhone.query({ phone });
     const me = found.items.find((c) => c.serviceId === raw.id_servicio)!;
     assert.ok(me);
+    const refused = await api.account.balance.query({ serviceId: me.serviceId }).catch((error: { data?: { reason?: string } }) => error);
+    assert.is((refused as { data?: { reason?: string } }).data?.reason, 'verification_required', 'nothing about money before verifying');
     const verified = await api.clients.verify.mutate({ serviceId: me.serviceId, document: me.document!, phone });
     assert.ok(verified.isValid);
+    token = verified.verificationToken;
     // "¿Cuánto debo?"
     const balance = await api.account.balance.query({ serviceId: me.serviceId });
     assert.is(balance.totalOwed, Number(raw.saldo));
     assert.ok(balance.message.length > 0);
+    const { invoices } = await api.account.invoices.query({ serviceId: me.serviceId });
+    assert.ok(invoices.length > 0);
+    const oldest = invoices[0]!;
+    // "¿Puedo pagar el viernes?"
+    const promise = await api.promises.create.mutate({
+      serviceId: me.serviceId,
+      invoiceId: oldest.id,
+      until: nextFriday(),
+      comment: 'Dice que le pagan el viernes',
+      idempotencyKey: `wa-${me.serviceId}-promise`,
+    });
+    assert.is(promise.status, 'agreed');
+    assert.match(promise.message, /viernes|promesa/i);
+    assert.is((await api.account.invoices.query({ serviceId: me.serviceId })).activePromise?.until, nextFriday());
+    // "Ya pagué, le envío el comprobante"
+    const [method] = await api.paymentMethods.list.query().then((list) => list.items);
+    const report = await api.payments.report.mutate({
+      serviceId: me.serviceId,
+      invoiceId: oldest.id,
+      method: method!.id,
+      reference: `NEQUI ${me.serviceId}77`,
+      paidAt: new Date(Date.now() - 3_600_000).toISOString(),
+      receipt: { contentBase64: RECEIPT_PNG.toString('base64'), fileName: 'captura.png' },
+      idempotencyKey: `wa-${me.serviceId}-receipt`,
+    });
+    assert.is(report.status, 'received');
+    const stored = service.sim.billing.reports.at(-1)!;
+    assert.is(stored.file.size, RECEIPT_PNG.length, 'upstream holds the receipt file');
+    assert.is(stored.file.type, 'image/png');
     const diagnosis = await api.network.diagnose.mutate({ serviceId: me.serviceId });
     assert.is(diagnosis.result.status, 'done');
     const subjects = await api.tickets.subjects.query();
@@ -102,7 +151,8 @@ flow('REST with plain fetch, every path taken from /openapi.json by operationId'
   )!;
   const verified = await call('clients-verify', { serviceId: me.serviceId }, { document: me.document, phone });
   assert.is(verified.body.isValid, true);
-  const balance = await call('account-balance', { serviceId: me.serviceId });
+  const verification = { 'X-Verification-Token': verified.body.verificationToken as string };
+  const balance = await call('account-balance', { serviceId: me.serviceId }, undefined, verification);
   assert.is(balance.status, 200);
   assert.is(balance.body.totalOwed, Number(raw.saldo));
   assert.ok(['up_to_date', 'overdue', 'seriously_overdue'].includes(balance.body.status as string));

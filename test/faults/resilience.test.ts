@@ -289,13 +289,18 @@ resilience('a failed profile update leaves the cache untouched; a good one shows
   const serviceId = freeClient(5);
   const before = await service.client.clients.byServiceId.query({ serviceId });
   service.sim.setFaults({ forceStatus: 503, method: 'PUT' });
-  const failed = await service.rest(`/clients/${serviceId}`, { method: 'PATCH', json: { city: 'Cumaral' } });
+  const token = await service.verify(serviceId);
+  const failed = await service.rest(`/clients/${serviceId}`, {
+    method: 'PATCH',
+    headers: { 'x-verification-token': token },
+    json: { city: 'Cumaral' },
+  });
   assert.is(failed.status, 503);
   assert.is(service.sim.calls(/^PUT /), 1, 'a write is never retried');
   const unchanged = await service.client.clients.byServiceId.query({ serviceId });
   assert.equal(unchanged, before);
   service.sim.resetFaults();
-  await service.client.clients.updateProfile.mutate({ serviceId, city: 'Cumaral' });
+  await service.clientWith(token).clients.updateProfile.mutate({ serviceId, city: 'Cumaral' });
   assert.is((await service.client.clients.byServiceId.query({ serviceId })).city, 'Cumaral');
 });
 

@@ -148,16 +148,17 @@ hostile('6: __proto__ and constructor.prototype never count as input, and both s
   assert.is((jsonOf(trpcVerify) as { result: { data: { json: { outcome: string } } } }).result.data.json.outcome, 'insufficient_facts');
 
   const email = raw.email;
+  const verified = { 'content-type': 'application/json', 'x-verification-token': await service.verify(serviceId) };
   const restPatch = await send(`/api/v1/clients/${serviceId}`, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json' },
+    headers: verified,
     body: '{"__proto__": {"email": "attacker@evil.example"}}',
   });
   assert.is(restPatch.status, 400);
   assert.is(reasonOf(restPatch), 'empty_patch');
   const trpcPatch = await send('/trpc/clients.updateProfile', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: verified,
     body: `{"json": {"serviceId": ${serviceId}, "__proto__": {"email": "attacker@evil.example"}}}`,
   });
   assert.is(trpcPatch.status, 400);

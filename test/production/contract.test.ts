@@ -34,7 +34,7 @@ contract('every operation: tag, summary, and every error status as a shared comp
   const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as Doc;
   assert.equal(
     doc.tags.map((tag) => tag.name),
-    ['clients', 'plans', 'paymentMethods', 'tickets', 'network'],
+    ['clients', 'account', 'payments', 'service', 'plans', 'paymentMethods', 'tickets', 'network'],
   );
   assert.ok(doc.components.schemas.Error);
   assert.not.ok(
@@ -55,7 +55,7 @@ contract('every operation: tag, summary, and every error status as a shared comp
       }
     }
   }
-  assert.is(operations, 22);
+  assert.is(operations, 28);
   const errorEnum = (doc.components.schemas.Error as { properties: { error: { properties: { reason: { enum: string[] } } } } }).properties
     .error.properties.reason.enum;
   assert.equal(errorEnum, ERROR_REASONS);

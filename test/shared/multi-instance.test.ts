@@ -4,7 +4,7 @@ import type { JsonRecord } from '../../server/simulator/data';
 import { startSimulator, type Simulator } from '../../server/simulator/server';
 import { redisAvailable, TestRedis } from '../support/redis-server';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
-import { settledCreate, startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { settledCreate, startTestService, type RestErrorBody, type TestService, OPERATOR_KEY } from '../support/service';
 
 /**
  * Several instances, one truth: two service instances on one simulator and one real redis-server.
@@ -244,7 +244,9 @@ test('a profile update on one instance is what the other answers next (read-your
   await Promise.all([a.client.clients.list.query({ limit: 1 }), b.client.clients.list.query({ limit: 1 })]);
   const target = sim.data.clients[11]!;
   const serviceId = Number(target.id_servicio);
-  await a.client.clients.updateProfile.mutate({ serviceId, locality: 'Alto Bonito Shared' });
+  // A token from instance b is accepted by instance a: both derive the secret from the same keys.
+  const token = await b.verify(serviceId);
+  await a.clientWith(token).clients.updateProfile.mutate({ serviceId, locality: 'Alto Bonito Shared' });
   let seen = '';
   for (let tries = 0; tries < 40 && seen !== 'Alto Bonito Shared'; tries++) {
     seen = (await b.client.clients.byServiceId.query({ serviceId })).locality ?? '';
@@ -290,9 +292,10 @@ test('Redis killed mid-run: both instances keep answering from memory and say so
     assert.is((await service.rest('/clients?limit=2')).status, 200);
     assert.is((await service.rest('/plans')).status, 200);
     assert.is(
-      (await service.rest(`/clients/${String(sim.data.clients[5]!.id_servicio)}/balance`)).status,
+      (await service.rest(`/clients/${String(sim.data.clients[5]!.id_servicio)}/balance`, { headers: { 'x-api-key': OPERATOR_KEY } }))
+        .status,
       200,
-      'an upstream read, no Redis needed',
+      'an upstream read, no Redis needed (verification tokens need no Redis either)',
     );
   }
   const created = await a.rest('/tickets', {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type RunningServer } from '../../server/app';
 import type { Logger } from '../../server/observability/logger';
 import { DEVELOPMENT_API_KEY, parseConfig, type Config } from '../../server/config/settings';
@@ -7,6 +10,13 @@ import { createWispHubClient, type WispHubClient } from '../../client/index';
 /** Starts the real service on an ephemeral port against its embedded simulator. */
 
 export const TEST_KEY = 'bot:test=test-key-0123456789abcdef';
+/** An operator key every test service also accepts (OPERATOR_API_KEYS). */
+export const OPERATOR_KEY = 'operator-key-0123456789abcdef';
+
+/** A fresh audit trail file per service, outside the repository. */
+function auditPath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'wisphub-audit-')), 'audit.jsonl');
+}
 
 /** Defaults, a fast small simulator, plus overrides. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -16,6 +26,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     API_KEYS: TEST_KEY,
+    OPERATOR_API_KEYS: `desk=${OPERATOR_KEY}`,
+    AUDIT_LOG_PATH: auditPath(),
     WARMUP: 'false',
     SIM_LATENCY_MS: '0',
     SIM_JITTER_MS: '0',
@@ -40,6 +52,12 @@ export interface TestService extends RunningServer {
   config: Config;
   client: WispHubClient;
   stop(): Promise<void>;
+  /** The typed client with an operator key. */
+  operator: WispHubClient;
+  /** Verifies the simulator's client (document and name) with the test key; answers the verification token. */
+  verify(serviceId: number): Promise<string>;
+  /** The typed client (test key) carrying this verification token. */
+  clientWith(verificationToken: string): WispHubClient;
   /** fetch against REST (/api/v1 prefix added) with the test key unless headers say otherwise. */
   rest(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
@@ -64,6 +82,20 @@ export async function startTestService(
     sim: simulator,
     config,
     client: createWispHubClient({ url: running.url, apiKey }),
+    operator: createWispHubClient({ url: running.url, apiKey: OPERATOR_KEY }),
+    clientWith: (verificationToken) => createWispHubClient({ url: running.url, apiKey, verificationToken }),
+    async verify(serviceId) {
+      const record = simulator.data.clients.find((client) => client.id_servicio === serviceId);
+      if (!record) throw new Error(`the simulator has no client ${serviceId}`);
+      const response = await fetch(`${running.url}/api/v1/clients/${serviceId}/verify`, {
+        method: 'POST',
+        headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ document: record.cedula, name: record.nombre }),
+      });
+      const body = (await response.json()) as { verificationToken?: string | null };
+      if (!body.verificationToken) throw new Error(`verification of ${serviceId} failed: ${JSON.stringify(body)}`);
+      return body.verificationToken;
+    },
     stop: () => server.stop(),
     rest(path, init = {}) {
       const { json, headers, ...rest } = init;

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { KeyRole } from '../config/settings';
+
+/**
+ * The audit trail of every action that moves money or changes a service's state. An entry is
+ * written before the upstream call (outcome `unknown`) and settled after it, so a crash between
+ * the two leaves `unknown`, never nothing. Append-only: a settlement is a second event, merged
+ * with its record when read.
+ */
+
+export type AuditAction = 'payment.register' | 'payment.report' | 'promise.create' | 'service.reconnect' | 'service.suspend';
+export type AuditOutcome = 'confirmed' | 'refused' | 'unknown';
+
+export interface AuditRecord {
+  action: AuditAction;
+  keyName: string;
+  role: KeyRole;
+  requestId: string;
+  serviceId: number | null;
+  invoiceId: string | null;
+  amount: number | null;
+  reference: string | null;
+  /** A promise's date (YYYY-MM-DD). */
+  until?: string | null;
+}
+
+export interface AuditEntry extends AuditRecord {
+  id: string;
+  /** When it was recorded (ISO 8601, UTC). */
+  at: string;
+  outcome: AuditOutcome;
+  settledAt: string | null;
+  /** Why it was refused or stayed unknown (an error reason); a receipt kept while unconfirmed. */
+  detail: string | null;
+  receiptFile: string | null;
+}
+
+export interface AuditQuery {
+  serviceId?: number;
+  /** Entries recorded at or after this instant. */
+  since?: Date;
+  limit?: number;
+}
+
+export interface AuditTrail {
+  /** Written before the upstream call; answers the entry's id. */
+  record(entry: AuditRecord): Promise<string>;
+  settle(id: string, outcome: Exclude<AuditOutcome, 'unknown'>, detail?: string | null): Promise<void>;
+  /** Keeps a receipt whose delivery upstream is unconfirmed, beside the trail; answers where. */
+  keepReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string>;
+  /** Newest first. */
+  list(query: AuditQuery): Promise<AuditEntry[]>;
+}
+
+/** One line of the trail: a record, or the settlement of one. */
+export type AuditEvent =
+  | ({ type: 'record'; id: string; at: string } & AuditRecord)
+  | { type: 'settle'; id: string; at: string; outcome: AuditOutcome; detail: string | null; receiptFile?: string };
+
+/** Records with their settlements applied, filtered and newest first. */
+export function mergeAuditEvents(events: Iterable<AuditEvent>, query: AuditQuery): AuditEntry[] {
+  const entries = new Map<string, AuditEntry>();
+  const settlements: Extract<AuditEvent, { type: 'settle' }>[] = [];
+  for (const event of events) {
+    if (event.type === 'settle') {
+      settlements.push(event);
+      continue;
+    }
+    const { type: _type, ...record } = event;
+    entries.set(event.id, { ...record, outcome: 'unknown', settledAt: null, detail: null, receiptFile: null, until: record.until ?? null });
+  }
+  for (const settlement of settlements) {
+    const entry = entries.get(settlement.id);
+    if (!entry) continue;
+    if (settlement.receiptFile) entry.receiptFile = settlement.receiptFile;
+    if (settlement.outcome === 'unknown') {
+      entry.detail = settlement.detail ?? entry.detail;
+      continue;
+    }
+    entry.outcome = settlement.outcome;
+    entry.settledAt = settlement.at;
+    entry.detail = settlement.detail;
+  }
+  const since = query.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+  return [...entries.values()]
+    .filter((entry) => (query.serviceId === undefined || entry.serviceId === query.serviceId) && Date.parse(entry.at) >= since)
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, query.limit ?? 500);
+}
+
+export function parseAuditLines(text: string): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as AuditEvent);
+    } catch {
+      // A line cut by a crash mid-write: the rest of the trail still reads.
+    }
+  }
+  return events;
+}
+
+/** The trail as an append-only JSON-lines file (one instance, or the fallback while Redis is down). */
+export class FileAuditTrail implements AuditTrail {
+  /** Appends one after another, so two events never interleave within a line. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly path: string) {}
+
+  /** Appends an event; resolves once it is written. */
+  append(event: AuditEvent): Promise<void> {
+    const line = `${JSON.stringify(event)}\n`;
+    const written = this.queue.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      await appendFile(this.path, line, { encoding: 'utf8', mode: 0o600 });
+    });
+    this.queue = written.catch(() => undefined);
+    return written;
+  }
+
+  async record(entry: AuditRecord): Promise<string> {
+    const id = randomUUID();
+    await this.append({ type: 'record', id, at: new Date().toISOString(), ...entry });
+    return id;
+  }
+
+  settle(id: string, outcome: Exclude<AuditOutcome, 'unknown'>, detail: string | null = null): Promise<void> {
+    return this.append({ type: 'settle', id, at: new Date().toISOString(), outcome, detail });
+  }
+
+  async keepReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string> {
+    const directory = `${this.path}.receipts`;
+    await mkdir(directory, { recursive: true });
+    const file = join(directory, `${id}.${extension}`);
+    await writeFile(file, bytes, { mode: 0o600 });
+    await this.append({ type: 'settle', id, at: new Date().toISOString(), outcome: 'unknown', detail: null, receiptFile: file });
+    return file;
+  }
+
+  async events(): Promise<AuditEvent[]> {
+    await this.queue;
+    try {
+      return parseAuditLines(await readFile(this.path, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  async list(query: AuditQuery): Promise<AuditEntry[]> {
+    return mergeAuditEvents(await this.events(), query);
+  }
+}

@@ -1,0 +1,368 @@
+import type { z } from 'zod';
+import type { PendingInvoice } from '../domain/account';
+import { toIsoWithOffset, toLocal } from '../domain/business-days';
+import {
+  normalizeReference,
+  promiseRefusal,
+  promiseRefusalMessage,
+  RECEIPT_CONTENT_TYPES,
+  receiptKind,
+  spanishDate,
+} from '../domain/payments';
+import { AppError, appErrorOf } from '../errors';
+import type { AuditRecord } from '../observability/audit';
+import type { CallerKey } from '../guards/api-keys';
+import { readFrom } from '../trpc/procedures';
+import type { UpstreamBalance } from '../wisphub/balance-mapper';
+import { isUnknownOutcome } from '../wisphub/billing';
+import { pendingInvoicesOf } from './account.handler';
+import type {
+  createPromiseInput,
+  createPromiseOutput,
+  invoicesOutput,
+  registerPaymentInput,
+  registerPaymentOutput,
+  reportPaymentInput,
+  reportPaymentOutput,
+} from './billing.types';
+import { existingClient, type LookupContext } from './client-lookup';
+
+/**
+ * Invoices, payment reports, payment registrations and promises of payment. Every write is
+ * audited (recorded before upstream is called, settled after), sent once, and, when upstream's
+ * answer is lost, reconciled by reading upstream again before anything is sent a second time.
+ */
+
+export type MoneyContext = LookupContext & { key: CallerKey };
+
+const PAID_AT_FUTURE_TOLERANCE_MS = 10 * 60_000;
+const AMOUNT_TOLERANCE = 0.5;
+
+function today(ctx: LookupContext): string {
+  return toLocal(ctx.services.now(), ctx.services.config.TIMEZONE).date;
+}
+
+/** The client's unpaid invoices: cached for reads, `fresh` for decisions that move money. */
+async function unpaidInvoices(ctx: LookupContext, serviceId: number, fresh: boolean): Promise<PendingInvoice[]> {
+  const { billing, account } = ctx.services.gateway;
+  let upstream: UpstreamBalance | null;
+  if (fresh) upstream = await billing.freshBalance(serviceId);
+  else {
+    const cached = await account.balance(serviceId);
+    upstream = cached && readFrom(ctx, cached);
+  }
+  if (upstream === null) throw new AppError('client_not_found', { details: { serviceId } });
+  return pendingInvoicesOf(upstream, today(ctx));
+}
+
+async function unpaidInvoice(ctx: LookupContext, serviceId: number, invoiceId: string, fresh = false): Promise<PendingInvoice> {
+  const invoice = (await unpaidInvoices(ctx, serviceId, fresh)).find((candidate) => candidate.id === invoiceId);
+  if (!invoice) throw new AppError('invoice_not_found', { details: { serviceId, invoiceId } });
+  return invoice;
+}
+
+async function assertPaymentMethod(ctx: LookupContext, methodId: number): Promise<void> {
+  const methods = readFrom(ctx, await ctx.services.gateway.catalogue.paymentMethods());
+  if (!methods.some((method) => method.id === methodId)) {
+    throw new AppError('invalid_input', {
+      message: 'La forma de pago no existe. Consulte las formas de pago disponibles.',
+      details: { fieldErrors: { method: ['unknown payment method'] }, validMethods: methods.map((method) => method.id) },
+    });
+  }
+}
+
+/** "YYYY-MM-DD HH:mm" on the ISP's wall clock: upstream reads `fecha_pago` as local time. */
+function paidAtLocal(ctx: LookupContext, paidAt: string): string {
+  const instant = new Date(paidAt);
+  if (instant.getTime() > ctx.services.now().getTime() + PAID_AT_FUTURE_TOLERANCE_MS) {
+    throw new AppError('invalid_input', {
+      message: 'La fecha del pago no puede ser posterior a la hora actual.',
+      details: { fieldErrors: { paidAt: ['in the future'] } },
+    });
+  }
+  const local = toLocal(instant, ctx.services.config.TIMEZONE);
+  return `${local.date} ${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
+}
+
+/** Runs a write at most once per idempotency key (scoped to the caller's key). */
+export async function once<T>(
+  ctx: MoneyContext,
+  idempotencyKey: string | undefined,
+  request: unknown,
+  work: () => Promise<T>,
+): Promise<T & { replayed: boolean }> {
+  if (!idempotencyKey) return { ...(await work()), replayed: false };
+  const { value, replayed } = await ctx.services.idempotency.run(ctx.key.name, idempotencyKey, request, work);
+  return { ...value, replayed };
+}
+
+export type Audited<T> = { outcome: 'confirmed'; value: T } | { outcome: 'unknown'; error: unknown; auditId: string };
+
+/**
+ * Records the action, runs it, settles the record: `confirmed`, `refused` (upstream or a rule said
+ * no: the error is rethrown) or, when upstream's answer was lost, left `unknown` for the caller
+ * to reconcile.
+ */
+export async function audited<T>(
+  ctx: MoneyContext,
+  record: Omit<AuditRecord, 'keyName' | 'role' | 'requestId'>,
+  work: () => Promise<T>,
+): Promise<Audited<T>> {
+  const { audit, logger } = ctx.services;
+  const auditId = await audit.record({ ...record, keyName: ctx.key.name, role: ctx.key.role, requestId: ctx.requestId });
+  const settle = (outcome: 'confirmed' | 'refused', detail: string | null) =>
+    audit.settle(auditId, outcome, detail).catch((error: unknown) => {
+      logger.error({ err: error, auditId }, 'audit settlement failed: the entry stays unknown');
+    });
+  try {
+    const value = await work();
+    await settle('confirmed', null);
+    return { outcome: 'confirmed', value };
+  } catch (error) {
+    if (isUnknownOutcome(error)) {
+      logger.warn({ auditId, action: record.action, serviceId: record.serviceId }, 'upstream outcome unknown: reconciling');
+      return { outcome: 'unknown', error, auditId };
+    }
+    await settle('refused', appErrorOf(error)?.reason ?? 'internal_error');
+    throw error;
+  }
+}
+
+export async function readInvoices(ctx: LookupContext, serviceId: number): Promise<z.infer<typeof invoicesOutput>> {
+  await existingClient(ctx, serviceId);
+  const [result, activePromise] = await Promise.all([
+    ctx.services.gateway.account.balance(serviceId),
+    ctx.services.gateway.billing.activePromise(serviceId),
+  ]);
+  if (result === null || activePromise === undefined) throw new AppError('client_not_found', { details: { serviceId } });
+  const invoices = pendingInvoicesOf(readFrom(ctx, result), today(ctx));
+  const { TIMEZONE } = ctx.services.config;
+  return {
+    serviceId,
+    invoices,
+    totalOwed: invoices.reduce((sum, invoice) => sum + invoice.amount, 0),
+    activePromise,
+    asOf: toIsoWithOffset(toLocal(new Date(result.loadedAt), TIMEZONE), TIMEZONE),
+  };
+}
+
+/** Decodes and checks a receipt: size first, then what its bytes are. */
+function readReceipt(ctx: LookupContext, contentBase64: string): { bytes: Buffer; kind: keyof typeof RECEIPT_CONTENT_TYPES } {
+  const limit = ctx.services.config.RECEIPT_MAX_BYTES;
+  // Base64 is 4 characters per 3 bytes: refuse an oversized file before decoding it.
+  if (Math.floor((contentBase64.length * 3) / 4) > limit + 3) {
+    throw new AppError('payload_too_large', { message: 'El comprobante supera el tamaño permitido.', details: { limitBytes: limit } });
+  }
+  const bytes = Buffer.from(contentBase64, 'base64');
+  if (bytes.length > limit) {
+    throw new AppError('payload_too_large', { message: 'El comprobante supera el tamaño permitido.', details: { limitBytes: limit } });
+  }
+  const kind = receiptKind(bytes);
+  if (!kind) throw new AppError('receipt_invalid', { details: { accepted: Object.values(RECEIPT_CONTENT_TYPES) } });
+  return { bytes, kind };
+}
+
+/** Claims a payment reference for this request, or 409 when another payment holds it. */
+async function claimReference(ctx: MoneyContext, scope: 'report' | 'register', reference: string, owner: string): Promise<string> {
+  const normalized = normalizeReference(reference);
+  if (normalized === '') throw new AppError('invalid_input', { details: { fieldErrors: { reference: ['empty reference'] } } });
+  const holder = await ctx.services.paymentReferences.claim(scope, normalized, owner);
+  if (holder !== null) throw new AppError('payment_reference_reused', { details: { reference } });
+  return normalized;
+}
+
+export async function reportPayment(
+  ctx: MoneyContext,
+  input: Omit<z.infer<typeof reportPaymentInput>, 'idempotencyKey'>,
+  owner: string,
+): Promise<Omit<z.infer<typeof reportPaymentOutput>, 'replayed'>> {
+  const receipt = readReceipt(ctx, input.receipt.contentBase64);
+  const [invoice] = await Promise.all([unpaidInvoice(ctx, input.serviceId, input.invoiceId), assertPaymentMethod(ctx, input.method)]);
+  const paidAt = paidAtLocal(ctx, input.paidAt);
+  const reference = await claimReference(ctx, 'report', input.reference, owner);
+  const answer = (status: 'received' | 'unconfirmed', message: string) => ({
+    status,
+    serviceId: input.serviceId,
+    invoiceId: input.invoiceId,
+    reference: input.reference,
+    message,
+  });
+  let result: Audited<unknown>;
+  try {
+    result = await audited(
+      ctx,
+      {
+        action: 'payment.report',
+        serviceId: input.serviceId,
+        invoiceId: input.invoiceId,
+        amount: invoice.amount,
+        reference: input.reference,
+      },
+      () =>
+        ctx.services.gateway.billing.reportPayment({
+          invoiceId: input.invoiceId,
+          methodId: input.method,
+          paidAtLocal: paidAt,
+          reference: input.reference,
+          reportedBy: ctx.key.name,
+          receipt: {
+            bytes: receipt.bytes,
+            contentType: RECEIPT_CONTENT_TYPES[receipt.kind],
+            fileName: input.receipt.fileName || `comprobante-${input.invoiceId}.${receipt.kind === 'jpeg' ? 'jpg' : receipt.kind}`,
+          },
+        }),
+    );
+  } catch (error) {
+    // Upstream refused the report: the reference was never used.
+    await ctx.services.paymentReferences.release('report', reference, owner);
+    throw error;
+  }
+  if (result.outcome === 'confirmed') {
+    return answer('received', 'Recibimos su comprobante de pago. Nuestro equipo lo revisará y aplicará el pago a su factura.');
+  }
+  // No read upstream shows a report: keep the receipt until staff confirm it, never lose it.
+  await ctx.services.audit.keepReceipt(result.auditId, receipt.bytes, receipt.kind === 'jpeg' ? 'jpg' : receipt.kind);
+  ctx.report.successStatus = 202;
+  return answer(
+    'unconfirmed',
+    'Recibimos su comprobante. El sistema de gestión no confirmó la recepción, así que un asesor lo verificará; no es necesario enviarlo de nuevo.',
+  );
+}
+
+export async function registerPayment(
+  ctx: MoneyContext,
+  input: Omit<z.infer<typeof registerPaymentInput>, 'idempotencyKey'>,
+  owner: string,
+): Promise<Omit<z.infer<typeof registerPaymentOutput>, 'replayed'>> {
+  await assertPaymentMethod(ctx, input.method);
+  // Fresh: an invoice paid a minute ago must not be paid again.
+  const invoice = await unpaidInvoice(ctx, input.serviceId, input.invoiceId, true);
+  const exact = Math.abs(invoice.amount - input.amount) <= AMOUNT_TOLERANCE;
+  if (!exact && !(ctx.services.config.PAYMENTS_ALLOW_PARTIAL && input.amount < invoice.amount)) {
+    throw new AppError('payment_amount_mismatch', {
+      message: `El valor del pago debe ser igual al total de la factura (${invoice.amount}).`,
+      details: { invoiceTotal: invoice.amount, amount: input.amount, partialAllowed: ctx.services.config.PAYMENTS_ALLOW_PARTIAL },
+    });
+  }
+  const paidAt = paidAtLocal(ctx, input.paidAt);
+  const reference = await claimReference(ctx, 'register', input.reference, owner);
+  const answer = (taskId: string | null, reconciled: boolean) => ({
+    status: 'registered' as const,
+    invoiceId: input.invoiceId,
+    serviceId: input.serviceId,
+    amount: input.amount,
+    reconnectRequested: input.reconnect,
+    taskId,
+    reconciled,
+  });
+  let result: Audited<{ taskId: string | null }>;
+  try {
+    result = await audited(
+      ctx,
+      {
+        action: 'payment.register',
+        serviceId: input.serviceId,
+        invoiceId: input.invoiceId,
+        amount: input.amount,
+        reference: input.reference,
+      },
+      () =>
+        ctx.services.gateway.billing.registerPayment({
+          invoiceId: input.invoiceId,
+          methodId: input.method,
+          amount: input.amount,
+          paidAtLocal: paidAt,
+          reference: input.reference,
+          reconnect: input.reconnect,
+        }),
+    );
+  } catch (error) {
+    await ctx.services.paymentReferences.release('register', reference, owner);
+    throw error;
+  }
+  if (result.outcome === 'confirmed') {
+    await ctx.services.gateway.refreshClient(input.serviceId).catch(() => null);
+    return answer(result.value.taskId, false);
+  }
+  // The answer was lost: the invoice itself says whether the payment landed.
+  const stillUnpaid = (await unpaidInvoices(ctx, input.serviceId, true).catch(() => null))?.some(
+    (candidate) => candidate.id === input.invoiceId,
+  );
+  if (stillUnpaid === false) {
+    await ctx.services.audit.settle(result.auditId, 'confirmed', 'reconciled: the invoice reads paid');
+    await ctx.services.gateway.refreshClient(input.serviceId).catch(() => null);
+    return answer(null, true);
+  }
+  // Unpaid or unreadable: it may still commit. The reference stays held, so nothing pays it twice meanwhile.
+  throw new AppError('upstream_outcome_unknown', {
+    retryAfterSeconds: 60,
+    details: { invoiceId: input.invoiceId, auditId: result.auditId },
+    cause: result.error,
+  });
+}
+
+export async function createPromise(
+  ctx: MoneyContext,
+  input: Omit<z.infer<typeof createPromiseInput>, 'idempotencyKey'>,
+): Promise<Omit<z.infer<typeof createPromiseOutput>, 'replayed'>> {
+  const client = await existingClient(ctx, input.serviceId);
+  const { billing } = ctx.services.gateway;
+  const [invoices, active, history] = await Promise.all([
+    unpaidInvoices(ctx, input.serviceId, true),
+    billing.activePromise(input.serviceId),
+    ctx.services.audit.list({ serviceId: input.serviceId }),
+  ]);
+  if (active === undefined) throw new AppError('client_not_found', { details: { serviceId: input.serviceId } });
+  if (!invoices.some((invoice) => invoice.id === input.invoiceId)) {
+    throw new AppError('invoice_not_found', { details: { serviceId: input.serviceId, invoiceId: input.invoiceId } });
+  }
+  const unpaid = new Set(invoices.map((invoice) => invoice.id));
+  const previous = history
+    .filter((entry) => entry.action === 'promise.create' && entry.outcome === 'confirmed' && entry.until && entry.invoiceId)
+    .map((entry) => ({ invoiceId: entry.invoiceId!, until: entry.until!, invoiceStillUnpaid: unpaid.has(entry.invoiceId!) }));
+  const { PROMISE_MAX_DAYS, PROMISE_COOLDOWN_DAYS } = ctx.services.config;
+  const refusal = promiseRefusal({
+    today: today(ctx),
+    until: input.until,
+    rules: { maxDays: PROMISE_MAX_DAYS, cooldownDays: PROMISE_COOLDOWN_DAYS },
+    active,
+    previous,
+  });
+  if (refusal) {
+    const reason = refusal.reason === 'already_active' ? 'promise_already_active' : 'promise_not_allowed';
+    throw new AppError(reason, { message: promiseRefusalMessage(refusal), details: { ...refusal } });
+  }
+  const reconnect = client.status === 'suspended';
+  const answer = (reconciled: boolean) => ({
+    status: 'agreed' as const,
+    serviceId: input.serviceId,
+    invoiceId: input.invoiceId,
+    until: input.until,
+    reconnectRequested: reconnect,
+    message: `Quedó registrada su promesa de pago hasta el ${spanishDate(input.until)}.${reconnect ? ' Su servicio se reactivará mientras tanto.' : ''}`,
+    reconciled,
+  });
+  const result = await audited(
+    ctx,
+    {
+      action: 'promise.create',
+      serviceId: input.serviceId,
+      invoiceId: input.invoiceId,
+      amount: null,
+      reference: null,
+      until: input.until,
+    },
+    () => billing.createPromise({ invoiceId: input.invoiceId, until: input.until, comment: input.comment, reconnect }),
+  );
+  if (result.outcome === 'confirmed') return answer(false);
+  const recorded = await billing.activePromise(input.serviceId).catch(() => null);
+  if (recorded && (recorded.invoiceId === null || recorded.invoiceId === input.invoiceId)) {
+    await ctx.services.audit.settle(result.auditId, 'confirmed', 'reconciled: upstream shows the promise');
+    return answer(true);
+  }
+  throw new AppError('upstream_outcome_unknown', {
+    retryAfterSeconds: 60,
+    details: { invoiceId: input.invoiceId, auditId: result.auditId },
+    cause: result.error,
+  });
+}
