@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { FileAuditTrail } from './observability/audit';
-import { LocalPaymentReferences } from './guards/payment-references';
+import { claimAuditedReferences, LocalPaymentReferences } from './guards/payment-references';
 import { VerificationTokens } from './guards/verification';
 import type { AddressInfo } from 'node:net';
 import { ApiKeyRegistry } from './guards/api-keys';
@@ -41,6 +41,18 @@ export interface GatewayServer {
 }
 
 const WARMUP_RETRY_MS = 5000;
+
+/** One instance's payment references, with every one its audit trail shows used (a restart forgets none). */
+async function localReferences(auditPath: string, logger: Logger): Promise<LocalPaymentReferences> {
+  const references = new LocalPaymentReferences();
+  try {
+    const claimed = await claimAuditedReferences(references, await new FileAuditTrail(auditPath).list({ limit: Number.MAX_SAFE_INTEGER }));
+    if (claimed > 0) logger.info({ claimed }, 'payment references restored from the audit trail');
+  } catch (error) {
+    logger.error({ err: error }, 'the audit trail could not be read: payment references start empty');
+  }
+  return references;
+}
 
 export function createServer(config: Config, options: { logger?: Logger } = {}): GatewayServer {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY === true);
@@ -142,7 +154,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         verification: VerificationTokens.fromConfig(config, DEVELOPMENT_API_KEY),
         memo: new ResponseMemo(),
         audit: shared?.audit ?? new FileAuditTrail(config.AUDIT_LOG_PATH),
-        paymentReferences: shared?.paymentReferences ?? new LocalPaymentReferences(),
+        paymentReferences: shared?.paymentReferences ?? (await localReferences(config.AUDIT_LOG_PATH, logger)),
         shared,
       };
 

@@ -1,3 +1,6 @@
+import { normalizeReference } from '../domain/payments';
+import type { AuditEntry } from '../observability/audit';
+
 /**
  * Payment references already used, so one payment is never reported (or registered) twice, by
  * one bot or two. A reference is claimed before the upstream call, atomically, and released only
@@ -26,4 +29,24 @@ export class LocalPaymentReferences implements PaymentReferences {
     const key = `${scope}\u0000${reference}`;
     if (this.owners.get(key) === owner) this.owners.delete(key);
   }
+}
+
+/** The reference scope of an audited action, or null for actions that carry none. */
+const SCOPE_OF: Partial<Record<AuditEntry['action'], string>> = { 'payment.report': 'report', 'payment.register': 'register' };
+
+/**
+ * Re-claims every reference the trail shows used (confirmed, or unknown: it may have landed), so
+ * a restart of a single instance forgets none.
+ */
+export async function claimAuditedReferences(references: PaymentReferences, entries: readonly AuditEntry[]): Promise<number> {
+  let claimed = 0;
+  for (const entry of entries) {
+    const scope = SCOPE_OF[entry.action];
+    if (!scope || !entry.reference || entry.outcome === 'refused') continue;
+    const normalized = normalizeReference(entry.reference);
+    if (normalized === '') continue;
+    await references.claim(scope, normalized, `audit:${entry.id}`);
+    claimed++;
+  }
+  return claimed;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiKeyRegistry } from '../guards/api-keys';
 import { AppError, methodNotAllowed } from '../errors';
+import type { AuditQuery } from '../observability/audit';
 import { sendJson } from './io';
 import type { RequestContext } from '../trpc/context';
 
@@ -9,6 +10,7 @@ import type { RequestContext } from '../trpc/context';
  *   GET  /admin/cache                          every cache: size, hits, loads, shared-tier figures, Redis state
  *   POST /admin/cache/{resource}/invalidate    drop one resource everywhere (here, in Redis, on every instance)
  *   POST /admin/clients/{serviceId}/invalidate read one client again from WispHub Net, everywhere
+ *   GET  /admin/audit?serviceId=&since=&limit=   the audit trail of money and service-state actions, newest first
  */
 
 const CLIENT_PATH = /^\/admin\/clients\/(\d{1,12})\/invalidate$/;
@@ -37,9 +39,38 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
     }));
   }
 
-  return async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string, ctx: RequestContext): Promise<void> {
+  /** The audit query from `?serviceId=&since=&limit=`; a malformed value is a 400, never ignored. */
+  function auditQuery(query: URLSearchParams): AuditQuery {
+    const problems: Record<string, string[]> = {};
+    const serviceIdText = query.get('serviceId');
+    const sinceText = query.get('since');
+    const limitText = query.get('limit');
+    const serviceId = serviceIdText === null ? undefined : Number(serviceIdText);
+    if (serviceIdText !== null && !/^\d{1,12}$/.test(serviceIdText)) problems.serviceId = ['digits only'];
+    const since = sinceText === null ? undefined : new Date(sinceText);
+    if (since && Number.isNaN(since.getTime())) problems.since = ['an ISO 8601 date or date-time'];
+    const limit = limitText === null ? 200 : Number(limitText);
+    if (!/^\d{1,4}$/.test(limitText ?? '200') || limit < 1 || limit > 2000) problems.limit = ['1 to 2000'];
+    if (Object.keys(problems).length > 0) throw new AppError('invalid_input', { details: { fieldErrors: problems } });
+    return { ...(serviceId === undefined ? {} : { serviceId }), ...(since ? { since } : {}), limit };
+  }
+
+  return async function handleAdmin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    ctx: RequestContext,
+    query: URLSearchParams,
+  ): Promise<void> {
     const admin = authorize(ctx);
     const method = req.method ?? 'GET';
+    if (path === '/admin/audit') {
+      if (method !== 'GET') throw methodNotAllowed(['GET', 'HEAD']);
+      ctx.report.procedure = 'admin.audit';
+      const entries = await ctxServices.audit.list(auditQuery(query));
+      sendJson(res, 200, { entries, shared: shared !== null });
+      return;
+    }
     if (path === '/admin/cache') {
       if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(['GET', 'HEAD']);
       sendJson(res, 200, { instance: shared?.link.instanceId ?? null, redis: shared?.status() ?? null, caches: cacheStats() });

@@ -161,9 +161,9 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     surface: 'service',
     label: 'admin',
     readOnly: false,
-    serve: ({ req, res, ctx, path }) => {
+    serve: ({ req, res, ctx, path, query }) => {
       ctx.report.procedure = 'admin';
-      return handleAdmin(req, res, path, ctx);
+      return handleAdmin(req, res, path, ctx, query);
     },
   };
 

@@ -10,7 +10,7 @@ import {
   spanishDate,
 } from '../domain/payments';
 import { AppError, appErrorOf } from '../errors';
-import type { AuditRecord } from '../observability/audit';
+import type { AuditEntry, AuditRecord } from '../observability/audit';
 import type { CallerKey } from '../guards/api-keys';
 import { readFrom } from '../trpc/procedures';
 import type { UpstreamBalance } from '../wisphub/balance-mapper';
@@ -32,6 +32,9 @@ import { existingClient, type LookupContext } from './client-lookup';
  * audited (recorded before upstream is called, settled after), sent once, and, when upstream's
  * answer is lost, reconciled by reading upstream again before anything is sent a second time.
  */
+
+/** Reports and registrations each hold their own references: staff register a reported payment under its reference. */
+type ReferenceScope = 'report' | 'register';
 
 export type MoneyContext = LookupContext & { key: CallerKey };
 
@@ -163,7 +166,7 @@ function readReceipt(ctx: LookupContext, contentBase64: string): { bytes: Buffer
 }
 
 /** Claims a payment reference for this request, or 409 when another payment holds it. */
-async function claimReference(ctx: MoneyContext, scope: 'report' | 'register', reference: string, owner: string): Promise<string> {
+async function claimReference(ctx: MoneyContext, scope: ReferenceScope, reference: string, owner: string): Promise<string> {
   const normalized = normalizeReference(reference);
   if (normalized === '') throw new AppError('invalid_input', { details: { fieldErrors: { reference: ['empty reference'] } } });
   const holder = await ctx.services.paymentReferences.claim(scope, normalized, owner);
@@ -229,14 +232,55 @@ export async function reportPayment(
   );
 }
 
+type RegistrationRequest = Omit<z.infer<typeof registerPaymentInput>, 'idempotencyKey'>;
+
+function answerRegistered(input: RegistrationRequest, taskId: string | null, reconciled: boolean) {
+  return {
+    status: 'registered' as const,
+    invoiceId: input.invoiceId,
+    serviceId: input.serviceId,
+    amount: input.amount,
+    reconnectRequested: input.reconnect,
+    taskId,
+    reconciled,
+  };
+}
+
+/** The latest registration this service sent for the invoice, confirmed or unknown, from the audit trail. */
+async function earlierRegistration(ctx: LookupContext, serviceId: number, invoiceId: string): Promise<AuditEntry | null> {
+  const entries = await ctx.services.audit.list({ serviceId });
+  return (
+    entries.find((entry) => entry.action === 'payment.register' && entry.invoiceId === invoiceId && entry.outcome !== 'refused') ?? null
+  );
+}
+
 export async function registerPayment(
   ctx: MoneyContext,
-  input: Omit<z.infer<typeof registerPaymentInput>, 'idempotencyKey'>,
+  input: RegistrationRequest,
   owner: string,
 ): Promise<Omit<z.infer<typeof registerPaymentOutput>, 'replayed'>> {
   await assertPaymentMethod(ctx, input.method);
+  const earlier = await earlierRegistration(ctx, input.serviceId, input.invoiceId);
   // Fresh: an invoice paid a minute ago must not be paid again.
-  const invoice = await unpaidInvoice(ctx, input.serviceId, input.invoiceId, true);
+  const unpaid = await unpaidInvoices(ctx, input.serviceId, true);
+  const invoice = unpaid.find((candidate) => candidate.id === input.invoiceId);
+  if (!invoice) {
+    if (earlier?.outcome === 'unknown') {
+      // The earlier attempt landed after all: settle it, and answer it.
+      await ctx.services.audit.settle(earlier.id, 'confirmed', 'reconciled: the invoice reads paid');
+      return answerRegistered(input, null, true);
+    }
+    if (earlier?.outcome === 'confirmed') throw new AppError('invoice_already_paid', { details: { invoiceId: input.invoiceId } });
+    throw new AppError('invoice_not_found', { details: { serviceId: input.serviceId, invoiceId: input.invoiceId } });
+  }
+  const settleMs = ctx.services.config.TICKET_SETTLE_MS;
+  if (earlier?.outcome === 'unknown' && Date.now() - Date.parse(earlier.at) < settleMs) {
+    // An earlier POST may still commit upstream: never send a second one before it had time to.
+    throw new AppError('upstream_outcome_unknown', {
+      retryAfterSeconds: Math.max(1, Math.ceil((Date.parse(earlier.at) + settleMs - Date.now()) / 1000)),
+      details: { invoiceId: input.invoiceId, auditId: earlier.id },
+    });
+  }
   const exact = Math.abs(invoice.amount - input.amount) <= AMOUNT_TOLERANCE;
   if (!exact && !(ctx.services.config.PAYMENTS_ALLOW_PARTIAL && input.amount < invoice.amount)) {
     throw new AppError('payment_amount_mismatch', {
@@ -246,15 +290,7 @@ export async function registerPayment(
   }
   const paidAt = paidAtLocal(ctx, input.paidAt);
   const reference = await claimReference(ctx, 'register', input.reference, owner);
-  const answer = (taskId: string | null, reconciled: boolean) => ({
-    status: 'registered' as const,
-    invoiceId: input.invoiceId,
-    serviceId: input.serviceId,
-    amount: input.amount,
-    reconnectRequested: input.reconnect,
-    taskId,
-    reconciled,
-  });
+  const answer = (taskId: string | null, reconciled: boolean) => answerRegistered(input, taskId, reconciled);
   let result: Audited<{ taskId: string | null }>;
   try {
     result = await audited(

@@ -3,7 +3,7 @@ import { SimBilling } from './billing';
 import { bogotaClock, dayMonthYearTime } from './dates';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { balanceShape, shapeBalance, simulatedBalance, type BalanceShape } from './balance';
+import { type BalanceShape, balanceShape, shapeBalance } from './balance';
 import { generateSimulatorData, type JsonRecord, type SimulatorData, type SimulatorDataOptions } from './data';
 import { canonicalPath, presentTicket, UPSTREAM_DIALECT, type SimulatorDialect } from './dialect';
 import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';

@@ -90,7 +90,12 @@ export async function startTestService(
       const response = await fetch(`${running.url}/api/v1/clients/${serviceId}/verify`, {
         method: 'POST',
         headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-        body: JSON.stringify({ document: record.cedula, name: record.nombre }),
+        // Name and address always exist; the document when the client has one.
+        body: JSON.stringify({
+          name: record.nombre,
+          address: record.direccion,
+          ...(typeof record.cedula === 'string' ? { document: record.cedula } : {}),
+        }),
       });
       const body = (await response.json()) as { verificationToken?: string | null };
       if (!body.verificationToken) throw new Error(`verification of ${serviceId} failed: ${JSON.stringify(body)}`);
