@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../server/config/settings';
 import { typescriptCommand } from './support/runtimes';
 
@@ -37,6 +39,42 @@ config('lists, keys with names, empty strings as unset', () => {
   );
   assert.equal(parsed.ACTIVE_TICKET_STATES, [1, 2]);
   assert.equal(parsed.EXTRA_HOLIDAYS, ['2026-12-24', '2026-12-31']);
+});
+
+config('key roles: API_KEYS are bots, OPERATOR_API_KEYS (and its file) operators; names and keys unique across both', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+  const file = join(dir, 'operators');
+  writeFileSync(file, '# front desk\ncaja=operator-file-key-0123456789\n');
+  const parsed = parseConfig({
+    API_KEYS: 'bot:whatsapp=abcdefghijklmnop1234',
+    OPERATOR_API_KEYS: 'desk=operator-key-0123456789abc, bare-operator-key-0123456789',
+    OPERATOR_API_KEYS_FILE: file,
+  });
+  assert.equal(
+    parsed.API_KEYS.map(({ name, role }) => [name, role]),
+    [
+      ['bot:whatsapp', 'bot'],
+      ['desk', 'operator'],
+      ['operator2', 'operator'],
+      ['caja', 'operator'],
+    ],
+  );
+  assert.not.ok('OPERATOR_API_KEYS' in parsed, 'one list of keys, each with its role');
+  for (const clash of [
+    { API_KEYS: 'same=abcdefghijklmnop1234', OPERATOR_API_KEYS: 'same=qrstuvwxyz0987654321' },
+    { API_KEYS: 'a=abcdefghijklmnop1234', OPERATOR_API_KEYS: 'b=abcdefghijklmnop1234' },
+    { OPERATOR_API_KEYS: 'desk=abcdefghijklmnop1234', ADMIN_API_KEYS: 'ops=abcdefghijklmnop1234' },
+  ]) {
+    assert.throws(
+      () => parseConfig(clash),
+      (error: unknown) => error instanceof ConfigError,
+      JSON.stringify(clash),
+    );
+  }
+  assert.throws(
+    () => parseConfig({ OPERATOR_API_KEYS_FILE: join(dir, 'missing') }),
+    (error: unknown) => error instanceof ConfigError && error.problems.some((problem) => problem.startsWith('OPERATOR_API_KEYS_FILE:')),
+  );
 });
 
 config('one clear message per bad variable, secrets not echoed', () => {

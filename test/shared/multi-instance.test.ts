@@ -284,6 +284,43 @@ test('operator endpoints: admin key only; invalidating one client re-reads it on
   assert.is(sim.calls(/^GET \/api\/plan-internet\/$/), 1, 'the invalidated resource is loaded again, once');
 });
 
+test('two bots on two instances report one payment reference at once: one is accepted; the audit trail is one, readable anywhere', async () => {
+  const candidates = sim.data.clients.filter((client) => Number(client.saldo) > 0);
+  const [first, second] = [Number(candidates[40]!.id_servicio), Number(candidates[41]!.id_servicio)];
+  const [tokenA, tokenB] = await Promise.all([a.verify(first), b.verify(second)]);
+  const reference = `BANCOLOMBIA-${first}-${second}`;
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 9)]);
+  const report = (service: TestService, token: string, serviceId: number) =>
+    service
+      .clientWith(token)
+      .payments.report.mutate({
+        serviceId,
+        invoiceId: String(serviceId * 100 + 1),
+        method: Number(sim.data.paymentMethods[0]!.id),
+        reference,
+        paidAt: new Date().toISOString(),
+        receipt: { contentBase64: png.toString('base64') },
+      })
+      .then(
+        () => 'accepted',
+        (error: { data?: { reason?: string } }) => error.data?.reason ?? 'error',
+      );
+  const outcomes = await Promise.all([report(a, tokenA, first), report(b, tokenB, second)]);
+  assert.equal([...outcomes].sort(), ['accepted', 'payment_reference_reused']);
+  assert.is(sim.billing.reports.filter((stored) => stored.reference === reference).length, 1);
+  const accepted = outcomes[0] === 'accepted' ? first : second;
+  for (const service of [a, b]) {
+    const response = await fetch(`${service.url}/admin/audit?serviceId=${accepted}`, {
+      headers: { 'x-api-key': ADMIN_KEY.split('=')[1]! },
+    });
+    const { entries } = (await response.json()) as { entries: { action: string; outcome: string; reference: string }[] };
+    assert.ok(
+      entries.some((entry) => entry.action === 'payment.report' && entry.reference === reference && entry.outcome === 'confirmed'),
+      'the Redis stream holds what either instance did',
+    );
+  }
+});
+
 test('Redis killed mid-run: both instances keep answering from memory and say so; shared state returns with Redis', async () => {
   await Promise.all([a.client.clients.list.query({ limit: 1 }), b.client.plans.list.query()]);
   await redis.kill();
