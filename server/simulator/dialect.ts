@@ -30,6 +30,10 @@ export interface SimulatorDialect {
   taskEndpoint: boolean;
   /** The ISP's key may create promises of payment (true), or `POST /api/promesa-pago/` answers 403. */
   promisePermission: boolean;
+  /** Where payments are registered: `/api/facturas/{id}/registrar-pago/` or `/api/facturas/registrar-pago/{id}/` (the other: HTML 404). */
+  registerPaymentPath: 'invoice-first' | 'action-first';
+  /** Where promises are made: `/api/promesa-pago/` or `/api/promesas-de-pago/` (the other: HTML 404). */
+  promisePath: 'promesa-pago' | 'promesas-de-pago';
 }
 
 export const UPSTREAM_DIALECT: SimulatorDialect = {
@@ -43,7 +47,30 @@ export const UPSTREAM_DIALECT: SimulatorDialect = {
   subjectCatalogue: 'full',
   taskEndpoint: true,
   promisePermission: true,
+  registerPaymentPath: 'invoice-first',
+  promisePath: 'promesa-pago',
 };
+
+const REGISTER_INVOICE_FIRST = /^\/api\/facturas\/\d+\/registrar-pago\/$/;
+const REGISTER_ACTION_FIRST = /^\/api\/facturas\/registrar-pago\/\d+\/$/;
+const PROMISE_PATHS = { 'promesa-pago': '/api/promesa-pago/', 'promesas-de-pago': '/api/promesas-de-pago/' } as const;
+
+/** The invoice id of a registration path spelt as this dialect's upstream has it; null for any other path. */
+export function registerPaymentInvoice(path: string, dialect: SimulatorDialect): number | null {
+  const pattern = dialect.registerPaymentPath === 'invoice-first' ? REGISTER_INVOICE_FIRST : REGISTER_ACTION_FIRST;
+  return pattern.test(path) ? Number(path.match(/\d+/)![0]) : null;
+}
+
+export function isPromisePath(path: string, dialect: SimulatorDialect): boolean {
+  return path === PROMISE_PATHS[dialect.promisePath];
+}
+
+/** A billing spelling this dialect's upstream does not have: Django answers its HTML 404 page. */
+export function isMissingBillingRoute(path: string, dialect: SimulatorDialect): boolean {
+  const isRegister = REGISTER_INVOICE_FIRST.test(path) || REGISTER_ACTION_FIRST.test(path);
+  const isPromise = (Object.values(PROMISE_PATHS) as string[]).includes(path);
+  return (isRegister && registerPaymentInvoice(path, dialect) === null) || (isPromise && !isPromisePath(path, dialect));
+}
 
 const BALANCE_PATH = /^\/api\/clientes\/\d+\/saldo\/?$/;
 const PROFILE_PATH = /^\/api\/clientes\/\d+\/perfil\/?$/;

@@ -5,7 +5,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { type BalanceShape, balanceShape, shapeBalance } from './balance';
 import { generateSimulatorData, type JsonRecord, type SimulatorData, type SimulatorDataOptions } from './data';
-import { canonicalPath, presentTicket, UPSTREAM_DIALECT, type SimulatorDialect } from './dialect';
+import {
+  canonicalPath,
+  isMissingBillingRoute,
+  isPromisePath,
+  presentTicket,
+  registerPaymentInvoice,
+  type SimulatorDialect,
+  UPSTREAM_DIALECT,
+} from './dialect';
 import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';
 import { pingTaskState, type SimPingTask } from './ping';
 import { SIM_TICKET_SUBJECTS } from './subjects';
@@ -61,8 +69,9 @@ const WRITE_ONLY_ROUTES = [
   /^\/api\/clientes\/\d+\/perfil\/?$/,
   /^\/api\/clientes\/\d+\/ping\/$/,
   /^\/api\/facturas\/\d+\/registrar-pago\/$/,
+  /^\/api\/facturas\/registrar-pago\/\d+\/$/,
   /^\/api\/facturas\/reportar-pago\/\d+\/$/,
-  /^\/api\/promesa-pago\/$/,
+  /^\/api\/promesas?-(?:de-)?pago\/$/,
   /^\/api\/clientes\/(?:activar|desactivar)\/$/,
 ];
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>';
@@ -374,10 +383,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       const ticket = ticketsById.get(Number(match[1]));
       return ticket ? sendJson(res, 200, presentTicket(ticket, dialect)) : sendJson(res, 404, DETAIL_NOT_FOUND);
     }
-    if ((match = path.match(/^\/api\/facturas\/(\d+)\/registrar-pago\/$/)) && method === 'POST') {
+    if (isMissingBillingRoute(path, dialect)) {
+      res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(HTML_NOT_FOUND);
+      return;
+    }
+    const registeredInvoice = registerPaymentInvoice(path, dialect);
+    if (registeredInvoice !== null && method === 'POST') {
       const form = await parseForm(req, body);
       if (!form) return sendJson(res, 400, { detail: 'JSON parse error.' });
-      const answer = billing.registerPayment(Number(match[1]), form, Date.now());
+      const answer = billing.registerPayment(registeredInvoice, form, Date.now());
       if (answer.status === 200) await stallAfterWrite();
       return sendJson(res, answer.status, answer.body);
     }
@@ -390,7 +405,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (answer.status === 200) await stallAfterWrite();
       return sendJson(res, answer.status, answer.body);
     }
-    if (path === '/api/promesa-pago/' && method === 'POST') {
+    if (isPromisePath(path, dialect) && method === 'POST') {
       if (!dialect.promisePermission) return sendJson(res, 403, DETAIL_FORBIDDEN);
       const form = await parseForm(req, body);
       if (!form) return sendJson(res, 400, { detail: 'JSON parse error.' });

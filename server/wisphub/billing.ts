@@ -57,10 +57,39 @@ export interface PromiseRequest {
 }
 
 export class BillingGateway {
+  /** Per endpoint, the spelling that last answered (its index in the candidates). */
+  private readonly spellings = new Map<string, number>();
+
   constructor(
     private readonly upstream: UpstreamContext,
     private readonly account: AccountGateway,
   ) {}
+
+  /**
+   * POSTs to the first spelling whose route exists, starting with the one that worked last. A
+   * route that does not exist answers Django's HTML 404 and records nothing, so the next spelling
+   * is safe to try; none existing is a 502 naming them, never a silent no-op.
+   */
+  private async sendToExistingRoute(endpoint: string, candidates: readonly string[], body: FormData | Record<string, unknown>) {
+    const start = this.spellings.get(endpoint) ?? 0;
+    for (let tried = 0; tried < candidates.length; tried++) {
+      const index = (start + tried) % candidates.length;
+      try {
+        const answer = await this.upstream.transport.send('POST', candidates[index]!, body);
+        this.spellings.set(endpoint, index);
+        return answer;
+      } catch (error) {
+        if (!(error instanceof UpstreamNotFoundError && error.routeMissing)) {
+          if (!(error instanceof UpstreamNotFoundError)) this.spellings.set(endpoint, index);
+          throw error;
+        }
+        this.upstream.logger.warn({ endpoint, missing: candidates[index] }, 'WispHub Net has no route at this spelling; trying the next');
+      }
+    }
+    throw new AppError('upstream_bad_response', {
+      internal: { endpoint, problem: `no route at any known spelling: ${candidates.join(', ')}` },
+    });
+  }
 
   /** What upstream says the client owes right now: the balance cache is dropped first (here and on every instance). */
   async freshBalance(serviceId: number): Promise<UpstreamBalance | null> {
@@ -83,7 +112,7 @@ export class BillingGateway {
   /** Records a payment against one invoice. Answers upstream's task id (if any). 422: the invoice is already paid. */
   async registerPayment(payment: PaymentRegistration): Promise<{ taskId: string | null }> {
     try {
-      const { data } = await this.upstream.transport.send('POST', UPSTREAM_PATHS.registerPayment(payment.invoiceId), {
+      const { data } = await this.sendToExistingRoute('registrar-pago', UPSTREAM_PATHS.registerPayment(payment.invoiceId), {
         forma_pago: payment.methodId,
         accion: payment.reconnect ? 1 : 0,
         fecha_pago: payment.paidAtLocal,
@@ -120,7 +149,7 @@ export class BillingGateway {
   /** Agrees a promise of payment. Upstream 403 here means the ISP's key lacks the permission, not a bad key. */
   async createPromise(promise: PromiseRequest): Promise<void> {
     try {
-      await this.upstream.transport.send('POST', UPSTREAM_PATHS.paymentPromise, {
+      await this.sendToExistingRoute('promesa-pago', UPSTREAM_PATHS.paymentPromise, {
         id_factura: Number(promise.invoiceId),
         fecha_limite: promise.until,
         comentarios: promise.comment,
@@ -129,7 +158,7 @@ export class BillingGateway {
     } catch (error) {
       if (appErrorOf(error)?.reason === 'upstream_auth_failed') {
         throw new AppError('upstream_permission_missing', {
-          internal: { endpoint: UPSTREAM_PATHS.paymentPromise, upstreamStatus: upstreamStatusOf(error) },
+          internal: { endpoint: 'promesa-pago', upstreamStatus: upstreamStatusOf(error) },
           details: { permission: 'promesa-pago' },
         });
       }

@@ -17,11 +17,19 @@ export const UPSTREAM_PATHS = {
   tickets: '/api/tickets/',
   ticket: (ticketId: number) => `/api/tickets/${ticketId}/`,
   ticketSubjects: '/api/tickets/asuntos-tickets/',
-  /** JSON; without the slash the 301 drops the body and nothing is recorded. */
-  registerPayment: (invoiceId: string) => `/api/facturas/${encodeURIComponent(invoiceId)}/registrar-pago/`,
+  /**
+   * JSON; without the slash the 301 drops the body and nothing is recorded. Sources disagree on
+   * the order (docs/upstream.md): the gateway tries these in turn while a route is missing.
+   */
+  registerPayment: (invoiceId: string) =>
+    [
+      `/api/facturas/${encodeURIComponent(invoiceId)}/registrar-pago/`,
+      `/api/facturas/registrar-pago/${encodeURIComponent(invoiceId)}/`,
+    ] as const,
   /** Multipart, with the receipt file. */
   reportPayment: (invoiceId: string) => `/api/facturas/reportar-pago/${encodeURIComponent(invoiceId)}/`,
-  paymentPromise: '/api/promesa-pago/',
+  /** Two spellings in public code (docs/upstream.md), tried in turn while a route is missing. */
+  paymentPromise: ['/api/promesa-pago/', '/api/promesas-de-pago/'],
   activateServices: '/api/clientes/activar/',
   deactivateServices: '/api/clientes/desactivar/',
 } as const;

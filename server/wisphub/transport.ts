@@ -45,7 +45,14 @@ class RetryableUpstreamError extends Error {
 
 /** Upstream answered 404 for a single resource. */
 export class UpstreamNotFoundError extends Error {
-  constructor(readonly endpoint: string) {
+  /**
+   * `routeMissing`: the 404 came as Django's HTML page (no such route), not DRF's JSON "No
+   * encontrado." (no such record): a write sent there recorded nothing.
+   */
+  constructor(
+    readonly endpoint: string,
+    readonly routeMissing = false,
+  ) {
     super(`upstream 404 on ${endpoint}`);
     this.name = 'UpstreamNotFoundError';
   }
@@ -284,7 +291,7 @@ export class UpstreamTransport {
       this.options.logger.error({ endpoint, upstreamStatus: status }, 'WispHub Net rejected the API key (check WISPHUB_NET_KEY)');
       throw new AppError('upstream_auth_failed', { internal: { endpoint, upstreamStatus: status } });
     }
-    if (status === 404) throw new UpstreamNotFoundError(endpoint);
+    if (status === 404) throw new UpstreamNotFoundError(endpoint, !isJson);
     if (status >= 300 && status < 400) {
       throw new AppError('upstream_bad_response', { internal: { endpoint, upstreamStatus: status, problem: 'unexpected 3xx' } });
     }

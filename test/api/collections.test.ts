@@ -598,6 +598,36 @@ collections(
 );
 
 collections(
+  'sources spell registrar-pago and the promise endpoint two ways: the gateway finds the one that exists, records nothing twice',
+  async () => {
+    const { serviceId } = debtor(2);
+    const token = await service.verify(serviceId);
+    const [first, second] = (await invoicesOf(serviceId, token)).invoices;
+    service.sim.setDialect({ registerPaymentPath: 'action-first', promisePath: 'promesas-de-pago' });
+    try {
+      service.sim.resetCalls();
+      const paid = await service.operator.payments.register.mutate({
+        invoiceId: first!.id,
+        serviceId,
+        method: methodId(),
+        amount: first!.amount,
+        paidAt: new Date().toISOString(),
+        reference: `ALT-${serviceId}`,
+      });
+      assert.is(paid.status, 'registered');
+      assert.is(service.sim.calls(`POST /api/facturas/${first!.id}/registrar-pago/`), 1, 'the documented spelling: HTML 404');
+      assert.is(service.sim.calls(`POST /api/facturas/registrar-pago/${first!.id}/`), 1, 'then the other, once');
+      assert.is(service.sim.billing.payments.filter((payment) => payment.invoiceId === Number(first!.id)).length, 1);
+      const agreed = await service.clientWith(token).promises.create.mutate({ serviceId, invoiceId: second!.id, until: localDay(1) });
+      assert.is(agreed.status, 'agreed');
+      assert.is(service.sim.calls('POST /api/promesas-de-pago/'), 1);
+    } finally {
+      service.sim.resetDialect();
+    }
+  },
+);
+
+collections(
   'service.suspend and service.reconnect (operator): the task is polled to its end and the client reads the new state',
   async () => {
     const { serviceId } = debtor();

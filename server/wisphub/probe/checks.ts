@@ -204,6 +204,24 @@ function writeSpelling(id: string, label: string, path: (serviceId: number) => s
   };
 }
 
+/** A write endpoint public sources spell two ways: fine when one of them exists (the gateway finds it); says which. */
+function writeSpellingAny(id: string, label: string, paths: readonly string[]): ProbeCheck {
+  return {
+    id,
+    assumption: `${label} exists at one of ${paths.join(' or ')} (checked with GETs: 405 expected, nothing is written)`,
+    blocking: true,
+    async run(context) {
+      const seen: string[] = [];
+      for (const path of paths) {
+        const observation = await context.http.get(path);
+        if (observation.status === 405 || observation.status === 200) return ok(`${path}: ${observation.status}, the route exists`);
+        seen.push(`${path}: ${describe(observation)}`);
+      }
+      return differs(`no spelling exists (${seen.join('; ')})`);
+    },
+  };
+}
+
 const balanceShape: ProbeCheck = {
   id: 'saldo-shape',
   assumption: '/saldo answers {nombre, saldo, facturas[{id, total, fecha_vencimiento}]} (or the older saldo_actual/facturas_pendientes)',
@@ -412,6 +430,12 @@ export const PROBE_CHECKS: readonly ProbeCheck[] = [
   }),
   writeSpelling('spelling:perfil', 'PUT /api/clientes/{id}/perfil/', UPSTREAM_PATHS.profile),
   writeSpelling('spelling:ping', 'POST /api/clientes/{id}/ping/', UPSTREAM_PATHS.ping),
+  // Invoice routes answer 405 to a GET before looking the invoice up: any id shows the spelling.
+  writeSpellingAny('spelling:registrar-pago', 'POST registrar-pago', UPSTREAM_PATHS.registerPayment('1')),
+  writeSpelling('spelling:reportar-pago', 'POST /api/facturas/reportar-pago/{id}/', () => UPSTREAM_PATHS.reportPayment('1')),
+  writeSpellingAny('spelling:promesa-pago', 'POST promise of payment', UPSTREAM_PATHS.paymentPromise),
+  writeSpelling('spelling:activar', 'POST /api/clientes/activar/', () => UPSTREAM_PATHS.activateServices),
+  writeSpelling('spelling:desactivar', 'POST /api/clientes/desactivar/', () => UPSTREAM_PATHS.deactivateServices),
   balanceShape,
   clientFilters,
   ticketFilters,
