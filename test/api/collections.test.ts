@@ -12,7 +12,7 @@ import { OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KE
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const collections = suite('api: collections, roles and verified customers');
-const service = serviceFor(collections, { ADMIN_API_KEYS: `ops=${ADMIN_KEY}`, UPSTREAM_TIMEOUT_MS: '400', TICKET_SETTLE_MS: '1500' });
+const service = serviceFor(collections, { ADMIN_API_KEYS: `ops=${ADMIN_KEY}`, UPSTREAM_TIMEOUT_MS: '1000', TICKET_SETTLE_MS: '1500' });
 
 const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 const operator = { 'x-api-key': OPERATOR_KEY };
@@ -420,7 +420,7 @@ collections('a stalled registration (committed, answer lost) retried makes one p
     reference: `STALL-${serviceId}`,
     idempotencyKey: `register-${serviceId}-stall`,
   };
-  service.sim.setFaults({ commitThenStallMs: 1500, method: 'POST', pathPrefix: '/api/facturas/' });
+  service.sim.setFaults({ commitThenStallMs: 3000, method: 'POST', pathPrefix: '/api/facturas/' });
   try {
     const first = await service.operator.payments.register.mutate(request);
     assert.is(first.status, 'registered');
@@ -707,5 +707,36 @@ collections('a report whose answer is lost: 202 unconfirmed, the receipt kept be
   assert.ok(entries[0]!.receiptFile);
   assert.equal(readFileSync(entries[0]!.receiptFile!), PNG, 'the receipt is kept until staff confirm it');
 });
+
+collections(
+  'a promise and a reconnection whose answers are lost are settled by reading upstream again: done once, never sent twice',
+  async () => {
+    const { serviceId } = debtor();
+    const token = await service.verify(serviceId);
+    const [invoice] = (await invoicesOf(serviceId, token)).invoices;
+    service.sim.setFaults({ commitThenStallMs: 3000, method: 'POST', pathPrefix: '/api/promesa-pago/' });
+    try {
+      const agreed = await service.clientWith(token).promises.create.mutate({ serviceId, invoiceId: invoice!.id, until: localDay(2) });
+      assert.is(agreed.status, 'agreed');
+      assert.is(agreed.reconciled, true);
+    } finally {
+      service.sim.resetFaults();
+    }
+    assert.is(service.sim.billing.promises.filter((promise) => promise.serviceId === serviceId).length, 1);
+
+    await service.operator.service.suspend.mutate({ serviceId, reason: 'mora' });
+    service.sim.resetCalls();
+    service.sim.setFaults({ commitThenReset: true, method: 'POST', pathPrefix: '/api/clientes/activar/' });
+    try {
+      const reconnected = await service.operator.service.reconnect.mutate({ serviceId, reason: 'pagó' });
+      assert.equal({ status: reconnected.status, reconciled: reconnected.reconciled }, { status: 'done', reconciled: true });
+    } finally {
+      service.sim.resetFaults();
+    }
+    assert.is(service.sim.calls('POST /api/clientes/activar/'), 1);
+    const audit = await adminAudit(serviceId);
+    assert.ok(audit.filter((entry) => entry.action !== 'payment.report').every((entry) => entry.outcome === 'confirmed'));
+  },
+);
 
 collections.run();
