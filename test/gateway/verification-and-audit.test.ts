@@ -74,7 +74,7 @@ unit('the audit file: recorded then settled; a record without settlement reads u
   // A restarted single instance re-claims both references (confirmed, and unknown: it may have landed).
   const references = new LocalPaymentReferences();
   assert.is(await claimAuditedReferences(references, entries), 2);
-  assert.is(await references.claim('register', 'CAJA2', 'someone-else'), 'audit:' + crashed);
+  assert.is(await references.claim('register', 'CAJA2', 'someone-else'), `audit:${crashed}`);
 });
 
 unit.run();
