@@ -1,6 +1,9 @@
-import { normalizeAddress } from './address';
+import { addressWords, informativeAddressWords, MIN_ADDRESS_WORDS } from './address';
+import { clientWords } from './client-words';
 import type { Client } from './client';
 import { normalizeDocument } from './document';
+import { TYPO_MIN_LENGTH, withinOneEdit } from './fuzzy';
+import { nameWords } from './person-name';
 import { normalizePhone } from './phone';
 import { foldText, tokenize } from './text';
 
@@ -9,8 +12,14 @@ import { foldText, tokenize } from './text';
  * loaded collection so lookups and searches never scan every client.
  */
 
-export type SearchRank = 'exact_identifier' | 'name' | 'partial_name' | 'other';
-const RANKS: readonly SearchRank[] = ['exact_identifier', 'name', 'partial_name', 'other'];
+/**
+ * Search ranks, best first: the document or phone itself; the whole name as typed; every word in
+ * the name in the query's order ("pena munoz" puts Peña Muñoz before Muñoz Peña); every word in
+ * the name; some words in the name; found through the address (or document, phone) only.
+ */
+export const SEARCH_RANKS = ['exact_identifier', 'exact_name', 'name_in_order', 'name', 'partial_name', 'other'] as const;
+export type SearchRank = (typeof SEARCH_RANKS)[number];
+const RANKS: readonly SearchRank[] = SEARCH_RANKS;
 
 export interface SearchHit {
   client: Client;
@@ -22,16 +31,6 @@ export interface Page<T> {
   items: T[];
 }
 
-/** The comparison key of a person's name: folded words in a fixed order. */
-export function nameKey(name: string | null | undefined): string {
-  return tokenize(name).sort().join(' ');
-}
-
-/** The comparison key of a plan name. */
-export function planKey(name: string | null | undefined): string {
-  return foldText(name);
-}
-
 function pushTo<K>(map: Map<K, number[]>, key: K, index: number): void {
   const list = map.get(key);
   if (list) {
@@ -39,6 +38,29 @@ function pushTo<K>(map: Map<K, number[]>, key: K, index: number): void {
   } else {
     map.set(key, [index]);
   }
+}
+
+/** Binary search in an ascending posting list. */
+function holds(list: readonly number[], index: number): boolean {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (list[middle]! < index) low = middle + 1;
+    else high = middle;
+  }
+  return list[low] === index;
+}
+
+/** True when, for each query word in turn, a later word of the name is one it stands for. */
+function inQueryOrder(name: readonly string[], wordsPerToken: readonly ReadonlySet<string>[]): boolean {
+  let at = 0;
+  for (const words of wordsPerToken) {
+    while (at < name.length && !words.has(name[at]!)) at++;
+    if (at === name.length) return false;
+    at++;
+  }
+  return true;
 }
 
 /** Query words; a query that is only a number (document or phone, any formatting) is one word. */
@@ -53,8 +75,15 @@ export class ClientDirectory {
   private readonly indexById = new Map<number, number>();
   private readonly indexByDocument = new Map<string, number[]>();
   private readonly indexByPhone = new Map<string, number[]>();
-  private readonly indexByNameKey = new Map<string, number[]>();
-  private readonly indexByAddressKey = new Map<string, number[]>();
+  /** Name words (no particles) and informative address words: identity candidates come from them. */
+  private readonly identityNameWords = new Map<string, number[]>();
+  private readonly identityAddressWords = new Map<string, number[]>();
+  /** Distinct identity words by length, for one-typo lookups. */
+  private readonly identityWordsByLength = new Map<number, string[]>();
+  /** Each client's folded name words, in order: "in the query's order" is checked against them. */
+  private readonly foldedNameWords: string[][];
+  /** The same joined: "the whole name as typed" is one string comparison. */
+  private readonly foldedNames: string[];
   /** Sorted distinct search words (name, address, document, phones), and the clients holding each. */
   private readonly words: string[];
   private readonly postings: Uint32Array[];
@@ -75,6 +104,8 @@ export class ClientDirectory {
     const wordPostings = new Map<string, number[]>();
     const namePostings = new Map<string, number[]>();
     const foldedNames: string[] = [];
+    this.foldedNames = foldedNames;
+    this.foldedNameWords = [];
     clients.forEach((client, index) => {
       this.indexById.set(client.serviceId, index);
       const document = normalizeDocument(client.document);
@@ -82,15 +113,20 @@ export class ClientDirectory {
       for (const phone of client.phones) pushTo(this.indexByPhone, phone, index);
       const names = tokenize(client.name);
       foldedNames.push(names.join(' '));
+      this.foldedNameWords.push(names);
       for (const word of new Set(names)) pushTo(namePostings, word, index);
-      const key = [...names].sort().join(' '); // nameKey(client.name), from the words at hand
-      if (key) pushTo(this.indexByNameKey, key, index);
-      const address = normalizeAddress(client.address);
-      if (address) pushTo(this.indexByAddressKey, address, index);
+      const identity = clientWords(client);
+      for (const word of new Set(identity.name)) pushTo(this.identityNameWords, word, index);
+      for (const word of new Set(identity.address.informative)) pushTo(this.identityAddressWords, word, index);
       const words = new Set([...names, ...tokenize(client.address), ...client.phones]);
       if (document) words.add(document.toLowerCase());
       for (const word of words) pushTo(wordPostings, word, index);
     });
+    for (const word of new Set([...this.identityNameWords.keys(), ...this.identityAddressWords.keys()])) {
+      const bucket = this.identityWordsByLength.get(word.length);
+      if (bucket) bucket.push(word);
+      else this.identityWordsByLength.set(word.length, [word]);
+    }
     this.words = [...wordPostings.keys()].sort();
     this.postings = this.words.map((word) => Uint32Array.from(wordPostings.get(word) ?? []));
     this.nameWords = [...namePostings.keys()].sort();
@@ -143,42 +179,76 @@ export class ClientDirectory {
     return this.pick(this.indexByPhone.get(normalizePhone(phone)));
   }
 
-  /** Clients whose name key or address key equals one given: candidates for identity resolution. */
-  findByIdentityKeys(keys: { name?: string; address?: string }): Client[] {
-    const indexes = new Set<number>();
-    const add = (list: number[] | undefined) => {
-      for (const index of list ?? []) indexes.add(index);
-    };
-    if (keys.name) add(this.indexByNameKey.get(keys.name));
-    if (keys.address) add(this.indexByAddressKey.get(keys.address));
-    return this.pick([...indexes].sort((a, b) => a - b));
+  /**
+   * Clients holding every claimed name word, or every informative address word (one typo allowed
+   * in words of five letters or more): the only candidates identity resolution considers, so a
+   * plan or a price alone never reaches anyone.
+   */
+  identityCandidates(claims: { name?: string | undefined; address?: string | undefined }): Client[] {
+    const found = new Set<number>();
+    const name = nameWords(claims.name);
+    if (name.length > 0) for (const index of this.holdingAll(this.identityNameWords, name)) found.add(index);
+    const address = informativeAddressWords(addressWords(claims.address));
+    if (address.length >= MIN_ADDRESS_WORDS) for (const index of this.holdingAll(this.identityAddressWords, address)) found.add(index);
+    return this.pick([...found].sort((a, b) => a - b));
+  }
+
+  /** The word when the index has it; else, for words of five letters or more, the index words one edit away. */
+  private spellings(word: string): string[] {
+    if (word.length < TYPO_MIN_LENGTH || this.identityNameWords.has(word) || this.identityAddressWords.has(word)) return [word];
+    const near: string[] = [];
+    for (const length of [word.length - 1, word.length, word.length + 1]) {
+      for (const candidate of this.identityWordsByLength.get(length) ?? []) if (withinOneEdit(word, candidate)) near.push(candidate);
+    }
+    return near;
   }
 
   /**
-   * Every query word must start a word of the client's name, address, document or phones.
-   * Ranked: exact document/phone, then all words in the name, some in the name, the rest.
+   * Indexes of clients whose postings hold every word (each word through any of its spellings).
+   * Starts from the rarest word and checks the others by binary search in their (ascending)
+   * postings, so a common word ("barrio", "maria") costs a few lookups, not a set of thousands.
    */
+  private holdingAll(postings: Map<string, number[]>, words: readonly string[]): number[] {
+    const sorted = words.map((word) => {
+      const lists = this.spellings(word).map((spelling) => postings.get(spelling) ?? []);
+      return { lists, size: lists.reduce((sum, list) => sum + list.length, 0) };
+    });
+    if (sorted.some((entry) => entry.size === 0)) return [];
+    sorted.sort((a, b) => a.size - b.size);
+    const [rarest, ...others] = sorted;
+    let result = [...new Set(rarest!.lists.flat())];
+    for (const other of others) {
+      result = result.filter((index) => other.lists.some((list) => holds(list, index)));
+      if (result.length === 0) return [];
+    }
+    return result;
+  }
+
   /**
-   * Every query word must start a word of the client's name, address, document or phones.
-   * Ranked: exact document/phone, then all words in the name, some in the name, the rest;
-   * within a rank by name (folded) and service id.
+   * Every query word must start a word of the client's name, address, document or phones; a word
+   * of five letters or more that starts none may be one typo away from one ("benites").
+   * Ranked (SEARCH_RANKS): the document or phone itself, the whole name as typed, every word in
+   * the name in the query's order, every word in the name, some, none; within a rank by name
+   * (folded) and service id.
    */
   search(query: string, limit: number, offset: number): Page<SearchHit> {
     const tokens = queryTokens(query);
     if (tokens.length === 0) return { total: 0, items: [] };
+    // Per query word, the positions of the index words it stands for (prefix, or one typo).
+    const matches = tokens.map((token) => this.matchingWords(this.words, token));
     let candidates: number[] = [];
-    tokens.forEach((token, position) => {
+    matches.forEach((positions, position) => {
       if (position > 0 && candidates.length === 0) return;
       const generation = this.nextGeneration();
       if (position === 0) {
-        this.forEachPrefixPosting(this.words, this.postings, token, (index) => {
+        this.forEachPosting(this.postings, positions, (index) => {
           if (this.marks[index] !== generation) {
             this.marks[index] = generation;
             candidates.push(index);
           }
         });
       } else {
-        this.forEachPrefixPosting(this.words, this.postings, token, (index) => {
+        this.forEachPosting(this.postings, positions, (index) => {
           this.marks[index] = generation;
         });
         candidates = candidates.filter((index) => this.marks[index] === generation);
@@ -192,9 +262,10 @@ export class ClientDirectory {
       this.nameMarks[index] = countGeneration;
       this.nameCounts[index] = 0;
     }
-    for (const token of tokens) {
+    const nameMatches = tokens.map((token) => this.matchingWords(this.nameWords, token));
+    for (const positions of nameMatches) {
       const tokenGeneration = this.nextGeneration();
-      this.forEachPrefixPosting(this.nameWords, this.namePostings, token, (index) => {
+      this.forEachPosting(this.namePostings, positions, (index) => {
         // Each query word counts once per client, whichever of its name words it starts.
         if (this.nameMarks[index] === countGeneration && this.marks[index] !== tokenGeneration) {
           this.marks[index] = tokenGeneration;
@@ -205,13 +276,20 @@ export class ClientDirectory {
 
     // Sort keys: rank, then name order. Numeric keys in a typed array sort natively and fast.
     const exactKey = tokens.length === 1 && /^\d+$/.test(tokens[0]!) ? tokens[0]! : null;
+    const typedName = tokenize(query).join(' ');
+    // Only a query of several words has an order to check.
+    const nameWordSets =
+      tokens.length > 1 ? nameMatches.map((positions) => new Set(positions.map((position) => this.nameWords[position]!))) : [];
     const stride = this.clients.length;
     const keys = new Float64Array(candidates.length);
     candidates.forEach((index, position) => {
-      const client = this.clients[index]!;
       const inName = this.nameCounts[index]!;
-      const exact = exactKey !== null && (normalizeDocument(client.document) === exactKey || client.phones.includes(exactKey));
-      const rank = exact ? 0 : inName >= tokens.length ? 1 : inName > 0 ? 2 : 3;
+      let rank: number;
+      if (exactKey !== null && this.holdsIdentifier(index, exactKey)) rank = 0;
+      else if (inName >= tokens.length) {
+        if (this.foldedNames[index] === typedName) rank = 1;
+        else rank = tokens.length > 1 && inQueryOrder(this.foldedNameWords[index]!, nameWordSets) ? 2 : 3;
+      } else rank = inName > 0 ? 4 : 5;
       keys[position] = rank * stride + this.namePosition[index]!;
     });
     keys.sort();
@@ -224,17 +302,49 @@ export class ClientDirectory {
     return { total: candidates.length, items };
   }
 
-  private forEachPrefixPosting(words: string[], postings: Uint32Array[], prefix: string, visit: (index: number) => void): void {
+  /** Positions of a sorted word list grouped by word length, built on the first typo looked up in it. */
+  private readonly lengthIndexes = new Map<readonly string[], Map<number, number[]>>();
+
+  private positionsByLength(words: readonly string[]): Map<number, number[]> {
+    let index = this.lengthIndexes.get(words);
+    if (!index) {
+      index = new Map();
+      words.forEach((word, position) => {
+        const bucket = index!.get(word.length);
+        if (bucket) bucket.push(position);
+        else index!.set(word.length, [position]);
+      });
+      this.lengthIndexes.set(words, index);
+    }
+    return index;
+  }
+
+  private holdsIdentifier(index: number, identifier: string): boolean {
+    const client = this.clients[index]!;
+    return normalizeDocument(client.document) === identifier || client.phones.includes(identifier);
+  }
+
+  /** Positions in `words` (sorted) a query word stands for: the words it starts, else those one typo away. */
+  private matchingWords(words: readonly string[], token: string): number[] {
     let low = 0;
     let high = words.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (words[middle]! < prefix) low = middle + 1;
+      if (words[middle]! < token) low = middle + 1;
       else high = middle;
     }
-    for (let position = low; position < words.length && words[position]!.startsWith(prefix); position++) {
-      for (const index of postings[position]!) visit(index);
+    const positions: number[] = [];
+    for (let position = low; position < words.length && words[position]!.startsWith(token); position++) positions.push(position);
+    if (positions.length > 0 || token.length < TYPO_MIN_LENGTH || /\d/.test(token)) return positions;
+    const byLength = this.positionsByLength(words);
+    for (const length of [token.length - 1, token.length, token.length + 1]) {
+      for (const position of byLength.get(length) ?? []) if (withinOneEdit(token, words[position]!)) positions.push(position);
     }
+    return positions.sort((a, b) => a - b);
+  }
+
+  private forEachPosting(postings: Uint32Array[], positions: readonly number[], visit: (index: number) => void): void {
+    for (const position of positions) for (const index of postings[position]!) visit(index);
   }
 
   private nextGeneration(): number {

@@ -1,16 +1,21 @@
-import { normalizeAddress } from './address';
+import { type AddressParts, addressParts, matchAddressParts } from './address';
 import type { Client } from './client';
-import { nameKey, planKey, type ClientDirectory } from './client-directory';
+import type { ClientDirectory } from './client-directory';
+import { clientWords, planKey } from './client-words';
 import { normalizeDocument } from './document';
+import { matchNameWords, type MatchQuality, nameWords } from './person-name';
 import { extractPhoneNumbers, normalizePhone } from './phone';
 
 /**
- * Identity checks before a bot touches an account. Every comparison is on normalised values,
- * and a claimed value that is empty after normalisation never counts as a match.
+ * Identity checks before a bot touches an account. Documents, phones and plans compare exactly
+ * on normalised values; names and addresses by the rules in person-name.ts and address.ts
+ * (partial names, street abbreviations). A claimed value that is empty after normalisation never
+ * counts as a match. `resolve` tolerates one typo in long words; `verify` never does.
  */
 
 export const IDENTITY_FIELDS = ['document', 'name', 'address', 'phone', 'planName', 'planPrice'] as const;
 export type IdentityField = (typeof IDENTITY_FIELDS)[number];
+export type { MatchQuality };
 
 export interface IdentityClaims {
   document?: string;
@@ -24,16 +29,16 @@ export interface IdentityClaims {
 /** Plan prices are compared within one peso (upstream money arrives as "65000.00"). */
 export const PRICE_TOLERANCE_PESOS = 1;
 
-function equalKeys(claimed: string, actual: string): boolean {
-  return claimed !== '' && claimed === actual;
-}
+/** What each fact weighs in a score: a name or an address says more than a plan thousands share. */
+const FIELD_WEIGHTS: Record<IdentityField, number> = { document: 4, phone: 3, name: 3, address: 3, planName: 1, planPrice: 1 };
+const QUALITY_WEIGHT: Record<MatchQuality, number> = { exact: 1, partial: 0.75, none: 0 };
 
 /** Claims normalised once, then compared with any number of clients. */
 export interface PreparedClaims {
   given: IdentityField[];
   document: string;
-  name: string;
-  address: string;
+  name: string[];
+  address: AddressParts;
   planName: string;
   planPrice: number | undefined;
   phones: Set<string>;
@@ -43,45 +48,69 @@ export function prepareClaims(claims: IdentityClaims): PreparedClaims {
   return {
     given: IDENTITY_FIELDS.filter((field) => claims[field] !== undefined),
     document: normalizeDocument(claims.document),
-    name: nameKey(claims.name),
-    address: normalizeAddress(claims.address),
+    name: nameWords(claims.name),
+    address: addressParts(claims.address),
     planName: planKey(claims.planName),
     planPrice: claims.planPrice,
     phones: new Set([...extractPhoneNumbers(claims.phone), normalizePhone(claims.phone)].filter((n) => n !== '')),
   };
 }
 
-function fieldMatches(field: IdentityField, claims: PreparedClaims, client: Client): boolean {
+const isMatch = (quality: MatchQuality | undefined): boolean => quality === 'exact' || quality === 'partial';
+
+const exactIf = (matches: boolean): MatchQuality => (matches ? 'exact' : 'none');
+
+function fieldQuality(field: IdentityField, claims: PreparedClaims, client: Client, typos: boolean): MatchQuality {
   switch (field) {
     case 'document':
-      return equalKeys(claims.document, normalizeDocument(client.document));
+      return exactIf(claims.document !== '' && claims.document === normalizeDocument(client.document));
     case 'name':
-      return equalKeys(claims.name, nameKey(client.name));
+      return matchNameWords(claims.name, clientWords(client).name, typos);
     case 'address':
-      return equalKeys(claims.address, normalizeAddress(client.address));
+      return matchAddressParts(claims.address, clientWords(client).address, typos);
     case 'planName':
-      return equalKeys(claims.planName, planKey(client.plan?.name));
+      return exactIf(claims.planName !== '' && claims.planName === clientWords(client).plan);
     case 'planPrice':
-      return (
+      return exactIf(
         claims.planPrice !== undefined &&
-        client.planPrice !== null &&
-        Math.abs(claims.planPrice - client.planPrice) <= PRICE_TOLERANCE_PESOS
+          client.planPrice !== null &&
+          Math.abs(claims.planPrice - client.planPrice) <= PRICE_TOLERANCE_PESOS,
       );
     case 'phone':
-      return client.phones.some((phone) => claims.phones.has(phone));
+      return exactIf(client.phones.some((phone) => claims.phones.has(phone)));
   }
 }
+
+export type FieldQualities = Partial<Record<IdentityField, MatchQuality>>;
 
 export interface ClaimComparison {
   given: IdentityField[];
   matchedFields: IdentityField[];
   mismatchedFields: IdentityField[];
+  quality: FieldQualities;
+  /** 0-1: the given facts' weights, partial matches counted at three quarters. */
+  score: number;
 }
 
-export function compareClaims(client: Client, prepared: PreparedClaims): ClaimComparison {
+export function compareClaims(client: Client, prepared: PreparedClaims, typos = false): ClaimComparison {
   const { given } = prepared;
-  const matchedFields = given.filter((field) => fieldMatches(field, prepared, client));
-  return { given, matchedFields, mismatchedFields: given.filter((field) => !matchedFields.includes(field)) };
+  const quality: FieldQualities = {};
+  let earned = 0;
+  let possible = 0;
+  for (const field of given) {
+    const match = fieldQuality(field, prepared, client, typos);
+    quality[field] = match;
+    earned += FIELD_WEIGHTS[field] * QUALITY_WEIGHT[match];
+    possible += FIELD_WEIGHTS[field];
+  }
+  const matchedFields = given.filter((field) => quality[field] !== 'none');
+  return {
+    given,
+    matchedFields,
+    mismatchedFields: given.filter((field) => quality[field] === 'none'),
+    quality,
+    score: possible === 0 ? 0 : Math.round((earned / possible) * 100) / 100,
+  };
 }
 
 export const MIN_VERIFY_FACTS = 2;
@@ -93,18 +122,19 @@ export interface VerifyResult {
   outcome: VerifyOutcome;
   matchedFields: IdentityField[];
   mismatchedFields: IdentityField[];
+  fieldQuality: FieldQualities;
   message: string;
 }
 
-/** Valid only when at least two facts were given and every one of them matches. */
+/** Valid only when at least two facts were given and every one of them matches (no typo tolerated). */
 export function verifyIdentity(client: Client, claims: IdentityClaims): VerifyResult {
-  const { given, matchedFields, mismatchedFields } = compareClaims(client, prepareClaims(claims));
+  const { given, matchedFields, mismatchedFields, quality } = compareClaims(client, prepareClaims(claims), false);
+  const base = { matchedFields, mismatchedFields, fieldQuality: quality };
   if (given.length < MIN_VERIFY_FACTS) {
     return {
       isValid: false,
       outcome: 'insufficient_facts',
-      matchedFields,
-      mismatchedFields,
+      ...base,
       message: 'Para verificar su identidad necesitamos al menos dos datos, por ejemplo su cédula y su dirección.',
     };
   }
@@ -112,12 +142,11 @@ export function verifyIdentity(client: Client, claims: IdentityClaims): VerifyRe
     return {
       isValid: false,
       outcome: 'mismatch',
-      matchedFields,
-      mismatchedFields,
+      ...base,
       message: 'Los datos no coinciden con los registrados en su cuenta. Por favor revíselos e intente de nuevo.',
     };
   }
-  return { isValid: true, outcome: 'verified', matchedFields, mismatchedFields, message: 'Identidad verificada. ¡Gracias!' };
+  return { isValid: true, outcome: 'verified', ...base, message: 'Identidad verificada. ¡Gracias!' };
 }
 
 export const MIN_RESOLVE_FACTS = 3;
@@ -129,35 +158,51 @@ export interface ResolveCandidate {
   client: Client;
   matchedFields: IdentityField[];
   mismatchedFields: IdentityField[];
+  fieldQuality: FieldQualities;
+  score: number;
 }
 
 export type ResolveResult =
-  | { status: 'resolved'; client: Client; matchedFields: IdentityField[] }
+  | { status: 'resolved'; client: Client; matchedFields: IdentityField[]; fieldQuality: FieldQualities; score: number }
   | { status: 'ambiguous'; candidates: ResolveCandidate[] }
   | { status: 'not_found' };
 
 /**
- * Finds the one client matching every given fact. Several full matches, or no full match but
- * clients missing only one fact, are `ambiguous` (ranked, at most five); anything less is `not_found`.
- * A plan name and price identify no one (thousands share them), so every candidate must match
- * the name or the address: candidates come from those two indexes only.
+ * Finds the one client matching every given fact (names and addresses partly, one typo in long
+ * words). Several full matches, or no full match but clients missing only one fact, are
+ * `ambiguous` (ranked by score, at most five); anything less is `not_found`. A plan name and
+ * price identify no one (thousands share them): every candidate comes from the name or the
+ * address words, so plan and price alone never resolve.
  */
 export function resolveIdentity(directory: ClientDirectory, claims: ResolveClaims): ResolveResult {
   const prepared = prepareClaims(claims);
-  const candidates = directory.findByIdentityKeys({ name: prepared.name, address: prepared.address });
-  const scored = candidates.map((client) => ({ client, ...compareClaims(client, prepared) }));
+  const candidates = directory.identityCandidates({ name: claims.name, address: claims.address });
+  const scored = candidates
+    .map((client) => ({ client, ...compareClaims(client, prepared, true) }))
+    .filter((entry) => isMatch(entry.quality.name) || isMatch(entry.quality.address));
   const full = scored.filter((entry) => entry.given.length > 0 && entry.mismatchedFields.length === 0);
-  if (full.length === 1) return { status: 'resolved', client: full[0]!.client, matchedFields: full[0]!.matchedFields };
-  const given = scored[0]?.given.length ?? 0;
+  if (full.length === 1) {
+    const [only] = full;
+    return {
+      status: 'resolved',
+      client: only!.client,
+      matchedFields: only!.matchedFields,
+      fieldQuality: only!.quality,
+      score: only!.score,
+    };
+  }
+  const given = prepared.given.length;
   const close = full.length > 1 ? full : scored.filter((entry) => entry.matchedFields.length >= Math.max(2, given - 1));
   if (close.length === 0) return { status: 'not_found' };
-  close.sort((a, b) => b.matchedFields.length - a.matchedFields.length || a.client.serviceId - b.client.serviceId);
+  close.sort((a, b) => b.score - a.score || b.matchedFields.length - a.matchedFields.length || a.client.serviceId - b.client.serviceId);
   return {
     status: 'ambiguous',
-    candidates: close.slice(0, MAX_RESOLVE_CANDIDATES).map(({ client, matchedFields, mismatchedFields }) => ({
+    candidates: close.slice(0, MAX_RESOLVE_CANDIDATES).map(({ client, matchedFields, mismatchedFields, quality, score }) => ({
       client,
       matchedFields,
       mismatchedFields,
+      fieldQuality: quality,
+      score,
     })),
   };
 }

@@ -108,7 +108,7 @@ export const clientsRouter = router({
         tags,
         summary: 'Identify a client from what they say',
         description:
-          'Give at least three of name, address, plan name and plan price. Answers `resolved`, `ambiguous` (up to 5 ranked candidates) or `not_found`.',
+          'Give at least three of name, address, plan name and plan price. Names match when the words given appear in order and include the first given name and a surname ("Esperanza Benitez" for Esperanza Benítez Ríos); addresses when every informative word given appears ("vereda la esperanza" for "Vereda La Esperanza, casa 12"; "Cra" = "Carrera"); one typo is tolerated in words of five letters or more. Answers `resolved` (with a score and per-field quality), `ambiguous` (up to 5 candidates ranked by score) or `not_found`. Plan and price alone never resolve.',
       },
     })
     .input(resolveInput)
@@ -121,11 +121,13 @@ export const clientsRouter = router({
       if (result.status !== 'ambiguous') return result;
       return {
         status: 'ambiguous' as const,
-        candidates: result.candidates.map(({ client, matchedFields, mismatchedFields }) => ({
+        candidates: result.candidates.map(({ client, matchedFields, mismatchedFields, fieldQuality, score }) => ({
           serviceId: client.serviceId,
           name: client.name,
           matchedFields,
           mismatchedFields,
+          fieldQuality,
+          score,
         })),
       };
     }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CLIENT_STATUSES, type Client } from '../domain/client';
+import { SEARCH_RANKS } from '../domain/client-directory';
 import { IDENTITY_FIELDS, MIN_RESOLVE_FACTS } from '../domain/identity';
 import { normalizePhone } from '../domain/phone';
 import { freeText, namedRefSchema } from './shared.types';
@@ -98,7 +99,10 @@ export const searchInput = z.object({
   limit: limit(20, 100),
   offset,
 });
-export const searchRankSchema = z.enum(['exact_identifier', 'name', 'partial_name', 'other']);
+export const searchRankSchema = z.enum(SEARCH_RANKS).meta({
+  description:
+    'Best first: exact_identifier (the document or phone itself), exact_name (the whole name as typed), name_in_order (every word in the name, in the query’s order), name (every word in the name), partial_name (some words in the name), other (found through the address, document or phone).',
+});
 export const searchOutput = z.object({
   total: z.number().int(),
   items: z.array(z.object({ rank: searchRankSchema, client: clientSchema })),
@@ -139,8 +143,22 @@ export const resolveInput = z
   })
   .meta({ example: { name: 'José Peña Muñoz', address: 'Vda La Esperanza', planName: 'Plan Hogar 10M', planPrice: 65000 } });
 
+const matchQualitySchema = z.enum(['exact', 'partial', 'none']);
+const fieldQualitySchema = z.partialRecord(identityFieldSchema, matchQualitySchema).meta({
+  description:
+    'Per given fact: exact, partial (names: the words given, in order, with the first given name and a surname; addresses: every informative word given) or none.',
+  example: { name: 'partial', address: 'partial', planName: 'exact', planPrice: 'exact' },
+});
+const scoreSchema = z.number().min(0).max(1).meta({ description: 'Weighted share of the given facts that match (partial counts ¾).' });
+
 export const resolveOutput = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('resolved'), client: clientSchema, matchedFields: z.array(identityFieldSchema) }),
+  z.object({
+    status: z.literal('resolved'),
+    client: clientSchema,
+    matchedFields: z.array(identityFieldSchema),
+    fieldQuality: fieldQualitySchema,
+    score: scoreSchema,
+  }),
   z.object({
     status: z.literal('ambiguous'),
     candidates: z.array(
@@ -149,6 +167,8 @@ export const resolveOutput = z.discriminatedUnion('status', [
         name: z.string(),
         matchedFields: z.array(identityFieldSchema),
         mismatchedFields: z.array(identityFieldSchema),
+        fieldQuality: fieldQualitySchema,
+        score: scoreSchema,
       }),
     ),
   }),
@@ -173,6 +193,7 @@ export const verifyOutput = z.object({
   outcome: z.enum(['verified', 'mismatch', 'insufficient_facts']),
   matchedFields: z.array(identityFieldSchema),
   mismatchedFields: z.array(identityFieldSchema),
+  fieldQuality: fieldQualitySchema,
   message: z.string().meta({ description: 'Spanish text a bot can show the customer.' }),
   verificationToken: z.string().nullable().meta({
     description:

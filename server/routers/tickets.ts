@@ -1,6 +1,7 @@
 import { catalogueEntries, PRIORITY_LABELS, PRIORITY_LEVELS } from '../domain/ticket-subjects';
 import { zoneStatus } from '../domain/zone-tickets';
 import { AppError } from '../errors';
+import { suggestSubjects } from '../domain/subject-suggestion';
 import { protectedProcedure, readFrom } from '../trpc/procedures';
 import { router } from '../trpc/init';
 import type { RequestContext } from '../trpc/context';
@@ -12,6 +13,8 @@ import {
   createTicketInput,
   createTicketOutput,
   subjectsOutput,
+  suggestSubjectInput,
+  suggestSubjectOutput,
   ticketByIdInput,
   ticketSchema,
   zoneStatusInput,
@@ -59,6 +62,21 @@ export const ticketsRouter = router({
         all: catalogueEntries(catalogue),
       };
     }),
+
+  suggestSubject: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/tickets/suggest-subject',
+        tags,
+        summary: 'Read a customer’s message as a ticket subject',
+        description:
+          'Ranked subjects of this ISP’s catalogue for what the customer wrote ("no tengo internet", "se me va el wifi a cada rato", "cambiar clave del wifi"), from Spanish phrase rules that know accents, misspellings and WhatsApp shorthand. Use the first with `confidence: high` in `tickets.create`; on medium, confirm with the customer; on low, ask. No model, no network.',
+      },
+    })
+    .input(suggestSubjectInput)
+    .output(suggestSubjectOutput)
+    .mutation(({ ctx, input }) => suggestSubjects(input.text, ctx.services.subjects)),
 
   zoneStatus: protectedProcedure
     .meta({

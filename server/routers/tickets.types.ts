@@ -51,6 +51,33 @@ export const ticketSchema = z
 
 const subjectEntry = z.object({ subject: z.string(), priority: z.number().int().min(1).max(4), level: priorityLevel });
 
+export const suggestSubjectInput = z.object({
+  text: freeText()
+    .min(1)
+    .max(2000)
+    .meta({ description: 'What the customer wrote, as they wrote it.', example: 'se me va el wifi a cada rato' }),
+});
+
+export const suggestSubjectOutput = z
+  .object({
+    confidence: z.enum(['high', 'medium', 'low']).meta({
+      description: 'high: one clear reading; medium: confirm with the customer; low: ask, do not guess.',
+    }),
+    topic: z.enum(['support', 'billing', 'unknown']).meta({
+      description: 'billing: the message is about money (balance, invoices, payments), not a ticket.',
+    }),
+    suggestions: z
+      .array(
+        subjectEntry.extend({
+          confidence: z.number().min(0).max(1),
+          reads: z.array(z.string()).meta({ description: 'What in the message led there, in Spanish.' }),
+        }),
+      )
+      .meta({ description: 'At most three catalogue subjects, strongest first; each with the priority it implies.' }),
+    message: z.string().meta({ description: 'Spanish text for the bot.' }),
+  })
+  .meta({ id: 'SubjectSuggestion' });
+
 export const subjectsOutput = z.object({
   byPriority: z.array(
     z.object({ priority: z.number().int().min(1).max(4), level: priorityLevel, label: z.string(), subjects: z.array(z.string()) }),

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { normalizeAddress } from '../../server/domain/address';
+import { addressKey } from '../../server/domain/address';
 import { normalizeDocument } from '../../server/domain/document';
 import { extractPhoneNumbers, normalizePhone } from '../../server/domain/phone';
 import { foldText, sameWords, tokenize } from '../../server/domain/text';
@@ -69,22 +69,23 @@ documents('letters kept, upper-cased, accents removed; empty stays empty', () =>
 });
 documents.run();
 
-const addresses = suite('domain: addresses');
-addresses('rural and urban prefixes are removed', () => {
-  assert.is(normalizeAddress('Vereda La Esperanza'), 'la esperanza');
-  assert.is(normalizeAddress('Vda. La Esperanza'), 'la esperanza');
-  assert.is(normalizeAddress('V/ la esperanza'), 'la esperanza');
-  assert.is(normalizeAddress('B/ San José'), 'san jose');
-  assert.is(normalizeAddress('Barrio San José'), 'san jose');
-  assert.is(normalizeAddress('barrio san jose'), normalizeAddress('B/ SAN JOSÉ'));
+const addresses = suite('domain: address keys');
+addresses('street types and their abbreviations are one word; stopwords and unit words are not part of the key', () => {
+  assert.is(addressKey('Vereda La Esperanza'), 'vereda esperanza');
+  assert.is(addressKey('Vda. La Esperanza'), 'vereda esperanza');
+  assert.is(addressKey('V/ la esperanza'), 'vereda esperanza');
+  assert.is(addressKey('B/ San José'), 'barrio san jose');
+  assert.is(addressKey('barrio san jose'), addressKey('B/ SAN JOSÉ'));
 });
-addresses('house numbers survive, punctuation goes', () => {
-  assert.is(normalizeAddress('Cra 12 # 34-56'), 'cra 12 34 56');
-  assert.is(normalizeAddress('Calle 5 No. 3-20'), 'calle 5 3 20');
+addresses('numbers in any format are the same numbers; the number sign is not a word of the key', () => {
+  assert.is(addressKey('Cra 12 # 34-56'), 'carrera 12 34 56');
+  assert.is(addressKey('Carrera 12 No. 34 - 56'), 'carrera 12 34 56');
+  assert.is(addressKey('KR12 N° 34 56'), 'carrera 12 34 56');
+  assert.is(addressKey('Calle 5 No. 3-20'), 'calle 5 3 20');
 });
-addresses('an address of prefixes only is empty', () => {
-  assert.is(normalizeAddress('Vereda'), '');
-  assert.is(normalizeAddress('B/'), '');
-  assert.is(normalizeAddress(''), '');
+addresses('an address of unit words, stopwords or nothing has an empty key', () => {
+  assert.is(addressKey('Casa # '), '');
+  assert.is(addressKey('de la'), '');
+  assert.is(addressKey(''), '');
 });
 addresses.run();
