@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { FileAuditTrail } from './observability/audit';
+import { catalogueSourceNow } from './routers/tickets.catalogue';
 import { claimAuditedReferences, LocalPaymentReferences } from './guards/payment-references';
 import { VerificationTokens } from './guards/verification';
 import type { AddressInfo } from 'node:net';
@@ -164,6 +165,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         const checks = {
           clients: gateway.clientsCache.peek('all') ? 'loaded' : 'missing',
           plans: gateway.catalogue.plansCache.peek('all') ? 'loaded' : 'missing',
+          ticketSubjects: catalogueSourceNow(services),
           warmUp,
           upstreamBreaker: breaker,
           // Redis down is degraded, not unready: every instance keeps answering from its own memory.

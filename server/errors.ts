@@ -15,6 +15,7 @@ export type RpcCode =
   | 'TOO_MANY_REQUESTS'
   | 'TIMEOUT'
   | 'INTERNAL_SERVER_ERROR'
+  | 'NOT_IMPLEMENTED'
   | 'BAD_GATEWAY'
   | 'SERVICE_UNAVAILABLE'
   | 'GATEWAY_TIMEOUT';
@@ -42,6 +43,11 @@ export const ERROR_CATALOGUE = {
     status: 400,
     code: 'BAD_REQUEST',
     message: 'El comprobante debe ser una imagen JPEG o PNG, o un PDF.',
+  },
+  attachment_invalid: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'El archivo adjunto debe ser una foto JPEG o PNG, o un PDF.',
   },
   unknown_ticket_subject: { status: 400, code: 'BAD_REQUEST', message: 'El asunto del ticket no está en el catálogo.' },
   api_key_missing: { status: 401, code: 'UNAUTHORIZED', message: 'Falta la clave de acceso (X-API-Key).' },
@@ -117,6 +123,16 @@ export const ERROR_CATALOGUE = {
     status: 502,
     code: 'BAD_GATEWAY',
     message: 'El sistema de gestión rechazó nuestra conexión. Ya avisamos al equipo técnico.',
+  },
+  not_supported_by_upstream: {
+    status: 501,
+    code: 'NOT_IMPLEMENTED',
+    message: 'El sistema de gestión de este proveedor no ofrece esta función. Un asesor puede ayudarle por otro medio.',
+  },
+  ticket_state_reason_required: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'Indique el motivo del cambio de estado del ticket.',
   },
   upstream_permission_missing: {
     status: 502,

@@ -122,6 +122,10 @@ const envSchema = z.object({
   DEFAULT_TECHNICIAN_ID: z.coerce.number().int().positive().optional(),
   MAX_TICKET_RESOLUTION_DAYS: int(3, 0, 60),
   TICKET_SUBJECTS_FILE: z.string().min(1).optional(),
+  /** Priority (1-4) of an ISP subject our priority rules do not know. */
+  DEFAULT_SUBJECT_PRIORITY: int(2, 1, 4),
+  /** Ticket attachments (comment photos, PDFs): largest accepted, bytes. */
+  ATTACHMENT_MAX_BYTES: int(5_000_000, 1024, 20_000_000),
   TIMEZONE: validTimeZone.default('America/Bogota'),
   EXTRA_HOLIDAYS: csv(isoDate).default([]),
   IDEMPOTENCY_TTL_S: int(86_400, 60),

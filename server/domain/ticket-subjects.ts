@@ -91,3 +91,58 @@ export function catalogueProblems(catalogue: SubjectCatalogue): string[] {
   }
   return problems;
 }
+
+/**
+ * The ISP's own catalogue (upstream's subject names, as upstream spells them) with our priority
+ * rules: a subject the rules know keeps its priority, any other gets `defaultPriority`. Subjects of
+ * the rules that the ISP does not have are left out: upstream refuses them as `asuntos_default`.
+ */
+export function mergeSubjectCatalogue(
+  upstreamSubjects: readonly string[],
+  rules: SubjectCatalogue,
+  defaultPriority: PriorityNumber,
+): SubjectCatalogue {
+  const merged: SubjectCatalogue = { 1: [], 2: [], 3: [], 4: [] };
+  const seen = new Set<string>();
+  for (const name of upstreamSubjects) {
+    const subject = name.trim();
+    const key = subjectKey(subject);
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    merged[matchSubject(subject, rules)?.priority ?? defaultPriority].push(subject);
+  }
+  return merged;
+}
+
+/** Up to `count` catalogue subjects closest to what was sent, for a 400 that helps: shared words first, then spelling. */
+export function closestSubjects(input: string, catalogue: SubjectCatalogue, count = 3): string[] {
+  const words = new Set(
+    subjectKey(input)
+      .split(' ')
+      .filter((word) => word.length > 2),
+  );
+  const key = subjectKey(input);
+  return catalogueEntries(catalogue)
+    .map(({ subject }) => {
+      const candidate = subjectKey(subject);
+      const shared = candidate.split(' ').filter((word) => words.has(word)).length;
+      return { subject, shared, distance: editDistance(key, candidate) };
+    })
+    .filter((entry) => entry.shared > 0 || entry.distance <= Math.max(3, Math.floor(key.length / 3)))
+    .sort((a, b) => b.shared - a.shared || a.distance - b.distance)
+    .slice(0, count)
+    .map((entry) => entry.subject);
+}
+
+/** Levenshtein distance (subject names are short). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,3 +1,4 @@
+import type { NextStep } from './ticket-next-step';
 import type { NamedRef } from './client';
 import type { PriorityLevel } from './ticket-subjects';
 
@@ -31,4 +32,6 @@ export interface Ticket {
   serviceId: number | null;
   zone: NamedRef | null;
   latestAnswer: string | null;
+  /** Who attends it and by when, with a sentence for the customer. */
+  nextStep: NextStep;
 }

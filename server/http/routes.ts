@@ -75,7 +75,8 @@ function sendTrpcError(res: ServerResponse, error: AppError, requestId: string):
 export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
   const startedAt = Date.now();
   // A receipt travels in base64 (4 bytes per 3) beside a few small fields.
-  const uploadLimitBytes = Math.ceil((services.config.RECEIPT_MAX_BYTES * 4) / 3) + 64 * 1024;
+  const largestFile = Math.max(services.config.RECEIPT_MAX_BYTES, services.config.ATTACHMENT_MAX_BYTES);
+  const uploadLimitBytes = Math.ceil((largestFile * 4) / 3) + 64 * 1024;
   const restRoutes = compileRoutes(appRouter);
   const uploadProcedures = new Set(restRoutes.filter((route) => route.multipartFile).map((route) => route.procedurePath));
   const createCaller = createCallerFactory(appRouter);

@@ -27,8 +27,12 @@ async function multipartInput(req: IncomingMessage, route: RestRoute, limit: num
   const body: Record<string, unknown> = {};
   for (const [name, value] of await readMultipartBody(req, limit)) {
     if (PROTOTYPE_KEYS.has(name)) continue;
-    if (typeof value === 'string') body[name] = numberFromText(name, value, route.numericFields);
-    else if (name === route.multipartFile)
+    if (typeof value === 'string') {
+      body[name] =
+        route.booleanFields.has(name) && (value === 'true' || value === 'false')
+          ? value === 'true'
+          : numberFromText(name, value, route.numericFields);
+    } else if (name === route.multipartFile)
       body[name] = { contentBase64: Buffer.from(value.bytes).toString('base64'), fileName: value.fileName };
     else throw new AppError('invalid_input', { message: `Solo se acepta un archivo, en el campo ${route.multipartFile}.` });
   }

@@ -13,14 +13,17 @@ interface ResponseSpec {
 
 const RESPONSES: Record<number, ResponseSpec> = {
   400: { name: 'BadRequest', description: 'Invalid input (with field `issues`), unparsable JSON, or a request the rules refuse.' },
-  401: { name: 'Unauthorized', description: 'No API key (`X-API-Key` or `Authorization: Bearer`).' },
-  403: { name: 'Forbidden', description: 'Unknown API key.' },
+  401: {
+    name: 'Unauthorized',
+    description: 'No API key (`X-API-Key` or `Authorization: Bearer`), or no valid customer verification token.',
+  },
+  403: { name: 'Forbidden', description: 'Unknown API key, a call outside the key’s role, or the verification of another customer.' },
   404: { name: 'NotFound', description: 'The client, plan, ticket, ping task or route does not exist.' },
   405: { name: 'MethodNotAllowed', description: 'The path exists with other methods (see `Allow`).' },
   409: {
     name: 'Conflict',
     description:
-      'Zone at its active-ticket limit, a connectivity ticket under a known outage (send force: true to open it anyway), or an idempotency key reused with another request.',
+      'Zone at its active-ticket limit, a connectivity ticket under a known outage (send force: true to open it anyway), an idempotency key reused with another request, a payment reference already used, an invoice already paid, or a promise already active.',
   },
   413: { name: 'PayloadTooLarge', description: 'Body over the configured limit.' },
   415: { name: 'UnsupportedMediaType', description: 'Body not sent as application/json.' },
@@ -30,6 +33,7 @@ const RESPONSES: Record<number, ResponseSpec> = {
     retryAfter: true,
   },
   500: { name: 'InternalError', description: 'Unexpected error (no detail leaves the service).' },
+  501: { name: 'NotImplemented', description: 'This ISP’s WispHub Net does not offer the function (detected once, remembered).' },
   502: { name: 'BadGateway', description: 'WispHub Net refused our key, answered something unreadable, or refused a write.' },
   503: { name: 'ServiceUnavailable', description: 'WispHub Net is unreachable or failing and nothing usable is cached.', retryAfter: true },
   504: { name: 'GatewayTimeout', description: 'WispHub Net did not answer in time and nothing usable is cached.', retryAfter: true },

@@ -29,6 +29,8 @@ export interface RestRoute {
   cacheable: boolean;
   /** Input fields that are numbers: on a path or in a query they must be plain digits. */
   numericFields: ReadonlySet<string>;
+  /** Input fields that are booleans: a multipart form sends them as "true" or "false". */
+  booleanFields: ReadonlySet<string>;
 }
 
 /** Our own meta beside trpc-to-openapi's `openapi` block. */
@@ -88,11 +90,11 @@ function baseKind(schema: ZodLike | undefined): string | undefined {
   return undefined;
 }
 
-function numericFieldsOf(procedure: ProcedureLike): Set<string> {
+function fieldsOfKind(procedure: ProcedureLike, kind: string): Set<string> {
   const shape = (procedure._def.inputs?.[0] as ZodLike | undefined)?._zod?.def?.shape ?? {};
   return new Set(
     Object.entries(shape)
-      .filter(([, field]) => baseKind(field) === 'number')
+      .filter(([, field]) => baseKind(field) === kind)
       .map(([name]) => name),
   );
 }
@@ -160,7 +162,8 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
       multipartFile: procedure._def.meta?.multipartFile ?? null,
       access: procedure._def.meta?.access ?? null,
       cacheable: isMemoizable(procedure._def.meta, procedure._def.type),
-      numericFields: numericFieldsOf(procedure),
+      numericFields: fieldsOfKind(procedure, 'number'),
+      booleanFields: fieldsOfKind(procedure, 'boolean'),
       ...compile(openapi.path),
     });
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invoiceSchema } from './account.types';
 import { serviceIdSchema } from './clients.types';
-import { freeText, idempotencyKeySchema } from './shared.types';
+import { freeText, idempotencyKeySchema, uploadSchema } from './shared.types';
 
 /** zod schemas of the money procedures: invoices, payment reports and registrations, promises. */
 
@@ -51,14 +51,7 @@ export const invoicesOutput = z
   })
   .meta({ id: 'Invoices' });
 
-export const receiptSchema = z.object({
-  contentBase64: z
-    .string()
-    .min(8)
-    .regex(/^[A-Za-z0-9+/=\s]+$/, { error: 'contentBase64 must be base64' })
-    .meta({ description: 'The receipt file (JPEG, PNG or PDF, checked by its content), base64.' }),
-  fileName: freeText().max(120).optional().meta({ description: 'Shown to staff; the content decides the type, not the name.' }),
-});
+export const receiptSchema = uploadSchema('The receipt file (JPEG, PNG or PDF, checked by its content)');
 
 export const reportPaymentInput = z.object({
   serviceId: serviceIdSchema,

@@ -1,14 +1,7 @@
 import type { z } from 'zod';
 import type { PendingInvoice } from '../domain/account';
 import { toIsoWithOffset, toLocal } from '../domain/business-days';
-import {
-  normalizeReference,
-  promiseRefusal,
-  promiseRefusalMessage,
-  RECEIPT_CONTENT_TYPES,
-  receiptKind,
-  spanishDate,
-} from '../domain/payments';
+import { normalizeReference, promiseRefusal, promiseRefusalMessage, spanishDate } from '../domain/payments';
 import { AppError, appErrorOf } from '../errors';
 import type { AuditEntry, AuditRecord } from '../observability/audit';
 import type { CallerKey } from '../guards/api-keys';
@@ -26,6 +19,7 @@ import type {
   reportPaymentOutput,
 } from './billing.types';
 import { existingClient, type LookupContext } from './client-lookup';
+import { readUpload } from './uploads';
 
 /**
  * Invoices, payment reports, payment registrations and promises of payment. Every write is
@@ -149,22 +143,6 @@ export async function readInvoices(ctx: LookupContext, serviceId: number): Promi
   };
 }
 
-/** Decodes and checks a receipt: size first, then what its bytes are. */
-function readReceipt(ctx: LookupContext, contentBase64: string): { bytes: Buffer; kind: keyof typeof RECEIPT_CONTENT_TYPES } {
-  const limit = ctx.services.config.RECEIPT_MAX_BYTES;
-  // Base64 is 4 characters per 3 bytes: refuse an oversized file before decoding it.
-  if (Math.floor((contentBase64.length * 3) / 4) > limit + 3) {
-    throw new AppError('payload_too_large', { message: 'El comprobante supera el tamaño permitido.', details: { limitBytes: limit } });
-  }
-  const bytes = Buffer.from(contentBase64, 'base64');
-  if (bytes.length > limit) {
-    throw new AppError('payload_too_large', { message: 'El comprobante supera el tamaño permitido.', details: { limitBytes: limit } });
-  }
-  const kind = receiptKind(bytes);
-  if (!kind) throw new AppError('receipt_invalid', { details: { accepted: Object.values(RECEIPT_CONTENT_TYPES) } });
-  return { bytes, kind };
-}
-
 /** Claims a payment reference for this request, or 409 when another payment holds it. */
 async function claimReference(ctx: MoneyContext, scope: ReferenceScope, reference: string, owner: string): Promise<string> {
   const normalized = normalizeReference(reference);
@@ -179,7 +157,7 @@ export async function reportPayment(
   input: Omit<z.infer<typeof reportPaymentInput>, 'idempotencyKey'>,
   owner: string,
 ): Promise<Omit<z.infer<typeof reportPaymentOutput>, 'replayed'>> {
-  const receipt = readReceipt(ctx, input.receipt.contentBase64);
+  const receipt = readUpload(input.receipt.contentBase64, ctx.services.config.RECEIPT_MAX_BYTES, 'receipt_invalid');
   const [invoice] = await Promise.all([unpaidInvoice(ctx, input.serviceId, input.invoiceId), assertPaymentMethod(ctx, input.method)]);
   const paidAt = paidAtLocal(ctx, input.paidAt);
   const reference = await claimReference(ctx, 'report', input.reference, owner);
@@ -210,8 +188,8 @@ export async function reportPayment(
           reportedBy: ctx.key.name,
           receipt: {
             bytes: receipt.bytes,
-            contentType: RECEIPT_CONTENT_TYPES[receipt.kind],
-            fileName: input.receipt.fileName || `comprobante-${input.invoiceId}.${receipt.kind === 'jpeg' ? 'jpg' : receipt.kind}`,
+            contentType: receipt.contentType,
+            fileName: input.receipt.fileName || `comprobante-${input.invoiceId}.${receipt.extension}`,
           },
         }),
     );
@@ -224,7 +202,7 @@ export async function reportPayment(
     return answer('received', 'Recibimos su comprobante de pago. Nuestro equipo lo revisará y aplicará el pago a su factura.');
   }
   // No read upstream shows a report: keep the receipt until staff confirm it, never lose it.
-  await ctx.services.audit.keepReceipt(result.auditId, receipt.bytes, receipt.kind === 'jpeg' ? 'jpg' : receipt.kind);
+  await ctx.services.audit.keepReceipt(result.auditId, receipt.bytes, receipt.extension);
   ctx.report.successStatus = 202;
   return answer(
     'unconfirmed',

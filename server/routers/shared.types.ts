@@ -19,3 +19,14 @@ export const idempotencyKeySchema = z
   .min(8)
   .max(200)
   .regex(VISIBLE_ASCII, { error: 'idempotencyKey must be visible ASCII characters (no spaces, no accents)' });
+
+/** A file sent in the input: its contents in base64 (tRPC, JSON), or a multipart file part on REST. */
+export const uploadSchema = (description: string) =>
+  z.object({
+    contentBase64: z
+      .string()
+      .min(8)
+      .regex(/^[A-Za-z0-9+/=\s]+$/, { error: 'contentBase64 must be base64' })
+      .meta({ description: `${description}, base64 (on REST also a multipart file part).` }),
+    fileName: freeText().max(120).optional().meta({ description: 'Shown to staff; the content decides the type, not the name.' }),
+  });

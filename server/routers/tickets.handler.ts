@@ -1,5 +1,6 @@
 import { addBusinessDays, toIsoWithOffset, toLocal, toUpstreamDateTime } from '../domain/business-days';
-import { catalogueEntries, matchSubject, PRIORITY_LEVELS, type PriorityLevel } from '../domain/ticket-subjects';
+import { catalogueEntries, closestSubjects, matchSubject, PRIORITY_LEVELS, type PriorityLevel } from '../domain/ticket-subjects';
+import { ticketCatalogue } from './tickets.catalogue';
 import { isConnectivitySubject, outageMessage } from '../domain/outage';
 import { zoneStatus, type ZoneStatus } from '../domain/zone-tickets';
 import type { Ticket } from '../domain/ticket';
@@ -47,11 +48,13 @@ export async function createTicket(
   const client = await gateway.clientByServiceId(request.serviceId);
   if (!client) throw new AppError('client_not_found', { details: { serviceId: request.serviceId } });
 
-  const subject = matchSubject(request.subject, services.subjects);
+  const { catalogue, source } = await ticketCatalogue(ctx);
+  const subject = matchSubject(request.subject, catalogue);
   if (!subject) {
+    const closest = closestSubjects(request.subject, catalogue);
     throw new AppError('unknown_ticket_subject', {
-      message: 'El asunto del ticket no está en el catálogo. Elija uno de los asuntos disponibles.',
-      details: { validSubjects: catalogueEntries(services.subjects).map((entry) => entry.subject) },
+      message: `El asunto del ticket no está en el catálogo.${closest.length > 0 ? ` ¿Quiso decir «${closest[0]}»?` : ''} Elija uno de los asuntos disponibles.`,
+      details: { closest, validSubjects: catalogueEntries(catalogue).map((entry) => entry.subject), catalogueSource: source },
     });
   }
   if (client.outage?.active && isConnectivitySubject(subject.subject) && request.force !== true) {

@@ -6,13 +6,22 @@ import { protectedProcedure, readFrom } from '../trpc/procedures';
 import { router } from '../trpc/init';
 import type { RequestContext } from '../trpc/context';
 import { createTicket, type CreateTicketOutcome } from './tickets.handler';
+import { ticketCatalogue } from './tickets.catalogue';
 import { pendingStatus, type PendingTicket } from './tickets.pending';
+import { addComment, updateTicketState } from './tickets.followup';
+import { once } from './money.handler';
 import {
   createStatusInput,
   createStatusOutput,
   createTicketInput,
   createTicketOutput,
   subjectsOutput,
+  addCommentInput,
+  addCommentOutput,
+  ticketCommentsInput,
+  ticketCommentsOutput,
+  updateStateInput,
+  updateStateOutput,
   suggestSubjectInput,
   suggestSubjectOutput,
   ticketByIdInput,
@@ -45,14 +54,17 @@ export const ticketsRouter = router({
         path: '/tickets/subjects',
         tags,
         summary: 'Ticket subject catalogue',
-        description: 'Subjects grouped by priority (1 low … 4 very high) and as one list.',
+        description:
+          'The ISP’s own subjects from WispHub Net (`source: upstream`), each with the priority of our rules or DEFAULT_SUBJECT_PRIORITY, grouped by priority (1 low … 4 very high) and as one list. When upstream has no catalogue endpoint or it fails, the shipped list or TICKET_SUBJECTS_FILE (`source: shipped | file`, with `fallbackReason`).',
       },
       cacheable: true,
     })
     .output(subjectsOutput)
-    .query(({ ctx }) => {
-      const catalogue = ctx.services.subjects;
+    .query(async ({ ctx }) => {
+      const { catalogue, source, fallbackReason } = await ticketCatalogue(ctx);
       return {
+        source,
+        fallbackReason,
         byPriority: ([1, 2, 3, 4] as const).map((priority) => ({
           priority,
           level: PRIORITY_LEVELS[priority],
@@ -76,7 +88,7 @@ export const ticketsRouter = router({
     })
     .input(suggestSubjectInput)
     .output(suggestSubjectOutput)
-    .mutation(({ ctx, input }) => suggestSubjects(input.text, ctx.services.subjects)),
+    .mutation(async ({ ctx, input }) => suggestSubjects(input.text, (await ticketCatalogue(ctx)).catalogue)),
 
   zoneStatus: protectedProcedure
     .meta({
@@ -144,8 +156,74 @@ export const ticketsRouter = router({
     .output(createStatusOutput)
     .query(({ ctx, input }) => pendingStatus(ctx, ctx.key.name, input.handle)),
 
+  comments: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/tickets/{ticketId}/comments',
+        tags,
+        summary: 'A ticket’s comments',
+        description:
+          'Oldest first. Where this ISP’s WispHub Net has no comments (404), 501 `not_supported_by_upstream`, remembered for an hour.',
+      },
+      extraErrorStatuses: [501],
+    })
+    .input(ticketCommentsInput)
+    .output(ticketCommentsOutput)
+    .query(async ({ ctx, input }) => {
+      if (!(await ctx.services.gateway.tickets.ticketById(input.ticketId))) {
+        throw new AppError('ticket_not_found', { details: { ticketId: input.ticketId } });
+      }
+      return { ticketId: input.ticketId, items: await ctx.services.gateway.followUp.comments(input.ticketId) };
+    }),
+
+  comment: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'POST',
+        path: '/tickets/{ticketId}/comments',
+        tags,
+        summary: 'Add a comment, with a photo or a PDF',
+        description:
+          'REST takes `multipart/form-data` (`text`, `notifyClient`, the file in `attachment`) or JSON with the file in base64. A photo (JPEG, PNG) or PDF, checked by content, up to ATTACHMENT_MAX_BYTES. Never added twice: send an `Idempotency-Key`; a lost upstream answer is settled by reading the comments again. 501 `not_supported_by_upstream` where this ISP has no comments.',
+      },
+      successStatus: 201,
+      extraErrorStatuses: [501],
+      idempotencyKeyHeader: true,
+      multipartFile: 'attachment',
+    })
+    .input(addCommentInput)
+    .output(addCommentOutput)
+    .mutation(({ ctx, input }) => {
+      const { idempotencyKey, ...request } = input;
+      return once(ctx, idempotencyKey, request, () => addComment(ctx, request));
+    }),
+
+  updateState: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'PATCH',
+        path: '/tickets/{ticketId}',
+        tags,
+        summary: 'Change a ticket’s state, with the reason',
+        description:
+          'Operator keys change any state. A bot key may only close its verified customer’s ticket as `resolved` ("ya funciona"), sending that customer’s `X-Verification-Token`. The same state again is a no-op (`changed: false`). Sent to WispHub Net with the reason as `razon_falla`.',
+      },
+    })
+    .input(updateStateInput)
+    .output(updateStateOutput)
+    .mutation(({ ctx, input }) => updateTicketState(ctx, input)),
+
   byId: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/tickets/{ticketId}', tags, summary: 'Get a ticket' } })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/tickets/{ticketId}',
+        tags,
+        summary: 'Get a ticket',
+        description: '`nextStep` says who attends it and by when, in a Spanish sentence for the customer.',
+      },
+    })
     .input(ticketByIdInput)
     .output(ticketSchema)
     .query(async ({ ctx, input }) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TICKET_STATUSES } from '../domain/ticket';
-import { freeText, idempotencyKeySchema, namedRefSchema } from './shared.types';
+import { freeText, idempotencyKeySchema, namedRefSchema, uploadSchema } from './shared.types';
 
 /** A pending-create handle: prefix and 22 base64url characters (128 random bits). */
 export const PENDING_HANDLE_PATTERN = /^tkp_[A-Za-z0-9_-]{22}$/;
@@ -27,6 +27,16 @@ export const ticketSchema = z
     serviceId: z.number().int().nullable(),
     zone: namedRefSchema.nullable(),
     latestAnswer: z.string().nullable(),
+    nextStep: z
+      .object({
+        technician: z.string().nullable(),
+        window: z.object({ from: isoWithOffset, until: isoWithOffset }).nullable(),
+        message: z.string().meta({
+          description:
+            'Spanish, for the customer as it is, e.g. "Su caso está en progreso; el técnico Juan Pérez lo atenderá antes del martes 1 de diciembre a las 5:00 p. m."',
+        }),
+      })
+      .meta({ description: 'What happens next: who attends the ticket and by when (Colombian time).' }),
   })
   .meta({
     id: 'Ticket',
@@ -46,6 +56,11 @@ export const ticketSchema = z
       serviceId: 1234,
       zone: { id: 3, name: 'Zona Norte' },
       latestAnswer: null,
+      nextStep: {
+        technician: 'Carlos Técnico',
+        window: { from: '2026-04-01T09:00:00-05:00', until: '2026-04-07T09:00:00-05:00' },
+        message: 'Su caso fue recibido; el técnico Carlos Técnico lo atenderá antes del martes 7 de abril a las 9:00 a. m.',
+      },
     },
   });
 
@@ -79,6 +94,10 @@ export const suggestSubjectOutput = z
   .meta({ id: 'SubjectSuggestion' });
 
 export const subjectsOutput = z.object({
+  source: z.enum(['upstream', 'file', 'shipped']).meta({
+    description: 'upstream: the ISP’s catalogue from WispHub Net; file: TICKET_SUBJECTS_FILE; shipped: the built-in list.',
+  }),
+  fallbackReason: z.string().nullable().meta({ description: 'Why a fallback is in use: no_endpoint, empty, or an upstream error reason.' }),
   byPriority: z.array(
     z.object({ priority: z.number().int().min(1).max(4), level: priorityLevel, label: z.string(), subjects: z.array(z.string()) }),
   ),
@@ -162,4 +181,59 @@ export const createStatusOutput = z
   ])
   .meta({ id: 'PendingTicketStatus' });
 
-export const ticketByIdInput = z.object({ ticketId: z.number().int().positive().meta({ example: 7512 }) });
+const ticketIdSchema = z.number().int().positive().meta({ description: 'Upstream ticket id (`id_ticket`).', example: 7512 });
+
+export const ticketByIdInput = z.object({ ticketId: ticketIdSchema });
+
+export const ticketCommentSchema = z.object({
+  id: z.number().int().nullable(),
+  text: z.string(),
+  createdAt: isoWithOffset,
+  author: z.string().nullable(),
+  attachmentUrl: z.string().nullable().meta({ description: 'Upstream’s link to the attached file.' }),
+});
+
+export const ticketCommentsInput = z.object({ ticketId: ticketIdSchema });
+export const ticketCommentsOutput = z
+  .object({ ticketId: z.number().int(), items: z.array(ticketCommentSchema) })
+  .meta({ id: 'TicketComments' });
+
+export const addCommentInput = z.object({
+  ticketId: ticketIdSchema,
+  text: freeText()
+    .min(1)
+    .max(2000)
+    .meta({ description: 'The comment, e.g. what the customer says now.', example: 'El cliente envía foto del router con luz roja.' }),
+  attachment: uploadSchema('A photo (JPEG, PNG) or a PDF, checked by its content; ATTACHMENT_MAX_BYTES').optional(),
+  notifyClient: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Let WispHub Net notify the customer (upstream `do_not_notify_client` false).' }),
+  idempotencyKey: idempotencyKeySchema
+    .optional()
+    .meta({ description: 'Same key, same request: the first answer again (REST `Idempotency-Key`).' }),
+});
+
+export const addCommentOutput = z
+  .object({
+    status: z.literal('added'),
+    ticketId: z.number().int(),
+    reconciled: z.boolean().meta({ description: 'Upstream did not answer and the comment was found by reading the comments again.' }),
+    replayed: z.boolean(),
+  })
+  .meta({ id: 'TicketCommentAdded' });
+
+export const TICKET_STATE_CHANGES = ['new', 'in_progress', 'resolved', 'closed'] as const;
+
+export const updateStateInput = z.object({
+  ticketId: ticketIdSchema,
+  state: z.enum(TICKET_STATE_CHANGES),
+  reason: freeText().min(3).max(500).meta({ description: 'Why (upstream `razon_falla`), e.g. "El cliente confirma que ya funciona".' }),
+});
+
+export const updateStateOutput = z
+  .object({
+    changed: z.boolean().meta({ description: 'False when the ticket already was in that state: nothing was sent.' }),
+    ticket: ticketSchema,
+  })
+  .meta({ id: 'TicketStateChange' });

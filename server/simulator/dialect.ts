@@ -24,8 +24,12 @@ export interface SimulatorDialect {
   maxPageSize: number;
   /** Ticket items nest `servicio {id_servicio, nombre, zona}` (true) or carry the bare service id. */
   nestedTicketService: boolean;
-  /** `GET /api/tickets/asuntos-tickets/`: every subject, or only the first half. */
-  subjectCatalogue: 'full' | 'partial';
+  /** `GET /api/tickets/asuntos-tickets/`: every subject, only the first half, or no such endpoint (HTML 404). */
+  subjectCatalogue: 'full' | 'partial' | 'absent';
+  /** `/api/tickets/comentarios/` exists (true), or answers the HTML 404 some ISPs give. */
+  ticketComments: boolean;
+  /** `PATCH /api/tickets/{id}/` is allowed (true), or answers 405 (only a whole-ticket PUT works). */
+  ticketPatch: boolean;
   /** `GET /api/tasks/{id}/` exists (true), or answers Django's HTML 404 page. */
   taskEndpoint: boolean;
   /** The ISP's key may create promises of payment (true), or `POST /api/promesa-pago/` answers 403. */
@@ -49,6 +53,8 @@ export const UPSTREAM_DIALECT: SimulatorDialect = {
   promisePermission: true,
   registerPaymentPath: 'invoice-first',
   promisePath: 'promesa-pago',
+  ticketComments: true,
+  ticketPatch: true,
 };
 
 const REGISTER_INVOICE_FIRST = /^\/api\/facturas\/\d+\/registrar-pago\/$/;

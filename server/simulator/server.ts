@@ -16,7 +16,7 @@ import {
 } from './dialect';
 import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';
 import { pingTaskState, type SimPingTask } from './ping';
-import { SIM_TICKET_SUBJECTS } from './subjects';
+import { SIM_CATALOGUE } from './subjects';
 
 /**
  * An embedded WispHub Net: the same dialect (Api-Key auth, DRF pagination with absolute
@@ -98,6 +98,26 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+function htmlNotFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(HTML_NOT_FOUND);
+}
+
+/** A multipart (or JSON) body as form data, files kept. */
+async function parseMultipart(req: IncomingMessage, raw: Buffer): Promise<FormData | null> {
+  const type = req.headers['content-type'] ?? '';
+  try {
+    if (type.startsWith('multipart/form-data')) return await new Response(raw, { headers: { 'content-type': type } }).formData();
+    const fields = await parseForm(req, raw);
+    if (!fields) return null;
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) form.set(key, value);
+    return form;
+  } catch {
+    return null;
+  }
+}
+
 async function parseForm(req: IncomingMessage, raw: Buffer): Promise<Record<string, string> | null> {
   const type = req.headers['content-type'] ?? '';
   try {
@@ -132,6 +152,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const ticketsById = new Map<number, JsonRecord>(data.tickets.map((ticket) => [ticket.id_ticket as number, ticket]));
   let nextTicketId = Math.max(5000, ...ticketsById.keys()) + 1;
   const balances = new Map<number, { record: JsonRecord; shape: BalanceShape }>();
+  const comments = new Map<number, JsonRecord[]>();
+  let nextCommentId = 1;
   const billing = new SimBilling(clientsById, new Set(data.paymentMethods.map((method) => Number(method.id))));
   let origin = '';
 
@@ -211,7 +233,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     for (const field of required) if (!form[field]?.trim()) errors[field] = REQUIRED;
     const client = clientsById.get(Number(form.servicio));
     if (form.servicio && !client) errors.servicio = [`Clave primaria "${form.servicio}" inválida - objeto no existe.`];
-    if (form.asuntos_default && !SIM_TICKET_SUBJECTS.includes(form.asuntos_default)) {
+    if (form.asuntos_default && !SIM_CATALOGUE.includes(form.asuntos_default)) {
       errors.asuntos_default = [`"${form.asuntos_default}" no es una elección válida.`];
     }
     for (const field of ['fecha_inicio', 'fecha_final']) {
@@ -247,6 +269,24 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     data.tickets.push(ticket);
     ticketsById.set(ticket.id_ticket as number, ticket);
     return { status: 201, body: presentTicket(ticket, dialect) };
+  }
+
+  /** PATCH (estado, razon_falla) or PUT (the whole ticket) of `/api/tickets/{id}/`. */
+  function changeTicket(ticket: JsonRecord, form: Record<string, string>, whole: boolean): { status: number; body: JsonRecord } {
+    const errors: Record<string, string[]> = {};
+    if (whole)
+      for (const field of ['asunto', 'servicio', 'tecnico', 'prioridad', 'estado']) if (!form[field]?.trim()) errors[field] = REQUIRED;
+    const state = Number(form.estado);
+    if (form.estado !== undefined && !(state >= 1 && state <= 4)) errors.estado = [`"${form.estado}" no es una elección válida.`];
+    const changing = form.estado !== undefined && TICKET_STATE_NAMES[state - 1] !== ticket.estado;
+    if (changing && !form.razon_falla?.trim()) errors.razon_falla = REQUIRED;
+    if (Object.keys(errors).length > 0) return { status: 400, body: errors };
+    if (changing) {
+      ticket.estado = TICKET_STATE_NAMES[state - 1];
+      ticket.razon_falla = form.razon_falla;
+      ticket.respuestas = [...((ticket.respuestas as JsonRecord[] | undefined) ?? []), { respuesta: form.razon_falla }];
+    }
+    return { status: 200, body: presentTicket(ticket, dialect) };
   }
 
   function updateProfile(client: JsonRecord, form: Record<string, string>): boolean {
@@ -345,9 +385,50 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     }
     if (method === 'GET' && path === '/api/formas-de-pago/') return paginate(res, url, data.paymentMethods, true);
     if (method === 'GET' && path === '/api/zonas/') return paginate(res, url, data.zones as unknown as JsonRecord[], true);
+    if (path === '/api/tickets/asuntos-tickets/' && dialect.subjectCatalogue === 'absent') return htmlNotFound(res);
+    if (path.startsWith('/api/tickets/comentarios/') && !dialect.ticketComments) return htmlNotFound(res);
+    if (path === '/api/tickets/comentarios/' && method === 'GET') {
+      const ticket = honoured(url, 'ticket');
+      const all = [...comments.values()].flat();
+      return paginate(res, url, ticket === null ? all : all.filter((comment) => String(comment.ticket) === ticket), true);
+    }
+    if (path === '/api/tickets/comentarios/' && method === 'POST') {
+      const form = await parseMultipart(req, body);
+      if (!form) return sendJson(res, 400, { detail: 'Cuerpo de la solicitud inválido.' });
+      const text = form.get('comentario');
+      const ticketId = Number(form.get('ticket'));
+      const errors: Record<string, string[]> = {};
+      if (typeof text !== 'string' || text.trim() === '') errors.comentario = REQUIRED;
+      if (!ticketsById.has(ticketId)) errors.ticket = [`Clave primaria "${String(form.get('ticket'))}" inválida - objeto no existe.`];
+      if (Object.keys(errors).length > 0) return sendJson(res, 400, errors);
+      const file = form.get('archivo');
+      const comment: JsonRecord = {
+        id: nextCommentId++,
+        ticket: ticketId,
+        comentario: text,
+        fecha: bogotaNow(),
+        usuario: 'api',
+        archivo: file && typeof file !== 'string' ? `/media/tickets/${ticketId}/${file.name}` : null,
+        archivo_tipo: file && typeof file !== 'string' ? file.type : null,
+        archivo_bytes: file && typeof file !== 'string' ? file.size : null,
+        do_not_notify_client: form.get('do_not_notify_client') === 'true',
+      };
+      comments.set(ticketId, [...(comments.get(ticketId) ?? []), comment]);
+      await stallAfterWrite();
+      return sendJson(res, 201, comment);
+    }
+    if ((match = path.match(/^\/api\/tickets\/(\d+)\/$/)) && (method === 'PATCH' || method === 'PUT')) {
+      const ticket = ticketsById.get(Number(match[1]));
+      if (!ticket) return sendJson(res, 404, DETAIL_NOT_FOUND);
+      if (method === 'PATCH' && !dialect.ticketPatch) return sendJson(res, 405, { detail: 'Método "PATCH" no permitido.' });
+      const form = await parseForm(req, body);
+      if (!form) return sendJson(res, 400, { detail: 'JSON parse error.' });
+      const answer = changeTicket(ticket, form, method === 'PUT');
+      if (answer.status === 200) await stallAfterWrite();
+      return sendJson(res, answer.status, answer.body);
+    }
     if (method === 'GET' && path === '/api/tickets/asuntos-tickets/') {
-      const subjects =
-        dialect.subjectCatalogue === 'full' ? SIM_TICKET_SUBJECTS : SIM_TICKET_SUBJECTS.slice(0, Math.ceil(SIM_TICKET_SUBJECTS.length / 2));
+      const subjects = dialect.subjectCatalogue === 'full' ? SIM_CATALOGUE : SIM_CATALOGUE.slice(0, Math.ceil(SIM_CATALOGUE.length / 2));
       return paginate(
         res,
         url,

@@ -32,3 +32,14 @@ export const SIM_TICKET_SUBJECTS: string[] = [
   'Caja Nap Dañada',
   'Cambio A Fibra Óptica',
 ];
+
+/** Subjects this ISP added to its catalogue beyond the common ones (our priority rules do not know them). */
+export const SIM_EXTRA_SUBJECTS: string[] = [
+  'Instalacion Nueva',
+  'Instatalacion Nueva',
+  'Visita Técnica Programada',
+  'Revisión de Potencia Óptica',
+];
+
+/** Every subject `asuntos_default` accepts, as `GET /api/tickets/asuntos-tickets/` lists them. */
+export const SIM_CATALOGUE: string[] = [...SIM_TICKET_SUBJECTS, ...SIM_EXTRA_SUBJECTS];

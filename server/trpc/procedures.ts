@@ -32,12 +32,21 @@ async function assertAccess(ctx: RequestContext, caller: CallerKey, access: Proc
   // The same schema the input is validated with: the id checked here is the id the procedure acts on.
   const serviceId = serviceIdSchema.safeParse((rawInput as { serviceId?: unknown } | null | undefined)?.serviceId);
   if (!serviceId.success) throw new AppError('invalid_input', { details: { fieldErrors: { serviceId: ['serviceId is required'] } } });
-  const check = ctx.services.verification.check(ctx.presentedVerification, caller.name, serviceId.data, ctx.services.now());
+  assertVerified(ctx, caller, serviceId.data);
+}
+
+/**
+ * The caller presented the verification token of this service id, from this key (operators need
+ * none). For procedures whose service id is known only inside (a ticket's client).
+ */
+export function assertVerified(ctx: RequestContext, caller: CallerKey, serviceId: number): void {
+  if (caller.role === 'operator') return;
+  const check = ctx.services.verification.check(ctx.presentedVerification, caller.name, serviceId, ctx.services.now());
   switch (check.status) {
     case 'valid':
       return;
     case 'other_service':
-      throw new AppError('verification_mismatch', { details: { serviceId: serviceId.data } });
+      throw new AppError('verification_mismatch', { details: { serviceId } });
     case 'expired':
       throw new AppError('verification_required', {
         message: `La verificación de identidad venció. ${VERIFICATION_HINT}`,

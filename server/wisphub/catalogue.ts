@@ -31,6 +31,13 @@ const upstreamPlanDetailSchema = z.object({
 
 const upstreamPaymentMethodSchema = z.object({ id: z.coerce.number().int(), nombre: z.string() });
 
+/** A subject of `/api/tickets/asuntos-tickets/`: `{id, nombre}` as read so far; `asunto` or a bare string read too. */
+const upstreamSubjectSchema = z.union([
+  z.string().trim().min(1),
+  z.object({ nombre: z.string().trim().min(1) }).transform((item) => item.nombre),
+  z.object({ asunto: z.string().trim().min(1) }).transform((item) => item.asunto),
+]);
+
 export interface CatalogueTtls {
   plansMs: number;
   paymentMethodsMs: number;
@@ -44,6 +51,8 @@ export class CatalogueGateway {
   readonly plansCache: SwrCache<Plan[]>;
   readonly planDetailCache: SwrCache<PlanDetail>;
   readonly paymentMethodsCache: SwrCache<PaymentMethod[]>;
+  /** The ISP's ticket subjects; null when upstream has no such endpoint (a fallback catalogue applies). */
+  readonly ticketSubjectsCache: SwrCache<string[] | null>;
 
   constructor(
     private readonly upstream: UpstreamContext,
@@ -53,6 +62,36 @@ export class CatalogueGateway {
     this.plansCache = new SwrCache({ name: 'plans', freshMs: ttls.plansMs, max: 1, ...common });
     this.planDetailCache = new SwrCache({ name: 'plan_details', freshMs: ttls.plansMs, max: 5000, ...common });
     this.paymentMethodsCache = new SwrCache({ name: 'payment_methods', freshMs: ttls.paymentMethodsMs, max: 1, ...common });
+    this.ticketSubjectsCache = new SwrCache({ name: 'ticket_subjects', freshMs: ttls.plansMs, max: 1, ...common });
+  }
+
+  /**
+   * The ISP's own subject catalogue (every page), refreshed like plans. Null when the endpoint does
+   * not exist at this ISP (a 404: cached, so it is not asked again until the TTL). A catalogue
+   * whose every item is unreadable is an error, never an empty catalogue.
+   */
+  ticketSubjects(): Promise<CacheResult<string[] | null>> {
+    return this.ticketSubjectsCache.get('all', async () => {
+      try {
+        const load = await fetchAllPages(
+          this.upstream.transport,
+          UPSTREAM_PATHS.ticketSubjects,
+          {},
+          upstreamSubjectSchema,
+          this.upstream.paging,
+        );
+        this.upstream.stats.skippedItems += load.skipped;
+        if (load.items.length === 0 && load.skipped > 0) {
+          throw new AppError('upstream_bad_response', {
+            internal: { endpoint: UPSTREAM_PATHS.ticketSubjects, problem: 'no readable subject' },
+          });
+        }
+        return load.items;
+      } catch (error) {
+        if (error instanceof UpstreamNotFoundError) return null;
+        throw error;
+      }
+    });
   }
 
   plans(): Promise<CacheResult<Plan[]>> {

@@ -5,6 +5,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { AccountGateway } from './account';
 import { BillingGateway } from './billing';
+import { TicketFollowUpGateway } from './ticket-followup';
 import { CatalogueGateway } from './catalogue';
 import { toClient } from './client-mapper';
 import { NetworkGateway } from './network';
@@ -61,6 +62,7 @@ export class WispHubGateway {
   readonly network: NetworkGateway;
   readonly account: AccountGateway;
   readonly billing: BillingGateway;
+  readonly followUp: TicketFollowUpGateway;
   readonly transport: UpstreamTransport;
   private readonly logger: Logger;
   private readonly paging: PaginateOptions;
@@ -96,6 +98,7 @@ export class WispHubGateway {
       timeZone: options.timeZone,
     });
     this.billing = new BillingGateway(upstream, this.account);
+    this.followUp = new TicketFollowUpGateway(upstream, options.timeZone);
   }
 
   /** Every cache, for metrics and readiness. */
@@ -105,6 +108,7 @@ export class WispHubGateway {
       this.catalogue.plansCache,
       this.catalogue.planDetailCache,
       this.catalogue.paymentMethodsCache,
+      this.catalogue.ticketSubjectsCache,
       this.tickets.zoneCountsCache,
       this.account.balanceCache,
       this.account.clientTicketsCache,
@@ -124,6 +128,7 @@ export class WispHubGateway {
     share(this.catalogue.plansCache, jsonCodec());
     share(this.catalogue.planDetailCache, jsonCodec());
     share(this.catalogue.paymentMethodsCache, jsonCodec());
+    share(this.catalogue.ticketSubjectsCache, jsonCodec());
     share(this.tickets.zoneCountsCache, mapCodec());
     share(this.account.balanceCache, jsonCodec());
     share(this.account.clientTicketsCache, jsonCodec());
@@ -204,6 +209,8 @@ export class WispHubGateway {
   /** Loads what the bots need first, in the background; failures are logged, not fatal. */
   async warmUp(): Promise<void> {
     const started = performance.now();
+    // The ISP's ticket subjects too, best effort: a failure there falls back to the shipped catalogue.
+    void this.catalogue.ticketSubjects().catch(() => undefined);
     const [clients, plans] = await Promise.allSettled([this.clientDirectory(), this.catalogue.plans()]);
     if (clients.status === 'fulfilled' && plans.status === 'fulfilled') {
       this.logger.info(

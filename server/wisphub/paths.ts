@@ -17,6 +17,8 @@ export const UPSTREAM_PATHS = {
   tickets: '/api/tickets/',
   ticket: (ticketId: number) => `/api/tickets/${ticketId}/`,
   ticketSubjects: '/api/tickets/asuntos-tickets/',
+  /** Ticket follow-up; answered 404 at some ISPs. */
+  ticketComments: '/api/tickets/comentarios/',
   /**
    * JSON; without the slash the 301 drops the body and nothing is recorded. Sources disagree on
    * the order (docs/upstream.md): the gateway tries these in turn while a route is missing.

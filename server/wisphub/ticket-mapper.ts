@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toIsoWithOffset } from '../domain/business-days';
 import type { Ticket, TicketStatus } from '../domain/ticket';
+import { nextStep } from '../domain/ticket-next-step';
 import { subjectOfStored, type PriorityLevel } from '../domain/ticket-subjects';
 
 /** Upstream tickets (`/api/tickets/`) to domain tickets. Dates are local "%d/%m/%Y %H:%M". */
@@ -77,6 +78,8 @@ export function toTicket(item: UpstreamTicket, timeZone: string): Ticket {
     ? (STATUS_BY_TEXT[statusText.trim().toLowerCase()] ??
       (stateNumber ? (['new', 'in_progress', 'resolved', 'closed'] as const)[stateNumber - 1]! : 'unknown'))
     : 'unknown';
+  const startsAt = upstreamDateTimeToIso(item.fecha_estimada_inicio, timeZone);
+  const dueAt = upstreamDateTimeToIso(item.fecha_estimada_fin, timeZone);
   return {
     id: item.id_ticket,
     subject: subjectOfStored(item.asunto),
@@ -87,11 +90,12 @@ export function toTicket(item: UpstreamTicket, timeZone: string): Ticket {
     priority: priorityLevel(item.prioridad),
     priorityText: item.prioridad ?? null,
     createdAt: upstreamDateTimeToIso(item.fecha_creacion, timeZone),
-    startsAt: upstreamDateTimeToIso(item.fecha_estimada_inicio, timeZone),
-    dueAt: upstreamDateTimeToIso(item.fecha_estimada_fin, timeZone),
+    startsAt,
+    dueAt,
     technician,
     serviceId: item.servicio?.id_servicio ?? null,
     zone: item.servicio?.zona ? { id: item.servicio.zona.id, name: item.servicio.zona.nombre } : null,
     latestAnswer: answers.at(-1) ?? null,
+    nextStep: nextStep({ status, technicianName: technician?.name ?? null, startsAt, dueAt }),
   };
 }

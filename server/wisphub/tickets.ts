@@ -83,15 +83,25 @@ export class TicketsGateway {
   }
 
   async ticketById(ticketId: number): Promise<Ticket | null> {
+    return (await this.ticketRecord(ticketId))?.ticket ?? null;
+  }
+
+  /** One ticket, read now, with the record as upstream holds it (a whole-ticket PUT sends it back). */
+  async ticketRecord(ticketId: number): Promise<{ ticket: Ticket; raw: Record<string, unknown> } | null> {
     try {
       const raw = await this.upstream.transport.get(UPSTREAM_PATHS.ticket(ticketId));
       const parsed = upstreamTicketSchema.safeParse(raw);
       if (!parsed.success) throw new AppError('upstream_bad_response', { internal: { endpoint: '/api/tickets/:id/' } });
-      return toTicket(parsed.data, this.options.timeZone);
+      return { ticket: toTicket(parsed.data, this.options.timeZone), raw: raw as Record<string, unknown> };
     } catch (error) {
       if (error instanceof UpstreamNotFoundError) return null;
       throw error;
     }
+  }
+
+  /** A ticket's state changed: zone counts load again on their next read. */
+  forgetZoneCounts(): Promise<void> {
+    return this.zoneCountsCache.invalidate(ZONE_COUNTS_KEY);
   }
 
   /**

@@ -168,7 +168,11 @@ export class UpstreamTransport {
   }
 
   /** One write, never retried: the caller decides how to reconcile an unknown outcome. */
-  async send(method: 'POST' | 'PUT', path: string, body: FormData | Record<string, unknown>): Promise<{ status: number; data: unknown }> {
+  async send(
+    method: 'POST' | 'PUT' | 'PATCH',
+    path: string,
+    body: FormData | Record<string, unknown>,
+  ): Promise<{ status: number; data: unknown }> {
     try {
       return await this.once(method, path, {}, body, 1, this.options.timeoutMs);
     } catch (error) {

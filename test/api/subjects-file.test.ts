@@ -18,17 +18,24 @@ const file = (name: string, content: string) => {
 
 const subjects = suite('config: ticket subject catalogue file');
 
-subjects('a valid file replaces the default catalogue', async () => {
+subjects('a valid file gives the priorities of the ISP’s subjects, and is the catalogue when upstream has none', async () => {
   const path = file(
     'ok.json',
-    JSON.stringify({ '1': ['Cambio de Clave'], '2': ['Internet Lento'], '3': ['Sin Señal'], '4': ['Fibra Cortada'] }),
+    JSON.stringify({ '1': ['Cambio de Clave'], '2': ['Sin Señal'], '3': ['Fibra Cortada'], '4': ['Internet Lento'] }),
   );
   const service = await startTestService({ TICKET_SUBJECTS_FILE: path });
   try {
-    const catalogue = await service.client.tickets.subjects.query();
+    const fromUpstream = await service.client.tickets.subjects.query();
+    assert.is(fromUpstream.source, 'upstream');
+    assert.is(fromUpstream.all.find((entry) => entry.subject === 'Internet Lento')?.priority, 4, 'the file’s priority');
+    assert.is(fromUpstream.all.find((entry) => entry.subject === 'No Tiene Internet')?.priority, 2, 'unknown to the file: the default');
+    service.sim.setDialect({ subjectCatalogue: 'absent' });
+    await service.services.gateway.catalogue.ticketSubjectsCache.invalidate('all');
+    const fromFile = await service.client.tickets.subjects.query();
+    assert.equal([fromFile.source, fromFile.fallbackReason], ['file', 'no_endpoint']);
     assert.equal(
-      catalogue.all.map((entry) => entry.subject),
-      ['Cambio de Clave', 'Internet Lento', 'Sin Señal', 'Fibra Cortada'],
+      fromFile.all.map((entry) => entry.subject),
+      ['Cambio de Clave', 'Sin Señal', 'Fibra Cortada', 'Internet Lento'],
     );
   } finally {
     await service.stop();
