@@ -129,11 +129,6 @@ export const ERROR_CATALOGUE = {
     code: 'NOT_IMPLEMENTED',
     message: 'El sistema de gestión de este proveedor no ofrece esta función. Un asesor puede ayudarle por otro medio.',
   },
-  ticket_state_reason_required: {
-    status: 400,
-    code: 'BAD_REQUEST',
-    message: 'Indique el motivo del cambio de estado del ticket.',
-  },
   upstream_permission_missing: {
     status: 502,
     code: 'BAD_GATEWAY',
