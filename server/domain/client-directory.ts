@@ -5,7 +5,7 @@ import { normalizeDocument } from './document';
 import { TYPO_MIN_LENGTH, withinOneEdit } from './fuzzy';
 import { nameWords } from './person-name';
 import { normalizePhone } from './phone';
-import { foldText, tokenize } from './text';
+import { tokenize } from './text';
 
 /**
  * An immutable, indexed view of one complete client collection. Indexes are built once per

@@ -68,7 +68,7 @@ followUp('an unknown subject is 400 with the closest ones, on both surfaces', as
   assert.is(response.status, 400);
   const body = (await response.json()) as RestErrorBody;
   assert.is(body.error.reason, 'unknown_ticket_subject');
-  assert.is((body.error.details?.closest as string[])[0], 'Internet Lento');
+  assert.is(((body.error.details?.closest ?? []) as string[])[0], 'Internet Lento');
   assert.match(body.error.message, /¿Quiso decir «Internet Lento»\?/);
   const viaTrpc = await service.client.tickets.create
     .mutate({ serviceId: Number(client.id_servicio), subject: 'cambio de clave wifi', description: 'El cliente quiere otra clave.' })
