@@ -17,6 +17,9 @@ import { DOCS_CSP, docsAsset } from './docs-page';
 import { createFastPath } from './fast-path';
 import { TRPC_VARY } from './headers';
 import { sendJson } from './io';
+import { createMcpHttpHandler } from '../mcp/http';
+import { toolDefinitions } from '../mcp/tools';
+import { SERVICE_VERSION } from './version';
 
 /**
  * The route table: which handler answers a path, on which surface, under which label. The
@@ -25,7 +28,6 @@ import { sendJson } from './io';
 
 export type Surface = 'trpc' | 'rest' | 'service';
 
-export const SERVICE_VERSION = '0.1.0';
 /** Metric and log label of a request no route or procedure claims. */
 export const UNMATCHED = 'unmatched';
 
@@ -173,7 +175,16 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     { surface: 'service', label: path, readOnly: true, serve },
   ];
 
+  const handleMcp = createMcpHttpHandler({
+    router: appRouter,
+    tools: toolDefinitions(appRouter),
+    createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
+    bodyLimitBytes: uploadLimitBytes,
+  });
+  const mcp: Route = { surface: 'service', label: 'mcp', readOnly: false, serve: ({ req, res, ctx }) => handleMcp(req, res, ctx) };
+
   const exact = new Map<string, Route>([
+    ['/mcp', mcp],
     serviceRoute('/health', ({ res }) => sendJson(res, 200, { status: 'ok', uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) })),
     serviceRoute('/ready', ({ res }) => {
       const state = readiness();

@@ -45,6 +45,8 @@ export type RestMeta = {
   multipartFile?: string;
   /** A query computed only from cached collections: its answers may be memoised (see http/response-memo.ts). */
   cacheable?: boolean;
+  /** Served as an MCP tool: `false` turns a query or mutation off, `true` turns on a subscription or an operator-only one. */
+  mcp?: boolean;
   /** Who may call it beyond any business key (see trpc/procedures.ts): the operator role, a verified customer. */
   access?: ProcedureAccess;
   [key: string]: unknown;

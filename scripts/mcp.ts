@@ -1,0 +1,55 @@
+/**
+ * npm run mcp: the gateway's tools over MCP stdio, for an LLM agent on the same machine
+ * (Claude Desktop, an IDE). It calls a running gateway (WISPHUB_GATEWAY_URL, default
+ * http://127.0.0.1:3000) with WISPHUB_GATEWAY_KEY, so every key, role, limit, verification rule
+ * and error reason is the gateway's own. stdout carries the protocol: nothing else is printed there.
+ */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import superjson from 'superjson';
+import { createMcpServer } from '../server/mcp/server';
+import { toolDefinitions } from '../server/mcp/tools';
+import { appRouter, type AppRouter } from '../server/routers/_app';
+
+const url = (process.env.WISPHUB_GATEWAY_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+const apiKey = process.env.WISPHUB_GATEWAY_KEY ?? '';
+if (!apiKey) {
+  process.stderr.write('WISPHUB_GATEWAY_KEY is required (an API key of the gateway).\n');
+  process.exit(2);
+}
+
+/** A client per call: each carries its own verification token header. */
+function clientFor(verificationToken: string | null) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        transformer: superjson,
+        headers: () => ({ 'x-api-key': apiKey, ...(verificationToken ? { 'x-verification-token': verificationToken } : {}) }),
+      }),
+    ],
+  });
+}
+
+const server = createMcpServer(
+  toolDefinitions(appRouter),
+  async ({ tool, input, verificationToken }) => {
+    let current: unknown = clientFor(verificationToken);
+    for (const segment of tool.procedurePath.split('.')) current = (current as Record<string, unknown>)[segment];
+    const procedure = current as { query: (input: unknown) => Promise<unknown>; mutate: (input: unknown) => Promise<unknown> };
+    return tool.type === 'query' ? procedure.query(input) : procedure.mutate(input);
+  },
+  (error) => {
+    if (error instanceof TRPCClientError) {
+      const data = error.data as { reason?: string; status?: number; details?: unknown } | undefined;
+      return {
+        reason: data?.reason ?? 'upstream_unavailable',
+        message: error.message,
+        status: data?.status ?? null,
+        details: data?.details,
+      };
+    }
+    return { reason: 'internal_error', message: 'No fue posible completar la operación.', status: null };
+  },
+);
+await server.connect(new StdioServerTransport());

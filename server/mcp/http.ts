@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AnyRouter } from '@trpc/server';
+import { AppError, methodNotAllowed, toErrorPayload } from '../errors';
+import { readJsonBody } from '../http/io';
+import type { RequestContext } from '../trpc/context';
+import type { ToolDefinition } from './tools';
+
+/**
+ * MCP over Streamable HTTP at /mcp, stateless: each POST gets its own server and transport. The
+ * SDK (and its dependencies) load on the first call, so a gateway nobody asks over MCP does not
+ * carry them. Tools run in process through a tRPC caller with the request's API key: the same
+ * authentication, rate limits, roles, verification rules and error reasons as REST and tRPC.
+ */
+
+type Caller = Record<string, unknown>;
+
+export interface McpHttpOptions {
+  router: AnyRouter;
+  tools: readonly ToolDefinition[];
+  createCaller: (ctx: RequestContext) => Caller;
+  bodyLimitBytes: number;
+}
+
+function procedureAt(caller: Caller, path: string): (input: unknown) => Promise<unknown> {
+  let current: unknown = caller;
+  for (const segment of path.split('.')) current = (current as Record<string, unknown>)[segment];
+  return current as (input: unknown) => Promise<unknown>;
+}
+
+export function createMcpHttpHandler(options: McpHttpOptions) {
+  let sdk: Promise<[typeof import('./server'), typeof import('@modelcontextprotocol/sdk/server/streamableHttp.js')]> | null = null;
+
+  return async function handleMcp(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+    ctx.report.procedure = 'mcp';
+    if (req.method !== 'POST') {
+      // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
+      throw methodNotAllowed(['POST']);
+    }
+    // The key is checked before anything MCP: a caller without one learns nothing, not even the tools.
+    if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
+    const caller = ctx.services.apiKeys.identify(ctx.presentedApiKey);
+    if (!caller) throw new AppError('api_key_invalid');
+    ctx.report.keyName = caller.name;
+    const body = await readJsonBody(req, options.bodyLimitBytes);
+    sdk ??= Promise.all([import('./server'), import('@modelcontextprotocol/sdk/server/streamableHttp.js')]);
+    const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await sdk;
+    const server = createMcpServer(
+      options.tools,
+      async ({ tool, input, verificationToken }) => {
+        const toolCtx: RequestContext = {
+          ...ctx,
+          requestId: `${ctx.requestId}:${tool.name}`,
+          presentedVerification: verificationToken,
+          report: { keyName: null, cacheState: null, procedure: tool.procedurePath },
+        };
+        return procedureAt(options.createCaller(toolCtx), tool.procedurePath)(input);
+      },
+      (error) => {
+        const payload = toErrorPayload(error, ctx.requestId);
+        return { reason: payload.reason, message: payload.message, status: payload.status, details: payload.details ?? payload.issues };
+      },
+    );
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.once('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+}
