@@ -66,6 +66,13 @@ function customer(skip: number): JsonRecord {
   )[skip]!;
 }
 
+/** The tool's result, typed for the assertion; a failure if the tool answered an error. */
+function resultOf<T>(result: ToolResult): T {
+  if (result.isError || result.structuredContent?.result === undefined)
+    throw new Error(`tool error: ${JSON.stringify(result.structuredContent)}`);
+  return result.structuredContent.result as T;
+}
+
 async function call(client: Client, name: string, args: Record<string, unknown>): Promise<ToolResult> {
   return (await client.callTool({ name, arguments: args })) as ToolResult;
 }
@@ -75,17 +82,17 @@ async function conversation(client: Client, raw: JsonRecord, label: string): Pro
   const serviceId = Number(raw.id_servicio);
   const byPhone = await call(client, 'clients_byPhone', { phone: `+57 ${String(raw.telefono)}` });
   assert.not.ok(byPhone.isError, `${label}: byPhone`);
-  assert.ok((byPhone.structuredContent?.result as { items: { serviceId: number }[] }).items.some((item) => item.serviceId === serviceId));
+  assert.ok(resultOf<{ items: { serviceId: number }[] }>(byPhone).items.some((item) => item.serviceId === serviceId));
   const refused = await call(client, 'account_invoices', { serviceId });
   assert.ok(refused.isError, `${label}: invoices before verifying`);
   assert.is(refused.structuredContent?.error?.reason, 'verification_required');
   assert.match(refused.structuredContent?.error?.message ?? '', /verificar la identidad/);
   const verified = await call(client, 'clients_verify', { serviceId, document: raw.cedula, phone: raw.telefono });
-  const token = (verified.structuredContent?.result as { verificationToken: string }).verificationToken;
+  const token = resultOf<{ verificationToken: string }>(verified).verificationToken;
   assert.ok(token, `${label}: a token`);
   const invoices = await call(client, 'account_invoices', { serviceId, verificationToken: token });
   assert.not.ok(invoices.isError, `${label}: invoices with the token`);
-  assert.ok((invoices.structuredContent?.result as { invoices: unknown[] }).invoices.length > 0);
+  assert.ok(resultOf<{ invoices: unknown[] }>(invoices).invoices.length > 0);
   const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
   const request = {
     serviceId,
@@ -95,7 +102,7 @@ async function conversation(client: Client, raw: JsonRecord, label: string): Pro
   };
   const first = await call(client, 'tickets_create', request);
   const again = await call(client, 'tickets_create', request);
-  const ticketOf = (result: ToolResult) => (result.structuredContent?.result as { ticket: { id: number } }).ticket.id;
+  const ticketOf = (result: ToolResult) => resultOf<{ ticket: { id: number } }>(result).ticket.id;
   assert.is(ticketOf(again), ticketOf(first), `${label}: the same ticket`);
   assert.is(service.sim.calls(/^POST \/api\/tickets\/$/) - posts, 1, `${label}: one upstream POST`);
   const invalid = await call(client, 'clients_byServiceId', { serviceId: 'uno' });
