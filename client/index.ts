@@ -1,7 +1,8 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient, TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
+import type { ErrorReason } from '../server/errors';
 import type { AppRouter } from '../server/routers/_app';
 
 /**
@@ -13,6 +14,32 @@ export type { AppRouter };
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type WispHubClient = TRPCClient<AppRouter>;
+
+/** Every `reason` the gateway answers with: `switch` on it with an exhaustiveness check. */
+export type GatewayErrorReason = ErrorReason;
+
+/** A gateway error as the client sees it, with its reason, HTTP status and Spanish message. */
+export type GatewayError = TRPCClientError<AppRouter> & {
+  reason: GatewayErrorReason;
+  status: number;
+  details: Record<string, unknown> | undefined;
+};
+
+/**
+ * True for an error the gateway answered (as opposed to a network failure or a bug); it also
+ * lifts `reason`, `status` and `details` from `error.data` onto the error, typed.
+ */
+export function isGatewayError(error: unknown): error is GatewayError {
+  if (!(error instanceof TRPCClientError)) return false;
+  const data = error.data as { reason?: unknown; status?: unknown; details?: unknown } | undefined;
+  if (typeof data?.reason !== 'string') return false;
+  Object.assign(error, {
+    reason: data.reason,
+    status: typeof data.status === 'number' ? data.status : 0,
+    details: typeof data.details === 'object' && data.details !== null ? data.details : undefined,
+  });
+  return true;
+}
 
 export interface WispHubClientOptions {
   /** Base URL of the service, e.g. "http://localhost:3000". */
