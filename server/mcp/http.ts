@@ -50,6 +50,7 @@ export function createMcpHttpHandler(options: McpHttpOptions) {
         const toolCtx: RequestContext = {
           ...ctx,
           requestId: `${ctx.requestId}:${tool.name}`,
+          surface: 'mcp',
           presentedVerification: verificationToken,
           report: { keyName: null, cacheState: null, procedure: tool.procedurePath },
         };

@@ -6,7 +6,8 @@ import type { Services } from '../services';
 export interface RequestContext {
   services: Services;
   requestId: string;
-  surface: 'trpc' | 'rest';
+  /** Which surface the call came in on: an MCP tool call runs the same procedures. */
+  surface: 'trpc' | 'rest' | 'mcp';
   /** The key as presented (X-API-Key), or null. */
   presentedApiKey: string | null;
   /** The customer verification token as presented (X-Verification-Token), or null. */

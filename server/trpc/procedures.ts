@@ -20,7 +20,12 @@ export async function authenticate(ctx: RequestContext, calls = 1): Promise<Call
   return caller;
 }
 
-const VERIFICATION_HINT = 'Llame a clients.verify con los datos del titular y envíe el token en el encabezado X-Verification-Token.';
+/** How to send the token, said the way each surface takes it (a header, or a tool argument over MCP). */
+function verificationHint(ctx: RequestContext): string {
+  return ctx.surface === 'mcp'
+    ? 'Llame a clients_verify con los datos del titular y pase el verificationToken que devuelve como argumento de esta herramienta.'
+    : 'Llame a clients.verify con los datos del titular y envíe el token en el encabezado X-Verification-Token.';
+}
 
 /** Enforces a procedure's `access` meta for this caller and this input's service id. */
 async function assertAccess(ctx: RequestContext, caller: CallerKey, access: ProcedureAccess, rawInput: unknown): Promise<void> {
@@ -49,12 +54,12 @@ export function assertVerified(ctx: RequestContext, caller: CallerKey, serviceId
       throw new AppError('verification_mismatch', { details: { serviceId } });
     case 'expired':
       throw new AppError('verification_required', {
-        message: `La verificación de identidad venció. ${VERIFICATION_HINT}`,
+        message: `La verificación de identidad venció. ${verificationHint(ctx)}`,
         details: { problem: 'expired', expiredAt: check.expiredAt.toISOString() },
       });
     default:
       throw new AppError('verification_required', {
-        message: `Antes de continuar debemos verificar la identidad del titular del servicio. ${VERIFICATION_HINT}`,
+        message: `Antes de continuar debemos verificar la identidad del titular del servicio. ${verificationHint(ctx)}`,
         details: { problem: check.status },
       });
   }

@@ -87,6 +87,7 @@ async function conversation(client: Client, raw: JsonRecord, label: string): Pro
   assert.ok(refused.isError, `${label}: invoices before verifying`);
   assert.is(refused.structuredContent?.error?.reason, 'verification_required');
   assert.match(refused.structuredContent?.error?.message ?? '', /verificar la identidad/);
+  if (label === 'http') assert.match(refused.structuredContent?.error?.message ?? '', /argumento de esta herramienta/, 'said the MCP way');
   const verified = await call(client, 'clients_verify', { serviceId, document: raw.cedula, phone: raw.telefono });
   const token = resultOf<{ verificationToken: string }>(verified).verificationToken;
   assert.ok(token, `${label}: a token`);
