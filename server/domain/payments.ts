@@ -1,3 +1,5 @@
+import { spanishDate } from './spanish-dates';
+
 /**
  * Rules for money a customer reports or promises, and the receipts they send. Pure: the caller
  * passes today's local date and what upstream says.
@@ -108,25 +110,4 @@ export function promiseRefusalMessage(refusal: PromiseRefusal): string {
     case 'after_broken_promise':
       return `No fue posible cumplir la promesa de pago anterior (hasta el ${spanishDate(refusal.brokenUntil)}). Podrá acordar una nueva a partir del ${spanishDate(refusal.allowedFrom)}; mientras tanto, un asesor puede ayudarle.`;
   }
-}
-
-const MONTHS = [
-  'enero',
-  'febrero',
-  'marzo',
-  'abril',
-  'mayo',
-  'junio',
-  'julio',
-  'agosto',
-  'septiembre',
-  'octubre',
-  'noviembre',
-  'diciembre',
-];
-
-/** "2026-12-04" → "4 de diciembre de 2026". */
-export function spanishDate(isoDate: string): string {
-  const [year, month, day] = isoDate.split('-').map(Number);
-  return `${day} de ${MONTHS[(month ?? 1) - 1]} de ${year}`;
 }

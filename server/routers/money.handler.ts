@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { PendingInvoice } from '../domain/account';
 import { toIsoWithOffset, toLocal } from '../domain/business-days';
-import { normalizeReference, promiseRefusal, promiseRefusalMessage, spanishDate } from '../domain/payments';
+import { normalizeReference, promiseRefusal, promiseRefusalMessage } from '../domain/payments';
+import { spanishDate } from '../domain/spanish-dates';
 import { AppError, appErrorOf } from '../errors';
 import type { AuditEntry, AuditRecord } from '../observability/audit';
 import type { CallerKey } from '../guards/api-keys';

@@ -6,9 +6,9 @@ import {
   promiseRefusal,
   promiseRefusalMessage,
   receiptKind,
-  spanishDate,
   type PromiseRules,
 } from '../../server/domain/payments';
+import { spanishDate } from '../../server/domain/spanish-dates';
 
 const payments = suite('domain: payments, receipts and promises');
 const rules: PromiseRules = { maxDays: 7, cooldownDays: 30 };

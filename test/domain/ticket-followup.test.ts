@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { nextStep, spanishDateTime } from '../../server/domain/ticket-next-step';
+import { spanishDateTime } from '../../server/domain/spanish-dates';
+import { nextStep } from '../../server/domain/ticket-next-step';
 import { closestSubjects, DEFAULT_SUBJECT_CATALOGUE, mergeSubjectCatalogue } from '../../server/domain/ticket-subjects';
 
 const tickets = suite('domain: the ISP’s subject catalogue and what happens next');
