@@ -103,23 +103,17 @@ export function parseAuditLines(text: string): AuditEvent[] {
   return events;
 }
 
-/** The trail as an append-only JSON-lines file (one instance, or the fallback while Redis is down). */
-export class FileAuditTrail implements AuditTrail {
-  /** Appends one after another, so two events never interleave within a line. */
-  private queue: Promise<void> = Promise.resolve();
-
-  constructor(private readonly path: string) {}
-
-  /** Appends an event; resolves once it is written. */
-  append(event: AuditEvent): Promise<void> {
-    const line = `${JSON.stringify(event)}\n`;
-    const written = this.queue.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      await appendFile(this.path, line, { encoding: 'utf8', mode: 0o600 });
-    });
-    this.queue = written.catch(() => undefined);
-    return written;
-  }
+/**
+ * A trail that appends events and reads them back: records, settlements and kept receipts are
+ * events the same way whatever holds them (a file, a Redis stream).
+ */
+export abstract class AppendOnlyAuditTrail implements AuditTrail {
+  /** Appends an event; resolves once it is stored. */
+  abstract append(event: AuditEvent): Promise<void>;
+  /** Every stored event at or after `since` (all of them without), in any order. */
+  abstract events(since?: Date): Promise<AuditEvent[]>;
+  /** Writes a receipt where operators can reach it; answers its path. */
+  protected abstract storeReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string>;
 
   async record(entry: AuditRecord): Promise<string> {
     const id = randomUUID();
@@ -132,11 +126,41 @@ export class FileAuditTrail implements AuditTrail {
   }
 
   async keepReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string> {
+    const receiptFile = await this.storeReceipt(id, bytes, extension);
+    await this.append({ type: 'settle', id, at: new Date().toISOString(), outcome: 'unknown', detail: null, receiptFile });
+    return receiptFile;
+  }
+
+  async list(query: AuditQuery): Promise<AuditEntry[]> {
+    return mergeAuditEvents(await this.events(query.since), query);
+  }
+}
+
+/** The trail as an append-only JSON-lines file (one instance, or the fallback while Redis is down). */
+export class FileAuditTrail extends AppendOnlyAuditTrail {
+  /** Appends one after another, so two events never interleave within a line. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly path: string) {
+    super();
+  }
+
+  append(event: AuditEvent): Promise<void> {
+    const line = `${JSON.stringify(event)}\n`;
+    const written = this.queue.then(async () => {
+      await mkdir(dirname(this.path), { recursive: true });
+      await appendFile(this.path, line, { encoding: 'utf8', mode: 0o600 });
+    });
+    this.queue = written.catch(() => undefined);
+    return written;
+  }
+
+  /** Receipts stay on this instance's disk, beside the trail. */
+  async storeReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string> {
     const directory = `${this.path}.receipts`;
     await mkdir(directory, { recursive: true });
     const file = join(directory, `${id}.${extension}`);
     await writeFile(file, bytes, { mode: 0o600 });
-    await this.append({ type: 'settle', id, at: new Date().toISOString(), outcome: 'unknown', detail: null, receiptFile: file });
     return file;
   }
 
@@ -148,9 +172,5 @@ export class FileAuditTrail implements AuditTrail {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-  }
-
-  async list(query: AuditQuery): Promise<AuditEntry[]> {
-    return mergeAuditEvents(await this.events(), query);
   }
 }

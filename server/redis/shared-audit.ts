@@ -1,31 +1,23 @@
-import { randomUUID } from 'node:crypto';
-import {
-  type AuditEntry,
-  type AuditEvent,
-  type AuditOutcome,
-  type AuditQuery,
-  type AuditRecord,
-  type AuditTrail,
-  type FileAuditTrail,
-  mergeAuditEvents,
-} from '../observability/audit';
+import { AppendOnlyAuditTrail, type AuditEvent, type FileAuditTrail } from '../observability/audit';
 import type { RedisLink } from './redis-link';
 
 /**
  * The audit trail in a Redis stream shared by every instance. While Redis is unreachable an event
  * goes to this instance's file instead (never dropped); reads merge both.
  */
-export class SharedAuditTrail implements AuditTrail {
+export class SharedAuditTrail extends AppendOnlyAuditTrail {
   constructor(
     private readonly link: RedisLink,
     private readonly file: FileAuditTrail,
-  ) {}
+  ) {
+    super();
+  }
 
   private get stream(): string {
     return this.link.key('audit');
   }
 
-  private async append(event: AuditEvent): Promise<void> {
+  async append(event: AuditEvent): Promise<void> {
     const json = JSON.stringify(event);
     const stored = await this.link.attempt(
       'audit.append',
@@ -35,29 +27,16 @@ export class SharedAuditTrail implements AuditTrail {
     if (!stored) await this.file.append(event);
   }
 
-  async record(entry: AuditRecord): Promise<string> {
-    const id = randomUUID();
-    await this.append({ type: 'record', id, at: new Date().toISOString(), ...entry });
-    return id;
+  /** Receipts stay on this instance's disk: the stream carries where. */
+  protected storeReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string> {
+    return this.file.storeReceipt(id, bytes, extension);
   }
 
-  settle(id: string, outcome: Exclude<AuditOutcome, 'unknown'>, detail: string | null = null): Promise<void> {
-    return this.append({ type: 'settle', id, at: new Date().toISOString(), outcome, detail });
-  }
-
-  async keepReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string> {
-    // Receipts stay on this instance's disk: the stream carries where.
-    const path = await this.file.keepReceipt(id, bytes, extension);
-    await this.append({ type: 'settle', id, at: new Date().toISOString(), outcome: 'unknown', detail: null, receiptFile: path });
-    return path;
-  }
-
-  async list(query: AuditQuery): Promise<AuditEntry[]> {
-    const start = query.since ? String(query.since.getTime()) : '-';
+  async events(since?: Date): Promise<AuditEvent[]> {
     const fromRedis = await this.link.attempt(
       'audit.read',
       async (redis) => {
-        const rows = await redis.xrange(this.stream, start, '+');
+        const rows = await redis.xrange(this.stream, since ? String(since.getTime()) : '-', '+');
         return rows.flatMap(([, fields]) => {
           const json = fields[1];
           try {
@@ -69,6 +48,6 @@ export class SharedAuditTrail implements AuditTrail {
       },
       () => [] as AuditEvent[],
     );
-    return mergeAuditEvents([...fromRedis, ...(await this.file.events())], query);
+    return [...fromRedis, ...(await this.file.events())];
   }
 }
