@@ -9,6 +9,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { createMcpServer } from '../server/mcp/server';
 import { toolDefinitions } from '../server/mcp/tools';
+import { atProcedurePath } from '../server/trpc/procedure-path';
 import { appRouter, type AppRouter } from '../server/routers/_app';
 
 const url = (process.env.WISPHUB_GATEWAY_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
@@ -34,9 +35,10 @@ function clientFor(verificationToken: string | null) {
 const server = createMcpServer(
   toolDefinitions(appRouter),
   async ({ tool, input, verificationToken }) => {
-    let current: unknown = clientFor(verificationToken);
-    for (const segment of tool.procedurePath.split('.')) current = (current as Record<string, unknown>)[segment];
-    const procedure = current as { query: (input: unknown) => Promise<unknown>; mutate: (input: unknown) => Promise<unknown> };
+    const procedure = atProcedurePath<{ query: (input: unknown) => Promise<unknown>; mutate: (input: unknown) => Promise<unknown> }>(
+      clientFor(verificationToken),
+      tool.procedurePath,
+    );
     return tool.type === 'query' ? procedure.query(input) : procedure.mutate(input);
   },
   (error) => {

@@ -3,6 +3,7 @@ import type { AnyRouter } from '@trpc/server';
 import { AppError, methodNotAllowed, toErrorPayload } from '../errors';
 import { readJsonBody } from '../http/io';
 import type { RequestContext } from '../trpc/context';
+import { atProcedurePath } from '../trpc/procedure-path';
 import type { ToolDefinition } from './tools';
 
 /**
@@ -19,12 +20,6 @@ export interface McpHttpOptions {
   tools: readonly ToolDefinition[];
   createCaller: (ctx: RequestContext) => Caller;
   bodyLimitBytes: number;
-}
-
-function procedureAt(caller: Caller, path: string): (input: unknown) => Promise<unknown> {
-  let current: unknown = caller;
-  for (const segment of path.split('.')) current = (current as Record<string, unknown>)[segment];
-  return current as (input: unknown) => Promise<unknown>;
 }
 
 export function createMcpHttpHandler(options: McpHttpOptions) {
@@ -54,7 +49,7 @@ export function createMcpHttpHandler(options: McpHttpOptions) {
           presentedVerification: verificationToken,
           report: { keyName: null, cacheState: null, procedure: tool.procedurePath },
         };
-        return procedureAt(options.createCaller(toolCtx), tool.procedurePath)(input);
+        return atProcedurePath<(input: unknown) => Promise<unknown>>(options.createCaller(toolCtx), tool.procedurePath)(input);
       },
       (error) => {
         const payload = toErrorPayload(error, ctx.requestId);

@@ -4,6 +4,7 @@ import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayloa
 import { mediaTypeOf, readJsonBody, readMultipartBody, sendJson } from '../http/io';
 import { logProcedureError } from '../observability/logger';
 import type { RequestContext } from '../trpc/context';
+import { atProcedurePath } from '../trpc/procedure-path';
 import { compileRoutes, matchRoute, numberFromText, type RestRoute } from './routes';
 
 /**
@@ -37,12 +38,6 @@ async function multipartInput(req: IncomingMessage, route: RestRoute, limit: num
     else throw new AppError('invalid_input', { message: `Solo se acepta un archivo, en el campo ${route.multipartFile}.` });
   }
   return body;
-}
-
-function procedureAt(caller: Caller, path: string): (input: unknown) => Promise<unknown> {
-  let current: unknown = caller;
-  for (const segment of path.split('.')) current = (current as Record<string, unknown>)[segment];
-  return current as (input: unknown) => Promise<unknown>;
 }
 
 export function sendError(res: ServerResponse, error: unknown, requestId: string): void {
@@ -112,7 +107,7 @@ export function createRestHandler(options: RestHandlerOptions) {
         if (route.idempotencyKeyHeader && typeof idempotencyKey === 'string') body.idempotencyKey = idempotencyKey;
       }
       const input = restInput(route, params, query, body);
-      const data = await procedureAt(options.createCaller(ctx), route.procedurePath)(input);
+      const data = await atProcedurePath<(input: unknown) => Promise<unknown>>(options.createCaller(ctx), route.procedurePath)(input);
       const headers: Record<string, string> = { ...ctx.report.responseHeaders };
       if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;
       sendJson(res, ctx.report.successStatus ?? route.successStatus, data, headers);

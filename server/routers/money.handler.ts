@@ -8,7 +8,7 @@ import type { AuditEntry, AuditRecord } from '../observability/audit';
 import type { CallerKey } from '../guards/api-keys';
 import { readFrom } from '../trpc/procedures';
 import type { UpstreamBalance } from '../wisphub/balance-mapper';
-import { isUnknownOutcome } from '../wisphub/billing';
+import { isUnknownOutcome } from '../wisphub/transport';
 import { pendingInvoicesOf } from './account.handler';
 import type {
   createPromiseInput,
@@ -82,18 +82,6 @@ function paidAtLocal(ctx: LookupContext, paidAt: string): string {
   return `${local.date} ${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
 }
 
-/** Runs a write at most once per idempotency key (scoped to the caller's key). */
-export async function once<T>(
-  ctx: MoneyContext,
-  idempotencyKey: string | undefined,
-  request: unknown,
-  work: () => Promise<T>,
-): Promise<T & { replayed: boolean }> {
-  if (!idempotencyKey) return { ...(await work()), replayed: false };
-  const { value, replayed } = await ctx.services.idempotency.run(ctx.key.name, idempotencyKey, request, work);
-  return { ...value, replayed };
-}
-
 export type Audited<T> = { outcome: 'confirmed'; value: T } | { outcome: 'unknown'; error: unknown; auditId: string };
 
 /**
@@ -153,6 +141,27 @@ async function claimReference(ctx: MoneyContext, scope: ReferenceScope, referenc
   return normalized;
 }
 
+/**
+ * A payment sent upstream under its reference: the reference is claimed first (409 when another
+ * payment holds it), the action audited, and the claim released when upstream refused it (the
+ * reference was never used). An unknown outcome keeps the claim.
+ */
+async function auditedPayment<T>(
+  ctx: MoneyContext,
+  scope: ReferenceScope,
+  owner: string,
+  record: Omit<AuditRecord, 'keyName' | 'role' | 'requestId'> & { reference: string },
+  work: () => Promise<T>,
+): Promise<Audited<T>> {
+  const reference = await claimReference(ctx, scope, record.reference, owner);
+  try {
+    return await audited(ctx, record, work);
+  } catch (error) {
+    await ctx.services.paymentReferences.release(scope, reference, owner);
+    throw error;
+  }
+}
+
 export async function reportPayment(
   ctx: MoneyContext,
   input: Omit<z.infer<typeof reportPaymentInput>, 'idempotencyKey'>,
@@ -161,7 +170,6 @@ export async function reportPayment(
   const receipt = readUpload(input.receipt.contentBase64, ctx.services.config.RECEIPT_MAX_BYTES, 'receipt_invalid');
   const [invoice] = await Promise.all([unpaidInvoice(ctx, input.serviceId, input.invoiceId), assertPaymentMethod(ctx, input.method)]);
   const paidAt = paidAtLocal(ctx, input.paidAt);
-  const reference = await claimReference(ctx, 'report', input.reference, owner);
   const answer = (status: 'received' | 'unconfirmed', message: string) => ({
     status,
     serviceId: input.serviceId,
@@ -169,36 +177,31 @@ export async function reportPayment(
     reference: input.reference,
     message,
   });
-  let result: Audited<unknown>;
-  try {
-    result = await audited(
-      ctx,
-      {
-        action: 'payment.report',
-        serviceId: input.serviceId,
+  const result = await auditedPayment(
+    ctx,
+    'report',
+    owner,
+    {
+      action: 'payment.report',
+      serviceId: input.serviceId,
+      invoiceId: input.invoiceId,
+      amount: invoice.amount,
+      reference: input.reference,
+    },
+    () =>
+      ctx.services.gateway.billing.reportPayment({
         invoiceId: input.invoiceId,
-        amount: invoice.amount,
+        methodId: input.method,
+        paidAtLocal: paidAt,
         reference: input.reference,
-      },
-      () =>
-        ctx.services.gateway.billing.reportPayment({
-          invoiceId: input.invoiceId,
-          methodId: input.method,
-          paidAtLocal: paidAt,
-          reference: input.reference,
-          reportedBy: ctx.key.name,
-          receipt: {
-            bytes: receipt.bytes,
-            contentType: receipt.contentType,
-            fileName: input.receipt.fileName || `comprobante-${input.invoiceId}.${receipt.extension}`,
-          },
-        }),
-    );
-  } catch (error) {
-    // Upstream refused the report: the reference was never used.
-    await ctx.services.paymentReferences.release('report', reference, owner);
-    throw error;
-  }
+        reportedBy: ctx.key.name,
+        receipt: {
+          bytes: receipt.bytes,
+          contentType: receipt.contentType,
+          fileName: input.receipt.fileName || `comprobante-${input.invoiceId}.${receipt.extension}`,
+        },
+      }),
+  );
   if (result.outcome === 'confirmed') {
     return answer('received', 'Recibimos su comprobante de pago. Nuestro equipo lo revisará y aplicará el pago a su factura.');
   }
@@ -268,33 +271,28 @@ export async function registerPayment(
     });
   }
   const paidAt = paidAtLocal(ctx, input.paidAt);
-  const reference = await claimReference(ctx, 'register', input.reference, owner);
   const answer = (taskId: string | null, reconciled: boolean) => answerRegistered(input, taskId, reconciled);
-  let result: Audited<{ taskId: string | null }>;
-  try {
-    result = await audited(
-      ctx,
-      {
-        action: 'payment.register',
-        serviceId: input.serviceId,
+  const result = await auditedPayment(
+    ctx,
+    'register',
+    owner,
+    {
+      action: 'payment.register',
+      serviceId: input.serviceId,
+      invoiceId: input.invoiceId,
+      amount: input.amount,
+      reference: input.reference,
+    },
+    () =>
+      ctx.services.gateway.billing.registerPayment({
         invoiceId: input.invoiceId,
+        methodId: input.method,
         amount: input.amount,
+        paidAtLocal: paidAt,
         reference: input.reference,
-      },
-      () =>
-        ctx.services.gateway.billing.registerPayment({
-          invoiceId: input.invoiceId,
-          methodId: input.method,
-          amount: input.amount,
-          paidAtLocal: paidAt,
-          reference: input.reference,
-          reconnect: input.reconnect,
-        }),
-    );
-  } catch (error) {
-    await ctx.services.paymentReferences.release('register', reference, owner);
-    throw error;
-  }
+        reconnect: input.reconnect,
+      }),
+  );
   if (result.outcome === 'confirmed') {
     await ctx.services.gateway.refreshClient(input.serviceId).catch(() => null);
     return answer(result.value.taskId, false);

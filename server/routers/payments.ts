@@ -1,7 +1,8 @@
 import { protectedProcedure } from '../trpc/procedures';
 import { router } from '../trpc/init';
 import { registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './billing.types';
-import { once, registerPayment, reportPayment } from './money.handler';
+import { registerPayment, reportPayment } from './money.handler';
+import { once } from './once';
 
 const tags = ['payments'];
 

@@ -9,7 +9,7 @@ import { createTicket, type CreateTicketOutcome } from './tickets.handler';
 import { ticketCatalogue } from './tickets.catalogue';
 import { pendingStatus, type PendingTicket } from './tickets.pending';
 import { addComment, updateTicketState } from './tickets.followup';
-import { once } from './money.handler';
+import { once } from './once';
 import {
   createStatusInput,
   createStatusOutput,

@@ -4,7 +4,7 @@ import type { UpstreamBalance } from './balance-mapper';
 import { readPromise, type UpstreamPromise } from './promise-mapper';
 import { UPSTREAM_PATHS } from './paths';
 import { readTask, taskIdOf, type UpstreamTask } from './tasks';
-import { failureKind, UpstreamNotFoundError } from './transport';
+import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
 
 /**
@@ -13,12 +13,6 @@ import type { UpstreamContext } from './upstream-context';
  * and never retried: callers reconcile an unknown outcome (see `isUnknownOutcome`) before any
  * second attempt.
  */
-
-/** Timeouts and dropped connections: the write may have reached upstream and committed. */
-export function isUnknownOutcome(error: unknown): boolean {
-  const kind = failureKind(error);
-  return kind === 'timeout' || kind === 'network';
-}
 
 /** Upstream's HTTP status of a refused write, when it refused one. */
 function upstreamStatusOf(error: unknown): number | undefined {

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { AppError, appErrorOf } from '../errors';
-import { isUnknownOutcome } from './billing';
 import { fetchAllPages } from './paginate';
 import { UPSTREAM_PATHS } from './paths';
 import { upstreamDateTimeToIso } from './ticket-mapper';
-import { UpstreamNotFoundError } from './transport';
+import { isUnknownOutcome, UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
 
 /**

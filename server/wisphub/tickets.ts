@@ -7,19 +7,13 @@ import { AppError } from '../errors';
 import { fetchAllPages } from './paginate';
 import { SwrCache, type CacheResult } from './swr-cache';
 import { ticketStateNumber, toTicket, upstreamTicketSchema, upstreamTicketZoneSchema } from './ticket-mapper';
-import { failureKind, UpstreamNotFoundError } from './transport';
+import { isUnknownOutcome, UpstreamNotFoundError } from './transport';
 import { reasonOf, type UpstreamContext } from './upstream-context';
 import { UPSTREAM_PATHS } from './paths';
 
 /** Identifies one create request, for reconciliation. */
 function uncertaintyKey(form: UpstreamTicketForm): string {
   return `${form.servicio}\u0000${form.asunto}\u0000${form.descripcion}`;
-}
-
-/** Timeouts and dropped connections: the request may have reached upstream and committed. */
-function isUnknownOutcome(error: unknown): boolean {
-  const kind = failureKind(error);
-  return kind === 'timeout' || kind === 'network';
 }
 
 /** Tickets: active counts per zone (every page), one ticket, and the create POST. */

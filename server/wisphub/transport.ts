@@ -65,6 +65,12 @@ export function failureKind(error: unknown): FailureKind | null {
   return kind === 'timeout' || kind === 'network' || kind === 'server' || kind === 'breaker_open' ? kind : null;
 }
 
+/** Timeouts and dropped connections: a write may have reached upstream and committed. Callers reconcile before any retry. */
+export function isUnknownOutcome(error: unknown): boolean {
+  const kind = failureKind(error);
+  return kind === 'timeout' || kind === 'network';
+}
+
 /**
  * Paths as log/metric labels, so labels stay few whatever a caller sends: the segment after
  * `tasks` is `:task` (task ids are caller-supplied text), any other segment holding a digit or an
