@@ -69,6 +69,19 @@ function postReport(serviceId: number, invoiceId: string, form: FormData, header
 }
 
 const methodId = () => Number(service.sim.data.paymentMethods[0]!.id);
+
+/** An operator's registration of an invoice for its total, with a reference and idempotency key named by `tag`. */
+function registration(serviceId: number, invoice: { id: string; amount: number }, tag: string) {
+  return {
+    invoiceId: invoice.id,
+    serviceId,
+    method: methodId(),
+    amount: invoice.amount,
+    paidAt: new Date().toISOString(),
+    reference: `${tag.toUpperCase()}-${serviceId}`,
+    idempotencyKey: `register-${serviceId}-${tag}`,
+  };
+}
 const localDay = (offsetDays: number) => new Date(Date.now() - 5 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 collections(
@@ -411,15 +424,7 @@ collections(
 collections('a stalled registration (committed, answer lost) retried makes one payment: reconciled by reading the invoice', async () => {
   const { serviceId } = debtor();
   const [invoice] = (await invoicesOf(serviceId, await service.verify(serviceId))).invoices;
-  const request = {
-    invoiceId: invoice!.id,
-    serviceId,
-    method: methodId(),
-    amount: invoice!.amount,
-    paidAt: new Date().toISOString(),
-    reference: `STALL-${serviceId}`,
-    idempotencyKey: `register-${serviceId}-stall`,
-  };
+  const request = registration(serviceId, invoice!, 'stall');
   service.sim.setFaults({ commitThenStallMs: 3000, method: 'POST', pathPrefix: '/api/facturas/' });
   try {
     const first = await service.operator.payments.register.mutate(request);
@@ -448,15 +453,7 @@ collections(
   async () => {
     const { serviceId } = debtor();
     const [invoice] = (await invoicesOf(serviceId, await service.verify(serviceId))).invoices;
-    const request = {
-      invoiceId: invoice!.id,
-      serviceId,
-      method: methodId(),
-      amount: invoice!.amount,
-      paidAt: new Date().toISOString(),
-      reference: `LOST-${serviceId}`,
-      idempotencyKey: `register-${serviceId}-lost`,
-    };
+    const request = registration(serviceId, invoice!, 'lost');
     // The connection drops before upstream handles the request: nothing is committed.
     service.sim.setFaults({ resetRate: 1, method: 'POST', pathPrefix: '/api/facturas/' });
     let posts = 0;

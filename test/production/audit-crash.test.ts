@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FileAuditTrail } from '../../server/observability/audit';
 import { startSimulator } from '../../server/simulator/server';
-import { typescriptCommand } from '../support/runtimes';
+import { startServiceProcess } from '../support/service-process';
 
 /** A crash between the audit record and its settlement leaves `unknown`, never nothing. */
 
@@ -16,42 +15,29 @@ const OPERATOR = 'operator-crash-key-0123456789';
 crash('the process is killed while a payment registration is in flight: the trail says unknown', async () => {
   const sim = await startSimulator({ seed: 7, clients: 200, plans: 10, tickets: 50, zones: 5, pingDelayMs: 50 });
   const auditPath = join(mkdtempSync(join(tmpdir(), 'audit-crash-')), 'audit.jsonl');
-  const child = spawn(...typescriptCommand('server/main.ts'), {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WARMUP: 'false',
-      LOG_LEVEL: 'info',
-      WISPHUB_NET_HOST: sim.url,
-      WISPHUB_NET_KEY: sim.apiKey,
-      API_KEYS: 'bot:crash=bot-crash-key-0123456789',
-      OPERATOR_API_KEYS: `desk=${OPERATOR}`,
-      AUDIT_LOG_PATH: auditPath,
-      UPSTREAM_TIMEOUT_MS: '20000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const service = await startServiceProcess({
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WARMUP: 'false',
+    LOG_LEVEL: 'info',
+    WISPHUB_NET_HOST: sim.url,
+    WISPHUB_NET_KEY: sim.apiKey,
+    API_KEYS: 'bot:crash=bot-crash-key-0123456789',
+    OPERATOR_API_KEYS: `desk=${OPERATOR}`,
+    AUDIT_LOG_PATH: auditPath,
+    UPSTREAM_TIMEOUT_MS: '20000',
+  }).catch(async (error: unknown) => {
+    await sim.close();
+    throw error;
   });
+  const { child, url } = service;
   try {
-    let output = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 20_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = output.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]!);
-        }
-      });
-    });
     const debtor = sim.data.clients.find((client) => Number(client.saldo) > 0)!;
     const serviceId = Number(debtor.id_servicio);
     const invoice = sim.billing.balance(debtor, Date.now(), 'production').facturas as { id: number; total: string | number }[];
     // Upstream holds the POST: the registration is recorded, in flight, and never settled.
     sim.setFaults({ stallRate: 1, stallMs: 10_000, method: 'POST', pathPrefix: '/api/facturas/' });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
     const inFlight = fetch(`${url}/api/v1/invoices/${invoice[0]!.id}/payments`, {
       method: 'POST',
       headers: { 'x-api-key': OPERATOR, 'content-type': 'application/json' },
@@ -68,7 +54,7 @@ crash('the process is killed while a payment registration is in flight: the trai
     }
     assert.is(sim.calls(/^POST \/api\/facturas\//), 1, 'the POST reached upstream');
     child.kill('SIGKILL');
-    await exited;
+    await service.exited;
     assert.is(await inFlight, 'connection lost');
     const entries = await new FileAuditTrail(auditPath).list({ serviceId });
     assert.is(entries.length, 1);

@@ -1,42 +1,24 @@
-import { spawn } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { typescriptCommand } from '../support/runtimes';
+import { startServiceProcess } from '../support/service-process';
 
 /** SIGTERM during a slow request: the response still arrives complete and the process exits 0. */
 
 const shutdown = suite('production: graceful shutdown');
 
 shutdown('a slow request in flight completes after SIGTERM; new connections are refused; exit code 0', async () => {
-  const child = spawn(...typescriptCommand('server/main.ts'), {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WARMUP: 'false',
-      LOG_LEVEL: 'info',
-      SIM_CLIENTS: '800',
-      SIM_LATENCY_MS: '900',
-      SIM_JITTER_MS: '0',
-      UPSTREAM_PAGE_SIZE: '1000',
-      SHUTDOWN_GRACE_MS: '10000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { child, url, output, exited } = await startServiceProcess({
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WARMUP: 'false',
+    LOG_LEVEL: 'info',
+    SIM_CLIENTS: '800',
+    SIM_LATENCY_MS: '900',
+    SIM_JITTER_MS: '0',
+    UPSTREAM_PAGE_SIZE: '1000',
+    SHUTDOWN_GRACE_MS: '10000',
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start: ${output}`)), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   // A cold load takes ~900 ms upstream: SIGTERM arrives while it is in flight.
   const slow = fetch(`${url}/api/v1/clients?limit=3`, { headers: { 'x-api-key': 'dev-local-key-not-for-production' } });
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -46,7 +28,7 @@ shutdown('a slow request in flight completes after SIGTERM; new connections are 
   assert.is(response.status, 200);
   assert.is(body.total, 800);
   assert.is(body.items.length, 3);
-  assert.is(await exited, 0, output);
+  assert.is(await exited, 0, output());
   const after = await fetch(`${url}/health`).then(
     () => 'answered',
     () => 'refused',
