@@ -19,27 +19,28 @@ if (!apiKey) {
   process.exit(2);
 }
 
-/** A client per call: each carries its own verification token header. */
-function clientFor(verificationToken: string | null) {
-  return createTRPCClient<AppRouter>({
-    links: [
-      httpLink({
-        url: `${url}/trpc`,
-        transformer: superjson,
-        headers: () => ({ 'x-api-key': apiKey, ...(verificationToken ? { 'x-verification-token': verificationToken } : {}) }),
-      }),
-    ],
-  });
-}
+/** One client; each call carries its own verification token in its context, sent as the header. */
+const gateway = createTRPCClient<AppRouter>({
+  links: [
+    httpLink({
+      url: `${url}/trpc`,
+      transformer: superjson,
+      headers: ({ op }) => {
+        const token = op.context.verificationToken;
+        return { 'x-api-key': apiKey, ...(typeof token === 'string' ? { 'x-verification-token': token } : {}) };
+      },
+    }),
+  ],
+});
+
+type Procedure = Record<'query' | 'mutate', (input: unknown, options: { context: Record<string, unknown> }) => Promise<unknown>>;
 
 const server = createMcpServer(
   toolDefinitions(appRouter),
   async ({ tool, input, verificationToken }) => {
-    const procedure = atProcedurePath<{ query: (input: unknown) => Promise<unknown>; mutate: (input: unknown) => Promise<unknown> }>(
-      clientFor(verificationToken),
-      tool.procedurePath,
-    );
-    return tool.type === 'query' ? procedure.query(input) : procedure.mutate(input);
+    const procedure = atProcedurePath<Procedure>(gateway, tool.procedurePath);
+    const options = { context: { verificationToken } };
+    return tool.type === 'query' ? procedure.query(input, options) : procedure.mutate(input, options);
   },
   (error) => {
     if (error instanceof TRPCClientError) {

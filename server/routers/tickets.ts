@@ -171,10 +171,11 @@ export const ticketsRouter = router({
     .input(ticketCommentsInput)
     .output(ticketCommentsOutput)
     .query(async ({ ctx, input }) => {
-      if (!(await ctx.services.gateway.tickets.ticketById(input.ticketId))) {
-        throw new AppError('ticket_not_found', { details: { ticketId: input.ticketId } });
-      }
-      return { ticketId: input.ticketId, items: await ctx.services.gateway.followUp.comments(input.ticketId) };
+      const { gateway } = ctx.services;
+      // Both reads at once: the ticket's existence (404) need not wait for its comments, nor they for it.
+      const [ticket, items] = await Promise.all([gateway.tickets.ticketById(input.ticketId), gateway.followUp.comments(input.ticketId)]);
+      if (!ticket) throw new AppError('ticket_not_found', { details: { ticketId: input.ticketId } });
+      return { ticketId: input.ticketId, items };
     }),
 
   comment: protectedProcedure
