@@ -2,9 +2,10 @@ import { addressWords, informativeAddressWords, MIN_ADDRESS_WORDS } from './addr
 import { clientWords } from './client-words';
 import type { Client } from './client';
 import { normalizeDocument } from './document';
-import { TYPO_MIN_LENGTH, withinOneEdit } from './fuzzy';
+import { NearWords, TYPO_MIN_LENGTH } from './fuzzy';
 import { nameWords } from './person-name';
 import { normalizePhone } from './phone';
+import { smallestKeys } from './smallest-keys';
 import { tokenize } from './text';
 
 /**
@@ -78,8 +79,8 @@ export class ClientDirectory {
   /** Name words (no particles) and informative address words: identity candidates come from them. */
   private readonly identityNameWords = new Map<string, number[]>();
   private readonly identityAddressWords = new Map<string, number[]>();
-  /** Distinct identity words by length, for one-typo lookups. */
-  private readonly identityWordsByLength = new Map<number, string[]>();
+  /** Distinct identity words (name and address), for one-typo lookups. */
+  private readonly identityWords: string[];
   /** Each client's folded name words, in order: "in the query's order" is checked against them. */
   private readonly foldedNameWords: string[][];
   /** The same joined: "the whole name as typed" is one string comparison. */
@@ -97,6 +98,8 @@ export class ClientDirectory {
   private readonly marks: Uint32Array;
   private readonly nameMarks: Uint32Array;
   private readonly nameCounts: Uint8Array;
+  /** Sort keys of one search's hits. */
+  private readonly keys: Float64Array;
   private generation = 0;
 
   private constructor(clients: readonly Client[]) {
@@ -122,11 +125,7 @@ export class ClientDirectory {
       if (document) words.add(document.toLowerCase());
       for (const word of words) pushTo(wordPostings, word, index);
     });
-    for (const word of new Set([...this.identityNameWords.keys(), ...this.identityAddressWords.keys()])) {
-      const bucket = this.identityWordsByLength.get(word.length);
-      if (bucket) bucket.push(word);
-      else this.identityWordsByLength.set(word.length, [word]);
-    }
+    this.identityWords = [...new Set([...this.identityNameWords.keys(), ...this.identityAddressWords.keys()])];
     this.words = [...wordPostings.keys()].sort();
     this.postings = this.words.map((word) => Uint32Array.from(wordPostings.get(word) ?? []));
     this.nameWords = [...namePostings.keys()].sort();
@@ -143,6 +142,7 @@ export class ClientDirectory {
     this.marks = new Uint32Array(clients.length);
     this.nameMarks = new Uint32Array(clients.length);
     this.nameCounts = new Uint8Array(clients.length);
+    this.keys = new Float64Array(clients.length);
   }
 
   static build(clients: readonly Client[]): ClientDirectory {
@@ -196,17 +196,15 @@ export class ClientDirectory {
   /** The word when the index has it; else, for words of five letters or more, the index words one edit away. */
   private spellings(word: string): string[] {
     if (word.length < TYPO_MIN_LENGTH || this.identityNameWords.has(word) || this.identityAddressWords.has(word)) return [word];
-    const near: string[] = [];
-    for (const length of [word.length - 1, word.length, word.length + 1]) {
-      for (const candidate of this.identityWordsByLength.get(length) ?? []) if (withinOneEdit(word, candidate)) near.push(candidate);
-    }
-    return near;
+    return this.nearWords(this.identityWords)
+      .positionsNear(word)
+      .map((position) => this.identityWords[position]!);
   }
 
   /**
    * Indexes of clients whose postings hold every word (each word through any of its spellings).
-   * Starts from the rarest word and checks the others by binary search in their (ascending)
-   * postings, so a common word ("barrio", "maria") costs a few lookups, not a set of thousands.
+   * Starts from the rarest word and keeps those holding each other word: by binary search in its
+   * (ascending) postings when few are left, by marking its holders when the sizes are comparable.
    */
   private holdingAll(postings: Map<string, number[]>, words: readonly string[]): number[] {
     const sorted = words.map((word) => {
@@ -216,9 +214,17 @@ export class ClientDirectory {
     if (sorted.some((entry) => entry.size === 0)) return [];
     sorted.sort((a, b) => a.size - b.size);
     const [rarest, ...others] = sorted;
-    let result = [...new Set(rarest!.lists.flat())];
+    let result = rarest!.lists.length === 1 ? [...rarest!.lists[0]!] : [...new Set(rarest!.lists.flat())];
     for (const other of others) {
-      result = result.filter((index) => other.lists.some((list) => holds(list, index)));
+      if (result.length * 16 < other.size) {
+        // Few left against a long posting list: binary search in it.
+        result = result.filter((index) => other.lists.some((list) => holds(list, index)));
+      } else {
+        // Comparable sizes: mark the other word's holders once, keep the marked.
+        const generation = this.nextGeneration();
+        for (const list of other.lists) for (const index of list) this.marks[index] = generation;
+        result = result.filter((index) => this.marks[index] === generation);
+      }
       if (result.length === 0) return [];
     }
     return result;
@@ -275,53 +281,47 @@ export class ClientDirectory {
     }
 
     // Sort keys: rank, then name order. Numeric keys in a typed array sort natively and fast.
-    const exactKey = tokens.length === 1 && /^\d+$/.test(tokens[0]!) ? tokens[0]! : null;
+    const exactHolders =
+      tokens.length === 1 && /^\d+$/.test(tokens[0]!)
+        ? new Set([...(this.indexByDocument.get(tokens[0]!) ?? []), ...(this.indexByPhone.get(tokens[0]!) ?? [])])
+        : null;
     const typedName = tokenize(query).join(' ');
     // Only a query of several words has an order to check.
     const nameWordSets =
       tokens.length > 1 ? nameMatches.map((positions) => new Set(positions.map((position) => this.nameWords[position]!))) : [];
     const stride = this.clients.length;
-    const keys = new Float64Array(candidates.length);
+    const keys = this.keys;
     candidates.forEach((index, position) => {
       const inName = this.nameCounts[index]!;
       let rank: number;
-      if (exactKey !== null && this.holdsIdentifier(index, exactKey)) rank = 0;
+      if (exactHolders?.has(index)) rank = 0;
       else if (inName >= tokens.length) {
         if (this.foldedNames[index] === typedName) rank = 1;
         else rank = tokens.length > 1 && inQueryOrder(this.foldedNameWords[index]!, nameWordSets) ? 2 : 3;
       } else rank = inName > 0 ? 4 : 5;
       keys[position] = rank * stride + this.namePosition[index]!;
     });
-    keys.sort();
+    // Only the page is ordered: the total is the count of hits, not of sorted keys.
+    const page = smallestKeys(keys, candidates.length, offset + limit);
     const items: SearchHit[] = [];
-    for (let position = offset; position < Math.min(keys.length, offset + limit); position++) {
-      const key = keys[position]!;
+    for (let position = offset; position < page.length; position++) {
+      const key = page[position]!;
       const rank = Math.floor(key / stride);
       items.push({ client: this.clients[this.clientAtNamePosition[key - rank * stride]!]!, rank: RANKS[rank]! });
     }
     return { total: candidates.length, items };
   }
 
-  /** Positions of a sorted word list grouped by word length, built on the first typo looked up in it. */
-  private readonly lengthIndexes = new Map<readonly string[], Map<number, number[]>>();
+  /** One-typo indexes of word lists, each built on the first typo looked up in it. */
+  private readonly nearIndexes = new Map<readonly string[], NearWords>();
 
-  private positionsByLength(words: readonly string[]): Map<number, number[]> {
-    let index = this.lengthIndexes.get(words);
+  private nearWords(words: readonly string[]): NearWords {
+    let index = this.nearIndexes.get(words);
     if (!index) {
-      index = new Map();
-      words.forEach((word, position) => {
-        const bucket = index!.get(word.length);
-        if (bucket) bucket.push(position);
-        else index!.set(word.length, [position]);
-      });
-      this.lengthIndexes.set(words, index);
+      index = new NearWords(words);
+      this.nearIndexes.set(words, index);
     }
     return index;
-  }
-
-  private holdsIdentifier(index: number, identifier: string): boolean {
-    const client = this.clients[index]!;
-    return normalizeDocument(client.document) === identifier || client.phones.includes(identifier);
   }
 
   /** Positions in `words` (sorted) a query word stands for: the words it starts, else those one typo away. */
@@ -336,11 +336,7 @@ export class ClientDirectory {
     const positions: number[] = [];
     for (let position = low; position < words.length && words[position]!.startsWith(token); position++) positions.push(position);
     if (positions.length > 0 || token.length < TYPO_MIN_LENGTH || /\d/.test(token)) return positions;
-    const byLength = this.positionsByLength(words);
-    for (const length of [token.length - 1, token.length, token.length + 1]) {
-      for (const position of byLength.get(length) ?? []) if (withinOneEdit(token, words[position]!)) positions.push(position);
-    }
-    return positions.sort((a, b) => a - b);
+    return this.nearWords(words).positionsNear(token);
   }
 
   private forEachPosting(postings: Uint32Array[], positions: readonly number[], visit: (index: number) => void): void {

@@ -26,7 +26,16 @@ export function clientWords(client: Client): ClientWords {
   return words;
 }
 
-/** The comparison key of a plan name. */
+const planKeys = new Map<string, string>();
+
+/** The comparison key of a plan name. An ISP has tens of plans: their keys are kept, not folded per comparison. */
 export function planKey(name: string | null | undefined): string {
-  return foldText(name);
+  if (!name) return '';
+  let key = planKeys.get(name);
+  if (key === undefined) {
+    if (planKeys.size >= 1000) planKeys.clear();
+    key = foldText(name);
+    planKeys.set(name, key);
+  }
+  return key;
 }

@@ -33,3 +33,40 @@ export function sameWord(claimed: string, actual: string, typos: boolean): boole
   if (claimed === actual) return true;
   return typos && claimed.length >= TYPO_MIN_LENGTH && withinOneEdit(claimed, actual);
 }
+
+/**
+ * The words of a list one edit away from a query word, found without scanning the list. Two words
+ * of four letters or more within one edit share their first two letters (the edit is further on)
+ * or their last two (it is within the first two), and differ in length by one at most: each word
+ * is filed under "length + first two" and "length + last two", and a query reads six buckets.
+ * Words of digits only are left out: a query word with no digit is never one edit from them.
+ */
+export class NearWords {
+  private readonly buckets = new Map<string, number[]>();
+
+  constructor(private readonly words: readonly string[]) {
+    words.forEach((word, position) => {
+      if (word.length < TYPO_MIN_LENGTH - 1 || /^\d+$/.test(word)) return;
+      for (const key of [startKey(word.length, word), endKey(word.length, word)]) {
+        const bucket = this.buckets.get(key);
+        if (bucket) bucket.push(position);
+        else this.buckets.set(key, [position]);
+      }
+    });
+  }
+
+  /** Positions (ascending) of the words within one edit of `token`, itself included when listed. */
+  positionsNear(token: string): number[] {
+    if (token.length < TYPO_MIN_LENGTH) return [];
+    const found = new Set<number>();
+    for (let length = token.length - 1; length <= token.length + 1; length++) {
+      for (const key of [startKey(length, token), endKey(length, token)]) {
+        for (const position of this.buckets.get(key) ?? []) if (withinOneEdit(token, this.words[position]!)) found.add(position);
+      }
+    }
+    return [...found].sort((a, b) => a - b);
+  }
+}
+
+const startKey = (length: number, word: string): string => `${length}<${word.slice(0, 2)}`;
+const endKey = (length: number, word: string): string => `${length}>${word.slice(-2)}`;

@@ -69,7 +69,7 @@ function fieldQuality(field: IdentityField, claims: PreparedClaims, client: Clie
     case 'address':
       return matchAddressParts(claims.address, clientWords(client).address, typos);
     case 'planName':
-      return exactIf(claims.planName !== '' && claims.planName === clientWords(client).plan);
+      return exactIf(claims.planName !== '' && claims.planName === planKey(client.plan?.name));
     case 'planPrice':
       return exactIf(
         claims.planPrice !== undefined &&
@@ -92,21 +92,41 @@ export interface ClaimComparison {
   score: number;
 }
 
-export function compareClaims(client: Client, prepared: PreparedClaims, typos = false): ClaimComparison {
+/**
+ * How many of the exact facts (document, phone, plan, price) a client fails, without allocating:
+ * resolve drops most of a thousand address neighbours on plan and price before any name or
+ * address comparison.
+ */
+function exactMismatches(client: Client, claims: PreparedClaims): number {
+  let misses = 0;
+  for (const field of claims.given) {
+    if (field !== 'name' && field !== 'address' && fieldQuality(field, claims, client, false) === 'none') misses++;
+  }
+  return misses;
+}
+
+/** Compares every given fact; with `maxMismatches`, null as soon as more facts than that fail. */
+export function compareClaims(client: Client, prepared: PreparedClaims, typos?: boolean): ClaimComparison;
+export function compareClaims(client: Client, prepared: PreparedClaims, typos: boolean, maxMismatches: number): ClaimComparison | null;
+export function compareClaims(
+  client: Client,
+  prepared: PreparedClaims,
+  typos = false,
+  maxMismatches = Number.POSITIVE_INFINITY,
+): ClaimComparison | null {
+  if (maxMismatches < prepared.given.length && exactMismatches(client, prepared) > maxMismatches) return null;
   const { given } = prepared;
   const quality: FieldQualities = {};
+  for (const field of given) quality[field] = fieldQuality(field, prepared, client, typos);
   let earned = 0;
   let possible = 0;
   for (const field of given) {
-    const match = fieldQuality(field, prepared, client, typos);
-    quality[field] = match;
-    earned += FIELD_WEIGHTS[field] * QUALITY_WEIGHT[match];
+    earned += FIELD_WEIGHTS[field] * QUALITY_WEIGHT[quality[field]!];
     possible += FIELD_WEIGHTS[field];
   }
-  const matchedFields = given.filter((field) => quality[field] !== 'none');
   return {
     given,
-    matchedFields,
+    matchedFields: given.filter((field) => quality[field] !== 'none'),
     mismatchedFields: given.filter((field) => quality[field] === 'none'),
     quality,
     score: possible === 0 ? 0 : Math.round((earned / possible) * 100) / 100,
@@ -176,10 +196,16 @@ export type ResolveResult =
  */
 export function resolveIdentity(directory: ClientDirectory, claims: ResolveClaims): ResolveResult {
   const prepared = prepareClaims(claims);
+  const given = prepared.given.length;
+  // Close candidates match all but one fact at most (and two at least): more misses rule one out.
+  const closeMatches = Math.max(2, given - 1);
+  const maxMismatches = Math.max(0, given - closeMatches);
   const candidates = directory.identityCandidates({ name: claims.name, address: claims.address });
-  const scored = candidates
-    .map((client) => ({ client, ...compareClaims(client, prepared, true) }))
-    .filter((entry) => isMatch(entry.quality.name) || isMatch(entry.quality.address));
+  const scored: ({ client: Client } & ClaimComparison)[] = [];
+  for (const client of candidates) {
+    const comparison = compareClaims(client, prepared, true, maxMismatches);
+    if (comparison && (isMatch(comparison.quality.name) || isMatch(comparison.quality.address))) scored.push({ client, ...comparison });
+  }
   const full = scored.filter((entry) => entry.given.length > 0 && entry.mismatchedFields.length === 0);
   if (full.length === 1) {
     const [only] = full;
@@ -191,8 +217,7 @@ export function resolveIdentity(directory: ClientDirectory, claims: ResolveClaim
       score: only!.score,
     };
   }
-  const given = prepared.given.length;
-  const close = full.length > 1 ? full : scored.filter((entry) => entry.matchedFields.length >= Math.max(2, given - 1));
+  const close = full.length > 1 ? full : scored.filter((entry) => entry.matchedFields.length >= closeMatches);
   if (close.length === 0) return { status: 'not_found' };
   close.sort((a, b) => b.score - a.score || b.matchedFields.length - a.matchedFields.length || a.client.serviceId - b.client.serviceId);
   return {

@@ -22,6 +22,11 @@ function scaling(clients: number): Record<string, unknown> {
   const data = generateSimulatorData({ seed: 7, clients, plans: 55, tickets: 0, zones: 20 });
   const directory = ClientDirectory.build(data.clients.map((raw) => toClient(upstreamClientSchema.parse(raw))));
   const queries = ['pena', 'jose munoz', 'vereda esperanza', 'maria', 'gomez lopez', '300', 'barrio san', 'ana', 'cra 12', 'peñas blancas'];
+  // Untimed warm-up on other clients: the figures are of steady state, not of the JIT compiling the code.
+  for (const client of directory.clients.slice(-200)) {
+    directory.search(client.name.split(' ')[0] ?? '', 20, 0);
+    resolveIdentity(directory, { name: client.name, address: client.address ?? '', planName: client.plan?.name ?? '' });
+  }
   const searchTimes: number[] = [];
   for (let round = 0; round < (quick ? 30 : 200); round++) {
     for (const query of queries) {
