@@ -1,5 +1,6 @@
 import { sameWord } from './fuzzy';
 import type { MatchQuality } from './person-name';
+import { stripAccents } from './text';
 
 /**
  * How an address someone types is compared with the one on record. Colombian addresses are
@@ -33,15 +34,11 @@ function aliases(canonical: string, spellings: string[]): [string, string][] {
   return spellings.map((spelling) => [spelling, canonical]);
 }
 
-const DIACRITICS = /[\u0300-\u036f]/g;
-
 /** The address as canonical words: street types spelt out, "#" for the number sign, numbers apart. */
 export function addressWords(value: string | null | undefined): string[] {
   if (!value) return [];
-  const folded = value
+  const folded = stripAccents(value)
     .replace(/n[°º]/gi, ' # ')
-    .normalize('NFD')
-    .replace(DIACRITICS, '')
     .toLowerCase()
     .replace(/#/g, ' # ')
     // "cra12", "12a" stay readable: letters and digits apart, except a one-letter suffix ("12a").

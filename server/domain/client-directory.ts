@@ -1,4 +1,4 @@
-import { addressWords, informativeAddressWords, MIN_ADDRESS_WORDS } from './address';
+import { type AddressParts, addressParts, addressWords, informativeAddressWords, MIN_ADDRESS_WORDS } from './address';
 import { clientWords } from './client-words';
 import type { Client } from './client';
 import { normalizeDocument } from './document';
@@ -71,14 +71,122 @@ function queryTokens(query: string): string[] {
   return [...new Set(tokenize(query))];
 }
 
+/** Postings of many words in one buffer: the holders of word `w` are data[start[w]..start[w + 1]). */
+interface Postings {
+  start: Uint32Array;
+  data: Uint32Array;
+}
+
+/** Sorted words with their postings in one buffer (thousands of small typed arrays cost more than their data). */
+function packPostings(map: Map<string, number[]>): { words: string[]; postings: Postings } {
+  const words = [...map.keys()].sort();
+  const start = new Uint32Array(words.length + 1);
+  let total = 0;
+  words.forEach((word, position) => {
+    start[position] = total;
+    total += map.get(word)!.length;
+  });
+  start[words.length] = total;
+  const data = new Uint32Array(total);
+  words.forEach((word, position) => data.set(map.get(word)!, start[position]!));
+  return { words, postings: { start, data } };
+}
+
+/** A document or phone held by one client is a number; by several (shared lines), a list. */
+type IdentifierIndex = Map<string, number | number[]>;
+
+function addIdentifier(map: IdentifierIndex, key: string, index: number): void {
+  const held = map.get(key);
+  if (held === undefined) map.set(key, index);
+  else if (typeof held === 'number') {
+    if (held !== index) map.set(key, [held, index]);
+  } else if (held[held.length - 1] !== index) held.push(index);
+}
+
+function holdersOf(map: IdentifierIndex, key: string): readonly number[] {
+  const held = map.get(key);
+  return held === undefined ? [] : typeof held === 'number' ? [held] : held;
+}
+
+/**
+ * Builds a directory page by page: each page's clients are folded, split and posted as they
+ * arrive (while later pages are still in flight); `build` only sorts the word lists and packs
+ * them. Clients are numbered in arrival order, so every posting list stays ascending.
+ */
+export class ClientDirectoryBuilder {
+  readonly clients: Client[] = [];
+  readonly indexById = new Map<number, number>();
+  readonly indexByDocument: IdentifierIndex = new Map();
+  readonly indexByPhone: IdentifierIndex = new Map();
+  readonly identityNameWords = new Map<string, number[]>();
+  readonly identityAddressWords = new Map<string, number[]>();
+  readonly foldedNameWords: string[][] = [];
+  readonly foldedNames: string[] = [];
+  readonly wordPostings = new Map<string, number[]>();
+  readonly namePostings = new Map<string, number[]>();
+  /** Neighbours share addresses ("Vereda San José"): each distinct one is split once. */
+  private readonly addressTokens = new Map<string, string[]>();
+  private readonly addressSplits = new Map<string, AddressParts>();
+  private readonly partsOfAddress = (address: string | null): AddressParts => {
+    if (!address) return addressParts(address);
+    let parts = this.addressSplits.get(address);
+    if (!parts) {
+      parts = addressParts(address);
+      this.addressSplits.set(address, parts);
+    }
+    return parts;
+  };
+
+  add(clients: readonly Client[]): this {
+    for (const client of clients) {
+      const index = this.clients.length;
+      this.clients.push(client);
+      this.indexById.set(client.serviceId, index);
+      const document = normalizeDocument(client.document);
+      if (document) addIdentifier(this.indexByDocument, document, index);
+      for (const phone of client.phones) addIdentifier(this.indexByPhone, phone, index);
+      const names = tokenize(client.name);
+      this.foldedNames.push(names.join(' '));
+      this.foldedNameWords.push(names);
+      // pushTo skips a repeat of the same client, so no per-client set is needed.
+      for (const word of names) pushTo(this.namePostings, word, index);
+      const identity = clientWords(client, { nameTokens: names, addressParts: this.partsOfAddress });
+      for (const word of identity.name) pushTo(this.identityNameWords, word, index);
+      for (const word of identity.address.informative) pushTo(this.identityAddressWords, word, index);
+      for (const word of names) pushTo(this.wordPostings, word, index);
+      for (const word of this.tokensOfAddress(client.address)) pushTo(this.wordPostings, word, index);
+      for (const phone of client.phones) pushTo(this.wordPostings, phone, index);
+      if (document) pushTo(this.wordPostings, document.toLowerCase(), index);
+    }
+    return this;
+  }
+
+  build(): ClientDirectory {
+    return new ClientDirectory(this);
+  }
+
+  private tokensOfAddress(address: string | null): string[] {
+    if (!address) return [];
+    let tokens = this.addressTokens.get(address);
+    if (!tokens) {
+      tokens = tokenize(address);
+      this.addressTokens.set(address, tokens);
+    }
+    return tokens;
+  }
+}
+
 export class ClientDirectory {
+  /** In service id order. */
   readonly clients: readonly Client[];
-  private readonly indexById = new Map<number, number>();
-  private readonly indexByDocument = new Map<string, number[]>();
-  private readonly indexByPhone = new Map<string, number[]>();
+  /** In arrival order: the numbering every index below uses. */
+  private readonly numbered: readonly Client[];
+  private readonly indexById: Map<number, number>;
+  private readonly indexByDocument: IdentifierIndex;
+  private readonly indexByPhone: IdentifierIndex;
   /** Name words (no particles) and informative address words: identity candidates come from them. */
-  private readonly identityNameWords = new Map<string, number[]>();
-  private readonly identityAddressWords = new Map<string, number[]>();
+  private readonly identityNameWords: Map<string, number[]>;
+  private readonly identityAddressWords: Map<string, number[]>;
   /** Distinct identity words (name and address), for one-typo lookups. */
   private readonly identityWords: string[];
   /** Each client's folded name words, in order: "in the query's order" is checked against them. */
@@ -87,10 +195,10 @@ export class ClientDirectory {
   private readonly foldedNames: string[];
   /** Sorted distinct search words (name, address, document, phones), and the clients holding each. */
   private readonly words: string[];
-  private readonly postings: Uint32Array[];
+  private readonly postings: Postings;
   /** The same for name words only: ranks "matched in the name" without scanning names per hit. */
   private readonly nameWords: string[];
-  private readonly namePostings: Uint32Array[];
+  private readonly namePostings: Postings;
   /** Each client's place in name order (folded name, then service id): ties in a rank sort by it. */
   private readonly namePosition: Uint32Array;
   private readonly clientAtNamePosition: Uint32Array;
@@ -102,34 +210,22 @@ export class ClientDirectory {
   private readonly keys: Float64Array;
   private generation = 0;
 
-  private constructor(clients: readonly Client[]) {
-    this.clients = clients;
-    const wordPostings = new Map<string, number[]>();
-    const namePostings = new Map<string, number[]>();
-    const foldedNames: string[] = [];
-    this.foldedNames = foldedNames;
-    this.foldedNameWords = [];
-    clients.forEach((client, index) => {
-      this.indexById.set(client.serviceId, index);
-      const document = normalizeDocument(client.document);
-      if (document) pushTo(this.indexByDocument, document, index);
-      for (const phone of client.phones) pushTo(this.indexByPhone, phone, index);
-      const names = tokenize(client.name);
-      foldedNames.push(names.join(' '));
-      this.foldedNameWords.push(names);
-      for (const word of new Set(names)) pushTo(namePostings, word, index);
-      const identity = clientWords(client);
-      for (const word of new Set(identity.name)) pushTo(this.identityNameWords, word, index);
-      for (const word of new Set(identity.address.informative)) pushTo(this.identityAddressWords, word, index);
-      const words = new Set([...names, ...tokenize(client.address), ...client.phones]);
-      if (document) words.add(document.toLowerCase());
-      for (const word of words) pushTo(wordPostings, word, index);
-    });
+  /** Use ClientDirectory.build or a ClientDirectoryBuilder. */
+  constructor(built: ClientDirectoryBuilder) {
+    const clients = built.clients;
+    this.numbered = clients;
+    this.clients = [...clients].sort((a, b) => a.serviceId - b.serviceId);
+    this.indexById = built.indexById;
+    this.indexByDocument = built.indexByDocument;
+    this.indexByPhone = built.indexByPhone;
+    this.identityNameWords = built.identityNameWords;
+    this.identityAddressWords = built.identityAddressWords;
+    this.foldedNameWords = built.foldedNameWords;
+    this.foldedNames = built.foldedNames;
     this.identityWords = [...new Set([...this.identityNameWords.keys(), ...this.identityAddressWords.keys()])];
-    this.words = [...wordPostings.keys()].sort();
-    this.postings = this.words.map((word) => Uint32Array.from(wordPostings.get(word) ?? []));
-    this.nameWords = [...namePostings.keys()].sort();
-    this.namePostings = this.nameWords.map((word) => Uint32Array.from(namePostings.get(word) ?? []));
+    ({ words: this.words, postings: this.postings } = packPostings(built.wordPostings));
+    ({ words: this.nameWords, postings: this.namePostings } = packPostings(built.namePostings));
+    const foldedNames = this.foldedNames;
     const order = clients.map((_, index) => index);
     order.sort((a, b) =>
       foldedNames[a]! < foldedNames[b]! ? -1 : foldedNames[a]! > foldedNames[b]! ? 1 : clients[a]!.serviceId - clients[b]!.serviceId,
@@ -146,7 +242,7 @@ export class ClientDirectory {
   }
 
   static build(clients: readonly Client[]): ClientDirectory {
-    return new ClientDirectory([...clients].sort((a, b) => a.serviceId - b.serviceId));
+    return new ClientDirectoryBuilder().add(clients).build();
   }
 
   get size(): number {
@@ -156,7 +252,7 @@ export class ClientDirectory {
   /** A new directory with this client added or replaced (read-your-writes after an update). */
   withClient(client: Client): ClientDirectory {
     const position = this.indexById.get(client.serviceId);
-    const next = [...this.clients];
+    const next = [...this.numbered];
     if (position === undefined) next.push(client);
     else next[position] = client;
     return ClientDirectory.build(next);
@@ -164,7 +260,7 @@ export class ClientDirectory {
 
   get(serviceId: number): Client | undefined {
     const index = this.indexById.get(serviceId);
-    return index === undefined ? undefined : this.clients[index];
+    return index === undefined ? undefined : this.numbered[index];
   }
 
   list(limit: number, offset: number): Page<Client> {
@@ -172,11 +268,11 @@ export class ClientDirectory {
   }
 
   findByDocument(document: string): Client[] {
-    return this.pick(this.indexByDocument.get(normalizeDocument(document)));
+    return this.pick(holdersOf(this.indexByDocument, normalizeDocument(document)));
   }
 
   findByPhone(phone: string): Client[] {
-    return this.pick(this.indexByPhone.get(normalizePhone(phone)));
+    return this.pick(holdersOf(this.indexByPhone, normalizePhone(phone)));
   }
 
   /**
@@ -190,7 +286,7 @@ export class ClientDirectory {
     if (name.length > 0) for (const index of this.holdingAll(this.identityNameWords, name)) found.add(index);
     const address = informativeAddressWords(addressWords(claims.address));
     if (address.length >= MIN_ADDRESS_WORDS) for (const index of this.holdingAll(this.identityAddressWords, address)) found.add(index);
-    return this.pick([...found].sort((a, b) => a - b));
+    return this.pick([...found]);
   }
 
   /** The word when the index has it; else, for words of five letters or more, the index words one edit away. */
@@ -283,7 +379,7 @@ export class ClientDirectory {
     // Sort keys: rank, then name order. Numeric keys in a typed array sort natively and fast.
     const exactHolders =
       tokens.length === 1 && /^\d+$/.test(tokens[0]!)
-        ? new Set([...(this.indexByDocument.get(tokens[0]!) ?? []), ...(this.indexByPhone.get(tokens[0]!) ?? [])])
+        ? new Set([...holdersOf(this.indexByDocument, tokens[0]!), ...holdersOf(this.indexByPhone, tokens[0]!)])
         : null;
     const typedName = tokenize(query).join(' ');
     // Only a query of several words has an order to check.
@@ -307,7 +403,7 @@ export class ClientDirectory {
     for (let position = offset; position < page.length; position++) {
       const key = page[position]!;
       const rank = Math.floor(key / stride);
-      items.push({ client: this.clients[this.clientAtNamePosition[key - rank * stride]!]!, rank: RANKS[rank]! });
+      items.push({ client: this.numbered[this.clientAtNamePosition[key - rank * stride]!]!, rank: RANKS[rank]! });
     }
     return { total: candidates.length, items };
   }
@@ -339,8 +435,10 @@ export class ClientDirectory {
     return this.nearWords(words).positionsNear(token);
   }
 
-  private forEachPosting(postings: Uint32Array[], positions: readonly number[], visit: (index: number) => void): void {
-    for (const position of positions) for (const index of postings[position]!) visit(index);
+  private forEachPosting({ start, data }: Postings, positions: readonly number[], visit: (index: number) => void): void {
+    for (const position of positions) {
+      for (let at = start[position]!, end = start[position + 1]!; at < end; at++) visit(data[at]!);
+    }
   }
 
   private nextGeneration(): number {
@@ -352,7 +450,8 @@ export class ClientDirectory {
     return this.generation;
   }
 
-  private pick(indexes: readonly number[] | undefined): Client[] {
-    return (indexes ?? []).map((index) => this.clients[index]!);
+  /** Clients by number, in service id order. */
+  private pick(indexes: readonly number[]): Client[] {
+    return indexes.map((index) => this.numbered[index]!).sort((a, b) => a.serviceId - b.serviceId);
   }
 }

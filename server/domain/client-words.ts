@@ -1,6 +1,6 @@
 import { type AddressParts, addressParts } from './address';
 import type { Client } from './client';
-import { nameWords } from './person-name';
+import { nameWords, PARTICLES } from './person-name';
 import { foldText } from './text';
 
 /**
@@ -17,10 +17,22 @@ export interface ClientWords {
 
 const cache = new WeakMap<Client, ClientWords>();
 
-export function clientWords(client: Client): ClientWords {
+/**
+ * What an indexer already has: the name's folded words (tokenize) and a way to split an address
+ * once for every neighbour who shares it. Both only save work; the words are the same.
+ */
+export interface KnownSplits {
+  nameTokens: readonly string[];
+  addressParts: (address: string | null) => AddressParts;
+}
+
+export function clientWords(client: Client, known?: KnownSplits): ClientWords {
   let words = cache.get(client);
   if (!words) {
-    words = { name: nameWords(client.name), address: addressParts(client.address), plan: planKey(client.plan?.name) };
+    // tokenize and nameWords fold a name the same way unless it holds digits (tokenize joins "1.2").
+    const name = known && !/\d/.test(client.name) ? known.nameTokens.filter((word) => !PARTICLES.has(word)) : nameWords(client.name);
+    const address = known ? known.addressParts(client.address) : addressParts(client.address);
+    words = { name, address, plan: planKey(client.plan?.name) };
     cache.set(client, words);
   }
   return words;

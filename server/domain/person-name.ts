@@ -8,7 +8,7 @@ import { foldText } from './text';
  */
 
 /** Spanish particles: "María del Pilar de la Torre" is compared as "maria pilar torre". */
-const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'e']);
+export const PARTICLES: ReadonlySet<string> = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'e']);
 
 /**
  * Given names that often come second, so a three-word name "Luz Dary Gómez" or "Juan Carlos Ruiz"

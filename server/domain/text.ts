@@ -1,13 +1,20 @@
 /** Text folding shared by search and identity checks: accents, case, punctuation. */
 
 const DIACRITICS = /[\u0300-\u036f]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Accents removed ("Peña" -> "Pena"). Text that is plain ASCII is returned as it is: decomposing
+ * it changes nothing, and indexing folds tens of thousands of names and addresses.
+ */
+export function stripAccents(value: string): string {
+  return NON_ASCII.test(value) ? value.normalize('NFD').replace(DIACRITICS, '') : value;
+}
 
 /** Lower case, accents removed ("Peña" -> "pena"), punctuation as spaces, spaces collapsed. */
 export function foldText(value: string | null | undefined): string {
   if (!value) return '';
-  return value
-    .normalize('NFD')
-    .replace(DIACRITICS, '')
+  return stripAccents(value)
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

@@ -97,8 +97,10 @@ export class AccountGateway {
           { servicio: serviceId },
           upstreamTicketSchema,
           this.upstream.paging,
-          (items) => {
-            if (!items.every(belongs)) throw new FilterIgnoredError();
+          {
+            checkFirstPage: (items) => {
+              if (!items.every(belongs)) throw new FilterIgnoredError();
+            },
           },
         );
         this.upstream.stats.skippedItems += load.skipped;

@@ -1,5 +1,5 @@
 import type { Client, ProfilePatch } from '../domain/client';
-import { ClientDirectory } from '../domain/client-directory';
+import { ClientDirectory, ClientDirectoryBuilder } from '../domain/client-directory';
 import { extractPhoneNumbers } from '../domain/phone';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
@@ -248,11 +248,19 @@ export class WispHubGateway {
     }
   }
 
+  /**
+   * Each page is mapped and indexed as it arrives, while the other pages are still in flight; a
+   * reload asks for every page up to the last known size at once (one round trip, not two).
+   */
   private async loadClients(): Promise<ClientDirectory> {
     const started = performance.now();
-    const load = await fetchAllPages(this.transport, UPSTREAM_PATHS.clients, {}, upstreamClientSchema, this.paging);
+    const builder = new ClientDirectoryBuilder();
+    const load = await fetchAllPages(this.transport, UPSTREAM_PATHS.clients, {}, upstreamClientSchema, this.paging, {
+      onPage: (items) => builder.add(items.map(toClient)),
+      knownCount: this.clientsCache.peek(ALL)?.size,
+    });
     this.stats.skippedItems += load.skipped;
-    const directory = ClientDirectory.build(load.items.map(toClient));
+    const directory = builder.build();
     this.logger.info(
       { resource: 'clients', items: directory.size, skipped: load.skipped, pages: load.pages, ms: Math.round(performance.now() - started) },
       'collection loaded',

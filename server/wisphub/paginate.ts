@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { upstreamPageSchema } from './schemas';
-import type { Query, UpstreamTransport } from './transport';
+import { type Query, UpstreamNotFoundError, type UpstreamTransport } from './transport';
 
 /**
  * Full pagination of a WispHub Net list: read `count` from the first page, then fetch every
@@ -14,6 +14,19 @@ export interface PaginateOptions {
   pageSize: number;
   concurrency: number;
   logger: Logger;
+}
+
+export interface LoadHooks<T> {
+  /** Sees the first page's items before any other page is asked for; may throw to stop the load. */
+  checkFirstPage?: (items: readonly T[]) => void;
+  /** Each page's items as the page arrives (the first included): work done while others are in flight. */
+  onPage?: (items: readonly T[]) => void;
+  /**
+   * The collection's size at the last load. Every page up to it is asked for at once (one round
+   * trip instead of two); `count` on each page then says whether the collection grew (the missing
+   * pages follow) or whether the pages do not tile it (upstream capped `limit`: a discovery load follows).
+   */
+  knownCount?: number;
 }
 
 export interface PaginatedLoad<T> {
@@ -48,35 +61,120 @@ function itemId(raw: unknown): unknown {
   return record.id_servicio ?? record.id_ticket ?? record.id ?? null;
 }
 
-/**
- * `checkFirstPage` sees the first page's parsed items before any other page is asked for; it may
- * throw to stop the load (e.g. when a filter was silently ignored and another source is cheaper).
- */
+/** Pages that do not tile the collection as asked: the load starts again from a first page. */
+class PagesDoNotTile extends Error {}
+
 export async function fetchAllPages<S extends z.ZodType>(
   transport: UpstreamTransport,
   path: string,
   query: Query,
   itemSchema: S,
   options: PaginateOptions,
-  checkFirstPage?: (items: readonly z.output<S>[]) => void,
+  hooks: LoadHooks<z.output<S>> = {},
 ): Promise<PaginatedLoad<z.output<S>>> {
-  let skipped = 0;
+  if (hooks.knownCount !== undefined && hooks.knownCount > options.pageSize && !hooks.checkFirstPage) {
+    try {
+      return await fetchKnownSize(transport, path, query, itemSchema, options, hooks, hooks.knownCount);
+    } catch (error) {
+      if (!(error instanceof PagesDoNotTile)) throw error;
+      options.logger.info({ endpoint: path }, 'pages did not tile the known size; loading from the first page');
+    }
+  }
+  return fetchDiscovering(transport, path, query, itemSchema, options, hooks);
+}
+
+/** Items that pass their schema; the others are counted, logged and dropped. */
+function pageParser<S extends z.ZodType>(itemSchema: S, path: string, logger: Logger) {
+  const parser = {
+    skipped: 0,
+    parse(results: unknown[]): z.output<S>[] {
+      const items: z.output<S>[] = [];
+      for (const entry of results) {
+        const parsed = itemSchema.safeParse(entry);
+        if (parsed.success) {
+          items.push(parsed.data);
+        } else {
+          parser.skipped++;
+          logger.warn(
+            { endpoint: path, itemId: itemId(entry), issues: parsed.error.issues.map((issue) => issue.path.join('.')) },
+            'skipped malformed upstream item',
+          );
+        }
+      }
+      return items;
+    },
+  };
+  return parser;
+}
+
+/** Every page up to the known size at once; then, if `count` grew, the pages past it. */
+async function fetchKnownSize<S extends z.ZodType>(
+  transport: UpstreamTransport,
+  path: string,
+  query: Query,
+  itemSchema: S,
+  options: PaginateOptions,
+  hooks: LoadHooks<z.output<S>>,
+  knownCount: number,
+): Promise<PaginatedLoad<z.output<S>>> {
+  const { pageSize } = options;
+  const parser = pageParser(itemSchema, path, options.logger);
+  let count: number | null = null;
+  let received = 0;
+  const loadPage = async (offset: number): Promise<z.output<S>[]> => {
+    let body: unknown;
+    try {
+      body = await transport.get(path, { ...query, limit: pageSize, offset });
+    } catch (error) {
+      // An offset past the end answered 404 instead of an empty page: start again from the first page.
+      if (error instanceof UpstreamNotFoundError && offset > 0) throw new PagesDoNotTile();
+      throw error;
+    }
+    const page = readPage(body, path);
+    if (count === null) count = page.count;
+    else if (page.count !== count) {
+      throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'count changed during load' } });
+    }
+    // A short page before the end means upstream served fewer than asked: the offsets leave gaps.
+    if (page.results.length < Math.min(pageSize, Math.max(0, page.count - offset))) throw new PagesDoNotTile();
+    received += page.results.length;
+    const items = parser.parse(page.results);
+    hooks.onPage?.(items);
+    return items;
+  };
+  const offsetsUpTo = (from: number, to: number): number[] => {
+    const offsets: number[] = [];
+    for (let offset = from; offset < to; offset += pageSize) offsets.push(offset);
+    return offsets;
+  };
+  const firstRound = offsetsUpTo(0, knownCount);
+  const pages = await mapWithConcurrency(firstRound, options.concurrency, loadPage);
+  const total = count ?? 0;
+  const grown = offsetsUpTo(firstRound.length * pageSize, total);
+  if (grown.length > 0) pages.push(...(await mapWithConcurrency(grown, options.concurrency, loadPage)));
+  if (received !== total) {
+    throw new AppError('upstream_bad_response', {
+      internal: { endpoint: path, problem: 'item total does not match count', count: total, received },
+    });
+  }
+  return { items: pages.flat(), skipped: parser.skipped, pages: pages.length };
+}
+
+/** The first page says `count`; every other page follows in parallel. */
+async function fetchDiscovering<S extends z.ZodType>(
+  transport: UpstreamTransport,
+  path: string,
+  query: Query,
+  itemSchema: S,
+  options: PaginateOptions,
+  { checkFirstPage, onPage }: LoadHooks<z.output<S>>,
+): Promise<PaginatedLoad<z.output<S>>> {
   // Each page is parsed as it arrives: the ~50-field raw items are dropped at once, so memory
   // holds `concurrency` raw pages at most, never the whole raw collection.
+  const parser = pageParser(itemSchema, path, options.logger);
   const parsePage = (results: unknown[]): z.output<S>[] => {
-    const items: z.output<S>[] = [];
-    for (const entry of results) {
-      const parsed = itemSchema.safeParse(entry);
-      if (parsed.success) {
-        items.push(parsed.data);
-      } else {
-        skipped++;
-        options.logger.warn(
-          { endpoint: path, itemId: itemId(entry), issues: parsed.error.issues.map((issue) => issue.path.join('.')) },
-          'skipped malformed upstream item',
-        );
-      }
-    }
+    const items = parser.parse(results);
+    onPage?.(items);
     return items;
   };
   const first = readPage(await transport.get(path, { ...query, limit: options.pageSize, offset: 0 }), path);
@@ -86,8 +184,9 @@ export async function fetchAllPages<S extends z.ZodType>(
     throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'empty first page' } });
   }
   let received = first.results.length;
-  const firstItems = parsePage(first.results);
+  const firstItems = parser.parse(first.results);
   checkFirstPage?.(firstItems);
+  onPage?.(firstItems);
   const offsets: number[] = [];
   for (let offset = pageSize; offset < first.count; offset += pageSize) offsets.push(offset);
   const rest = await mapWithConcurrency(offsets, options.concurrency, async (offset) => {
@@ -103,5 +202,5 @@ export async function fetchAllPages<S extends z.ZodType>(
       internal: { endpoint: path, problem: 'item total does not match count', count: first.count, received },
     });
   }
-  return { items: [firstItems, ...rest].flat(), skipped, pages: offsets.length + 1 };
+  return { items: [firstItems, ...rest].flat(), skipped: parser.skipped, pages: offsets.length + 1 };
 }

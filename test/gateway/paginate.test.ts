@@ -1,0 +1,156 @@
+import { pino } from 'pino';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { z } from 'zod';
+import { AppError } from '../../server/errors';
+import { fetchAllPages } from '../../server/wisphub/paginate';
+import { type Query, UpstreamNotFoundError, type UpstreamTransport } from '../../server/wisphub/transport';
+
+/**
+ * Full pagination against a scripted upstream that holds every answer until the test releases it,
+ * so "one round trip" is checked as "every page was asked for before any answer came back".
+ */
+
+interface Pending {
+  offset: number;
+  limit: number;
+  release(): void;
+}
+
+function scriptedUpstream(collection: { size: number; maxPageSize?: number; notFoundPastEnd?: boolean }) {
+  const pending: Pending[] = [];
+  const asked: number[] = [];
+  const transport = {
+    get(_path: string, query: Query = {}): Promise<unknown> {
+      const offset = Number(query.offset ?? 0);
+      const limit = Math.min(Number(query.limit ?? 100), collection.maxPageSize ?? Number.POSITIVE_INFINITY);
+      asked.push(offset);
+      return new Promise((resolve, reject) => {
+        pending.push({
+          offset,
+          limit,
+          release() {
+            if (collection.notFoundPastEnd && offset >= collection.size) {
+              reject(new UpstreamNotFoundError('/api/clientes/', false));
+              return;
+            }
+            const ids = Array.from({ length: Math.max(0, Math.min(limit, collection.size - offset)) }, (_, i) => ({ id: offset + i }));
+            resolve({ count: collection.size, next: null, results: ids });
+          },
+        });
+      });
+    },
+  } as unknown as UpstreamTransport;
+  /** Answers everything asked so far; returns how many were in flight together. */
+  const releaseAll = async (): Promise<number> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    const batch = pending.splice(0);
+    for (const call of batch) call.release();
+    return batch.length;
+  };
+  return { transport, asked, releaseAll };
+}
+
+const options = { pageSize: 250, concurrency: 10, logger: pino({ level: 'silent' }) };
+const item = z.object({ id: z.number() });
+
+/** Runs a load to the end, answering round by round; the sizes of the rounds. */
+async function rounds<T>(load: Promise<T>, releaseAll: () => Promise<number>): Promise<{ result: T; rounds: number[] }> {
+  let done = false;
+  const settled = load.finally(() => {
+    done = true;
+  });
+  const sizes: number[] = [];
+  while (!done) {
+    const released = await releaseAll();
+    if (released > 0) sizes.push(released);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { result: await settled, rounds: sizes };
+}
+
+const paging = suite('gateway: full pagination');
+
+paging('a first load asks for the first page, then every other page at once: two rounds', async () => {
+  const upstream = scriptedUpstream({ size: 1000 });
+  const { result, rounds: sizes } = await rounds(
+    fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options),
+    upstream.releaseAll,
+  );
+  assert.equal(sizes, [1, 3]);
+  assert.is(result.items.length, 1000);
+});
+
+paging('a reload of a collection whose size is known asks for every page at once: one round', async () => {
+  const upstream = scriptedUpstream({ size: 1000 });
+  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { knownCount: 1000 });
+  const { result, rounds: sizes } = await rounds(load, upstream.releaseAll);
+  assert.equal(sizes, [4]);
+  assert.equal(upstream.asked, [0, 250, 500, 750]);
+  assert.equal(
+    result.items.map((entry) => entry.id),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
+});
+
+paging('a collection that grew since: the pages past the known size follow in a second round', async () => {
+  const upstream = scriptedUpstream({ size: 1100 });
+  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { knownCount: 1000 });
+  const { result, rounds: sizes } = await rounds(load, upstream.releaseAll);
+  assert.equal(sizes, [4, 1]);
+  assert.is(result.items.length, 1100);
+  assert.is(result.items.at(-1)?.id, 1099);
+});
+
+paging('a collection that shrank since: one round, the empty page past the end is fine', async () => {
+  const upstream = scriptedUpstream({ size: 700 });
+  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { knownCount: 1000 });
+  const { result, rounds: sizes } = await rounds(load, upstream.releaseAll);
+  assert.equal(sizes, [4]);
+  assert.is(result.items.length, 700);
+});
+
+paging('upstream capping the page size leaves gaps: the load starts again from a first page and is complete', async () => {
+  const upstream = scriptedUpstream({ size: 1000, maxPageSize: 100 });
+  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { knownCount: 1000 });
+  const { result } = await rounds(load, upstream.releaseAll);
+  assert.equal(
+    result.items.map((entry) => entry.id),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
+});
+
+paging('an offset past the end answered 404: the load starts again from a first page', async () => {
+  const upstream = scriptedUpstream({ size: 600, notFoundPastEnd: true });
+  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { knownCount: 1000 });
+  const { result } = await rounds(load, upstream.releaseAll);
+  assert.is(result.items.length, 600);
+});
+
+paging('every page is handed over as it arrives, the first included', async () => {
+  const upstream = scriptedUpstream({ size: 1000 });
+  const seen: number[] = [];
+  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { onPage: (items) => seen.push(items.length) });
+  await rounds(load, upstream.releaseAll);
+  assert.equal(seen, [250, 250, 250, 250]);
+});
+
+paging('a count that changes between pages fails the load: nothing partial', async () => {
+  let calls = 0;
+  const transport = {
+    async get(_path: string, query: Query = {}) {
+      calls++;
+      const offset = Number(query.offset ?? 0);
+      return { count: calls === 3 ? 1001 : 1000, next: null, results: Array.from({ length: 250 }, (_, i) => ({ id: offset + i })) };
+    },
+  } as unknown as UpstreamTransport;
+  try {
+    await fetchAllPages(transport, '/api/clientes/', {}, item, options, { knownCount: 1000 });
+    assert.unreachable('a changing count must fail');
+  } catch (error) {
+    assert.instance(error, AppError);
+    assert.is((error as AppError).reason, 'upstream_bad_response');
+  }
+});
+
+paging.run();
