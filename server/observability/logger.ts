@@ -1,13 +1,14 @@
-import { destination, pino, type Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { appErrorOf, toErrorPayload } from '../errors';
+import { BatchedLogDestination } from './log-destination';
 
 export type { Logger };
 
 /**
  * Structured JSON logs. Nothing logged carries headers or credentials by construction (request
  * lines are built field by field; documents and phones go through maskDigits), so no redaction
- * pass runs on the hot path. JSON lines are buffered (4 KB) and flushed on shutdown instead of
- * one write syscall per line; a terminal in development gets pretty lines.
+ * pass runs on the hot path. JSON lines are written in batches (log-destination.ts) instead of
+ * one write syscall per line, and flushed on shutdown; a terminal in development gets pretty lines.
  */
 export function createLogger(level: string, pretty = false): Logger {
   if (pretty) {
@@ -17,7 +18,7 @@ export function createLogger(level: string, pretty = false): Logger {
       transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } },
     });
   }
-  return pino({ level, base: { service: 'wisphub-gateway' } }, destination({ dest: 1, sync: false, minLength: 4096 }));
+  return pino({ level, base: { service: 'wisphub-gateway' } }, new BatchedLogDestination());
 }
 
 /** Keeps the last digits of a document or phone so logs can be correlated without holding personal data. */
