@@ -32,6 +32,24 @@ export class ApiKeyRegistry {
     return new ApiKeyRegistry(config.API_KEYS, config.useSimulator);
   }
 
+  /**
+   * The last key each connection presented and whom it identified. A bot sends the same key on
+   * every request of a keep-alive connection; comparing a key with the one the same connection
+   * sent before reveals nothing about any configured key, and spares a SHA-256 per request.
+   * Only keys that matched are remembered, so junk keys cannot grow it; it dies with the socket.
+   */
+  private readonly byConnection = new WeakMap<object, { presented: string; caller: CallerKey }>();
+
+  identifyOn(connection: object | undefined, presented: string): CallerKey | null {
+    if (connection) {
+      const last = this.byConnection.get(connection);
+      if (last !== undefined && last.presented === presented) return last.caller;
+    }
+    const caller = this.identify(presented);
+    if (connection && caller) this.byConnection.set(connection, { presented, caller });
+    return caller;
+  }
+
   /** The caller behind a key, or null when no configured key matches. Checks every entry, always. */
   identify(presented: string): CallerKey | null {
     const candidate = digest(presented);

@@ -23,14 +23,33 @@ export interface FastPathOptions {
 }
 
 export function createFastPath({ routes, cacheableProcedures }: FastPathOptions) {
-  async function rest(
+  /**
+   * Runs `answer` once the caller is admitted: at once when the limiter is in memory (no promise,
+   * no microtask on the hot path), after it when the limiter is shared.
+   */
+  function whenAdmitted(
+    ctx: RequestContext,
+    calls: number,
+    answer: () => boolean,
+    refuse: (error: unknown) => boolean,
+  ): boolean | Promise<boolean> {
+    let admitted: unknown;
+    try {
+      admitted = authenticate(ctx, calls);
+    } catch (error) {
+      return refuse(error);
+    }
+    return admitted instanceof Promise ? admitted.then(answer, refuse) : answer();
+  }
+
+  function rest(
     req: IncomingMessage,
     res: ServerResponse,
     ctx: RequestContext,
     path: string,
     query: URLSearchParams,
     headers: string[],
-  ): Promise<boolean> {
+  ): boolean | Promise<boolean> {
     let match: ReturnType<typeof matchRoute>;
     try {
       match = matchRoute(routes, 'GET', path.slice(REST_BASE_PATH.length) || '/');
@@ -41,35 +60,46 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     const entry = ctx.services.memo.lookup(match.route.procedurePath, restInput(match.route, match.params, query, undefined));
     if (!entry) return false;
     ctx.report.procedure = match.route.procedurePath;
-    try {
-      await authenticate(ctx);
-    } catch (error) {
+    const refuse = (error: unknown): boolean => {
       setHeaders(res, headers);
       sendError(res, error instanceof AppError ? error : new AppError('internal_error'), ctx.requestId);
       return true;
-    }
-    ctx.report.cacheState = 'hit';
-    if (req.headers['if-none-match'] === entry.etag) {
-      res.writeHead(304, [...headers, 'etag', entry.etag, 'x-cache', 'hit']);
-      res.end();
-      return true;
-    }
-    headers.push(
-      'content-type',
-      'application/json; charset=utf-8',
-      'content-length',
-      String(entry.jsonBytes),
-      'etag',
-      entry.etag,
-      'x-cache',
-      'hit',
+    };
+    return whenAdmitted(
+      ctx,
+      1,
+      () => {
+        ctx.report.cacheState = 'hit';
+        if (req.headers['if-none-match'] === entry.etag) {
+          res.writeHead(304, [...headers, 'etag', entry.etag, 'x-cache', 'hit']);
+          res.end();
+          return true;
+        }
+        headers.push(
+          'content-type',
+          'application/json; charset=utf-8',
+          'content-length',
+          String(entry.jsonBytes),
+          'etag',
+          entry.etag,
+          'x-cache',
+          'hit',
+        );
+        res.writeHead(200, headers);
+        res.end(entry.json);
+        return true;
+      },
+      refuse,
     );
-    res.writeHead(200, headers);
-    res.end(entry.json);
-    return true;
   }
 
-  async function trpc(res: ServerResponse, ctx: RequestContext, path: string, query: URLSearchParams, headers: string[]): Promise<boolean> {
+  function trpc(
+    res: ServerResponse,
+    ctx: RequestContext,
+    path: string,
+    query: URLSearchParams,
+    headers: string[],
+  ): boolean | Promise<boolean> {
     const procedures = path.slice('/trpc/'.length).split(',');
     if (!procedures.every((procedure) => cacheableProcedures.has(procedure))) return false;
     const isBatch = query.get('batch') === '1';
@@ -96,19 +126,22 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
       if (!entry) return false;
       entries.push(entry);
     }
-    try {
-      await authenticate(ctx, procedures.length);
-    } catch {
-      return false; // the full path answers with tRPC's own error shape
-    }
-    ctx.report.procedure = procedureLabel(procedures);
-    ctx.report.cacheState = 'hit';
-    const results = entries.map((entry) => `{"result":{"data":${entry.trpcData}}}`);
-    const body = isBatch ? `[${results.join(',')}]` : results[0]!;
-    headers.push('content-type', 'application/json', 'vary', 'trpc-accept, accept', 'content-length', String(Buffer.byteLength(body)));
-    res.writeHead(200, headers);
-    res.end(body);
-    return true;
+    // A refusal takes the full path, which answers with tRPC's own error shape.
+    return whenAdmitted(
+      ctx,
+      procedures.length,
+      () => {
+        ctx.report.procedure = procedureLabel(procedures);
+        ctx.report.cacheState = 'hit';
+        const results = entries.map((entry) => `{"result":{"data":${entry.trpcData}}}`);
+        const body = isBatch ? `[${results.join(',')}]` : results[0]!;
+        headers.push('content-type', 'application/json', 'vary', 'trpc-accept, accept', 'content-length', String(Buffer.byteLength(body)));
+        res.writeHead(200, headers);
+        res.end(body);
+        return true;
+      },
+      () => false,
+    );
   }
 
   return { rest, trpc };

@@ -120,6 +120,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
       requestId,
       surface: surface === 'trpc' ? 'trpc' : 'rest',
       presentedApiKey: presentedKey(req),
+      connection: req.socket,
       presentedVerification: headerText(req, 'x-verification-token'),
       report: { keyName: null, cacheState: null, procedure: null },
     };
@@ -172,7 +173,16 @@ export function createRequestListener({ services, metrics, readiness, activity }
 
     // Memoised answers to cacheable GETs: every header written at once with the body.
     if (req.method === 'GET' && route?.fast) {
-      route.fast({ ...routed, headers: [...headers] }).then(
+      let answered: boolean | Promise<boolean>;
+      try {
+        answered = route.fast({ ...routed, headers: [...headers] });
+      } catch (error) {
+        failSafely(res, requestId, error);
+        return;
+      }
+      if (answered === true) return;
+      if (answered === false) return serve();
+      answered.then(
         (done) => {
           if (!done) serve();
         },

@@ -48,7 +48,7 @@ export interface Route {
   /** Read-only service routes: any method but GET (and HEAD, served as GET) is a 405. */
   readOnly: boolean;
   /** Answers a GET from the response memo, writing `headers` itself; false to take `serve`. */
-  fast?: (request: RoutedRequest) => Promise<boolean>;
+  fast?: (request: RoutedRequest) => boolean | Promise<boolean>;
   serve(request: RoutedRequest): void | Promise<void>;
 }
 

@@ -10,6 +10,8 @@ export interface RequestContext {
   surface: 'trpc' | 'rest' | 'mcp';
   /** The key as presented (X-API-Key), or null. */
   presentedApiKey: string | null;
+  /** The connection the request came on (its socket), when there is one: keys are remembered per connection. */
+  connection?: object;
   /** The customer verification token as presented (X-Verification-Token), or null. */
   presentedVerification: string | null;
   /** Filled in while the request runs, read by the HTTP layer for logs and headers. */

@@ -10,14 +10,18 @@ import { publicProcedure } from './init';
 export type { CallerKey };
 
 /** API key, then the key's rate limit (shared across instances with Redis); used by the middleware and the HTTP fast path. */
-export async function authenticate(ctx: RequestContext, calls = 1): Promise<CallerKey> {
+/** Synchronous (no promise, no microtask) when the limiter is in memory; a promise when it is shared. Throws when refused. */
+export function authenticate(ctx: RequestContext, calls = 1): CallerKey | Promise<CallerKey> {
   if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
-  const caller = ctx.services.apiKeys.identify(ctx.presentedApiKey);
+  const caller = ctx.services.apiKeys.identifyOn(ctx.connection, ctx.presentedApiKey);
   if (caller === null) throw new AppError('api_key_invalid');
   ctx.report.keyName = caller.name;
-  const waitSeconds = await ctx.services.rateLimiter.take(caller.name, calls);
-  if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
-  return caller;
+  const admit = (waitSeconds: number): CallerKey => {
+    if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
+    return caller;
+  };
+  const wait = ctx.services.rateLimiter.take(caller.name, calls);
+  return typeof wait === 'number' ? admit(wait) : wait.then(admit);
 }
 
 /** How to send the token, said the way each surface takes it (a header, or a tool argument over MCP). */

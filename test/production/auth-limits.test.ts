@@ -1,10 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TRPCClientError } from '@trpc/client';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createWispHubClient, type AppRouter } from '../../client/index';
+import { ApiKeyRegistry } from '../../server/guards/api-keys';
 import { FailureWindow, TokenBucketLimiter } from '../../server/guards/rate-limit';
 import { startTestService, type RestErrorBody, type TestService } from '../support/service';
 
@@ -49,6 +51,47 @@ auth('missing key → 401 api_key_missing, wrong key → 403 api_key_invalid, on
   assert.equal(await trpcReason('nope-nope-nope-nope'), { reason: 'api_key_invalid', status: 403 });
   // The development key only exists when no key is configured.
   assert.is((await service.rest('/plans', { headers: { 'x-api-key': 'dev-local-key-not-for-production' } })).status, 403);
+});
+
+auth('one keep-alive connection changing keys: every request is judged by its own key', async () => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const status = (key: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${service.url}/api/v1/plans`, { agent, headers: { 'x-api-key': key } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const sockets = new Set<unknown>();
+  agent.on('free', (socket) => sockets.add(socket));
+  try {
+    assert.equal(
+      [
+        await status('bot-key-0123456789abcdef'),
+        await status('bot-key-0123456789abcdef'),
+        await status('bot-key-0123456789abcdeX'),
+        await status('crm-key-0123456789abcdef'),
+        await status('bot-key-0123456789abcde'),
+        await status('bot-key-0123456789abcdef'),
+      ],
+      [200, 200, 403, 200, 403, 200],
+    );
+    assert.is(sockets.size, 1, 'all on one connection');
+  } finally {
+    agent.destroy();
+  }
+});
+
+auth('the per-connection memory of a key only ever answers for the same key', () => {
+  const registry = new ApiKeyRegistry([{ name: 'bot', key: 'bot-key-0123456789abcdef', role: 'bot' }], false);
+  const connection = {};
+  assert.is(registry.identifyOn(connection, 'bot-key-0123456789abcdef')?.name, 'bot');
+  assert.is(registry.identifyOn(connection, 'bot-key-0123456789abcdeX'), null);
+  assert.is(registry.identifyOn(connection, 'bot-key-0123456789abcdef')?.name, 'bot');
+  assert.is(registry.identifyOn(undefined, 'bot-key-0123456789abcdeX'), null);
+  assert.is(registry.identifyOn({}, ''), null);
 });
 
 auth('public routes answer without a key; /metrics needs one', async () => {
