@@ -71,6 +71,6 @@ export const ticketHistoryOutput = z.object({
   items: z.array(ticketSchema).meta({ description: 'Newest first, at most `limit`.' }),
   source: z.enum(['upstream_filter', 'ticket_collection']).meta({
     description:
-      'upstream_filter: WispHub Net filtered by service; ticket_collection: it ignored the filter, so the cached collection was filtered here.',
+      'upstream_filter: WispHub Net filtered by service; ticket_collection: the whole collection, filtered here (upstream ignored the filter, or many clients’ histories were asked for at once; never older than the client-tickets TTL).',
   }),
 });

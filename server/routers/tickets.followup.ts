@@ -67,6 +67,6 @@ export async function updateTicketState(
   }
   const ticket = (await gateway.tickets.ticketById(input.ticketId)) ?? record.ticket;
   await gateway.tickets.forgetZoneCounts();
-  if (ticket.serviceId !== null) await gateway.account.clientTicketsCache.invalidate(String(ticket.serviceId));
+  if (ticket.serviceId !== null) await gateway.account.forgetClientTickets(ticket.serviceId);
   return { changed: true, ticket };
 }

@@ -36,6 +36,11 @@ class FilterIgnoredError extends Error {}
 /** After upstream ignored the filter once, use the collection for this long before trying it again. */
 const FILTER_RECHECK_MS = 3_600_000;
 
+/** Pages assumed for the ticket collection before it was ever loaded. */
+const UNKNOWN_COLLECTION_PAGES = 10;
+/** Enough history demands kept to compare with any collection size that is still worth loading. */
+const MAX_DEMANDS_KEPT = 10_000;
+
 function newestFirst(a: Ticket, b: Ticket): number {
   return (b.createdAt ? Date.parse(b.createdAt) : 0) - (a.createdAt ? Date.parse(a.createdAt) : 0) || b.id - a.id;
 }
@@ -45,7 +50,16 @@ export class AccountGateway {
   readonly clientTicketsCache: SwrCache<TicketHistory>;
   /** Every ticket by service id: the fallback when upstream ignores `servicio`. */
   readonly ticketsCache: SwrCache<Map<number, Ticket[]>>;
+  /**
+   * Every ticket by service id, held no longer than one client's history may be (its TTL, never
+   * stale): histories come from it while that costs fewer upstream calls than one per client.
+   */
+  readonly recentTicketsCache: SwrCache<Map<number, Ticket[]>>;
   private filterIgnoredUntil = 0;
+  /** When a history had to be read from upstream (not held fresh), over the last client-tickets TTL. */
+  private readonly demands: number[] = [];
+  /** Pages the whole collection took at its last load. */
+  private collectionPages: number | null = null;
 
   constructor(
     private readonly upstream: UpstreamContext,
@@ -61,6 +75,13 @@ export class AccountGateway {
       onRefreshError,
     });
     this.ticketsCache = new SwrCache({ name: 'tickets', freshMs: options.ticketsTtlMs, staleMs: upstream.staleMs, max: 1, onRefreshError });
+    this.recentTicketsCache = new SwrCache({
+      name: 'recent_tickets',
+      freshMs: options.clientTicketsTtlMs,
+      staleMs: 0,
+      max: 1,
+      onRefreshError,
+    });
   }
 
   /** Null when upstream does not know the client. */
@@ -75,8 +96,41 @@ export class AccountGateway {
     }
   }
 
-  ticketHistory(serviceId: number): Promise<CacheResult<TicketHistory>> {
-    return this.clientTicketsCache.get(String(serviceId), () => this.loadHistory(serviceId));
+  /**
+   * One filtered call per client, until more clients' histories are asked for within one TTL than
+   * the whole collection has pages: then the collection is loaded once and serves them all, never
+   * held past the same TTL. Steady bot traffic over thousands of clients costs a few pages a
+   * minute instead of one call per conversation.
+   */
+  async ticketHistory(serviceId: number): Promise<CacheResult<TicketHistory>> {
+    const key = String(serviceId);
+    const now = Date.now();
+    if (this.clientTicketsCache.freshVersion(key) === null) this.recordDemand(now);
+    if (now >= this.filterIgnoredUntil && this.collectionIsCheaper(now)) {
+      const collection = await this.recentTicketsCache.get('all', () => this.loadCollection());
+      return { ...collection, value: { tickets: collection.value.get(serviceId) ?? [], source: 'ticket_collection' } };
+    }
+    return this.clientTicketsCache.get(key, () => this.loadHistory(serviceId));
+  }
+
+  /** After a ticket changed upstream: no history of its client (nor a collection holding it) is served again. */
+  async forgetClientTickets(serviceId: number): Promise<void> {
+    await this.clientTicketsCache.invalidate(String(serviceId));
+    await this.recentTicketsCache.invalidate('all');
+    await this.ticketsCache.invalidate('all');
+  }
+
+  private recordDemand(now: number): void {
+    this.demands.push(now);
+    if (this.demands.length > MAX_DEMANDS_KEPT) this.demands.splice(0, this.demands.length - MAX_DEMANDS_KEPT);
+  }
+
+  private collectionIsCheaper(now: number): boolean {
+    const since = now - this.options.clientTicketsTtlMs;
+    let expired = 0;
+    while (expired < this.demands.length && this.demands[expired]! < since) expired++;
+    if (expired > 0) this.demands.splice(0, expired);
+    return this.demands.length > (this.collectionPages ?? UNKNOWN_COLLECTION_PAGES);
   }
 
   /** A ticket this service just created shows in the client's history at once. */
@@ -84,7 +138,10 @@ export class AccountGateway {
     if (ticket.serviceId === null) return;
     const add = (tickets: readonly Ticket[]) => [ticket, ...tickets.filter((existing) => existing.id !== ticket.id)].sort(newestFirst);
     this.clientTicketsCache.replace(String(ticket.serviceId), (history) => ({ ...history, tickets: add(history.tickets) }));
-    this.ticketsCache.replace('all', (byService) => new Map(byService).set(ticket.serviceId!, add(byService.get(ticket.serviceId!) ?? [])));
+    const addTo = (byService: Map<number, Ticket[]>) =>
+      new Map(byService).set(ticket.serviceId!, add(byService.get(ticket.serviceId!) ?? []));
+    this.ticketsCache.replace('all', addTo);
+    this.recentTicketsCache.replace('all', addTo);
   }
 
   private async loadHistory(serviceId: number): Promise<TicketHistory> {
@@ -123,6 +180,7 @@ export class AccountGateway {
   private async loadCollection(): Promise<Map<number, Ticket[]>> {
     const load = await fetchAllPages(this.upstream.transport, UPSTREAM_PATHS.tickets, {}, upstreamTicketSchema, this.upstream.paging);
     this.upstream.stats.skippedItems += load.skipped;
+    this.collectionPages = load.pages;
     const byService = new Map<number, Ticket[]>();
     for (const item of load.items) {
       if (!item.servicio) continue;

@@ -113,6 +113,7 @@ export class WispHubGateway {
       this.account.balanceCache,
       this.account.clientTicketsCache,
       this.account.ticketsCache,
+      this.account.recentTicketsCache,
     ] as SwrCache<unknown>[];
   }
 
@@ -133,6 +134,7 @@ export class WispHubGateway {
     share(this.account.balanceCache, jsonCodec());
     share(this.account.clientTicketsCache, jsonCodec());
     share(this.account.ticketsCache, mapCodec());
+    share(this.account.recentTicketsCache, mapCodec());
   }
 
   /** True once clients and plans are held (fresh or stale): the bots' first needs. */
@@ -202,7 +204,7 @@ export class WispHubGateway {
       await this.clientsCache.flushShared(ALL);
     }
     await this.account.balanceCache.invalidate(String(serviceId));
-    await this.account.clientTicketsCache.invalidate(String(serviceId));
+    await this.account.forgetClientTickets(serviceId);
     return fresh;
   }
 

@@ -14,6 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bundle } from '../../scripts/build';
+import { runSteadyLoad } from './steady-load';
 import { RUNTIME_NAMES, runtimeExecutable, takeRuntimeFlag, typescriptArgs, type Runtime } from '../support/runtimes';
 
 const argv = process.argv.slice(2);
@@ -21,6 +22,11 @@ const quick = argv.includes('--quick');
 const runtimes = takeRuntimeFlag(argv, 'node');
 const RESULTS_FILE = 'bench/results.json';
 const DURATION_S = quick ? 2 : 10;
+/** Steady traffic: ten minutes in a full run (memory growth after the first minute, upstream calls an hour). */
+const STEADY_S = Number(argv.find((arg) => arg.startsWith('--steady-seconds='))?.split('=')[1] ?? (quick ? 20 : 600));
+const STEADY_SETTLE_S = quick ? 5 : 60;
+const STEADY_RATE = 25;
+const OPERATOR_KEY = 'bench-operator-0123456789abcdef';
 const WARMUP_S = quick ? 1 : 3;
 const CONNECTIONS = 50;
 const API_KEY = 'bench-key-0123456789abcdef';
@@ -188,6 +194,45 @@ async function memory(runtime: Runtime, clients: number): Promise<Record<string,
   return result;
 }
 
+async function steady(runtime: Runtime): Promise<Record<string, unknown>> {
+  const sim = await startSimulator(quick ? 2000 : 10_000);
+  // Production defaults for every TTL: only the keys and the bench's rate limits are set.
+  const service = await startChild(
+    runtime,
+    SERVICE,
+    [],
+    serviceEnv(sim, { WARM: '1', OPERATOR_API_KEYS: `bench-operator=${OPERATOR_KEY}`, DEFAULT_TECHNICIAN_ID: '11' }),
+  );
+  const headers = { 'x-api-key': API_KEY };
+  const clients: { serviceId: number; document: string | null; name: string; zone: { id: number } | null }[] = [];
+  for (let offset = 0; offset < 2000; offset += 500) {
+    const page = (await (await fetch(`${String(service.info.url)}/api/v1/clients?limit=500&offset=${offset}`, { headers })).json()) as {
+      items: typeof clients;
+    };
+    clients.push(...page.items);
+  }
+  const result = await runSteadyLoad({
+    serviceUrl: String(service.info.url),
+    simUrl: String(sim.info.url),
+    servicePid: service.child.pid!,
+    seconds: STEADY_S,
+    ratePerSecond: STEADY_RATE,
+    sampleSeconds: quick ? 2 : 10,
+    settleSeconds: STEADY_SETTLE_S,
+    botKey: API_KEY,
+    operatorKey: OPERATOR_KEY,
+    clients: clients.map((client) => ({
+      serviceId: client.serviceId,
+      document: client.document,
+      name: client.name,
+      zoneId: client.zone?.id ?? null,
+    })),
+  });
+  await stop(service);
+  await stop(sim);
+  return { ...result, clients: quick ? 2000 : 10_000 };
+}
+
 async function scaling(runtime: Runtime, sizes: number[]): Promise<Record<string, unknown>[]> {
   const started = await startChild(runtime, 'test/bench/scaling.ts', [...sizes.map(String), ...(quick ? ['--quick'] : [])], {});
   return (started.info as { rows: Record<string, unknown>[] }).rows;
@@ -261,6 +306,9 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
 
   // 5. In-process scaling of search and resolve, on the runtime under test.
   section.scaling = await scaling(runtime, quick ? [1000, 5000] : [1000, 10_000, 50_000]);
+
+  // 6. Steady bot traffic: memory growth and upstream calls an hour.
+  section.steady = await steady(runtime);
   return section;
 }
 
@@ -269,6 +317,7 @@ type Section = Record<string, unknown> & {
   coldLoads: Record<string, unknown>[];
   memory: Record<string, unknown>[];
   scaling: Record<string, unknown>[];
+  steady?: Record<string, unknown>;
 };
 
 /** One row per key, with each runtime's chosen columns side by side (`node reqPerSec`, `bun reqPerSec`, ...). */
@@ -341,6 +390,30 @@ async function main(): Promise<void> {
       'resolvePartialP99Ms',
     ]),
   );
+  table(
+    `Steady bot traffic (${STEADY_RATE} req/s mixed, default TTLs): RSS after the warm-up and at the end, upstream calls an hour`,
+    present.map(([runtime, section]) => {
+      const steadyRow = (section.steady ?? {}) as Record<string, unknown>;
+      return {
+        runtime,
+        seconds: steadyRow.seconds,
+        requests: steadyRow.requests,
+        statuses: JSON.stringify(steadyRow.byStatus ?? {}),
+        refusals: JSON.stringify(steadyRow.refusals ?? {}),
+        rssAfterSettleMb: steadyRow.rssAfterSettleMb,
+        rssEndMb: steadyRow.rssEndMb,
+        rssGrowthPct: steadyRow.rssGrowthPct,
+        upstreamCallsPerHour: steadyRow.upstreamCallsPerHourTotal,
+      };
+    }),
+  );
+  for (const [runtime, section] of present) {
+    const perHour = (section.steady as { upstreamCallsPerHour?: Record<string, number> } | undefined)?.upstreamCallsPerHour ?? {};
+    table(
+      `${runtime}: upstream calls an hour by endpoint`,
+      Object.entries(perHour).map(([endpoint, calls]) => ({ endpoint, calls })),
+    );
+  }
   mkdirSync('bench', { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote ${RESULTS_FILE}`);
