@@ -510,11 +510,27 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     sendJson(res, 404, DETAIL_NOT_FOUND);
   }
 
+  /** Holds the answer's last write until `at`. */
+  function sendNoSoonerThan(res: ServerResponse, at: number): void {
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      const wait = at - Date.now();
+      if (wait > 0) setTimeout(() => end(...args), wait);
+      else end(...args);
+      return res;
+    }) as typeof res.end;
+  }
+
   /** Applies the active faults; answers and returns true when a fault took the call over. */
   async function injectFault(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     const method = req.method ?? 'GET';
     const active = faultsApply(faults, method, path);
-    await sleep(faults.latencyMs + Math.random() * faults.jitterMs + (active && path !== '/' ? pageLatency(path) : 0));
+    await sleep(faults.latencyMs + Math.random() * faults.jitterMs);
+    // A list page is built at once and leaves when its latency is up, as a server that builds
+    // pages in parallel would send it: built after the wait, the pages of one round would leave
+    // one after another, this process's single thread charged to the service under test.
+    const listLatency = active && path !== '/' ? pageLatency(path) : 0;
+    if (listLatency > 0) sendNoSoonerThan(res, Date.now() + listLatency);
     if (!active) return false;
     if (faults.stallRate > 0 && Math.random() < faults.stallRate) await sleep(faults.stallMs);
     if (faults.resetRate > 0 && Math.random() < faults.resetRate) {

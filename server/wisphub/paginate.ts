@@ -184,12 +184,13 @@ async function fetchDiscovering<S extends z.ZodType>(
     throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'empty first page' } });
   }
   let received = first.results.length;
-  const firstItems = parser.parse(first.results);
-  checkFirstPage?.(firstItems);
-  onPage?.(firstItems);
+  // A check of the first page may stop the load before any other page is asked for.
+  const checked = checkFirstPage ? parser.parse(first.results) : null;
+  if (checked) checkFirstPage?.(checked);
   const offsets: number[] = [];
   for (let offset = pageSize; offset < first.count; offset += pageSize) offsets.push(offset);
-  const rest = await mapWithConcurrency(offsets, options.concurrency, async (offset) => {
+  // The other pages are asked for first; the first page is parsed and handed over while they are in flight.
+  const restLoad = mapWithConcurrency(offsets, options.concurrency, async (offset) => {
     const page = readPage(await transport.get(path, { ...query, limit: pageSize, offset }), path);
     if (page.count !== first.count) {
       throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'count changed during load' } });
@@ -197,6 +198,17 @@ async function fetchDiscovering<S extends z.ZodType>(
     received += page.results.length;
     return parsePage(page.results);
   });
+  let firstItems: z.output<S>[];
+  try {
+    // One turn of the event loop first, so the requests are on the wire before the CPU work starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    firstItems = checked ?? parser.parse(first.results);
+    onPage?.(firstItems);
+  } catch (error) {
+    restLoad.catch(() => undefined); // failed already: the other pages' outcome no longer matters
+    throw error;
+  }
+  const rest = await restLoad;
   if (received !== first.count) {
     throw new AppError('upstream_bad_response', {
       internal: { endpoint: path, problem: 'item total does not match count', count: first.count, received },
