@@ -55,7 +55,9 @@ export function accountStatus(maxDaysOverdue: number, thresholds: OverdueThresho
   return 'up_to_date';
 }
 
-const pesos = (amount: number) => `$${Math.round(amount).toLocaleString('es-CO')}`;
+/** Made once: a locale formatter per call costs ICU memory and time (see business-days.ts). */
+const PESOS = new Intl.NumberFormat('es-CO');
+const pesos = (amount: number) => `$${PESOS.format(Math.round(amount))}`;
 
 /**
  * Total owed is the sum of pending invoices; with none listed, a positive balance is what is owed
