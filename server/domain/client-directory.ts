@@ -88,7 +88,9 @@ function packPostings(map: Map<string, number[]>): { words: string[]; postings: 
   });
   start[words.length] = total;
   const data = new Uint32Array(total);
-  words.forEach((word, position) => data.set(map.get(word)!, start[position]!));
+  words.forEach((word, position) => {
+    data.set(map.get(word)!, start[position]!);
+  });
   return { words, postings: { start, data } };
 }
 

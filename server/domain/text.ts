@@ -1,7 +1,7 @@
 /** Text folding shared by search and identity checks: accents, case, punctuation. */
 
 const DIACRITICS = /[\u0300-\u036f]/g;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Accents removed ("Peña" -> "Pena"). Text that is plain ASCII is returned as it is: decomposing

@@ -82,7 +82,7 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     [10, () => query('clients.byServiceId', { serviceId: pick(clients).serviceId })],
     [10, () => query('plans.list', undefined)],
     [10, () => query('account.balance', { serviceId: pick(clients).serviceId }, options.operatorKey)],
-    [process.env.STEADY_NO_HISTORY ? 0 : 10, () => query('account.tickets', { serviceId: pick(clients).serviceId }, options.operatorKey)],
+    [10, () => query('account.tickets', { serviceId: pick(clients).serviceId }, options.operatorKey)],
     [
       5,
       () => {
