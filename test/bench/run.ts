@@ -228,7 +228,7 @@ async function steady(runtime: Runtime): Promise<Record<string, unknown>> {
     servicePid: service.child.pid!,
     seconds: STEADY_S,
     ratePerSecond: STEADY_RATE,
-    sampleSeconds: quick ? 2 : 10,
+    sampleSeconds: quick ? 1 : 5,
     settleSeconds: STEADY_SETTLE_S,
     botKey: API_KEY,
     operatorKey: OPERATOR_KEY,
@@ -402,7 +402,7 @@ async function main(): Promise<void> {
     ]),
   );
   table(
-    `Steady bot traffic (${STEADY_RATE} req/s mixed, default TTLs): RSS after the warm-up and at the end, upstream calls an hour`,
+    `Steady bot traffic (${STEADY_RATE} req/s mixed, default TTLs): lowest RSS in a window after the warm-up and in the last window (growth of that floor), upstream calls an hour`,
     present.map(([runtime, section]) => {
       const steadyRow = (section.steady ?? {}) as Record<string, unknown>;
       return {
@@ -411,8 +411,9 @@ async function main(): Promise<void> {
         requests: steadyRow.requests,
         statuses: JSON.stringify(steadyRow.byStatus ?? {}),
         refusals: JSON.stringify(steadyRow.refusals ?? {}),
-        rssAfterSettleMb: steadyRow.rssAfterSettleMb,
-        rssEndMb: steadyRow.rssEndMb,
+        floorWindowS: steadyRow.rssFloorWindowSeconds,
+        rssFloorAfterSettleMb: steadyRow.rssFloorAfterSettleMb,
+        rssFloorEndMb: steadyRow.rssFloorEndMb,
         rssGrowthPct: steadyRow.rssGrowthPct,
         upstreamCallsPerHour: steadyRow.upstreamCallsPerHourTotal,
       };

@@ -30,8 +30,12 @@ export interface SteadyLoadResult {
   requests: number;
   byStatus: Record<string, number>;
   rssSamples: { second: number; rssMb: number }[];
-  rssAfterSettleMb: number;
-  rssEndMb: number;
+  /** Seconds in each window whose lowest RSS is compared. */
+  rssFloorWindowSeconds: number;
+  /** Lowest RSS in the window right after the warm-up, and in the last window of the run. */
+  rssFloorAfterSettleMb: number;
+  rssFloorEndMb: number;
+  /** Growth of the floor: what stays once the collector has run, the part a leak would raise. */
   rssGrowthPct: number;
   /** Upstream calls per hour by "METHOD /path" (ids as :id), from the window after the warm-up. */
   upstreamCallsPerHour: Record<string, number>;
@@ -161,18 +165,26 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     const delta = count - (settledCalls?.get(endpoint) ?? 0);
     if (delta > 0) perHour[endpoint] = Math.round((delta * 3600) / window);
   }
-  const rssEnd = rssMb(options.servicePid);
-  rssSamples.push({ second: Math.round(elapsed()), rssMb: rssEnd });
-  const afterSettle = rssSamples.find((sample) => sample.second >= options.settleSeconds)?.rssMb ?? rssEnd;
+  rssSamples.push({ second: Math.round(elapsed()), rssMb: rssMb(options.servicePid) });
+  // RSS under a garbage collector is a sawtooth (on Node 20 here: ~140 to ~260 MB and back, a
+  // period near 100 s), so one sample against another measures where each fell on a tooth. The
+  // floor of a window at least one period long is what survives collection: a leak raises it.
+  const end = elapsed();
+  const windowSeconds = Math.min(120, (end - options.settleSeconds) / 2);
+  const floorOf = (from: number, to: number) =>
+    Math.min(...rssSamples.filter((sample) => sample.second >= from && sample.second <= to).map((sample) => sample.rssMb));
+  const floorAfterSettle = floorOf(options.settleSeconds, options.settleSeconds + windowSeconds);
+  const floorEnd = floorOf(end - windowSeconds, Number.POSITIVE_INFINITY);
   return {
     seconds: Math.round(elapsed()),
     ratePerSecond: options.ratePerSecond,
     requests,
     byStatus,
     rssSamples,
-    rssAfterSettleMb: afterSettle,
-    rssEndMb: rssEnd,
-    rssGrowthPct: Math.round(((rssEnd - afterSettle) / afterSettle) * 1000) / 10,
+    rssFloorWindowSeconds: Math.round(windowSeconds),
+    rssFloorAfterSettleMb: floorAfterSettle,
+    rssFloorEndMb: floorEnd,
+    rssGrowthPct: Math.round(((floorEnd - floorAfterSettle) / floorAfterSettle) * 1000) / 10,
     upstreamCallsPerHour: Object.fromEntries(Object.entries(perHour).sort((a, b) => b[1] - a[1])),
     upstreamCallsPerHourTotal: Object.values(perHour).reduce((sum, count) => sum + count, 0),
     refusals,
