@@ -132,6 +132,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         breakerState: () => transport.breaker.state,
         skippedItems: () => gateway.stats.skippedItems,
         shared: () => sharedState?.status() ?? null,
+        inFlight: () => activity.inFlight,
       });
       transport.onCall = (call) => metrics.observeUpstream(call);
       const apiKeys = ApiKeyRegistry.fromConfig(config);

@@ -124,10 +124,8 @@ export function createRequestListener({ services, metrics, readiness, activity }
       presentedVerification: headerText(req, 'x-verification-token'),
       report: { keyName: null, cacheState: null, procedure: null },
     };
-    metrics.inFlight.inc();
     activity.inFlight++;
     res.once('close', () => {
-      metrics.inFlight.dec();
       activity.inFlight--;
       try {
         const seconds = (performance.now() - started) / 1000;

@@ -3,6 +3,7 @@ import type { SharedStatus } from '../redis/shared-state';
 import type { BreakerState } from '../wisphub/circuit-breaker';
 import type { SwrCache } from '../wisphub/swr-cache';
 import type { UpstreamCall } from '../wisphub/transport';
+import { RequestTally } from './request-tally';
 
 /** Prometheus metrics of one service instance (its own registry, so tests can run several). */
 
@@ -14,6 +15,8 @@ export interface MetricsSources {
   skippedItems: () => number;
   /** Redis-backed shared state, when REDIS_URL is set. */
   shared: () => SharedStatus | null;
+  /** Requests being served right now (the listener counts them for a graceful shutdown too). */
+  inFlight: () => number;
 }
 
 /** The metric label of a tRPC call: the procedure's name, or "batch" for several (names combine without bound). */
@@ -23,10 +26,7 @@ export function procedureLabel(procedures: readonly string[]): string {
 
 export class ServiceMetrics {
   readonly registry = new Registry();
-  private readonly requests: Counter<'surface' | 'procedure' | 'status'>;
-  private readonly duration: Histogram<'surface' | 'procedure'>;
-  private readonly keyUsage: Counter<'key'>;
-  readonly inFlight: Gauge;
+  private readonly requests: RequestTally;
   private readonly upstreamCalls: Counter<'endpoint' | 'method' | 'status'>;
   private readonly upstreamErrors: Counter<'endpoint' | 'kind'>;
   private readonly upstreamDuration: Histogram<'endpoint'>;
@@ -34,26 +34,15 @@ export class ServiceMetrics {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: 'wisphub_http_requests_total',
-      help: 'Requests by surface, procedure and status.',
-      labelNames: ['surface', 'procedure', 'status'],
+    this.requests = new RequestTally(this.registry);
+    new Gauge({
+      name: 'wisphub_http_requests_in_flight',
+      help: 'Requests being served.',
       registers,
+      collect() {
+        this.set(sources.inFlight());
+      },
     });
-    this.duration = new Histogram({
-      name: 'wisphub_http_request_duration_seconds',
-      help: 'Request latency by surface and procedure.',
-      labelNames: ['surface', 'procedure'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    this.keyUsage = new Counter({
-      name: 'wisphub_api_key_requests_total',
-      help: 'Authenticated requests per API key name.',
-      labelNames: ['key'],
-      registers,
-    });
-    this.inFlight = new Gauge({ name: 'wisphub_http_requests_in_flight', help: 'Requests being served.', registers });
     this.upstreamCalls = new Counter({
       name: 'wisphub_upstream_calls_total',
       help: 'Calls to WispHub Net by endpoint, method and status.',
@@ -143,9 +132,7 @@ export class ServiceMetrics {
   }
 
   observeRequest(surface: string, procedure: string, status: number, seconds: number, keyName: string | null): void {
-    this.requests.inc({ surface, procedure, status: String(status) });
-    this.duration.observe({ surface, procedure }, seconds);
-    if (keyName) this.keyUsage.inc({ key: keyName });
+    this.requests.observe(surface, procedure, status, seconds, keyName);
   }
 
   observeUpstream(call: UpstreamCall): void {
