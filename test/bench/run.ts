@@ -222,6 +222,14 @@ async function memory(runtime: Runtime, clients: number): Promise<Record<string,
   return result;
 }
 
+/** Asks a bench service for its heap after a full collection (see serve-service.ts). */
+function heapAfterCollection(service: Started): Promise<number> {
+  return new Promise((resolve) => {
+    service.child.once('message', (reply) => resolve(Number((reply as { heapUsedAfterGcMb: number }).heapUsedAfterGcMb)));
+    service.child.send('heap');
+  });
+}
+
 async function steady(runtime: Runtime): Promise<Record<string, unknown>> {
   const sim = await startSimulator(quick ? 2000 : 10_000);
   // Production defaults for every TTL: only the keys and the bench's rate limits are set.
@@ -230,6 +238,7 @@ async function steady(runtime: Runtime): Promise<Record<string, unknown>> {
     SERVICE,
     [],
     serviceEnv(sim, { WARM: '1', OPERATOR_API_KEYS: `bench-operator=${OPERATOR_KEY}`, DEFAULT_TECHNICIAN_ID: '11' }),
+    ['--expose-gc'],
   );
   const headers = { 'x-api-key': API_KEY };
   const clients: { serviceId: number; document: string | null; name: string; zone: { id: number } | null }[] = [];
@@ -246,6 +255,7 @@ async function steady(runtime: Runtime): Promise<Record<string, unknown>> {
     seconds: STEADY_S,
     ratePerSecond: STEADY_RATE,
     sampleSeconds: quick ? 1 : 5,
+    heapAfterCollectionMb: () => heapAfterCollection(service),
     settleSeconds: STEADY_SETTLE_S,
     botKey: API_KEY,
     operatorKey: OPERATOR_KEY,
@@ -419,7 +429,7 @@ async function main(): Promise<void> {
     ]),
   );
   table(
-    `Steady bot traffic (${STEADY_RATE} req/s mixed, default TTLs): lowest RSS in a window after the warm-up and in the last window (growth of that floor), upstream calls an hour`,
+    `Steady bot traffic (${STEADY_RATE} req/s mixed, default TTLs): lowest RSS in a window after the warm-up and in the last window (growth of that floor), heap left by a full collection at those two points, upstream calls an hour`,
     present.map(([runtime, section]) => {
       const steadyRow = (section.steady ?? {}) as Record<string, unknown>;
       return {
@@ -432,6 +442,9 @@ async function main(): Promise<void> {
         rssFloorAfterSettleMb: steadyRow.rssFloorAfterSettleMb,
         rssFloorEndMb: steadyRow.rssFloorEndMb,
         rssGrowthPct: steadyRow.rssGrowthPct,
+        heapAfterGcSettleMb: steadyRow.heapAfterGcSettleMb,
+        heapAfterGcEndMb: steadyRow.heapAfterGcEndMb,
+        heapGrowthPct: steadyRow.heapGrowthPct,
         upstreamCallsPerHour: steadyRow.upstreamCallsPerHourTotal,
       };
     }),

@@ -1,7 +1,8 @@
 /**
  * Bench child: the service against a remote (simulator) upstream given by env. With WARM=1 it
- * loads and indexes clients and plans first, then reports {"url", memory} over IPC. Runs on Node
- * (as the production bundle) or on Bun.
+ * loads and indexes clients and plans first, then reports {"url", memory} over IPC. Answers the
+ * IPC message "heap" with the heap left after a full collection (the steady phase's leak check).
+ * Runs on Node (as the production bundle) or on Bun.
  */
 import { createServer } from '../../server/app';
 import { loadConfig } from '../../server/config/settings';
@@ -23,6 +24,12 @@ if (process.env.WARM === '1') {
 }
 const memory = process.memoryUsage();
 const mb = (value: number) => Math.round((value / 1048576) * 10) / 10;
+process.on('message', (message) => {
+  if (message !== 'heap') return;
+  collectGarbage();
+  const after = process.memoryUsage();
+  process.send?.({ heapUsedAfterGcMb: mb(after.heapUsed), rssMb: mb(after.rss) });
+});
 process.send?.({
   url: running.url,
   rssMb: mb(memory.rss),

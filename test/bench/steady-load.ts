@@ -19,6 +19,8 @@ export interface SteadyLoadOptions {
   sampleSeconds: number;
   /** Memory growth and calls per hour are measured after this warm-up (the first minute in a full run). */
   settleSeconds: number;
+  /** Heap in use right after a full collection, read in the service (what a leak would raise, free of the sawtooth). */
+  heapAfterCollectionMb: () => Promise<number>;
   botKey: string;
   operatorKey: string;
   clients: { serviceId: number; document: string | null; name: string; zoneId: number | null }[];
@@ -37,6 +39,10 @@ export interface SteadyLoadResult {
   rssFloorEndMb: number;
   /** Growth of the floor: what stays once the collector has run, the part a leak would raise. */
   rssGrowthPct: number;
+  /** Heap in use after a full collection when the warm-up ends and when the traffic ends. */
+  heapAfterGcSettleMb: number;
+  heapAfterGcEndMb: number;
+  heapGrowthPct: number;
   /** Upstream calls per hour by "METHOD /path" (ids as :id), from the window after the warm-up. */
   upstreamCallsPerHour: Record<string, number>;
   upstreamCallsPerHourTotal: number;
@@ -50,6 +56,10 @@ function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
+}
+
+function growthPct(from: number, to: number): number {
+  return Math.round(((to - from) / from) * 1000) / 10;
 }
 
 async function upstreamCalls(simUrl: string): Promise<Map<string, number>> {
@@ -120,6 +130,7 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
   let inFlight = 0;
   let settledCalls: Map<string, number> | null = null;
   let settledAt = 0;
+  let heapAfterSettle = 0;
   let nextSample = 0;
   const elapsed = () => (performance.now() - started) / 1000;
   while (elapsed() < options.seconds) {
@@ -154,6 +165,7 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     if (settledCalls === null && now >= options.settleSeconds) {
       settledCalls = await upstreamCalls(options.simUrl);
       settledAt = now;
+      heapAfterSettle = await options.heapAfterCollectionMb();
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -166,6 +178,7 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     if (delta > 0) perHour[endpoint] = Math.round((delta * 3600) / window);
   }
   rssSamples.push({ second: Math.round(elapsed()), rssMb: rssMb(options.servicePid) });
+  const heapAtEnd = await options.heapAfterCollectionMb();
   // RSS under a garbage collector is a sawtooth (on Node 20 here: ~140 to ~260 MB and back, a
   // period near 100 s), so one sample against another measures where each fell on a tooth. The
   // floor of a window at least one period long is what survives collection: a leak raises it.
@@ -184,7 +197,10 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     rssFloorWindowSeconds: Math.round(windowSeconds),
     rssFloorAfterSettleMb: floorAfterSettle,
     rssFloorEndMb: floorEnd,
-    rssGrowthPct: Math.round(((floorEnd - floorAfterSettle) / floorAfterSettle) * 1000) / 10,
+    rssGrowthPct: growthPct(floorAfterSettle, floorEnd),
+    heapAfterGcSettleMb: heapAfterSettle,
+    heapAfterGcEndMb: heapAtEnd,
+    heapGrowthPct: growthPct(heapAfterSettle, heapAtEnd),
     upstreamCallsPerHour: Object.fromEntries(Object.entries(perHour).sort((a, b) => b[1] - a[1])),
     upstreamCallsPerHourTotal: Object.values(perHour).reduce((sum, count) => sum + count, 0),
     refusals,
