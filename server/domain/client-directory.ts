@@ -126,6 +126,8 @@ export class ClientDirectoryBuilder {
   readonly foldedNames: string[] = [];
   readonly wordPostings = new Map<string, number[]>();
   readonly namePostings = new Map<string, number[]>();
+  /** One copy of each name word: thousands of clients are called "gomez", and each split makes its own. */
+  private readonly sharedWords = new Map<string, string>();
   /** Neighbours share addresses ("Vereda San José"): each distinct one is split once. */
   private readonly addressTokens = new Map<string, string[]>();
   private readonly addressSplits = new Map<string, AddressParts>();
@@ -147,7 +149,7 @@ export class ClientDirectoryBuilder {
       const document = normalizeDocument(client.document);
       if (document) addIdentifier(this.indexByDocument, document, index);
       for (const phone of client.phones) addIdentifier(this.indexByPhone, phone, index);
-      const names = tokenize(client.name);
+      const names = this.shareWords(tokenize(client.name));
       this.foldedNames.push(names.join(' '));
       this.foldedNameWords.push(names);
       // pushTo skips a repeat of the same client, so no per-client set is needed.
@@ -165,6 +167,16 @@ export class ClientDirectoryBuilder {
 
   build(): ClientDirectory {
     return new ClientDirectory(this);
+  }
+
+  private shareWords(words: string[]): string[] {
+    for (let position = 0; position < words.length; position++) {
+      const word = words[position]!;
+      const known = this.sharedWords.get(word);
+      if (known === undefined) this.sharedWords.set(word, word);
+      else words[position] = known;
+    }
+    return words;
   }
 
   private tokensOfAddress(address: string | null): string[] {

@@ -10,7 +10,7 @@ import { foldText } from './text';
  */
 
 export interface ClientWords {
-  name: string[];
+  name: readonly string[];
   address: AddressParts;
   plan: string;
 }
@@ -30,12 +30,17 @@ export function clientWords(client: Client, known?: KnownSplits): ClientWords {
   let words = cache.get(client);
   if (!words) {
     // tokenize and nameWords fold a name the same way unless it holds digits (tokenize joins "1.2").
-    const name = known && !/\d/.test(client.name) ? known.nameTokens.filter((word) => !PARTICLES.has(word)) : nameWords(client.name);
+    const name = known && !/\d/.test(client.name) ? withoutParticles(known.nameTokens) : nameWords(client.name);
     const address = known ? known.addressParts(client.address) : addressParts(client.address);
     words = { name, address, plan: planKey(client.plan?.name) };
     cache.set(client, words);
   }
   return words;
+}
+
+/** Most names hold no particle ("de", "la"): their words are the indexer's own list, not a copy. */
+function withoutParticles(words: readonly string[]): readonly string[] {
+  return words.some((word) => PARTICLES.has(word)) ? words.filter((word) => !PARTICLES.has(word)) : words;
 }
 
 const planKeys = new Map<string, string>();

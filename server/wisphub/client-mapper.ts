@@ -2,6 +2,7 @@ import type { Client, ClientStatus, NamedRef } from '../domain/client';
 import { routerOutage } from '../domain/outage';
 import { extractPhoneNumbers } from '../domain/phone';
 import type { UpstreamClient } from './schemas';
+import { SharedValues } from './shared-values';
 
 /** Upstream client (Spanish) to domain client (English). Only allow-listed fields are copied. */
 
@@ -31,20 +32,33 @@ export function upstreamDayToIso(value: string | null | undefined): string | nul
   return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
 }
 
-function ref(value: { id: number; nombre: string } | null | undefined): NamedRef | null {
-  return value ? { id: value.id, name: value.nombre } : null;
+function ref(kind: string, value: { id: number; nombre: string } | null | undefined, shared: SharedValues): NamedRef | null {
+  if (!value) return null;
+  const { id, nombre } = value;
+  return shared.object(`${kind}\u0000${id}\u0000${nombre}`, () => ({ id, name: nombre }));
 }
 
-export function toClient(item: UpstreamClient): Client {
-  const technician = typeof item.tecnico === 'string' ? null : ref(item.tecnico);
-  const router = item.router
-    ? {
-        id: item.router.id,
-        name: item.router.nombre,
-        outage: item.router.falla_general === true,
-        outageDescription: blankToNull(item.router.falla_general_descripcion),
-      }
-    : null;
+/** The router serving the client and the outage it reports, one pair per distinct router. */
+function servingRouter(value: UpstreamClient['router'], shared: SharedValues): Pick<Client, 'router' | 'outage'> {
+  if (!value) return NO_ROUTER;
+  const outage = value.falla_general === true;
+  const outageDescription = blankToNull(value.falla_general_descripcion);
+  return shared.object(`router\u0000${value.id}\u0000${value.nombre}\u0000${outage}\u0000${outageDescription}`, () => {
+    const router = { id: value.id, name: value.nombre, outage, outageDescription };
+    return { router, outage: routerOutage(router) };
+  });
+}
+
+const NO_ROUTER: Pick<Client, 'router' | 'outage'> = { router: null, outage: null };
+
+/**
+ * `shared` is the load's: clients mapped with the same one share their plan, zone, router and
+ * technician objects and repeated texts (a 10,000-client collection holds each once, not 10,000
+ * times). A client mapped alone gets its own.
+ */
+export function toClient(item: UpstreamClient, shared: SharedValues = new SharedValues()): Client {
+  const technician = typeof item.tecnico === 'string' ? null : ref('technician', item.tecnico, shared);
+  const { router, outage } = servingRouter(item.router, shared);
   return {
     serviceId: item.id_servicio,
     name: item.nombre.trim().replace(/\s+/g, ' '),
@@ -52,18 +66,18 @@ export function toClient(item: UpstreamClient): Client {
     phoneText: blankToNull(item.telefono),
     phones: extractPhoneNumbers(item.telefono),
     email: blankToNull(item.email),
-    address: blankToNull(item.direccion),
-    locality: blankToNull(item.localidad),
-    city: blankToNull(item.ciudad),
+    address: shared.text(blankToNull(item.direccion)),
+    locality: shared.text(blankToNull(item.localidad)),
+    city: shared.text(blankToNull(item.ciudad)),
     status: clientStatus(item.estado),
-    statusText: blankToNull(item.estado),
-    billingStatus: blankToNull(item.estado_facturas),
+    statusText: shared.text(blankToNull(item.estado)),
+    billingStatus: shared.text(blankToNull(item.estado_facturas)),
     balance: item.saldo ?? null,
-    plan: ref(item.plan_internet),
+    plan: ref('plan', item.plan_internet, shared),
     planPrice: item.precio_plan ?? null,
-    zone: ref(item.zona),
+    zone: ref('zone', item.zona, shared),
     router,
-    outage: routerOutage(router),
+    outage,
     ip: blankToNull(item.ip),
     cutoffDate: upstreamDayToIso(item.fecha_corte),
     technician,

@@ -11,7 +11,8 @@ import { toClient } from './client-mapper';
 import { NetworkGateway } from './network';
 import { TicketsGateway } from './tickets';
 import { reasonOf, type UpstreamContext } from './upstream-context';
-import { fetchAllPages, type PaginateOptions } from './paginate';
+import { type PaginateOptions, streamAllPages } from './paginate';
+import { SharedValues } from './shared-values';
 import { upstreamClientSchema } from './schemas';
 import { jsonCodec, mapCodec, SwrCache, type CacheResult, type Codec } from './swr-cache';
 import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';
@@ -257,10 +258,16 @@ export class WispHubGateway {
   private async loadClients(): Promise<ClientDirectory> {
     const started = performance.now();
     const builder = new ClientDirectoryBuilder();
-    const load = await fetchAllPages(this.transport, UPSTREAM_PATHS.clients, {}, upstreamClientSchema, this.paging, {
-      onPage: (items) => builder.add(items.map(toClient)),
-      knownCount: this.clientsCache.peek(ALL)?.size,
-    });
+    const shared = new SharedValues();
+    const load = await streamAllPages(
+      this.transport,
+      UPSTREAM_PATHS.clients,
+      {},
+      upstreamClientSchema,
+      this.paging,
+      (items) => builder.add(items.map((item) => toClient(item, shared))),
+      { knownCount: this.clientsCache.peek(ALL)?.size },
+    );
     this.stats.skippedItems += load.skipped;
     const directory = builder.build();
     this.logger.info(

@@ -19,8 +19,6 @@ export interface PaginateOptions {
 export interface LoadHooks<T> {
   /** Sees the first page's items before any other page is asked for; may throw to stop the load. */
   checkFirstPage?: (items: readonly T[]) => void;
-  /** Each page's items as the page arrives (the first included): work done while others are in flight. */
-  onPage?: (items: readonly T[]) => void;
   /**
    * The collection's size at the last load. Every page up to it is asked for at once (one round
    * trip instead of two); `count` on each page then says whether the collection grew (the missing
@@ -29,12 +27,18 @@ export interface LoadHooks<T> {
   knownCount?: number;
 }
 
-export interface PaginatedLoad<T> {
-  items: T[];
+export interface LoadSummary {
   /** Items the upstream sent that failed their schema; skipped, never passed on. */
   skipped: number;
   pages: number;
 }
+
+export interface PaginatedLoad<T> extends LoadSummary {
+  items: T[];
+}
+
+/** Receives each page's items as the page arrives (the first included), with the page's offset. */
+type PageConsumer<T> = (items: T[], offset: number) => void;
 
 function readPage(body: unknown, endpoint: string): z.infer<typeof upstreamPageSchema> {
   const parsed = upstreamPageSchema.safeParse(body);
@@ -64,6 +68,7 @@ function itemId(raw: unknown): unknown {
 /** Pages that do not tile the collection as asked: the load starts again from a first page. */
 class PagesDoNotTile extends Error {}
 
+/** The whole collection, in upstream order. */
 export async function fetchAllPages<S extends z.ZodType>(
   transport: UpstreamTransport,
   path: string,
@@ -72,15 +77,48 @@ export async function fetchAllPages<S extends z.ZodType>(
   options: PaginateOptions,
   hooks: LoadHooks<z.output<S>> = {},
 ): Promise<PaginatedLoad<z.output<S>>> {
+  const pages = new Map<number, z.output<S>[]>();
+  const summary = await loadAllPages(transport, path, query, itemSchema, options, hooks, (items, offset) => pages.set(offset, items));
+  const items = [...pages].sort(([a], [b]) => a - b).flatMap(([, page]) => page);
+  return { items, ...summary };
+}
+
+/**
+ * The whole collection handed to `onPage` page by page as the pages arrive (work done while the
+ * others are in flight), nothing kept here: a consumer that maps and indexes each page never has
+ * the parsed upstream collection in memory at once. A failed load throws after some pages were
+ * handed over, so the consumer must discard what it built.
+ */
+export function streamAllPages<S extends z.ZodType>(
+  transport: UpstreamTransport,
+  path: string,
+  query: Query,
+  itemSchema: S,
+  options: PaginateOptions,
+  onPage: (items: z.output<S>[]) => void,
+  hooks: LoadHooks<z.output<S>> = {},
+): Promise<LoadSummary> {
+  return loadAllPages(transport, path, query, itemSchema, options, hooks, onPage);
+}
+
+async function loadAllPages<S extends z.ZodType>(
+  transport: UpstreamTransport,
+  path: string,
+  query: Query,
+  itemSchema: S,
+  options: PaginateOptions,
+  hooks: LoadHooks<z.output<S>>,
+  consume: PageConsumer<z.output<S>>,
+): Promise<LoadSummary> {
   if (hooks.knownCount !== undefined && hooks.knownCount > options.pageSize && !hooks.checkFirstPage) {
     try {
-      return await fetchKnownSize(transport, path, query, itemSchema, options, hooks, hooks.knownCount);
+      return await fetchKnownSize(transport, path, query, itemSchema, options, consume, hooks.knownCount);
     } catch (error) {
       if (!(error instanceof PagesDoNotTile)) throw error;
       options.logger.info({ endpoint: path }, 'pages did not tile the known size; loading from the first page');
     }
   }
-  return fetchDiscovering(transport, path, query, itemSchema, options, hooks);
+  return fetchDiscovering(transport, path, query, itemSchema, options, hooks, consume);
 }
 
 /** Items that pass their schema; the others are counted, logged and dropped. */
@@ -114,14 +152,14 @@ async function fetchKnownSize<S extends z.ZodType>(
   query: Query,
   itemSchema: S,
   options: PaginateOptions,
-  hooks: LoadHooks<z.output<S>>,
+  consume: PageConsumer<z.output<S>>,
   knownCount: number,
-): Promise<PaginatedLoad<z.output<S>>> {
+): Promise<LoadSummary> {
   const { pageSize } = options;
   const parser = pageParser(itemSchema, path, options.logger);
   let count: number | null = null;
   let received = 0;
-  const loadPage = async (offset: number): Promise<z.output<S>[]> => {
+  const loadPage = async (offset: number): Promise<void> => {
     let body: unknown;
     try {
       body = await transport.get(path, { ...query, limit: pageSize, offset });
@@ -138,9 +176,7 @@ async function fetchKnownSize<S extends z.ZodType>(
     // A short page before the end means upstream served fewer than asked: the offsets leave gaps.
     if (page.results.length < Math.min(pageSize, Math.max(0, page.count - offset))) throw new PagesDoNotTile();
     received += page.results.length;
-    const items = parser.parse(page.results);
-    hooks.onPage?.(items);
-    return items;
+    consume(parser.parse(page.results), offset);
   };
   const offsetsUpTo = (from: number, to: number): number[] => {
     const offsets: number[] = [];
@@ -148,16 +184,16 @@ async function fetchKnownSize<S extends z.ZodType>(
     return offsets;
   };
   const firstRound = offsetsUpTo(0, knownCount);
-  const pages = await mapWithConcurrency(firstRound, options.concurrency, loadPage);
+  await mapWithConcurrency(firstRound, options.concurrency, loadPage);
   const total = count ?? 0;
   const grown = offsetsUpTo(firstRound.length * pageSize, total);
-  if (grown.length > 0) pages.push(...(await mapWithConcurrency(grown, options.concurrency, loadPage)));
+  if (grown.length > 0) await mapWithConcurrency(grown, options.concurrency, loadPage);
   if (received !== total) {
     throw new AppError('upstream_bad_response', {
       internal: { endpoint: path, problem: 'item total does not match count', count: total, received },
     });
   }
-  return { items: pages.flat(), skipped: parser.skipped, pages: pages.length };
+  return { skipped: parser.skipped, pages: firstRound.length + grown.length };
 }
 
 /** The first page says `count`; every other page follows in parallel. */
@@ -167,16 +203,12 @@ async function fetchDiscovering<S extends z.ZodType>(
   query: Query,
   itemSchema: S,
   options: PaginateOptions,
-  { checkFirstPage, onPage }: LoadHooks<z.output<S>>,
-): Promise<PaginatedLoad<z.output<S>>> {
+  { checkFirstPage }: LoadHooks<z.output<S>>,
+  consume: PageConsumer<z.output<S>>,
+): Promise<LoadSummary> {
   // Each page is parsed as it arrives: the ~50-field raw items are dropped at once, so memory
   // holds `concurrency` raw pages at most, never the whole raw collection.
   const parser = pageParser(itemSchema, path, options.logger);
-  const parsePage = (results: unknown[]): z.output<S>[] => {
-    const items = parser.parse(results);
-    onPage?.(items);
-    return items;
-  };
   const first = readPage(await transport.get(path, { ...query, limit: options.pageSize, offset: 0 }), path);
   // Upstream may cap `limit` below what was asked: page by what it actually served.
   const pageSize = first.results.length < Math.min(options.pageSize, first.count) ? first.results.length : options.pageSize;
@@ -196,23 +228,21 @@ async function fetchDiscovering<S extends z.ZodType>(
       throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'count changed during load' } });
     }
     received += page.results.length;
-    return parsePage(page.results);
+    consume(parser.parse(page.results), offset);
   });
-  let firstItems: z.output<S>[];
   try {
     // One turn of the event loop first, so the requests are on the wire before the CPU work starts.
     await new Promise((resolve) => setImmediate(resolve));
-    firstItems = checked ?? parser.parse(first.results);
-    onPage?.(firstItems);
+    consume(checked ?? parser.parse(first.results), 0);
   } catch (error) {
     restLoad.catch(() => undefined); // failed already: the other pages' outcome no longer matters
     throw error;
   }
-  const rest = await restLoad;
+  await restLoad;
   if (received !== first.count) {
     throw new AppError('upstream_bad_response', {
       internal: { endpoint: path, problem: 'item total does not match count', count: first.count, received },
     });
   }
-  return { items: [firstItems, ...rest].flat(), skipped: parser.skipped, pages: offsets.length + 1 };
+  return { skipped: parser.skipped, pages: offsets.length + 1 };
 }

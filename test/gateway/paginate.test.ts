@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 import { AppError } from '../../server/errors';
-import { fetchAllPages } from '../../server/wisphub/paginate';
+import { fetchAllPages, streamAllPages } from '../../server/wisphub/paginate';
 import { type Query, UpstreamNotFoundError, type UpstreamTransport } from '../../server/wisphub/transport';
 
 /**
@@ -17,7 +17,7 @@ interface Pending {
   release(): void;
 }
 
-function scriptedUpstream(collection: { size: number; maxPageSize?: number; notFoundPastEnd?: boolean }) {
+function scriptedUpstream(collection: { size: number; maxPageSize?: number; notFoundPastEnd?: boolean; lastFirst?: boolean }) {
   const pending: Pending[] = [];
   const asked: number[] = [];
   const transport = {
@@ -45,6 +45,7 @@ function scriptedUpstream(collection: { size: number; maxPageSize?: number; notF
   const releaseAll = async (): Promise<number> => {
     await new Promise((resolve) => setImmediate(resolve));
     const batch = pending.splice(0);
+    if (collection.lastFirst) batch.reverse();
     for (const call of batch) call.release();
     return batch.length;
   };
@@ -130,9 +131,26 @@ paging('an offset past the end answered 404: the load starts again from a first 
 paging('every page is handed over as it arrives, the first included', async () => {
   const upstream = scriptedUpstream({ size: 1000 });
   const seen: number[] = [];
-  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { onPage: (items) => seen.push(items.length) });
+  const load = streamAllPages(upstream.transport, '/api/clientes/', {}, item, options, (items) => seen.push(items.length));
   await rounds(load, upstream.releaseAll);
   assert.equal(seen, [250, 250, 250, 250]);
+});
+
+paging('pages that arrive last first: the collection keeps upstream order, the stream hands them over as they come', async () => {
+  const upstream = scriptedUpstream({ size: 1000, lastFirst: true });
+  const { result } = await rounds(fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options), upstream.releaseAll);
+  assert.equal(
+    result.items.map((entry) => entry.id),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
+  const streamed = scriptedUpstream({ size: 1000, lastFirst: true });
+  const firstIds: number[] = [];
+  await rounds(
+    streamAllPages(streamed.transport, '/api/clientes/', {}, item, options, (items) => firstIds.push(items[0]!.id)),
+    streamed.releaseAll,
+  );
+  // The first page is handed over a turn after the others were asked for, then the rest as they arrive.
+  assert.equal(firstIds, [0, 750, 500, 250]);
 });
 
 paging('a count that changes between pages fails the load: nothing partial', async () => {
