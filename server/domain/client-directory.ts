@@ -1,6 +1,6 @@
-import { type AddressParts, addressParts, addressWords, informativeAddressWords, MIN_ADDRESS_WORDS } from './address';
-import { clientWords } from './client-words';
+import { addressWords, informativeAddressWords, MIN_ADDRESS_WORDS } from './address';
 import type { Client } from './client';
+import { buildClientSearchIndex, type ClientSearchIndex, type Postings } from './client-search-index';
 import { normalizeDocument } from './document';
 import { NearWords, TYPO_MIN_LENGTH } from './fuzzy';
 import { nameWords } from './person-name';
@@ -10,7 +10,8 @@ import { tokenize } from './text';
 
 /**
  * An immutable, indexed view of one complete client collection. Indexes are built once per
- * loaded collection so lookups and searches never scan every client.
+ * loaded collection so lookups and searches never scan every client: the exact ones (id,
+ * document, phone) as the pages arrive, the word ones on the first search or resolve.
  */
 
 /**
@@ -30,15 +31,6 @@ export interface SearchHit {
 export interface Page<T> {
   total: number;
   items: T[];
-}
-
-function pushTo<K>(map: Map<K, number[]>, key: K, index: number): void {
-  const list = map.get(key);
-  if (list) {
-    if (list[list.length - 1] !== index) list.push(index);
-  } else {
-    map.set(key, [index]);
-  }
 }
 
 /** Binary search in an ascending posting list. */
@@ -71,29 +63,6 @@ function queryTokens(query: string): string[] {
   return [...new Set(tokenize(query))];
 }
 
-/** Postings of many words in one buffer: the holders of word `w` are data[start[w]..start[w + 1]). */
-interface Postings {
-  start: Uint32Array;
-  data: Uint32Array;
-}
-
-/** Sorted words with their postings in one buffer (thousands of small typed arrays cost more than their data). */
-function packPostings(map: Map<string, number[]>): { words: string[]; postings: Postings } {
-  const words = [...map.keys()].sort();
-  const start = new Uint32Array(words.length + 1);
-  let total = 0;
-  words.forEach((word, position) => {
-    start[position] = total;
-    total += map.get(word)!.length;
-  });
-  start[words.length] = total;
-  const data = new Uint32Array(total);
-  words.forEach((word, position) => {
-    data.set(map.get(word)!, start[position]!);
-  });
-  return { words, postings: { start, data } };
-}
-
 /** A document or phone held by one client is a number; by several (shared lines), a list. */
 type IdentifierIndex = Map<string, number | number[]>;
 
@@ -111,35 +80,16 @@ function holdersOf(map: IdentifierIndex, key: string): readonly number[] {
 }
 
 /**
- * Builds a directory page by page: each page's clients are folded, split and posted as they
- * arrive (while later pages are still in flight); `build` only sorts the word lists and packs
- * them. Clients are numbered in arrival order, so every posting list stays ascending.
+ * Builds a directory page by page: each page's clients are numbered in arrival order and indexed
+ * for exact reads (service id, document, phone) as they arrive, while later pages are still in
+ * flight. The word indexes search and resolve need are built by the directory (see
+ * client-search-index.ts).
  */
 export class ClientDirectoryBuilder {
   readonly clients: Client[] = [];
   readonly indexById = new Map<number, number>();
   readonly indexByDocument: IdentifierIndex = new Map();
   readonly indexByPhone: IdentifierIndex = new Map();
-  readonly identityNameWords = new Map<string, number[]>();
-  readonly identityAddressWords = new Map<string, number[]>();
-  readonly foldedNameWords: string[][] = [];
-  readonly foldedNames: string[] = [];
-  readonly wordPostings = new Map<string, number[]>();
-  readonly namePostings = new Map<string, number[]>();
-  /** One copy of each name word: thousands of clients are called "gomez", and each split makes its own. */
-  private readonly sharedWords = new Map<string, string>();
-  /** Neighbours share addresses ("Vereda San José"): each distinct one is split once. */
-  private readonly addressTokens = new Map<string, string[]>();
-  private readonly addressSplits = new Map<string, AddressParts>();
-  private readonly partsOfAddress = (address: string | null): AddressParts => {
-    if (!address) return addressParts(address);
-    let parts = this.addressSplits.get(address);
-    if (!parts) {
-      parts = addressParts(address);
-      this.addressSplits.set(address, parts);
-    }
-    return parts;
-  };
 
   add(clients: readonly Client[]): this {
     for (const client of clients) {
@@ -149,44 +99,12 @@ export class ClientDirectoryBuilder {
       const document = normalizeDocument(client.document);
       if (document) addIdentifier(this.indexByDocument, document, index);
       for (const phone of client.phones) addIdentifier(this.indexByPhone, phone, index);
-      const names = this.shareWords(tokenize(client.name));
-      this.foldedNames.push(names.join(' '));
-      this.foldedNameWords.push(names);
-      // pushTo skips a repeat of the same client, so no per-client set is needed.
-      for (const word of names) pushTo(this.namePostings, word, index);
-      const identity = clientWords(client, { nameTokens: names, addressParts: this.partsOfAddress });
-      for (const word of identity.name) pushTo(this.identityNameWords, word, index);
-      for (const word of identity.address.informative) pushTo(this.identityAddressWords, word, index);
-      for (const word of names) pushTo(this.wordPostings, word, index);
-      for (const word of this.tokensOfAddress(client.address)) pushTo(this.wordPostings, word, index);
-      for (const phone of client.phones) pushTo(this.wordPostings, phone, index);
-      if (document) pushTo(this.wordPostings, document.toLowerCase(), index);
     }
     return this;
   }
 
   build(): ClientDirectory {
     return new ClientDirectory(this);
-  }
-
-  private shareWords(words: string[]): string[] {
-    for (let position = 0; position < words.length; position++) {
-      const word = words[position]!;
-      const known = this.sharedWords.get(word);
-      if (known === undefined) this.sharedWords.set(word, word);
-      else words[position] = known;
-    }
-    return words;
-  }
-
-  private tokensOfAddress(address: string | null): string[] {
-    if (!address) return [];
-    let tokens = this.addressTokens.get(address);
-    if (!tokens) {
-      tokens = tokenize(address);
-      this.addressTokens.set(address, tokens);
-    }
-    return tokens;
   }
 }
 
@@ -198,24 +116,8 @@ export class ClientDirectory {
   private readonly indexById: Map<number, number>;
   private readonly indexByDocument: IdentifierIndex;
   private readonly indexByPhone: IdentifierIndex;
-  /** Name words (no particles) and informative address words: identity candidates come from them. */
-  private readonly identityNameWords: Map<string, number[]>;
-  private readonly identityAddressWords: Map<string, number[]>;
-  /** Distinct identity words (name and address), for one-typo lookups. */
-  private readonly identityWords: string[];
-  /** Each client's folded name words, in order: "in the query's order" is checked against them. */
-  private readonly foldedNameWords: string[][];
-  /** The same joined: "the whole name as typed" is one string comparison. */
-  private readonly foldedNames: string[];
-  /** Sorted distinct search words (name, address, document, phones), and the clients holding each. */
-  private readonly words: string[];
-  private readonly postings: Postings;
-  /** The same for name words only: ranks "matched in the name" without scanning names per hit. */
-  private readonly nameWords: string[];
-  private readonly namePostings: Postings;
-  /** Each client's place in name order (folded name, then service id): ties in a rank sort by it. */
-  private readonly namePosition: Uint32Array;
-  private readonly clientAtNamePosition: Uint32Array;
+  /** Built on first use (search, resolve, or `prepareSearch` once the caller is idle). */
+  private searchIndex: ClientSearchIndex | null = null;
   /** Scratch buffers for set operations; searches are synchronous so one of each is enough. */
   private readonly marks: Uint32Array;
   private readonly nameMarks: Uint32Array;
@@ -232,27 +134,26 @@ export class ClientDirectory {
     this.indexById = built.indexById;
     this.indexByDocument = built.indexByDocument;
     this.indexByPhone = built.indexByPhone;
-    this.identityNameWords = built.identityNameWords;
-    this.identityAddressWords = built.identityAddressWords;
-    this.foldedNameWords = built.foldedNameWords;
-    this.foldedNames = built.foldedNames;
-    this.identityWords = [...new Set([...this.identityNameWords.keys(), ...this.identityAddressWords.keys()])];
-    ({ words: this.words, postings: this.postings } = packPostings(built.wordPostings));
-    ({ words: this.nameWords, postings: this.namePostings } = packPostings(built.namePostings));
-    const foldedNames = this.foldedNames;
-    const order = clients.map((_, index) => index);
-    order.sort((a, b) =>
-      foldedNames[a]! < foldedNames[b]! ? -1 : foldedNames[a]! > foldedNames[b]! ? 1 : clients[a]!.serviceId - clients[b]!.serviceId,
-    );
-    this.clientAtNamePosition = Uint32Array.from(order);
-    this.namePosition = new Uint32Array(clients.length);
-    order.forEach((index, position) => {
-      this.namePosition[index] = position;
-    });
     this.marks = new Uint32Array(clients.length);
     this.nameMarks = new Uint32Array(clients.length);
     this.nameCounts = new Uint8Array(clients.length);
     this.keys = new Float64Array(clients.length);
+  }
+
+  /** The word indexes, built now if no search or resolve has needed them yet. */
+  private get index(): ClientSearchIndex {
+    this.searchIndex ??= buildClientSearchIndex(this.numbered);
+    return this.searchIndex;
+  }
+
+  /** Builds the word indexes ahead of the first search (call when idle); a no-op once built. */
+  prepareSearch(): void {
+    void this.index;
+  }
+
+  /** Whether the word indexes exist yet (for tests and diagnostics). */
+  get searchReady(): boolean {
+    return this.searchIndex !== null;
   }
 
   static build(clients: readonly Client[]): ClientDirectory {
@@ -295,20 +196,22 @@ export class ClientDirectory {
    * plan or a price alone never reaches anyone.
    */
   identityCandidates(claims: { name?: string | undefined; address?: string | undefined }): Client[] {
+    const wordIndex = this.index;
     const found = new Set<number>();
     const name = nameWords(claims.name);
-    if (name.length > 0) for (const index of this.holdingAll(this.identityNameWords, name)) found.add(index);
+    if (name.length > 0) for (const index of this.holdingAll(wordIndex.identityNameWords, name)) found.add(index);
     const address = informativeAddressWords(addressWords(claims.address));
-    if (address.length >= MIN_ADDRESS_WORDS) for (const index of this.holdingAll(this.identityAddressWords, address)) found.add(index);
+    if (address.length >= MIN_ADDRESS_WORDS) for (const index of this.holdingAll(wordIndex.identityAddressWords, address)) found.add(index);
     return this.pick([...found]);
   }
 
   /** The word when the index has it; else, for words of five letters or more, the index words one edit away. */
   private spellings(word: string): string[] {
-    if (word.length < TYPO_MIN_LENGTH || this.identityNameWords.has(word) || this.identityAddressWords.has(word)) return [word];
-    return this.nearWords(this.identityWords)
+    const wordIndex = this.index;
+    if (word.length < TYPO_MIN_LENGTH || wordIndex.identityNameWords.has(word) || wordIndex.identityAddressWords.has(word)) return [word];
+    return this.nearWords(wordIndex.identityWords)
       .positionsNear(word)
-      .map((position) => this.identityWords[position]!);
+      .map((position) => wordIndex.identityWords[position]!);
   }
 
   /**
@@ -350,21 +253,22 @@ export class ClientDirectory {
   search(query: string, limit: number, offset: number): Page<SearchHit> {
     const tokens = queryTokens(query);
     if (tokens.length === 0) return { total: 0, items: [] };
+    const wordIndex = this.index;
     // Per query word, the positions of the index words it stands for (prefix, or one typo).
-    const matches = tokens.map((token) => this.matchingWords(this.words, token));
+    const matches = tokens.map((token) => this.matchingWords(wordIndex.words, token));
     let candidates: number[] = [];
     matches.forEach((positions, position) => {
       if (position > 0 && candidates.length === 0) return;
       const generation = this.nextGeneration();
       if (position === 0) {
-        this.forEachPosting(this.postings, positions, (index) => {
+        this.forEachPosting(wordIndex.postings, positions, (index) => {
           if (this.marks[index] !== generation) {
             this.marks[index] = generation;
             candidates.push(index);
           }
         });
       } else {
-        this.forEachPosting(this.postings, positions, (index) => {
+        this.forEachPosting(wordIndex.postings, positions, (index) => {
           this.marks[index] = generation;
         });
         candidates = candidates.filter((index) => this.marks[index] === generation);
@@ -378,10 +282,10 @@ export class ClientDirectory {
       this.nameMarks[index] = countGeneration;
       this.nameCounts[index] = 0;
     }
-    const nameMatches = tokens.map((token) => this.matchingWords(this.nameWords, token));
+    const nameMatches = tokens.map((token) => this.matchingWords(wordIndex.nameWords, token));
     for (const positions of nameMatches) {
       const tokenGeneration = this.nextGeneration();
-      this.forEachPosting(this.namePostings, positions, (index) => {
+      this.forEachPosting(wordIndex.namePostings, positions, (index) => {
         // Each query word counts once per client, whichever of its name words it starts.
         if (this.nameMarks[index] === countGeneration && this.marks[index] !== tokenGeneration) {
           this.marks[index] = tokenGeneration;
@@ -398,7 +302,7 @@ export class ClientDirectory {
     const typedName = tokenize(query).join(' ');
     // Only a query of several words has an order to check.
     const nameWordSets =
-      tokens.length > 1 ? nameMatches.map((positions) => new Set(positions.map((position) => this.nameWords[position]!))) : [];
+      tokens.length > 1 ? nameMatches.map((positions) => new Set(positions.map((position) => wordIndex.nameWords[position]!))) : [];
     const stride = this.clients.length;
     const keys = this.keys;
     candidates.forEach((index, position) => {
@@ -406,10 +310,10 @@ export class ClientDirectory {
       let rank: number;
       if (exactHolders?.has(index)) rank = 0;
       else if (inName >= tokens.length) {
-        if (this.foldedNames[index] === typedName) rank = 1;
-        else rank = tokens.length > 1 && inQueryOrder(this.foldedNameWords[index]!, nameWordSets) ? 2 : 3;
+        if (wordIndex.foldedNames[index] === typedName) rank = 1;
+        else rank = tokens.length > 1 && inQueryOrder(wordIndex.foldedNameWords[index]!, nameWordSets) ? 2 : 3;
       } else rank = inName > 0 ? 4 : 5;
-      keys[position] = rank * stride + this.namePosition[index]!;
+      keys[position] = rank * stride + wordIndex.namePosition[index]!;
     });
     // Only the page is ordered: the total is the count of hits, not of sorted keys.
     const page = smallestKeys(keys, candidates.length, offset + limit);
@@ -417,7 +321,7 @@ export class ClientDirectory {
     for (let position = offset; position < page.length; position++) {
       const key = page[position]!;
       const rank = Math.floor(key / stride);
-      items.push({ client: this.numbered[this.clientAtNamePosition[key - rank * stride]!]!, rank: RANKS[rank]! });
+      items.push({ client: this.numbered[wordIndex.clientAtNamePosition[key - rank * stride]!]!, rank: RANKS[rank]! });
     }
     return { total: candidates.length, items };
   }

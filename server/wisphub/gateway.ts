@@ -125,7 +125,7 @@ export class WispHubGateway {
   shareCaches(share: <V>(cache: SwrCache<V>, codec: Codec<V>) => void): void {
     share(this.clientsCache, {
       encode: (directory) => JSON.stringify(directory.clients),
-      decode: (text) => ClientDirectory.build(JSON.parse(text) as Client[]),
+      decode: (text) => this.searchWhenIdle(ClientDirectory.build(JSON.parse(text) as Client[])),
     });
     share(this.catalogue.plansCache, jsonCodec());
     share(this.catalogue.planDetailCache, jsonCodec());
@@ -157,7 +157,7 @@ export class WispHubGateway {
     const cached = directory.get(serviceId);
     if (cached) return cached;
     const fetched = await this.fetchClient(serviceId);
-    if (fetched) this.clientsCache.replace(ALL, (current) => current.withClient(fetched));
+    if (fetched) this.clientsCache.replace(ALL, this.withClient(fetched));
     return fetched;
   }
 
@@ -186,7 +186,7 @@ export class WispHubGateway {
     }
     if (updated) {
       const fresh = updated;
-      this.clientsCache.replace(ALL, (directory) => directory.withClient(fresh));
+      this.clientsCache.replace(ALL, this.withClient(fresh));
       return fresh;
     }
     // Could not read it back: drop the collection so no reader sees the old profile.
@@ -201,7 +201,7 @@ export class WispHubGateway {
   async refreshClient(serviceId: number): Promise<Client | null> {
     const fresh = await this.fetchClient(serviceId);
     if (fresh) {
-      if (!this.clientsCache.replace(ALL, (directory) => directory.withClient(fresh))) await this.clientsCache.invalidate(ALL);
+      if (!this.clientsCache.replace(ALL, this.withClient(fresh))) await this.clientsCache.invalidate(ALL);
       await this.clientsCache.flushShared(ALL);
     }
     await this.account.balanceCache.invalidate(String(serviceId));
@@ -229,11 +229,32 @@ export class WispHubGateway {
     }
   }
 
+  /** The collection with one client added or replaced, its word indexes built once the caller is answered. */
+  private withClient(client: Client): (directory: ClientDirectory) => ClientDirectory {
+    return (directory) => this.searchWhenIdle(directory.withClient(client));
+  }
+
+  /**
+   * Exact reads are answered from a new directory at once; its word indexes (most of its build)
+   * are built after the answers waiting on it are written, before most searches arrive. A search
+   * that comes first builds them itself.
+   */
+  private searchWhenIdle(directory: ClientDirectory): ClientDirectory {
+    setImmediate(() => {
+      try {
+        directory.prepareSearch();
+      } catch (error) {
+        this.logger.error({ err: error }, 'building the client search index failed');
+      }
+    });
+    return directory;
+  }
+
   /** After a write of unknown outcome: hold what upstream now holds, if it can tell us. */
   private async refreshOne(serviceId: number): Promise<void> {
     try {
       const current = await this.fetchClient(serviceId);
-      if (current) this.clientsCache.replace(ALL, (directory) => directory.withClient(current));
+      if (current) this.clientsCache.replace(ALL, this.withClient(current));
     } catch (error) {
       this.logger.warn({ serviceId, reason: reasonOf(error) }, 'could not read the client back after an uncertain update');
     }
@@ -269,7 +290,7 @@ export class WispHubGateway {
       { knownCount: this.clientsCache.peek(ALL)?.size },
     );
     this.stats.skippedItems += load.skipped;
-    const directory = builder.build();
+    const directory = this.searchWhenIdle(builder.build());
     this.logger.info(
       { resource: 'clients', items: directory.size, skipped: load.skipped, pages: load.pages, ms: Math.round(performance.now() - started) },
       'collection loaded',

@@ -59,6 +59,30 @@ lookup('list pages in service id order with the total', () => {
   );
   assert.equal(directory.list(10, 10).items, []);
 });
+lookup('exact reads never build the word indexes; the first search or identity lookup builds them once', () => {
+  const fresh = ClientDirectory.build(clients);
+  fresh.get(3);
+  fresh.findByDocument('1098765432');
+  fresh.findByPhone('3001234567');
+  fresh.list(10, 0);
+  assert.is(fresh.searchReady, false);
+  assert.equal(
+    fresh.identityCandidates({ name: 'maria gomez' }).map((c) => c.serviceId),
+    [3],
+  );
+  assert.is(fresh.searchReady, true);
+  const other = ClientDirectory.build(clients);
+  assert.equal(
+    other.search('pena', 10, 0).items.map((hit) => hit.client.serviceId),
+    directory.search('pena', 10, 0).items.map((hit) => hit.client.serviceId),
+  );
+  assert.is(other.searchReady, true);
+  // prepareSearch ahead of time gives the same answers.
+  const prepared = ClientDirectory.build(clients);
+  prepared.prepareSearch();
+  assert.is(prepared.searchReady, true);
+  assert.equal(prepared.search('peña muñoz', 10, 0), directory.search('peña muñoz', 10, 0));
+});
 lookup.run();
 
 const search = suite('domain: client search');

@@ -32,6 +32,16 @@ caching('50 concurrent cold requests load each page exactly once', async () => {
   assert.is(service.sim.calls(LIST), Math.ceil(PAGES));
 });
 
+caching('after a load the word indexes are built in the background, with no search asking for them', async () => {
+  const page = await service.client.clients.list.query({ limit: 1 });
+  assert.is(page.total, 1200);
+  await new Promise((resolve) => setImmediate(resolve));
+  // Exact reads never build them (domain test); here only the idle-time build can have.
+  assert.is(service.services.gateway.clientsCache.peek('all')!.searchReady, true);
+  const found = await service.rest('/clients/search?q=pena&limit=1');
+  assert.is(found.status, 200);
+});
+
 caching('every page is fetched (not just the first) and the total matches count', async () => {
   const page = await service.client.clients.list.query({ limit: 500, offset: 1000 });
   assert.is(page.total, 1200);
