@@ -44,6 +44,7 @@ function presentedKey(req: IncomingMessage): string | null {
 const LOGGED_PATH_MAX = 200;
 
 function decodeForLog(path: string): string {
+  if (!path.includes('%')) return path;
   try {
     return decodeURIComponent(path);
   } catch {
@@ -57,9 +58,10 @@ function decodeForLog(path: string): string {
  */
 export function maskPath(path: string): string {
   const decoded = decodeForLog(path.length > LOGGED_PATH_MAX * 3 ? path.slice(0, LOGGED_PATH_MAX * 3) : path);
-  const masked = decoded
-    .replace(/(\/by-(?:document|phone)\/)([^/]+)/, (_, prefix: string, value: string) => `${prefix}${maskDigits(value)}`)
-    .replace(/\d(?:[\s.-]*\d){5,}/g, (run) => maskDigits(run.replace(/\D/g, '')));
+  const byIdentifier = decoded.includes('/by-')
+    ? decoded.replace(/(\/by-(?:document|phone)\/)([^/]+)/, (_, prefix: string, value: string) => `${prefix}${maskDigits(value)}`)
+    : decoded;
+  const masked = byIdentifier.replace(/\d(?:[\s.-]*\d){5,}/g, (run) => maskDigits(run.replace(/\D/g, '')));
   return masked.length > LOGGED_PATH_MAX ? `${masked.slice(0, LOGGED_PATH_MAX)}…` : masked;
 }
 

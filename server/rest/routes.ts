@@ -172,19 +172,57 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
   return routes.sort((a, b) => b.specificity - a.specificity || a.params.length - b.params.length);
 }
 
+/** A template's first segment when it is literal ("clients" of "/clients/{id}"); null for a parameter. */
+function firstLiteral(template: string): string | null {
+  const segment = template.split('/')[1] ?? '';
+  return /^\{\w+\}$/.test(segment) ? null : segment;
+}
+
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return end === -1 ? path.slice(1) : path.slice(1, end);
+}
+
+/**
+ * Routes a path can match, by its first segment, in table order: a route whose first segment is
+ * another literal can never match it, so only these patterns are tried (the table's regexes were
+ * a measurable share of a cached read).
+ */
+const candidatesByTable = new WeakMap<readonly RestRoute[], { byFirst: Map<string, RestRoute[]>; parameterFirst: RestRoute[] }>();
+
+function candidates(routes: readonly RestRoute[], path: string): readonly RestRoute[] {
+  let index = candidatesByTable.get(routes);
+  if (!index) {
+    const firsts = routes.map((route) => firstLiteral(route.template));
+    const byFirst = new Map<string, RestRoute[]>();
+    for (const first of new Set(firsts)) {
+      if (first !== null)
+        byFirst.set(
+          first,
+          routes.filter((_, position) => firsts[position] === first || firsts[position] === null),
+        );
+    }
+    index = { byFirst, parameterFirst: routes.filter((_, position) => firsts[position] === null) };
+    candidatesByTable.set(routes, index);
+  }
+  return index.byFirst.get(firstSegment(path)) ?? index.parameterFirst;
+}
+
 export function matchRoute(routes: readonly RestRoute[], method: string, path: string): RouteMatch {
   const allowed: OpenApiMethod[] = [];
-  for (const route of routes) {
+  for (const route of candidates(routes, path)) {
     const found = route.pattern.exec(path);
     if (!found) continue;
     if (route.method !== method) {
       if (!allowed.includes(route.method)) allowed.push(route.method);
       continue;
     }
-    const params: Record<string, string> = Object.create(null) as Record<string, string>;
-    route.params.forEach((name, index) => {
-      params[name] = decodePathSegment(found[index + 1]!);
-    });
+    // Keys are the template's own parameter names, never the caller's: a plain object is safe,
+    // and a null-prototype one (dictionary mode) was a measurable share of a cached read.
+    const params: Record<string, string> = {};
+    for (let position = 0; position < route.params.length; position++) {
+      params[route.params[position]!] = decodePathSegment(found[position + 1]!);
+    }
     return { route, params };
   }
   return allowed.length > 0 ? { allowed } : null;
