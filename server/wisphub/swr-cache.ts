@@ -204,6 +204,11 @@ export class SwrCache<V> {
     await this.shared?.invalidate(key);
   }
 
+  /** Resolves once no load of this cache is running (one that fails counts as finished). */
+  async settled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight.values()]);
+  }
+
   /** Keys held here. */
   keys(): string[] {
     return [...this.entries.keys()];

@@ -21,7 +21,9 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const runtimes = takeRuntimeFlag(argv, 'node');
 const RESULTS_FILE = 'bench/results.json';
-const DURATION_S = quick ? 2 : 10;
+/** Seconds of each measured round, and rounds per side (alternating bare and service). */
+const ROUND_S = quick ? 2 : 5;
+const ROUNDS = quick ? 1 : 3;
 /** Steady traffic: ten minutes in a full run (memory growth after the first minute, upstream calls an hour). */
 const STEADY_S = Number(argv.find((arg) => arg.startsWith('--steady-seconds='))?.split('=')[1] ?? (quick ? 20 : 600));
 const STEADY_SETTLE_S = quick ? 5 : 60;
@@ -98,9 +100,12 @@ interface LoadResult {
   non2xx: number;
 }
 
-async function load(url: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+async function warmUp(url: string, headers: Record<string, string> = {}): Promise<void> {
   await autocannon({ url, connections: CONNECTIONS, duration: WARMUP_S, headers });
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers });
+}
+
+async function load(url: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: ROUND_S, headers });
   return {
     reqPerSec: Math.round(result.requests.average),
     p50: result.latency.p50,
@@ -110,6 +115,19 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   };
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/**
+ * The bare server and the service are loaded in alternating rounds (bare, service, bare, ...),
+ * both warmed up first, and each figure is the median of its rounds: on a shared box a burst of
+ * neighbour load lands in one round, not in one whole side of the comparison.
+ */
 async function measureAgainstBaseline(runtime: Runtime, name: string, url: string): Promise<Record<string, unknown>> {
   const headers = { 'x-api-key': API_KEY };
   const response = await fetch(url, { headers });
@@ -118,19 +136,29 @@ async function measureAgainstBaseline(runtime: Runtime, name: string, url: strin
   const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'body.json');
   writeFileSync(file, bytes);
   const baseline = await startChild(runtime, 'test/bench/serve-baseline.ts', [file], {});
-  const base = await load(String(baseline.info.url));
+  const baseUrl = String(baseline.info.url);
+  await warmUp(baseUrl);
+  await warmUp(url, headers);
+  const bases: LoadResult[] = [];
+  const measured: LoadResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    bases.push(await load(baseUrl));
+    measured.push(await load(url, headers));
+  }
   await stop(baseline);
-  const measured = await load(url, headers);
+  const ratios = measured.map((result, round) => result.reqPerSec / bases[round]!.reqPerSec);
   return {
     route: name,
     bytes: bytes.length,
-    baselineReqPerSec: base.reqPerSec,
-    reqPerSec: measured.reqPerSec,
-    ratio: Math.round((measured.reqPerSec / base.reqPerSec) * 1000) / 1000,
-    p50Ms: measured.p50,
-    p99Ms: measured.p99,
-    baselineP99Ms: base.p99,
-    errors: measured.errors + measured.non2xx,
+    baselineReqPerSec: Math.round(median(bases.map((result) => result.reqPerSec))),
+    reqPerSec: Math.round(median(measured.map((result) => result.reqPerSec))),
+    ratio: round3(median(ratios)),
+    roundRatios: ratios.map(round3),
+    p50Ms: median(measured.map((result) => result.p50)),
+    p99Ms: median(measured.map((result) => result.p99)),
+    p99MsRounds: measured.map((result) => result.p99),
+    baselineP99Ms: median(bases.map((result) => result.p99)),
+    errors: measured.reduce((sum, result) => sum + result.errors + result.non2xx, 0),
   };
 }
 
@@ -296,7 +324,8 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
     quick,
     version: runtimeVersion(runtime),
     connections: CONNECTIONS,
-    durationSeconds: DURATION_S,
+    roundSeconds: ROUND_S,
+    rounds: ROUNDS,
   };
   process.stderr.write(`${runtime} ${String(section.version)}\n`);
 
@@ -407,7 +436,7 @@ async function main(): Promise<void> {
     );
   }
   table(
-    `Cached reads (${CONNECTIONS} connections; ratio = service req/s ÷ bare node:http req/s on the same runtime, same bytes)`,
+    `Cached reads (${CONNECTIONS} connections; ${ROUNDS} alternating rounds of ${ROUND_S} s per side, medians; ratio = service req/s ÷ bare node:http req/s on the same runtime, same bytes)`,
     sideBySide(present, (s) => s.cachedReads, 'route', ['baselineReqPerSec', 'reqPerSec', 'ratio', 'p99Ms']),
   );
   table(

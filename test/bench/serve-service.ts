@@ -1,7 +1,8 @@
 /**
  * Bench child: the service against a remote (simulator) upstream given by env. With WARM=1 it
  * loads and indexes clients and plans first, then reports {"url", memory} over IPC. Answers the
- * IPC message "heap" with the heap left after a full collection (the steady phase's leak check).
+ * IPC message "heap" with the heap left after a full collection, once no collection load is
+ * running (the steady phase's leak check).
  * Runs on Node (as the production bundle) or on Bun.
  */
 import { createServer } from '../../server/app';
@@ -24,8 +25,13 @@ if (process.env.WARM === '1') {
 }
 const memory = process.memoryUsage();
 const mb = (value: number) => Math.round((value / 1048576) * 10) / 10;
-process.on('message', (message) => {
+process.on('message', async (message) => {
   if (message !== 'heap') return;
+  // Compare like with like: a collection refresh running at one reading (a second directory half
+  // built beside the one serving) and not at the other is not growth. Wait for running loads and
+  // for the idle-time search index that follows one.
+  await Promise.all(running.services.gateway.caches().map((cache) => cache.settled()));
+  await new Promise((resolve) => setImmediate(resolve));
   collectGarbage();
   const after = process.memoryUsage();
   process.send?.({ heapUsedAfterGcMb: mb(after.heapUsed), rssMb: mb(after.rss) });
