@@ -118,13 +118,16 @@ export function decodePathSegment(segment: string): string {
   }
 }
 
+/** A template segment that is a parameter ("{serviceId}"), capturing its name. */
+const PARAM_SEGMENT = /^\{(\w+)\}$/;
+
 function compile(template: string): { pattern: RegExp; params: string[]; specificity: number } {
   const params: string[] = [];
   let specificity = 0;
   const source = template
     .split('/')
     .map((segment) => {
-      const param = segment.match(/^\{(\w+)\}$/);
+      const param = segment.match(PARAM_SEGMENT);
       if (param) {
         params.push(param[1]!);
         return '([^/]+)';
@@ -175,7 +178,7 @@ export function compileRoutes(appRouter: AnyRouter): RestRoute[] {
 /** A template's first segment when it is literal ("clients" of "/clients/{id}"); null for a parameter. */
 function firstLiteral(template: string): string | null {
   const segment = template.split('/')[1] ?? '';
-  return /^\{\w+\}$/.test(segment) ? null : segment;
+  return PARAM_SEGMENT.test(segment) ? null : segment;
 }
 
 function firstSegment(path: string): string {

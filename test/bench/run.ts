@@ -14,6 +14,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bundle } from '../../scripts/build';
+import { median, round3 } from './stats';
 import { runSteadyLoad } from './steady-load';
 import { RUNTIME_NAMES, runtimeExecutable, takeRuntimeFlag, typescriptArgs, type Runtime } from '../support/runtimes';
 
@@ -114,14 +115,6 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
     non2xx: result.non2xx,
   };
 }
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 /**
  * The bare server and the service are loaded in alternating rounds (bare, service, bare, ...),

@@ -8,16 +8,13 @@ import { resolveIdentity } from '../../server/domain/identity';
 import { generateSimulatorData } from '../../server/simulator/data';
 import { toClient } from '../../server/wisphub/client-mapper';
 import { upstreamClientSchema } from '../../server/wisphub/schemas';
+import { percentile, round3 } from './stats';
 
 const quick = process.argv.includes('--quick');
 const sizes = process.argv
   .slice(2)
   .filter((arg) => /^\d+$/.test(arg))
   .map(Number);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 function fullClaims(client: Client) {
   return { name: client.name, address: client.address ?? '', planName: client.plan?.name ?? '', planPrice: client.planPrice ?? 0 };
@@ -83,7 +80,6 @@ function scaling(clients: number): Record<string, unknown> {
     resolvePartialTimes.push(performance.now() - started);
   }
   for (const times of [searchTimes, resolveTimes, searchTypoTimes, resolvePartialTimes]) times.sort((a, b) => a - b);
-  const round3 = (value: number) => Math.round(value * 1000) / 1000;
   return {
     clients,
     searchP50Ms: round3(percentile(searchTimes, 50)),
