@@ -108,6 +108,22 @@ export class ClientDirectoryBuilder {
   }
 }
 
+/** Scratch buffers for set operations; searches are synchronous so one of each is enough. */
+class SearchScratch {
+  readonly marks: Uint32Array;
+  readonly nameMarks: Uint32Array;
+  readonly nameCounts: Uint8Array;
+  /** Sort keys of one search's hits. */
+  readonly keys: Float64Array;
+
+  constructor(size: number) {
+    this.marks = new Uint32Array(size);
+    this.nameMarks = new Uint32Array(size);
+    this.nameCounts = new Uint8Array(size);
+    this.keys = new Float64Array(size);
+  }
+}
+
 export class ClientDirectory {
   /** In service id order. */
   readonly clients: readonly Client[];
@@ -118,12 +134,8 @@ export class ClientDirectory {
   private readonly indexByPhone: IdentifierIndex;
   /** Built on first use (search, resolve, or `prepareSearch` once the caller is idle). */
   private searchIndex: ClientSearchIndex | null = null;
-  /** Scratch buffers for set operations; searches are synchronous so one of each is enough. */
-  private readonly marks: Uint32Array;
-  private readonly nameMarks: Uint32Array;
-  private readonly nameCounts: Uint8Array;
-  /** Sort keys of one search's hits. */
-  private readonly keys: Float64Array;
+  /** Made with the word indexes: a directory that only answers exact reads never pays for them. */
+  private scratchBuffers: SearchScratch | null = null;
   private generation = 0;
 
   /** Use ClientDirectory.build or a ClientDirectoryBuilder. */
@@ -134,10 +146,11 @@ export class ClientDirectory {
     this.indexById = built.indexById;
     this.indexByDocument = built.indexByDocument;
     this.indexByPhone = built.indexByPhone;
-    this.marks = new Uint32Array(clients.length);
-    this.nameMarks = new Uint32Array(clients.length);
-    this.nameCounts = new Uint8Array(clients.length);
-    this.keys = new Float64Array(clients.length);
+  }
+
+  private get scratch(): SearchScratch {
+    this.scratchBuffers ??= new SearchScratch(this.numbered.length);
+    return this.scratchBuffers;
   }
 
   /** The word indexes, built now if no search or resolve has needed them yet. */
@@ -227,6 +240,7 @@ export class ClientDirectory {
     if (sorted.some((entry) => entry.size === 0)) return [];
     sorted.sort((a, b) => a.size - b.size);
     const [rarest, ...others] = sorted;
+    const { marks } = this.scratch;
     let result = rarest!.lists.length === 1 ? [...rarest!.lists[0]!] : [...new Set(rarest!.lists.flat())];
     for (const other of others) {
       if (result.length * 16 < other.size) {
@@ -235,8 +249,8 @@ export class ClientDirectory {
       } else {
         // Comparable sizes: mark the other word's holders once, keep the marked.
         const generation = this.nextGeneration();
-        for (const list of other.lists) for (const index of list) this.marks[index] = generation;
-        result = result.filter((index) => this.marks[index] === generation);
+        for (const list of other.lists) for (const index of list) marks[index] = generation;
+        result = result.filter((index) => marks[index] === generation);
       }
       if (result.length === 0) return [];
     }
@@ -254,6 +268,7 @@ export class ClientDirectory {
     const tokens = queryTokens(query);
     if (tokens.length === 0) return { total: 0, items: [] };
     const wordIndex = this.index;
+    const { marks, nameMarks, nameCounts, keys } = this.scratch;
     // Per query word, the positions of the index words it stands for (prefix, or one typo).
     const matches = tokens.map((token) => this.matchingWords(wordIndex.words, token));
     let candidates: number[] = [];
@@ -262,16 +277,16 @@ export class ClientDirectory {
       const generation = this.nextGeneration();
       if (position === 0) {
         this.forEachPosting(wordIndex.postings, positions, (index) => {
-          if (this.marks[index] !== generation) {
-            this.marks[index] = generation;
+          if (marks[index] !== generation) {
+            marks[index] = generation;
             candidates.push(index);
           }
         });
       } else {
         this.forEachPosting(wordIndex.postings, positions, (index) => {
-          this.marks[index] = generation;
+          marks[index] = generation;
         });
-        candidates = candidates.filter((index) => this.marks[index] === generation);
+        candidates = candidates.filter((index) => marks[index] === generation);
       }
     });
     if (candidates.length === 0) return { total: 0, items: [] };
@@ -279,17 +294,17 @@ export class ClientDirectory {
     // How many query words start a word of each candidate's name, counted through the name index.
     const countGeneration = this.nextGeneration();
     for (const index of candidates) {
-      this.nameMarks[index] = countGeneration;
-      this.nameCounts[index] = 0;
+      nameMarks[index] = countGeneration;
+      nameCounts[index] = 0;
     }
     const nameMatches = tokens.map((token) => this.matchingWords(wordIndex.nameWords, token));
     for (const positions of nameMatches) {
       const tokenGeneration = this.nextGeneration();
       this.forEachPosting(wordIndex.namePostings, positions, (index) => {
         // Each query word counts once per client, whichever of its name words it starts.
-        if (this.nameMarks[index] === countGeneration && this.marks[index] !== tokenGeneration) {
-          this.marks[index] = tokenGeneration;
-          this.nameCounts[index]! += 1;
+        if (nameMarks[index] === countGeneration && marks[index] !== tokenGeneration) {
+          marks[index] = tokenGeneration;
+          nameCounts[index]! += 1;
         }
       });
     }
@@ -304,9 +319,8 @@ export class ClientDirectory {
     const nameWordSets =
       tokens.length > 1 ? nameMatches.map((positions) => new Set(positions.map((position) => wordIndex.nameWords[position]!))) : [];
     const stride = this.clients.length;
-    const keys = this.keys;
     candidates.forEach((index, position) => {
-      const inName = this.nameCounts[index]!;
+      const inName = nameCounts[index]!;
       let rank: number;
       if (exactHolders?.has(index)) rank = 0;
       else if (inName >= tokens.length) {
@@ -362,7 +376,7 @@ export class ClientDirectory {
   private nextGeneration(): number {
     this.generation += 1;
     if (this.generation === 0xffffffff) {
-      this.marks.fill(0);
+      this.scratch.marks.fill(0);
       this.generation = 1;
     }
     return this.generation;

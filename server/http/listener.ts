@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
-import { maskDigits } from '../observability/logger';
+import { createRequestLog, maskPath } from '../observability/request-log';
 import { sendError } from '../rest/handler';
 import type { RequestContext } from '../trpc/context';
 import { commonHeaders, preflightHeaders, setHeaders } from './headers';
@@ -40,34 +40,10 @@ function presentedKey(req: IncomingMessage): string | null {
   return bearer?.[1] ?? null;
 }
 
-/** Longest path written to a log line: junk paths of kilobytes stay out of the logs. */
-const LOGGED_PATH_MAX = 200;
-
-function decodeForLog(path: string): string {
-  if (!path.includes('%')) return path;
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path; // a malformed escape is logged as sent
-  }
-}
-
-/**
- * Paths may carry documents and phone numbers, written with dots, dashes or spaces
- * ("48.043.079.770"): keep only their last digits in logs. Never throws.
- */
-export function maskPath(path: string): string {
-  const decoded = decodeForLog(path.length > LOGGED_PATH_MAX * 3 ? path.slice(0, LOGGED_PATH_MAX * 3) : path);
-  const byIdentifier = decoded.includes('/by-')
-    ? decoded.replace(/(\/by-(?:document|phone)\/)([^/]+)/, (_, prefix: string, value: string) => `${prefix}${maskDigits(value)}`)
-    : decoded;
-  const masked = byIdentifier.replace(/\d(?:[\s.-]*\d){5,}/g, (run) => maskDigits(run.replace(/\D/g, '')));
-  return masked.length > LOGGED_PATH_MAX ? `${masked.slice(0, LOGGED_PATH_MAX)}…` : masked;
-}
-
 export function createRequestListener({ services, metrics, readiness, activity }: ListenerDeps) {
   const routes = createRouteTable({ services, metrics, readiness });
   const allowedOrigins = new Set(services.config.CORS_ORIGINS.map((origin) => new URL(origin).origin));
+  const logRequest = createRequestLog(services.logger);
 
   /**
    * Whatever a handler throws, before or after the response: logged once, answered with the
@@ -133,20 +109,17 @@ export function createRequestListener({ services, metrics, readiness, activity }
         const seconds = (performance.now() - started) / 1000;
         const procedure = ctx.report.procedure ?? route?.label ?? UNMATCHED;
         metrics.observeRequest(surface, procedure, res.statusCode, seconds, ctx.report.keyName);
-        services.logger.info(
-          {
-            requestId,
-            method,
-            surface,
-            path: maskPath(path),
-            procedure: ctx.report.procedure,
-            status: res.statusCode,
-            ms: Math.round(seconds * 10_000) / 10,
-            key: ctx.report.keyName,
-            cache: ctx.report.cacheState,
-          },
-          'request',
-        );
+        logRequest({
+          requestId,
+          method,
+          surface,
+          path: maskPath(path),
+          procedure: ctx.report.procedure,
+          status: res.statusCode,
+          ms: Math.round(seconds * 10_000) / 10,
+          key: ctx.report.keyName,
+          cache: ctx.report.cacheState,
+        });
       } catch (error) {
         services.logger.error({ requestId, err: error }, 'request accounting failed');
       }

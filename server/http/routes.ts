@@ -88,7 +88,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     cacheableProcedures: cacheableProcedures(appRouter),
   });
   const rest = createRestHandler({
-    router: appRouter,
+    routes: restRoutes,
     createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
     bodyLimitBytes: services.config.BODY_LIMIT_BYTES,
     uploadLimitBytes,

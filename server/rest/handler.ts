@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AnyRouter } from '@trpc/server';
 import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { mediaTypeOf, readJsonBody, readMultipartBody, sendJson } from '../http/io';
 import { logProcedureError } from '../observability/logger';
 import type { RequestContext } from '../trpc/context';
 import { atProcedurePath } from '../trpc/procedure-path';
-import { compileRoutes, matchRoute, numberFromText, type RestRoute } from './routes';
+import { matchRoute, numberFromText, type RestRoute } from './routes';
 
 /**
  * The REST surface: routes from procedure meta, input from path + query + JSON body, the
@@ -16,7 +15,8 @@ import { compileRoutes, matchRoute, numberFromText, type RestRoute } from './rou
 type Caller = Record<string, unknown>;
 
 export interface RestHandlerOptions {
-  router: AnyRouter;
+  /** The compiled route table (compileRoutes), shared with the fast path so it is built once. */
+  routes: RestRoute[];
   createCaller: (ctx: RequestContext) => Caller;
   bodyLimitBytes: number;
   /** Body limit of routes that take a file (meta `multipartFile`). */
@@ -74,7 +74,7 @@ export function restInput(
 }
 
 export function createRestHandler(options: RestHandlerOptions) {
-  const routes = compileRoutes(options.router);
+  const { routes } = options;
 
   return async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, ctx: RequestContext): Promise<void> => {
     try {
