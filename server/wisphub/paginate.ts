@@ -121,23 +121,43 @@ async function loadAllPages<S extends z.ZodType>(
   return fetchDiscovering(transport, path, query, itemSchema, options, hooks, consume);
 }
 
+/**
+ * Items of a page parsed between two turns of the event loop, when other requests are in flight:
+ * new connections complete and their requests are written between slices instead of after the
+ * whole page (one unbroken parse of a 1,000-item page held the second round back ~100 ms).
+ */
+const ITEMS_PER_SLICE = 100;
+
 /** Items that pass their schema; the others are counted, logged and dropped. */
 function pageParser<S extends z.ZodType>(itemSchema: S, path: string, logger: Logger) {
+  const parseInto = (results: unknown[], from: number, to: number, items: z.output<S>[]): void => {
+    for (let position = from; position < to; position++) {
+      const entry = results[position];
+      const parsed = itemSchema.safeParse(entry);
+      if (parsed.success) {
+        items.push(parsed.data);
+      } else {
+        parser.skipped++;
+        logger.warn(
+          { endpoint: path, itemId: itemId(entry), issues: parsed.error.issues.map((issue) => issue.path.join('.')) },
+          'skipped malformed upstream item',
+        );
+      }
+    }
+  };
   const parser = {
     skipped: 0,
     parse(results: unknown[]): z.output<S>[] {
       const items: z.output<S>[] = [];
-      for (const entry of results) {
-        const parsed = itemSchema.safeParse(entry);
-        if (parsed.success) {
-          items.push(parsed.data);
-        } else {
-          parser.skipped++;
-          logger.warn(
-            { endpoint: path, itemId: itemId(entry), issues: parsed.error.issues.map((issue) => issue.path.join('.')) },
-            'skipped malformed upstream item',
-          );
-        }
+      parseInto(results, 0, results.length, items);
+      return items;
+    },
+    /** The same, yielding to the event loop before each slice. */
+    async parseInSlices(results: unknown[]): Promise<z.output<S>[]> {
+      const items: z.output<S>[] = [];
+      for (let from = 0; from < results.length; from += ITEMS_PER_SLICE) {
+        await new Promise((resolve) => setImmediate(resolve));
+        parseInto(results, from, Math.min(from + ITEMS_PER_SLICE, results.length), items);
       }
       return items;
     },
@@ -231,9 +251,8 @@ async function fetchDiscovering<S extends z.ZodType>(
     consume(parser.parse(page.results), offset);
   });
   try {
-    // One turn of the event loop first, so the requests are on the wire before the CPU work starts.
-    await new Promise((resolve) => setImmediate(resolve));
-    consume(checked ?? parser.parse(first.results), 0);
+    // In slices, so the requests just asked for reach the wire while the first page is parsed.
+    consume(checked ?? (await parser.parseInSlices(first.results)), 0);
   } catch (error) {
     restLoad.catch(() => undefined); // failed already: the other pages' outcome no longer matters
     throw error;

@@ -149,9 +149,35 @@ paging('pages that arrive last first: the collection keeps upstream order, the s
     streamAllPages(streamed.transport, '/api/clientes/', {}, item, options, (items) => firstIds.push(items[0]!.id)),
     streamed.releaseAll,
   );
-  // The first page is handed over a turn after the others were asked for, then the rest as they arrive.
-  assert.equal(firstIds, [0, 750, 500, 250]);
+  // The first page is parsed in slices while the others are in flight; here they answer at once,
+  // so they are handed over (last first, as they came) before the first page's last slice.
+  assert.equal(firstIds, [750, 500, 250, 0]);
 });
+
+paging(
+  'the first page is parsed in slices: the event loop turns while it is parsed, so the requests just asked for reach the wire',
+  async () => {
+    const upstream = scriptedUpstream({ size: 4000 });
+    // A request on a new connection needs a few turns of the event loop (connect, then write): model it as three.
+    const onTheWire = new Set<number>();
+    const transport = {
+      get(path: string, query: Query = {}) {
+        const offset = Number(query.offset ?? 0);
+        setImmediate(() => setImmediate(() => setImmediate(() => onTheWire.add(offset))));
+        return upstream.transport.get(path, query);
+      },
+    } as unknown as UpstreamTransport;
+    let sentWhenFirstPageHandedOver = -1;
+    const load = streamAllPages(transport, '/api/clientes/', {}, item, { ...options, pageSize: 1000 }, (items) => {
+      if (items[0]?.id === 0) sentWhenFirstPageHandedOver = [...onTheWire].filter((offset) => offset > 0).length;
+    });
+    // Only the first page is answered until it has been handed over.
+    await upstream.releaseAll();
+    while (sentWhenFirstPageHandedOver === -1) await new Promise((resolve) => setImmediate(resolve));
+    assert.is(sentWhenFirstPageHandedOver, 3);
+    await rounds(load, upstream.releaseAll);
+  },
+);
 
 paging('a count that changes between pages fails the load: nothing partial', async () => {
   let calls = 0;
