@@ -250,13 +250,11 @@ async function fetchDiscovering<S extends z.ZodType>(
     received += page.results.length;
     consume(parser.parse(page.results), offset);
   });
-  try {
-    // In slices, so the requests just asked for reach the wire while the first page is parsed.
-    consume(checked ?? (await parser.parseInSlices(first.results)), 0);
-  } catch (error) {
-    restLoad.catch(() => undefined); // failed already: the other pages' outcome no longer matters
-    throw error;
-  }
+  // The other pages may fail while the first is parsed (below, across turns of the event loop): the
+  // failure is kept for the `await` further down, never left unhandled (that would stop the process).
+  restLoad.catch(() => undefined);
+  // In slices, so the requests just asked for reach the wire while the first page is parsed.
+  consume(checked ?? (await parser.parseInSlices(first.results)), 0);
   await restLoad;
   if (received !== first.count) {
     throw new AppError('upstream_bad_response', {

@@ -179,6 +179,34 @@ paging(
   },
 );
 
+paging('a later page that fails while the first is parsed fails the load, and its failure is never left unhandled', async () => {
+  const unhandled: unknown[] = [];
+  const record = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    const firstPage = { count: 3000, next: null, results: Array.from({ length: 1000 }, (_, i) => ({ id: i })) };
+    const transport = {
+      get(_path: string, query: Query = {}) {
+        // The first page at once; every other page fails on the next turn, before the first page's slices are done.
+        if (Number(query.offset ?? 0) === 0) return Promise.resolve(firstPage);
+        return new Promise((_, reject) => setImmediate(() => reject(new AppError('upstream_unavailable'))));
+      },
+    } as unknown as UpstreamTransport;
+    let handedOver = 0;
+    const error = await streamAllPages(transport, '/api/clientes/', {}, item, { ...options, pageSize: 1000 }, () => handedOver++).catch(
+      (caught: unknown) => caught,
+    );
+    assert.instance(error, AppError);
+    assert.is((error as AppError).reason, 'upstream_unavailable');
+    // Turns for any unhandled rejection to be reported.
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(unhandled, []);
+    assert.ok(handedOver <= 1);
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+});
+
 paging('a count that changes between pages fails the load: nothing partial', async () => {
   let calls = 0;
   const transport = {
