@@ -5,14 +5,18 @@ import { z } from 'zod';
  * stripped (not passthrough), so the ~50 other fields, secrets among them, never survive a parse.
  */
 
-/** Money and counts arrive as strings ("45000.00") or numbers. */
+/**
+ * Money and counts arrive as strings ("45000.00") or numbers. The string form is tried first: it is
+ * what clients carry (`saldo`, `precio_plan`), and a union's failed first option records an issue
+ * for that field of every item of a page.
+ */
 export const upstreamNumber = z.union([
-  z.number(),
   z
     .string()
     .trim()
     .regex(/^-?\d+(\.\d+)?$/)
     .transform(Number),
+  z.number(),
 ]);
 
 const optionalText = z
