@@ -99,13 +99,12 @@ const PROBE: RequestLine = {
 
 /** Writes request lines to `logger`, through the template when it provably matches pino's serializer, through pino otherwise. */
 export function createRequestLog(logger: Logger): RequestLog {
-  const viaPino: RequestLog = (line) => logger.info({ ...line }, MESSAGE);
+  const viaPino: RequestLog = (line) => logger.info(line, MESSAGE);
   const pino = internalsOf(logger);
   if (!pino) return viaPino;
   const time = ',"time":0';
   const prefix = `{"level":${INFO}`;
-  const { requestId, method, surface, path, procedure, status, ms, key, cache } = PROBE;
-  const expected = pino.asJson({ requestId, method, surface, path, procedure, status, ms, key, cache }, MESSAGE, INFO, time);
+  const expected = pino.asJson(PROBE, MESSAGE, INFO, time);
   if (expected !== `${prefix}${time}${pino.chindings}${fieldsOf(PROBE)}${pino.end}`) return viaPino;
   return (line) => {
     if (logger.levelVal > INFO) return;
