@@ -17,6 +17,11 @@ import type { RequestContext } from '../trpc/context';
  * false and takes the full path, which then fills the memo.
  */
 
+/** One call's input as tRPC's superjson transformer reads it; the value was just parsed, so in place. */
+function deserializeInput(serialized: unknown): unknown {
+  return serialized === undefined ? undefined : superjson.deserialize(serialized as never, { inPlace: true });
+}
+
 export interface FastPathOptions {
   routes: RestRoute[];
   cacheableProcedures: Set<string>;
@@ -107,15 +112,14 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     const inputParam = query.get('input');
     let rawInputs: unknown[];
     try {
-      // Exactly how tRPC derives each call's raw input, so memo keys match the full path's.
+      // How tRPC derives each call's raw input, so memo keys match the full path's. tRPC's
+      // deserialize copies the parsed value; this one is ours alone, so it is used in place.
       const parsed: unknown = inputParam ? JSON.parse(inputParam) : undefined;
       if (isBatch) {
         const byIndex = (parsed ?? {}) as Record<string, unknown>;
-        rawInputs = procedures.map((_, index) =>
-          byIndex[index] === undefined ? undefined : superjson.deserialize(byIndex[index] as never),
-        );
+        rawInputs = procedures.map((_, index) => deserializeInput(byIndex[index]));
       } else {
-        rawInputs = [parsed === undefined ? undefined : superjson.deserialize(parsed as never)];
+        rawInputs = [deserializeInput(parsed)];
       }
     } catch {
       return false;
@@ -133,9 +137,11 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
       () => {
         ctx.report.procedure = procedureLabel(procedures);
         ctx.report.cacheState = 'hit';
-        const results = entries.map((entry) => `{"result":{"data":${entry.trpcData}}}`);
-        const body = isBatch ? `[${results.join(',')}]` : results[0]!;
-        headers.push('content-type', 'application/json', 'vary', 'trpc-accept, accept', 'content-length', String(Buffer.byteLength(body)));
+        // A single call's body and byte length are kept with the answer; a batch is built.
+        const single = isBatch ? null : entries[0]!;
+        const body = single ? single.trpcBody : `[${entries.map((entry) => entry.trpcBody).join(',')}]`;
+        const bytes = single ? single.trpcBodyBytes : Buffer.byteLength(body);
+        headers.push('content-type', 'application/json', 'vary', 'trpc-accept, accept', 'content-length', String(bytes));
         res.writeHead(200, headers);
         res.end(body);
         return true;

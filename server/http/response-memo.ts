@@ -22,8 +22,9 @@ export interface MemoEntry {
   /** REST body: the output as JSON. */
   json: string;
   jsonBytes: number;
-  /** tRPC `result.data`: the output through superjson, as JSON. */
-  trpcData: string;
+  /** tRPC body of a single call, `{"result":{"data":…}}` with the output through superjson; a batch joins these. */
+  trpcBody: string;
+  trpcBodyBytes: number;
   etag: string;
 }
 
@@ -47,11 +48,13 @@ export class ResponseMemo {
     const key = ResponseMemo.key(procedurePath, rawInput);
     if (key === null) return;
     const json = JSON.stringify(output);
+    const trpcBody = `{"result":{"data":${JSON.stringify(superjson.serialize(output))}}}`;
     this.entries.set(key, {
       deps,
       json,
       jsonBytes: Buffer.byteLength(json),
-      trpcData: JSON.stringify(superjson.serialize(output)),
+      trpcBody,
+      trpcBodyBytes: Buffer.byteLength(trpcBody),
       etag: `W/"${createHash('sha1').update(json).digest('base64url').slice(0, 22)}"`,
     });
   }
