@@ -19,11 +19,16 @@ export interface SteadyLoadOptions {
   sampleSeconds: number;
   /** Memory growth and calls per hour are measured after this warm-up (the first minute in a full run). */
   settleSeconds: number;
-  /** Heap in use right after a full collection, read in the service (what a leak would raise, free of the sawtooth). */
-  heapAfterCollectionMb: () => Promise<number>;
+  /** Heap in use and RSS right after a full collection, read in the service (what a leak would raise, free of the sawtooth). */
+  afterCollection: () => Promise<AfterCollection>;
   botKey: string;
   operatorKey: string;
   clients: { serviceId: number; document: string | null; name: string; zoneId: number | null }[];
+}
+
+export interface AfterCollection {
+  heapUsedMb: number;
+  rssMb: number;
 }
 
 export interface SteadyLoadResult {
@@ -43,6 +48,10 @@ export interface SteadyLoadResult {
   heapAfterGcSettleMb: number;
   heapAfterGcEndMb: number;
   heapGrowthPct: number;
+  /** RSS right after those two full collections: the same point of the sawtooth at both ends. */
+  rssAfterGcSettleMb: number;
+  rssAfterGcEndMb: number;
+  rssAfterGcGrowthPct: number;
   /** Upstream calls per hour by "METHOD /path" (ids as :id), from the window after the warm-up. */
   upstreamCallsPerHour: Record<string, number>;
   upstreamCallsPerHourTotal: number;
@@ -130,7 +139,7 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
   let inFlight = 0;
   let settledCalls: Map<string, number> | null = null;
   let settledAt = 0;
-  let heapAfterSettle = 0;
+  let afterSettle: AfterCollection = { heapUsedMb: 0, rssMb: 0 };
   let nextSample = 0;
   const elapsed = () => (performance.now() - started) / 1000;
   while (elapsed() < options.seconds) {
@@ -165,7 +174,7 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     if (settledCalls === null && now >= options.settleSeconds) {
       settledCalls = await upstreamCalls(options.simUrl);
       settledAt = now;
-      heapAfterSettle = await options.heapAfterCollectionMb();
+      afterSettle = await options.afterCollection();
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -178,7 +187,7 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     if (delta > 0) perHour[endpoint] = Math.round((delta * 3600) / window);
   }
   rssSamples.push({ second: Math.round(elapsed()), rssMb: rssMb(options.servicePid) });
-  const heapAtEnd = await options.heapAfterCollectionMb();
+  const atEnd = await options.afterCollection();
   // RSS under a garbage collector is a sawtooth (on Node 20 here: ~140 to ~260 MB and back, a
   // period near 100 s), so one sample against another measures where each fell on a tooth. The
   // floor of a window at least one period long is what survives collection: a leak raises it.
@@ -198,9 +207,12 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     rssFloorAfterSettleMb: floorAfterSettle,
     rssFloorEndMb: floorEnd,
     rssGrowthPct: growthPct(floorAfterSettle, floorEnd),
-    heapAfterGcSettleMb: heapAfterSettle,
-    heapAfterGcEndMb: heapAtEnd,
-    heapGrowthPct: growthPct(heapAfterSettle, heapAtEnd),
+    heapAfterGcSettleMb: afterSettle.heapUsedMb,
+    heapAfterGcEndMb: atEnd.heapUsedMb,
+    heapGrowthPct: growthPct(afterSettle.heapUsedMb, atEnd.heapUsedMb),
+    rssAfterGcSettleMb: afterSettle.rssMb,
+    rssAfterGcEndMb: atEnd.rssMb,
+    rssAfterGcGrowthPct: growthPct(afterSettle.rssMb, atEnd.rssMb),
     upstreamCallsPerHour: Object.fromEntries(Object.entries(perHour).sort((a, b) => b[1] - a[1])),
     upstreamCallsPerHourTotal: Object.values(perHour).reduce((sum, count) => sum + count, 0),
     refusals,
