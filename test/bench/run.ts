@@ -23,8 +23,8 @@ const quick = argv.includes('--quick');
 const runtimes = takeRuntimeFlag(argv, 'node');
 const RESULTS_FILE = 'bench/results.json';
 /** Seconds of each measured round, and rounds per side (alternating bare and service). */
-const ROUND_S = quick ? 2 : 5;
-const ROUNDS = quick ? 1 : 3;
+const ROUND_S = quick ? 2 : 4;
+const ROUNDS = quick ? 2 : 5;
 /** Steady traffic: ten minutes in a full run (memory growth after the first minute, upstream calls an hour). */
 const STEADY_S = Number(argv.find((arg) => arg.startsWith('--steady-seconds='))?.split('=')[1] ?? (quick ? 20 : 600));
 const STEADY_SETTLE_S = quick ? 5 : 60;
@@ -116,43 +116,81 @@ async function load(url: string, headers: Record<string, string> = {}): Promise<
   };
 }
 
-/**
- * The bare server and the service are loaded in alternating rounds (bare, service, bare, ...),
- * both warmed up first, and each figure is the median of its rounds: on a shared box a burst of
- * neighbour load lands in one round, not in one whole side of the comparison.
- */
-async function measureAgainstBaseline(runtime: Runtime, name: string, url: string): Promise<Record<string, unknown>> {
-  const headers = { 'x-api-key': API_KEY };
-  const response = await fetch(url, { headers });
+interface Baseline {
+  started: Started;
+  url: string;
+  bytes: number;
+}
+
+/** A bare node:http server answering the bytes the service answers on `path`, warmed up. */
+async function startBaseline(runtime: Runtime, name: string, serviceUrl: string, path: string): Promise<Baseline> {
+  const response = await fetch(`${serviceUrl}${path}`, { headers: { 'x-api-key': API_KEY } });
   if (response.status !== 200) throw new Error(`${name}: ${response.status} ${await response.text()}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const file = join(mkdtempSync(join(tmpdir(), 'bench-')), 'body.json');
   writeFileSync(file, bytes);
-  const baseline = await startChild(runtime, 'test/bench/serve-baseline.ts', [file], {});
-  const baseUrl = String(baseline.info.url);
-  await warmUp(baseUrl);
-  await warmUp(url, headers);
-  const bases: LoadResult[] = [];
-  const measured: LoadResult[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    bases.push(await load(baseUrl));
-    measured.push(await load(url, headers));
+  const started = await startChild(runtime, 'test/bench/serve-baseline.ts', [file], {});
+  const url = String(started.info.url);
+  await warmUp(url);
+  return { started, url, bytes: bytes.length };
+}
+
+/**
+ * Cached reads against their bare baselines. Every round runs on a fresh service instance: one
+ * instance keeps the JIT decisions of its warm-up for life, and two instances of one bundle
+ * differ by up to ±15% in req/s (an A/A of 10 fresh pairs read 0.83-1.15 a pair), so rounds on
+ * one instance measure that instance. In a round, each route is warmed up on the new instance,
+ * then its bare server and the service are loaded one after the other; each figure is the median
+ * of its rounds, so a burst of neighbour load lands in one round, not in one whole side.
+ */
+async function measureCachedReads(
+  runtime: Runtime,
+  startService: () => Promise<Started>,
+  routes: (url: string) => [string, string][],
+): Promise<Record<string, unknown>[]> {
+  const headers = { 'x-api-key': API_KEY };
+  let service = await startService();
+  const names = routes(String(service.info.url)).map(([name]) => name);
+  const pathOf = (url: string, base: string) => url.slice(base.length);
+  const baselines: Baseline[] = [];
+  for (const [name, url] of routes(String(service.info.url))) {
+    baselines.push(await startBaseline(runtime, name, String(service.info.url), pathOf(url, String(service.info.url))));
   }
-  await stop(baseline);
-  const ratios = measured.map((result, round) => result.reqPerSec / bases[round]!.reqPerSec);
-  return {
-    route: name,
-    bytes: bytes.length,
-    baselineReqPerSec: Math.round(median(bases.map((result) => result.reqPerSec))),
-    reqPerSec: Math.round(median(measured.map((result) => result.reqPerSec))),
-    ratio: round3(median(ratios)),
-    roundRatios: ratios.map(round3),
-    p50Ms: median(measured.map((result) => result.p50)),
-    p99Ms: median(measured.map((result) => result.p99)),
-    p99MsRounds: measured.map((result) => result.p99),
-    baselineP99Ms: median(bases.map((result) => result.p99)),
-    errors: measured.reduce((sum, result) => sum + result.errors + result.non2xx, 0),
-  };
+  const bases: LoadResult[][] = names.map(() => []);
+  const measured: LoadResult[][] = names.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round > 0) {
+      await stop(service);
+      service = await startService();
+    }
+    const serviceRoutes = routes(String(service.info.url));
+    for (const [index, [, url]] of serviceRoutes.entries()) {
+      await warmUp(url, headers);
+      bases[index]!.push(await load(baselines[index]!.url));
+      measured[index]!.push(await load(url, headers));
+    }
+    process.stderr.write(`  ${runtime}: cached reads, round ${round + 1} of ${ROUNDS}\n`);
+  }
+  await stop(service);
+  for (const baseline of baselines) await stop(baseline.started);
+  return names.map((name, index) => {
+    const serviceRounds = measured[index]!;
+    const baseRounds = bases[index]!;
+    const ratios = serviceRounds.map((result, round) => result.reqPerSec / baseRounds[round]!.reqPerSec);
+    return {
+      route: name,
+      bytes: baselines[index]!.bytes,
+      baselineReqPerSec: Math.round(median(baseRounds.map((result) => result.reqPerSec))),
+      reqPerSec: Math.round(median(serviceRounds.map((result) => result.reqPerSec))),
+      ratio: round3(median(ratios)),
+      roundRatios: ratios.map(round3),
+      p50Ms: median(serviceRounds.map((result) => result.p50)),
+      p99Ms: median(serviceRounds.map((result) => result.p99)),
+      p99MsRounds: serviceRounds.map((result) => result.p99),
+      baselineP99Ms: median(baseRounds.map((result) => result.p99)),
+      errors: serviceRounds.reduce((sum, result) => sum + result.errors + result.non2xx, 0),
+    };
+  });
 }
 
 async function simCalls(sim: Started, pattern: RegExp): Promise<number> {
@@ -343,32 +381,29 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
 
   // 1-2. Cached reads vs a bare node:http baseline answering the same bytes, on the same runtime.
   const sim = await startSimulator(quick ? 2000 : 10_000);
-  const service = await startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }));
-  const base = String(service.info.url);
-  const directory = (await (await fetch(`${base}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': API_KEY } })).json()) as {
+  const first = await startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }));
+  const directory = (await (
+    await fetch(`${String(first.info.url)}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': API_KEY } })
+  ).json()) as {
     items: { document: string | null }[];
   };
+  await stop(first);
   const document = directory.items.find((client) => client.document && /^\d+$/.test(client.document))!.document!;
   const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify({ json: input }));
-  const batch = (procedure: string, input: unknown) =>
+  const batch = (base: string, procedure: string, input: unknown) =>
     `${base}/trpc/${Array(5).fill(procedure).join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(Object.fromEntries([0, 1, 2, 3, 4].map((i) => [i, { json: input }]))))}`;
-  const routes: [string, string][] = [
+  const routes = (base: string): [string, string][] => [
     ['REST clients.byDocument', `${base}/api/v1/clients/by-document/${document}`],
     ['tRPC clients.byDocument', `${base}/trpc/clients.byDocument?input=${trpcInput({ document })}`],
-    ['tRPC clients.byDocument x5 batch', batch('clients.byDocument', { document })],
+    ['tRPC clients.byDocument x5 batch', batch(base, 'clients.byDocument', { document })],
     ['REST clients.search', `${base}/api/v1/clients/search?q=pena&limit=10`],
     ['tRPC clients.search', `${base}/trpc/clients.search?input=${trpcInput({ q: 'pena', limit: 10 })}`],
-    ['tRPC clients.search x5 batch', batch('clients.search', { q: 'pena', limit: 10 })],
+    ['tRPC clients.search x5 batch', batch(base, 'clients.search', { q: 'pena', limit: 10 })],
     ['REST plans.list', `${base}/api/v1/plans`],
     ['tRPC plans.list', `${base}/trpc/plans.list`],
     ['tRPC plans.list x5 batch', `${base}/trpc/plans.list,plans.list,plans.list,plans.list,plans.list?batch=1&input=%7B%7D`],
   ];
-  const throughput: Record<string, unknown>[] = [];
-  for (const [name, url] of routes) {
-    throughput.push(await measureAgainstBaseline(runtime, name, url));
-    process.stderr.write(`  ${runtime}: measured ${name}\n`);
-  }
-  await stop(service);
+  const throughput = await measureCachedReads(runtime, () => startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' })), routes);
   await stop(sim);
   section.cachedReads = throughput;
 
@@ -448,7 +483,7 @@ async function main(): Promise<void> {
     );
   }
   table(
-    `Cached reads (${CONNECTIONS} connections; ${ROUNDS} alternating rounds of ${ROUND_S} s per side, medians; ratio = service req/s ÷ bare node:http req/s on the same runtime, same bytes)`,
+    `Cached reads (${CONNECTIONS} connections; ${ROUNDS} rounds, each on a fresh service instance warmed up per route, ${ROUND_S} s per side, medians; ratio = service req/s ÷ bare node:http req/s on the same runtime, same bytes)`,
     sideBySide(present, (s) => s.cachedReads, 'route', ['baselineReqPerSec', 'reqPerSec', 'ratio', 'p99Ms']),
   );
   table(
