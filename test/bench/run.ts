@@ -136,9 +136,9 @@ async function startBaseline(runtime: Runtime, name: string, serviceUrl: string,
 }
 
 /**
- * Cached reads against their bare baselines. Every round runs on a fresh service instance: one
- * instance keeps the JIT decisions of its warm-up for life, and two instances of one bundle
- * differ by up to ±15% in req/s (an A/A of 10 fresh pairs read 0.83-1.15 a pair), so rounds on
+ * Cached reads against their bare baselines. Every round runs on a fresh service instance: an
+ * instance's speed stays with it for life (most likely the JIT decisions of its warm-up), and two
+ * instances of one bundle differ by up to ±15% in req/s (an A/A of 10 fresh pairs read 0.83-1.15 a pair), so rounds on
  * one instance measure that instance. In a round, each route is warmed up on the new instance,
  * then its bare server and the service are loaded one after the other; each figure is the median
  * of its rounds, so a burst of neighbour load lands in one round, not in one whole side.
@@ -150,12 +150,11 @@ async function measureCachedReads(
 ): Promise<Record<string, unknown>[]> {
   const headers = { 'x-api-key': API_KEY };
   let service = await startService();
-  const names = routes(String(service.info.url)).map(([name]) => name);
-  const pathOf = (url: string, base: string) => url.slice(base.length);
+  const firstBase = String(service.info.url);
+  const firstRoutes = routes(firstBase);
+  const names = firstRoutes.map(([name]) => name);
   const baselines: Baseline[] = [];
-  for (const [name, url] of routes(String(service.info.url))) {
-    baselines.push(await startBaseline(runtime, name, String(service.info.url), pathOf(url, String(service.info.url))));
-  }
+  for (const [name, url] of firstRoutes) baselines.push(await startBaseline(runtime, name, firstBase, url.slice(firstBase.length)));
   const bases: LoadResult[][] = names.map(() => []);
   const measured: LoadResult[][] = names.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
