@@ -22,7 +22,7 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const runtimes = takeRuntimeFlag(argv, 'node');
 const RESULTS_FILE = 'bench/results.json';
-/** Seconds of each measured round, and rounds per side (alternating bare and service). */
+/** Seconds a side of each measured round, and rounds (each on a fresh service instance). */
 const ROUND_S = quick ? 2 : 4;
 const ROUNDS = quick ? 2 : 5;
 /** Steady traffic: ten minutes in a full run (memory growth after the first minute, upstream calls an hour). */
@@ -136,34 +136,33 @@ async function startBaseline(runtime: Runtime, name: string, serviceUrl: string,
 }
 
 /**
- * Cached reads against their bare baselines. Every round runs on a fresh service instance: an
- * instance's speed stays with it for life (most likely the JIT decisions of its warm-up), and two
- * instances of one bundle differ by up to ±15% in req/s (an A/A of 10 fresh pairs read 0.83-1.15 a pair), so rounds on
- * one instance measure that instance. In a round, each route is warmed up on the new instance,
- * then its bare server and the service are loaded one after the other; each figure is the median
- * of its rounds, so a burst of neighbour load lands in one round, not in one whole side.
+ * Cached reads (name, path) against their bare baselines. Every round runs on a fresh service
+ * instance (`first` is the first round's): an instance's speed stays with it for life (most likely
+ * the JIT decisions of its warm-up), and two instances of one bundle differ by up to ±15% in req/s
+ * (an A/A of 10 fresh pairs read 0.83-1.15 a pair), so rounds on one instance measure that
+ * instance. In a round, each route is warmed up on the new instance, then its bare server and the
+ * service are loaded one after the other; each figure is the median of its rounds, so a burst of
+ * neighbour load lands in one round, not in one whole side.
  */
 async function measureCachedReads(
   runtime: Runtime,
+  first: Started,
   startService: () => Promise<Started>,
-  routes: (url: string) => [string, string][],
+  routes: [string, string][],
 ): Promise<Record<string, unknown>[]> {
   const headers = { 'x-api-key': API_KEY };
-  let service = await startService();
-  const firstBase = String(service.info.url);
-  const firstRoutes = routes(firstBase);
-  const names = firstRoutes.map(([name]) => name);
+  let service = first;
   const baselines: Baseline[] = [];
-  for (const [name, url] of firstRoutes) baselines.push(await startBaseline(runtime, name, firstBase, url.slice(firstBase.length)));
-  const bases: LoadResult[][] = names.map(() => []);
-  const measured: LoadResult[][] = names.map(() => []);
+  for (const [name, path] of routes) baselines.push(await startBaseline(runtime, name, String(service.info.url), path));
+  const bases: LoadResult[][] = routes.map(() => []);
+  const measured: LoadResult[][] = routes.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     if (round > 0) {
       await stop(service);
       service = await startService();
     }
-    const serviceRoutes = routes(String(service.info.url));
-    for (const [index, [, url]] of serviceRoutes.entries()) {
+    for (const [index, [, path]] of routes.entries()) {
+      const url = `${String(service.info.url)}${path}`;
       await warmUp(url, headers);
       bases[index]!.push(await load(baselines[index]!.url));
       measured[index]!.push(await load(url, headers));
@@ -172,7 +171,7 @@ async function measureCachedReads(
   }
   await stop(service);
   for (const baseline of baselines) await stop(baseline.started);
-  return names.map((name, index) => {
+  return routes.map(([name], index) => {
     const serviceRounds = measured[index]!;
     const baseRounds = bases[index]!;
     const ratios = serviceRounds.map((result, round) => result.reqPerSec / baseRounds[round]!.reqPerSec);
@@ -296,7 +295,7 @@ async function memory(runtime: Runtime, clients: number): Promise<Record<string,
   return result;
 }
 
-/** Asks a bench service for its heap after a full collection (see serve-service.ts). */
+/** Asks a bench service for its heap and RSS after a full collection (see serve-service.ts). */
 function afterCollection(service: Started): Promise<AfterCollection> {
   return new Promise((resolve) => {
     service.child.once('message', (reply) => {
@@ -380,29 +379,29 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
 
   // 1-2. Cached reads vs a bare node:http baseline answering the same bytes, on the same runtime.
   const sim = await startSimulator(quick ? 2000 : 10_000);
-  const first = await startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }));
+  const startService = () => startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }));
+  const first = await startService();
   const directory = (await (
     await fetch(`${String(first.info.url)}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': API_KEY } })
   ).json()) as {
     items: { document: string | null }[];
   };
-  await stop(first);
   const document = directory.items.find((client) => client.document && /^\d+$/.test(client.document))!.document!;
   const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify({ json: input }));
-  const batch = (base: string, procedure: string, input: unknown) =>
-    `${base}/trpc/${Array(5).fill(procedure).join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(Object.fromEntries([0, 1, 2, 3, 4].map((i) => [i, { json: input }]))))}`;
-  const routes = (base: string): [string, string][] => [
-    ['REST clients.byDocument', `${base}/api/v1/clients/by-document/${document}`],
-    ['tRPC clients.byDocument', `${base}/trpc/clients.byDocument?input=${trpcInput({ document })}`],
-    ['tRPC clients.byDocument x5 batch', batch(base, 'clients.byDocument', { document })],
-    ['REST clients.search', `${base}/api/v1/clients/search?q=pena&limit=10`],
-    ['tRPC clients.search', `${base}/trpc/clients.search?input=${trpcInput({ q: 'pena', limit: 10 })}`],
-    ['tRPC clients.search x5 batch', batch(base, 'clients.search', { q: 'pena', limit: 10 })],
-    ['REST plans.list', `${base}/api/v1/plans`],
-    ['tRPC plans.list', `${base}/trpc/plans.list`],
-    ['tRPC plans.list x5 batch', `${base}/trpc/plans.list,plans.list,plans.list,plans.list,plans.list?batch=1&input=%7B%7D`],
+  const batch = (procedure: string, input: unknown) =>
+    `/trpc/${Array(5).fill(procedure).join(',')}?batch=1&input=${encodeURIComponent(JSON.stringify(Object.fromEntries([0, 1, 2, 3, 4].map((i) => [i, { json: input }]))))}`;
+  const routes: [string, string][] = [
+    ['REST clients.byDocument', `/api/v1/clients/by-document/${document}`],
+    ['tRPC clients.byDocument', `/trpc/clients.byDocument?input=${trpcInput({ document })}`],
+    ['tRPC clients.byDocument x5 batch', batch('clients.byDocument', { document })],
+    ['REST clients.search', '/api/v1/clients/search?q=pena&limit=10'],
+    ['tRPC clients.search', `/trpc/clients.search?input=${trpcInput({ q: 'pena', limit: 10 })}`],
+    ['tRPC clients.search x5 batch', batch('clients.search', { q: 'pena', limit: 10 })],
+    ['REST plans.list', '/api/v1/plans'],
+    ['tRPC plans.list', '/trpc/plans.list'],
+    ['tRPC plans.list x5 batch', '/trpc/plans.list,plans.list,plans.list,plans.list,plans.list?batch=1&input=%7B%7D'],
   ];
-  const throughput = await measureCachedReads(runtime, () => startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' })), routes);
+  const throughput = await measureCachedReads(runtime, first, startService, routes);
   await stop(sim);
   section.cachedReads = throughput;
 
