@@ -1,15 +1,33 @@
 /**
  * npm run build: bundles the service into dist/main.mjs for `npm run start:prod` (plain node,
- * no TypeScript loader: ~40 MB less RSS than tsx). Dependencies stay in node_modules.
+ * no TypeScript loader: ~40 MB less RSS than tsx).
  */
 import { basename, dirname, extname } from 'node:path';
 import { build } from 'esbuild';
 
 /**
- * Code split: what the service imports on demand (the MCP SDK on the first /mcp call) stays in
- * its own chunk, so start-up does not load it (a single-file bundle hoists it to the top).
+ * Packages the bundle leaves in node_modules: pino starts its transports (pino-pretty) as worker
+ * threads from files it resolves at run time, and ioredis is only imported when REDIS_URL is set.
+ * Everything else is bundled: one module graph instead of a few hundred files to resolve and keep
+ * as source, ~4 MB less RSS at start-up (docs/benchmarks.md), and one zod instance shared by our
+ * schemas and the OpenAPI generator that reads them.
  */
-export async function bundle(entry: string, outfile: string): Promise<void> {
+const LEFT_IN_NODE_MODULES = ['pino', 'pino-pretty', 'ioredis'];
+
+/**
+ * CommonJS packages in an ESM bundle call `require` for Node built-ins; an ES module has none, so
+ * every output file defines one (the usual esbuild answer: evanw/esbuild#1921).
+ */
+const REQUIRE_FOR_BUNDLED_COMMONJS =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/**
+ * Code split: what the service imports on demand (the MCP SDK on the first /mcp call, the
+ * OpenAPI generator on the first /docs or openapi.json) stays in its own chunk, so start-up does
+ * not load it (a single-file bundle hoists it to the top). Whitespace and syntax are minified
+ * (less source held in memory); names are kept, so stack traces in logs stay readable.
+ */
+export async function bundle(entry: string, outfile: string, dependencies: 'bundled' | 'external' = 'bundled'): Promise<void> {
   await build({
     entryPoints: { [basename(outfile, extname(outfile))]: entry },
     outdir: dirname(outfile),
@@ -20,7 +38,11 @@ export async function bundle(entry: string, outfile: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // 'external' leaves every package in node_modules (npm run bench:imports reads which ones start-up imports).
+    ...(dependencies === 'bundled' ? { external: LEFT_IN_NODE_MODULES } : { packages: 'external' as const }),
+    banner: { js: REQUIRE_FOR_BUNDLED_COMMONJS },
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -1,55 +1,87 @@
 /**
  * npm run bench:imports — what the libraries the service loads at start cost in RSS before any of
  * our code runs: a bare `node` process, then one per library alone, then all of them together,
- * each settled (a full collection, a pause, another collection) the way the bench reads an idle
- * service. Reads the library list from the production bundle's static imports, so it follows the
- * code. Node only (the reference runtime); loopback-free, a dozen short child processes.
+ * loaded from node_modules and bundled the way `npm run build` bundles them, each settled (a full
+ * collection, a pause, another collection) the way the bench reads an idle service. Reads the
+ * library list from the static imports of a build that leaves every package external, so it
+ * follows the code. Node only (the reference runtime); a dozen short child processes, no network.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { bundle } from '../../scripts/build';
 
 /** Only read for its import lines; the imports themselves resolve from the repository (the cwd). */
 const ENTRY = join(mkdtempSync(join(tmpdir(), 'import-cost-')), 'main.mjs');
+/** The same packages bundled the way `npm run build` bundles them; inside the repository, so pino resolves. */
+const BUNDLED_DIR = join(process.cwd(), '.bench-build', 'import-cost');
 const SETTLE_MS = 3000;
 
-/** Packages (not node: builtins) the bundle imports at start; lazily loaded chunks are not counted. */
-function startupPackages(file: string): string[] {
-  const source = readFileSync(file, 'utf8');
+/** Static imports (not `import(...)`) in minified or plain ESM: `import{a}from"x"`, `import * as m from "x"`, `import"x"`. */
+const STATIC_IMPORT = /\bimport(?!\s*\()\s*(?:[^;"]*?from\s*)?"([^"]+)"/g;
+
+/**
+ * Packages (not node: builtins) the bundle imports at start, following its static imports of
+ * its own chunks; chunks loaded on demand (`import(...)`) are not counted.
+ */
+function startupPackages(file: string, seen = new Set<string>()): Set<string> {
   const names = new Set<string>();
-  for (const match of source.matchAll(/^import (?:[^;]*? from )?"([^".][^"]*)"/gm)) {
-    const specifier = match[1]!;
-    if (!specifier.startsWith('node:')) names.add(specifier);
+  if (seen.has(file)) return names;
+  seen.add(file);
+  for (const [, specifier] of readFileSync(file, 'utf8').matchAll(STATIC_IMPORT)) {
+    if (specifier!.startsWith('.')) for (const name of startupPackages(join(dirname(file), specifier!), seen)) names.add(name);
+    else if (!specifier!.startsWith('node:')) names.add(specifier!);
   }
-  return [...names].sort();
+  return names;
 }
 
-/** Settled RSS in MB of a fresh node process that imports these specifiers. */
-function settledRss(specifiers: readonly string[]): number {
-  const script = [
+/** A module that imports these specifiers whole, then settles and prints its RSS in bytes. */
+function importingScript(specifiers: readonly string[]): string {
+  return [
     ...specifiers.map((specifier, index) => `import * as m${index} from ${JSON.stringify(specifier)}; void m${index};`),
     'globalThis.gc();',
     `await new Promise((resolve) => setTimeout(resolve, ${SETTLE_MS}));`,
     'globalThis.gc();',
     'process.stdout.write(String(process.memoryUsage().rss));',
   ].join('\n');
-  const result = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`importing ${specifiers.join(', ')} failed: ${result.stderr}`);
+}
+
+/** Settled RSS in MB of a fresh node process started with these arguments. */
+function settledRss(args: readonly string[], what: string): number {
+  const result = spawnSync(process.execPath, ['--expose-gc', ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`${what} failed: ${result.stderr}`);
   return Math.round((Number(result.stdout) / 1048576) * 10) / 10;
 }
 
-await bundle('server/main.ts', ENTRY);
-const packages = startupPackages(ENTRY);
-const bare = settledRss([]);
-const rows = packages.map((name) => ({ package: name, settledRssMb: settledRss([name]) }));
-const together = settledRss(packages);
+const importing = (specifiers: readonly string[]) =>
+  settledRss(['--input-type=module', '-e', importingScript(specifiers)], `importing ${specifiers.join(', ')}`);
+
+/** The packages bundled into one file (pino and ioredis stay in node_modules, as in the build). */
+async function bundledTogether(specifiers: readonly string[]): Promise<number> {
+  mkdirSync(BUNDLED_DIR, { recursive: true });
+  writeFileSync(join(BUNDLED_DIR, 'entry.mjs'), importingScript(specifiers));
+  await bundle(join(BUNDLED_DIR, 'entry.mjs'), join(BUNDLED_DIR, 'bundled.mjs'));
+  try {
+    return settledRss([join(BUNDLED_DIR, 'bundled.mjs')], 'the bundle of them');
+  } finally {
+    rmSync(BUNDLED_DIR, { recursive: true, force: true });
+  }
+}
+
+await bundle('server/main.ts', ENTRY, 'external');
+const packages = [...startupPackages(ENTRY)].sort();
+const bare = importing([]);
+const rows = packages.map((name) => ({ package: name, settledRssMb: importing([name]) }));
+const together = importing(packages);
+const bundled = await bundledTogether(packages);
+const over = (mb: number) => Math.round((mb - bare) * 10) / 10;
 console.log(`node ${process.version}: settled RSS of a process that only imports (MB)\n`);
 console.log('| what is imported | settled RSS MB | over bare node MB |');
 console.log('|---|---|---|');
 console.log(`| nothing (bare node) | ${bare} | 0 |`);
 for (const row of rows.sort((a, b) => b.settledRssMb - a.settledRssMb)) {
-  console.log(`| ${row.package} | ${row.settledRssMb} | ${Math.round((row.settledRssMb - bare) * 10) / 10} |`);
+  console.log(`| ${row.package} | ${row.settledRssMb} | ${over(row.settledRssMb)} |`);
 }
-console.log(`| all ${packages.length} together | ${together} | ${Math.round((together - bare) * 10) / 10} |`);
+console.log(`| all ${packages.length} together, from node_modules | ${together} | ${over(together)} |`);
+console.log(`| all ${packages.length} together, bundled as \`npm run build\` does | ${bundled} | ${over(bundled)} |`);

@@ -2,7 +2,7 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { typescriptCommand } from './runtimes';
 
-/** The service as a real process (server/main.ts) on this runtime, for tests that signal or kill it. */
+/** The service as a real process (server/main.ts, or its bundle) on this runtime, for tests that signal, kill or build it. */
 export interface ServiceProcess {
   child: ChildProcessByStdio<null, Readable, Readable>;
   url: string;
@@ -12,9 +12,15 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts it with `env` over this process's environment; resolves once it logs its URL. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(...typescriptCommand('server/main.ts'), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts it with `env` over this process's environment; resolves once it logs its URL. `command`
+ * runs something else that starts the service, such as the production bundle.
+ */
+export async function startServiceProcess(
+  env: Record<string, string>,
+  command: [string, string[]] = typescriptCommand('server/main.ts'),
+): Promise<ServiceProcess> {
+  const child = spawn(...command, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const url = await new Promise<string>((resolve, reject) => {
