@@ -9,8 +9,9 @@ import { build } from 'esbuild';
  * Packages the bundle leaves in node_modules: pino starts its transports (pino-pretty) as worker
  * threads from files it resolves at run time, and ioredis is only imported when REDIS_URL is set.
  * Everything else is bundled: one module graph instead of a few hundred files to resolve and keep
- * as source, ~4 MB less RSS at start-up (docs/benchmarks.md), and one zod instance shared by our
- * schemas and the OpenAPI generator that reads them.
+ * as source, ~4 MB less RSS at start-up (docs/benchmarks.md). The OpenAPI generator and the MCP SDK
+ * are bundled too (in their lazy chunks): left outside, they would load a second zod from
+ * node_modules beside the bundled one that built our schemas.
  */
 const LEFT_IN_NODE_MODULES = ['pino', 'pino-pretty', 'ioredis'];
 
