@@ -104,6 +104,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         logger,
         pageSize: config.UPSTREAM_PAGE_SIZE,
         concurrency: config.UPSTREAM_CONCURRENCY,
+        firstLoadPages: config.UPSTREAM_FIRST_LOAD_PAGES,
         clientsTtlMs: config.CACHE_TTL_CLIENTS_S * 1000,
         plansTtlMs: config.CACHE_TTL_PLANS_S * 1000,
         paymentMethodsTtlMs: config.CACHE_TTL_PAYMENT_METHODS_S * 1000,

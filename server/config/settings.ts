@@ -91,6 +91,10 @@ const envSchema = z.object({
   UPSTREAM_RETRY_BASE_MS: int(250, 0),
   UPSTREAM_PAGE_SIZE: int(1000, 1, 2000),
   UPSTREAM_CONCURRENCY: int(10, 1, 64),
+  // Pages the client collection's first load asks for at once, before upstream has said its size
+  // (at most UPSTREAM_CONCURRENCY are in flight): a tenant within them loads in one round trip, a
+  // smaller one costs a few empty pages once a start. 1 asks the first page alone.
+  UPSTREAM_FIRST_LOAD_PAGES: int(10, 1, 64),
   UPSTREAM_READ_BUDGET_MS: int(15_000, 100),
   UPSTREAM_BREAKER_THRESHOLD: int(5, 1),
   UPSTREAM_BREAKER_COOLDOWN_MS: int(15_000, 100),

@@ -13,7 +13,7 @@ import { TicketsGateway } from './tickets';
 import { reasonOf, type UpstreamContext } from './upstream-context';
 import { type PaginateOptions, streamAllPages } from './paginate';
 import { SharedValues } from './shared-values';
-import { upstreamClientSchema } from './schemas';
+import { type UpstreamClient, upstreamClientSchema } from './schemas';
 import { jsonCodec, mapCodec, SwrCache, type CacheResult, type Codec } from './swr-cache';
 import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';
 import { UPSTREAM_PATHS } from './paths';
@@ -28,6 +28,8 @@ export interface GatewayOptions {
   logger: Logger;
   pageSize: number;
   concurrency: number;
+  /** Pages the client collection's first load asks for at once (its size still unknown). */
+  firstLoadPages: number;
   clientsTtlMs: number;
   plansTtlMs: number;
   paymentMethodsTtlMs: number;
@@ -67,11 +69,14 @@ export class WispHubGateway {
   readonly transport: UpstreamTransport;
   private readonly logger: Logger;
   private readonly paging: PaginateOptions;
+  /** The size a first load assumes: what one wave of pages holds (never more pages than may be in flight). */
+  private readonly firstLoadGuess: number;
 
   constructor(options: GatewayOptions) {
     this.transport = options.transport;
     this.logger = options.logger;
     this.paging = { pageSize: options.pageSize, concurrency: options.concurrency, logger: options.logger };
+    this.firstLoadGuess = options.pageSize * Math.min(options.firstLoadPages, options.concurrency);
     const onRefreshError = (name: string, key: string, error: unknown) =>
       this.logger.warn({ cache: name, key, reason: reasonOf(error) }, 'background refresh failed; serving stale');
     const upstream: UpstreamContext = {
@@ -274,21 +279,24 @@ export class WispHubGateway {
 
   /**
    * Each page is mapped and indexed as it arrives, while the other pages are still in flight; a
-   * reload asks for every page up to the last known size at once (one round trip, not two).
+   * reload asks for every page up to the last known size at once (one round trip, not two), and a
+   * first load for one wave of pages (`UPSTREAM_FIRST_LOAD_PAGES`): `count` on them says what follows.
    */
   private async loadClients(): Promise<ClientDirectory> {
     const started = performance.now();
-    const builder = new ClientDirectoryBuilder();
-    const shared = new SharedValues();
-    const load = await streamAllPages(
-      this.transport,
-      UPSTREAM_PATHS.clients,
-      {},
-      upstreamClientSchema,
-      this.paging,
-      (items) => builder.add(items.map((item) => toClient(item, shared))),
-      { knownCount: this.clientsCache.peek(ALL)?.size },
-    );
+    let builder = new ClientDirectoryBuilder();
+    let shared = new SharedValues();
+    const consumer = {
+      page: (items: UpstreamClient[]) => builder.add(items.map((item) => toClient(item, shared))),
+      restart: () => {
+        builder = new ClientDirectoryBuilder();
+        shared = new SharedValues();
+      },
+    };
+    const load = await streamAllPages(this.transport, UPSTREAM_PATHS.clients, {}, upstreamClientSchema, this.paging, consumer, {
+      knownCount: this.clientsCache.peek(ALL)?.size,
+      guessedCount: this.firstLoadGuess,
+    });
     this.stats.skippedItems += load.skipped;
     const directory = this.searchWhenIdle(builder.build());
     this.logger.info(

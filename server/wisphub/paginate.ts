@@ -25,6 +25,12 @@ export interface LoadHooks<T> {
    * pages follow) or whether the pages do not tile it (upstream capped `limit`: a discovery load follows).
    */
   knownCount?: number;
+  /**
+   * A size assumed when none is known (a first load): asked for like a known size, but the pages
+   * past the first are tried once, so a failing upstream is not asked ten times over; one that
+   * failed is asked again, with retries, once `count` says it exists.
+   */
+  guessedCount?: number;
 }
 
 export interface LoadSummary {
@@ -37,8 +43,15 @@ export interface PaginatedLoad<T> extends LoadSummary {
   items: T[];
 }
 
-/** Receives each page's items as the page arrives (the first included), with the page's offset. */
-type PageConsumer<T> = (items: T[], offset: number) => void;
+/**
+ * Receives each page's items as the page arrives (the first included), with the page's offset.
+ * `restart` drops what was handed over: a load that finds its pages do not tile starts again from
+ * a first page, and pages it already handed over would otherwise be counted twice.
+ */
+export interface PageConsumer<T> {
+  page(items: T[], offset: number): void;
+  restart(): void;
+}
 
 function readPage(body: unknown, endpoint: string): z.infer<typeof upstreamPageSchema> {
   const parsed = upstreamPageSchema.safeParse(body);
@@ -46,13 +59,20 @@ function readPage(body: unknown, endpoint: string): z.infer<typeof upstreamPageS
   return parsed.data;
 }
 
+/** Runs `work` over `items`, `limit` at a time; after a failure no new item is started (the load has failed). */
 async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const position = next++;
-      results[position] = await work(items[position]!);
+      try {
+        results[position] = await work(items[position]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
@@ -78,13 +98,14 @@ export async function fetchAllPages<S extends z.ZodType>(
   hooks: LoadHooks<z.output<S>> = {},
 ): Promise<PaginatedLoad<z.output<S>>> {
   const pages = new Map<number, z.output<S>[]>();
-  const summary = await loadAllPages(transport, path, query, itemSchema, options, hooks, (items, offset) => pages.set(offset, items));
+  const consumer = { page: (items: z.output<S>[], offset: number) => pages.set(offset, items), restart: () => pages.clear() };
+  const summary = await loadAllPages(transport, path, query, itemSchema, options, hooks, consumer);
   const items = [...pages].sort(([a], [b]) => a - b).flatMap(([, page]) => page);
   return { items, ...summary };
 }
 
 /**
- * The whole collection handed to `onPage` page by page as the pages arrive (work done while the
+ * The whole collection handed to `consumer` page by page as the pages arrive (work done while the
  * others are in flight), nothing kept here: a consumer that maps and indexes each page never has
  * the parsed upstream collection in memory at once. A failed load throws after some pages were
  * handed over, so the consumer must discard what it built.
@@ -95,10 +116,10 @@ export function streamAllPages<S extends z.ZodType>(
   query: Query,
   itemSchema: S,
   options: PaginateOptions,
-  onPage: (items: z.output<S>[]) => void,
+  consumer: PageConsumer<z.output<S>>,
   hooks: LoadHooks<z.output<S>> = {},
 ): Promise<LoadSummary> {
-  return loadAllPages(transport, path, query, itemSchema, options, hooks, onPage);
+  return loadAllPages(transport, path, query, itemSchema, options, hooks, consumer);
 }
 
 async function loadAllPages<S extends z.ZodType>(
@@ -110,12 +131,14 @@ async function loadAllPages<S extends z.ZodType>(
   hooks: LoadHooks<z.output<S>>,
   consume: PageConsumer<z.output<S>>,
 ): Promise<LoadSummary> {
-  if (hooks.knownCount !== undefined && hooks.knownCount > options.pageSize && !hooks.checkFirstPage) {
+  const expected = hooks.knownCount ?? hooks.guessedCount;
+  if (expected !== undefined && expected > options.pageSize && !hooks.checkFirstPage) {
     try {
-      return await fetchKnownSize(transport, path, query, itemSchema, options, consume, hooks.knownCount);
+      return await fetchKnownSize(transport, path, query, itemSchema, options, consume, expected, hooks.knownCount === undefined);
     } catch (error) {
       if (!(error instanceof PagesDoNotTile)) throw error;
       options.logger.info({ endpoint: path }, 'pages did not tile the known size; loading from the first page');
+      consume.restart();
     }
   }
   return fetchDiscovering(transport, path, query, itemSchema, options, hooks, consume);
@@ -165,7 +188,10 @@ function pageParser<S extends z.ZodType>(itemSchema: S, path: string, logger: Lo
   return parser;
 }
 
-/** Every page up to the known size at once; then, if `count` grew, the pages past it. */
+/**
+ * Every page up to the known (or guessed) size at once; then, if `count` grew, the pages past it,
+ * with any guessed page that failed its single try.
+ */
 async function fetchKnownSize<S extends z.ZodType>(
   transport: UpstreamTransport,
   path: string,
@@ -174,20 +200,35 @@ async function fetchKnownSize<S extends z.ZodType>(
   options: PaginateOptions,
   consume: PageConsumer<z.output<S>>,
   knownCount: number,
+  guessed: boolean,
 ): Promise<LoadSummary> {
   const { pageSize } = options;
   const parser = pageParser(itemSchema, path, options.logger);
   let count: number | null = null;
   let received = 0;
-  const loadPage = async (offset: number): Promise<void> => {
+  // Offsets that answered 404: past the end they are empty pages; before it, gaps.
+  const notFound: number[] = [];
+  // Guessed pages that failed their single try: asked again if `count` says they exist.
+  const askAgain: number[] = [];
+  // Once a page has failed the attempt, pages still in flight are not handed over: the load that
+  // follows (from a first page) has started on a consumer that was told to restart.
+  let abandoned = false;
+  const loadPage = async (offset: number, once = false): Promise<void> => {
     let body: unknown;
     try {
-      body = await transport.get(path, { ...query, limit: pageSize, offset });
+      body = await transport.get(path, { ...query, limit: pageSize, offset }, once ? { retries: 0 } : {});
     } catch (error) {
-      // An offset past the end answered 404 instead of an empty page: start again from the first page.
-      if (error instanceof UpstreamNotFoundError && offset > 0) throw new PagesDoNotTile();
+      if (error instanceof UpstreamNotFoundError && offset > 0) {
+        notFound.push(offset);
+        return;
+      }
+      if (once) {
+        askAgain.push(offset);
+        return;
+      }
       throw error;
     }
+    if (abandoned) return;
     const page = readPage(body, path);
     if (count === null) count = page.count;
     else if (page.count !== count) {
@@ -196,24 +237,31 @@ async function fetchKnownSize<S extends z.ZodType>(
     // A short page before the end means upstream served fewer than asked: the offsets leave gaps.
     if (page.results.length < Math.min(pageSize, Math.max(0, page.count - offset))) throw new PagesDoNotTile();
     received += page.results.length;
-    consume(parser.parse(page.results), offset);
+    consume.page(parser.parse(page.results), offset);
   };
   const offsetsUpTo = (from: number, to: number): number[] => {
     const offsets: number[] = [];
     for (let offset = from; offset < to; offset += pageSize) offsets.push(offset);
     return offsets;
   };
+  const loadOrAbandon = (offset: number, once = false) =>
+    loadPage(offset, once).catch((error: unknown) => {
+      abandoned = true;
+      throw error;
+    });
   const firstRound = offsetsUpTo(0, knownCount);
-  await mapWithConcurrency(firstRound, options.concurrency, loadPage);
+  await mapWithConcurrency(firstRound, options.concurrency, (offset) => loadOrAbandon(offset, guessed && offset > 0));
   const total = count ?? 0;
-  const grown = offsetsUpTo(firstRound.length * pageSize, total);
-  if (grown.length > 0) await mapWithConcurrency(grown, options.concurrency, loadPage);
+  const secondRound = [...askAgain.filter((offset) => offset < total), ...offsetsUpTo(firstRound.length * pageSize, total)];
+  if (secondRound.length > 0) await mapWithConcurrency(secondRound, options.concurrency, (offset) => loadOrAbandon(offset));
+  // A 404 inside the collection (or with no page to say where it ends) is a gap: start again.
+  if (count === null || notFound.some((offset) => offset < total)) throw new PagesDoNotTile();
   if (received !== total) {
     throw new AppError('upstream_bad_response', {
       internal: { endpoint: path, problem: 'item total does not match count', count: total, received },
     });
   }
-  return { skipped: parser.skipped, pages: firstRound.length + grown.length };
+  return { skipped: parser.skipped, pages: firstRound.length + secondRound.length };
 }
 
 /** The first page says `count`; every other page follows in parallel. */
@@ -248,13 +296,13 @@ async function fetchDiscovering<S extends z.ZodType>(
       throw new AppError('upstream_bad_response', { internal: { endpoint: path, problem: 'count changed during load' } });
     }
     received += page.results.length;
-    consume(parser.parse(page.results), offset);
+    consume.page(parser.parse(page.results), offset);
   });
   // The other pages may fail while the first is parsed (below, across turns of the event loop): the
   // failure is kept for the `await` further down, never left unhandled (that would stop the process).
   restLoad.catch(() => undefined);
   // In slices, so the requests just asked for reach the wire while the first page is parsed.
-  consume(checked ?? (await parser.parseInSlices(first.results)), 0);
+  consume.page(checked ?? (await parser.parseInSlices(first.results)), 0);
   await restLoad;
   if (received !== first.count) {
     throw new AppError('upstream_bad_response', {

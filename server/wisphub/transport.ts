@@ -150,10 +150,13 @@ export class UpstreamTransport {
     });
   }
 
-  /** GET with retries inside the read budget. Answers the parsed JSON body. */
-  async get(path: string, query: Query = {}): Promise<unknown> {
+  /**
+   * GET with retries inside the read budget (`retries` overrides the configured count for one call).
+   * Answers the parsed JSON body.
+   */
+  async get(path: string, query: Query = {}, { retries = this.options.retries }: { retries?: number } = {}): Promise<unknown> {
     const deadline = performance.now() + this.options.readBudgetMs;
-    const attempts = this.options.retries + 1;
+    const attempts = retries + 1;
     for (let attempt = 1; ; attempt++) {
       const remaining = deadline - performance.now();
       try {

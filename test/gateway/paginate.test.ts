@@ -55,6 +55,22 @@ function scriptedUpstream(collection: { size: number; maxPageSize?: number; notF
 const options = { pageSize: 250, concurrency: 10, logger: pino({ level: 'silent' }) };
 const item = z.object({ id: z.number() });
 
+/** A stream consumer that keeps what it was handed (ids in order) and counts restarts. */
+function collector(onPage: (items: { id: number }[]) => void = () => {}) {
+  const state = { ids: [] as number[], restarts: 0 };
+  const consumer = {
+    page(items: { id: number }[]) {
+      state.ids.push(...items.map((entry) => entry.id));
+      onPage(items);
+    },
+    restart() {
+      state.ids = [];
+      state.restarts++;
+    },
+  };
+  return { state, consumer };
+}
+
 /** Runs a load to the end, answering round by round; the sizes of the rounds. */
 async function rounds<T>(load: Promise<T>, releaseAll: () => Promise<number>): Promise<{ result: T; rounds: number[] }> {
   let done = false;
@@ -121,17 +137,139 @@ paging('upstream capping the page size leaves gaps: the load starts again from a
   );
 });
 
-paging('an offset past the end answered 404: the load starts again from a first page', async () => {
+paging('an offset past the end answered 404 instead of an empty page: still one round, nothing handed over twice', async () => {
   const upstream = scriptedUpstream({ size: 600, notFoundPastEnd: true });
-  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { knownCount: 1000 });
-  const { result } = await rounds(load, upstream.releaseAll);
-  assert.is(result.items.length, 600);
+  const { state, consumer } = collector();
+  const load = streamAllPages(upstream.transport, '/api/clientes/', {}, item, options, consumer, { knownCount: 1000 });
+  const { rounds: sizes } = await rounds(load, upstream.releaseAll);
+  assert.equal(sizes, [4]);
+  assert.equal(
+    state.ids,
+    Array.from({ length: 600 }, (_, i) => i),
+  );
+  assert.is(state.restarts, 0);
+});
+
+paging('a 404 inside the collection is a gap, not an end: the load starts again from a first page and is complete', async () => {
+  const upstream = scriptedUpstream({ size: 1000 });
+  let gapAnswered = false;
+  const transport = {
+    get(path: string, query: Query = {}) {
+      // The page at 500 answers 404 once (a gap), then as usual.
+      if (Number(query.offset) === 500 && !gapAnswered) {
+        gapAnswered = true;
+        return Promise.reject(new UpstreamNotFoundError('/api/clientes/', false));
+      }
+      return upstream.transport.get(path, query);
+    },
+  } as unknown as UpstreamTransport;
+  const { state, consumer } = collector();
+  const load = streamAllPages(transport, '/api/clientes/', {}, item, options, consumer, { knownCount: 1000 });
+  await rounds(load, upstream.releaseAll);
+  assert.is(state.restarts, 1);
+  // The discovery load hands the first page over last (it is parsed in slices): order by id.
+  assert.equal(
+    [...state.ids].sort((x, y) => x - y),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
+});
+
+paging('pages of an attempt that did not tile are never handed over after the restart, nor twice', async () => {
+  // Capped at 100: every page of the known-size attempt is short except the last (90 left at 750),
+  // which passes; whatever order they come in, the stream holds each item once in the end.
+  for (const lastFirst of [false, true]) {
+    const upstream = scriptedUpstream({ size: 840, maxPageSize: 100, lastFirst });
+    const { state, consumer } = collector();
+    const load = streamAllPages(upstream.transport, '/api/clientes/', {}, item, options, consumer, { knownCount: 1000 });
+    await rounds(load, upstream.releaseAll);
+    assert.equal(
+      [...state.ids].sort((a, b) => a - b),
+      Array.from({ length: 840 }, (_, i) => i),
+      `lastFirst ${String(lastFirst)}`,
+    );
+  }
+});
+
+paging('a page of an abandoned attempt that answers after the restart is dropped', async () => {
+  const upstream = scriptedUpstream({ size: 840, maxPageSize: 100 });
+  let releaseLate: () => void = () => {};
+  const transport = {
+    get(path: string, query: Query = {}) {
+      // The attempt's last page (90 items left at 750: it tiles) answers only after the load is over.
+      if (Number(query.offset) === 750 && Number(query.limit) === 250) {
+        return new Promise((resolve) => {
+          releaseLate = () => resolve({ count: 840, next: null, results: Array.from({ length: 90 }, (_, i) => ({ id: 750 + i })) });
+        });
+      }
+      return upstream.transport.get(path, query);
+    },
+  } as unknown as UpstreamTransport;
+  const { state, consumer } = collector();
+  const load = streamAllPages(transport, '/api/clientes/', {}, item, options, consumer, { knownCount: 1000 });
+  await rounds(load, upstream.releaseAll);
+  releaseLate();
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+  assert.is(state.ids.length, 840);
+  assert.is(new Set(state.ids).size, 840);
+});
+
+paging(
+  'a guessed size: one round when the collection fits, pages past the first tried once, a failed one asked again with retries',
+  async () => {
+    const upstream = scriptedUpstream({ size: 700 });
+    const tries: { offset: number; retries: number | undefined }[] = [];
+    let failed = false;
+    const transport = {
+      get(path: string, query: Query = {}, options: { retries?: number } = {}) {
+        tries.push({ offset: Number(query.offset), retries: options.retries });
+        if (Number(query.offset) === 500 && !failed) {
+          failed = true;
+          return Promise.reject(new AppError('upstream_unavailable'));
+        }
+        return upstream.transport.get(path, query);
+      },
+    } as unknown as UpstreamTransport;
+    const { state, consumer } = collector();
+    const load = streamAllPages(transport, '/api/clientes/', {}, item, options, consumer, { guessedCount: 1000 });
+    const { rounds: sizes } = await rounds(load, upstream.releaseAll);
+    // Four at once (500 fails at once, unanswered), then 500 again.
+    assert.equal(sizes, [3, 1]);
+    assert.equal(tries, [
+      { offset: 0, retries: undefined },
+      { offset: 250, retries: 0 },
+      { offset: 500, retries: 0 },
+      { offset: 750, retries: 0 },
+      { offset: 500, retries: undefined },
+    ]);
+    assert.equal(
+      [...state.ids].sort((x, y) => x - y),
+      Array.from({ length: 700 }, (_, i) => i),
+    );
+  },
+);
+
+paging('a guessed size the collection outgrew: the pages past it follow from count', async () => {
+  const upstream = scriptedUpstream({ size: 1600 });
+  const load = fetchAllPages(upstream.transport, '/api/clientes/', {}, item, options, { guessedCount: 1000 });
+  const { result, rounds: sizes } = await rounds(load, upstream.releaseAll);
+  assert.equal(sizes, [4, 3]);
+  assert.equal(
+    result.items.map((entry) => entry.id),
+    Array.from({ length: 1600 }, (_, i) => i),
+  );
 });
 
 paging('every page is handed over as it arrives, the first included', async () => {
   const upstream = scriptedUpstream({ size: 1000 });
   const seen: number[] = [];
-  const load = streamAllPages(upstream.transport, '/api/clientes/', {}, item, options, (items) => seen.push(items.length));
+  const load = streamAllPages(
+    upstream.transport,
+    '/api/clientes/',
+    {},
+    item,
+    options,
+    collector((items) => seen.push(items.length)).consumer,
+  );
   await rounds(load, upstream.releaseAll);
   assert.equal(seen, [250, 250, 250, 250]);
 });
@@ -146,7 +284,7 @@ paging('pages that arrive last first: the collection keeps upstream order, the s
   const streamed = scriptedUpstream({ size: 1000, lastFirst: true });
   const firstIds: number[] = [];
   await rounds(
-    streamAllPages(streamed.transport, '/api/clientes/', {}, item, options, (items) => firstIds.push(items[0]!.id)),
+    streamAllPages(streamed.transport, '/api/clientes/', {}, item, options, collector((items) => firstIds.push(items[0]!.id)).consumer),
     streamed.releaseAll,
   );
   // The first page is parsed in slices while the others are in flight; here they answer at once,
@@ -168,9 +306,10 @@ paging(
       },
     } as unknown as UpstreamTransport;
     let sentWhenFirstPageHandedOver = -1;
-    const load = streamAllPages(transport, '/api/clientes/', {}, item, { ...options, pageSize: 1000 }, (items) => {
+    const { consumer } = collector((items) => {
       if (items[0]?.id === 0) sentWhenFirstPageHandedOver = [...onTheWire].filter((offset) => offset > 0).length;
     });
+    const load = streamAllPages(transport, '/api/clientes/', {}, item, { ...options, pageSize: 1000 }, consumer);
     // Only the first page is answered until it has been handed over.
     await upstream.releaseAll();
     while (sentWhenFirstPageHandedOver === -1) await new Promise((resolve) => setImmediate(resolve));
@@ -193,7 +332,8 @@ paging('a later page that fails while the first is parsed fails the load, and it
       },
     } as unknown as UpstreamTransport;
     let handedOver = 0;
-    const error = await streamAllPages(transport, '/api/clientes/', {}, item, { ...options, pageSize: 1000 }, () => handedOver++).catch(
+    const counting = collector(() => handedOver++).consumer;
+    const error = await streamAllPages(transport, '/api/clientes/', {}, item, { ...options, pageSize: 1000 }, counting).catch(
       (caught: unknown) => caught,
     );
     assert.instance(error, AppError);
