@@ -19,7 +19,11 @@ export interface SteadyLoadOptions {
   sampleSeconds: number;
   /** Memory growth and calls per hour are measured after this warm-up (the first minute in a full run). */
   settleSeconds: number;
-  /** Heap in use and RSS right after a full collection, read in the service (what a leak would raise, free of the sawtooth). */
+  /**
+   * Heap in use after a full collection and the lowest RSS in a quiet window after it, read in the
+   * service (what a leak would raise, free of the sawtooth). The traffic pauses meanwhile; the pause
+   * is left out of the schedule and of the calls-an-hour window.
+   */
   afterCollection: () => Promise<AfterCollection>;
   botKey: string;
   operatorKey: string;
@@ -29,6 +33,12 @@ export interface SteadyLoadOptions {
 export interface AfterCollection {
   heapUsedMb: number;
   rssMb: number;
+  /**
+   * V8's young generation as committed then (null where the runtime does not say): it grows under
+   * allocation up to 32 MB on Node 20 and is not given back in a quiet minute, so it tells a step
+   * of the collector's sizing from growth.
+   */
+  newSpaceMb: number | null;
 }
 
 export interface SteadyLoadResult {
@@ -48,10 +58,13 @@ export interface SteadyLoadResult {
   heapAfterGcSettleMb: number;
   heapAfterGcEndMb: number;
   heapGrowthPct: number;
-  /** RSS right after those two full collections: the same point of the sawtooth at both ends. */
+  /** Lowest RSS in the quiet window after those two full collections: what the process keeps. */
   rssAfterGcSettleMb: number;
   rssAfterGcEndMb: number;
   rssAfterGcGrowthPct: number;
+  /** The young generation committed at those two readings (see AfterCollection). */
+  newSpaceSettleMb: number | null;
+  newSpaceEndMb: number | null;
   /** Upstream calls per hour by "METHOD /path" (ids as :id), from the window after the warm-up. */
   upstreamCallsPerHour: Record<string, number>;
   upstreamCallsPerHourTotal: number;
@@ -139,11 +152,13 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
   let inFlight = 0;
   let settledCalls: Map<string, number> | null = null;
   let settledAt = 0;
-  let afterSettle: AfterCollection = { heapUsedMb: 0, rssMb: 0 };
+  let afterSettle: AfterCollection = { heapUsedMb: 0, rssMb: 0, newSpaceMb: null };
   let nextSample = 0;
+  // Seconds the traffic was paused for the reading after the warm-up: not traffic time.
+  let paused = 0;
   const elapsed = () => (performance.now() - started) / 1000;
-  while (elapsed() < options.seconds) {
-    const now = elapsed();
+  while (elapsed() - paused < options.seconds) {
+    const now = elapsed() - paused;
     // Keep to the rate: start what is due, never more than 200 at once (a stalled service is not flooded).
     const due = Math.floor(now * options.ratePerSecond) - requests;
     for (let i = 0; i < due && inFlight < 200; i++) {
@@ -172,9 +187,11 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
       nextSample += options.sampleSeconds;
     }
     if (settledCalls === null && now >= options.settleSeconds) {
-      settledCalls = await upstreamCalls(options.simUrl);
-      settledAt = now;
+      const pauseStarted = elapsed();
       afterSettle = await options.afterCollection();
+      paused += elapsed() - pauseStarted;
+      settledCalls = await upstreamCalls(options.simUrl);
+      settledAt = elapsed();
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -213,6 +230,8 @@ export async function runSteadyLoad(options: SteadyLoadOptions): Promise<SteadyL
     rssAfterGcSettleMb: afterSettle.rssMb,
     rssAfterGcEndMb: atEnd.rssMb,
     rssAfterGcGrowthPct: growthPct(afterSettle.rssMb, atEnd.rssMb),
+    newSpaceSettleMb: afterSettle.newSpaceMb,
+    newSpaceEndMb: atEnd.newSpaceMb,
     upstreamCallsPerHour: Object.fromEntries(Object.entries(perHour).sort((a, b) => b[1] - a[1])),
     upstreamCallsPerHourTotal: Object.values(perHour).reduce((sum, count) => sum + count, 0),
     refusals,
