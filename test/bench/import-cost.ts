@@ -39,7 +39,11 @@ function startupPackages(file: string, seen = new Set<string>()): Set<string> {
 /** A module that imports these specifiers whole, then settles and prints its RSS in bytes. */
 function importingScript(specifiers: readonly string[]): string {
   return [
-    ...specifiers.map((specifier, index) => `import * as m${index} from ${JSON.stringify(specifier)}; void m${index};`),
+    ...specifiers.map((specifier, index) => `import * as m${index} from ${JSON.stringify(specifier)};`),
+    // Kept where the bundler can see them used: with a bare `void m0`, esbuild dropped modules
+    // marked side-effect free whole, and with them node-fetch-native's reads of the fetch globals
+    // at import, which load undici in the service's own bundle.
+    `globalThis.importedModules = [${specifiers.map((_, index) => `m${index}`).join(', ')}];`,
     'globalThis.gc();',
     `await new Promise((resolve) => setTimeout(resolve, ${SETTLE_MS}));`,
     'globalThis.gc();',
