@@ -253,7 +253,7 @@ async function fetchKnownSize<S extends z.ZodType>(
   await mapWithConcurrency(firstRound, options.concurrency, (offset) => loadOrAbandon(offset, guessed && offset > 0));
   const total = count ?? 0;
   const secondRound = [...askAgain.filter((offset) => offset < total), ...offsetsUpTo(firstRound.length * pageSize, total)];
-  if (secondRound.length > 0) await mapWithConcurrency(secondRound, options.concurrency, (offset) => loadOrAbandon(offset));
+  if (secondRound.length > 0) await mapWithConcurrency(secondRound, options.concurrency, loadOrAbandon);
   // A 404 inside the collection (or with no page to say where it ends) is a gap: start again.
   if (count === null || notFound.some((offset) => offset < total)) throw new PagesDoNotTile();
   if (received !== total) {

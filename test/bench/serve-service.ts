@@ -16,11 +16,13 @@ function collectGarbage(): void {
   else globalThis.gc?.();
 }
 
+const mb = (value: number) => Math.round((value / 1048576) * 10) / 10;
+
 /** V8's young generation as committed; Bun (JavaScriptCore) has none to report. */
 function newSpaceMb(): number | null {
   if ((globalThis as { Bun?: unknown }).Bun) return null;
   const space = getHeapSpaceStatistics().find((each) => each.space_name === 'new_space');
-  return space ? Math.round((space.space_size / 1048576) * 10) / 10 : null;
+  return space ? mb(space.space_size) : null;
 }
 
 const config = loadConfig();
@@ -32,7 +34,6 @@ if (process.env.WARM === '1') {
   collectGarbage();
 }
 const memory = process.memoryUsage();
-const mb = (value: number) => Math.round((value / 1048576) * 10) / 10;
 process.on('message', async (message: { heap?: number }) => {
   if (typeof message?.heap !== 'number') return;
   // Compare like with like: a collection refresh running at one reading (a second directory half
