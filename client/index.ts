@@ -53,12 +53,21 @@ export interface WispHubClientOptions {
    * carry its own: `{ context: { verificationToken } }`. One batched request carries one token.
    */
   verificationToken?: string | (() => string | null | undefined);
+  /**
+   * The opaque id of the person the bot talks to (e.g. a hash of their WhatsApp number), sent as
+   * `X-End-User`. Verification tokens are bound to it, and lockouts and limits count per end user.
+   */
+  endUser?: string;
   fetch?: typeof fetch;
 }
 
 export function createWispHubClient(options: WispHubClientOptions): WispHubClient {
   const base = options.url.replace(/\/+$/, '');
-  const headers = { ...options.headers, 'x-api-key': options.apiKey };
+  const headers: Record<string, string> = {
+    ...options.headers,
+    'x-api-key': options.apiKey,
+    ...(options.endUser ? { 'x-end-user': options.endUser } : {}),
+  };
   const defaultToken = () => (typeof options.verificationToken === 'function' ? options.verificationToken() : options.verificationToken);
   /** The headers of one request: the call's own token first, then the client's. */
   const headersFor = (contexts: readonly Record<string, unknown>[]): Record<string, string> => {

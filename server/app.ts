@@ -3,9 +3,10 @@ import { FileAuditTrail } from './observability/audit';
 import { catalogueSourceNow } from './routers/tickets.catalogue';
 import { claimAuditedReferences, LocalPaymentReferences } from './guards/payment-references';
 import { VerificationTokens } from './guards/verification';
+import { resolveVerificationSecret } from './guards/verification-secret';
 import type { AddressInfo } from 'node:net';
 import { ApiKeyRegistry } from './guards/api-keys';
-import { type Config, DEVELOPMENT_API_KEY } from './config/settings';
+import type { Config } from './config/settings';
 import { answerClientError, createRequestListener, type Readiness } from './http/listener';
 import { LocalPendingStore } from './guards/pending-store';
 import { IdempotencyStore } from './guards/idempotency';
@@ -136,6 +137,14 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         inFlight: () => activity.inFlight,
       });
       transport.onCall = (call) => metrics.observeUpstream(call);
+      const verificationSecret = await resolveVerificationSecret({
+        configured: config.VERIFICATION_SECRET,
+        filePath: config.VERIFICATION_SECRET_FILE,
+        shared: shared?.verificationSecret ?? null,
+      });
+      if (verificationSecret.source === 'file') {
+        logger.info({ file: config.VERIFICATION_SECRET_FILE }, 'verification tokens are signed with the random secret kept in this file');
+      }
       const apiKeys = ApiKeyRegistry.fromConfig(config);
       if (apiKeys.usesDevelopmentKey) {
         logger.warn('API_KEYS is empty: the documented development key is accepted (simulator only)');
@@ -153,8 +162,12 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         pendingTickets: shared?.pendingTickets ?? new LocalPendingStore(config.IDEMPOTENCY_TTL_S * 1000),
         zoneLocks: shared?.zoneLocks ?? new KeyedMutex(),
         rateLimiter: shared?.rateLimiter ?? new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
+        endUserLimiter: shared?.endUserLimiter ?? new TokenBucketLimiter(config.END_USER_RATE_LIMIT_PER_S, config.END_USER_RATE_LIMIT_BURST),
+        addressLimiter:
+          shared?.addressLimiter ??
+          new TokenBucketLimiter(config.UNAUTHENTICATED_RATE_LIMIT_PER_S, config.UNAUTHENTICATED_RATE_LIMIT_BURST),
         identityGuard: shared?.identityGuard ?? new IdentityGuard(config),
-        verification: VerificationTokens.fromConfig(config, DEVELOPMENT_API_KEY),
+        verification: new VerificationTokens(verificationSecret.secret, config.VERIFICATION_TTL_S),
         memo: new ResponseMemo(),
         audit: shared?.audit ?? new FileAuditTrail(config.AUDIT_LOG_PATH),
         paymentReferences: shared?.paymentReferences ?? (await localReferences(config.AUDIT_LOG_PATH, logger)),

@@ -118,6 +118,7 @@ export const ERROR_CATALOGUE = {
     message: 'Se superó el número de intentos de verificación. Por seguridad, intente más tarde o comuníquese con un asesor.',
   },
   request_timeout: { status: 408, code: 'TIMEOUT', message: 'La solicitud tardó demasiado en llegar.' },
+  request_aborted: { status: 400, code: 'BAD_REQUEST', message: 'La solicitud se interrumpió antes de llegar completa.' },
   internal_error: { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Ocurrió un error inesperado. Intente de nuevo.' },
   upstream_auth_failed: {
     status: 502,

@@ -30,7 +30,12 @@ export interface Services {
   /** Ticket creates answered 202 while their upstream outcome is settled (routers/tickets.pending.ts). */
   pendingTickets: PendingStore<PendingTicketRecord>;
   zoneLocks: Mutex;
+  /** Requests per key. */
   rateLimiter: RateLimiter;
+  /** Requests per end user of a key (X-End-User), on top of the key's. */
+  endUserLimiter: RateLimiter;
+  /** Requests without a valid key, per client address. */
+  addressLimiter: RateLimiter;
   identityGuard: IdentityGuard;
   /** Signs and checks the customer verification tokens `clients.verify` issues. */
   verification: VerificationTokens;

@@ -51,16 +51,32 @@ const envSchema = z.object({
   API_KEYS_FILE: z.string().min(1).optional(),
   RATE_LIMIT_PER_S: z.coerce.number().positive().default(20),
   RATE_LIMIT_BURST: int(40, 1),
+  // Requests of one end user (X-End-User) of a key, on top of the key's own limit.
+  END_USER_RATE_LIMIT_PER_S: z.coerce.number().positive().default(5),
+  END_USER_RATE_LIMIT_BURST: int(30, 1),
+  // Failed verifications of one service id from one end user (one conversation), within the window.
   VERIFY_MAX_FAILURES: int(5, 1),
+  // Failed verifications of one service id from every end user together: the customer's own lockout.
+  VERIFY_MAX_FAILURES_PER_SERVICE: int(25, 1),
+  // Failed verifications (any service id) from one key and end user.
   VERIFY_MAX_FAILURES_PER_KEY: int(50, 1),
   RESOLVE_MAX_FAILURES_PER_KEY: int(30, 1),
+  // Requests without a valid key, per client address (they are refused before any body is read).
+  UNAUTHENTICATED_RATE_LIMIT_PER_S: z.coerce.number().positive().default(2),
+  UNAUTHENTICATED_RATE_LIMIT_BURST: int(20, 1),
+  // Proxies in front of the service that append to X-Forwarded-For; 0 ignores the header.
+  TRUST_PROXY_HOPS: int(0, 0, 10),
   IDENTITY_WINDOW_S: int(900, 1),
   ADMIN_API_KEYS: csv(apiKeyEntry).default([]),
+  // Keys that may only scrape /metrics (a Prometheus server); admin keys may too.
+  METRICS_API_KEYS: csv(apiKeyEntry).default([]),
   OPERATOR_API_KEYS: csv(apiKeyEntry).default([]),
   OPERATOR_API_KEYS_FILE: z.string().min(1).optional(),
   VERIFICATION_TTL_S: int(900, 30, 86_400),
-  // Signs verification tokens; every instance must share it. Unset: derived from the configured keys.
+  // Signs verification tokens; every instance must share it. Required with a real WispHub host;
+  // unset with the simulator: a random secret kept in Redis (REDIS_URL) or in VERIFICATION_SECRET_FILE.
   VERIFICATION_SECRET: z.string().min(32, { error: 'at least 32 characters' }).optional(),
+  VERIFICATION_SECRET_FILE: z.string().min(1).default('.verification-secret'),
   VERIFICATION_REQUIRED_FOR_READS: z
     .enum(['true', 'false'])
     .default('true')
@@ -72,6 +88,11 @@ const envSchema = z.object({
     .transform((value) => value === 'true'),
   PROMISE_MAX_DAYS: int(7, 1, 90),
   PROMISE_COOLDOWN_DAYS: int(30, 0, 365),
+  // Whether a promise of payment on a suspended service asks WispHub to reconnect it (the ISP's policy).
+  PROMISE_RECONNECTS_SUSPENDED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   AUDIT_LOG_PATH: z.string().min(1).default('audit.jsonl'),
   CORS_ORIGINS: csv(z.url({ error: 'each origin is a URL such as https://bot.example.com' })).default([]),
   REQUEST_TIMEOUT_MS: int(30_000, 1000),
@@ -163,11 +184,13 @@ export interface ApiKey {
   role: KeyRole;
 }
 
-export type Config = Omit<z.output<typeof envSchema>, 'API_KEYS' | 'ADMIN_API_KEYS' | 'OPERATOR_API_KEYS'> & {
+export type Config = Omit<z.output<typeof envSchema>, 'API_KEYS' | 'ADMIN_API_KEYS' | 'OPERATOR_API_KEYS' | 'METRICS_API_KEYS'> & {
   /** Every business key, bot and operator, each with its role. */
   API_KEYS: ApiKey[];
   /** Keys for the operator endpoints (/admin/*), separate from the bots' keys. */
   ADMIN_API_KEYS: ApiKey[];
+  /** Keys that may scrape /metrics and nothing else. */
+  METRICS_API_KEYS: ApiKey[];
   /** True when no upstream host is configured: the embedded simulator is started. */
   useSimulator: boolean;
 };
@@ -179,8 +202,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Key accepted when the embedded simulator runs and API_KEYS is empty (documented in the README). */
+/** Bot key accepted when the embedded simulator runs and no key is configured (documented in the README). */
 export const DEVELOPMENT_API_KEY = 'dev-local-key-not-for-production';
+/** Operator key accepted in the same case, so a developer can play the ISP's staff against the simulator. */
+export const DEVELOPMENT_OPERATOR_KEY = 'dev-local-operator-key-not-for-production';
 
 function parseApiKey(entry: string, index: number, role: KeyRole, unnamedPrefix = 'key'): ApiKey {
   const separator = entry.indexOf('=');
@@ -240,6 +265,9 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   if (env.WISPHUB_NET_HOST && !env.WISPHUB_NET_KEY) {
     problems.push('WISPHUB_NET_KEY: required when WISPHUB_NET_HOST is set');
   }
+  if (env.WISPHUB_NET_HOST && !env.VERIFICATION_SECRET) {
+    problems.push('VERIFICATION_SECRET: required when WISPHUB_NET_HOST is set (32+ random characters, the same on every instance)');
+  }
   if (env.WISPHUB_NET_HOST && env.API_KEYS.length + env.OPERATOR_API_KEYS.length === 0) {
     problems.push('API_KEYS: required (or API_KEYS_FILE) when WISPHUB_NET_HOST is set (the development key only works with the simulator)');
   }
@@ -256,13 +284,23 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     names.add(name);
     secrets.add(key);
   }
-  const { OPERATOR_API_KEYS: _operators, ...settings } = env;
+  const { OPERATOR_API_KEYS: _operators, METRICS_API_KEYS: _metrics, ...settings } = env;
   const adminKeys = env.ADMIN_API_KEYS.map((entry, index) => parseApiKey(entry, index, 'operator'));
   if (adminKeys.some(({ key }) => secrets.has(key))) {
     problems.push('ADMIN_API_KEYS: an admin key must not also be a bot or operator key (API_KEYS, OPERATOR_API_KEYS)');
   }
+  const metricsKeys = env.METRICS_API_KEYS.map((entry, index) => parseApiKey(entry, index, 'operator', 'metrics'));
+  if (metricsKeys.some(({ key }) => secrets.has(key))) {
+    problems.push('METRICS_API_KEYS: a metrics key must not also be a bot or operator key (API_KEYS, OPERATOR_API_KEYS)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...settings, API_KEYS: apiKeys, ADMIN_API_KEYS: adminKeys, useSimulator: !env.WISPHUB_NET_HOST };
+  return {
+    ...settings,
+    API_KEYS: apiKeys,
+    ADMIN_API_KEYS: adminKeys,
+    METRICS_API_KEYS: metricsKeys,
+    useSimulator: !env.WISPHUB_NET_HOST,
+  };
 }
 
 function maskValue(variable: string, value: string): string {

@@ -134,6 +134,10 @@ export function compareClaims(
 }
 
 export const MIN_VERIFY_FACTS = 2;
+/** Facts the public cannot read (a plan and its price are in the public plan list; a name is often known). */
+export const PRIVATE_FACTS: readonly IdentityField[] = ['document', 'phone'];
+/** Facts that count towards verification: a private one plus a second of these. Plan and price never count. */
+export const COUNTED_FACTS: readonly IdentityField[] = ['document', 'phone', 'name', 'address'];
 
 export type VerifyOutcome = 'verified' | 'mismatch' | 'insufficient_facts';
 
@@ -146,16 +150,22 @@ export interface VerifyResult {
   message: string;
 }
 
-/** Valid only when at least two facts were given and every one of them matches (no typo tolerated). */
+/**
+ * Valid only when the document or a phone on record is given, with a second fact (name, address,
+ * or the other of document and phone), and every fact given matches (no typo tolerated). A plan
+ * name or price may be given, and must then match, but never counts: anyone can read the plans.
+ */
 export function verifyIdentity(client: Client, claims: IdentityClaims): VerifyResult {
   const { given, matchedFields, mismatchedFields, quality } = compareClaims(client, prepareClaims(claims), false);
   const base = { matchedFields, mismatchedFields, fieldQuality: quality };
-  if (given.length < MIN_VERIFY_FACTS) {
+  const counted = given.filter((field) => COUNTED_FACTS.includes(field));
+  if (counted.length < MIN_VERIFY_FACTS || !counted.some((field) => PRIVATE_FACTS.includes(field))) {
     return {
       isValid: false,
       outcome: 'insufficient_facts',
       ...base,
-      message: 'Para verificar su identidad necesitamos al menos dos datos, por ejemplo su cédula y su dirección.',
+      message:
+        'Para verificar su identidad necesitamos su número de documento o un teléfono registrado, y un dato más: su nombre completo o su dirección.',
     };
   }
   if (mismatchedFields.length > 0) {

@@ -1,3 +1,4 @@
+import { type FileKind, inspectFile } from './file-structure';
 import { spanishDate } from './spanish-dates';
 
 /**
@@ -5,25 +6,21 @@ import { spanishDate } from './spanish-dates';
  * passes today's local date and what upstream says.
  */
 
-export type ReceiptKind = 'jpeg' | 'png' | 'pdf';
+export type ReceiptKind = FileKind;
 
 export const RECEIPT_CONTENT_TYPES: Record<ReceiptKind, string> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   pdf: 'application/pdf',
+  heic: 'image/heic',
 };
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
 /**
- * What a receipt really is, from its first bytes (never its name or declared type): JPEG
- * (FF D8 FF), PNG (its 8-byte signature) or PDF ("%PDF-"); null for anything else.
+ * What a receipt really is, from its bytes all the way through (never its name or declared type):
+ * JPEG, PNG, HEIC or PDF (see file-structure.ts); null for anything else or anything malformed.
  */
 export function receiptKind(bytes: Uint8Array): ReceiptKind | null {
-  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes.length >= 16 && PNG_SIGNATURE.every((byte, index) => bytes[index] === byte)) return 'png';
-  if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(0, 5)) === '%PDF-') return 'pdf';
-  return null;
+  return inspectFile(bytes).kind;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type ApiKey, type Config, DEVELOPMENT_API_KEY, type KeyRole } from '../config/settings';
+import { type ApiKey, type Config, DEVELOPMENT_API_KEY, DEVELOPMENT_OPERATOR_KEY, type KeyRole } from '../config/settings';
 
 /** Who is calling: the key's configured name (never the key) and its role. */
 export interface CallerKey {
@@ -24,7 +24,12 @@ export class ApiKeyRegistry {
 
   constructor(keys: ApiKey[], allowDevelopmentKey: boolean) {
     this.usesDevelopmentKey = keys.length === 0 && allowDevelopmentKey;
-    const effective: ApiKey[] = this.usesDevelopmentKey ? [{ name: 'development', key: DEVELOPMENT_API_KEY, role: 'bot' }] : keys;
+    const effective: ApiKey[] = this.usesDevelopmentKey
+      ? [
+          { name: 'development', key: DEVELOPMENT_API_KEY, role: 'bot' },
+          { name: 'development-operator', key: DEVELOPMENT_OPERATOR_KEY, role: 'operator' },
+        ]
+      : keys;
     this.entries = effective.map(({ name, key, role }) => ({ caller: { name, role }, digest: digest(key) }));
   }
 

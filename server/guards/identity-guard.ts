@@ -3,54 +3,80 @@ import { AppError } from '../errors';
 import { FailureWindow, type FailureCounter } from './rate-limit';
 
 /**
- * Identity checks are an enumeration target: failed verifications are limited per service id
- * and per API key, failed resolutions per API key. A success clears the service id's count.
+ * Identity checks are an enumeration target. Failures count per conversation (a key and the end
+ * user it names), so one conversation cannot lock a customer out for everyone:
+ *   - one service id from one conversation: VERIFY_MAX_FAILURES;
+ *   - one service id from every conversation together: VERIFY_MAX_FAILURES_PER_SERVICE (the
+ *     customer's own lockout, the bound on guessing through many invented end users);
+ *   - any service id from one conversation: VERIFY_MAX_FAILURES_PER_KEY; resolutions likewise.
+ * A success clears the conversation's count for that service id (not the service's total).
  */
+
+/** Who is trying: a key's name and the end user it sent (or none). */
+export interface Conversation {
+  keyName: string;
+  endUser: string | null;
+}
+
+/** The counter key of a conversation: the end user is length-prefixed, so no pair spells another. */
+export function conversationKey({ keyName, endUser }: Conversation): string {
+  return endUser === null ? keyName : `${keyName}|${endUser.length}:${endUser}`;
+}
+
 export class IdentityGuard {
+  private readonly byServiceAndConversation: FailureCounter;
   private readonly byService: FailureCounter;
-  private readonly verifyByKey: FailureCounter;
-  private readonly resolveByKey: FailureCounter;
+  private readonly verifyByConversation: FailureCounter;
+  private readonly resolveByConversation: FailureCounter;
 
   /** `window(name, ms)` makes each counter: in memory by default, in Redis across instances. */
   constructor(
     private readonly config: Pick<
       Config,
-      'VERIFY_MAX_FAILURES' | 'VERIFY_MAX_FAILURES_PER_KEY' | 'RESOLVE_MAX_FAILURES_PER_KEY' | 'IDENTITY_WINDOW_S'
+      | 'VERIFY_MAX_FAILURES'
+      | 'VERIFY_MAX_FAILURES_PER_SERVICE'
+      | 'VERIFY_MAX_FAILURES_PER_KEY'
+      | 'RESOLVE_MAX_FAILURES_PER_KEY'
+      | 'IDENTITY_WINDOW_S'
     >,
     window: (name: string, windowMs: number) => FailureCounter = (_name, windowMs) => new FailureWindow(windowMs),
   ) {
     const windowMs = config.IDENTITY_WINDOW_S * 1000;
+    this.byServiceAndConversation = window('verify-service-conversation', windowMs);
     this.byService = window('verify-service', windowMs);
-    this.verifyByKey = window('verify-key', windowMs);
-    this.resolveByKey = window('resolve-key', windowMs);
+    this.verifyByConversation = window('verify-key', windowMs);
+    this.resolveByConversation = window('resolve-key', windowMs);
   }
 
-  async assertCanVerify(keyName: string, serviceId: number): Promise<void> {
-    const service = String(serviceId);
-    if ((await this.byService.count(service)) >= this.config.VERIFY_MAX_FAILURES) {
-      throw new AppError('verification_locked', { retryAfterSeconds: await this.byService.retryAfterSeconds(service) });
-    }
-    if ((await this.verifyByKey.count(keyName)) >= this.config.VERIFY_MAX_FAILURES_PER_KEY) {
-      throw new AppError('verification_locked', { retryAfterSeconds: await this.verifyByKey.retryAfterSeconds(keyName) });
+  private async assertBelow(counter: FailureCounter, key: string, max: number): Promise<void> {
+    if ((await counter.count(key)) >= max) {
+      throw new AppError('verification_locked', { retryAfterSeconds: await counter.retryAfterSeconds(key) });
     }
   }
 
-  async recordVerification(keyName: string, serviceId: number, valid: boolean): Promise<void> {
+  async assertCanVerify(who: Conversation, serviceId: number): Promise<void> {
+    const conversation = conversationKey(who);
+    await this.assertBelow(this.byServiceAndConversation, `${serviceId}|${conversation}`, this.config.VERIFY_MAX_FAILURES);
+    await this.assertBelow(this.byService, String(serviceId), this.config.VERIFY_MAX_FAILURES_PER_SERVICE);
+    await this.assertBelow(this.verifyByConversation, conversation, this.config.VERIFY_MAX_FAILURES_PER_KEY);
+  }
+
+  async recordVerification(who: Conversation, serviceId: number, valid: boolean): Promise<void> {
+    const conversation = conversationKey(who);
     if (valid) {
-      await this.byService.clear(String(serviceId));
+      await this.byServiceAndConversation.clear(`${serviceId}|${conversation}`);
       return;
     }
+    await this.byServiceAndConversation.record(`${serviceId}|${conversation}`);
     await this.byService.record(String(serviceId));
-    await this.verifyByKey.record(keyName);
+    await this.verifyByConversation.record(conversation);
   }
 
-  async assertCanResolve(keyName: string): Promise<void> {
-    if ((await this.resolveByKey.count(keyName)) >= this.config.RESOLVE_MAX_FAILURES_PER_KEY) {
-      throw new AppError('verification_locked', { retryAfterSeconds: await this.resolveByKey.retryAfterSeconds(keyName) });
-    }
+  async assertCanResolve(who: Conversation): Promise<void> {
+    await this.assertBelow(this.resolveByConversation, conversationKey(who), this.config.RESOLVE_MAX_FAILURES_PER_KEY);
   }
 
-  async recordResolution(keyName: string, resolved: boolean): Promise<void> {
-    if (!resolved) await this.resolveByKey.record(keyName);
+  async recordResolution(who: Conversation, resolved: boolean): Promise<void> {
+    if (!resolved) await this.resolveByConversation.record(conversationKey(who));
   }
 }

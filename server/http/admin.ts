@@ -15,6 +15,8 @@ import type { RequestContext } from '../trpc/context';
 
 const CLIENT_PATH = /^\/admin\/clients\/(\d{1,12})\/invalidate$/;
 const RESOURCE_PATH = /^\/admin\/cache\/([a-z_]{1,40})\/invalidate$/;
+/** A date, or a date-time with seconds optional and its offset (Z or ±hh:mm). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 export function createAdminHandler(ctxServices: RequestContext['services'], admins: ApiKeyRegistry) {
   const { gateway, shared, logger } = ctxServices;
@@ -47,8 +49,9 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
     const limitText = query.get('limit');
     const serviceId = serviceIdText === null ? undefined : Number(serviceIdText);
     if (serviceIdText !== null && !/^\d{1,12}$/.test(serviceIdText)) problems.serviceId = ['digits only'];
-    const since = sinceText === null ? undefined : new Date(sinceText);
-    if (since && Number.isNaN(since.getTime())) problems.since = ['an ISO 8601 date or date-time'];
+    // ISO 8601 only: Date's own parser reads almost anything ("' OR 1=1" is a date in 2001).
+    const since = sinceText === null ? undefined : new Date(ISO_INSTANT.test(sinceText) ? sinceText : Number.NaN);
+    if (since && Number.isNaN(since.getTime())) problems.since = ['an ISO 8601 date (YYYY-MM-DD) or date-time with its offset'];
     const limit = limitText === null ? 200 : Number(limitText);
     if (!/^\d{1,4}$/.test(limitText ?? '200') || limit < 1 || limit > 2000) problems.limit = ['1 to 2000'];
     if (Object.keys(problems).length > 0) throw new AppError('invalid_input', { details: { fieldErrors: problems } });

@@ -7,7 +7,7 @@ import { restInput, sendError } from '../rest/handler';
 import { matchRoute, type RestRoute } from '../rest/routes';
 import { setHeaders } from './headers';
 import type { MemoEntry } from './response-memo';
-import { authenticate } from '../trpc/procedures';
+import { authenticate, memoAudience } from '../trpc/procedures';
 import type { RequestContext } from '../trpc/context';
 
 /**
@@ -47,6 +47,13 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     return admitted instanceof Promise ? admitted.then(answer, refuse) : answer();
   }
 
+  /** The memo's procedure key for this caller's view; null when its answer must be computed. */
+  function memoPath(ctx: RequestContext, procedure: string): string | null {
+    const caller = ctx.presentedApiKey === null ? null : ctx.services.apiKeys.identifyOn(ctx.connection, ctx.presentedApiKey);
+    const audience = caller === null ? null : memoAudience(caller, ctx.presentedVerification);
+    return audience === null ? null : `${audience}:${procedure}`;
+  }
+
   function rest(
     req: IncomingMessage,
     res: ServerResponse,
@@ -62,7 +69,9 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
       return false; // a malformed path: the full path answers it with the error contract
     }
     if (!match || !('route' in match) || !match.route.cacheable) return false;
-    const entry = ctx.services.memo.lookup(match.route.procedurePath, restInput(match.route, match.params, query, undefined));
+    const key = memoPath(ctx, match.route.procedurePath);
+    if (key === null) return false;
+    const entry = ctx.services.memo.lookup(key, restInput(match.route, match.params, query, undefined));
     if (!entry) return false;
     ctx.report.procedure = match.route.procedurePath;
     const refuse = (error: unknown): boolean => {
@@ -126,7 +135,8 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     }
     const entries: MemoEntry[] = [];
     for (const [index, procedure] of procedures.entries()) {
-      const entry = ctx.services.memo.lookup(procedure, rawInputs[index]);
+      const key = memoPath(ctx, procedure);
+      const entry = key === null ? null : ctx.services.memo.lookup(key, rawInputs[index]);
       if (!entry) return false;
       entries.push(entry);
     }

@@ -25,10 +25,16 @@ export async function readRawBody(req: IncomingMessage, limit: number): Promise<
   if (declared > limit) throw new AppError('payload_too_large', { details: { limitBytes: limit } });
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new AppError('payload_too_large', { details: { limitBytes: limit } });
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new AppError('payload_too_large', { details: { limitBytes: limit } });
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    // The caller hung up mid-body: their choice, not our fault (answered, if at all, as a 400).
+    if (error instanceof AppError) throw error;
+    throw new AppError('request_aborted');
   }
   return Buffer.concat(chunks);
 }

@@ -6,6 +6,7 @@ import { createRequestLog, maskPath } from '../observability/request-log';
 import { sendError } from '../rest/handler';
 import type { RequestContext } from '../trpc/context';
 import { commonHeaders, preflightHeaders, setHeaders } from './headers';
+import { admitKey, clientAddressOf, endUserOf, hasBody } from './key-gate';
 import { createRouteTable, type RouteDeps, type RoutedRequest, UNMATCHED } from './routes';
 
 export type { Readiness } from './routes';
@@ -53,7 +54,9 @@ export function createRequestListener({ services, metrics, readiness, activity }
   const failSafely = (res: ServerResponse, requestId: string, error: unknown): void => {
     try {
       // Our own refusals (AppError) are answers, not faults: only the unexpected is logged.
-      if (!appErrorOf(error)) services.logger.error({ requestId, err: error }, 'request handler failed');
+      const app = appErrorOf(error);
+      if (!app) services.logger.error({ requestId, err: error }, 'request handler failed');
+      else if (app.reason === 'request_aborted') services.logger.info({ requestId }, 'the caller aborted the request body');
       if (!res.headersSent) sendError(res, error instanceof URIError ? new AppError('invalid_input') : error, requestId);
       else if (!res.writableEnded) res.destroy();
     } catch {
@@ -93,6 +96,13 @@ export function createRequestListener({ services, metrics, readiness, activity }
     if (method === 'HEAD') req.method = 'GET';
     const route = routes.find(path);
     const surface = route?.surface ?? 'service';
+    let endUser: string | null = null;
+    let headerProblem: unknown = null;
+    try {
+      endUser = endUserOf(req);
+    } catch (error) {
+      headerProblem = error;
+    }
     const ctx: RequestContext = {
       services,
       requestId,
@@ -100,6 +110,7 @@ export function createRequestListener({ services, metrics, readiness, activity }
       presentedApiKey: presentedKey(req),
       connection: req.socket,
       presentedVerification: headerText(req, 'x-verification-token'),
+      endUser,
       report: { keyName: null, cacheState: null, procedure: null },
     };
     activity.inFlight++;
@@ -143,6 +154,30 @@ export function createRequestListener({ services, metrics, readiness, activity }
         if (route.readOnly && req.method !== 'GET') return sendError(res, methodNotAllowed(READ_METHODS), requestId);
         return route.serve(routed);
       });
+
+    // The key before any body: a refusal here has read nothing, and closes a connection whose body is unread.
+    if (route?.keyed && method !== 'OPTIONS') {
+      const refuseAtDoor = (error: unknown): void =>
+        runSafely(res, requestId, () => {
+          setHeaders(res, headers);
+          if (hasBody(req)) res.setHeader('connection', 'close');
+          const refusal = error instanceof AppError ? error : new AppError('internal_error');
+          if (route.refuse) route.refuse(res, refusal, requestId);
+          else sendError(res, refusal, requestId);
+        });
+      let admitted: unknown;
+      try {
+        if (headerProblem) throw headerProblem;
+        admitted = admitKey(ctx, () => clientAddressOf(req, services.config.TRUST_PROXY_HOPS));
+      } catch (error) {
+        refuseAtDoor(error);
+        return;
+      }
+      if (admitted instanceof Promise) {
+        admitted.catch(refuseAtDoor);
+        return;
+      }
+    }
 
     // Memoised answers to cacheable GETs: every header written at once with the body.
     if (req.method === 'GET' && route?.fast) {

@@ -47,6 +47,10 @@ export interface Route {
   label: string;
   /** Read-only service routes: any method but GET (and HEAD, served as GET) is a 405. */
   readOnly: boolean;
+  /** Every request needs a valid key, checked from the headers before any body is read (key-gate.ts). */
+  keyed?: boolean;
+  /** Answers a refusal at the door in this surface's error shape (the REST one when absent). */
+  refuse?: (res: ServerResponse, error: AppError, requestId: string) => void;
   /** Answers a GET from the response memo, writing `headers` itself; false to take `serve`. */
   fast?: (request: RoutedRequest) => boolean | Promise<boolean>;
   serve(request: RoutedRequest): void | Promise<void>;
@@ -93,8 +97,9 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     bodyLimitBytes: services.config.BODY_LIMIT_BYTES,
     uploadLimitBytes,
   });
-  // Operator keys: /admin/*, and /metrics (which a bot key may also scrape).
+  // Admin keys: /admin/* and /metrics; metrics keys: /metrics only.
   const adminKeys = new ApiKeyRegistry(services.config.ADMIN_API_KEYS, false);
+  const metricsKeys = new ApiKeyRegistry(services.config.METRICS_API_KEYS, false);
   const handleAdmin = createAdminHandler(services, adminKeys);
   let openApiJson: Promise<string> | null = null;
 
@@ -108,6 +113,8 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     surface: 'trpc',
     label: UNMATCHED,
     readOnly: false,
+    keyed: true,
+    refuse: sendTrpcError,
     fast: ({ res, ctx, path, query, headers }) => fastPath.trpc(res, ctx, path, query, headers),
     serve: async ({ req, res, ctx, path }) => {
       const procedurePath = path.slice(TRPC_PREFIX.length);
@@ -140,6 +147,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     surface: 'rest',
     label: UNMATCHED,
     readOnly: false,
+    keyed: true,
     fast: ({ req, res, ctx, path, query, headers }) => fastPath.rest(req, res, ctx, path, query, headers),
     serve: ({ req, res, ctx, path, query }) => rest(req, res, path.slice(REST_BASE_PATH.length) || '/', query, ctx),
   };
@@ -181,7 +189,13 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
     bodyLimitBytes: uploadLimitBytes,
   });
-  const mcp: Route = { surface: 'service', label: 'mcp', readOnly: false, serve: ({ req, res, ctx }) => handleMcp(req, res, ctx) };
+  const mcp: Route = {
+    surface: 'service',
+    label: 'mcp',
+    readOnly: false,
+    keyed: true,
+    serve: ({ req, res, ctx }) => handleMcp(req, res, ctx),
+  };
 
   const exact = new Map<string, Route>([
     ['/mcp', mcp],
@@ -204,12 +218,26 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
       res.end(json);
     }),
     serviceRoute('/metrics', async ({ res, ctx }) => {
-      // Operators scrape with a key (Prometheus `authorization: { credentials: <key> }`).
+      // Admin or metrics keys only (Prometheus `authorization: { credentials: <key> }`): the
+      // series name every key and its traffic, which no bot or operator key may read.
       const presented = ctx.presentedApiKey;
       if (!presented) return sendError(res, new AppError('api_key_missing'), ctx.requestId);
-      const keyName = services.apiKeys.identify(presented)?.name ?? (adminKeys.identify(presented) === null ? null : 'admin');
-      if (!keyName) return sendError(res, new AppError('api_key_invalid'), ctx.requestId);
-      ctx.report.keyName = keyName;
+      const admin = adminKeys.identify(presented);
+      const scraper = admin === null ? metricsKeys.identify(presented) : null;
+      if (admin === null && scraper === null) {
+        const business = services.apiKeys.identify(presented);
+        return sendError(
+          res,
+          business === null
+            ? new AppError('api_key_invalid')
+            : new AppError('forbidden_for_key', {
+                message: 'Las métricas solo se leen con una clave de administración o de métricas.',
+                details: { requiredRole: 'admin', keyRole: business.role },
+              }),
+          ctx.requestId,
+        );
+      }
+      ctx.report.keyName = admin ? `admin:${admin.name}` : `metrics:${scraper!.name}`;
       const text = await metrics.registry.metrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(text);

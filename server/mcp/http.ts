@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
-import { AppError, methodNotAllowed, toErrorPayload } from '../errors';
+import { methodNotAllowed, toErrorPayload } from '../errors';
+import { readEndUser } from '../guards/end-user';
+import { authenticate } from '../trpc/procedures';
 import { readJsonBody } from '../http/io';
 import type { RequestContext } from '../trpc/context';
 import { atProcedurePath } from '../trpc/procedure-path';
-import type { ToolDefinition } from './tools';
+import { END_USER_ARGUMENT, type ToolDefinition } from './tools';
 
 /**
  * MCP over Streamable HTTP at /mcp, stateless: each POST gets its own server and transport. The
@@ -31,19 +33,17 @@ export function createMcpHttpHandler(options: McpHttpOptions) {
       // Stateless: no server-initiated stream (GET) and no session to end (DELETE).
       throw methodNotAllowed(['POST']);
     }
-    // The key is checked before anything MCP: a caller without one learns nothing, not even the tools.
-    if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
-    const caller = ctx.services.apiKeys.identify(ctx.presentedApiKey);
-    if (!caller) throw new AppError('api_key_invalid');
-    ctx.report.keyName = caller.name;
+    // The listener admitted the key before the body; every JSON-RPC message of a batch is a call against its limit.
     const body = await readJsonBody(req, options.bodyLimitBytes);
+    await authenticate(ctx, Array.isArray(body) ? Math.max(1, body.length) : 1);
     sdk ??= Promise.all([import('./server'), import('@modelcontextprotocol/sdk/server/streamableHttp.js')]);
     const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await sdk;
     const server = createMcpServer(
       options.tools,
-      async ({ tool, input, verificationToken }) => {
+      async ({ tool, input, verificationToken, endUser }) => {
         const toolCtx: RequestContext = {
           ...ctx,
+          endUser: readEndUser(endUser, END_USER_ARGUMENT) ?? ctx.endUser,
           requestId: `${ctx.requestId}:${tool.name}`,
           surface: 'mcp',
           presentedVerification: verificationToken,

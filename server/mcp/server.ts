@@ -1,7 +1,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { SERVICE_VERSION } from '../http/version';
-import { type ToolDefinition, VERIFICATION_ARGUMENT } from './tools';
+import { END_USER_ARGUMENT, type ToolDefinition, VERIFICATION_ARGUMENT } from './tools';
 
 /**
  * One MCP server over the generated tools. How a tool runs is given by the transport's owner:
@@ -13,6 +13,8 @@ export interface ToolCall {
   tool: ToolDefinition;
   input: Record<string, unknown>;
   verificationToken: string | null;
+  /** The tool's `endUser` argument as given (checked by whoever runs the tool). */
+  endUser: unknown;
 }
 
 export interface ToolFailure {
@@ -36,9 +38,13 @@ export function createMcpServer(tools: readonly ToolDefinition[], run: RunTool, 
     if (!tool) {
       return failure({ reason: 'route_not_found', message: `No existe la herramienta ${request.params.name}.`, status: 404 });
     }
-    const { [VERIFICATION_ARGUMENT]: token, ...input } = (request.params.arguments ?? {}) as Record<string, unknown>;
+    const {
+      [VERIFICATION_ARGUMENT]: token,
+      [END_USER_ARGUMENT]: endUser,
+      ...input
+    } = (request.params.arguments ?? {}) as Record<string, unknown>;
     try {
-      const data = await run({ tool, input, verificationToken: typeof token === 'string' && token !== '' ? token : null });
+      const data = await run({ tool, input, endUser, verificationToken: typeof token === 'string' && token !== '' ? token : null });
       return { content: [{ type: 'text' as const, text: JSON.stringify(data) }], structuredContent: { result: data } };
     } catch (error) {
       return failure(describeFailure(error));

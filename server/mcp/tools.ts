@@ -30,6 +30,8 @@ interface ProcedureLike {
 }
 
 export const VERIFICATION_ARGUMENT = 'verificationToken';
+/** Every tool takes the end user it acts for (the conversation), as REST and tRPC take X-End-User. */
+export const END_USER_ARGUMENT = 'endUser';
 
 /** What a model must know beyond what the procedure does: who to ask first, what never to say. */
 function guidance(access: ProcedureAccess | undefined): string[] {
@@ -60,12 +62,19 @@ function inputSchemaOf(procedure: ProcedureLike, takesVerification: boolean): Re
     ? (z.toJSONSchema(input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>)
     : { type: 'object', properties: {} };
   delete schema.$schema;
-  if (!takesVerification) return schema;
   const properties = { ...((schema.properties as Record<string, unknown> | undefined) ?? {}) };
-  properties[VERIFICATION_ARGUMENT] = {
+  properties[END_USER_ARGUMENT] = {
     type: 'string',
-    description: 'The `verificationToken` that `clients_verify` returned for this customer.',
+    pattern: '^[\\w.:@+=/-]{1,128}$',
+    description:
+      'An opaque id of the person you are talking to (the same for a whole conversation, never their phone or document). Verification tokens are bound to it.',
   };
+  if (takesVerification) {
+    properties[VERIFICATION_ARGUMENT] = {
+      type: 'string',
+      description: 'The `verificationToken` that `clients_verify` returned for this customer.',
+    };
+  }
   return { ...schema, type: 'object', properties };
 }
 

@@ -35,6 +35,8 @@ export class SharedRateLimiter implements RateLimiter {
     private readonly link: RedisLink,
     private readonly ratePerSecond: number,
     private readonly burst: number,
+    /** The Redis key space of these buckets (one per limit). */
+    private readonly space = 'rate',
   ) {
     this.local = new TokenBucketLimiter(ratePerSecond, burst);
     this.idleMs = Math.ceil((burst / ratePerSecond) * 1000) + 1000;
@@ -43,7 +45,7 @@ export class SharedRateLimiter implements RateLimiter {
   take(key: string, calls = 1): Promise<number> {
     return this.link.attempt(
       'rate limit',
-      async (redis) => Number(await redis.eval(TAKE, 1, this.link.key('rate', key), this.ratePerSecond, this.burst, calls, this.idleMs)),
+      async (redis) => Number(await redis.eval(TAKE, 1, this.link.key(this.space, key), this.ratePerSecond, this.burst, calls, this.idleMs)),
       () => this.local.take(key, calls),
     );
   }

@@ -12,6 +12,8 @@ import { SharedIdempotencyStore } from './shared-idempotency';
 import { SharedPendingStore } from './shared-pending';
 import type { PendingTicketRecord } from '../routers/tickets.pending';
 import { SharedFailureWindow, SharedRateLimiter } from './shared-limits';
+import { sharedVerificationSecret } from './shared-secret';
+import type { SecretStore } from '../guards/verification-secret';
 
 /**
  * Everything several instances must agree on, in Redis (REDIS_URL): the second cache level with
@@ -31,6 +33,10 @@ export class SharedState {
   readonly link: RedisLink;
   readonly tiers = new Map<string, RedisCacheTier<unknown>>();
   readonly rateLimiter: SharedRateLimiter;
+  readonly endUserLimiter: SharedRateLimiter;
+  readonly addressLimiter: SharedRateLimiter;
+  /** The verification secret every instance signs with (the first instance's random one). */
+  readonly verificationSecret: SecretStore;
   readonly idempotency: SharedIdempotencyStore;
   readonly pendingTickets: SharedPendingStore<PendingTicketRecord>;
   readonly zoneLocks: RedisMutex;
@@ -58,6 +64,19 @@ export class SharedState {
       this.tiers.set(cache.name, shareCache(this.link, cache, codec, { lockTtlMs: config.REDIS_LOCK_TTL_MS }) as RedisCacheTier<unknown>);
     });
     this.rateLimiter = new SharedRateLimiter(this.link, config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST);
+    this.endUserLimiter = new SharedRateLimiter(
+      this.link,
+      config.END_USER_RATE_LIMIT_PER_S,
+      config.END_USER_RATE_LIMIT_BURST,
+      'rate-end-user',
+    );
+    this.addressLimiter = new SharedRateLimiter(
+      this.link,
+      config.UNAUTHENTICATED_RATE_LIMIT_PER_S,
+      config.UNAUTHENTICATED_RATE_LIMIT_BURST,
+      'rate-address',
+    );
+    this.verificationSecret = sharedVerificationSecret(this.link);
     this.idempotency = new SharedIdempotencyStore(this.link, {
       ttlMs: config.IDEMPOTENCY_TTL_S * 1000,
       leaseMs: config.REDIS_LOCK_TTL_MS,

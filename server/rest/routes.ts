@@ -60,6 +60,11 @@ export interface ProcedureAccess {
    * `write` always, `read` unless VERIFICATION_REQUIRED_FOR_READS=false.
    */
   verification?: 'read' | 'write';
+  /**
+   * Whose token: the input's `serviceId` (default, checked before the procedure runs), or the
+   * customer of the input's ticket (`ticket`: the procedure checks it once it has read the ticket).
+   */
+  customerOf?: 'serviceId' | 'ticket';
 }
 
 /**

@@ -50,9 +50,10 @@ export const accountRouter = router({
         tags,
         summary: 'The client’s tickets, newest first',
         description:
-          'Uses WispHub Net’s `servicio` filter and checks every ticket really is the client’s. Read from the whole ticket collection instead (see `source`) when upstream ignores the filter, or when more clients’ histories are asked for within the client-tickets TTL than the collection has pages: one load then serves them all, never held past that TTL.',
+          'Bot keys need the customer’s `X-Verification-Token`. Uses WispHub Net’s `servicio` filter and checks every ticket really is the client’s. Read from the whole ticket collection instead (see `source`) when upstream ignores the filter, or when more clients’ histories are asked for within the client-tickets TTL than the collection has pages: one load then serves them all, never held past that TTL.',
       },
       cacheable: true,
+      access: { verification: 'write' },
     })
     .input(ticketHistoryInput)
     .output(ticketHistoryOutput)

@@ -1,7 +1,8 @@
 import type { Client } from '../domain/client';
 import { resolveIdentity, verifyIdentity } from '../domain/identity';
 import { AppError } from '../errors';
-import { protectedProcedure } from '../trpc/procedures';
+import { holderOf, protectedProcedure } from '../trpc/procedures';
+import { type ClientView, type Viewer, viewerOf } from './client-views';
 import { router } from '../trpc/init';
 import { directory, existingClient } from './client-lookup';
 import {
@@ -10,6 +11,7 @@ import {
   byServiceIdInput,
   clientMatchesOutput,
   clientSchema,
+  clientViewSchema,
   listInput,
   listOutput,
   resolveInput,
@@ -23,10 +25,20 @@ import {
 
 const tags = ['clients'];
 
-/** Lookups by document or phone may find several services; none is a 404. */
-function matchesOrNotFound(items: Client[]): { items: Client[] } {
+/** Lookups by document or phone may find several services; none is a 404. Each as this caller may see it. */
+function matchesOrNotFound(viewer: Viewer, items: Client[]): { items: ClientView[] } {
   if (items.length === 0) throw new AppError('client_not_found');
-  return { items };
+  return { items: items.slice(0, viewer.maxCandidates).map(viewer.view) };
+}
+
+/** Bot keys read the first handful of matches, never page through a whole directory. */
+function assertFirstPage(viewer: Viewer, offset: number): void {
+  if (!viewer.isStaff && offset > 0) {
+    throw new AppError('forbidden_for_key', {
+      message: 'Con esta clave solo se consultan las primeras coincidencias. Pida al cliente un dato más preciso.',
+      details: { requiredRole: 'operator', keyRole: 'bot', problem: 'paging' },
+    });
+  }
 }
 
 export const clientsRouter = router({
@@ -37,9 +49,10 @@ export const clientsRouter = router({
         path: '/clients',
         tags,
         summary: 'List clients',
-        description: 'Page through every client (cached full collection).',
+        description: 'Page through every client (cached full collection). Operator keys only.',
       },
       cacheable: true,
+      access: { role: 'operator' },
     })
     .input(listInput)
     .output(listOutput)
@@ -56,13 +69,18 @@ export const clientsRouter = router({
         tags,
         summary: 'Search clients',
         description:
-          'Case- and accent-insensitive search over name, address, document and phones. Every word must match; exact document/phone first, then name matches, then the rest.',
+          'Case- and accent-insensitive search over name, address, document and phones. Every word must match; exact document/phone first, then name matches, then the rest. Operator keys: full records, any page. Bot keys: the first 5 matches as masked hints (the verified customer in full), first page only.',
       },
       cacheable: true,
     })
     .input(searchInput)
     .output(searchOutput)
-    .query(async ({ ctx, input }) => (await directory(ctx)).search(input.q, input.limit, input.offset)),
+    .query(async ({ ctx, input }) => {
+      const viewer = viewerOf(ctx);
+      assertFirstPage(viewer, input.offset);
+      const found = (await directory(ctx)).search(input.q, Math.min(input.limit, viewer.maxCandidates), input.offset);
+      return { total: found.total, items: found.items.map(({ rank, client }) => ({ rank, client: viewer.view(client) })) };
+    }),
 
   byDocument: protectedProcedure
     .meta({
@@ -71,13 +89,14 @@ export const clientsRouter = router({
         path: '/clients/by-document/{document}',
         tags,
         summary: 'Find clients by document',
-        description: 'Every service held under this cédula/NIT (dots, spaces and dashes ignored). 404 when none.',
+        description:
+          'Every service held under this cédula/NIT (dots, spaces and dashes ignored). 404 when none. Operator keys: full records. Bot keys: up to 5 masked hints (the verified customer in full).',
       },
       cacheable: true,
     })
     .input(byDocumentInput)
     .output(clientMatchesOutput)
-    .query(async ({ ctx, input }) => matchesOrNotFound((await directory(ctx)).findByDocument(input.document))),
+    .query(async ({ ctx, input }) => matchesOrNotFound(viewerOf(ctx), (await directory(ctx)).findByDocument(input.document))),
 
   byPhone: protectedProcedure
     .meta({
@@ -86,19 +105,30 @@ export const clientsRouter = router({
         path: '/clients/by-phone/{phone}',
         tags,
         summary: 'Find clients by phone',
-        description: 'Matches any of the numbers stored for a client; accepts +57 / 57 prefixes. 404 when none.',
+        description:
+          'Matches any of the numbers stored for a client; accepts +57 / 57 prefixes. 404 when none. Operator keys: full records. Bot keys: up to 5 masked hints (the verified customer in full).',
       },
       cacheable: true,
     })
     .input(byPhoneInput)
     .output(clientMatchesOutput)
-    .query(async ({ ctx, input }) => matchesOrNotFound((await directory(ctx)).findByPhone(input.phone))),
+    .query(async ({ ctx, input }) => matchesOrNotFound(viewerOf(ctx), (await directory(ctx)).findByPhone(input.phone))),
 
   byServiceId: protectedProcedure
-    .meta({ openapi: { method: 'GET', path: '/clients/{serviceId}', tags, summary: 'Get a client by service id' }, cacheable: true })
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/clients/{serviceId}',
+        tags,
+        summary: 'Get a client by service id',
+        description:
+          'Operator keys: the full record. Bot keys: the full record with this service id’s `X-Verification-Token` (and the same `X-End-User`), masked hints without it.',
+      },
+      cacheable: true,
+    })
     .input(byServiceIdInput)
-    .output(clientSchema)
-    .query(({ ctx, input }) => existingClient(ctx, input.serviceId)),
+    .output(clientViewSchema)
+    .query(async ({ ctx, input }) => viewerOf(ctx).view(await existingClient(ctx, input.serviceId))),
 
   resolve: protectedProcedure
     .meta({
@@ -108,26 +138,29 @@ export const clientsRouter = router({
         tags,
         summary: 'Identify a client from what they say',
         description:
-          'Give at least three of name, address, plan name and plan price. Names match when the words given appear in order and include the first given name and a surname ("Esperanza Benitez" for Esperanza Benítez Ríos); addresses when every informative word given appears ("vereda la esperanza" for "Vereda La Esperanza, casa 12"; "Cra" = "Carrera"); one typo is tolerated in words of five letters or more. Answers `resolved` (with a score and per-field quality), `ambiguous` (up to 5 candidates ranked by score) or `not_found`. Plan and price alone never resolve.',
+          'Give at least three of name, address, plan name and plan price. Names match when the words given appear in order and include the first given name and a surname ("Esperanza Benitez" for Esperanza Benítez Ríos); addresses when every informative word given appears ("vereda la esperanza" for "Vereda La Esperanza, casa 12"; "Cra" = "Carrera"); one typo is tolerated in words of five letters or more. Answers `resolved`, `ambiguous` (up to 5 candidates ranked by score) or `not_found`. Plan and price alone never resolve. Operator keys: full records with the score and per-field quality. Bot keys: masked hints only (a located customer still has to verify).',
       },
     })
     .input(resolveInput)
     .output(resolveOutput)
     .mutation(async ({ ctx, input }) => {
-      const keyName = ctx.key.name;
-      await ctx.services.identityGuard.assertCanResolve(keyName);
+      const who = holderOf(ctx, ctx.key);
+      const viewer = viewerOf(ctx);
+      await ctx.services.identityGuard.assertCanResolve(who);
       const result = resolveIdentity(await directory(ctx), input);
-      await ctx.services.identityGuard.recordResolution(keyName, result.status === 'resolved');
-      if (result.status !== 'ambiguous') return result;
+      await ctx.services.identityGuard.recordResolution(who, result.status === 'resolved');
+      if (result.status === 'not_found') return result;
+      if (result.status === 'resolved') {
+        const { client, matchedFields, fieldQuality, score } = result;
+        const detail = viewer.isStaff ? { matchedFields, fieldQuality, score } : {};
+        return { status: 'resolved' as const, client: viewer.view(client), ...detail };
+      }
       return {
         status: 'ambiguous' as const,
         candidates: result.candidates.map(({ client, matchedFields, mismatchedFields, fieldQuality, score }) => ({
           serviceId: client.serviceId,
-          name: client.name,
-          matchedFields,
-          mismatchedFields,
-          fieldQuality,
-          score,
+          client: viewer.view(client),
+          ...(viewer.isStaff ? { matchedFields, mismatchedFields, fieldQuality, score } : {}),
         })),
       };
     }),
@@ -140,26 +173,29 @@ export const clientsRouter = router({
         tags,
         summary: 'Verify a customer’s identity',
         description:
-          'Valid only when at least two facts are given and every one matches (normalised: accents, case, address prefixes, price within 1 peso). A valid verification returns a token (`verificationToken`, and the `X-Verification-Token` response header) that bot keys send back as the `X-Verification-Token` header on every call that reveals or moves money or changes the account.',
+          'Valid only with the document or a phone on record plus a second fact (full name, address, or the other of document and phone), every fact given matching (normalised: accents, case, address prefixes). Plan name and price never count: anyone can read the plans. A valid verification returns a token (`verificationToken`, and the `X-Verification-Token` response header) that bot keys send back as the `X-Verification-Token` header, with the same `X-End-User`, on every call about this customer. A failure tells bot keys only that the facts do not match; operator keys also get which facts matched. Failures lock the service id for one end user after VERIFY_MAX_FAILURES, for everyone after VERIFY_MAX_FAILURES_PER_SERVICE.',
       },
     })
     .input(verifyInput)
     .output(verifyOutput)
     .mutation(async ({ ctx, input }) => {
       const { serviceId, ...claims } = input;
-      const keyName = ctx.key.name;
-      await ctx.services.identityGuard.assertCanVerify(keyName, serviceId);
+      const who = holderOf(ctx, ctx.key);
+      const isStaff = ctx.key.role === 'operator';
+      await ctx.services.identityGuard.assertCanVerify(who, serviceId);
       const client = await existingClient(ctx, serviceId).catch(async (error: unknown) => {
-        // Probing unknown service ids counts against the key too.
-        await ctx.services.identityGuard.recordVerification(keyName, serviceId, false);
+        // Probing unknown service ids counts against the conversation too.
+        await ctx.services.identityGuard.recordVerification(who, serviceId, false);
         throw error;
       });
-      const result = verifyIdentity(client, claims);
-      await ctx.services.identityGuard.recordVerification(keyName, serviceId, result.isValid);
-      if (!result.isValid) return { serviceId, ...result, verificationToken: null, verificationExpiresAt: null };
-      const issued = ctx.services.verification.issue(serviceId, keyName, ctx.services.now());
+      const { matchedFields, mismatchedFields, fieldQuality, ...result } = verifyIdentity(client, claims);
+      await ctx.services.identityGuard.recordVerification(who, serviceId, result.isValid);
+      // Which fact was right is an oracle for guessing the next: staff only.
+      const detail = isStaff ? { matchedFields, mismatchedFields, fieldQuality } : {};
+      if (!result.isValid) return { serviceId, ...result, ...detail, verificationToken: null, verificationExpiresAt: null };
+      const issued = ctx.services.verification.issue(serviceId, who, ctx.services.now());
       ctx.report.responseHeaders = { ...ctx.report.responseHeaders, 'x-verification-token': issued.token };
-      return { serviceId, ...result, verificationToken: issued.token, verificationExpiresAt: issued.expiresAt.toISOString() };
+      return { serviceId, ...result, ...detail, verificationToken: issued.token, verificationExpiresAt: issued.expiresAt.toISOString() };
     }),
 
   updateProfile: protectedProcedure

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CLIENT_STATUSES, type Client } from '../domain/client';
+import type { ClientHint } from '../domain/client-hint';
 import { SEARCH_RANKS } from '../domain/client-directory';
 import { IDENTITY_FIELDS, MIN_RESOLVE_FACTS } from '../domain/identity';
 import { normalizePhone } from '../domain/phone';
@@ -80,6 +81,35 @@ export const clientSchema = z
   })
   .meta({ id: 'Client', example: clientExample }) satisfies z.ZodType<Client>;
 
+export const clientHintExample: ClientHint = {
+  serviceId: 1234,
+  nameHint: 'José P. M.',
+  documentEnding: '432',
+  phoneEndings: ['567', '543'],
+};
+
+/** A full record: what staff keys see, and a bot key for the customer whose facts it proved. */
+export const fullClientViewSchema = clientSchema
+  .extend({ view: z.literal('full').meta({ description: 'The full record: staff keys, or the verified customer.' }) })
+  .meta({ id: 'ClientFullView' });
+
+/** What a bot key sees of anyone it has not verified: enough to tell candidates apart, never to impersonate. */
+export const clientHintSchema = z
+  .object({
+    view: z.literal('masked').meta({ description: 'Masked hints: the caller has not proved this customer’s facts.' }),
+    serviceId: z.number().int(),
+    nameHint: z.string().meta({ description: 'First given name in full, other words as initials ("José P. M.").' }),
+    documentEnding: z.string().nullable().meta({ description: 'Last 3 characters of the document.' }),
+    phoneEndings: z.array(z.string()).meta({ description: 'Last 3 digits of each phone on record.' }),
+  })
+  .meta({ id: 'ClientHint', example: { view: 'masked', ...clientHintExample } });
+
+/**
+ * One client as this caller may see it: `full` for operator keys and for a bot key holding this
+ * service id's verification token; `masked` hints otherwise.
+ */
+export const clientViewSchema = z.discriminatedUnion('view', [fullClientViewSchema, clientHintSchema]).meta({ id: 'ClientView' });
+
 const limit = (fallback: number, max: number) => z.number().int().min(1).max(max).default(fallback);
 const offset = z.number().int().min(0).default(0);
 
@@ -105,7 +135,7 @@ export const searchRankSchema = z.enum(SEARCH_RANKS).meta({
 });
 export const searchOutput = z.object({
   total: z.number().int(),
-  items: z.array(z.object({ rank: searchRankSchema, client: clientSchema })),
+  items: z.array(z.object({ rank: searchRankSchema, client: clientViewSchema })),
 });
 
 export const byDocumentInput = z.object({
@@ -123,7 +153,9 @@ export const byPhoneInput = z.object({
     .meta({ description: 'Phone number; +57 or 57 prefix and separators accepted.', example: '+57 300 123 4567' }),
 });
 
-export const clientMatchesOutput = z.object({ items: z.array(clientSchema) });
+export const clientMatchesOutput = z.object({
+  items: z.array(clientViewSchema).meta({ description: 'Bot keys: at most 5, masked unless verified.' }),
+});
 
 export const byServiceIdInput = z.object({ serviceId: serviceIdSchema });
 
@@ -150,25 +182,26 @@ const fieldQualitySchema = z.partialRecord(identityFieldSchema, matchQualitySche
   example: { name: 'partial', address: 'partial', planName: 'exact', planPrice: 'exact' },
 });
 const scoreSchema = z.number().min(0).max(1).meta({ description: 'Weighted share of the given facts that match (partial counts ¾).' });
+const staffOnly = (description: string) => ({ description: `${description} Staff keys only.` });
 
 export const resolveOutput = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('resolved'),
-    client: clientSchema,
-    matchedFields: z.array(identityFieldSchema),
-    fieldQuality: fieldQualitySchema,
-    score: scoreSchema,
+    client: clientViewSchema,
+    matchedFields: z.array(identityFieldSchema).optional().meta(staffOnly('The facts that matched.')),
+    fieldQuality: fieldQualitySchema.optional(),
+    score: scoreSchema.optional(),
   }),
   z.object({
     status: z.literal('ambiguous'),
     candidates: z.array(
       z.object({
         serviceId: z.number().int(),
-        name: z.string(),
-        matchedFields: z.array(identityFieldSchema),
-        mismatchedFields: z.array(identityFieldSchema),
-        fieldQuality: fieldQualitySchema,
-        score: scoreSchema,
+        client: clientViewSchema,
+        matchedFields: z.array(identityFieldSchema).optional().meta(staffOnly('The facts that matched.')),
+        mismatchedFields: z.array(identityFieldSchema).optional().meta(staffOnly('The facts that did not match.')),
+        fieldQuality: fieldQualitySchema.optional(),
+        score: scoreSchema.optional(),
       }),
     ),
   }),
@@ -185,19 +218,23 @@ export const verifyInput = z
     planName: claimText.optional(),
     planPrice: priceSchema.optional(),
   })
-  .meta({ example: { serviceId: 1234, document: '1098765432', address: 'Vereda La Esperanza' } });
+  .meta({
+    description:
+      'The document or a phone on record, plus a second fact (full name, address, or the other of document and phone). A plan name or price may be given and must then match, but never counts.',
+    example: { serviceId: 1234, document: '1098765432', address: 'Vereda La Esperanza' },
+  });
 
 export const verifyOutput = z.object({
   serviceId: z.number().int(),
   isValid: z.boolean(),
   outcome: z.enum(['verified', 'mismatch', 'insufficient_facts']),
-  matchedFields: z.array(identityFieldSchema),
-  mismatchedFields: z.array(identityFieldSchema),
-  fieldQuality: fieldQualitySchema,
+  matchedFields: z.array(identityFieldSchema).optional().meta(staffOnly('The facts that matched.')),
+  mismatchedFields: z.array(identityFieldSchema).optional().meta(staffOnly('The facts that did not match.')),
+  fieldQuality: fieldQualitySchema.optional(),
   message: z.string().meta({ description: 'Spanish text a bot can show the customer.' }),
   verificationToken: z.string().nullable().meta({
     description:
-      'When verified: send it as the `X-Verification-Token` header on calls about this service (balance, invoices, payment reports, promises, profile). Bound to this service id and this API key; also sent as the `X-Verification-Token` response header on REST.',
+      'When verified: send it as the `X-Verification-Token` header on calls about this service (its full record, balance, invoices, tickets, payment reports, promises, profile, diagnosis). Bound to this service id, this API key and the `X-End-User` sent with the verification; also sent as the `X-Verification-Token` response header on REST.',
   }),
   verificationExpiresAt: z.iso.datetime({ offset: true }).nullable(),
 });

@@ -20,7 +20,7 @@ import type {
   reportPaymentOutput,
 } from './billing.types';
 import { existingClient, type LookupContext } from './client-lookup';
-import { readUpload } from './uploads';
+import { readUpload, safeFileName } from './uploads';
 
 /**
  * Invoices, payment reports, payment registrations and promises of payment. Every write is
@@ -198,7 +198,7 @@ export async function reportPayment(
         receipt: {
           bytes: receipt.bytes,
           contentType: receipt.contentType,
-          fileName: input.receipt.fileName || `comprobante-${input.invoiceId}.${receipt.extension}`,
+          fileName: safeFileName(input.receipt.fileName, `comprobante-${input.invoiceId}`, receipt.extension),
         },
       }),
   );
@@ -345,7 +345,23 @@ export async function createPromise(
     const reason = refusal.reason === 'already_active' ? 'promise_already_active' : 'promise_not_allowed';
     throw new AppError(reason, { message: promiseRefusalMessage(refusal), details: { ...refusal } });
   }
-  const reconnect = client.status === 'suspended';
+  // Reconnecting a suspended service is a service-state change: only where the ISP allows it, audited as one.
+  const reconnect = client.status === 'suspended' && ctx.services.config.PROMISE_RECONNECTS_SUSPENDED;
+  const reconnectAudit = reconnect
+    ? await ctx.services.audit.record({
+        action: 'service.reconnect',
+        serviceId: input.serviceId,
+        invoiceId: input.invoiceId,
+        amount: null,
+        reference: `promesa de pago hasta ${input.until}`,
+        keyName: ctx.key.name,
+        role: ctx.key.role,
+        requestId: ctx.requestId,
+      })
+    : null;
+  const settleReconnect = async (outcome: 'confirmed' | 'refused', detail: string) => {
+    if (reconnectAudit) await ctx.services.audit.settle(reconnectAudit, outcome, detail).catch(() => undefined);
+  };
   const answer = (reconciled: boolean) => ({
     status: 'agreed' as const,
     serviceId: input.serviceId,
@@ -366,11 +382,18 @@ export async function createPromise(
       until: input.until,
     },
     () => billing.createPromise({ invoiceId: input.invoiceId, until: input.until, comment: input.comment, reconnect }),
-  );
-  if (result.outcome === 'confirmed') return answer(false);
+  ).catch(async (error: unknown) => {
+    await settleReconnect('refused', 'the promise was refused');
+    throw error;
+  });
+  if (result.outcome === 'confirmed') {
+    await settleReconnect('confirmed', 'requested with the promise of payment');
+    return answer(false);
+  }
   const recorded = await billing.activePromise(input.serviceId).catch(() => null);
   if (recorded && (recorded.invoiceId === null || recorded.invoiceId === input.invoiceId)) {
     await ctx.services.audit.settle(result.auditId, 'confirmed', 'reconciled: upstream shows the promise');
+    await settleReconnect('confirmed', 'reconciled: requested with the promise of payment');
     return answer(true);
   }
   throw new AppError('upstream_outcome_unknown', {

@@ -25,8 +25,10 @@ export const networkRouter = router({
         path: '/clients/{serviceId}/ping',
         tags,
         summary: 'Start a ping of the customer’s link',
-        description: 'Starts an upstream ping task; poll `GET /network/ping/{taskId}` every 2-3 s, or use `diagnose`.',
+        description:
+          'Bot keys need the customer’s `X-Verification-Token`. Starts an upstream ping task; poll `GET /network/ping/{taskId}` every 2-3 s, or use `diagnose`.',
       },
+      access: { verification: 'write' },
     })
     .input(startPingInput)
     .output(startPingOutput)
@@ -58,8 +60,9 @@ export const networkRouter = router({
         tags,
         summary: 'Ping and wait for the diagnosis',
         description:
-          'When the ISP marked an outage on the client’s sector, answers `known_outage` at once without pinging. Otherwise starts a ping and polls it server-side (PING_POLL_INTERVAL_MS) until done, or answers `pending` with the task id after PING_DEADLINE_MS.',
+          'Bot keys need the customer’s `X-Verification-Token`. When the ISP marked an outage on the client’s sector, answers `known_outage` at once without pinging. Otherwise starts a ping and polls it server-side (PING_POLL_INTERVAL_MS) until done, or answers `pending` with the task id after PING_DEADLINE_MS.',
       },
+      access: { verification: 'write' },
     })
     .input(diagnoseInput)
     .output(diagnoseOutput)

@@ -35,6 +35,7 @@ function pollerContext(services: Services, taskId: string): LookupContext {
     surface: 'trpc',
     presentedApiKey: null,
     presentedVerification: null,
+    endUser: null,
     report: { keyName: null, cacheState: null, procedure: null },
   };
 }

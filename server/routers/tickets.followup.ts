@@ -5,7 +5,8 @@ import type { CallerKey } from '../guards/api-keys';
 import { assertVerified } from '../trpc/procedures';
 import type { RequestContext } from '../trpc/context';
 import type { addCommentInput, addCommentOutput, updateStateInput, updateStateOutput } from './tickets.types';
-import { readUpload } from './uploads';
+import { readUpload, safeFileName } from './uploads';
+import { customersTicket } from './ticket-access';
 
 /** Ticket follow-up: comments with photos, and state changes with their reason. */
 
@@ -17,19 +18,18 @@ export async function addComment(
   ctx: FollowUpContext,
   input: Omit<z.infer<typeof addCommentInput>, 'idempotencyKey'>,
 ): Promise<Omit<z.infer<typeof addCommentOutput>, 'replayed'>> {
+  const { gateway } = ctx.services;
+  await customersTicket(ctx, input.ticketId);
   const attachment = input.attachment
     ? readUpload(input.attachment.contentBase64, ctx.services.config.ATTACHMENT_MAX_BYTES, 'attachment_invalid')
     : null;
-  const { gateway } = ctx.services;
-  if (!(await gateway.tickets.ticketById(input.ticketId)))
-    throw new AppError('ticket_not_found', { details: { ticketId: input.ticketId } });
   const { reconciled } = await gateway.followUp.addComment(
     input.ticketId,
     input.text,
     attachment && {
       bytes: attachment.bytes,
       contentType: attachment.contentType,
-      fileName: input.attachment?.fileName || `adjunto-${input.ticketId}.${attachment.extension}`,
+      fileName: safeFileName(input.attachment?.fileName, `adjunto-${input.ticketId}`, attachment.extension),
     },
     input.notifyClient,
   );

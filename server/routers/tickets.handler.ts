@@ -3,7 +3,7 @@ import { catalogueEntries, closestSubjects, matchSubject, PRIORITY_LEVELS, type 
 import { ticketCatalogue } from './tickets.catalogue';
 import { isConnectivitySubject, outageMessage } from '../domain/outage';
 import { zoneStatus, type ZoneStatus } from '../domain/zone-tickets';
-import type { Ticket } from '../domain/ticket';
+import { TICKET_STATE_NUMBERS, type Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
 import type { RequestContext } from '../trpc/context';
 import { type UpstreamTicketForm, ZONE_COUNTS_KEY } from '../wisphub/tickets';
@@ -27,8 +27,15 @@ export interface CreatedTicket {
   zoneStatus: ZoneStatus | null;
 }
 
-/** A create either made its ticket, or answers a handle to poll while its outcome is settled. */
-export type CreateTicketOutcome = CreatedTicket | PendingTicket;
+/** The customer's active ticket of the same subject: answered instead of opening a second. */
+export interface ExistingTicket {
+  status: 'existing';
+  ticket: Ticket;
+  message: string;
+}
+
+/** A create either made its ticket, found the one already open, or answers a handle to poll while its outcome is settled. */
+export type CreateTicketOutcome = CreatedTicket | ExistingTicket | PendingTicket;
 
 /** Who asked, so a pending create can be polled only by its own key and freed for a keyed retry if it fails. */
 export interface CreateRequester {
@@ -83,6 +90,15 @@ export async function createTicket(
   const zoneId = clientZoneId ?? request.zoneId ?? null;
 
   const open = async (): Promise<CreateTicketOutcome> => {
+    // Under the zone lock: two creates of one customer's subject cannot both miss the first.
+    const existing = await activeTicketOfSubject(ctx, client.serviceId, subject.subject);
+    if (existing) {
+      return {
+        status: 'existing',
+        ticket: existing,
+        message: `Ya tiene un ticket abierto por «${existing.subject}» (número ${existing.id}). Lo seguimos atendiendo; no es necesario abrir otro.`,
+      };
+    }
     let status: ZoneStatus | null = null;
     if (zoneId !== null) {
       // Under the zone lock, hold exactly what the last creator (maybe another instance) left in Redis.
@@ -128,6 +144,21 @@ export async function createTicket(
 
   // Creates in one zone run one at a time (across instances with Redis), so two requests can never pass the limit together.
   return zoneId === null ? open() : services.zoneLocks.run(`zone:${zoneId}`, open);
+}
+
+/** The customer's ticket of this subject in an active state (ACTIVE_TICKET_STATES), if any. */
+async function activeTicketOfSubject(ctx: RequestContext, serviceId: number, subject: string): Promise<Ticket | null> {
+  const { config, gateway } = ctx.services;
+  const history = await gateway.account.ticketHistory(serviceId);
+  const wanted = subject.trim().toLocaleLowerCase('es-CO');
+  return (
+    history.value.tickets.find(
+      (ticket) =>
+        ticket.subject.trim().toLocaleLowerCase('es-CO') === wanted &&
+        ticket.status !== 'unknown' &&
+        config.ACTIVE_TICKET_STATES.includes(TICKET_STATE_NUMBERS[ticket.status]),
+    ) ?? null
+  );
 }
 
 /** What a create sends upstream, with the values we computed (upstream may omit them in its answer). */

@@ -10,6 +10,7 @@ import { ticketCatalogue } from './tickets.catalogue';
 import { pendingStatus, type PendingTicket } from './tickets.pending';
 import { addComment, updateTicketState } from './tickets.followup';
 import { once } from './once';
+import { customersTicket } from './ticket-access';
 import {
   createStatusInput,
   createStatusOutput,
@@ -118,7 +119,7 @@ export const ticketsRouter = router({
         tags,
         summary: 'Open a support ticket',
         description:
-          'Priority from the subject catalogue; due date = now + MAX_TICKET_RESOLUTION_DAYS business days (Colombian holidays skipped). Refused with 409 when the zone is at its limit. Send an `Idempotency-Key` header to make retries safe. Answers 201 `created`; when upstream did not answer and may still commit the ticket, 202 `pending_confirmation` with a handle to poll at `GET /tickets/pending/{handle}` (never create it again meanwhile; the same key answers the same handle, then the ticket).',
+          'Bot keys need the customer’s `X-Verification-Token`. One active ticket per subject and customer: asking again answers the open one (`status: existing`). Priority from the subject catalogue; due date = now + MAX_TICKET_RESOLUTION_DAYS business days (Colombian holidays skipped). Refused with 409 when the zone is at its limit. Send an `Idempotency-Key` header to make retries safe. Answers 201 `created`; when upstream did not answer and may still commit the ticket, 202 `pending_confirmation` with a handle to poll at `GET /tickets/pending/{handle}` (never create it again meanwhile; the same key answers the same handle, then the ticket).',
         successDescription: 'Created (HTTP 201 on REST), or pending confirmation (HTTP 202 on REST).',
       },
       successStatus: 201,
@@ -126,6 +127,7 @@ export const ticketsRouter = router({
       extraErrorStatuses: [409],
       alsoSucceedsWith: { 202: 'Pending confirmation: upstream may still commit the ticket; poll the handle.' },
       idempotencyKeyHeader: true,
+      access: { verification: 'write' },
     })
     .input(createTicketInput)
     .output(createTicketOutput)
@@ -164,18 +166,17 @@ export const ticketsRouter = router({
         tags,
         summary: 'A ticket’s comments',
         description:
-          'Oldest first. Where this ISP’s WispHub Net has no comments (404), 501 `not_supported_by_upstream`, remembered for an hour.',
+          'Bot keys need the `X-Verification-Token` of the ticket’s customer. Oldest first. Where this ISP’s WispHub Net has no comments (404), 501 `not_supported_by_upstream`, remembered for an hour.',
       },
       extraErrorStatuses: [501],
+      access: { verification: 'write', customerOf: 'ticket' },
     })
     .input(ticketCommentsInput)
     .output(ticketCommentsOutput)
     .query(async ({ ctx, input }) => {
-      const { gateway } = ctx.services;
-      // Both reads at once: the ticket's existence (404) need not wait for its comments, nor they for it.
-      const [ticket, items] = await Promise.all([gateway.tickets.ticketById(input.ticketId), gateway.followUp.comments(input.ticketId)]);
-      if (!ticket) throw new AppError('ticket_not_found', { details: { ticketId: input.ticketId } });
-      return { ticketId: input.ticketId, items };
+      // The ticket first: a bot may read only its verified customer's comments.
+      await customersTicket(ctx, input.ticketId);
+      return { ticketId: input.ticketId, items: await ctx.services.gateway.followUp.comments(input.ticketId) };
     }),
 
   comment: protectedProcedure
@@ -186,12 +187,13 @@ export const ticketsRouter = router({
         tags,
         summary: 'Add a comment, with a photo or a PDF',
         description:
-          'REST takes `multipart/form-data` (`text`, `notifyClient`, the file in `attachment`) or JSON with the file in base64. A photo (JPEG, PNG) or PDF, checked by content, up to ATTACHMENT_MAX_BYTES. Never added twice: send an `Idempotency-Key`; a lost upstream answer is settled by reading the comments again. 501 `not_supported_by_upstream` where this ISP has no comments.',
+          'Bot keys need the `X-Verification-Token` of the ticket’s customer. REST takes `multipart/form-data` (`text`, `notifyClient`, the file in `attachment`) or JSON with the file in base64. A photo (JPEG, PNG) or PDF, checked by content, up to ATTACHMENT_MAX_BYTES. Never added twice: send an `Idempotency-Key`; a lost upstream answer is settled by reading the comments again. 501 `not_supported_by_upstream` where this ISP has no comments.',
       },
       successStatus: 201,
       extraErrorStatuses: [501],
       idempotencyKeyHeader: true,
       multipartFile: 'attachment',
+      access: { verification: 'write', customerOf: 'ticket' },
     })
     .input(addCommentInput)
     .output(addCommentOutput)
@@ -222,14 +224,12 @@ export const ticketsRouter = router({
         path: '/tickets/{ticketId}',
         tags,
         summary: 'Get a ticket',
-        description: '`nextStep` says who attends it and by when, in a Spanish sentence for the customer.',
+        description:
+          'Bot keys need the `X-Verification-Token` of the ticket’s customer. `nextStep` says who attends it and by when, in a Spanish sentence for the customer.',
       },
+      access: { verification: 'write', customerOf: 'ticket' },
     })
     .input(ticketByIdInput)
     .output(ticketSchema)
-    .query(async ({ ctx, input }) => {
-      const ticket = await ctx.services.gateway.tickets.ticketById(input.ticketId);
-      if (!ticket) throw new AppError('ticket_not_found', { details: { ticketId: input.ticketId } });
-      return ticket;
-    }),
+    .query(({ ctx, input }) => customersTicket(ctx, input.ticketId)),
 });

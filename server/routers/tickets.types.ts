@@ -141,6 +141,17 @@ const createdTicket = z.object({
   zoneStatus: zoneStatusSchema.nullable(),
 });
 
+const existingTicket = z
+  .object({
+    status: z.literal('existing'),
+    ticket: ticketSchema,
+    message: z.string().meta({ description: 'Spanish, fit to show the customer.' }),
+  })
+  .meta({
+    description:
+      'The customer already has an active ticket with this subject: that ticket is answered and no other is opened (HTTP 200 on REST). One customer cannot fill a zone’s ticket limit.',
+  });
+
 const pendingTicket = z
   .object({
     status: z.literal('pending_confirmation'),
@@ -157,7 +168,7 @@ const pendingTicket = z
   });
 
 export const createTicketOutput = z
-  .discriminatedUnion('status', [createdTicket.extend({ replayed }), pendingTicket.extend({ replayed })])
+  .discriminatedUnion('status', [createdTicket.extend({ replayed }), existingTicket.extend({ replayed }), pendingTicket.extend({ replayed })])
   .meta({ id: 'CreateTicketResult' });
 
 export const createStatusInput = z.object({

@@ -14,6 +14,11 @@ export interface RequestContext {
   connection?: object;
   /** The customer verification token as presented (X-Verification-Token), or null. */
   presentedVerification: string | null;
+  /**
+   * The opaque end user behind a bot (X-End-User; e.g. a hash of a WhatsApp number), or null.
+   * Tokens minted for one end user are valid only with it; lockouts and limits count per end user.
+   */
+  endUser: string | null;
   /** Filled in while the request runs, read by the HTTP layer for logs and headers. */
   report: RequestReport;
 }

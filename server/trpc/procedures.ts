@@ -1,5 +1,7 @@
 import { AppError } from '../errors';
 import type { CallerKey } from '../guards/api-keys';
+import { conversationKey } from '../guards/identity-guard';
+import type { TokenHolder } from '../guards/verification';
 import { isMemoizable, type ProcedureAccess } from '../rest/routes';
 import { serviceIdSchema } from '../routers/clients.types';
 import type { Dependency } from '../http/response-memo';
@@ -20,8 +22,24 @@ export function authenticate(ctx: RequestContext, calls = 1): CallerKey | Promis
     if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
     return caller;
   };
-  const wait = ctx.services.rateLimiter.take(caller.name, calls);
-  return typeof wait === 'number' ? admit(wait) : wait.then(admit);
+  const { rateLimiter, endUserLimiter } = ctx.services;
+  const wait = rateLimiter.take(caller.name, calls);
+  if (ctx.endUser === null) return typeof wait === 'number' ? admit(wait) : wait.then(admit);
+  // One conversation cannot spend its bot's whole budget: its own bucket is taken as well.
+  const conversation = conversationKey({ keyName: caller.name, endUser: ctx.endUser });
+  const both = (first: number): number | Promise<number> => (first > 0 ? first : endUserLimiter.take(conversation, calls));
+  const total = typeof wait === 'number' ? both(wait) : wait.then(both);
+  return typeof total === 'number' ? admit(total) : total.then(admit);
+}
+
+/** The verified customer's service id of this request (bot keys), or null. */
+export function verifiedServiceId(ctx: RequestContext, caller: CallerKey): number | null {
+  return ctx.services.verification.verifiedServiceId(ctx.presentedVerification, holderOf(ctx, caller), ctx.services.now());
+}
+
+/** Whom a verification token speaks for: the key and the end user it named. */
+export function holderOf(ctx: RequestContext, caller: CallerKey): TokenHolder {
+  return { keyName: caller.name, endUser: ctx.endUser };
 }
 
 /** How to send the token, said the way each surface takes it (a header, or a tool argument over MCP). */
@@ -38,6 +56,7 @@ async function assertAccess(ctx: RequestContext, caller: CallerKey, access: Proc
   }
   if (!access.verification || caller.role === 'operator') return;
   if (access.verification === 'read' && !ctx.services.config.VERIFICATION_REQUIRED_FOR_READS) return;
+  if (access.customerOf === 'ticket') return; // checked by the procedure against the ticket's customer (assertTicketCustomer)
   // The same schema the input is validated with: the id checked here is the id the procedure acts on.
   const serviceId = serviceIdSchema.safeParse((rawInput as { serviceId?: unknown } | null | undefined)?.serviceId);
   if (!serviceId.success) throw new AppError('invalid_input', { details: { fieldErrors: { serviceId: ['serviceId is required'] } } });
@@ -50,7 +69,7 @@ async function assertAccess(ctx: RequestContext, caller: CallerKey, access: Proc
  */
 export function assertVerified(ctx: RequestContext, caller: CallerKey, serviceId: number): void {
   if (caller.role === 'operator') return;
-  const check = ctx.services.verification.check(ctx.presentedVerification, caller.name, serviceId, ctx.services.now());
+  const check = ctx.services.verification.check(ctx.presentedVerification, holderOf(ctx, caller), serviceId, ctx.services.now());
   switch (check.status) {
     case 'valid':
       return;
@@ -95,9 +114,20 @@ export const protectedProcedure = publicProcedure
     return next({ ctx: { key } });
   })
   .use(async ({ ctx, meta, type, path, getRawInput, next }) => {
-    if (!isMemoizable(meta, type)) return next();
+    const audience = memoAudience(ctx.key, ctx.presentedVerification);
+    if (!isMemoizable(meta, type) || audience === null) return next();
     const memo: MemoSources = { deps: [], memoizable: true };
     const result = await next({ ctx: { memo } });
-    if (result.ok && memo.memoizable) ctx.services.memo.store(path, await getRawInput(), result.data, memo.deps);
+    if (result.ok && memo.memoizable) ctx.services.memo.store(`${audience}:${path}`, await getRawInput(), result.data, memo.deps);
     return result;
   });
+
+/**
+ * Whose memoised answers a call may share: staff see one view, unverified bots another. A bot
+ * call carrying a verification token may see its customer in full: never memoised, never served
+ * from the memo.
+ */
+export function memoAudience(caller: CallerKey, presentedVerification: string | null): 'staff' | 'public' | null {
+  if (caller.role === 'operator') return 'staff';
+  return presentedVerification === null ? 'public' : null;
+}
