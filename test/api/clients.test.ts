@@ -65,8 +65,8 @@ clients('byServiceId answers the mapped client, 404 when unknown, 400 when not a
   const client = (await response.json()) as { serviceId: number; name: string; plan: { name: string } };
   assert.is(client.serviceId, raw.id_servicio);
   assert.is(client.name, raw.nombre);
-  const viaTrpc = await service.client.clients.byServiceId.query({ serviceId: raw.id_servicio as number });
-  assert.is(viaTrpc.name, client.name);
+  const viaTrpc = await service.operator.clients.byServiceId.query({ serviceId: raw.id_servicio as number });
+  assert.is(viaTrpc.view === 'full' && viaTrpc.name, client.name);
 
   const missing = await restError(await service.rest('/clients/999999'), 404, 'client_not_found');
   assert.match(missing.message, /No encontramos/);

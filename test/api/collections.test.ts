@@ -1,8 +1,9 @@
+import { pdfFile, pngFile } from '../support/files';
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
-import { OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KEY } from '../support/service';
+import { fullView, OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KEY } from '../support/service';
 
 /**
  * Collections from the bot: key roles, verified customers, invoices, payment reports with
@@ -16,8 +17,8 @@ const service = serviceFor(collections, { ADMIN_API_KEYS: `ops=${ADMIN_KEY}`, UP
 
 const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 const operator = { 'x-api-key': OPERATOR_KEY };
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(300, 3)]);
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+const PNG = pngFile(308);
+const PDF = pdfFile();
 
 let nextClient = 0;
 /** A client who owes at least `invoices` invoices, not used by an earlier test. */
@@ -630,11 +631,11 @@ collections(
     const { serviceId } = debtor();
     const suspended = await service.operator.service.suspend.mutate({ serviceId, reason: 'Mora de 60 días' });
     assert.equal({ status: suspended.status, action: suspended.action }, { status: 'done', action: 'suspend' });
-    assert.is((await service.client.clients.byServiceId.query({ serviceId })).status, 'suspended');
+    assert.is(await statusOf(serviceId), 'suspended');
     const response = await service.rest(`/clients/${serviceId}/reconnect`, { method: 'POST', headers: operator, json: { reason: 'Pagó' } });
     assert.is(response.status, 200);
     assert.is(((await response.json()) as { status: string }).status, 'done');
-    assert.is((await service.client.clients.byServiceId.query({ serviceId })).status, 'active');
+    assert.is(await statusOf(serviceId), 'active');
     const audit = await adminAudit(serviceId);
     assert.equal(
       audit.map((entry) => [entry.action, entry.outcome, entry.keyName, entry.role]),
@@ -647,6 +648,10 @@ collections(
 );
 
 type AuditEntry = { action: string; outcome: string; keyName: string; role: string; requestId: string; detail: string | null };
+
+async function statusOf(serviceId: number): Promise<string> {
+  return fullView(await service.operator.clients.byServiceId.query({ serviceId })).status;
+}
 
 async function adminAudit(serviceId: number, headers: Record<string, string> = { 'x-api-key': ADMIN_KEY }): Promise<AuditEntry[]> {
   const response = await fetch(`${service.url}/admin/audit?serviceId=${serviceId}`, { headers });

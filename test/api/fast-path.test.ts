@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestService, type TestService } from '../support/service';
+import { fullView, OPERATOR_KEY, startTestService, type TestService } from '../support/service';
 
 /** Memoised answers are byte-identical to the full path's, and retire when their sources change. */
 
@@ -69,13 +69,13 @@ fast('auth and rate limits still apply to memoised answers', async () => {
 fast('a write retires memoised answers at once (read-your-writes)', async () => {
   const raw = service.sim.data.clients[42]!;
   const serviceId = raw.id_servicio as number;
-  const before = await service.client.clients.byServiceId.query({ serviceId });
-  await service.client.clients.byServiceId.query({ serviceId }); // memoised
+  const before = await service.operator.clients.byServiceId.query({ serviceId });
+  await service.operator.clients.byServiceId.query({ serviceId }); // memoised
   await service.operator.clients.updateProfile.mutate({ serviceId, city: 'Restrepo' });
-  const after = await service.client.clients.byServiceId.query({ serviceId });
+  const after = fullView(await service.operator.clients.byServiceId.query({ serviceId }));
   assert.is(after.city, 'Restrepo');
   assert.not.equal(after, before);
-  const rest = (await (await service.rest(`/clients/${serviceId}`)).json()) as { city: string };
+  const rest = (await (await service.rest(`/clients/${serviceId}`, { headers: { 'x-api-key': OPERATOR_KEY } })).json()) as { city: string };
   assert.is(rest.city, 'Restrepo');
 });
 

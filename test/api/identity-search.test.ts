@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
-import { type RestErrorBody, serviceFor } from '../support/service';
+import { OPERATOR_KEY, type RestErrorBody, serviceFor } from '../support/service';
 
 /**
  * Identity and search on what people type, against the simulator, on both surfaces: partial
@@ -60,9 +60,12 @@ identity.before(async () => {
 const EXAMPLE = { name: 'Esperanza Benitez', address: 'vereda la esperanza', planName: 'plan hogar 30 megas', planPrice: 85000 };
 
 identity(
-  'the issue’s example resolves: partial name, partial address, plan and price (both surfaces), with a score and per-field quality',
+  'the issue’s example resolves: partial name, partial address, plan and price (both surfaces); staff get a score and per-field quality, bots masked hints only',
   async () => {
-    const rest = await service.rest('/clients/resolve', { method: 'POST', json: EXAMPLE });
+    const asBot = (await (await service.rest('/clients/resolve', { method: 'POST', json: EXAMPLE })).json()) as Record<string, unknown>;
+    assert.equal(Object.keys(asBot).sort(), ['client', 'status']);
+    assert.is((asBot.client as { view: string }).view, 'masked');
+    const rest = await service.rest('/clients/resolve', { method: 'POST', json: EXAMPLE, headers: { 'x-api-key': OPERATOR_KEY } });
     assert.is(rest.status, 200);
     const body = (await rest.json()) as {
       status: string;
@@ -74,19 +77,19 @@ identity(
     assert.is(body.client.serviceId, esperanza);
     assert.equal(body.fieldQuality, { name: 'partial', address: 'partial', planName: 'exact', planPrice: 'exact' });
     assert.ok(body.score > 0.7 && body.score < 1, `score ${body.score}`);
-    const typed = await service.client.clients.resolve.mutate({ ...EXAMPLE, name: 'Esperanza Benites Rios' });
+    const typed = await service.operator.clients.resolve.mutate({ ...EXAMPLE, name: 'Esperanza Benites Rios' });
     assert.is(typed.status, 'resolved', 'one typo in a long word is tolerated by resolve');
     if (typed.status === 'resolved') {
       assert.is(typed.client.serviceId, esperanza);
-      assert.is(typed.fieldQuality.name, 'exact');
+      assert.is(typed.fieldQuality?.name, 'exact');
     }
-    const full = await service.client.clients.resolve.mutate({
+    const full = await service.operator.clients.resolve.mutate({
       name: 'Esperanza Benítez Ríos',
       address: 'Vda. La Esperanza Cs 12',
       planName: 'Plan Hogar 30 Megas',
       planPrice: 85000,
     });
-    assert.equal(full.status === 'resolved' && [full.score, full.fieldQuality.address], [1, 'exact']);
+    assert.equal(full.status === 'resolved' && [full.score, full.fieldQuality?.address], [1, 'exact']);
   },
 );
 

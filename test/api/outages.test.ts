@@ -3,13 +3,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type RestErrorBody, type TestService, assertCreated } from '../support/service';
+import { fullView, OPERATOR_KEY, startTestService, type RestErrorBody, type TestService, assertCreated } from '../support/service';
 import { activeTicketsIn, zoneOf } from '../support/sim-data';
 
 /** Known outages: the flag on clients, the outage list, diagnosis short-circuit, ticket refusal. */
 
 let service: TestService;
 const outages = suite('api: known outages');
+const staff = { 'x-api-key': OPERATOR_KEY };
 outages.before(async () => {
   service = await startTestService();
 });
@@ -41,12 +42,12 @@ interface ClientBody {
 outages('clients carry the outage of the router that serves them, on both surfaces', async () => {
   const down = clientWhere(true);
   const up = clientWhere(false);
-  const restDown = (await (await service.rest(`/clients/${String(down.id_servicio)}`)).json()) as ClientBody;
+  const restDown = (await (await service.rest(`/clients/${String(down.id_servicio)}`, { headers: staff })).json()) as ClientBody;
   assert.equal(restDown.outage, { active: true, description: routerOf(down).falla_general_descripcion });
-  const trpcUp = await service.client.clients.byServiceId.query({ serviceId: Number(up.id_servicio) });
+  const trpcUp = fullView(await service.operator.clients.byServiceId.query({ serviceId: Number(up.id_servicio) }));
   assert.equal(trpcUp.outage, { active: false, description: null });
-  const search = await service.client.clients.search.query({ q: String(down.nombre), limit: 100 });
-  assert.ok(search.items.some((hit) => hit.client.serviceId === down.id_servicio && hit.client.outage?.active === true));
+  const search = await service.operator.clients.search.query({ q: String(down.nombre), limit: 100 });
+  assert.ok(search.items.some((hit) => hit.client.serviceId === down.id_servicio && hit.client.view === 'full' && hit.client.outage?.active === true));
 });
 
 outages('network.outages: each sector with an active outage and the clients it affects, from the cached collection', async () => {
@@ -85,7 +86,7 @@ outages('an outage set or cleared upstream shows after the client collection ref
     service.services.gateway.clientsCache.clear();
     const listed = await service.client.network.outages.query();
     assert.ok(listed.items.some((item) => item.router.id === routerId && item.description === 'Mantenimiento programado de la torre'));
-    const client = await service.client.clients.byServiceId.query({ serviceId: Number(up.id_servicio) });
+    const client = fullView(await service.operator.clients.byServiceId.query({ serviceId: Number(up.id_servicio) }));
     assert.equal(client.outage, { active: true, description: 'Mantenimiento programado de la torre' });
   } finally {
     service.sim.setOutage(routerId, null);

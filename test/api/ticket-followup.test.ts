@@ -1,3 +1,4 @@
+import { pdfFile, pngFile } from '../support/files';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
@@ -13,7 +14,7 @@ const followUp = suite('api: ticket catalogue, comments, state changes, next ste
 const service = serviceFor(followUp, { UPSTREAM_TIMEOUT_MS: '1000', DEFAULT_SUBJECT_PRIORITY: '3' });
 const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 const operator = { 'x-api-key': OPERATOR_KEY };
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(120, 5)]);
+const PNG = pngFile(128);
 
 async function reasonOf(response: Response): Promise<string> {
   return ((await response.json()) as RestErrorBody).error.reason;
@@ -112,7 +113,7 @@ followUp('comments: a photo reaches upstream as a file (REST multipart), a PDF o
     headers: { 'x-api-key': BOT_KEY },
   });
   assert.is(response.status, 201);
-  const pdf = Buffer.from('%PDF-1.4\n% factura del router\n');
+  const pdf = pdfFile(80, '% factura del router');
   const added = await service.client.tickets.comment.mutate({
     ticketId,
     text: 'Adjunto la factura del equipo',

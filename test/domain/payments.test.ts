@@ -9,19 +9,23 @@ import {
   type PromiseRules,
 } from '../../server/domain/payments';
 import { spanishDate } from '../../server/domain/spanish-dates';
+import { heicFile, jpegFile, pdfFile, pngFile } from '../support/files';
 
 const payments = suite('domain: payments, receipts and promises');
 const rules: PromiseRules = { maxDays: 7, cooldownDays: 30 };
 
-payments('receipts are what their bytes say: JPEG, PNG, PDF; names, empty files and look-alikes are not', () => {
-  assert.is(receiptKind(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])), 'jpeg');
-  assert.is(receiptKind(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(8).fill(0)])), 'png');
-  assert.is(receiptKind(new TextEncoder().encode('%PDF-1.7\n%âãÏÓ')), 'pdf');
+payments('receipts are what their bytes say all the way through: JPEG, PNG, HEIC, PDF; look-alikes are not', () => {
+  assert.is(receiptKind(jpegFile()), 'jpeg');
+  assert.is(receiptKind(pngFile()), 'png');
+  assert.is(receiptKind(heicFile()), 'heic');
+  assert.is(receiptKind(pdfFile()), 'pdf');
   assert.is(receiptKind(new Uint8Array()), null);
   assert.is(receiptKind(new TextEncoder().encode('%PDF')), null, 'a cut header');
   assert.is(receiptKind(new TextEncoder().encode('GIF89a......')), null);
   assert.is(receiptKind(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>')), null);
   assert.is(receiptKind(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a])), null, 'a PNG signature one byte short');
+  assert.is(receiptKind(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])), null, 'a JPEG header alone');
+  assert.is(receiptKind(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(8).fill(0)])), null, 'a PNG signature alone');
 });
 
 payments('one payment, one reference: case, spaces, dots, dashes and full-width digits do not make another', () => {

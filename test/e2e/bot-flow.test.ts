@@ -1,8 +1,9 @@
+import { pngFile } from '../support/files';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { createWispHubClient } from '../../client/index';
-import { startTestService, type TestService, assertCreated } from '../support/service';
+import { fullView, startTestService, type TestService, assertCreated } from '../support/service';
 import { activeTicketsIn } from '../support/sim-data';
 
 /** A whole support conversation, once with the typed client and once over REST with paths from /openapi.json. */
@@ -22,7 +23,7 @@ function nextFriday(): string {
 }
 
 /** The smallest valid PNG-signed file: what a phone's screenshot of a receipt starts with. */
-const RECEIPT_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
+const RECEIPT_PNG = pngFile(208);
 
 /** A customer writing from a mobile, with a document and something owed, in a zone with free ticket slots. */
 function customer(skip: number): { raw: JsonRecord; phone: string } {
@@ -51,7 +52,9 @@ flow(
     assert.ok(me);
     const refused = await api.account.balance.query({ serviceId: me.serviceId }).catch((error: { data?: { reason?: string } }) => error);
     assert.is((refused as { data?: { reason?: string } }).data?.reason, 'verification_required', 'nothing about money before verifying');
-    const verified = await api.clients.verify.mutate({ serviceId: me.serviceId, document: me.document!, phone });
+    // The bot sees masked hints only; the customer says their document.
+    assert.is(me.view, 'masked', 'before verification a bot key sees hints, not the record');
+    const verified = await api.clients.verify.mutate({ serviceId: me.serviceId, document: String(raw.cedula), phone });
     assert.ok(verified.isValid);
     token = verified.verificationToken;
     // "¿Cuánto debo?"
@@ -91,7 +94,8 @@ flow(
     assert.is(diagnosis.result.status, 'done');
     const subjects = await api.tickets.subjects.query();
     const subject = subjects.byPriority.find((group) => group.level === 'high')!.subjects[0]!;
-    const zoneBefore = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
+    const record = fullView(await api.clients.byServiceId.query({ serviceId: me.serviceId }));
+    const zoneBefore = await api.tickets.zoneStatus.query({ zoneId: record.zone!.id });
     const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
     const request = {
       serviceId: me.serviceId,
@@ -112,7 +116,7 @@ flow(
     // "¿Qué pasó con mi ticket?"
     const history = await api.account.tickets.query({ serviceId: me.serviceId, limit: 5 });
     assert.is(history.items[0]?.id, created.ticket.id);
-    const zoneAfter = await api.tickets.zoneStatus.query({ zoneId: me.zone!.id });
+    const zoneAfter = await api.tickets.zoneStatus.query({ zoneId: record.zone!.id });
     assert.is(zoneAfter.activeTickets, zoneBefore.activeTickets + 1);
   },
 );

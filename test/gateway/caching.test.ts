@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { fullView, startTestService, type RestErrorBody, type TestService } from '../support/service';
 
 /** Gateway behaviour proven by the simulator's upstream call counters. */
 
@@ -99,7 +99,7 @@ caching('a client created upstream after the load is found by service id and joi
   const fresh = { ...template, id_servicio: 9_000_001, nombre: 'Cliente Recién Creado' };
   service.sim.addClient(fresh);
   const listCalls = service.sim.calls(LIST);
-  const found = await service.client.clients.byServiceId.query({ serviceId: 9_000_001 });
+  const found = fullView(await service.operator.clients.byServiceId.query({ serviceId: 9_000_001 }));
   assert.is(found.name, 'Cliente Recién Creado');
   const again = await service.client.clients.search.query({ q: 'recien creado' });
   assert.is(again.items[0]?.client.serviceId, 9_000_001);

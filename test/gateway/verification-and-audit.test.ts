@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -6,40 +6,78 @@ import * as assert from 'uvu/assert';
 import { parseConfig } from '../../server/config/settings';
 import { claimAuditedReferences, LocalPaymentReferences } from '../../server/guards/payment-references';
 import { VerificationTokens } from '../../server/guards/verification';
+import { fileSecret, resolveVerificationSecret } from '../../server/guards/verification-secret';
 import { FileAuditTrail } from '../../server/observability/audit';
 import { readPromise } from '../../server/wisphub/promise-mapper';
 
 const unit = suite('gateway: verification tokens, promesa_pago shapes, the audit file');
 const now = new Date('2026-11-23T15:00:00Z');
 
-unit('a token proves one key verified one service id, until it expires', () => {
+unit('a token proves one key and one end user verified one service id, until it expires', () => {
   const tokens = new VerificationTokens('a-secret-of-at-least-thirty-two-characters', 900);
-  const { token, expiresAt } = tokens.issue(7, 'bot:whatsapp', now);
+  const whatsapp = { keyName: 'bot:whatsapp', endUser: 'wa-hash-1' };
+  const { token, expiresAt } = tokens.issue(7, whatsapp, now);
   assert.is(expiresAt.toISOString(), '2026-11-23T15:15:00.000Z');
-  assert.equal(tokens.check(token, 'bot:whatsapp', 7, now), { status: 'valid' });
-  assert.equal(tokens.check(token, 'bot:whatsapp', 8, now), { status: 'other_service', serviceId: 7 });
-  assert.equal(tokens.check(token, 'bot:web', 7, now), { status: 'invalid' }, 'another key');
-  assert.is(tokens.check(token, 'bot:whatsapp', 7, new Date(expiresAt.getTime())).status, 'expired');
-  assert.equal(tokens.check(null, 'bot:whatsapp', 7, now), { status: 'missing' });
-  assert.equal(tokens.check('', 'bot:whatsapp', 7, now), { status: 'missing' });
-  for (const junk of ['v1', 'v1.7.1.x', `${token}x`, token.replace('v1.', 'v2.'), token.replace(/\.(\d+)\./, '.9999999999.')]) {
-    assert.is(tokens.check(junk, 'bot:whatsapp', 7, now).status, 'invalid', junk);
+  assert.equal(tokens.check(token, whatsapp, 7, now), { status: 'valid' });
+  assert.equal(tokens.check(token, whatsapp, 8, now), { status: 'other_service', serviceId: 7 });
+  assert.equal(tokens.check(token, { ...whatsapp, keyName: 'bot:web' }, 7, now), { status: 'invalid' }, 'another key');
+  assert.equal(tokens.check(token, { ...whatsapp, endUser: 'wa-hash-2' }, 7, now), { status: 'invalid' }, 'another end user');
+  assert.equal(tokens.check(token, { ...whatsapp, endUser: null }, 7, now), { status: 'invalid' }, 'no end user');
+  assert.is(tokens.check(token, whatsapp, 7, new Date(expiresAt.getTime())).status, 'expired');
+  assert.equal(tokens.check(null, whatsapp, 7, now), { status: 'missing' });
+  assert.equal(tokens.check('', whatsapp, 7, now), { status: 'missing' });
+  for (const junk of ['v2', 'v2.7.1.x', `${token}x`, token.replace('v2.', 'v1.'), token.replace(/\.(\d+)\./, '.9999999999.'), token.replace('v2.7.', 'v2.07.')]) {
+    assert.is(tokens.check(junk, whatsapp, 7, now).status, 'invalid', junk);
   }
   const elsewhere = new VerificationTokens('another-secret-of-at-least-thirty-two-chars', 900);
-  assert.is(elsewhere.check(token, 'bot:whatsapp', 7, now).status, 'invalid', 'signed with another secret');
+  assert.is(elsewhere.check(token, whatsapp, 7, now).status, 'invalid', 'signed with another secret');
+  assert.is(tokens.verifiedServiceId(token, whatsapp, now), 7);
+  assert.is(tokens.verifiedServiceId(token, { ...whatsapp, endUser: null }, now), null);
 });
 
-unit('instances with the same keys share the derived secret; VERIFICATION_SECRET wins; other keys do not', () => {
-  const keys = { API_KEYS: 'bot:a=abcdefghijklmnop1234' };
-  const first = VerificationTokens.fromConfig(parseConfig(keys), 'dev');
-  const second = VerificationTokens.fromConfig(parseConfig(keys), 'dev');
-  const { token } = first.issue(7, 'bot:a', now);
-  assert.is(second.check(token, 'bot:a', 7, now).status, 'valid');
-  const rotated = VerificationTokens.fromConfig(parseConfig({ API_KEYS: 'bot:a=qrstuvwxyz0987654321' }), 'dev');
-  assert.is(rotated.check(token, 'bot:a', 7, now).status, 'invalid');
-  const secret = 'x'.repeat(40);
-  const pinned = VerificationTokens.fromConfig(parseConfig({ ...keys, VERIFICATION_SECRET: secret }), 'dev');
-  assert.is(new VerificationTokens(secret, 900).check(pinned.issue(7, 'bot:a', now).token, 'bot:a', 7, now).status, 'valid');
+unit('a correctly signed token that expires later than now + TTL is refused (no far-future tokens)', () => {
+  const secret = 's'.repeat(40);
+  const longLived = new VerificationTokens(secret, 86_400);
+  const strict = new VerificationTokens(secret, 900);
+  const holder = { keyName: 'bot:a', endUser: null };
+  const { token } = longLived.issue(7, holder, now);
+  assert.is(longLived.check(token, holder, 7, now).status, 'valid');
+  assert.is(strict.check(token, holder, 7, now).status, 'invalid', 'a day ahead, under a 15-minute TTL');
+  assert.is(strict.check(token, holder, 7, new Date(now.getTime() + 86_000_000)).status, 'valid', 'within TTL of its expiry');
+});
+
+unit('the secret: VERIFICATION_SECRET wins; else the shared store; else a 0600 file every instance reads; never the keys', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wisphub-secret-'));
+  const file = join(dir, 'nested', 'secret');
+  const configured = await resolveVerificationSecret({ configured: 'x'.repeat(40), filePath: file, shared: null });
+  assert.is(configured.source, 'config');
+  const first = await resolveVerificationSecret({ configured: undefined, filePath: file, shared: null });
+  const second = await resolveVerificationSecret({ configured: undefined, filePath: file, shared: null });
+  assert.is(first.source, 'file');
+  assert.ok(first.secret.equals(second.secret), 'a second instance reads the same file');
+  assert.is(first.secret.length, 32);
+  assert.is(statSync(file).mode & 0o777, 0o600);
+  let stored: Buffer | null = null;
+  const store = async (candidate: Buffer) => {
+    stored ??= candidate;
+    return stored;
+  };
+  const a = await resolveVerificationSecret({ configured: undefined, filePath: file, shared: store });
+  const b = await resolveVerificationSecret({ configured: undefined, filePath: file, shared: store });
+  assert.is(a.source, 'redis');
+  assert.ok(a.secret.equals(b.secret), 'the first instance’s secret wins in the shared store');
+  assert.not.ok(a.secret.equals(first.secret));
+  const down = await resolveVerificationSecret({ configured: undefined, filePath: file, shared: async () => null });
+  assert.is(down.source, 'file', 'Redis unreachable: the file');
+  writeFileSync(join(dir, 'junk'), 'short\n');
+  assert.throws(() => fileSecret(join(dir, 'junk')), /does not hold/);
+  assert.throws(() => new VerificationTokens('too-short', 900), /32 bytes/);
+});
+
+unit('config: a real WispHub host requires VERIFICATION_SECRET', () => {
+  const real = { WISPHUB_NET_HOST: 'https://api.wisphub.net', WISPHUB_NET_KEY: `${'a'.repeat(8)}.${'b'.repeat(32)}`, API_KEYS: 'bot:a=abcdefghijklmnop1234' };
+  assert.throws(() => parseConfig(real), /VERIFICATION_SECRET: required/);
+  assert.ok(parseConfig({ ...real, VERIFICATION_SECRET: 'v'.repeat(40) }));
 });
 
 unit('promesa_pago: none, a date, an object in either date format, true; an unknown shape is a 502, never "no promise"', () => {

@@ -1,10 +1,11 @@
+import { pngFile } from '../support/files';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { startSimulator, type Simulator } from '../../server/simulator/server';
 import { redisAvailable, TestRedis } from '../support/redis-server';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
-import { settledCreate, startTestService, type RestErrorBody, type TestService, OPERATOR_KEY } from '../support/service';
+import { fullView, settledCreate, startTestService, type RestErrorBody, type TestService, OPERATOR_KEY } from '../support/service';
 
 /**
  * Several instances, one truth: two service instances on one simulator and one real redis-server.
@@ -241,15 +242,15 @@ test('rate limits and identity lockouts count across instances', async () => {
 });
 
 test('a profile update on one instance is what the other answers next (read-your-writes across instances)', async () => {
-  await Promise.all([a.client.clients.list.query({ limit: 1 }), b.client.clients.list.query({ limit: 1 })]);
+  await Promise.all([a.operator.clients.list.query({ limit: 1 }), b.operator.clients.list.query({ limit: 1 })]);
   const target = sim.data.clients[11]!;
   const serviceId = Number(target.id_servicio);
-  // A token from instance b is accepted by instance a: both derive the secret from the same keys.
+  // A token from instance b is accepted by instance a: both sign with the same secret.
   const token = await b.verify(serviceId);
   await a.clientWith(token).clients.updateProfile.mutate({ serviceId, locality: 'Alto Bonito Shared' });
   let seen = '';
   for (let tries = 0; tries < 40 && seen !== 'Alto Bonito Shared'; tries++) {
-    seen = (await b.client.clients.byServiceId.query({ serviceId })).locality ?? '';
+    seen = fullView(await b.operator.clients.byServiceId.query({ serviceId })).locality ?? '';
     if (seen !== 'Alto Bonito Shared') await new Promise((resolve) => setTimeout(resolve, 25));
   }
   assert.is(seen, 'Alto Bonito Shared');
@@ -262,7 +263,7 @@ test('operator endpoints: admin key only; invalidating one client re-reads it on
   assert.is(stats.redis.redis, 'up');
   assert.ok(stats.caches.some((cache) => cache.resource === 'clients'));
 
-  await Promise.all([a.client.clients.list.query({ limit: 1 }), b.client.clients.list.query({ limit: 1 })]);
+  await Promise.all([a.operator.clients.list.query({ limit: 1 }), b.operator.clients.list.query({ limit: 1 })]);
   const target = sim.data.clients[21]!;
   target.direccion = 'Vereda El Triunfo km 3'; // changed in WispHub Net's own UI
   sim.resetCalls();
@@ -270,7 +271,7 @@ test('operator endpoints: admin key only; invalidating one client re-reads it on
   assert.is(response.status, 200);
   let address = '';
   for (let tries = 0; tries < 40 && address !== 'Vereda El Triunfo km 3'; tries++) {
-    address = (await b.client.clients.byServiceId.query({ serviceId: Number(target.id_servicio) })).address ?? '';
+    address = fullView(await b.operator.clients.byServiceId.query({ serviceId: Number(target.id_servicio) })).address ?? '';
     if (address !== 'Vereda El Triunfo km 3') await new Promise((resolve) => setTimeout(resolve, 25));
   }
   assert.is(address, 'Vereda El Triunfo km 3');
@@ -289,7 +290,7 @@ test('two bots on two instances report one payment reference at once: one is acc
   const [first, second] = [Number(candidates[40]!.id_servicio), Number(candidates[41]!.id_servicio)];
   const [tokenA, tokenB] = await Promise.all([a.verify(first), b.verify(second)]);
   const reference = `BANCOLOMBIA-${first}-${second}`;
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 9)]);
+  const png = pngFile(72);
   const report = (service: TestService, token: string, serviceId: number) =>
     service
       .clientWith(token)

@@ -18,6 +18,18 @@ function auditPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'wisphub-audit-')), 'audit.jsonl');
 }
 
+/** What a customer tells a bot to verify: their document (or, without one, a phone on record) and their name. */
+export function customerFacts(record: Record<string, unknown>): { name: string; document?: string; phone?: string } {
+  const name = String(record.nombre);
+  if (typeof record.cedula === 'string' && record.cedula.trim() !== '') return { name, document: record.cedula };
+  const phone = String(record.telefono ?? '')
+    .split(/[/,]/)[0]!
+    .replace(/\D/g, '')
+    .replace(/^57(?=\d{10}$)/, '');
+  if (phone) return { name, phone };
+  throw new Error(`the simulator's client ${String(record.id_servicio)} has neither a document nor a phone`);
+}
+
 /** Defaults, a fast small simulator, plus overrides. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return parseConfig({
@@ -28,6 +40,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     API_KEYS: TEST_KEY,
     OPERATOR_API_KEYS: `desk=${OPERATOR_KEY}`,
     AUDIT_LOG_PATH: auditPath(),
+    VERIFICATION_SECRET_FILE: join(tmpdir(), 'wisphub-test-verification-secret'),
+    // A real upstream host requires a configured secret (the suites that run against an external simulator).
+    ...(overrides.WISPHUB_NET_HOST ? { VERIFICATION_SECRET: 'test-verification-secret-0123456789abcdef' } : {}),
     WARMUP: 'false',
     SIM_LATENCY_MS: '0',
     SIM_JITTER_MS: '0',
@@ -93,12 +108,8 @@ export async function startTestService(
       const response = await fetch(`${running.url}/api/v1/clients/${serviceId}/verify`, {
         method: 'POST',
         headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-        // Name and address always exist; the document when the client has one.
-        body: JSON.stringify({
-          name: record.nombre,
-          address: record.direccion,
-          ...(typeof record.cedula === 'string' ? { document: record.cedula } : {}),
-        }),
+        // A private fact (the document, else a phone on record) and the name, as the customer would give them.
+        body: JSON.stringify(customerFacts(record)),
       });
       const body = (await response.json()) as { verificationToken?: string | null };
       if (!body.verificationToken) throw new Error(`verification of ${serviceId} failed: ${JSON.stringify(body)}`);
@@ -186,4 +197,10 @@ export async function settledCreate(service: TestService, handle: string): Promi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('the pending create never settled');
+}
+
+/** A client view that must be the full record (staff, or the verified customer); throws on masked hints. */
+export function fullView<T extends { view: string }>(value: T): Extract<T, { view: 'full' }> {
+  if (value.view !== 'full') throw new Error(`expected the full record, got the ${value.view} view`);
+  return value as Extract<T, { view: 'full' }>;
 }
