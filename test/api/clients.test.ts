@@ -43,19 +43,19 @@ async function restError(response: Response, status: number, reason: string): Pr
 }
 
 clients('list pages through every client with the total (REST + tRPC)', async () => {
-  const response = await service.rest('/clients?limit=5&offset=10');
+  const response = await service.staff('/clients?limit=5&offset=10');
   assert.is(response.status, 200);
   const page = (await response.json()) as { total: number; items: { serviceId: number }[]; limit: number };
   assert.is(page.total, 1200);
   assert.is(page.items.length, 5);
   assert.is(page.items[0]!.serviceId, 1010);
-  const viaTrpc = await service.client.clients.list.query({ limit: 5, offset: 10 });
+  const viaTrpc = await service.operator.clients.list.query({ limit: 5, offset: 10 });
   assert.equal(
     viaTrpc.items.map((c) => c.serviceId),
     page.items.map((c) => c.serviceId),
   );
-  await restError(await service.rest('/clients?limit=0'), 400, 'invalid_input');
-  await restError(await service.rest('/clients?limit=abc'), 400, 'invalid_input');
+  await restError(await service.staff('/clients?limit=0'), 400, 'invalid_input');
+  await restError(await service.staff('/clients?limit=abc'), 400, 'invalid_input');
 });
 
 clients('byServiceId answers the mapped client, 404 when unknown, 400 when not a number', async () => {
@@ -195,7 +195,7 @@ clients('resolve: resolved, ambiguous or not_found; fewer than three facts is a 
 clients('updateProfile: changes upstream, read-your-writes on both surfaces, empty patch is a 400', async () => {
   const raw = service.sim.data.clients[20]!;
   const serviceId = raw.id_servicio as number;
-  await service.client.clients.list.query({ limit: 1 }); // collection cached before the write
+  await service.operator.clients.list.query({ limit: 1 }); // collection cached before the write
   await restError(
     await service.rest(`/clients/${serviceId}`, { method: 'PATCH', json: { city: 'Granada' } }),
     401,
@@ -240,7 +240,7 @@ clients('updateProfile: changes upstream, read-your-writes on both surfaces, emp
 clients('HTTP contract: auth, unknown route, wrong method, bad JSON, charset, body limit', async () => {
   await restError(await service.rest('/clients', { headers: { 'x-api-key': '' } }), 401, 'api_key_missing');
   await restError(await service.rest('/clients', { headers: { 'x-api-key': 'wrong-key-0123456789' } }), 403, 'api_key_invalid');
-  const bearer = await service.rest('/clients?limit=1', { headers: { authorization: 'Bearer test-key-0123456789abcdef' } });
+  const bearer = await service.staff('/clients?limit=1', { headers: { authorization: 'Bearer test-key-0123456789abcdef' } });
   assert.is(bearer.status, 200);
   const trpcAuth = await fetch(`${service.url}/trpc/clients.list?input=${encodeURIComponent('{"json":{}}')}`);
   assert.is(trpcAuth.status, 401);
@@ -274,7 +274,7 @@ clients('HTTP contract: auth, unknown route, wrong method, bad JSON, charset, bo
     413,
     'payload_too_large',
   );
-  const traced = await service.rest('/clients?limit=1', { headers: { 'x-request-id': 'bot-trace-42' } });
+  const traced = await service.staff('/clients?limit=1', { headers: { 'x-request-id': 'bot-trace-42' } });
   assert.is(traced.headers.get('x-request-id'), 'bot-trace-42');
   const health = await fetch(`${service.url}/health`);
   assert.is(health.status, 200);

@@ -51,7 +51,7 @@ outages('clients carry the outage of the router that serves them, on both surfac
 });
 
 outages('network.outages: each sector with an active outage and the clients it affects, from the cached collection', async () => {
-  await service.client.clients.list.query({ limit: 1 });
+  await service.operator.clients.list.query({ limit: 1 });
   const before = service.sim.calls();
   const body = (await (await service.rest('/network/outages')).json()) as {
     total: number;

@@ -11,7 +11,7 @@ const service = serviceFor(secrets);
 secrets('every client output on both surfaces is free of planted secrets', async () => {
   const outputs: string[] = [];
   for (let offset = 0; offset < 1200; offset += 500) {
-    outputs.push(await (await service.rest(`/clients?limit=500&offset=${offset}`)).text());
+    outputs.push(await (await service.staff(`/clients?limit=500&offset=${offset}`)).text());
   }
   outputs.push(await (await service.rest('/clients/search?q=pena&limit=100')).text());
   const some = service.sim.data.clients.slice(0, 30);

@@ -88,6 +88,8 @@ function serviceEnv(sim: Started, extra: Record<string, string> = {}): Record<st
     WISPHUB_NET_HOST: String(sim.info.url),
     WISPHUB_NET_KEY: String(sim.info.apiKey),
     API_KEYS: `bench=${API_KEY}`,
+    OPERATOR_API_KEYS: `bench-operator=${OPERATOR_KEY}`,
+    VERIFICATION_SECRET: 'bench-verification-secret-0123456789abcdef',
     RATE_LIMIT_PER_S: '1000000',
     RATE_LIMIT_BURST: '1000000',
     WARMUP: 'false',
@@ -244,7 +246,7 @@ async function coldLoad(runtime: Runtime, clients: number, concurrent: number): 
     const started = performance.now();
     const answers = await Promise.all(
       Array.from({ length: concurrent }, () =>
-        fetch(`${String(service.info.url)}/api/v1/clients?limit=1`, { headers: { 'x-api-key': API_KEY } }).then((r) => r.status),
+        fetch(`${String(service.info.url)}/api/v1/clients?limit=1`, { headers: { 'x-api-key': OPERATOR_KEY } }).then((r) => r.status),
       ),
     );
     const ms = Math.round(performance.now() - started);
@@ -341,7 +343,7 @@ async function steady(runtime: Runtime): Promise<Record<string, unknown>> {
     serviceEnv(sim, { WARM: '1', OPERATOR_API_KEYS: `bench-operator=${OPERATOR_KEY}`, DEFAULT_TECHNICIAN_ID: '11' }),
     ['--expose-gc'],
   );
-  const headers = { 'x-api-key': API_KEY };
+  const headers = { 'x-api-key': OPERATOR_KEY };
   const clients: { serviceId: number; document: string | null; name: string; zone: { id: number } | null }[] = [];
   for (let offset = 0; offset < 2000; offset += 500) {
     const page = (await (await fetch(`${String(service.info.url)}/api/v1/clients?limit=500&offset=${offset}`, { headers })).json()) as {
@@ -407,7 +409,7 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
   const startService = () => startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }));
   const first = await startService();
   const directory = (await (
-    await fetch(`${String(first.info.url)}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': API_KEY } })
+    await fetch(`${String(first.info.url)}/api/v1/clients?limit=500&offset=100`, { headers: { 'x-api-key': OPERATOR_KEY } })
   ).json()) as {
     items: { document: string | null }[];
   };

@@ -26,15 +26,27 @@ verify('name ignores accents, case and word order; phone matches any number with
   const result = verifyIdentity(jose, { name: 'PEÑA MUÑOZ jose', phone: '+57 310 987 6543' });
   assert.ok(result.isValid);
 });
-verify('price within one peso', () => {
-  assert.ok(verifyIdentity(jose, { document: '1098765432', planPrice: 65000.99 }).isValid);
-  assert.not.ok(verifyIdentity(jose, { document: '1098765432', planPrice: 65002 }).isValid);
+verify('plan name and price never count: anyone can read the plan list; given, they must still match', () => {
+  const plan = verifyIdentity(jose, { planName: 'Plan Hogar 10M', planPrice: 65000 });
+  assert.not.ok(plan.isValid, 'plan + price (the public list) never verify');
+  assert.is(plan.outcome, 'insufficient_facts');
+  assert.is(verifyIdentity(jose, { document: '1098765432', planPrice: 65000 }).outcome, 'insufficient_facts', 'a document and a price');
+  assert.ok(verifyIdentity(jose, { document: '1098765432', name: 'José Peña', planPrice: 65000.99 }).isValid, 'price within one peso');
+  assert.is(verifyIdentity(jose, { document: '1098765432', name: 'José Peña', planPrice: 65002 }).outcome, 'mismatch');
+});
+verify('a private fact is required: name and address alone never verify, however exact', () => {
+  const result = verifyIdentity(jose, { name: 'José Peña Muñoz', address: 'Vereda La Esperanza' });
+  assert.not.ok(result.isValid);
+  assert.is(result.outcome, 'insufficient_facts');
+  assert.match(result.message, /documento o un teléfono/);
+  assert.ok(verifyIdentity(jose, { phone: '3001234567', document: '1098765432' }).isValid, 'document + phone');
+  assert.ok(verifyIdentity(jose, { phone: '3001234567', address: 'vda la esperanza' }).isValid, 'phone + address');
 });
 verify('one fact is never enough, even when it matches', () => {
   const result = verifyIdentity(jose, { document: '1098765432' });
   assert.not.ok(result.isValid);
   assert.is(result.outcome, 'insufficient_facts');
-  assert.match(result.message, /al menos dos datos/);
+  assert.match(result.message, /y un dato más/);
 });
 verify('any mismatch makes it invalid and is reported', () => {
   const result = verifyIdentity(jose, { document: '1098765432', address: 'Barrio Centro', planName: 'plan hogar 10m' });

@@ -40,11 +40,11 @@ resilience.before.each(() => resetUpstream(service));
 resilience('the breaker opens after consecutive failures, fails fast, half-opens one probe and closes on success', async () => {
   const breaker = service.services.gateway.transport.breaker;
   service.sim.setFaults({ forceStatus: 502 });
-  await service.rest('/clients?limit=1'); // 2 tries
-  await service.rest('/clients?limit=1'); // third failure opens it
+  await service.staff('/clients?limit=1'); // 2 tries
+  await service.staff('/clients?limit=1'); // third failure opens it
   assert.is(breaker.state, 'open');
   const callsWhenOpen = service.sim.calls();
-  const fast = await service.rest('/clients?limit=1');
+  const fast = await service.staff('/clients?limit=1');
   const body = (await fast.json()) as RestErrorBody;
   assert.is(fast.status, 503);
   assert.is(body.error.reason, 'upstream_unavailable');
@@ -53,7 +53,7 @@ resilience('the breaker opens after consecutive failures, fails fast, half-opens
 
   await sleep(450);
   service.sim.resetFaults();
-  const probe = await service.client.clients.list.query({ limit: 1 });
+  const probe = await service.operator.clients.list.query({ limit: 1 });
   assert.is(probe.total, 1200);
   assert.is(breaker.state, 'closed');
 });
@@ -61,37 +61,37 @@ resilience('the breaker opens after consecutive failures, fails fast, half-opens
 resilience('a failed probe re-opens the breaker', async () => {
   const breaker = service.services.gateway.transport.breaker;
   service.sim.setFaults({ forceStatus: 503 });
-  for (let i = 0; i < 2; i++) await service.rest('/clients?limit=1');
+  for (let i = 0; i < 2; i++) await service.staff('/clients?limit=1');
   assert.is(breaker.state, 'open');
   await sleep(450);
-  await service.rest('/clients?limit=1');
+  await service.staff('/clients?limit=1');
   assert.is(breaker.state, 'open');
 });
 
 resilience(
   'stale-if-error: a failed refresh serves the last complete copy marked stale, then refreshes; past the max age → 503',
   async () => {
-    await service.client.clients.list.query({ limit: 1 });
+    await service.operator.clients.list.query({ limit: 1 });
     await sleep(1100); // past the 1 s TTL
     service.sim.setFaults({ forceStatus: 503 });
-    const stale = await service.rest('/clients?limit=5');
+    const stale = await service.staff('/clients?limit=5');
     assert.is(stale.status, 200);
     assert.is(stale.headers.get('x-cache'), 'stale');
     assert.is(((await stale.json()) as { total: number }).total, 1200, 'the complete copy');
     await sleep(100); // the background refresh fails
-    const still = await service.rest('/clients?limit=5');
+    const still = await service.staff('/clients?limit=5');
     assert.is(still.headers.get('x-cache'), 'stale', 'a failed refresh keeps the copy');
 
     service.sim.resetFaults();
     service.services.gateway.transport.breaker.reset();
-    await service.rest('/clients?limit=1'); // stale answer, triggers a refresh that succeeds
+    await service.staff('/clients?limit=1'); // stale answer, triggers a refresh that succeeds
     await sleep(100);
-    const fresh = await service.rest('/clients?limit=1');
+    const fresh = await service.staff('/clients?limit=1');
     assert.is(fresh.headers.get('x-cache'), 'hit', 'refreshed');
 
     await sleep(3100); // past TTL + max stale age: the copy is gone
     service.sim.setFaults({ forceStatus: 503 });
-    const gone = await service.rest('/clients?limit=1');
+    const gone = await service.staff('/clients?limit=1');
     assert.is(gone.status, 503);
     assert.is(((await gone.json()) as RestErrorBody).error.reason, 'upstream_unavailable');
     assert.ok(gone.headers.get('retry-after'));

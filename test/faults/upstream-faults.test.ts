@@ -63,7 +63,7 @@ for (const [name, fault, status, reason, calls] of CASES) {
     }
 
     service.sim.resetFaults();
-    const recovered = await service.client.clients.list.query({ limit: 1 });
+    const recovered = await service.operator.clients.list.query({ limit: 1 });
     assert.is(recovered.total, 1200, 'the failure was not cached: the next request loads');
   });
 }
@@ -71,7 +71,7 @@ for (const [name, fault, status, reason, calls] of CASES) {
 faults('malformed items inside a good page: skipped, counted, the rest served', async () => {
   service.sim.setFaults({ malformedItemIds: [1010, 1011, 1500] });
   const before = service.services.gateway.stats.skippedItems;
-  const response = await service.rest('/clients?limit=1');
+  const response = await service.staff('/clients?limit=1');
   assert.is(response.status, 200);
   assert.is(((await response.json()) as { total: number }).total, 1197);
   assert.is(service.services.gateway.stats.skippedItems - before, 3);
@@ -81,7 +81,7 @@ faults('malformed items inside a good page: skipped, counted, the rest served', 
 
 faults('one failing page of many: retried alone, then the whole load fails and nothing partial is cached', async () => {
   service.sim.setFaults({ failOffsets: [750] });
-  const response = await service.rest('/clients?limit=1');
+  const response = await service.staff('/clients?limit=1');
   assert.is(response.status, 503);
   assert.is(service.services.gateway.clientsCache.peek('all'), undefined);
   assert.is(service.sim.calls(LIST), 5 + 1, 'five pages once, the failing one retried once');
@@ -97,7 +97,7 @@ faults('retries stop at the read budget, not only at the try count', async () =>
   });
   try {
     budgeted.sim.setFaults({ stallRate: 1, stallMs: 1000 });
-    const response = await budgeted.rest('/clients?limit=1');
+    const response = await budgeted.staff('/clients?limit=1');
     assert.is(response.status, 504);
     const tries = budgeted.sim.calls(LIST);
     assert.ok(tries >= 2 && tries <= 3, `budget cut the retries (${tries} tries of 6 allowed)`);

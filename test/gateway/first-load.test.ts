@@ -30,7 +30,7 @@ firstLoad.before.each(() => {
 });
 
 firstLoad('a tenant within the wave: ten pages at once, the five past the end empty, the collection complete', async () => {
-  const page = await service.client.clients.list.query({ limit: 500, offset: 1000 });
+  const page = await service.operator.clients.list.query({ limit: 500, offset: 1000 });
   assert.is(page.total, 1200);
   assert.is(page.items.length, 200);
   assert.is(page.items.at(-1)!.serviceId, 2199);
@@ -38,7 +38,7 @@ firstLoad('a tenant within the wave: ten pages at once, the five past the end em
 });
 
 firstLoad('a tenant larger than the wave: the pages past it follow once count is known, each asked once', async () => {
-  const page = await smallWave.client.clients.list.query({ limit: 1 });
+  const page = await smallWave.operator.clients.list.query({ limit: 1 });
   assert.is(page.total, 1200);
   assert.is(smallWave.sim.calls(LIST), 5);
   const found = await smallWave.rest('/clients/search?q=pena&limit=1');
@@ -47,7 +47,7 @@ firstLoad('a tenant larger than the wave: the pages past it follow once count is
 
 firstLoad('a failing upstream: the wave pages are tried once each, only the first page is retried; 503 and nothing cached', async () => {
   service.sim.setFaults({ forceStatus: 503 });
-  const response = await service.rest('/clients?limit=1');
+  const response = await service.staff('/clients?limit=1');
   const body = (await response.json()) as RestErrorBody;
   assert.is(response.status, 503);
   assert.is(body.error.reason, 'upstream_unavailable');
@@ -58,13 +58,13 @@ firstLoad('a failing upstream: the wave pages are tried once each, only the firs
 
 firstLoad('a wave page that fails is asked again with retries once count says it exists; still failing, the load fails whole', async () => {
   service.sim.setFaults({ failOffsets: [500] });
-  const response = await service.rest('/clients?limit=1');
+  const response = await service.staff('/clients?limit=1');
   assert.is(response.status, 503);
   // Ten at once (500 fails its single try), then 500 again with its retry: 1 + 2.
   assert.is(service.sim.calls(LIST), 10 + 2);
   assert.is(service.services.gateway.clientsCache.peek('all'), undefined, 'no partial collection cached');
   service.sim.resetFaults();
-  const retry = await service.client.clients.list.query({ limit: 1 });
+  const retry = await service.operator.clients.list.query({ limit: 1 });
   assert.is(retry.total, 1200);
 });
 

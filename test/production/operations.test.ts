@@ -76,7 +76,7 @@ operations('/ready: 503 with a reason until clients and plans are loaded, then 2
     const beforeBody = (await before.json()) as { status: string; reasons: string[] };
     assert.is(before.status, 503);
     assert.equal(beforeBody.reasons, ['warming_up']);
-    await cold.client.clients.list.query({ limit: 1 });
+    await cold.operator.clients.list.query({ limit: 1 });
     assert.is((await fetch(`${cold.url}/ready`)).status, 503, 'plans still missing');
     await cold.client.plans.list.query();
     const after = await fetch(`${cold.url}/ready`);
@@ -106,7 +106,7 @@ operations('/ready says the upstream is unreachable when nothing is cached and c
   const cold = await startTestService({ UPSTREAM_BREAKER_THRESHOLD: '1', UPSTREAM_RETRIES: '0' });
   try {
     cold.sim.setFaults({ forceStatus: 503 });
-    await cold.rest('/clients?limit=1');
+    await cold.staff('/clients?limit=1');
     const ready = await fetch(`${cold.url}/ready`);
     assert.is(ready.status, 503);
     const body = (await ready.json()) as { reasons: string[]; checks: { upstreamBreaker: string } };

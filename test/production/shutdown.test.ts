@@ -20,7 +20,7 @@ shutdown('a slow request in flight completes after SIGTERM; new connections are 
     SHUTDOWN_GRACE_MS: '10000',
   });
   // A cold load takes ~900 ms upstream: SIGTERM arrives while it is in flight.
-  const slow = fetch(`${url}/api/v1/clients?limit=3`, { headers: { 'x-api-key': 'dev-local-key-not-for-production' } });
+  const slow = fetch(`${url}/api/v1/clients?limit=3`, { headers: { 'x-api-key': 'dev-local-operator-key-not-for-production' } });
   await new Promise((resolve) => setTimeout(resolve, 300));
   child.kill('SIGTERM');
   const response = await slow;

@@ -65,8 +65,8 @@ test('a cold start of both instances loads WispHub Net once: one instance pagina
   sim.setFaults({ pageLatencyMs: 150 });
   const pages = Math.ceil(sim.data.clients.length / 250);
   const answers = await Promise.all([
-    ...Array.from({ length: 10 }, () => a.client.clients.list.query({ limit: 1 })),
-    ...Array.from({ length: 10 }, () => b.client.clients.list.query({ limit: 1 })),
+    ...Array.from({ length: 10 }, () => a.operator.clients.list.query({ limit: 1 })),
+    ...Array.from({ length: 10 }, () => b.operator.clients.list.query({ limit: 1 })),
   ]);
   assert.ok(
     answers.every((answer) => answer.total === sim.data.clients.length),
@@ -97,7 +97,7 @@ test('a loader that died holding the lock: the others wait for its lock to expir
     await raw.set('takeover:lock:cache:clients:all', 'dead-instance:token', 'PX', 700);
     raw.disconnect();
     const started = Date.now();
-    const answers = await Promise.all([x.client.clients.list.query({ limit: 1 }), y.client.clients.list.query({ limit: 1 })]);
+    const answers = await Promise.all([x.operator.clients.list.query({ limit: 1 }), y.operator.clients.list.query({ limit: 1 })]);
     assert.ok(answers.every((answer) => answer.total === sim.data.clients.length));
     assert.ok(Date.now() - started >= 600, 'nobody loaded while the dead holder’s lock lived');
     assert.is(sim.calls(LIST), Math.ceil(sim.data.clients.length / 250), 'then one instance loaded, once');
@@ -323,11 +323,11 @@ test('two bots on two instances report one payment reference at once: one is acc
 });
 
 test('Redis killed mid-run: both instances keep answering from memory and say so; shared state returns with Redis', async () => {
-  await Promise.all([a.client.clients.list.query({ limit: 1 }), b.client.plans.list.query()]);
+  await Promise.all([a.operator.clients.list.query({ limit: 1 }), b.client.plans.list.query()]);
   await redis.kill();
   const started = Date.now();
   for (const service of [a, b]) {
-    assert.is((await service.rest('/clients?limit=2')).status, 200);
+    assert.is((await service.staff('/clients?limit=2')).status, 200);
     assert.is((await service.rest('/plans')).status, 200);
     assert.is(
       (await service.rest(`/clients/${String(sim.data.clients[5]!.id_servicio)}/balance`, { headers: { 'x-api-key': OPERATOR_KEY } }))

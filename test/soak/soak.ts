@@ -100,7 +100,7 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
     [
       15,
       async () =>
-        check(await service.rest(`/clients?limit=50&offset=${Math.floor(Math.random() * total)}`), listOutput, (body) => {
+        check(await service.staff(`/clients?limit=50&offset=${Math.floor(Math.random() * total)}`), listOutput, (body) => {
           if (body.total !== total) report.partialLists++;
         }),
     ],

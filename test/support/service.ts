@@ -78,6 +78,8 @@ export interface TestService extends RunningServer {
   clientWith(verificationToken: string): WispHubClient;
   /** fetch against REST (/api/v1 prefix added) with the test key unless headers say otherwise. */
   rest(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** `rest` with the operator key (staff: every record, clients.list) unless headers say otherwise. */
+  staff(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
 
 /**
@@ -117,17 +119,26 @@ export async function startTestService(
     },
     stop: () => server.stop(),
     rest(path, init = {}) {
+      return restCall(path, init, apiKey);
+    },
+    staff(path, init = {}) {
+      return restCall(path, init, OPERATOR_KEY);
+    },
+  };
+
+  function restCall(path: string, init: RequestInit & { json?: unknown }, key: string): Promise<Response> {
+    {
       const { json, headers, ...rest } = init;
       const merged = new Headers(headers);
-      if (!merged.has('x-api-key') && !merged.has('authorization')) merged.set('x-api-key', apiKey);
+      if (!merged.has('x-api-key') && !merged.has('authorization')) merged.set('x-api-key', key);
       if (json !== undefined) merged.set('content-type', 'application/json');
       return fetch(`${running.url}/api/v1${path}`, {
         ...rest,
         headers: merged,
         ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
       });
-    },
-  };
+    }
+  }
 }
 
 /** The error body of a REST answer, typed loosely for assertions. */
