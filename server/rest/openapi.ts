@@ -16,6 +16,14 @@ const TAGS = [
   { name: 'network', description: 'Ping diagnosis of the customer’s link.' },
 ];
 
+
+/** Which view of a client each role gets, said on every operation that returns clients. */
+const VIEWS_NOTE = new Map<string, string>(
+  ['clients.search', 'clients.byDocument', 'clients.byPhone', 'clients.byServiceId', 'clients.resolve'].map((path) => [
+    path,
+    '**Views:** operator keys get full records (`view: full`); bot keys get masked hints (`view: masked`: service id, name initials, last 3 digits of document and phones), at most 5 a call, except the customer whose `X-Verification-Token` they send, in full.',
+  ]),
+);
 /**
  * OpenAPI 3.1 generated from the procedures' meta and zod schemas (trpc-to-openapi), then
  * completed with what meta cannot express: our error contract as shared components, 201
@@ -72,11 +80,23 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
     const access = route.access;
     const role = access?.role ?? 'bot';
     (operation as Record<string, unknown>)['x-required-role'] = role;
+    const whose = access?.customerOf === 'ticket' ? 'the ticket’s customer’s' : 'the customer’s';
     operation.description = `**Keys:** ${role === 'operator' ? 'operator only' : 'bot or operator'}${
       access?.verification
-        ? `; bot keys send the customer’s \`X-Verification-Token\` (${access.verification === 'read' ? 'reads: unless VERIFICATION_REQUIRED_FOR_READS=false' : 'always'})`
+        ? `; bot keys send ${whose} \`X-Verification-Token\` (${access.verification === 'read' ? 'reads: unless VERIFICATION_REQUIRED_FOR_READS=false' : 'always'})`
         : ''
-    }.\n\n${operation.description ?? ''}`;
+    }.${VIEWS_NOTE.has(route.procedurePath) ? ` ${VIEWS_NOTE.get(route.procedurePath)}` : ''}\n\n${operation.description ?? ''}`;
+    operation.parameters = [
+      ...(operation.parameters ?? []),
+      {
+        in: 'header',
+        name: 'X-End-User',
+        required: false,
+        description:
+          'An opaque id of the person the bot acts for (e.g. a hash of their WhatsApp number; never the number itself). Verification tokens are bound to it; lockouts and rate limits count per end user.',
+        schema: { type: 'string', pattern: '^[\\w.:@+=/-]{1,128}$' },
+      },
+    ];
     if (access?.verification) {
       operation.parameters = [
         ...(operation.parameters ?? []),
@@ -85,7 +105,7 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
           name: 'X-Verification-Token',
           required: false,
           description:
-            'The token a successful `POST /clients/{serviceId}/verify` returned for this service id, with this API key. Required from bot keys (401 verification_required without it, 403 verification_mismatch for another service); operators need none.',
+            'The token a successful `POST /clients/{serviceId}/verify` returned for this service id, with this API key and the same `X-End-User`. Required from bot keys (401 verification_required without it, 403 verification_mismatch for another service); operators need none.',
           schema: { type: 'string' },
         },
       ];
@@ -107,7 +127,7 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
               [route.multipartFile]: {
                 type: 'string',
                 format: 'binary',
-                description: 'JPEG, PNG or PDF (checked by content); RECEIPT_MAX_BYTES.',
+                description: 'JPEG, PNG, HEIC or PDF (checked by content, all the way through); RECEIPT_MAX_BYTES.',
               },
             },
             required: json.required,

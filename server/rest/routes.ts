@@ -68,11 +68,12 @@ export interface ProcedureAccess {
 }
 
 /**
- * Answers that may be memoised and served by the fast path: cacheable queries open to every key.
- * A query behind a role or a verification is always run, so its checks always run.
+ * Answers that may be memoised and served by the fast path: cacheable queries not behind a
+ * customer's verification. Memo entries are kept per audience (staff, unverified bots: see
+ * memoAudience), so an operator-only answer is stored, and found, for staff keys alone.
  */
 export function isMemoizable(meta: RestMeta | undefined, type: string): boolean {
-  return meta?.cacheable === true && meta.access === undefined && type === 'query';
+  return meta?.cacheable === true && meta.access?.verification === undefined && type === 'query';
 }
 
 export type RouteMatch = { route: RestRoute; params: Record<string, string> } | { allowed: OpenApiMethod[] } | null;

@@ -240,14 +240,14 @@ account('an unreadable balance is a 502, never a made-up total', async () => {
 
 account('unknown service id: 404 client_not_found on both surfaces, for balance and tickets; no key: 401', async () => {
   for (const path of ['/clients/999999/balance', '/clients/999999/tickets']) {
-    const response = await service.rest(path);
+    const response = await service.staff(path);
     assert.is(response.status, 404);
     assert.is(((await response.json()) as RestErrorBody).error.reason, 'client_not_found');
     assert.is((await service.rest(path, { headers: { 'x-api-key': '' } })).status, 401);
   }
   for (const call of [
-    () => service.client.account.balance.query({ serviceId: 999999 }),
-    () => service.client.account.tickets.query({ serviceId: 999999 }),
+    () => service.operator.account.balance.query({ serviceId: 999999 }),
+    () => service.operator.account.tickets.query({ serviceId: 999999 }),
   ]) {
     try {
       await call();
@@ -256,9 +256,9 @@ account('unknown service id: 404 client_not_found on both surfaces, for balance 
       assert.is((error as TRPCClientError<AppRouter>).data?.reason, 'client_not_found');
     }
   }
-  assert.is((await service.rest('/clients/abc/balance')).status, 400);
-  assert.is((await service.rest('/clients/1001/tickets?limit=0')).status, 400);
-  assert.is((await service.rest('/clients/1001/tickets?state=open')).status, 400);
+  assert.is((await service.staff('/clients/abc/balance')).status, 400);
+  assert.is((await service.staff('/clients/1001/tickets?limit=0')).status, 400);
+  assert.is((await service.staff('/clients/1001/tickets?state=open')).status, 400);
 });
 
 interface History {
@@ -291,21 +291,21 @@ function assertNewestFirst(items: History['items']): void {
 account('tickets: the upstream filter honoured — every item is the client’s, newest first, state filter and limit', async () => {
   const { serviceId, ids } = clientWithTickets(3);
   service.services.gateway.account.clientTicketsCache.clear();
-  const body = (await (await service.rest(`/clients/${serviceId}/tickets?limit=50`)).json()) as History;
+  const body = (await (await service.staff(`/clients/${serviceId}/tickets?limit=50`)).json()) as History;
   assert.is(body.source, 'upstream_filter');
   assert.is(body.total, ids.length);
   assert.equal(body.items.map((t) => t.id).sort(), [...ids].sort());
   assert.ok(body.items.every((t) => t.serviceId === serviceId));
   assertNewestFirst(body.items);
   assert.is(service.sim.calls(TICKET_LIST), 1, 'one filtered page');
-  const limited = await service.client.account.tickets.query({ serviceId, limit: 2 });
+  const limited = await service.operator.account.tickets.query({ serviceId, limit: 2 });
   assert.equal(
     limited.items.map((t) => t.id),
     body.items.slice(0, 2).map((t) => t.id),
   );
   assert.is(limited.total, ids.length);
   const state = body.items[0]!.status as 'new' | 'in_progress' | 'resolved' | 'closed';
-  const inState = await service.client.account.tickets.query({ serviceId, state, limit: 50 });
+  const inState = await service.operator.account.tickets.query({ serviceId, state, limit: 50 });
   assert.ok(inState.items.length >= 1 && inState.items.every((t) => t.status === state));
   assert.is(service.sim.calls(TICKET_LIST), 1, 'served from the cached history');
 });
@@ -316,7 +316,7 @@ account('tickets: upstream ignores the filter — each item is checked, the cach
   const service2 = await startTestService({ UPSTREAM_PAGE_SIZE: '100', VERIFICATION_REQUIRED_FOR_READS: 'false' });
   try {
     service2.sim.setFaults({ ignoredFilters: ['servicio'] });
-    const body = (await (await service2.rest(`/clients/${serviceId}/tickets?limit=50`)).json()) as History;
+    const body = (await (await service2.staff(`/clients/${serviceId}/tickets?limit=50`)).json()) as History;
     assert.is(body.source, 'ticket_collection');
     assert.equal(body.items.map((t) => t.id).sort(), [...ids].sort());
     assert.ok(
@@ -326,7 +326,7 @@ account('tickets: upstream ignores the filter — each item is checked, the cach
     assertNewestFirst(body.items);
     const pages = Math.ceil(service2.sim.data.tickets.length / 100);
     assert.is(service2.sim.calls(TICKET_LIST), 1 + pages, 'one probe page, then the collection once');
-    const second = await service2.client.account.tickets.query({ serviceId: other.serviceId, limit: 50 });
+    const second = await service2.operator.account.tickets.query({ serviceId: other.serviceId, limit: 50 });
     assert.equal(second.items.map((t) => t.id).sort(), [...other.ids].sort());
     assert.is(service2.sim.calls(TICKET_LIST), 1 + pages, 'the next client: no probe, no load');
   } finally {
@@ -337,14 +337,15 @@ account('tickets: upstream ignores the filter — each item is checked, the cach
 account('tickets: a ticket created here shows first in the history at once', async () => {
   const raw = service.sim.data.clients.find((c) => activeTicketsIn(service.sim.data, zoneOf(c)) === 0 && !underOutage(c))!;
   const serviceId = Number(raw.id_servicio);
-  const before = await service.client.account.tickets.query({ serviceId });
-  const created = await service.client.tickets.create.mutate({
+  const customer = service.clientWith(await service.verify(serviceId));
+  const before = await customer.account.tickets.query({ serviceId });
+  const created = await customer.tickets.create.mutate({
     serviceId,
     subject: 'Cambio de Domicilio',
     description: 'El cliente se muda la próxima semana.',
   });
   assertCreated(created);
-  const after = await service.client.account.tickets.query({ serviceId });
+  const after = await customer.account.tickets.query({ serviceId });
   assert.is(after.items[0]?.id, created.ticket.id);
   assert.is(after.total, before.total + 1);
 });

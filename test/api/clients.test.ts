@@ -60,9 +60,12 @@ clients('list pages through every client with the total (REST + tRPC)', async ()
 
 clients('byServiceId answers the mapped client, 404 when unknown, 400 when not a number', async () => {
   const raw = service.sim.data.clients[3]!;
-  const response = await service.rest(`/clients/${String(raw.id_servicio)}`);
+  const masked = (await (await service.rest(`/clients/${String(raw.id_servicio)}`)).json()) as Record<string, unknown>;
+  assert.equal(Object.keys(masked).sort(), ['documentEnding', 'nameHint', 'phoneEndings', 'serviceId', 'view'], 'a bot key without a token: hints');
+  const response = await service.staff(`/clients/${String(raw.id_servicio)}`);
   assert.is(response.status, 200);
-  const client = (await response.json()) as { serviceId: number; name: string; plan: { name: string } };
+  const client = (await response.json()) as { serviceId: number; name: string; plan: { name: string }; view: string };
+  assert.is(client.view, 'full');
   assert.is(client.serviceId, raw.id_servicio);
   assert.is(client.name, raw.nombre);
   const viaTrpc = await service.operator.clients.byServiceId.query({ serviceId: raw.id_servicio as number });
@@ -95,7 +98,7 @@ clients('byPhone matches the second number of a multi-number field, with +57 or 
   const raw = multiPhoneClient();
   const second = String(raw.telefono).split(' / ')[1]!;
   for (const form of [second, `+57 ${second}`, `57${second}`]) {
-    const response = await service.rest(`/clients/by-phone/${encodeURIComponent(form)}`);
+    const response = await service.staff(`/clients/by-phone/${encodeURIComponent(form)}`);
     assert.is(response.status, 200, form);
     const body = (await response.json()) as { items: { serviceId: number; phones: string[] }[] };
     assert.ok(
@@ -111,7 +114,7 @@ clients('byPhone matches the second number of a multi-number field, with +57 or 
 });
 
 clients('search: ranked, accent-insensitive, every word; q too short is a 400', async () => {
-  const response = await service.rest('/clients/search?q=PENA&limit=5');
+  const response = await service.staff('/clients/search?q=PENA&limit=5');
   assert.is(response.status, 200);
   const body = (await response.json()) as { total: number; items: { rank: string; client: { name: string; address: string | null } }[] };
   assert.ok(body.total > 5);
@@ -125,7 +128,7 @@ clients('search: ranked, accent-insensitive, every word; q too short is a 400', 
   }
   assert.is(body.items[0]!.rank, 'name');
   const raw = multiPhoneClient();
-  const byDocument = await service.client.clients.search.query({ q: String(raw.cedula) });
+  const byDocument = await service.operator.clients.search.query({ q: String(raw.cedula) });
   assert.is(byDocument.items[0]!.rank, 'exact_identifier');
   assert.is(byDocument.items[0]!.client.serviceId, raw.id_servicio);
   const nothing = await service.client.clients.search.query({ q: 'zzzz qqqq' });
@@ -145,12 +148,14 @@ clients('verify: valid with two matching facts, mismatch reported, 404 for unkno
     json: { document: String(raw.cedula), phone: String(raw.telefono).split(' / ')[1] },
   });
   assert.is(response.status, 200);
-  const body = (await response.json()) as { isValid: boolean; matchedFields: string[]; message: string };
+  const body = (await response.json()) as { isValid: boolean; matchedFields?: string[]; message: string };
   assert.ok(body.isValid);
-  assert.equal(body.matchedFields.sort(), ['document', 'phone']);
+  assert.is(body.matchedFields, undefined, 'bots are not told which facts matched');
   const wrong = await service.client.clients.verify.mutate({ serviceId, document: String(raw.cedula), name: 'Nombre Equivocado' });
   assert.not.ok(wrong.isValid);
-  assert.equal(wrong.mismatchedFields, ['name']);
+  assert.equal(Object.keys(wrong).sort(), ['isValid', 'message', 'outcome', 'serviceId', 'verificationExpiresAt', 'verificationToken']);
+  const staffView = await service.operator.clients.verify.mutate({ serviceId, document: String(raw.cedula), name: 'Nombre Equivocado' });
+  assert.equal(staffView.mismatchedFields, ['name'], 'operators keep the detail');
   const single = await service.client.clients.verify.mutate({ serviceId, document: String(raw.cedula) });
   assert.is(single.outcome, 'insufficient_facts');
   await restError(
@@ -240,8 +245,9 @@ clients('updateProfile: changes upstream, read-your-writes on both surfaces, emp
 clients('HTTP contract: auth, unknown route, wrong method, bad JSON, charset, body limit', async () => {
   await restError(await service.rest('/clients', { headers: { 'x-api-key': '' } }), 401, 'api_key_missing');
   await restError(await service.rest('/clients', { headers: { 'x-api-key': 'wrong-key-0123456789' } }), 403, 'api_key_invalid');
-  const bearer = await service.staff('/clients?limit=1', { headers: { authorization: 'Bearer test-key-0123456789abcdef' } });
+  const bearer = await service.staff('/clients?limit=1', { headers: { authorization: `Bearer ${OPERATOR_KEY}` } });
   assert.is(bearer.status, 200);
+  await restError(await service.rest('/clients?limit=1'), 403, 'forbidden_for_key');
   const trpcAuth = await fetch(`${service.url}/trpc/clients.list?input=${encodeURIComponent('{"json":{}}')}`);
   assert.is(trpcAuth.status, 401);
   const trpcBody = (await trpcAuth.json()) as { error: { json: { data: { reason: string } } } };

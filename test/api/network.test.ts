@@ -16,13 +16,13 @@ const idEndingIn = (digit: number) =>
 
 network('startPing then pingResult: pending, then the diagnosis with per-host figures (REST)', async () => {
   const serviceId = idEndingIn(6);
-  const started = await service.rest(`/clients/${serviceId}/ping`, { method: 'POST', json: { pings: 4 } });
+  const started = await service.staff(`/clients/${serviceId}/ping`, { method: 'POST', json: { pings: 4 } });
   assert.is(started.status, 200);
   const { taskId } = (await started.json()) as { taskId: string };
-  const pending = (await (await service.rest(`/network/ping/${taskId}`)).json()) as { status: string };
+  const pending = (await (await service.staff(`/network/ping/${taskId}`)).json()) as { status: string };
   assert.is(pending.status, 'pending');
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const done = (await (await service.rest(`/network/ping/${taskId}`)).json()) as {
+  const done = (await (await service.staff(`/network/ping/${taskId}`)).json()) as {
     status: string;
     outcome: string;
     hosts: { role: string; received: number; sent: number; lossPercent: number }[];
@@ -45,7 +45,7 @@ network('diagnose waits server-side for each outcome (tRPC)', async () => {
     [8, 'no_internet'],
     [9, 'router_error'],
   ];
-  const results = await Promise.all(expected.map(([digit]) => service.client.network.diagnose.mutate({ serviceId: idEndingIn(digit) })));
+  const results = await Promise.all(expected.map(([digit]) => service.operator.network.diagnose.mutate({ serviceId: idEndingIn(digit) })));
   results.forEach((answer, index) => {
     assert.is(answer.result.status, 'done');
     if (answer.result.status === 'done') assert.is(answer.result.outcome, expected[index]![1]);
@@ -54,7 +54,7 @@ network('diagnose waits server-side for each outcome (tRPC)', async () => {
 
 network('a MAC-address customer host is the customer side', async () => {
   const raw = service.sim.data.clients.find((c) => (c.id_servicio as number) % 13 === 0 && (c.id_servicio as number) % 10 < 6)!;
-  const answer = await service.client.network.diagnose.mutate({ serviceId: raw.id_servicio as number, pings: 2 });
+  const answer = await service.operator.network.diagnose.mutate({ serviceId: raw.id_servicio as number, pings: 2 });
   assert.is(answer.result.status, 'done');
   if (answer.result.status === 'done') {
     assert.is(answer.result.outcome, 'stable');
@@ -65,7 +65,7 @@ network('a MAC-address customer host is the customer side', async () => {
 network('diagnose answers pending with the task id when the deadline passes', async () => {
   const slow = await startTestService({ SIM_PING_DELAY_MS: '5000', PING_POLL_INTERVAL_MS: '20', PING_DEADLINE_MS: '150' });
   try {
-    const answer = await slow.client.network.diagnose.mutate({ serviceId: 1001 });
+    const answer = await slow.operator.network.diagnose.mutate({ serviceId: 1001 });
     assert.is(answer.result.status, 'pending');
     assert.ok((answer.result.taskId ?? '').length > 0);
   } finally {
@@ -74,10 +74,10 @@ network('diagnose answers pending with the task id when the deadline passes', as
 });
 
 network('watchPing: a subscription over SSE emits each state until the diagnosis', async () => {
-  const { taskId } = await service.client.network.startPing.mutate({ serviceId: idEndingIn(7), pings: 3 });
+  const { taskId } = await service.operator.network.startPing.mutate({ serviceId: idEndingIn(7), pings: 3 });
   const states: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    const subscription = service.client.network.watchPing.subscribe(
+    const subscription = service.operator.network.watchPing.subscribe(
       { taskId },
       {
         onData(result) {
@@ -97,13 +97,13 @@ network('watchPing: a subscription over SSE emits each state until the diagnosis
 });
 
 network('errors: unknown client 404, unknown task 404, pings out of range 400', async () => {
-  const missing = await service.rest('/clients/999999/ping', { method: 'POST', json: {} });
+  const missing = await service.staff('/clients/999999/ping', { method: 'POST', json: {} });
   assert.is(missing.status, 404);
   assert.is(((await missing.json()) as RestErrorBody).error.reason, 'client_not_found');
-  const task = await service.rest('/network/ping/no-such-task');
+  const task = await service.staff('/network/ping/no-such-task');
   assert.is(task.status, 404);
   assert.is(((await task.json()) as RestErrorBody).error.reason, 'ping_task_not_found');
-  const tooMany = await service.rest(`/clients/${idEndingIn(1)}/ping`, { method: 'POST', json: { pings: 11 } });
+  const tooMany = await service.staff(`/clients/${idEndingIn(1)}/ping`, { method: 'POST', json: { pings: 11 } });
   assert.is(tooMany.status, 400);
   assert.is(((await tooMany.json()) as RestErrorBody).error.issues?.[0]?.path, 'pings');
 });

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { activeTicketsIn, zoneOf } from '../support/sim-data';
-import { startTestService, type TestService } from '../support/service';
+import { OPERATOR_KEY, startTestService, type TestService } from '../support/service';
 
 let service: TestService;
 const openapi = suite('api: OpenAPI document');
@@ -13,6 +13,7 @@ openapi.after(() => service.stop());
 interface Operation {
   operationId: string;
   security?: unknown[];
+  'x-required-role'?: string;
   parameters?: { name: string; in: string }[];
   requestBody?: unknown;
   responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
@@ -74,17 +75,22 @@ openapi('every documented GET path answers on REST (paths from the document, not
   const ping = (await (
     await fetch(`${service.url}/api/v1/clients/${String(raw.id_servicio)}/ping`, {
       method: 'POST',
-      headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' },
+      headers: {
+        'x-api-key': service.config.API_KEYS[0]!.key,
+        'content-type': 'application/json',
+        'x-verification-token': await service.verify(Number(raw.id_servicio)),
+      },
       body: '{}',
     })
   ).json()) as { taskId: string };
   // A create whose POST stalls past our timeout answers a pending handle.
-  const roomy = service.sim.data.clients.find((c) => activeTicketsIn(service.sim.data, zoneOf(c)) === 0)!;
+  const roomy = service.sim.data.clients.find((c) => activeTicketsIn(service.sim.data, zoneOf(c)) === 0 && typeof c.cedula === 'string')!;
+  const roomyToken = await service.verify(Number(roomy.id_servicio));
   service.sim.setFaults({ stallRate: 1, stallMs: 2500, method: 'POST', pathPrefix: '/api/tickets/' });
   const pending = (await (
     await fetch(`${service.url}/api/v1/tickets`, {
       method: 'POST',
-      headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json' },
+      headers: { 'x-api-key': service.config.API_KEYS[0]!.key, 'content-type': 'application/json', 'x-verification-token': roomyToken },
       body: JSON.stringify({
         serviceId: roomy.id_servicio,
         subject: 'Cambio de Domicilio',
@@ -114,9 +120,11 @@ openapi('every documented GET path answers on REST (paths from the document, not
     for (const parameter of operation.parameters ?? []) {
       if (parameter.in === 'query' && values[parameter.name]) url.searchParams.set(parameter.name, values[parameter.name]!);
     }
-    const headers: Record<string, string> = { 'x-api-key': service.config.API_KEYS[0]!.key };
+    // Operator-only operations with the operator key; a ticket's customer is staff's to read here.
+    const staff = operation['x-required-role'] === 'operator' || path.includes('{ticketId}');
+    const headers: Record<string, string> = { 'x-api-key': staff ? OPERATOR_KEY : service.config.API_KEYS[0]!.key };
     // Operations that document the verification header get a real token, as a bot would.
-    if (operation.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'X-Verification-Token')) {
+    if (!staff && operation.parameters?.some((parameter) => parameter.in === 'header' && parameter.name === 'X-Verification-Token')) {
       headers['x-verification-token'] = await service.verify(Number(values.serviceId));
     }
     const response = await fetch(url, { headers });

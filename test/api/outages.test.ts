@@ -42,7 +42,7 @@ interface ClientBody {
 outages('clients carry the outage of the router that serves them, on both surfaces', async () => {
   const down = clientWhere(true);
   const up = clientWhere(false);
-  const restDown = (await (await service.rest(`/clients/${String(down.id_servicio)}`, { headers: staff })).json()) as ClientBody;
+  const restDown = (await (await service.staff(`/clients/${String(down.id_servicio)}`, { headers: staff })).json()) as ClientBody;
   assert.equal(restDown.outage, { active: true, description: routerOf(down).falla_general_descripcion });
   const trpcUp = fullView(await service.operator.clients.byServiceId.query({ serviceId: Number(up.id_servicio) }));
   assert.equal(trpcUp.outage, { active: false, description: null });
@@ -53,7 +53,7 @@ outages('clients carry the outage of the router that serves them, on both surfac
 outages('network.outages: each sector with an active outage and the clients it affects, from the cached collection', async () => {
   await service.operator.clients.list.query({ limit: 1 });
   const before = service.sim.calls();
-  const body = (await (await service.rest('/network/outages')).json()) as {
+  const body = (await (await service.staff('/network/outages')).json()) as {
     total: number;
     affectedClients: number;
     items: { router: { id: number; name: string }; description: string | null; affectedClients: number; activeClients: number }[];
@@ -74,7 +74,7 @@ outages('network.outages: each sector with an active outage and the clients it a
     body.affectedClients,
     [...expected.values()].reduce((sum, list) => sum + list.length, 0),
   );
-  assert.equal(await service.client.network.outages.query(), body);
+  assert.equal(await service.operator.network.outages.query(), body);
   assert.is(service.sim.calls(), before, 'no upstream call');
 });
 
@@ -84,7 +84,7 @@ outages('an outage set or cleared upstream shows after the client collection ref
   service.sim.setOutage(routerId, 'Mantenimiento programado de la torre');
   try {
     service.services.gateway.clientsCache.clear();
-    const listed = await service.client.network.outages.query();
+    const listed = await service.operator.network.outages.query();
     assert.ok(listed.items.some((item) => item.router.id === routerId && item.description === 'Mantenimiento programado de la torre'));
     const client = fullView(await service.operator.clients.byServiceId.query({ serviceId: Number(up.id_servicio) }));
     assert.equal(client.outage, { active: true, description: 'Mantenimiento programado de la torre' });
@@ -92,14 +92,14 @@ outages('an outage set or cleared upstream shows after the client collection ref
     service.sim.setOutage(routerId, null);
     service.services.gateway.clientsCache.clear();
   }
-  const cleared = await service.client.network.outages.query();
+  const cleared = await service.operator.network.outages.query();
   assert.not.ok(cleared.items.some((item) => item.router.id === routerId));
 });
 
 outages('diagnose under a known outage: known_outage with the ISP’s words at once, no ping sent (both surfaces)', async () => {
   const down = clientWhere(true);
   const serviceId = Number(down.id_servicio);
-  const trpc = await service.client.network.diagnose.mutate({ serviceId });
+  const trpc = await service.operator.network.diagnose.mutate({ serviceId });
   assert.is(trpc.result.status, 'done');
   if (trpc.result.status === 'done') {
     assert.is(trpc.result.outcome, 'known_outage');
@@ -107,7 +107,7 @@ outages('diagnose under a known outage: known_outage with the ISP’s words at o
     assert.ok(trpc.result.message.includes(routerOf(down).falla_general_descripcion));
     assert.equal(trpc.result.outage, { active: true, description: routerOf(down).falla_general_descripcion });
   }
-  const rest = await service.rest(`/clients/${serviceId}/diagnose`, { method: 'POST', json: {} });
+  const rest = await service.staff(`/clients/${serviceId}/diagnose`, { method: 'POST', json: {} });
   assert.is(rest.status, 200);
   const body = (await rest.json()) as { result: { outcome: string; hosts: unknown[] } };
   assert.is(body.result.outcome, 'known_outage');
@@ -117,22 +117,22 @@ outages('diagnose under a known outage: known_outage with the ISP’s words at o
 
 outages('pingResult says the known outage first (task started here, or serviceId given); others read normally', async () => {
   const down = clientWhere(true);
-  const { taskId } = await service.client.network.startPing.mutate({ serviceId: Number(down.id_servicio) });
-  const first = await service.client.network.pingResult.query({ taskId });
+  const { taskId } = await service.operator.network.startPing.mutate({ serviceId: Number(down.id_servicio) });
+  const first = await service.operator.network.pingResult.query({ taskId });
   assert.is(first.status, 'done', 'said at once, even while the ping runs');
   if (first.status === 'done') assert.is(first.outcome, 'known_outage');
-  const viaRest = (await (await service.rest(`/network/ping/${taskId}?serviceId=${String(down.id_servicio)}`)).json()) as {
+  const viaRest = (await (await service.staff(`/network/ping/${taskId}?serviceId=${String(down.id_servicio)}`)).json()) as {
     outcome: string;
   };
   assert.is(viaRest.outcome, 'known_outage');
 
   const up = clientWhere(false);
-  const started = await service.client.network.startPing.mutate({ serviceId: Number(up.id_servicio) });
-  let result = await service.client.network.pingResult.query({ taskId: started.taskId });
+  const started = await service.operator.network.startPing.mutate({ serviceId: Number(up.id_servicio) });
+  let result = await service.operator.network.pingResult.query({ taskId: started.taskId });
   for (let tries = 0; result.status === 'pending' && tries < 50; tries++) {
     assert.equal(result.outage, { active: false, description: null });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    result = await service.client.network.pingResult.query({ taskId: started.taskId });
+    result = await service.operator.network.pingResult.query({ taskId: started.taskId });
   }
   assert.is(result.status, 'done');
   if (result.status === 'done') assert.is.not(result.outcome, 'known_outage');
@@ -144,14 +144,14 @@ outages('tickets.create: a connectivity subject under a known outage is refused 
   const request = { serviceId, subject: 'no tiene internet', description: 'El cliente no tiene servicio desde la mañana.' };
   const posts = () => service.sim.calls(/^POST \/api\/tickets\/$/);
 
-  const rest = await service.rest('/tickets', { method: 'POST', json: request });
+  const rest = await service.staff('/tickets', { method: 'POST', json: request });
   assert.is(rest.status, 409);
   const body = (await rest.json()) as RestErrorBody;
   assert.is(body.error.reason, 'known_outage');
   assert.ok(body.error.message.includes(routerOf(down).falla_general_descripcion));
   assert.equal(body.error.details?.outage, { active: true, description: routerOf(down).falla_general_descripcion });
   try {
-    await service.client.tickets.create.mutate({ ...request, subject: 'Internet Intermitente' });
+    await service.operator.tickets.create.mutate({ ...request, subject: 'Internet Intermitente' });
     assert.unreachable('should be refused');
   } catch (error) {
     assert.instance(error, TRPCClientError);
@@ -162,10 +162,10 @@ outages('tickets.create: a connectivity subject under a known outage is refused 
   }
   assert.is(posts(), 0, 'nothing posted upstream');
 
-  const forced = await service.rest('/tickets', { method: 'POST', json: { ...request, force: true } });
+  const forced = await service.staff('/tickets', { method: 'POST', json: { ...request, force: true } });
   assert.is(forced.status, 201, await forced.clone().text());
   assert.is(posts(), 1);
-  const other = await service.client.tickets.create.mutate({
+  const other = await service.operator.tickets.create.mutate({
     serviceId,
     subject: 'Cambio de Domicilio',
     description: 'Se traslada a otra vereda del municipio.',
@@ -176,7 +176,7 @@ outages('tickets.create: a connectivity subject under a known outage is refused 
 
 outages('a connectivity ticket for a client without an outage is not refused', async () => {
   const up = clientWhere(false);
-  const created = await service.client.tickets.create.mutate({
+  const created = await service.operator.tickets.create.mutate({
     serviceId: Number(up.id_servicio),
     subject: 'Internet Lento',
     description: 'Navega lento desde ayer en la noche.',

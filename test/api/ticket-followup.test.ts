@@ -12,7 +12,6 @@ import { OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KE
 
 const followUp = suite('api: ticket catalogue, comments, state changes, next step');
 const service = serviceFor(followUp, { UPSTREAM_TIMEOUT_MS: '1000', DEFAULT_SUBJECT_PRIORITY: '3' });
-const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 const operator = { 'x-api-key': OPERATOR_KEY };
 const PNG = pngFile(128);
 
@@ -34,7 +33,7 @@ function ticketIn(state: string): JsonRecord {
 followUp(
   'subjects come from the ISP’s catalogue: unknown ones get DEFAULT_SUBJECT_PRIORITY; create takes them; the source is said',
   async () => {
-    const subjects = (await (await service.rest('/tickets/subjects')).json()) as {
+    const subjects = (await (await service.staff('/tickets/subjects')).json()) as {
       source: string;
       all: { subject: string; priority: number }[];
     };
@@ -47,7 +46,7 @@ followUp(
         !(candidate.router as JsonRecord | null)?.falla_general &&
         activeTicketsIn(service.sim.data, (candidate.zona as { id: number }).id) === 0,
     )!;
-    const created = await service.client.tickets.create.mutate({
+    const created = await service.operator.tickets.create.mutate({
       serviceId: Number(client.id_servicio),
       subject: 'visita tecnica programada',
       description: 'El cliente pide una visita para revisar el cableado.',
@@ -62,7 +61,7 @@ followUp(
 
 followUp('an unknown subject is 400 with the closest ones, on both surfaces', async () => {
   const client = service.sim.data.clients[3]!;
-  const response = await service.rest('/tickets', {
+  const response = await service.staff('/tickets', {
     method: 'POST',
     json: { serviceId: client.id_servicio, subject: 'Internet Lentoo', description: 'Va muy lento' },
   });
@@ -71,7 +70,7 @@ followUp('an unknown subject is 400 with the closest ones, on both surfaces', as
   assert.is(body.error.reason, 'unknown_ticket_subject');
   assert.is(((body.error.details?.closest ?? []) as string[])[0], 'Internet Lento');
   assert.match(body.error.message, /¿Quiso decir «Internet Lento»\?/);
-  const viaTrpc = await service.client.tickets.create
+  const viaTrpc = await service.operator.tickets.create
     .mutate({ serviceId: Number(client.id_servicio), subject: 'cambio de clave wifi', description: 'El cliente quiere otra clave.' })
     .catch((error: unknown) => error);
   assert.is(trpcReason(viaTrpc), 'unknown_ticket_subject');
@@ -84,16 +83,16 @@ followUp('the fallback catalogue when upstream has no catalogue endpoint, or it 
   const isolated = await startTestService();
   try {
     isolated.sim.setDialect({ subjectCatalogue: 'absent' });
-    const absent = (await (await isolated.rest('/tickets/subjects')).json()) as { source: string; fallbackReason: string; all: unknown[] };
+    const absent = (await (await isolated.staff('/tickets/subjects')).json()) as { source: string; fallbackReason: string; all: unknown[] };
     assert.equal([absent.source, absent.fallbackReason], ['shipped', 'no_endpoint']);
     assert.is(absent.all.length, 31);
     await isolated.services.gateway.catalogue.ticketSubjectsCache.invalidate('all');
     isolated.sim.resetDialect();
     isolated.sim.setFaults({ forceStatus: 503, pathPrefix: '/api/tickets/asuntos-tickets/' });
-    const failing = await isolated.client.tickets.subjects.query();
+    const failing = await isolated.operator.tickets.subjects.query();
     assert.equal([failing.source, failing.fallbackReason], ['shipped', 'upstream_unavailable']);
     isolated.sim.resetFaults();
-    const back = await isolated.client.tickets.subjects.query();
+    const back = await isolated.operator.tickets.subjects.query();
     assert.is(back.source, 'upstream', 'a fallback answer is not memoised: upstream is asked again');
   } finally {
     await isolated.stop();
@@ -110,29 +109,29 @@ followUp('comments: a photo reaches upstream as a file (REST multipart), a PDF o
   const response = await fetch(`${service.url}/api/v1/tickets/${ticketId}/comments`, {
     method: 'POST',
     body: form,
-    headers: { 'x-api-key': BOT_KEY },
+    headers: { 'x-api-key': OPERATOR_KEY },
   });
   assert.is(response.status, 201);
   const pdf = pdfFile(80, '% factura del router');
-  const added = await service.client.tickets.comment.mutate({
+  const added = await service.operator.tickets.comment.mutate({
     ticketId,
     text: 'Adjunto la factura del equipo',
     attachment: { contentBase64: pdf.toString('base64'), fileName: 'factura.pdf' },
   });
   assert.equal([added.status, added.reconciled], ['added', false]);
-  const listed = await service.client.tickets.comments.query({ ticketId });
+  const listed = await service.operator.tickets.comments.query({ ticketId });
   assert.equal(
     listed.items.map((comment) => comment.text),
     ['Le mando foto del router', 'Adjunto la factura del equipo'],
   );
   assert.match(listed.items[0]!.attachmentUrl ?? '', /router\.png$/);
-  const rest = (await (await service.rest(`/tickets/${ticketId}/comments`)).json()) as { items: unknown[] };
+  const rest = (await (await service.staff(`/tickets/${ticketId}/comments`)).json()) as { items: unknown[] };
   assert.is(rest.items.length, 2);
-  const fake = await service.client.tickets.comment
+  const fake = await service.operator.tickets.comment
     .mutate({ ticketId, text: 'foto', attachment: { contentBase64: Buffer.from('GIF89a........').toString('base64') } })
     .catch((error: unknown) => error);
   assert.is(trpcReason(fake), 'attachment_invalid');
-  assert.is((await service.rest('/tickets/99999999/comments')).status, 404);
+  assert.is((await service.staff('/tickets/99999999/comments')).status, 404);
 });
 
 followUp('a comment POST that stalls after commit is added once; retried with its key it is the same answer', async () => {
@@ -141,14 +140,14 @@ followUp('a comment POST that stalls after commit is added once; retried with it
   service.sim.setFaults({ commitThenStallMs: 3000, method: 'POST', pathPrefix: '/api/tickets/comentarios/' });
   try {
     const request = { ticketId, text: 'Ya revisé los cables y sigue igual', idempotencyKey: `comment-${ticketId}-stall` };
-    const first = await service.client.tickets.comment.mutate(request);
+    const first = await service.operator.tickets.comment.mutate(request);
     assert.equal([first.status, first.reconciled], ['added', true]);
-    const again = await service.client.tickets.comment.mutate(request);
+    const again = await service.operator.tickets.comment.mutate(request);
     assert.is(again.replayed, true);
   } finally {
     service.sim.resetFaults();
   }
-  const listed = await service.client.tickets.comments.query({ ticketId });
+  const listed = await service.operator.tickets.comments.query({ ticketId });
   assert.is(listed.items.filter((comment) => comment.text === 'Ya revisé los cables y sigue igual').length, 1, 'never two comments');
 });
 
@@ -157,13 +156,13 @@ followUp('an ISP without comments: 501 not_supported_by_upstream on both surface
   try {
     isolated.sim.setDialect({ ticketComments: false });
     const ticketId = Number(isolated.sim.data.tickets[0]!.id_ticket);
-    const rest = await isolated.rest(`/tickets/${ticketId}/comments`);
+    const rest = await isolated.staff(`/tickets/${ticketId}/comments`);
     assert.is(rest.status, 501);
     const body = (await rest.json()) as RestErrorBody;
     assert.is(body.error.reason, 'not_supported_by_upstream');
     assert.match(body.error.message, /no permite comentarios/);
     const calls = isolated.sim.calls('/api/tickets/comentarios/');
-    const viaTrpc = await isolated.client.tickets.comment.mutate({ ticketId, text: 'hola' }).catch((error: unknown) => error);
+    const viaTrpc = await isolated.operator.tickets.comment.mutate({ ticketId, text: 'hola' }).catch((error: unknown) => error);
     assert.is(trpcReason(viaTrpc), 'not_supported_by_upstream');
     assert.is(isolated.sim.calls('/api/tickets/comentarios/'), calls, 'not asked again');
   } finally {
@@ -178,7 +177,7 @@ followUp('updateState (operator): sent with razon_falla; the same state again is
   assert.equal([moved.changed, moved.ticket.status], [true, 'in_progress']);
   assert.is(ticket.razon_falla, 'Técnico asignado en camino', 'upstream holds the reason');
   service.sim.resetCalls();
-  const again = await service.rest(`/tickets/${ticketId}`, {
+  const again = await service.staff(`/tickets/${ticketId}`, {
     method: 'PATCH',
     headers: operator,
     json: { state: 'in_progress', reason: 'otra vez' },
@@ -186,7 +185,7 @@ followUp('updateState (operator): sent with razon_falla; the same state again is
   assert.is(again.status, 200);
   assert.is(((await again.json()) as { changed: boolean }).changed, false);
   assert.is(service.sim.calls(/^(PATCH|PUT) /), 0, 'nothing sent');
-  const noReason = await service.rest(`/tickets/${ticketId}`, {
+  const noReason = await service.staff(`/tickets/${ticketId}`, {
     method: 'PATCH',
     headers: operator,
     json: { state: 'closed', reason: '' },
@@ -250,7 +249,7 @@ followUp('byId and the history say what happens next: technician, window in Colo
     (candidate) =>
       candidate.estado === 'En Progreso' && typeof candidate.tecnico === 'object' && candidate.tecnico && candidate.fecha_estimada_fin,
   )!;
-  const read = await service.client.tickets.byId.query({ ticketId: Number(ticket.id_ticket) });
+  const read = await service.operator.tickets.byId.query({ ticketId: Number(ticket.id_ticket) });
   const technician = (ticket.tecnico as { nombre: string }).nombre;
   assert.is(read.nextStep.technician, technician);
   assert.ok(read.nextStep.window?.until?.endsWith('-05:00'));
@@ -261,7 +260,7 @@ followUp('byId and the history say what happens next: technician, window in Colo
     ),
   );
   const serviceId = Number((ticket.servicio as JsonRecord).id_servicio);
-  const history = (await (await service.rest(`/clients/${serviceId}/tickets`)).json()) as {
+  const history = (await (await service.staff(`/clients/${serviceId}/tickets`)).json()) as {
     items: { id: number; nextStep: { message: string } }[];
   };
   assert.is(history.items.find((item) => item.id === read.id)?.nextStep.message, read.nextStep.message);
