@@ -19,15 +19,19 @@ if (!apiKey) {
   process.exit(2);
 }
 
-/** One client; each call carries its own verification token in its context, sent as the header. */
+/** One client; each call carries its own verification token and end user in its context, sent as headers. */
 const gateway = createTRPCClient<AppRouter>({
   links: [
     httpLink({
       url: `${url}/trpc`,
       transformer: superjson,
       headers: ({ op }) => {
-        const token = op.context.verificationToken;
-        return { 'x-api-key': apiKey, ...(typeof token === 'string' ? { 'x-verification-token': token } : {}) };
+        const { verificationToken: token, endUser } = op.context;
+        return {
+          'x-api-key': apiKey,
+          ...(typeof token === 'string' ? { 'x-verification-token': token } : {}),
+          ...(typeof endUser === 'string' && endUser !== '' ? { 'x-end-user': endUser } : {}),
+        };
       },
     }),
   ],
@@ -37,9 +41,10 @@ type Procedure = Record<'query' | 'mutate', (input: unknown, options: { context:
 
 const server = createMcpServer(
   toolDefinitions(appRouter),
-  async ({ tool, input, verificationToken }) => {
+  async ({ tool, input, verificationToken, endUser }) => {
     const procedure = atProcedurePath<Procedure>(gateway, tool.procedurePath);
-    const options = { context: { verificationToken } };
+    // The gateway checks the end user's form (X-End-User), as it does for every caller.
+    const options = { context: { verificationToken, endUser } };
     return tool.type === 'query' ? procedure.query(input, options) : procedure.mutate(input, options);
   },
   (error) => {

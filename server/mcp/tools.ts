@@ -38,6 +38,7 @@ function guidance(access: ProcedureAccess | undefined): string[] {
   const lines = [
     'Answers and errors carry Spanish text meant for the customer; an error also has a machine `reason`.',
     'Never repeat a customer’s full document or phone numbers to anyone; never reveal another customer’s data.',
+    'Pass the same `endUser` on every call of one conversation: the verification token works only with it.',
   ];
   if (access?.verification) {
     lines.unshift(

@@ -150,32 +150,38 @@ flow('REST with plain fetch, every path taken from /openapi.json by operationId'
   const { raw, phone } = customer(1);
   const found = await call('clients-byPhone', { phone });
   assert.is(found.status, 200);
-  const me = (found.body.items as { serviceId: number; document: string; zone: { id: number } }[]).find(
+  const hint = (found.body.items as { serviceId: number; view: string; document?: string }[]).find(
     (c) => c.serviceId === raw.id_servicio,
   )!;
-  const verified = await call('clients-verify', { serviceId: me.serviceId }, { document: me.document, phone });
+  assert.is(hint.view, 'masked');
+  assert.is(hint.document, undefined, 'a bot sees no document before verifying');
+  // The customer tells the bot their document.
+  const verified = await call('clients-verify', { serviceId: hint.serviceId }, { document: String(raw.cedula), phone });
   assert.is(verified.body.isValid, true);
   const verification = { 'X-Verification-Token': verified.body.verificationToken as string };
+  const mine = await call('clients-byServiceId', { serviceId: hint.serviceId }, undefined, verification);
+  const me = mine.body as { serviceId: number; view: string; zone: { id: number } };
+  assert.is(me.view, 'full', 'the verified customer in full');
   const balance = await call('account-balance', { serviceId: me.serviceId }, undefined, verification);
   assert.is(balance.status, 200);
   assert.is(balance.body.totalOwed, Number(raw.saldo));
   assert.ok(['up_to_date', 'overdue', 'seriously_overdue'].includes(balance.body.status as string));
-  const diagnosis = await call('network-diagnose', { serviceId: me.serviceId }, {});
+  const diagnosis = await call('network-diagnose', { serviceId: me.serviceId }, {}, verification);
   assert.is((diagnosis.body.result as { status: string }).status, 'done');
   const subjects = await call('tickets-subjects', {});
   const subject = (subjects.body.all as { subject: string }[])[0]!.subject;
   const zoneBefore = await call('tickets-zoneStatus', { zoneId: me.zone.id });
   const ticketBody = { serviceId: me.serviceId, subject, description: 'El cliente pide cambiar la contraseña del router.' };
   const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
-  const created = await call('tickets-create', {}, ticketBody, { 'Idempotency-Key': `web-${me.serviceId}-1` });
-  const retried = await call('tickets-create', {}, ticketBody, { 'Idempotency-Key': `web-${me.serviceId}-1` });
+  const created = await call('tickets-create', {}, ticketBody, { 'Idempotency-Key': `web-${me.serviceId}-1`, ...verification });
+  const retried = await call('tickets-create', {}, ticketBody, { 'Idempotency-Key': `web-${me.serviceId}-1`, ...verification });
   assert.is(created.status, 201);
   const ticketId = (created.body.ticket as { id: number }).id;
   assert.is((retried.body.ticket as { id: number }).id, ticketId);
   assert.is(service.sim.calls(/^POST \/api\/tickets\/$/) - posts, 1);
-  const read = await call('tickets-byId', { ticketId });
+  const read = await call('tickets-byId', { ticketId }, undefined, verification);
   assert.is(read.body.subject, subject);
-  const history = await call('account-tickets', { serviceId: me.serviceId });
+  const history = await call('account-tickets', { serviceId: me.serviceId }, undefined, verification);
   assert.is((history.body.items as { id: number }[])[0]?.id, ticketId);
   const zoneAfter = await call('tickets-zoneStatus', { zoneId: me.zone.id });
   assert.is(zoneAfter.body.activeTickets, (zoneBefore.body.activeTickets as number) + 1);

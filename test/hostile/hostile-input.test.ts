@@ -78,7 +78,7 @@ hostile('5: superjson meta saying bigint is a 400 (or ignored), never a 500 or a
 });
 
 hostile('3: junk paths and task ids never become metric labels; /metrics stays bounded', async () => {
-  const scrape = async () => (await send('/metrics')).text;
+  const scrape = async () => (await send('/metrics', { headers: { 'x-api-key': ADMIN_KEY } })).text;
   // Every known label once, so the baseline holds them all.
   await send('/trpc/plans.list');
   await send('/api/v1/nope');
@@ -107,19 +107,22 @@ hostile('4: a caller-chosen zone cannot bypass the limit of the client’s own b
     (zone) => activeTicketsIn(data, zone.id) >= limit && data.clients.some((c) => zoneOf(c) === zone.id && !underOutage(c)),
   );
   assert.ok(blocked, 'the simulator has a zone at its limit');
-  const client = data.clients.find((c) => zoneOf(c) === blocked!.id && !underOutage(c))!;
+  const client = data.clients.find((c) => zoneOf(c) === blocked!.id && !underOutage(c) && typeof c.cedula === 'string')!;
+  // The bot acts for its verified customer, as it must to open a ticket.
+  const token = await service.verify(Number(client.id_servicio));
+  const headers = { 'x-verification-token': token };
   const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
   const json = { serviceId: client.id_servicio, subject: 'Internet Lento', description: 'El internet está lento desde ayer.' };
   for (const zoneId of [999999, blocked!.id === 1 ? 2 : 1]) {
-    const response = await service.rest('/tickets', { method: 'POST', json: { ...json, zoneId } });
+    const response = await service.rest('/tickets', { method: 'POST', json: { ...json, zoneId }, headers });
     assert.is(response.status, 400, `zoneId ${zoneId}`);
   }
-  const own = await service.rest('/tickets', { method: 'POST', json: { ...json, zoneId: blocked!.id } });
+  const own = await service.rest('/tickets', { method: 'POST', json: { ...json, zoneId: blocked!.id }, headers });
   assert.is(own.status, 409);
-  const plain = await service.rest('/tickets', { method: 'POST', json });
+  const plain = await service.rest('/tickets', { method: 'POST', json, headers });
   assert.is(plain.status, 409);
   try {
-    await service.client.tickets.create.mutate({ ...json, serviceId: client.id_servicio as number, zoneId: 999999 });
+    await service.clientWith(token).tickets.create.mutate({ ...json, serviceId: client.id_servicio as number, zoneId: 999999 });
     assert.unreachable('tRPC must refuse too');
   } catch (error) {
     assert.is((error as { data?: { reason?: string } }).data?.reason, 'invalid_input');
@@ -175,8 +178,8 @@ hostile('7: numbers are plain digits on REST paths and queries, JSON numbers on 
     assert.is(response.status, 400, `REST path ${spelling}`);
     assert.is(reasonOf(response), 'invalid_input');
   }
-  assert.is((await send('/api/v1/clients?limit=1e1')).status, 400, 'REST query');
-  assert.is((await send('/api/v1/clients?limit=10')).status, 200);
+  assert.is((await send('/api/v1/clients/search?q=pena&limit=1e1')).status, 400, 'REST query');
+  assert.is((await send('/api/v1/clients/search?q=pena&limit=5')).status, 200);
   for (const input of [
     { serviceId: [serviceId] },
     { serviceId: String(serviceId) },
@@ -189,7 +192,7 @@ hostile('7: numbers are plain digits on REST paths and queries, JSON numbers on 
   assert.is((await send(`/trpc/plans.byId?input=${trpcInput({ json: { planId: true } })}`)).status, 400);
   assert.is((await send(`/trpc/clients.byServiceId?input=${trpcInput({ json: { serviceId } })}`)).status, 200);
   // A JSON body keeps JSON's types on REST too.
-  const body = await service.rest(`/clients/${serviceId}/ping`, { method: 'POST', json: { pings: '4' } });
+  const body = await service.staff(`/clients/${serviceId}/ping`, { method: 'POST', json: { pings: '4' } });
   assert.is(body.status, 400);
 });
 
@@ -217,11 +220,15 @@ hostile(
   async () => {
     const data = service.sim.data;
     const limit = service.config.MAX_ACTIVE_TICKETS_PER_ZONE;
-    const client = data.clients.find((c) => !underOutage(c) && activeTicketsIn(data, zoneOf(c)) < limit - 1)!;
+    const client = data.clients.find(
+      (c) => !underOutage(c) && activeTicketsIn(data, zoneOf(c)) < limit - 1 && typeof c.cedula === 'string',
+    )!;
+    const token = await service.verify(Number(client.id_servicio));
     const description = 'Sin servicio\u0000 desde ayer \u001b[31mURGENTE\u001b[0m \u202epagado\u202c\u2066 ok\u2069\nGracias';
     const response = await service.rest('/tickets', {
       method: 'POST',
       json: { serviceId: client.id_servicio, subject: 'Internet Lento', description },
+      headers: { 'x-verification-token': token },
     });
     assert.is(response.status, 201);
     const created = (await response.json()) as { ticket: { id: number; description: string } };
@@ -235,12 +242,12 @@ hostile(
     const rest = await rawRequest(service.url, {
       method: 'POST',
       path: '/api/v1/tickets',
-      headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'idempotency-key': 'clave-ñandú-001' },
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'idempotency-key': 'clave-ñandú-001', 'x-verification-token': token },
       body: JSON.stringify(ticket),
     });
     assert.is(rest.status, 400);
     try {
-      await service.client.tickets.create.mutate({ ...ticket, idempotencyKey: 'clave-ñandú-001' });
+      await service.clientWith(token).tickets.create.mutate({ ...ticket, idempotencyKey: 'clave-ñandú-001' });
       assert.unreachable('tRPC must refuse the same key');
     } catch (error) {
       assert.is((error as { data?: { reason?: string } }).data?.reason, 'invalid_input');
@@ -306,7 +313,7 @@ hostile('11: ten watchers of one task share one poller, and nobody polls after t
   const polls = () => service.sim.calls(/^GET \/api\/tasks\//);
 
   async function watch(count: number): Promise<number> {
-    const { taskId } = await service.client.network.startPing.mutate({ serviceId, pings: 2 });
+    const { taskId } = await service.operator.network.startPing.mutate({ serviceId, pings: 2 });
     const before = polls();
     await Promise.all(
       Array.from(
@@ -337,7 +344,7 @@ hostile('11: ten watchers of one task share one poller, and nobody polls after t
   assert.ok(ten <= one + 2, `one watcher polled ${one} times, ten watchers ${ten}`);
 
   // A watcher that leaves before the end: polling stops with it.
-  const { taskId } = await service.client.network.startPing.mutate({ serviceId, pings: 2 });
+  const { taskId } = await service.operator.network.startPing.mutate({ serviceId, pings: 2 });
   service.sim.resetCalls();
   await new Promise<void>((resolve) => {
     const subscription = service.client.network.watchPing.subscribe(

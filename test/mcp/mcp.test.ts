@@ -80,18 +80,27 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
 /** One support conversation through tools: lookups, verify, a verified read, a refused one, an idempotent ticket. */
 async function conversation(client: Client, raw: JsonRecord, label: string): Promise<void> {
   const serviceId = Number(raw.id_servicio);
-  const byPhone = await call(client, 'clients_byPhone', { phone: `+57 ${String(raw.telefono)}` });
+  // One conversation: every tool call names its end user, and the token is bound to it.
+  const endUser = `mcp-${label}-conversation`;
+  const byPhone = await call(client, 'clients_byPhone', { phone: `+57 ${String(raw.telefono)}`, endUser });
   assert.not.ok(byPhone.isError, `${label}: byPhone`);
-  assert.ok(resultOf<{ items: { serviceId: number }[] }>(byPhone).items.some((item) => item.serviceId === serviceId));
-  const refused = await call(client, 'account_invoices', { serviceId });
+  const hints = resultOf<{ items: { serviceId: number; view: string; document?: string }[] }>(byPhone).items;
+  assert.ok(hints.some((item) => item.serviceId === serviceId));
+  assert.ok(
+    hints.every((item) => item.view === 'masked' && item.document === undefined),
+    `${label}: hints only before verifying`,
+  );
+  const refused = await call(client, 'account_invoices', { serviceId, endUser });
   assert.ok(refused.isError, `${label}: invoices before verifying`);
   assert.is(refused.structuredContent?.error?.reason, 'verification_required');
   assert.match(refused.structuredContent?.error?.message ?? '', /verificar la identidad/);
   if (label === 'http') assert.match(refused.structuredContent?.error?.message ?? '', /argumento de esta herramienta/, 'said the MCP way');
-  const verified = await call(client, 'clients_verify', { serviceId, document: raw.cedula, phone: raw.telefono });
+  const verified = await call(client, 'clients_verify', { serviceId, document: raw.cedula, phone: raw.telefono, endUser });
   const token = resultOf<{ verificationToken: string }>(verified).verificationToken;
   assert.ok(token, `${label}: a token`);
-  const invoices = await call(client, 'account_invoices', { serviceId, verificationToken: token });
+  const otherConversation = await call(client, 'account_invoices', { serviceId, verificationToken: token, endUser: 'someone-else' });
+  assert.is(otherConversation.structuredContent?.error?.reason, 'verification_required', `${label}: the token is bound to its end user`);
+  const invoices = await call(client, 'account_invoices', { serviceId, verificationToken: token, endUser });
   assert.not.ok(invoices.isError, `${label}: invoices with the token`);
   assert.ok(resultOf<{ invoices: unknown[] }>(invoices).invoices.length > 0);
   const posts = service.sim.calls(/^POST \/api\/tickets\/$/);
@@ -100,6 +109,8 @@ async function conversation(client: Client, raw: JsonRecord, label: string): Pro
     subject: 'Internet Lento',
     description: `Desde ${label}: el cliente reporta lentitud.`,
     idempotencyKey: `mcp-${label}-${serviceId}`,
+    verificationToken: token,
+    endUser,
   };
   const first = await call(client, 'tickets_create', request);
   const again = await call(client, 'tickets_create', request);
@@ -127,6 +138,9 @@ mcp('the tool list is exactly the flagged procedures, each with a JSON Schema an
     const invoices = tools.find((tool) => tool.name === 'account_invoices')!;
     assert.ok((invoices.inputSchema.properties as Record<string, unknown>).verificationToken, 'verified tools take the token');
     assert.equal(invoices.inputSchema.required, ['serviceId']);
+    for (const tool of tools) {
+      assert.ok((tool.inputSchema.properties as Record<string, unknown>).endUser, `${tool.name} takes the end user`);
+    }
     assert.match(invoices.description ?? '', /clients_verify/);
     assert.match(tools.find((tool) => tool.name === 'clients_search')!.description ?? '', /Never repeat a customer’s full document/);
   } finally {
