@@ -162,7 +162,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         pendingTickets: shared?.pendingTickets ?? new LocalPendingStore(config.IDEMPOTENCY_TTL_S * 1000),
         zoneLocks: shared?.zoneLocks ?? new KeyedMutex(),
         rateLimiter: shared?.rateLimiter ?? new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
-        endUserLimiter: shared?.endUserLimiter ?? new TokenBucketLimiter(config.END_USER_RATE_LIMIT_PER_S, config.END_USER_RATE_LIMIT_BURST),
+        endUserLimiter:
+          shared?.endUserLimiter ?? new TokenBucketLimiter(config.END_USER_RATE_LIMIT_PER_S, config.END_USER_RATE_LIMIT_BURST),
         addressLimiter:
           shared?.addressLimiter ??
           new TokenBucketLimiter(config.UNAUTHENTICATED_RATE_LIMIT_PER_S, config.UNAUTHENTICATED_RATE_LIMIT_BURST),

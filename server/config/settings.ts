@@ -57,7 +57,7 @@ const envSchema = z.object({
   // Failed verifications of one service id from one end user (one conversation), within the window.
   VERIFY_MAX_FAILURES: int(5, 1),
   // Failed verifications of one service id from every end user together: the customer's own lockout.
-  VERIFY_MAX_FAILURES_PER_SERVICE: int(25, 1),
+  VERIFY_MAX_FAILURES_PER_SERVICE: int(60, 1),
   // Failed verifications (any service id) from one key and end user.
   VERIFY_MAX_FAILURES_PER_KEY: int(50, 1),
   RESOLVE_MAX_FAILURES_PER_KEY: int(30, 1),

@@ -31,7 +31,10 @@ function ending(value: string): string | null {
 }
 
 export function nameHint(name: string): string {
-  const words = name.trim().split(/\s+/).filter((word) => word !== '');
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== '');
   if (words.length === 0) return '';
   const [first, ...rest] = words;
   return [first!, ...rest.map((word) => `${[...word][0]!.toLocaleUpperCase('es-CO')}.`)].join(' ');

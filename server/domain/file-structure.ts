@@ -31,7 +31,8 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
 }
 
 const u16 = (bytes: Uint8Array, at: number): number => (bytes[at]! << 8) | bytes[at + 1]!;
-const u32 = (bytes: Uint8Array, at: number): number => ((bytes[at]! << 24) >>> 0) + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
+const u32 = (bytes: Uint8Array, at: number): number =>
+  ((bytes[at]! << 24) >>> 0) + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
 
 /** Markers from SOI to EOI: segments by their lengths, entropy-coded data to the next real marker. */
 function jpegProblem(bytes: Uint8Array): string | null {

@@ -45,7 +45,8 @@ export class SharedRateLimiter implements RateLimiter {
   take(key: string, calls = 1): Promise<number> {
     return this.link.attempt(
       'rate limit',
-      async (redis) => Number(await redis.eval(TAKE, 1, this.link.key(this.space, key), this.ratePerSecond, this.burst, calls, this.idleMs)),
+      async (redis) =>
+        Number(await redis.eval(TAKE, 1, this.link.key(this.space, key), this.ratePerSecond, this.burst, calls, this.idleMs)),
       () => this.local.take(key, calls),
     );
   }

@@ -16,7 +16,6 @@ const TAGS = [
   { name: 'network', description: 'Ping diagnosis of the customer’s link.' },
 ];
 
-
 /** Which view of a client each role gets, said on every operation that returns clients. */
 const VIEWS_NOTE = new Map<string, string>(
   ['clients.search', 'clients.byDocument', 'clients.byPhone', 'clients.byServiceId', 'clients.resolve'].map((path) => [

@@ -32,7 +32,6 @@ export function viewerOf(ctx: ViewerContext): Viewer {
     isStaff,
     verified,
     maxCandidates: isStaff ? Number.POSITIVE_INFINITY : MAX_UNVERIFIED_CANDIDATES,
-    view: (client) =>
-      isStaff || client.serviceId === verified ? { view: 'full', ...client } : { view: 'masked', ...clientHint(client) },
+    view: (client) => (isStaff || client.serviceId === verified ? { view: 'full', ...client } : { view: 'masked', ...clientHint(client) }),
   };
 }

@@ -14,7 +14,9 @@ export async function customersTicket(ctx: RequestContext & { key: CallerKey }, 
   if (!ticket) throw new AppError('ticket_not_found', { details: { ticketId } });
   if (ctx.key.role === 'operator') return ticket;
   if (ticket.serviceId === null) {
-    throw new AppError('forbidden_for_key', { details: { requiredRole: 'operator', keyRole: ctx.key.role, problem: 'ticket without a client' } });
+    throw new AppError('forbidden_for_key', {
+      details: { requiredRole: 'operator', keyRole: ctx.key.role, problem: 'ticket without a client' },
+    });
   }
   assertVerified(ctx, ctx.key, ticket.serviceId);
   return ticket;

@@ -168,7 +168,11 @@ const pendingTicket = z
   });
 
 export const createTicketOutput = z
-  .discriminatedUnion('status', [createdTicket.extend({ replayed }), existingTicket.extend({ replayed }), pendingTicket.extend({ replayed })])
+  .discriminatedUnion('status', [
+    createdTicket.extend({ replayed }),
+    existingTicket.extend({ replayed }),
+    pendingTicket.extend({ replayed }),
+  ])
   .meta({ id: 'CreateTicketResult' });
 
 export const createStatusInput = z.object({

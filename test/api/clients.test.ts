@@ -61,7 +61,11 @@ clients('list pages through every client with the total (REST + tRPC)', async ()
 clients('byServiceId answers the mapped client, 404 when unknown, 400 when not a number', async () => {
   const raw = service.sim.data.clients[3]!;
   const masked = (await (await service.rest(`/clients/${String(raw.id_servicio)}`)).json()) as Record<string, unknown>;
-  assert.equal(Object.keys(masked).sort(), ['documentEnding', 'nameHint', 'phoneEndings', 'serviceId', 'view'], 'a bot key without a token: hints');
+  assert.equal(
+    Object.keys(masked).sort(),
+    ['documentEnding', 'nameHint', 'phoneEndings', 'serviceId', 'view'],
+    'a bot key without a token: hints',
+  );
   const response = await service.staff(`/clients/${String(raw.id_servicio)}`);
   assert.is(response.status, 200);
   const client = (await response.json()) as { serviceId: number; name: string; plan: { name: string }; view: string };

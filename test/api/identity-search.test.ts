@@ -115,29 +115,39 @@ identity('resolve never works on plan and price alone, one name word, stopwords,
   assert.is(few.status, 400);
 });
 
-identity('verify takes partial names and abbreviated addresses beside the document, but never a typo; documents and phones stay exact', async () => {
-  const document = String(7_000_000_000 + esperanza);
-  const ok = await service.operator.clients.verify.mutate({ serviceId: esperanza, document, name: 'Esperanza Rios' });
-  assert.is(ok.isValid, true);
-  assert.equal(ok.fieldQuality, { document: 'exact', name: 'partial' });
-  const address = await service.client.clients.verify.mutate({ serviceId: esperanza, document, address: 'Vda La Esperanza' });
-  assert.is(address.isValid, true, 'an abbreviated address as the second fact');
-  const typo = await service.operator.clients.verify.mutate({ serviceId: esperanza, document, name: 'Esperanza Benites' });
-  assert.is(typo.isValid, false);
-  assert.equal(typo.mismatchedFields, ['name']);
-  const rest = await service.staff(`/clients/${esperanza}/verify`, { method: 'POST', json: { document, name: 'Benitez', address: 'casa 12' } });
-  const body = (await rest.json()) as { isValid: boolean; mismatchedFields: string[] };
-  assert.is(body.isValid, false);
-  assert.equal(body.mismatchedFields, ['name', 'address']);
-  const publicFacts = await service.client.clients.verify.mutate({ serviceId: esperanza, name: 'Esperanza Rios', address: 'Vda La Esperanza' });
-  assert.is(publicFacts.outcome, 'insufficient_facts', 'name and address alone never verify');
-  const offByOne = await service.client.clients.verify.mutate({
-    serviceId: esperanza,
-    document: String(7_000_000_000 + esperanza + 1),
-    name: 'Esperanza Benítez Ríos',
-  });
-  assert.is(offByOne.isValid, false, 'a document one digit off is another document');
-});
+identity(
+  'verify takes partial names and abbreviated addresses beside the document, but never a typo; documents and phones stay exact',
+  async () => {
+    const document = String(7_000_000_000 + esperanza);
+    const ok = await service.operator.clients.verify.mutate({ serviceId: esperanza, document, name: 'Esperanza Rios' });
+    assert.is(ok.isValid, true);
+    assert.equal(ok.fieldQuality, { document: 'exact', name: 'partial' });
+    const address = await service.client.clients.verify.mutate({ serviceId: esperanza, document, address: 'Vda La Esperanza' });
+    assert.is(address.isValid, true, 'an abbreviated address as the second fact');
+    const typo = await service.operator.clients.verify.mutate({ serviceId: esperanza, document, name: 'Esperanza Benites' });
+    assert.is(typo.isValid, false);
+    assert.equal(typo.mismatchedFields, ['name']);
+    const rest = await service.staff(`/clients/${esperanza}/verify`, {
+      method: 'POST',
+      json: { document, name: 'Benitez', address: 'casa 12' },
+    });
+    const body = (await rest.json()) as { isValid: boolean; mismatchedFields: string[] };
+    assert.is(body.isValid, false);
+    assert.equal(body.mismatchedFields, ['name', 'address']);
+    const publicFacts = await service.client.clients.verify.mutate({
+      serviceId: esperanza,
+      name: 'Esperanza Rios',
+      address: 'Vda La Esperanza',
+    });
+    assert.is(publicFacts.outcome, 'insufficient_facts', 'name and address alone never verify');
+    const offByOne = await service.client.clients.verify.mutate({
+      serviceId: esperanza,
+      document: String(7_000_000_000 + esperanza + 1),
+      name: 'Esperanza Benítez Ríos',
+    });
+    assert.is(offByOne.isValid, false, 'a document one digit off is another document');
+  },
+);
 
 identity(
   'search ranks the name as typed first, then names in the query’s order, on both surfaces; one typo finds a long word',

@@ -47,7 +47,11 @@ outages('clients carry the outage of the router that serves them, on both surfac
   const trpcUp = fullView(await service.operator.clients.byServiceId.query({ serviceId: Number(up.id_servicio) }));
   assert.equal(trpcUp.outage, { active: false, description: null });
   const search = await service.operator.clients.search.query({ q: String(down.nombre), limit: 100 });
-  assert.ok(search.items.some((hit) => hit.client.serviceId === down.id_servicio && hit.client.view === 'full' && hit.client.outage?.active === true));
+  assert.ok(
+    search.items.some(
+      (hit) => hit.client.serviceId === down.id_servicio && hit.client.view === 'full' && hit.client.outage?.active === true,
+    ),
+  );
 });
 
 outages('network.outages: each sector with an active outage and the clients it affects, from the cached collection', async () => {

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { activeTicketsIn } from '../support/sim-data';
-import { OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KEY } from '../support/service';
+import { OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService } from '../support/service';
 
 /**
  * Tickets beyond create, on both surfaces: the ISP's own subject catalogue (and its fallbacks),

@@ -25,7 +25,11 @@ payments('receipts are what their bytes say all the way through: JPEG, PNG, HEIC
   assert.is(receiptKind(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>')), null);
   assert.is(receiptKind(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a])), null, 'a PNG signature one byte short');
   assert.is(receiptKind(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10])), null, 'a JPEG header alone');
-  assert.is(receiptKind(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(8).fill(0)])), null, 'a PNG signature alone');
+  assert.is(
+    receiptKind(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(8).fill(0)])),
+    null,
+    'a PNG signature alone',
+  );
 });
 
 payments('one payment, one reference: case, spaces, dots, dashes and full-width digits do not make another', () => {

@@ -150,9 +150,7 @@ flow('REST with plain fetch, every path taken from /openapi.json by operationId'
   const { raw, phone } = customer(1);
   const found = await call('clients-byPhone', { phone });
   assert.is(found.status, 200);
-  const hint = (found.body.items as { serviceId: number; view: string; document?: string }[]).find(
-    (c) => c.serviceId === raw.id_servicio,
-  )!;
+  const hint = (found.body.items as { serviceId: number; view: string; document?: string }[]).find((c) => c.serviceId === raw.id_servicio)!;
   assert.is(hint.view, 'masked');
   assert.is(hint.document, undefined, 'a bot sees no document before verifying');
   // The customer tells the bot their document.

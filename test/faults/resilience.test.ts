@@ -105,7 +105,7 @@ function freeClient(offset: number): number {
 resilience('a ticket POST that commits upstream then times out → exactly one ticket, returned (REST)', async () => {
   service.sim.setFaults({ commitThenStallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
   const serviceId = freeClient(1);
-  const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'No Tiene Internet', description } });
+  const response = await service.staff('/tickets', { method: 'POST', json: { serviceId, subject: 'No Tiene Internet', description } });
   assert.is(response.status, 201);
   const body = (await response.json()) as { ticket: { id: number; serviceId: number; subject: string } };
   assert.is(body.ticket.serviceId, serviceId);
@@ -124,7 +124,7 @@ resilience(
     const serviceId = freeClient(7);
     const multiline = 'El cliente dice:\nno tiene internet desde ayer.\nYa reinició el router.';
     const headers = { 'idempotency-key': `stalled-rewritten-${serviceId}` };
-    const first = await service.rest('/tickets', {
+    const first = await service.staff('/tickets', {
       method: 'POST',
       headers,
       json: { serviceId, subject: 'no tiene internet', description: multiline },
@@ -141,7 +141,7 @@ resilience(
     assert.is(created.ticket.subject, 'No Tiene Internet', 'the catalogue subject');
     assert.is(created.ticket.subjectText, stored[0]!.asunto, 'and the stored one');
     service.sim.resetFaults();
-    const retry = await service.rest('/tickets', {
+    const retry = await service.staff('/tickets', {
       method: 'POST',
       headers,
       json: { serviceId, subject: 'no tiene internet', description: multiline },
@@ -171,7 +171,10 @@ resilience(
     service.sim.setFaults({ stallRate: 1, stallMs: 1500, method: 'POST', pathPrefix: '/api/tickets/' });
     const serviceId = freeClient(6);
     const started = Date.now();
-    const response = await service.rest('/tickets', { method: 'POST', json: { serviceId, subject: 'Internet Intermitente', description } });
+    const response = await service.staff('/tickets', {
+      method: 'POST',
+      json: { serviceId, subject: 'Internet Intermitente', description },
+    });
     const answeredAfterMs = Date.now() - started;
     assert.is(response.status, 202);
     const pending = (await response.json()) as PendingBody;
@@ -181,7 +184,7 @@ resilience(
     assert.ok(answeredAfterMs < 1500, `answered before upstream committed (${answeredAfterMs} ms)`);
     assert.is(ticketsOf(serviceId).length, 0, 'not committed yet when the caller got its answer');
 
-    const status = await settledCreate(service, pending.handle);
+    const status = await settledCreate(service, pending.handle, 'staff');
     assert.is(status.status, 'created');
     const stored = ticketsOf(serviceId);
     assert.is(stored.length, 1, 'exactly one upstream ticket');
@@ -189,7 +192,7 @@ resilience(
     assert.is(status.ticket!.subject, 'Internet Intermitente');
     assert.is(service.sim.calls(POSTS), 1, 'not re-posted: upstream committed within the settle time');
     // tRPC reads the same state.
-    const viaTrpc = await service.client.tickets.createStatus.query({ handle: pending.handle });
+    const viaTrpc = await service.operator.tickets.createStatus.query({ handle: pending.handle });
     assert.is(viaTrpc.status, 'created');
   },
 );
@@ -199,19 +202,19 @@ resilience('the same Idempotency-Key answers the same handle while pending, then
   const serviceId = freeClient(8);
   const json = { serviceId, subject: 'Internet Lento', description };
   const headers = { 'idempotency-key': `pending-same-key-${serviceId}` };
-  const first = await service.rest('/tickets', { method: 'POST', headers, json });
+  const first = await service.staff('/tickets', { method: 'POST', headers, json });
   assert.is(first.status, 202);
   const pending = (await first.json()) as PendingBody;
-  const again = await service.rest('/tickets', { method: 'POST', headers, json });
+  const again = await service.staff('/tickets', { method: 'POST', headers, json });
   assert.is(again.status, 202);
   const repeated = (await again.json()) as PendingBody;
   assert.is(repeated.handle, pending.handle, 'the same handle');
   assert.is(repeated.replayed, true);
 
-  const status = await settledCreate(service, pending.handle);
+  const status = await settledCreate(service, pending.handle, 'staff');
   assert.is(status.status, 'created');
   service.sim.resetFaults();
-  const known = await service.rest('/tickets', { method: 'POST', headers, json });
+  const known = await service.staff('/tickets', { method: 'POST', headers, json });
   assert.is(known.status, 201, 'once known, the key answers the ticket');
   const body = (await known.json()) as { status: string; ticket: { id: number }; replayed: boolean };
   assert.is(body.status, 'created');
@@ -223,25 +226,25 @@ resilience('the same Idempotency-Key answers the same handle while pending, then
 
 resilience('a handle is readable by its own key only; unknown → 404, malformed → 400', async () => {
   service.sim.setFaults({ stallRate: 1, stallMs: 600, method: 'POST', pathPrefix: '/api/tickets/' });
-  const response = await service.rest('/tickets', {
+  const response = await service.staff('/tickets', {
     method: 'POST',
     json: { serviceId: freeClient(9), subject: 'Internet Lento', description },
   });
   const { handle } = (await response.json()) as PendingBody;
-  const stranger = await service.rest(`/tickets/pending/${handle}`, { headers: { 'x-api-key': OTHER_KEY } });
+  const stranger = await service.staff(`/tickets/pending/${handle}`, { headers: { 'x-api-key': OTHER_KEY } });
   assert.is(stranger.status, 404);
   assert.is(((await stranger.json()) as RestErrorBody).error.reason, 'pending_ticket_not_found');
-  const unknown = await service.rest('/tickets/pending/tkp_AAAAAAAAAAAAAAAAAAAAAA');
+  const unknown = await service.staff('/tickets/pending/tkp_AAAAAAAAAAAAAAAAAAAAAA');
   assert.is(unknown.status, 404);
-  const malformed = await service.rest('/tickets/pending/not-a-handle');
+  const malformed = await service.staff('/tickets/pending/not-a-handle');
   assert.is(malformed.status, 400);
-  await settledCreate(service, handle);
+  await settledCreate(service, handle, 'staff');
 });
 
 resilience('a ticket POST whose connection drops after committing → exactly one ticket (tRPC)', async () => {
   service.sim.setFaults({ commitThenReset: true, method: 'POST', pathPrefix: '/api/tickets/' });
   const serviceId = freeClient(2);
-  const created = await service.client.tickets.create.mutate({ serviceId, subject: 'Antena Dañada', description });
+  const created = await service.operator.tickets.create.mutate({ serviceId, subject: 'Antena Dañada', description });
   assertCreated(created);
   const stored = service.sim.data.tickets.filter(
     (t) => (t.servicio as { id_servicio: number } | null)?.id_servicio === serviceId && t.descripcion === description,
@@ -257,18 +260,18 @@ resilience(
     const serviceId = freeClient(3);
     const json = { serviceId, subject: 'Internet Lento', description };
     const headers = { 'idempotency-key': `dropped-twice-${serviceId}` };
-    const response = await service.rest('/tickets', { method: 'POST', headers, json });
+    const response = await service.staff('/tickets', { method: 'POST', headers, json });
     assert.is(response.status, 202);
     const { handle } = (await response.json()) as PendingBody;
     // The reset applies to every POST: the one re-post after settling also drops, and settles absent.
-    const status = await settledCreate(service, handle);
+    const status = await settledCreate(service, handle, 'staff');
     assert.is(status.status, 'failed');
     assert.is(status.error!.reason, 'upstream_unavailable');
     assert.is(service.sim.calls(POSTS), 2, 'original + exactly one re-post after the lookup proved absence');
     assert.is(ticketsOf(serviceId).length, 0);
     // Nothing was created, so the same key runs again: it looks first, finds nothing, and posts once.
     service.sim.resetFaults();
-    const again = await service.rest('/tickets', { method: 'POST', headers, json });
+    const again = await service.staff('/tickets', { method: 'POST', headers, json });
     assert.is(again.status, 201);
     assert.is(((await again.json()) as { replayed: boolean }).replayed, false);
     assert.is(service.sim.calls(POSTS), 3);
@@ -278,7 +281,7 @@ resilience(
 
 resilience('a 5xx on a ticket POST is not retried (upstream answered: nothing was created)', async () => {
   service.sim.setFaults({ forceStatus: 500, method: 'POST', pathPrefix: '/api/tickets/' });
-  const response = await service.rest('/tickets', {
+  const response = await service.staff('/tickets', {
     method: 'POST',
     json: { serviceId: freeClient(4), subject: 'Internet Lento', description },
   });

@@ -26,7 +26,14 @@ unit('a token proves one key and one end user verified one service id, until it 
   assert.is(tokens.check(token, whatsapp, 7, new Date(expiresAt.getTime())).status, 'expired');
   assert.equal(tokens.check(null, whatsapp, 7, now), { status: 'missing' });
   assert.equal(tokens.check('', whatsapp, 7, now), { status: 'missing' });
-  for (const junk of ['v2', 'v2.7.1.x', `${token}x`, token.replace('v2.', 'v1.'), token.replace(/\.(\d+)\./, '.9999999999.'), token.replace('v2.7.', 'v2.07.')]) {
+  for (const junk of [
+    'v2',
+    'v2.7.1.x',
+    `${token}x`,
+    token.replace('v2.', 'v1.'),
+    token.replace(/\.(\d+)\./, '.9999999999.'),
+    token.replace('v2.7.', 'v2.07.'),
+  ]) {
     assert.is(tokens.check(junk, whatsapp, 7, now).status, 'invalid', junk);
   }
   const elsewhere = new VerificationTokens('another-secret-of-at-least-thirty-two-chars', 900);
@@ -75,7 +82,11 @@ unit('the secret: VERIFICATION_SECRET wins; else the shared store; else a 0600 f
 });
 
 unit('config: a real WispHub host requires VERIFICATION_SECRET', () => {
-  const real = { WISPHUB_NET_HOST: 'https://api.wisphub.net', WISPHUB_NET_KEY: `${'a'.repeat(8)}.${'b'.repeat(32)}`, API_KEYS: 'bot:a=abcdefghijklmnop1234' };
+  const real = {
+    WISPHUB_NET_HOST: 'https://api.wisphub.net',
+    WISPHUB_NET_KEY: `${'a'.repeat(8)}.${'b'.repeat(32)}`,
+    API_KEYS: 'bot:a=abcdefghijklmnop1234',
+  };
   assert.throws(() => parseConfig(real), /VERIFICATION_SECRET: required/);
   assert.ok(parseConfig({ ...real, VERIFICATION_SECRET: 'v'.repeat(40) }));
 });

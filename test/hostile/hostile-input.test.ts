@@ -242,7 +242,12 @@ hostile(
     const rest = await rawRequest(service.url, {
       method: 'POST',
       path: '/api/v1/tickets',
-      headers: { 'x-api-key': KEY, 'content-type': 'application/json', 'idempotency-key': 'clave-ñandú-001', 'x-verification-token': token },
+      headers: {
+        'x-api-key': KEY,
+        'content-type': 'application/json',
+        'idempotency-key': 'clave-ñandú-001',
+        'x-verification-token': token,
+      },
       body: JSON.stringify(ticket),
     });
     assert.is(rest.status, 400);

@@ -24,6 +24,7 @@ crash('the process is killed while a payment registration is in flight: the trai
     WISPHUB_NET_HOST: sim.url,
     WISPHUB_NET_KEY: sim.apiKey,
     API_KEYS: 'bot:crash=bot-crash-key-0123456789',
+    VERIFICATION_SECRET: 'crash-verification-secret-0123456789abcdef',
     OPERATOR_API_KEYS: `desk=${OPERATOR}`,
     AUDIT_LOG_PATH: auditPath,
     UPSTREAM_TIMEOUT_MS: '20000',

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { createWispHubClient, type AppRouter } from '../../client/index';
 import { ApiKeyRegistry } from '../../server/guards/api-keys';
 import { FailureWindow, TokenBucketLimiter } from '../../server/guards/rate-limit';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { OPERATOR_KEY, startTestService, type RestErrorBody, type TestService } from '../support/service';
 
 /** API keys and limits behave the same on REST and tRPC. */
 
@@ -19,7 +19,12 @@ writeFileSync(keysFile, '# mounted secret\ncrm:main=crm-key-0123456789abcdef\n')
 let service: TestService;
 const auth = suite('production: API keys');
 auth.before(async () => {
-  service = await startTestService({ API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef', API_KEYS_FILE: keysFile });
+  service = await startTestService({
+    API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef',
+    API_KEYS_FILE: keysFile,
+    ADMIN_API_KEYS: 'ops=admin-key-0123456789abcdef',
+    METRICS_API_KEYS: 'prometheus=metrics-key-0123456789abcdef',
+  });
 });
 auth.after(() => service.stop());
 
@@ -94,15 +99,25 @@ auth('the per-connection memory of a key only ever answers for the same key', ()
   assert.is(registry.identifyOn({}, ''), null);
 });
 
-auth('public routes answer without a key; /metrics needs one', async () => {
+auth('public routes answer without a key; /metrics needs an admin or metrics key, never a bot or operator key', async () => {
   for (const path of ['/health', '/openapi.json', '/docs', '/docs/init.js']) {
     assert.is((await fetch(`${service.url}${path}`)).status, 200, path);
   }
   assert.ok([200, 503].includes((await fetch(`${service.url}/ready`)).status));
   assert.is((await fetch(`${service.url}/metrics`)).status, 401);
-  const metrics = await fetch(`${service.url}/metrics`, { headers: { authorization: 'Bearer crm-key-0123456789abcdef' } });
-  assert.is(metrics.status, 200);
-  assert.match(await metrics.text(), /wisphub_api_key_requests_total\{key="crm:main"\}/);
+  await fetch(`${service.url}/api/v1/plans`, { headers: { authorization: 'Bearer crm-key-0123456789abcdef' } });
+  for (const businessKey of ['crm-key-0123456789abcdef', 'bot-key-0123456789abcdef', OPERATOR_KEY]) {
+    const refused = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${businessKey}` } });
+    assert.is(refused.status, 403, 'a business key never reads every key’s traffic');
+    assert.not.match(await refused.text(), /crm:main|whatsapp/);
+  }
+  for (const scraper of ['admin-key-0123456789abcdef', 'metrics-key-0123456789abcdef']) {
+    const metrics = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${scraper}` } });
+    assert.is(metrics.status, 200);
+    assert.match(await metrics.text(), /wisphub_api_key_requests_total\{key="crm:main"\}/);
+  }
+  const metricsKeyElsewhere = await fetch(`${service.url}/api/v1/plans`, { headers: { 'x-api-key': 'metrics-key-0123456789abcdef' } });
+  assert.is(metricsKeyElsewhere.status, 403, 'a metrics key opens nothing else');
 });
 
 auth.run();

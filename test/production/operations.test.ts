@@ -11,12 +11,13 @@ let service: TestService;
 const operations = suite('production: observability and hardening');
 operations.before(async () => {
   service = await startTestService(
-    { CORS_ORIGINS: 'https://bot.example.com', API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef' },
+    { CORS_ORIGINS: 'https://bot.example.com', API_KEYS: 'bot:whatsapp=bot-key-0123456789abcdef', METRICS_API_KEYS: `prom=${METRICS_KEY}` },
     { logger },
   );
 });
 operations.after(() => service.stop());
 const key = { 'x-api-key': 'bot-key-0123456789abcdef' };
+const METRICS_KEY = 'metrics-key-0123456789abcdef';
 
 operations('one JSON log line per request with id, key name, procedure, status, duration, cache; documents and phones masked', async () => {
   const raw = service.sim.data.clients.find(
@@ -49,7 +50,7 @@ operations(
     await service.rest('/plans', { headers: key });
     await service.rest('/plans', { headers: key });
     await service.rest('/plans/99999', { headers: key });
-    const text = await (await fetch(`${service.url}/metrics`, { headers: key })).text();
+    const text = await (await fetch(`${service.url}/metrics`, { headers: { 'x-api-key': METRICS_KEY } })).text();
     for (const pattern of [
       /wisphub_http_requests_total\{surface="rest",procedure="plans.list",status="200"\} [2-9]/,
       /wisphub_http_requests_total\{surface="rest",procedure="plans.byId",status="404"\} 1/,
@@ -103,7 +104,7 @@ operations('warm-up at start loads clients and plans in the background: /ready t
 });
 
 operations('/ready says the upstream is unreachable when nothing is cached and calls fail', async () => {
-  const cold = await startTestService({ UPSTREAM_BREAKER_THRESHOLD: '1', UPSTREAM_RETRIES: '0' });
+  const cold = await startTestService({ UPSTREAM_BREAKER_THRESHOLD: '1', UPSTREAM_RETRIES: '0', METRICS_API_KEYS: `prom=${METRICS_KEY}` });
   try {
     cold.sim.setFaults({ forceStatus: 503 });
     await cold.staff('/clients?limit=1');
@@ -112,7 +113,7 @@ operations('/ready says the upstream is unreachable when nothing is cached and c
     const body = (await ready.json()) as { reasons: string[]; checks: { upstreamBreaker: string } };
     assert.equal(body.reasons, ['upstream_unreachable']);
     assert.is(body.checks.upstreamBreaker, 'open');
-    const metrics = await (await fetch(`${cold.url}/metrics`, { headers: { 'x-api-key': cold.config.API_KEYS[0]!.key } })).text();
+    const metrics = await (await fetch(`${cold.url}/metrics`, { headers: { 'x-api-key': METRICS_KEY } })).text();
     assert.match(metrics, /wisphub_upstream_breaker_state 2/);
   } finally {
     await cold.stop();

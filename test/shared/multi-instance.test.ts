@@ -111,7 +111,7 @@ test('10 concurrent creates across both instances in a zone with 2 free slots: e
   const members = sim.data.clients.filter((c) => zoneOf(c) === zone.id && outsideOutages(c));
   const results = await Promise.all(
     Array.from({ length: 10 }, (_, index) =>
-      (index % 2 === 0 ? a : b).rest('/tickets', {
+      (index % 2 === 0 ? a : b).staff('/tickets', {
         method: 'POST',
         json: {
           serviceId: members[index % members.length]!.id_servicio,
@@ -134,7 +134,7 @@ test('one idempotency key sent to both instances at once, then again: one ticket
   const client = sim.data.clients.find((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))!;
   const body = { serviceId: client.id_servicio, subject: 'Cambio de Domicilio', description: 'El cliente se traslada a la vereda vecina.' };
   const send = (service: TestService) =>
-    service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-shared-key-0001' } });
+    service.staff('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-shared-key-0001' } });
   const first = await Promise.all([send(a), send(b), send(a), send(b)]);
   const again = await Promise.all([send(b), send(a)]);
   const answers = (await Promise.all([...first, ...again].map((response) => response.json()))) as {
@@ -145,7 +145,7 @@ test('one idempotency key sent to both instances at once, then again: one ticket
   assert.is(new Set(answers.map((answer) => answer.ticket.id)).size, 1, 'one ticket id');
   assert.is(answers.filter((answer) => !answer.replayed).length, 1, 'one original, the rest replays');
   assert.is(sim.calls(POSTS), 1, 'one upstream POST');
-  const other = await b.rest('/tickets', {
+  const other = await b.staff('/tickets', {
     method: 'POST',
     json: { ...body, description: 'Otra solicitud con la misma clave.' },
     headers: { 'idempotency-key': 'wa-shared-key-0001' },
@@ -169,14 +169,14 @@ test('a create pending on one instance: the other answers the same handle for th
     const client = roomInFullestZone(0);
     const body = { serviceId: client.id_servicio, subject: 'Internet Lento', description: 'Lentitud reportada desde dos instancias.' };
     const send = (service: TestService) =>
-      service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-pending-key-0001' } });
+      service.staff('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'wa-pending-key-0001' } });
     const first = await send(x);
     assert.is(first.status, 202);
     const { handle } = (await first.json()) as { handle: string };
     const fromOther = await send(y);
     assert.is(fromOther.status, 202);
     assert.is(((await fromOther.json()) as { handle: string }).handle, handle, 'the same handle from the other instance');
-    const status = await settledCreate(y, handle);
+    const status = await settledCreate(y, handle, 'staff');
     assert.is(status.status, 'created', 'the other instance reads the outcome');
     sim.resetFaults();
     const known = await send(y);
@@ -198,14 +198,14 @@ test('an instance stopped while settling a pending create: another takes the set
   try {
     sim.setFaults({ stallRate: 1, stallMs: 800, method: 'POST', pathPrefix: '/api/tickets/' });
     const client = roomInFullestZone(1);
-    const first = await x.rest('/tickets', {
+    const first = await x.staff('/tickets', {
       method: 'POST',
       json: { serviceId: client.id_servicio, subject: 'Internet Lento', description: 'Pendiente cuando la instancia se detuvo.' },
     });
     assert.is(first.status, 202);
     const { handle } = (await first.json()) as { handle: string };
     await x.stop();
-    const status = await settledCreate(y, handle);
+    const status = await settledCreate(y, handle, 'staff');
     assert.is(status.status, 'created', 'taken over and settled');
     const stored = sim.data.tickets.filter((t) => t.descripcion === 'Pendiente cuando la instancia se detuvo.');
     assert.is(stored.length, 1, 'exactly one ticket');
@@ -336,7 +336,7 @@ test('Redis killed mid-run: both instances keep answering from memory and say so
       'an upstream read, no Redis needed (verification tokens need no Redis either)',
     );
   }
-  const created = await a.rest('/tickets', {
+  const created = await a.staff('/tickets', {
     method: 'POST',
     json: {
       serviceId: sim.data.clients.find((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))!.id_servicio,
@@ -351,9 +351,9 @@ test('Redis killed mid-run: both instances keep answering from memory and say so
   assert.is(ready.status, 'ready');
   assert.is(ready.checks.redis, 'down');
   assert.ok(ready.reasons.includes('redis_down_using_local_state'));
-  const metrics = await (await fetch(`${a.url}/metrics`, { headers: { 'x-api-key': a.config.API_KEYS[0]!.key } })).text();
+  const metrics = await (await admin(a, '/metrics')).text();
   assert.match(metrics, /wisphub_redis_up 0/);
-  assert.is((await admin(a, '/metrics')).status, 200, 'operators scrape with their admin key too');
+  assert.is((await fetch(`${a.url}/metrics`, { headers: { 'x-api-key': a.config.API_KEYS[0]!.key } })).status, 403, 'never with a bot key');
 
   await redis.launch();
   let state = '';
@@ -363,17 +363,14 @@ test('Redis killed mid-run: both instances keep answering from memory and say so
   }
   assert.is(state, 'up', 'reconnected by itself');
   for (let tries = 0; tries < 100 && !a.services.shared?.link.available; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.match(
-    await (await fetch(`${a.url}/metrics`, { headers: { 'x-api-key': a.config.API_KEYS[0]!.key } })).text(),
-    /wisphub_redis_up 1/,
-  );
+  assert.match(await (await admin(a, '/metrics')).text(), /wisphub_redis_up 1/);
   // Shared again: one key across both instances makes one ticket.
   sim.resetCalls();
   const client = sim.data.clients.filter((c) => activeIn(zoneOf(c)) === 0 && outsideOutages(c))[3]!;
   const body = { serviceId: client.id_servicio, subject: 'Cambio de Domicilio', description: 'Después de que Redis volvió.' };
   const answers = await Promise.all(
     [a, b].map((service) =>
-      service.rest('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'after-redis-returned-1' } }),
+      service.staff('/tickets', { method: 'POST', json: body, headers: { 'idempotency-key': 'after-redis-returned-1' } }),
     ),
   );
   assert.equal(

@@ -142,14 +142,14 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
     [
       10,
       async () => {
-        // A bot opening a ticket: retries up to 3 times with the same idempotency key, as clients should.
+        // Staff opening a ticket (a bot would need the customer's token): retries up to 3 times with the same idempotency key, as clients should.
         const description = `Soak ${randomUUID()} el cliente reporta falla.`;
         descriptions.push(description);
         report.ticketsRequested++;
         const key = randomUUID();
         const serviceId = pick(service.sim.data.clients).id_servicio;
         for (let attempt = 0; attempt < 3; attempt++) {
-          const response = await service.rest('/tickets', {
+          const response = await service.staff('/tickets', {
             method: 'POST',
             json: { serviceId, subject: 'Internet Lento', description },
             headers: { 'idempotency-key': key },
@@ -167,7 +167,7 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
   async function followPending(handle: string): Promise<void> {
     const until = Date.now() + 10_000;
     while (Date.now() < until) {
-      const response = await service.rest(`/tickets/pending/${handle}`);
+      const response = await service.staff(`/tickets/pending/${handle}`);
       const body = await check(response, createStatusOutput);
       if (body?.status !== 'pending_confirmation') return;
       await new Promise((resolve) => setTimeout(resolve, 200));

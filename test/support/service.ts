@@ -197,11 +197,14 @@ export interface PendingStatusBody {
   error?: { reason: string; message: string };
 }
 
-/** Polls `GET /tickets/pending/{handle}` on `service` until the create is settled (bounded: 20 s). */
-export async function settledCreate(service: TestService, handle: string): Promise<PendingStatusBody> {
+/**
+ * Polls `GET /tickets/pending/{handle}` on `service` until the create is settled (bounded: 20 s),
+ * with the key that made the create (a handle is its key's alone): the bot's or staff's.
+ */
+export async function settledCreate(service: TestService, handle: string, as: 'bot' | 'staff' = 'bot'): Promise<PendingStatusBody> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const response = await service.rest(`/tickets/pending/${handle}`);
+    const response = await (as === 'staff' ? service.staff : service.rest)(`/tickets/pending/${handle}`);
     if (response.status !== 200) throw new Error(`GET /tickets/pending/${handle} answered ${response.status}`);
     const body = (await response.json()) as PendingStatusBody;
     if (body.status !== 'pending_confirmation') return body;
