@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { captureLogs } from '../support/log-capture';
 import { jsonOf, rawRequest, type RawResponse } from '../support/raw-http';
-import { startTestService, type TestService } from '../support/service';
+import { OPERATOR_KEY, startTestService, type TestService } from '../support/service';
 import { fuzzSettings, logFailures, type FuzzFinding } from './fuzz-settings';
 
 /**
@@ -131,7 +131,7 @@ const hostileHeaders = fc.record(
     'trpc-accept': fc.constantFrom('application/jsonl', 'text/event-stream', 'x'),
     accept: headerValue,
     authorization: fc.oneof(headerValue, fc.constant(`Bearer ${KEY}`)),
-    'x-api-key': fc.oneof(fc.constant(KEY), fc.constant(ADMIN_KEY), headerValue),
+    'x-api-key': fc.oneof(fc.constant(KEY), fc.constant(ADMIN_KEY), fc.constant(OPERATOR_KEY), headerValue),
   },
   { requiredKeys: [] },
 );
