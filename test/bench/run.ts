@@ -374,6 +374,58 @@ async function steady(runtime: Runtime): Promise<Record<string, unknown>> {
   return { ...result, clients: quick ? 2000 : 10_000 };
 }
 
+/**
+ * The door under a flood (issue: unauthenticated requests cost nothing): a keyed cached read alone,
+ * then while 4 senders without a key post 6.5 MB multipart bodies of 100k parts in a loop. The
+ * service refuses those from their headers, before reading a byte; the keyed p99 should barely move.
+ */
+async function doorUnderFlood(runtime: Runtime): Promise<Record<string, unknown>[]> {
+  const sim = await startSimulator(1000);
+  const service = await startChild(runtime, SERVICE, [], serviceEnv(sim, { WARM: '1' }));
+  try {
+    const base = String(service.info.url);
+    const url = `${base}/api/v1/plans`;
+    const headers = { 'x-api-key': API_KEY };
+    await warmUp(url, headers);
+    const alone = await load(url, headers);
+    const part = `--x\r\nContent-Disposition: form-data; name="f"\r\n\r\n${'a'.repeat(20)}\r\n`;
+    const body = Buffer.from(`${part.repeat(100_000)}--x--\r\n`);
+    let flooding = true;
+    let refused = 0;
+    const sender = async () => {
+      while (flooding) {
+        const response = await fetch(`${base}/api/v1/clients/1001/invoices/1/payment-reports`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'multipart/form-data; boundary=x' },
+        }).catch(() => null);
+        if (response) {
+          refused++;
+          await response.arrayBuffer().catch(() => undefined);
+        }
+      }
+    };
+    const senders = Array.from({ length: 4 }, sender);
+    const flooded = await load(url, headers);
+    flooding = false;
+    await Promise.all(senders);
+    return [
+      { case: 'keyed GET /plans alone', reqPerSec: alone.reqPerSec, p50Ms: alone.p50, p99Ms: alone.p99 },
+      {
+        case: `keyed GET /plans while 4 senders post ${(body.length / 1e6).toFixed(1)} MB bodies without a key`,
+        reqPerSec: flooded.reqPerSec,
+        p50Ms: flooded.p50,
+        p99Ms: flooded.p99,
+        p99Ratio: Math.round((flooded.p99 / Math.max(alone.p99, 1)) * 100) / 100,
+        refusedUploads: refused,
+      },
+    ];
+  } finally {
+    await stop(service);
+    await stop(sim);
+  }
+}
+
 async function scaling(runtime: Runtime, sizes: number[]): Promise<Record<string, unknown>[]> {
   const started = await startChild(runtime, 'test/bench/scaling.ts', [...sizes.map(String), ...(quick ? ['--quick'] : [])], {});
   return (started.info as { rows: Record<string, unknown>[] }).rows;
@@ -448,6 +500,9 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
 
   // 6. Steady bot traffic: memory growth and upstream calls an hour.
   section.steady = await steady(runtime);
+
+  // 7. Keyed reads while unauthenticated uploads flood the door.
+  section.door = await doorUnderFlood(runtime);
   return section;
 }
 
@@ -457,6 +512,7 @@ type Section = Record<string, unknown> & {
   memory: Record<string, unknown>[];
   scaling: Record<string, unknown>[];
   steady?: Record<string, unknown>;
+  door?: Record<string, unknown>[];
 };
 
 /** One row per key, with each runtime's chosen columns side by side (`node reqPerSec`, `bun reqPerSec`, ...). */
@@ -526,6 +582,10 @@ async function main(): Promise<void> {
       'settledRssMb',
       'heapUsedMb',
     ]),
+  );
+  table(
+    `The door: a keyed cached read alone and while unauthenticated multipart uploads flood the service (refused from their headers, unread); ${CONNECTIONS} connections, ${ROUND_S} s each`,
+    sideBySide(present, (s) => s.door ?? [], 'case', ['reqPerSec', 'p50Ms', 'p99Ms', 'p99Ratio', 'refusedUploads']),
   );
   table(
     'In-process search and resolve latency (ms)',
