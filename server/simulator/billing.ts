@@ -81,6 +81,25 @@ export class SimBilling {
     };
   }
 
+  /** `GET /api/facturas/{id}/`: one invoice, paid or not (the portal's reading); 404 when no client has it. */
+  invoice(invoiceId: number, now: number): Answer {
+    const client = this.clientsById.get(Math.floor(invoiceId / 100));
+    const invoice = client
+      ? (simulatedBalance(client, now, 'production').facturas as JsonRecord[]).find((item) => item.id === invoiceId)
+      : undefined;
+    if (!client || !invoice) return { status: 404, body: { detail: 'No encontrado.' } };
+    return {
+      status: 200,
+      body: {
+        id_factura: invoiceId,
+        total: invoice.total,
+        fecha_vencimiento: invoice.fecha_vencimiento,
+        estado: this.paid.has(invoiceId) ? 'Pagada' : 'Pendiente de Pago',
+        cliente: { id_servicio: client.id_servicio, nombre: client.nombre },
+      },
+    };
+  }
+
   /** The unpaid invoice with this id, with its client; null when no client has it unpaid. */
   private unpaidInvoice(invoiceId: number, now: number): { client: JsonRecord; amount: number } | 'paid' | null {
     if (this.paid.has(invoiceId)) return 'paid';

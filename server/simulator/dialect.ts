@@ -24,8 +24,12 @@ export interface SimulatorDialect {
   maxPageSize: number;
   /** Ticket items nest `servicio {id_servicio, nombre, zona}` (true) or carry the bare service id. */
   nestedTicketService: boolean;
-  /** `GET /api/tickets/asuntos-tickets/`: every subject, only the first half, or no such endpoint (HTML 404). */
-  subjectCatalogue: 'full' | 'partial' | 'absent';
+  /**
+   * `GET /api/tickets/asuntos-tickets/`: every subject, only the first half, the ISP's own 12-subject
+   * catalogue (`own`: creates then accept those only), items without a name (`unreadable`), or no
+   * such endpoint (HTML 404).
+   */
+  subjectCatalogue: 'full' | 'partial' | 'own' | 'unreadable' | 'absent';
   /** `/api/tickets/comentarios/` exists (true), or answers the HTML 404 some ISPs give. */
   ticketComments: boolean;
   /** `PATCH /api/tickets/{id}/` is allowed (true), or answers 405 (only a whole-ticket PUT works). */

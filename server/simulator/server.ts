@@ -16,7 +16,7 @@ import {
 } from './dialect';
 import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';
 import { pingTaskState, type SimPingTask } from './ping';
-import { SIM_CATALOGUE } from './subjects';
+import { SIM_CATALOGUE, SIM_OWN_CATALOGUE } from './subjects';
 
 /**
  * An embedded WispHub Net: the same dialect (Api-Key auth, DRF pagination with absolute
@@ -233,7 +233,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     for (const field of required) if (!form[field]?.trim()) errors[field] = REQUIRED;
     const client = clientsById.get(Number(form.servicio));
     if (form.servicio && !client) errors.servicio = [`Clave primaria "${form.servicio}" inválida - objeto no existe.`];
-    if (form.asuntos_default && !SIM_CATALOGUE.includes(form.asuntos_default)) {
+    const accepted = dialect.subjectCatalogue === 'own' ? SIM_OWN_CATALOGUE : SIM_CATALOGUE;
+    if (form.asuntos_default && !accepted.includes(form.asuntos_default)) {
       errors.asuntos_default = [`"${form.asuntos_default}" no es una elección válida.`];
     }
     for (const field of ['fecha_inicio', 'fecha_final']) {
@@ -428,7 +429,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       return sendJson(res, answer.status, answer.body);
     }
     if (method === 'GET' && path === '/api/tickets/asuntos-tickets/') {
-      const subjects = dialect.subjectCatalogue === 'full' ? SIM_CATALOGUE : SIM_CATALOGUE.slice(0, Math.ceil(SIM_CATALOGUE.length / 2));
+      if (dialect.subjectCatalogue === 'unreadable') return paginate(res, url, [{ id: 1 }, { id: 2, activo: true }], true);
+      const subjects =
+        dialect.subjectCatalogue === 'own'
+          ? SIM_OWN_CATALOGUE
+          : dialect.subjectCatalogue === 'full'
+            ? SIM_CATALOGUE
+            : SIM_CATALOGUE.slice(0, Math.ceil(SIM_CATALOGUE.length / 2));
       return paginate(
         res,
         url,
@@ -475,6 +482,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       if (!form) return sendJson(res, 400, { detail: 'JSON parse error.' });
       const answer = billing.registerPayment(registeredInvoice, form, Date.now());
       if (answer.status === 200) await stallAfterWrite();
+      return sendJson(res, answer.status, answer.body);
+    }
+    if ((match = path.match(/^\/api\/facturas\/(\d+)\/$/)) && method === 'GET') {
+      const answer = billing.invoice(Number(match[1]), Date.now());
       return sendJson(res, answer.status, answer.body);
     }
     if ((match = path.match(/^\/api\/facturas\/reportar-pago\/(\d+)\/$/)) && method === 'POST') {

@@ -43,3 +43,22 @@ export const SIM_EXTRA_SUBJECTS: string[] = [
 
 /** Every subject `asuntos_default` accepts, as `GET /api/tickets/asuntos-tickets/` lists them. */
 export const SIM_CATALOGUE: string[] = [...SIM_TICKET_SUBJECTS, ...SIM_EXTRA_SUBJECTS];
+
+/**
+ * Another ISP's catalogue, of its own making (dialect `subjectCatalogue: 'own'`): 12 subjects, a
+ * few shared with the common list, most its own wording. `asuntos_default` then accepts these only.
+ */
+export const SIM_OWN_CATALOGUE: string[] = [
+  'Internet Lento',
+  'No Tiene Internet',
+  'Cambio de Domicilio',
+  'Cancelación',
+  'Sin Señal en la Antena',
+  'Falla en Fibra',
+  'Router No Enciende',
+  'Cambio de Clave Wifi',
+  'Traslado de Servicio',
+  'Instalación Nueva',
+  'Visita Técnica',
+  'Otro',
+];

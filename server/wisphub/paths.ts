@@ -28,6 +28,8 @@ export const UPSTREAM_PATHS = {
       `/api/facturas/${encodeURIComponent(invoiceId)}/registrar-pago/`,
       `/api/facturas/registrar-pago/${encodeURIComponent(invoiceId)}/`,
     ] as const,
+  /** One invoice (read by the probe; the gateway reads invoices from the balance). */
+  invoice: (invoiceId: string) => `/api/facturas/${encodeURIComponent(invoiceId)}/`,
   /** Multipart, with the receipt file. */
   reportPayment: (invoiceId: string) => `/api/facturas/reportar-pago/${encodeURIComponent(invoiceId)}/`,
   /** Two spellings in public code (docs/upstream.md), tried in turn while a route is missing. */

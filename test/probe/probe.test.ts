@@ -79,7 +79,7 @@ const VARIANTS: {
   { name: 'ticket filters ignored', check: 'ticket-filters', blocking: false, faults: { ignoredFilters: ['estado', 'servicio'] } },
   { name: 'tickets carry a bare service id', check: 'ticket-shape', blocking: true, dialect: { nestedTicketService: false } },
   { name: 'subjects stored as sent', check: 'subject-rewrite', blocking: false, dialect: { rewriteTicketSubjects: false } },
-  { name: 'a catalogue lacking our subjects', check: 'subject-catalogue', blocking: true, dialect: { subjectCatalogue: 'partial' } },
+  { name: 'a catalogue of items without a name', check: 'subject-catalogue', blocking: true, dialect: { subjectCatalogue: 'unreadable' } },
   { name: 'no task endpoint (HTML 404)', check: 'task-endpoint', blocking: true, dialect: { taskEndpoint: false } },
 ];
 
@@ -95,6 +95,64 @@ for (const variant of VARIANTS) {
   });
 }
 
+for (const catalogue of ['own', 'partial'] as const) {
+  probe(
+    `an ISP with a catalogue of its own ("${catalogue}"): subject-catalogue ok, exit 0, with what differs from our rules said as information`,
+    async () => {
+      sim.setDialect({ subjectCatalogue: catalogue });
+      const report = await run();
+      const row = verdictOf(report, 'subject-catalogue');
+      assert.is(row.verdict, 'ok', row.observed);
+      assert.is(
+        report.exitCode,
+        0,
+        report.rows
+          .filter((candidate) => candidate.verdict !== 'ok')
+          .map((candidate) => candidate.id)
+          .join(', '),
+      );
+      assert.match(row.observed, /subjects are offered as they are/);
+      assert.match(row.observed, /subjects our rules know are not in this ISP’s catalogue/);
+      if (catalogue === 'own')
+        assert.match(row.observed, /have no priority rule here and get DEFAULT_SUBJECT_PRIORITY \("Sin Señal en la Antena"/);
+      assert.not.match(row.observed, /TICKET_SUBJECTS_FILE/, 'no advice to replace what already works');
+    },
+  );
+}
+
+probe('no catalogue endpoint: the fallback list is checked against the subjects of the ISP’s own tickets', async () => {
+  sim.setDialect({ subjectCatalogue: 'absent' });
+  const covered = await run();
+  assert.is(verdictOf(covered, 'subject-catalogue').verdict, 'ok', verdictOf(covered, 'subject-catalogue').observed);
+  assert.match(verdictOf(covered, 'subject-catalogue').observed, /the fallback list of \d+ covers the \d+ subjects seen/);
+  const narrow = await runProbe({
+    host: sim.url,
+    apiKey: sim.apiKey,
+    subjects: { 1: [], 2: ['Internet Lento'], 3: [], 4: [] },
+    pageSize: 1000,
+    timeoutMs: 5000,
+    maxCalls: 60,
+    maxDurationMs: 60_000,
+  });
+  const row = verdictOf(narrow, 'subject-catalogue');
+  assert.is(row.verdict, 'differs');
+  assert.match(row.observed, /not in the fallback list .*set TICKET_SUBJECTS_FILE/);
+  assert.is(narrow.exitCode, 1);
+});
+
+probe('ticket comments: a list is read; a 404 means "not offered here" (ok, not blocking); one invoice reads as an object', async () => {
+  const offered = await run();
+  assert.is(verdictOf(offered, 'ticket-comments').verdict, 'ok');
+  assert.match(verdictOf(offered, 'invoice-endpoint').observed, /200 JSON object with fields: .*total/);
+  sim.setDialect({ ticketComments: false });
+  const absent = await run();
+  const row = verdictOf(absent, 'ticket-comments');
+  assert.is(row.verdict, 'ok');
+  assert.is(row.blocking, false);
+  assert.match(row.observed, /not offered here/);
+  assert.is(absent.exitCode, 0);
+});
+
 probe(
   'a tenant capping pages below our page size → page-size differs (not blocking: the gateway pages by what it gets) and names the size to set',
   async () => {
@@ -109,9 +167,10 @@ probe(
   },
 );
 
-probe('a key upstream refuses → auth differs, every other check could not be checked, exit 1', async () => {
+probe('a key upstream refuses → auth differs ("the key was rejected"), every other check could not be checked, exit 1', async () => {
   const report = await run({ apiKey: 'wrong000.wrongwrongwrongwrongwrongwrongwron' });
   assert.is(verdictOf(report, 'auth').verdict, 'differs');
+  assert.match(verdictOf(report, 'auth').observed, /the key was rejected/);
   assert.ok(report.rows.slice(1).every((row) => row.verdict === 'could not check'));
   assert.is(report.exitCode, 1);
   assert.is(report.calls, 1, 'stops calling once the key is refused');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { catalogueEntries, type SubjectCatalogue } from '../../domain/ticket-subjects';
+import { catalogueEntries, matchSubject, type SubjectCatalogue, subjectOfStored } from '../../domain/ticket-subjects';
 import { foldText } from '../../domain/text';
 import { toBalance } from '../balance-mapper';
 import { UPSTREAM_PATHS } from '../paths';
@@ -37,7 +37,7 @@ export interface ProbeContext {
   /** Set by the auth check: without an accepted key no other check can say anything. */
   keyAccepted: boolean;
   /** `tickets` is null until first loaded (a tenant may have none: loaded once either way). */
-  sample: { clients: Row[]; tickets: Row[] | null };
+  sample: { clients: Row[]; tickets: Row[] | null; invoiceId?: string };
 }
 
 const ok = (observed: string): CheckResult => ({ verdict: 'ok', observed });
@@ -91,6 +91,8 @@ const auth: ProbeCheck = {
   async run(context) {
     const good = await context.http.get(UPSTREAM_PATHS.clients, { limit: 5, offset: 0 });
     const items = itemsOf(good);
+    if (good.status === 401 || good.status === 403)
+      return differs(`with the key: ${good.status}: the key was rejected (check WISPHUB_NET_KEY)`);
     if (good.status !== 200 || items === null) return differs(`with the key: ${describe(good)} (a list was expected)`);
     context.keyAccepted = true;
     context.sample.clients = items;
@@ -239,7 +241,7 @@ const balanceShape: ProbeCheck = {
       if (observation.status !== 200 || observation.json === undefined)
         return differs(`client ${shapes.length + 1}: ${describe(observation)}`);
       try {
-        toBalance(observation.json, serviceId);
+        context.sample.invoiceId ??= toBalance(observation.json, serviceId).invoices[0]?.id;
       } catch {
         const record = Array.isArray(observation.json)
           ? observation.json[0]
@@ -364,31 +366,126 @@ const subjectRewrite: ProbeCheck = {
   },
 };
 
+/** Up to five quoted names, then an ellipsis. */
+const someOf = (names: readonly string[]): string =>
+  `${names
+    .slice(0, 5)
+    .map((name) => `"${name}"`)
+    .join(', ')}${names.length > 5 ? ', …' : ''}`;
+
 const subjectCatalogue: ProbeCheck = {
   id: 'subject-catalogue',
-  assumption: 'every subject the gateway offers is in the ISP catalogue (/api/tickets/asuntos-tickets/): upstream refuses others',
+  assumption:
+    'tickets take the ISP’s own subjects from /api/tickets/asuntos-tickets/ (read, each with our priority rule or the default); without that endpoint, the fallback list (shipped or TICKET_SUBJECTS_FILE) holds only subjects upstream accepts',
   blocking: true,
   async run(context) {
     const observation = await context.http.get(UPSTREAM_PATHS.ticketSubjects, { limit: 1000, offset: 0 });
-    const body = observation.json;
-    const raw: unknown[] | null = Array.isArray(body) ? body : isRow(body) && Array.isArray(body.results) ? body.results : null;
-    if (observation.status !== 200 || raw === null) return differs(`catalogue: ${describe(observation)}`);
-    const theirs = new Set(
-      raw
-        .map((item) => (typeof item === 'string' ? item : isRow(item) ? String(item.nombre ?? item.asunto ?? item.name ?? '') : ''))
-        .filter(Boolean)
-        .map(foldText),
-    );
     const ours = catalogueEntries(context.subjects).map((entry) => entry.subject);
-    const missing = ours.filter((subject) => !theirs.has(foldText(subject)));
-    if (missing.length === 0) return ok(`all ${ours.length} of ours among the ISP's ${theirs.size}`);
-    const shown = missing
-      .slice(0, 5)
-      .map((subject) => `"${subject}"`)
-      .join(', ');
+    if (observation.status === 404) return fallbackVerdict(context, ours);
+    const items = itemsOf(observation);
+    if (observation.status !== 200 || items === null)
+      return differs(`catalogue: ${describe(observation)}, not a list the gateway can read`);
+    const theirs = items.map((item) => String(item.nombre ?? item.asunto ?? item.name ?? '').trim()).filter(Boolean);
+    if (theirs.length === 0) {
+      return differs(`catalogue: ${items.length} item(s) without a subject name (nombre): the gateway cannot offer any subject`);
+    }
+    // The ISP's catalogue is the truth: what differs from our rules is information, not a fault.
+    const theirKeys = new Set(theirs.map(foldText));
+    const withoutRule = theirs.filter((subject) => matchSubject(subject, context.subjects) === null);
+    const unused = ours.filter((subject) => !theirKeys.has(foldText(subject)));
+    const notes = [
+      `the ISP’s ${theirs.length} subjects are offered as they are`,
+      withoutRule.length > 0
+        ? `${withoutRule.length} have no priority rule here and get DEFAULT_SUBJECT_PRIORITY (${someOf(withoutRule)})`
+        : 'every one has a priority rule here',
+      unused.length > 0
+        ? `${unused.length} subjects our rules know are not in this ISP’s catalogue and are never offered (${someOf(unused)})`
+        : '',
+    ];
+    return ok(notes.filter(Boolean).join('; '));
+  },
+};
+
+/**
+ * No catalogue endpoint: the gateway offers its fallback list. The subjects of the ISP's own
+ * tickets are subjects upstream accepted; one the fallback list lacks shows an ISP catalogue
+ * of its own, so the fallback holds subjects upstream would refuse.
+ */
+async function fallbackVerdict(context: ProbeContext, ours: string[]): Promise<CheckResult> {
+  const tickets = await loadTicketSample(context);
+  const seen = [
+    ...new Set(
+      tickets
+        .map((ticket) => String(ticket.asuntos_default ?? (typeof ticket.asunto === 'string' ? subjectOfStored(ticket.asunto) : '')))
+        .filter(Boolean),
+    ),
+  ];
+  const known = new Set(ours.map(foldText));
+  const foreign = seen.filter((subject) => !known.has(foldText(subject)));
+  if (seen.length === 0) return unchecked('no catalogue endpoint (404) and no ticket to learn the ISP’s subjects from');
+  if (foreign.length > 0) {
     return differs(
-      `${missing.length} of ours missing upstream (${shown}${missing.length > 5 ? ', …' : ''}): set TICKET_SUBJECTS_FILE to the ISP's catalogue`,
+      `no catalogue endpoint (404), and ${foreign.length} subject(s) of the ISP’s own tickets are not in the fallback list (${someOf(foreign)}): it is not this ISP’s catalogue; set TICKET_SUBJECTS_FILE to it`,
     );
+  }
+  return ok(
+    `no catalogue endpoint (404): the fallback list of ${ours.length} covers the ${seen.length} subjects seen in ${tickets.length} tickets`,
+  );
+}
+
+/** The field names of a JSON object, for a report that never shows a value. */
+const fieldNames = (row: Row): string => Object.keys(row).sort().join(', ');
+
+const ticketComments: ProbeCheck = {
+  id: 'ticket-comments',
+  assumption:
+    'GET /api/tickets/comentarios/?ticket={id} lists a ticket’s comments (`comentario` each), or answers 404 where the ISP does not offer them (tickets.comments then answers 501)',
+  blocking: false,
+  async run(context) {
+    const ticket = (await loadTicketSample(context)).find((row) => row.id_ticket !== undefined || row.id !== undefined);
+    if (!ticket) return unchecked('no sample ticket');
+    const observation = await context.http.get(UPSTREAM_PATHS.ticketComments, { ticket: String(ticket.id_ticket ?? ticket.id) });
+    if (observation.status === 404)
+      return ok('404: comments are not offered here (tickets.comments answers 501 not_supported_by_upstream)');
+    const items = itemsOf(observation);
+    if (observation.status !== 200 || items === null) return differs(`${describe(observation)}: neither a list nor a 404`);
+    if (items.length === 0) return ok('200, a list (no comments on the sample ticket)');
+    const named = items.filter((item) => 'comentario' in item).length;
+    if (named < items.length)
+      return differs(`${items.length - named} of ${items.length} comments without \`comentario\` (fields: ${fieldNames(items[0]!)})`);
+    return ok(`200, ${items.length} comment(s) with fields: ${fieldNames(items[0]!)}`);
+  },
+};
+
+/** An invoice id from the balance of a sampled client who owes something (at most three reads). */
+async function findInvoice(context: ProbeContext): Promise<string | undefined> {
+  const owing = context.sample.clients.filter((client) => Number(client.saldo) > 0).slice(0, 3);
+  for (const client of owing) {
+    const serviceId = serviceIdOf(client);
+    if (serviceId === null) continue;
+    const observation = await context.http.get(UPSTREAM_PATHS.balance(serviceId));
+    try {
+      const id = toBalance(observation.json, serviceId).invoices[0]?.id;
+      if (id) return id;
+    } catch {
+      // An unreadable balance is saldo-shape's to report.
+    }
+  }
+  return undefined;
+}
+
+const invoiceEndpoint: ProbeCheck = {
+  id: 'invoice-endpoint',
+  assumption:
+    'GET /api/facturas/{id}/ answers one invoice as a JSON object (read before a promise by the ISP portal; the gateway reads invoices from /saldo)',
+  blocking: false,
+  async run(context) {
+    const invoiceId = context.sample.invoiceId ?? (await findInvoice(context));
+    if (!invoiceId) return unchecked('no invoice among the sampled balances');
+    const observation = await context.http.get(UPSTREAM_PATHS.invoice(invoiceId));
+    if (observation.status === 200 && isRow(observation.json)) return ok(`200 JSON object with fields: ${fieldNames(observation.json)}`);
+    if (observation.status === 404 && observation.json !== undefined) return differs('a JSON 404 for an invoice /saldo lists');
+    return differs(`${describe(observation)}: no such endpoint here`);
   },
 };
 
@@ -443,4 +540,6 @@ export const PROBE_CHECKS: readonly ProbeCheck[] = [
   subjectRewrite,
   subjectCatalogue,
   taskEndpoint,
+  ticketComments,
+  invoiceEndpoint,
 ];
