@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { captureLogs } from '../support/log-capture';
 import { rawRequest } from '../support/raw-http';
 import { startTestService, type TestService, TEST_KEY } from '../support/service';
 
@@ -172,6 +173,42 @@ door('an end user spends its own bucket: one conversation cannot exhaust its bot
     assert.is(await call('quiet'), 200, 'another conversation of the same bot is served');
   } finally {
     await tight.stop();
+  }
+});
+
+door('a caller aborting a body mid-way is an info line, never an error with a stack (REST, tRPC, MCP)', async () => {
+  const { logger, lines } = captureLogs('info');
+  const watched = await startTestService({}, { logger });
+  try {
+    const { port } = new URL(watched.url);
+    for (const [path, type] of [
+      ['/api/v1/clients/1001/invoices/1/payment-reports', 'multipart/form-data; boundary=x'],
+      ['/trpc/payments.report', 'application/json'],
+      ['/mcp', 'application/json'],
+    ] as const) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () => {
+          socket.write(
+            `POST ${path} HTTP/1.1\r\nhost: x\r\nx-api-key: ${BOT_KEY}\r\ncontent-type: ${type}\r\naccept: application/json, text/event-stream\r\ncontent-length: 100000\r\n\r\n{"a":`,
+          );
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 100);
+        });
+        socket.on('error', () => undefined);
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const errors = lines.filter((line) => Number(line.level) >= 50);
+    assert.equal(
+      errors.map((line) => line.msg),
+      [],
+      'no error lines',
+    );
+    assert.ok(lines.some((line) => line.msg === 'the caller aborted the request body' && Number(line.level) === 30));
+  } finally {
+    await watched.stop();
   }
 });
 

@@ -1,4 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { suite } from 'uvu';
@@ -7,6 +10,7 @@ import { createWispHubClient } from '../../client/index';
 import { normalizeDocument } from '../../server/domain/document';
 import type { JsonRecord } from '../../server/simulator/data';
 import { customerFacts, OPERATOR_KEY, type RestErrorBody, startTestService, type TestService, TEST_KEY } from '../support/service';
+import { redisAvailable, TestRedis } from '../support/redis-server';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 /**
@@ -373,3 +377,62 @@ attack('the typed client says which view a caller gets; the typed bot reads its 
 });
 
 attack.run();
+
+const shared = suite('security: the trust model across instances sharing Redis');
+const withRedis = redisAvailable();
+let redis: TestRedis | null = null;
+shared.before(async () => {
+  if (withRedis) redis = await TestRedis.start();
+});
+shared.after(async () => {
+  await redis?.stop();
+});
+
+shared(
+  'no VERIFICATION_SECRET: the first instance’s random secret is shared through Redis; tokens and lockouts hold on every instance',
+  async () => {
+    if (!redis) return console.log('  (skipped: no redis-server on this machine)');
+    // Separate secret files: only Redis can make them agree.
+    const instance = (name: string) =>
+      startTestService({
+        REDIS_URL: redis!.url,
+        REDIS_KEY_PREFIX: 'trust:',
+        VERIFICATION_SECRET_FILE: join(mkdtempSync(join(tmpdir(), name)), 'secret'),
+      });
+    const [a, b] = [await instance('a-'), await instance('b-')];
+    try {
+      const raw = a.sim.data.clients.find((client) => typeof client.cedula === 'string')!;
+      const serviceId = Number(raw.id_servicio);
+      const verified = (await (
+        await a.rest(`/clients/${serviceId}/verify`, { method: 'POST', json: customerFacts(raw), headers: { 'x-end-user': 'shared-1' } })
+      ).json()) as { verificationToken: string };
+      const onB = await b.rest(`/clients/${serviceId}`, {
+        headers: { 'x-verification-token': verified.verificationToken, 'x-end-user': 'shared-1' },
+      });
+      assert.is(((await onB.json()) as { view: string }).view, 'full', 'instance b accepts instance a’s token');
+      const otherUser = await b.rest(`/clients/${serviceId}/invoices`, {
+        headers: { 'x-verification-token': verified.verificationToken, 'x-end-user': 'shared-2' },
+      });
+      assert.is(otherUser.status, 401);
+      // A conversation locked on one instance is locked on the other.
+      for (let attempt = 0; attempt < a.config.VERIFY_MAX_FAILURES; attempt++) {
+        await a.rest(`/clients/${serviceId}/verify`, {
+          method: 'POST',
+          json: { document: '1000000001', name: 'x y' },
+          headers: { 'x-end-user': 'guesser' },
+        });
+      }
+      const locked = await b.rest(`/clients/${serviceId}/verify`, {
+        method: 'POST',
+        json: customerFacts(raw),
+        headers: { 'x-end-user': 'guesser' },
+      });
+      assert.is(locked.status, 429);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  },
+);
+
+shared.run();
