@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, type TRPCClient, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, type TRPCClient, TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
@@ -23,6 +23,8 @@ export type GatewayError = TRPCClientError<AppRouter> & {
   reason: GatewayErrorReason;
   status: number;
   details: Record<string, unknown> | undefined;
+  /** For `invalid_input`: which field, and what is wrong with it (English, for the developer). */
+  issues: { path: string; message: string }[];
 };
 
 /**
@@ -31,12 +33,13 @@ export type GatewayError = TRPCClientError<AppRouter> & {
  */
 export function isGatewayError(error: unknown): error is GatewayError {
   if (!(error instanceof TRPCClientError)) return false;
-  const data = error.data as { reason?: unknown; status?: unknown; details?: unknown } | undefined;
+  const data = error.data as { reason?: unknown; status?: unknown; details?: unknown; issues?: unknown } | undefined;
   if (typeof data?.reason !== 'string') return false;
   Object.assign(error, {
     reason: data.reason,
     status: typeof data.status === 'number' ? data.status : 0,
     details: typeof data.details === 'object' && data.details !== null ? data.details : undefined,
+    issues: Array.isArray(data.issues) ? data.issues : [],
   });
   return true;
 }
@@ -50,7 +53,8 @@ export interface WispHubClientOptions {
   /**
    * The customer's verification token (from `clients.verify`), sent as `X-Verification-Token`:
    * a string, or a function read at each call (a bot's current conversation). A call may also
-   * carry its own: `{ context: { verificationToken } }`. One batched request carries one token.
+   * carry its own: `{ context: { verificationToken, endUser } }`; such a call is sent on its own,
+   * never batched with calls for another customer.
    */
   verificationToken?: string | (() => string | null | undefined);
   /**
@@ -69,12 +73,18 @@ export function createWispHubClient(options: WispHubClientOptions): WispHubClien
     ...(options.endUser ? { 'x-end-user': options.endUser } : {}),
   };
   const defaultToken = () => (typeof options.verificationToken === 'function' ? options.verificationToken() : options.verificationToken);
-  /** The headers of one request: the call's own token first, then the client's. */
-  const headersFor = (contexts: readonly Record<string, unknown>[]): Record<string, string> => {
-    const own = contexts.map((context) => context.verificationToken).find((token) => typeof token === 'string');
-    const token = (own as string | undefined) ?? defaultToken();
-    return token ? { ...headers, 'x-verification-token': token } : headers;
+  /** The headers of one request: the call's own token and end user first, then the client's. */
+  const headersFor = (context: Record<string, unknown> = {}): Record<string, string> => {
+    const own = typeof context.verificationToken === 'string' ? context.verificationToken : undefined;
+    const token = own ?? defaultToken();
+    const result: Record<string, string> = { ...headers };
+    if (typeof context.endUser === 'string') result['x-end-user'] = context.endUser;
+    if (token) result['x-verification-token'] = token;
+    return result;
   };
+  /** A call that names its own customer or conversation: batching it could send another call's token. */
+  const carriesOwnIdentity = (context: Record<string, unknown>) =>
+    typeof context.verificationToken === 'string' || typeof context.endUser === 'string';
   const fetchImpl = options.fetch ?? fetch;
   return createTRPCClient<AppRouter>({
     links: [
@@ -86,13 +96,13 @@ export function createWispHubClient(options: WispHubClientOptions): WispHubClien
           transformer: superjson,
           EventSource,
           // The `eventsource` package lets us send the API key as a header (browsers' EventSource cannot).
-          eventSourceOptions: { fetch: (input, init) => fetchImpl(input, { ...init, headers: { ...init?.headers, ...headersFor([]) } }) },
+          eventSourceOptions: { fetch: (input, init) => fetchImpl(input, { ...init, headers: { ...init?.headers, ...headersFor() } }) },
         }),
-        false: httpBatchLink({
-          url: `${base}/trpc`,
-          transformer: superjson,
-          headers: ({ opList }) => headersFor(opList.map((op) => op.context)),
-          fetch: fetchImpl,
+        false: splitLink({
+          condition: (op) => carriesOwnIdentity(op.context),
+          true: httpLink({ url: `${base}/trpc`, transformer: superjson, headers: ({ op }) => headersFor(op.context), fetch: fetchImpl }),
+          // Calls without their own identity share the client's: any number of them make one request.
+          false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, headers: () => headersFor(), fetch: fetchImpl }),
         }),
       }),
     ],

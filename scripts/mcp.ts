@@ -10,6 +10,7 @@ import superjson from 'superjson';
 import { createMcpServer } from '../server/mcp/server';
 import { toolDefinitions } from '../server/mcp/tools';
 import { atProcedurePath } from '../server/trpc/procedure-path';
+import { VERIFICATION_HINTS } from '../server/trpc/procedures';
 import { appRouter, type AppRouter } from '../server/routers/_app';
 
 const url = (process.env.WISPHUB_GATEWAY_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
@@ -50,11 +51,20 @@ const server = createMcpServer(
   (error) => {
     if (error instanceof TRPCClientError) {
       const data = error.data as { reason?: string; status?: number; details?: unknown } | undefined;
+      // No answer at all: the gateway is down or elsewhere, which is not WispHub being unavailable.
+      if (!data?.reason) {
+        return {
+          reason: 'gateway_unreachable',
+          message: `No fue posible comunicarse con el gateway en ${url}: revise WISPHUB_GATEWAY_URL y que el gateway esté en marcha.`,
+          status: null,
+        };
+      }
       return {
-        reason: data?.reason ?? 'upstream_unavailable',
-        message: error.message,
-        status: data?.status ?? null,
-        details: data?.details,
+        reason: data.reason,
+        // This bridge reaches the gateway over tRPC, whose hint names a header; a model passes an argument.
+        message: error.message.replace(VERIFICATION_HINTS.header, VERIFICATION_HINTS.mcp),
+        status: data.status ?? null,
+        details: data.details,
       };
     }
     return { reason: 'internal_error', message: 'No fue posible completar la operación.', status: null };

@@ -114,7 +114,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         activeTicketStates: config.ACTIVE_TICKET_STATES,
         timeZone: config.TIMEZONE,
         ticketReconcileWindowMs: config.TICKET_RECONCILE_WINDOW_S * 1000,
-        ticketSettleMs: config.TICKET_SETTLE_MS,
+        ticketSettleMs: config.WRITE_SETTLE_MS,
         balanceTtlMs: config.CACHE_TTL_BALANCE_S * 1000,
         clientTicketsTtlMs: config.CACHE_TTL_CLIENT_TICKETS_S * 1000,
         ticketsTtlMs: config.CACHE_TTL_TICKETS_S * 1000,

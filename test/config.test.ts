@@ -7,6 +7,15 @@ import { join } from 'node:path';
 import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../server/config/settings';
 import { typescriptCommand } from './support/runtimes';
 
+const problemsOf = (raw: Record<string, string>) => {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+  return [];
+};
+
 const config = suite('config');
 
 config('defaults: port 3000, TTLs, limits, Bogotá, simulator when no host', () => {
@@ -106,14 +115,6 @@ config('Redis and admin settings: URL scheme, password never echoed, admin keys 
     [parsed.REDIS_URL, parsed.REDIS_KEY_PREFIX, parsed.ADMIN_API_KEYS[0]?.name],
     ['redis://:pw@127.0.0.1:6379/0', 'wisphub:', 'ops'],
   );
-  const problemsOf = (raw: Record<string, string>) => {
-    try {
-      parseConfig(raw);
-    } catch (error) {
-      return (error as ConfigError).problems;
-    }
-    return [];
-  };
   const badUrl = problemsOf({ REDIS_URL: 'http://user:hunter2secret@redis:6379' });
   assert.ok(badUrl.some((p) => p.startsWith('REDIS_URL:')));
   assert.not.ok(badUrl.join(' ').includes('hunter2secret'), 'a Redis password is masked');
@@ -138,6 +139,18 @@ config('a real host needs its key and API keys', () => {
     assert.ok(problems.some((p) => p.startsWith('WISPHUB_NET_KEY:')));
     assert.ok(problems.some((p) => p.startsWith('API_KEYS:')));
   }
+});
+
+config('NODE_ENV=production refuses the simulator and the development keys unless ALLOW_SIMULATOR_IN_PRODUCTION=true', () => {
+  assert.ok(problemsOf({ NODE_ENV: 'production' }).some((p) => p.startsWith('WISPHUB_NET_HOST: required with NODE_ENV=production')));
+  assert.ok(parseConfig({ NODE_ENV: 'production', ALLOW_SIMULATOR_IN_PRODUCTION: 'true' }).useSimulator);
+  assert.not.ok(parseConfig({ NODE_ENV: 'development' }).ALLOW_SIMULATOR_IN_PRODUCTION);
+});
+
+config('WRITE_SETTLE_MS, with TICKET_SETTLE_MS read as its old name for one release', () => {
+  assert.is(parseConfig({}).WRITE_SETTLE_MS, 120_000);
+  assert.is(parseConfig({ TICKET_SETTLE_MS: '5000' }).WRITE_SETTLE_MS, 5000, 'the old name alone');
+  assert.is(parseConfig({ TICKET_SETTLE_MS: '5000', WRITE_SETTLE_MS: '7000' }).WRITE_SETTLE_MS, 7000, 'the new name wins');
 });
 
 config('npm start with a bad value exits non-zero with the message', () => {

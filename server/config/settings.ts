@@ -40,6 +40,11 @@ const validTimeZone = z.string().refine(
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // NODE_ENV=production refuses the embedded simulator and the development keys unless this says so.
+  ALLOW_SIMULATOR_IN_PRODUCTION: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -123,7 +128,9 @@ const envSchema = z.object({
   // Covers upstream's own request timeouts (a Django app behind gunicorn, 30 s by default, and a
   // proxy, 60 s by default): a POST still running upstream can commit up to then. Callers never
   // wait for it (202 pending_confirmation); only a re-post waits. Must stay under the reconcile window.
-  TICKET_SETTLE_MS: int(120_000, 0),
+  WRITE_SETTLE_MS: z.coerce.number().int().min(0).optional(),
+  /** The old name of WRITE_SETTLE_MS, read for one more release. */
+  TICKET_SETTLE_MS: z.coerce.number().int().min(0).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379/0' }).optional(),
   REDIS_KEY_PREFIX: z
     .string()
@@ -184,7 +191,15 @@ export interface ApiKey {
   role: KeyRole;
 }
 
-export type Config = Omit<z.output<typeof envSchema>, 'API_KEYS' | 'ADMIN_API_KEYS' | 'OPERATOR_API_KEYS' | 'METRICS_API_KEYS'> & {
+export type Config = Omit<
+  z.output<typeof envSchema>,
+  'API_KEYS' | 'ADMIN_API_KEYS' | 'OPERATOR_API_KEYS' | 'METRICS_API_KEYS' | 'WRITE_SETTLE_MS' | 'TICKET_SETTLE_MS'
+> & {
+  /**
+   * How long a write upstream may still commit after we stopped waiting (tickets, payments,
+   * promises): WRITE_SETTLE_MS, or the old TICKET_SETTLE_MS, or 120 s.
+   */
+  WRITE_SETTLE_MS: number;
   /** Every business key, bot and operator, each with its role. */
   API_KEYS: ApiKey[];
   /** Keys for the operator endpoints (/admin/*), separate from the bots' keys. */
@@ -265,6 +280,11 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
   if (env.WISPHUB_NET_HOST && !env.WISPHUB_NET_KEY) {
     problems.push('WISPHUB_NET_KEY: required when WISPHUB_NET_HOST is set');
   }
+  if (env.NODE_ENV === 'production' && !env.WISPHUB_NET_HOST && !env.ALLOW_SIMULATOR_IN_PRODUCTION) {
+    problems.push(
+      'WISPHUB_NET_HOST: required with NODE_ENV=production (the embedded simulator and the development keys are for development; ALLOW_SIMULATOR_IN_PRODUCTION=true to serve them anyway)',
+    );
+  }
   if (env.WISPHUB_NET_HOST && !env.VERIFICATION_SECRET) {
     problems.push('VERIFICATION_SECRET: required when WISPHUB_NET_HOST is set (32+ random characters, the same on every instance)');
   }
@@ -284,7 +304,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     names.add(name);
     secrets.add(key);
   }
-  const { OPERATOR_API_KEYS: _operators, METRICS_API_KEYS: _metrics, ...settings } = env;
+  const { OPERATOR_API_KEYS: _operators, METRICS_API_KEYS: _metrics, WRITE_SETTLE_MS, TICKET_SETTLE_MS, ...settings } = env;
   const adminKeys = env.ADMIN_API_KEYS.map((entry, index) => parseApiKey(entry, index, 'operator'));
   if (adminKeys.some(({ key }) => secrets.has(key))) {
     problems.push('ADMIN_API_KEYS: an admin key must not also be a bot or operator key (API_KEYS, OPERATOR_API_KEYS)');
@@ -299,6 +319,7 @@ export function parseConfig(raw: Record<string, string | undefined>): Config {
     API_KEYS: apiKeys,
     ADMIN_API_KEYS: adminKeys,
     METRICS_API_KEYS: metricsKeys,
+    WRITE_SETTLE_MS: WRITE_SETTLE_MS ?? TICKET_SETTLE_MS ?? 120_000,
     useSimulator: !env.WISPHUB_NET_HOST,
   };
 }

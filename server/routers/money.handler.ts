@@ -255,7 +255,7 @@ export async function registerPayment(
     if (earlier?.outcome === 'confirmed') throw new AppError('invoice_already_paid', { details: { invoiceId: input.invoiceId } });
     throw new AppError('invoice_not_found', { details: { serviceId: input.serviceId, invoiceId: input.invoiceId } });
   }
-  const settleMs = ctx.services.config.TICKET_SETTLE_MS;
+  const settleMs = ctx.services.config.WRITE_SETTLE_MS;
   if (earlier?.outcome === 'unknown' && Date.now() - Date.parse(earlier.at) < settleMs) {
     // An earlier POST may still commit upstream: never send a second one before it had time to.
     throw new AppError('upstream_outcome_unknown', {

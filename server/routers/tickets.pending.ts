@@ -53,7 +53,7 @@ function newHandle(): string {
 }
 
 function checkAfterSeconds(services: Services): number {
-  return Math.min(15, Math.max(1, Math.ceil(services.config.TICKET_SETTLE_MS / 8000)));
+  return Math.min(15, Math.max(1, Math.ceil(services.config.WRITE_SETTLE_MS / 8000)));
 }
 
 function pendingAnswer(services: Services, handle: string): PendingTicket {

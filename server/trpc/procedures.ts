@@ -43,10 +43,13 @@ export function holderOf(ctx: RequestContext, caller: CallerKey): TokenHolder {
 }
 
 /** How to send the token, said the way each surface takes it (a header, or a tool argument over MCP). */
+export const VERIFICATION_HINTS = {
+  header: 'Llame a clients.verify con los datos del titular y envíe el token en el encabezado X-Verification-Token.',
+  mcp: 'Llame a clients_verify con los datos del titular y pase el verificationToken que devuelve como argumento de esta herramienta.',
+} as const;
+
 function verificationHint(ctx: RequestContext): string {
-  return ctx.surface === 'mcp'
-    ? 'Llame a clients_verify con los datos del titular y pase el verificationToken que devuelve como argumento de esta herramienta.'
-    : 'Llame a clients.verify con los datos del titular y envíe el token en el encabezado X-Verification-Token.';
+  return ctx.surface === 'mcp' ? VERIFICATION_HINTS.mcp : VERIFICATION_HINTS.header;
 }
 
 /** Enforces a procedure's `access` meta for this caller and this input's service id. */

@@ -13,7 +13,7 @@ import { fullView, OPERATOR_KEY, type RestErrorBody, serviceFor, startTestServic
 
 const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const collections = suite('api: collections, roles and verified customers');
-const service = serviceFor(collections, { ADMIN_API_KEYS: `ops=${ADMIN_KEY}`, UPSTREAM_TIMEOUT_MS: '1000', TICKET_SETTLE_MS: '1500' });
+const service = serviceFor(collections, { ADMIN_API_KEYS: `ops=${ADMIN_KEY}`, UPSTREAM_TIMEOUT_MS: '1000', WRITE_SETTLE_MS: '1500' });
 
 const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 const operator = { 'x-api-key': OPERATOR_KEY };
@@ -477,7 +477,7 @@ collections(
     } finally {
       service.sim.resetFaults();
     }
-    await new Promise((resolve) => setTimeout(resolve, 1600)); // TICKET_SETTLE_MS here
+    await new Promise((resolve) => setTimeout(resolve, 1600)); // WRITE_SETTLE_MS here
     const done = await service.operator.payments.register.mutate(request);
     assert.is(done.status, 'registered');
     assert.is(done.reconciled, false, 'sent again once the settle window showed the invoice unpaid');

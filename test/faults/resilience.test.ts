@@ -30,7 +30,7 @@ resilience.before(async () => {
     CACHE_STALE_MAX_AGE_S: '2',
     MAX_ACTIVE_TICKETS_PER_ZONE: '1000',
     // Upstream may commit a stalled POST up to ~1.5 s late here (the simulator's stall): the settle time covers it.
-    TICKET_SETTLE_MS: '2000',
+    WRITE_SETTLE_MS: '2000',
     API_KEYS: `${TEST_KEY},other=${OTHER_KEY}`,
   });
 });
@@ -167,7 +167,7 @@ resilience(
   'a POST that stalls past our timeout and commits later → 202 pending_confirmation at once, then the one ticket on the handle',
   async () => {
     // The stalled POST commits at ~1.5 s; we time out at 200 ms and find nothing yet. The caller is not
-    // kept waiting: 202 with a handle. Re-posting before upstream settles (TICKET_SETTLE_MS) would make a second ticket.
+    // kept waiting: 202 with a handle. Re-posting before upstream settles (WRITE_SETTLE_MS) would make a second ticket.
     service.sim.setFaults({ stallRate: 1, stallMs: 1500, method: 'POST', pathPrefix: '/api/tickets/' });
     const serviceId = freeClient(6);
     const started = Date.now();

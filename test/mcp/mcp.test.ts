@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { freePort } from '../support/redis-server';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -40,14 +41,14 @@ async function httpClient(headers: Record<string, string> = { 'x-api-key': BOT_K
   return client;
 }
 
-async function stdioClient(): Promise<Client> {
+async function stdioClient(gatewayUrl = service.url): Promise<Client> {
   const [command, args] = typescriptCommand('scripts/mcp.ts');
   const client = new Client({ name: 'test-agent', version: '1.0.0' });
   await client.connect(
     new StdioClientTransport({
       command,
       args,
-      env: { ...(process.env as Record<string, string>), WISPHUB_GATEWAY_URL: service.url, WISPHUB_GATEWAY_KEY: BOT_KEY },
+      env: { ...(process.env as Record<string, string>), WISPHUB_GATEWAY_URL: gatewayUrl, WISPHUB_GATEWAY_KEY: BOT_KEY },
       stderr: 'ignore',
     }),
   );
@@ -94,7 +95,8 @@ async function conversation(client: Client, raw: JsonRecord, label: string): Pro
   assert.ok(refused.isError, `${label}: invoices before verifying`);
   assert.is(refused.structuredContent?.error?.reason, 'verification_required');
   assert.match(refused.structuredContent?.error?.message ?? '', /verificar la identidad/);
-  if (label === 'http') assert.match(refused.structuredContent?.error?.message ?? '', /argumento de esta herramienta/, 'said the MCP way');
+  assert.match(refused.structuredContent?.error?.message ?? '', /argumento de esta herramienta/, `${label}: said the MCP way`);
+  assert.not.match(refused.structuredContent?.error?.message ?? '', /encabezado/, `${label}: no header a model cannot send`);
   const verified = await call(client, 'clients_verify', { serviceId, document: raw.cedula, phone: raw.telefono, endUser });
   const token = resultOf<{ verificationToken: string }>(verified).verificationToken;
   assert.ok(token, `${label}: a token`);
@@ -198,6 +200,19 @@ mcp('no key, a bad key: refused before anything MCP, with the error contract; GE
   const get = await fetch(`${service.url}/mcp`, { headers: { 'x-api-key': BOT_KEY } });
   assert.is(get.status, 405);
   assert.is(get.headers.get('allow'), 'POST');
+});
+
+mcp('the stdio bridge tells an unreachable gateway apart from an unavailable WispHub', async () => {
+  const closed = await freePort();
+  const client = await stdioClient(`http://127.0.0.1:${closed}`);
+  try {
+    const result = await call(client, 'plans_list', {});
+    assert.ok(result.isError);
+    assert.is(result.structuredContent?.error?.reason, 'gateway_unreachable');
+    assert.match(result.structuredContent?.error?.message ?? '', /gateway/);
+  } finally {
+    await client.close();
+  }
 });
 
 mcp.run();

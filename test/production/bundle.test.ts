@@ -19,6 +19,7 @@ const KEY = 'dev-local-key-not-for-production';
 const OUT_DIR = join(process.cwd(), '.bench-build', `bundle-test-${currentRuntime}-${process.pid}`);
 const env = {
   NODE_ENV: 'production',
+  ALLOW_SIMULATOR_IN_PRODUCTION: 'true',
   PORT: '0',
   HOST: '127.0.0.1',
   LOG_LEVEL: 'info',

@@ -9,6 +9,7 @@ const shutdown = suite('production: graceful shutdown');
 shutdown('a slow request in flight completes after SIGTERM; new connections are refused; exit code 0', async () => {
   const { child, url, output, exited } = await startServiceProcess({
     NODE_ENV: 'production',
+    ALLOW_SIMULATOR_IN_PRODUCTION: 'true',
     PORT: '0',
     HOST: '127.0.0.1',
     WARMUP: 'false',

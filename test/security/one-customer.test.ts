@@ -6,7 +6,7 @@ import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createWispHubClient } from '../../client/index';
+import { createWispHubClient, isGatewayError } from '../../client/index';
 import { normalizeDocument } from '../../server/domain/document';
 import type { JsonRecord } from '../../server/simulator/data';
 import { customerFacts, OPERATOR_KEY, type RestErrorBody, startTestService, type TestService, TEST_KEY } from '../support/service';
@@ -436,3 +436,44 @@ shared(
 );
 
 shared.run();
+
+const typed = suite('security: the typed client keeps customers apart');
+let typedService: TestService;
+typed.before(async () => {
+  typedService = await startTestService();
+});
+typed.after(() => typedService.stop());
+
+typed('a bot serving two customers in the same tick: each call carries its own token and end user, never batched together', async () => {
+  const [first, second] = typedService.sim.data.clients.filter((client) => typeof client.cedula === 'string');
+  const bot = createWispHubClient({ url: typedService.url, apiKey: BOT_KEY });
+  const verifyAs = async (raw: JsonRecord, endUser: string) =>
+    (await bot.clients.verify.mutate({ serviceId: Number(raw.id_servicio), ...customerFacts(raw) }, { context: { endUser } }))
+      .verificationToken!;
+  const [tokenA, tokenB] = await Promise.all([verifyAs(first!, 'wa-a'), verifyAs(second!, 'wa-b')]);
+  const [a, b] = await Promise.all([
+    bot.account.invoices.query({ serviceId: Number(first!.id_servicio) }, { context: { verificationToken: tokenA, endUser: 'wa-a' } }),
+    bot.account.invoices.query({ serviceId: Number(second!.id_servicio) }, { context: { verificationToken: tokenB, endUser: 'wa-b' } }),
+  ]);
+  assert.is(a.serviceId, Number(first!.id_servicio));
+  assert.is(b.serviceId, Number(second!.id_servicio));
+});
+
+typed('isGatewayError exposes the validation issues that say what to fix', async () => {
+  const bot = createWispHubClient({ url: typedService.url, apiKey: BOT_KEY });
+  try {
+    await bot.clients.search.query({ q: 'a' });
+    assert.unreachable('q is too short');
+  } catch (error) {
+    assert.ok(isGatewayError(error));
+    if (isGatewayError(error)) {
+      assert.is(error.reason, 'invalid_input');
+      assert.ok(
+        error.issues.some((issue) => issue.path === 'q' && /2 characters/.test(issue.message)),
+        JSON.stringify(error.issues),
+      );
+    }
+  }
+});
+
+typed.run();

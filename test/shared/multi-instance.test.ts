@@ -31,7 +31,7 @@ async function pair(overrides: Record<string, string> = {}): Promise<[TestServic
     REDIS_LOCK_TTL_MS: '5000',
     ADMIN_API_KEYS: ADMIN_KEY,
     DEFAULT_TECHNICIAN_ID: '11',
-    TICKET_SETTLE_MS: '200',
+    WRITE_SETTLE_MS: '200',
     ...overrides,
   };
   return Promise.all([startTestService(config, { simulator: sim }), startTestService(config, { simulator: sim })]);
@@ -163,7 +163,7 @@ function roomInFullestZone(index: number): JsonRecord {
 }
 
 test('a create pending on one instance: the other answers the same handle for the same key, its status, then the ticket', async () => {
-  const [x, y] = await pair({ REDIS_KEY_PREFIX: 'pending:', UPSTREAM_TIMEOUT_MS: '200', TICKET_SETTLE_MS: '2000' });
+  const [x, y] = await pair({ REDIS_KEY_PREFIX: 'pending:', UPSTREAM_TIMEOUT_MS: '200', WRITE_SETTLE_MS: '2000' });
   try {
     sim.setFaults({ stallRate: 1, stallMs: 1000, method: 'POST', pathPrefix: '/api/tickets/' });
     const client = roomInFullestZone(0);
@@ -193,7 +193,7 @@ test('an instance stopped while settling a pending create: another takes the set
     REDIS_KEY_PREFIX: 'orphan:',
     REDIS_LOCK_TTL_MS: '600',
     UPSTREAM_TIMEOUT_MS: '200',
-    TICKET_SETTLE_MS: '1500',
+    WRITE_SETTLE_MS: '1500',
   });
   try {
     sim.setFaults({ stallRate: 1, stallMs: 800, method: 'POST', pathPrefix: '/api/tickets/' });

@@ -42,7 +42,7 @@ export async function runSoak(seconds: number, concurrency = 12): Promise<SoakRe
     MAX_ACTIVE_TICKETS_PER_ZONE: '100000',
     // Settle well past the longest injected stall (450 ms) plus event-loop lag on a loaded 2-core box,
     // as production does (10 s against ~8 s stalls). At 500 ms one Bun run saw a POST commit after it.
-    TICKET_SETTLE_MS: '1500',
+    WRITE_SETTLE_MS: '1500',
   });
   const total = service.sim.data.clients.length;
   const report: SoakReport = {

@@ -57,7 +57,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     UPSTREAM_TIMEOUT_MS: '1500',
     PING_POLL_INTERVAL_MS: '20',
     PING_DEADLINE_MS: '3000',
-    TICKET_SETTLE_MS: '500',
+    WRITE_SETTLE_MS: '500',
     // Suites that fire bursts on purpose; rate limits have their own suite with tight values.
     RATE_LIMIT_PER_S: '10000',
     RATE_LIMIT_BURST: '10000',
