@@ -7,7 +7,14 @@ import { startServiceProcess } from '../support/service-process';
 const logs = suite('production: request logs reach stdout while the service runs');
 
 logs('one request on a quiet service: its log line appears without waiting for more traffic or a shutdown', async () => {
-  const service = await startServiceProcess({ NODE_ENV: 'production', ALLOW_SIMULATOR_IN_PRODUCTION: 'true', PORT: '0', HOST: '127.0.0.1', WARMUP: 'false', LOG_LEVEL: 'info' });
+  const service = await startServiceProcess({
+    NODE_ENV: 'production',
+    ALLOW_SIMULATOR_IN_PRODUCTION: 'true',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WARMUP: 'false',
+    LOG_LEVEL: 'info',
+  });
   try {
     const requestId = 'quiet-service-line-1';
     const response = await fetch(`${service.url}/health`, { headers: { 'x-request-id': requestId } });
