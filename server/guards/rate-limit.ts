@@ -1,8 +1,20 @@
 import { TTLCache } from '@isaacs/ttlcache';
 
-/** Requests per caller: 0 when allowed, else the seconds to wait. In memory here, in Redis across instances. */
+/**
+ * One limiter's answer: `wait` 0 when allowed, else the seconds to wait; what is left of the burst
+ * and the seconds until it is whole again (the RateLimit-* response headers).
+ */
+export interface RateDecision {
+  wait: number;
+  remaining: number;
+  resetSeconds: number;
+  /** The burst (RateLimit-Limit). */
+  limit: number;
+}
+
+/** Requests per caller. In memory here, in Redis across instances. */
 export interface RateLimiter {
-  take(key: string, calls?: number): number | Promise<number>;
+  take(key: string, calls?: number): RateDecision | Promise<RateDecision>;
 }
 
 /** Failures per key within a window (identity lockouts). */
@@ -31,8 +43,8 @@ export class TokenBucketLimiter implements RateLimiter {
     this.refillMs = Math.ceil((burst / ratePerSecond) * 1000);
   }
 
-  /** 0 when allowed (taking `calls` tokens); otherwise the seconds until they are available. */
-  take(key: string, calls = 1): number {
+  /** Allowed (taking `calls` tokens) with wait 0; otherwise the seconds until they are available. */
+  take(key: string, calls = 1): RateDecision {
     const now = this.now();
     if (++this.operations % 10_000 === 0) this.sweep(now);
     let bucket = this.buckets.get(key);
@@ -42,9 +54,14 @@ export class TokenBucketLimiter implements RateLimiter {
     }
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
     bucket.updatedAt = now;
-    if (bucket.tokens < calls) return Math.max(1, Math.ceil((calls - bucket.tokens) / this.ratePerSecond));
-    bucket.tokens -= calls;
-    return 0;
+    const wait = bucket.tokens < calls ? Math.max(1, Math.ceil((calls - bucket.tokens) / this.ratePerSecond)) : 0;
+    if (wait === 0) bucket.tokens -= calls;
+    return {
+      wait,
+      remaining: Math.floor(bucket.tokens),
+      resetSeconds: Math.ceil((this.burst - bucket.tokens) / this.ratePerSecond),
+      limit: this.burst,
+    };
   }
 
   /** Buckets idle long enough to be full again carry no state worth keeping. */

@@ -5,7 +5,7 @@ import { procedureLabel } from '../observability/metrics';
 import { REST_BASE_PATH } from '../rest/base-path';
 import { restInput, sendError } from '../rest/handler';
 import { matchRoute, type RestRoute } from '../rest/routes';
-import { setHeaders } from './headers';
+import { rateLimitHeaderRecord, rateLimitHeaders, setHeaders } from './headers';
 import type { MemoEntry } from './response-memo';
 import { authenticate, memoAudience } from '../trpc/procedures';
 import type { RequestContext } from '../trpc/context';
@@ -76,7 +76,12 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
     ctx.report.procedure = match.route.procedurePath;
     const refuse = (error: unknown): boolean => {
       setHeaders(res, headers);
-      sendError(res, error instanceof AppError ? error : new AppError('internal_error'), ctx.requestId);
+      sendError(
+        res,
+        error instanceof AppError ? error : new AppError('internal_error'),
+        ctx.requestId,
+        rateLimitHeaderRecord(ctx.report.rateLimit),
+      );
       return true;
     };
     return whenAdmitted(
@@ -84,6 +89,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
       1,
       () => {
         ctx.report.cacheState = 'hit';
+        headers.push(...rateLimitHeaders(ctx.report.rateLimit));
         if (req.headers['if-none-match'] === entry.etag) {
           res.writeHead(304, [...headers, 'etag', entry.etag, 'x-cache', 'hit']);
           res.end();
@@ -152,6 +158,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
         const body = single ? single.trpcBody : `[${entries.map((entry) => entry.trpcBody).join(',')}]`;
         const bytes = single ? single.trpcBodyBytes : Buffer.byteLength(body);
         headers.push('content-type', 'application/json', 'vary', 'trpc-accept, accept', 'content-length', String(bytes));
+        headers.push(...rateLimitHeaders(ctx.report.rateLimit));
         res.writeHead(200, headers);
         res.end(body);
         return true;

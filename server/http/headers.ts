@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { RateDecision } from '../guards/rate-limit';
 
 /**
  * The one place that decides the headers every answer carries: the request id, the security
@@ -15,8 +16,10 @@ const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   ['cache-control', 'no-store'],
 ];
 const CORS_ALLOW_METHODS = 'GET, POST, PATCH, OPTIONS';
-const CORS_ALLOW_HEADERS = 'content-type, x-api-key, authorization, idempotency-key, x-request-id, x-verification-token, trpc-accept';
-const CORS_EXPOSE_HEADERS = 'x-request-id, x-cache, retry-after, x-verification-token';
+const CORS_ALLOW_HEADERS =
+  'content-type, x-api-key, authorization, idempotency-key, x-request-id, x-verification-token, x-end-user, trpc-accept';
+const CORS_EXPOSE_HEADERS =
+  'x-request-id, x-cache, retry-after, x-verification-token, ratelimit-limit, ratelimit-remaining, ratelimit-reset';
 const PREFLIGHT_MAX_AGE_S = '600';
 
 /** The common headers as a flat [name, value, ...] list, the form writeHead takes fastest. */
@@ -47,6 +50,30 @@ export function preflightHeaders(): string[] {
     'access-control-max-age',
     PREFLIGHT_MAX_AGE_S,
   ];
+}
+
+/**
+ * The caller's rate budget after this request, in the IETF draft's names (RateLimit-Limit,
+ * -Remaining, -Reset: the burst, what is left of it, seconds until it is whole), as a flat list.
+ */
+export function rateLimitHeaders(decision: RateDecision | undefined): string[] {
+  if (!decision) return [];
+  return [
+    'ratelimit-limit',
+    String(decision.limit),
+    'ratelimit-remaining',
+    String(Math.max(0, decision.remaining)),
+    'ratelimit-reset',
+    String(Math.max(0, decision.resetSeconds)),
+  ];
+}
+
+/** The same as a record, for handlers that take one. */
+export function rateLimitHeaderRecord(decision: RateDecision | undefined): Record<string, string> {
+  const flat = rateLimitHeaders(decision);
+  const record: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]!] = flat[i + 1]!;
+  return record;
 }
 
 /** Sets a flat header list on a response whose handler writes the status and body later. */

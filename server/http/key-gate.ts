@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppError } from '../errors';
 import type { CallerKey } from '../guards/api-keys';
 import { readEndUser } from '../guards/end-user';
+import type { RateDecision } from '../guards/rate-limit';
 import type { RequestContext } from '../trpc/context';
 
 /**
@@ -44,10 +45,10 @@ export function admitKey(ctx: RequestContext, clientAddress: () => string): Call
   const caller = presented === null ? null : ctx.services.apiKeys.identifyOn(ctx.connection, presented);
   if (caller !== null) return caller;
   const refusal = new AppError(presented === null ? 'api_key_missing' : 'api_key_invalid');
-  const refuse = (wait: number): never => {
+  const refuse = ({ wait }: RateDecision): never => {
     if (wait > 0) throw new AppError('rate_limited', { retryAfterSeconds: wait });
     throw refusal;
   };
-  const wait = ctx.services.addressLimiter.take(`address:${clientAddress()}`);
-  return typeof wait === 'number' ? refuse(wait) : wait.then(refuse);
+  const decision = ctx.services.addressLimiter.take(`address:${clientAddress()}`);
+  return decision instanceof Promise ? decision.then(refuse) : refuse(decision);
 }

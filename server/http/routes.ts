@@ -15,7 +15,14 @@ import { createCallerFactory, tagRequestId, trpcErrorShape } from '../trpc/init'
 import { createAdminHandler } from './admin';
 import { DOCS_CSP, docsAsset } from './docs-page';
 import { createFastPath } from './fast-path';
-import { TRPC_VARY } from './headers';
+import { rateLimitHeaders, TRPC_VARY } from './headers';
+
+/** A flat [name, value, …] list as pairs. */
+const pairs = (flat: string[]): [string, string][] => {
+  const result: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) result.push([flat[i]!, flat[i + 1]!]);
+  return result;
+};
 import { sendJson } from './io';
 import { createMcpHttpHandler } from '../mcp/http';
 import { toolDefinitions } from '../mcp/tools';
@@ -133,7 +140,9 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
           ? uploadLimitBytes
           : services.config.BODY_LIMIT_BYTES,
         createContext: () => ctx,
-        responseMeta: () => ({ headers: TRPC_VARY }),
+        responseMeta: () => ({
+          headers: ctx.report.rateLimit ? new Headers([['vary', 'Origin'], ...pairs(rateLimitHeaders(ctx.report.rateLimit))]) : TRPC_VARY,
+        }),
         onError: ({ error, path: procedure }) => {
           // Errors raised before the context exists (415, a malformed batch) still carry this request's id.
           tagRequestId(error, ctx.requestId);

@@ -3,6 +3,7 @@ import type { AnyRouter } from '@trpc/server';
 import { methodNotAllowed, toErrorPayload } from '../errors';
 import { readEndUser } from '../guards/end-user';
 import { authenticate } from '../trpc/procedures';
+import { rateLimitHeaders, setHeaders } from '../http/headers';
 import { readJsonBody } from '../http/io';
 import type { RequestContext } from '../trpc/context';
 import { atProcedurePath } from '../trpc/procedure-path';
@@ -36,6 +37,7 @@ export function createMcpHttpHandler(options: McpHttpOptions) {
     // The listener admitted the key before the body; every JSON-RPC message of a batch is a call against its limit.
     const body = await readJsonBody(req, options.bodyLimitBytes);
     await authenticate(ctx, Array.isArray(body) ? Math.max(1, body.length) : 1);
+    setHeaders(res, rateLimitHeaders(ctx.report.rateLimit));
     sdk ??= Promise.all([import('./server'), import('@modelcontextprotocol/sdk/server/streamableHttp.js')]);
     const [{ createMcpServer }, { StreamableHTTPServerTransport }] = await sdk;
     const server = createMcpServer(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FailureWindow, TokenBucketLimiter, type FailureCounter, type RateLimiter } from '../guards/rate-limit';
+import { FailureWindow, TokenBucketLimiter, type FailureCounter, type RateDecision, type RateLimiter } from '../guards/rate-limit';
 import type { RedisLink } from './redis-link';
 
 /**
@@ -8,7 +8,7 @@ import type { RedisLink } from './redis-link';
  * matter). Redis down: each instance falls back to its own in-memory limiter.
  */
 
-/** Token bucket: refill since the last call, then take `cost` tokens or answer the seconds to wait. */
+/** Token bucket: refill since the last call, then take `cost` tokens or answer the seconds to wait; with what is left and the seconds until whole. */
 const TAKE = `
 local now = redis.call('time')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
@@ -25,7 +25,7 @@ else
 end
 redis.call('hset', KEYS[1], 'tokens', tostring(tokens), 'at', nowMs)
 redis.call('pexpire', KEYS[1], ttl)
-return wait`;
+return {wait, math.floor(tokens), math.ceil((burst - tokens) / rate)}`;
 
 export class SharedRateLimiter implements RateLimiter {
   private readonly local: TokenBucketLimiter;
@@ -42,11 +42,16 @@ export class SharedRateLimiter implements RateLimiter {
     this.idleMs = Math.ceil((burst / ratePerSecond) * 1000) + 1000;
   }
 
-  take(key: string, calls = 1): Promise<number> {
+  take(key: string, calls = 1): Promise<RateDecision> {
     return this.link.attempt(
       'rate limit',
-      async (redis) =>
-        Number(await redis.eval(TAKE, 1, this.link.key(this.space, key), this.ratePerSecond, this.burst, calls, this.idleMs)),
+      async (redis) => {
+        const answer = (await redis.eval(TAKE, 1, this.link.key(this.space, key), this.ratePerSecond, this.burst, calls, this.idleMs)) as
+          | number[]
+          | undefined;
+        const [wait = 0, remaining = 0, resetSeconds = 0] = (answer ?? []).map(Number);
+        return { wait, remaining, resetSeconds, limit: this.burst };
+      },
       () => this.local.take(key, calls),
     );
   }

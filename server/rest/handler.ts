@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
+import { rateLimitHeaderRecord } from '../http/headers';
 import { mediaTypeOf, readJsonBody, readMultipartBody, sendJson } from '../http/io';
 import { logProcedureError } from '../observability/logger';
 import type { RequestContext } from '../trpc/context';
@@ -40,9 +41,9 @@ async function multipartInput(req: IncomingMessage, route: RestRoute, limit: num
   return body;
 }
 
-export function sendError(res: ServerResponse, error: unknown, requestId: string): void {
+export function sendError(res: ServerResponse, error: unknown, requestId: string, extraHeaders: Record<string, string> = {}): void {
   const payload = toErrorPayload(error, requestId);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...extraHeaders };
   const retryAfter = appErrorOf(error)?.retryAfterSeconds;
   if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
   const allowed = allowedMethodsOf(error);
@@ -108,12 +109,12 @@ export function createRestHandler(options: RestHandlerOptions) {
       }
       const input = restInput(route, params, query, body);
       const data = await atProcedurePath<(input: unknown) => Promise<unknown>>(options.createCaller(ctx), route.procedurePath)(input);
-      const headers: Record<string, string> = { ...ctx.report.responseHeaders };
+      const headers: Record<string, string> = { ...ctx.report.responseHeaders, ...rateLimitHeaderRecord(ctx.report.rateLimit) };
       if (ctx.report.cacheState) headers['x-cache'] = ctx.report.cacheState;
       sendJson(res, ctx.report.successStatus ?? route.successStatus, data, headers);
     } catch (error) {
       logProcedureError(ctx.services.logger, ctx.requestId, ctx.report.procedure, error);
-      sendError(res, error, ctx.requestId);
+      sendError(res, error, ctx.requestId, rateLimitHeaderRecord(ctx.report.rateLimit));
     }
   };
 }

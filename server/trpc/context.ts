@@ -1,3 +1,4 @@
+import type { RateDecision } from '../guards/rate-limit';
 import type { CacheState } from '../wisphub/swr-cache';
 import type { Services } from '../services';
 
@@ -33,6 +34,8 @@ export interface RequestReport {
   procedure: string | null;
   /** A REST success status other than the route's own (a create answered 202 while pending). */
   successStatus?: number;
+  /** The tighter of the caller's rate buckets after this request (RateLimit-* headers). */
+  rateLimit?: RateDecision;
   /** Headers a procedure adds to its REST answer (a verification token). */
   responseHeaders?: Record<string, string>;
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../errors';
 import type { CallerKey } from '../guards/api-keys';
 import { conversationKey } from '../guards/identity-guard';
+import type { RateDecision } from '../guards/rate-limit';
 import type { TokenHolder } from '../guards/verification';
 import { isMemoizable, type ProcedureAccess } from '../rest/routes';
 import { serviceIdSchema } from '../routers/clients.types';
@@ -18,18 +19,24 @@ export function authenticate(ctx: RequestContext, calls = 1): CallerKey | Promis
   const caller = ctx.services.apiKeys.identifyOn(ctx.connection, ctx.presentedApiKey);
   if (caller === null) throw new AppError('api_key_invalid');
   ctx.report.keyName = caller.name;
-  const admit = (waitSeconds: number): CallerKey => {
-    if (waitSeconds > 0) throw new AppError('rate_limited', { retryAfterSeconds: waitSeconds });
+  const admit = (decision: RateDecision): CallerKey => {
+    // The tighter bucket is the one a caller should pace itself by (RateLimit-* headers).
+    const shown = ctx.report.rateLimit;
+    if (!shown || decision.wait > 0 || decision.remaining < shown.remaining) ctx.report.rateLimit = decision;
+    if (decision.wait > 0) throw new AppError('rate_limited', { retryAfterSeconds: decision.wait });
     return caller;
   };
   const { rateLimiter, endUserLimiter } = ctx.services;
-  const wait = rateLimiter.take(caller.name, calls);
-  if (ctx.endUser === null) return typeof wait === 'number' ? admit(wait) : wait.then(admit);
+  const decision = rateLimiter.take(caller.name, calls);
+  if (ctx.endUser === null) return decision instanceof Promise ? decision.then(admit) : admit(decision);
   // One conversation cannot spend its bot's whole budget: its own bucket is taken as well.
   const conversation = conversationKey({ keyName: caller.name, endUser: ctx.endUser });
-  const both = (first: number): number | Promise<number> => (first > 0 ? first : endUserLimiter.take(conversation, calls));
-  const total = typeof wait === 'number' ? both(wait) : wait.then(both);
-  return typeof total === 'number' ? admit(total) : total.then(admit);
+  const both = (first: RateDecision): CallerKey | Promise<CallerKey> => {
+    admit(first);
+    const second = endUserLimiter.take(conversation, calls);
+    return second instanceof Promise ? second.then(admit) : admit(second);
+  };
+  return decision instanceof Promise ? decision.then(both) : both(decision);
 }
 
 /** The verified customer's service id of this request (bot keys), or null. */

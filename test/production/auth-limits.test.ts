@@ -134,6 +134,41 @@ limits.after(async () => {
   await identity.stop();
 });
 
+limits(
+  'RateLimit-Limit / -Remaining / -Reset on REST (full and memoised paths), tRPC and MCP answers, so a bot can pace itself',
+  async () => {
+    const paced = await startTestService({ RATE_LIMIT_PER_S: '1', RATE_LIMIT_BURST: '30' });
+    try {
+      const read = (response: Response) =>
+        ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'].map((name) => Number(response.headers.get(name)));
+      const first = await paced.rest('/plans');
+      const second = await paced.rest('/plans'); // memoised: the fast path
+      const [limit, remainingFirst, reset] = read(first);
+      const [, remainingSecond] = read(second);
+      assert.is(limit, 30);
+      assert.ok(remainingSecond! < remainingFirst!, `${remainingFirst} then ${remainingSecond}`);
+      assert.ok(reset! >= 1);
+      const trpc = await fetch(`${paced.url}/trpc/plans.list`, { headers: { 'x-api-key': paced.config.API_KEYS[0]!.key } });
+      assert.is(trpc.headers.get('ratelimit-limit'), '30');
+      const refused = await paced.rest('/plans/abc');
+      assert.is(refused.status, 400);
+      assert.ok(refused.headers.get('ratelimit-remaining') !== null, 'errors carry them too');
+      const mcp = await fetch(`${paced.url}/mcp`, {
+        method: 'POST',
+        headers: {
+          'x-api-key': paced.config.API_KEYS[0]!.key,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      });
+      assert.is(mcp.headers.get('ratelimit-limit'), '30');
+    } finally {
+      await paced.stop();
+    }
+  },
+);
+
 limits('token bucket per key: past the burst → 429 rate_limited with Retry-After, on both surfaces, other keys unaffected', async () => {
   const statuses: number[] = [];
   for (let i = 0; i < 6; i++) statuses.push((await limited.rest('/tickets/subjects')).status);
@@ -199,14 +234,17 @@ limits.run();
 const units = suite('production: limiter units');
 units('token bucket refills continuously up to the burst', () => {
   let now = 0;
-  const bucket = new TokenBucketLimiter(2, 3, () => now);
-  assert.equal([bucket.take('a'), bucket.take('a'), bucket.take('a')], [0, 0, 0]);
-  assert.is(bucket.take('a'), 1);
-  assert.is(bucket.take('b'), 0, 'keys are independent');
+  const limiter = new TokenBucketLimiter(2, 3, () => now);
+  const take = (key: string) => limiter.take(key).wait;
+  assert.equal([take('a'), take('a'), take('a')], [0, 0, 0]);
+  assert.is(take('a'), 1);
+  assert.is(take('b'), 0, 'keys are independent');
   now += 500;
-  assert.is(bucket.take('a'), 0);
+  assert.is(take('a'), 0);
   now += 10_000;
-  assert.equal([bucket.take('a'), bucket.take('a'), bucket.take('a'), bucket.take('a') > 0], [0, 0, 0, true]);
+  assert.equal([take('a'), take('a'), take('a'), take('a') > 0], [0, 0, 0, true]);
+  now += 10_000;
+  assert.equal(limiter.take('c'), { wait: 0, remaining: 2, resetSeconds: 1, limit: 3 }, 'what is left, and when it is whole again');
 });
 units('failure window forgets old failures', () => {
   let now = 0;
