@@ -415,11 +415,11 @@ shared(
       });
       assert.is(otherUser.status, 401);
       // One budget across instances: RateLimit-Remaining counts down on either.
-    const remaining = async (service: TestService) =>
-      Number((await service.rest('/plans/abc', { headers: { 'x-end-user': 'budget' } })).headers.get('ratelimit-remaining'));
-    const [onA, onB2] = [await remaining(a), await remaining(b)];
-    assert.ok(onB2 < onA, `the bucket is shared (${onA} then ${onB2})`);
-    // A conversation locked on one instance is locked on the other.
+      const remaining = async (service: TestService) =>
+        Number((await service.rest('/plans/abc', { headers: { 'x-end-user': 'budget' } })).headers.get('ratelimit-remaining'));
+      const [onA, onB2] = [await remaining(a), await remaining(b)];
+      assert.ok(onB2 < onA, `the bucket is shared (${onA} then ${onB2})`);
+      // A conversation locked on one instance is locked on the other.
       for (let attempt = 0; attempt < a.config.VERIFY_MAX_FAILURES; attempt++) {
         await a.rest(`/clients/${serviceId}/verify`, {
           method: 'POST',
