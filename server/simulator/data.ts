@@ -1,3 +1,4 @@
+import { placeDocumentedCustomers } from './documented';
 import { SeededRandom } from './random';
 import { dayMonthYearTime, pad } from './dates';
 
@@ -380,6 +381,7 @@ export function generateSimulatorData(options: SimulatorDataOptions): SimulatorD
   for (let index = 0; index < options.clients; index++) {
     clients.push(makeClient(random, 1000 + index, plans, zones, routers, technicians, secrets));
   }
+  placeDocumentedCustomers(clients, zones, routers);
 
   // Active tickets per zone vary 0..4, so some zones start at the default limit of 3.
   const tickets: JsonRecord[] = [];
