@@ -11,6 +11,11 @@ import { foldText } from './text';
 
 export interface ClientWords {
   name: readonly string[];
+  /**
+   * How many of the name's words are given names, from upstream's separate given names when it
+   * keeps them and they begin the name; undefined: guessed from the words (person-name.ts).
+   */
+  givenCount: number | undefined;
   address: AddressParts;
   plan: string;
 }
@@ -32,10 +37,18 @@ export function clientWords(client: Client, known?: KnownSplits): ClientWords {
     // tokenize and nameWords fold a name the same way unless it holds digits (tokenize joins "1.2").
     const name = known && !/\d/.test(client.name) ? withoutParticles(known.nameTokens) : nameWords(client.name);
     const address = known ? known.addressParts(client.address) : addressParts(client.address);
-    words = { name, address, plan: planKey(client.plan?.name) };
+    words = { name, givenCount: givenCountOf(client.givenNames, name), address, plan: planKey(client.plan?.name) };
     cache.set(client, words);
   }
   return words;
+}
+
+function givenCountOf(givenNames: string | null, name: readonly string[]): number | undefined {
+  if (!givenNames) return undefined;
+  const given = nameWords(givenNames);
+  // Only when they are the name's first words and leave a surname: otherwise the name says otherwise.
+  const leads = given.length > 0 && given.length < name.length && given.every((word, index) => word === name[index]);
+  return leads ? given.length : undefined;
 }
 
 /** Most names hold no particle ("de", "la"): their words are the indexer's own list, not a copy. */

@@ -19,6 +19,10 @@ export interface ClientRouter extends NamedRef {
 export interface Client {
   serviceId: number;
   name: string;
+  /** The given names, when upstream keeps them apart from the surnames; null otherwise. */
+  givenNames: string | null;
+  /** The surnames, when upstream keeps them apart; null otherwise. */
+  surnames: string | null;
   document: string | null;
   /** The upstream text as stored, e.g. "3001234567 / 3109876543". */
   phoneText: string | null;

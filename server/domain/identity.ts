@@ -65,7 +65,7 @@ function fieldQuality(field: IdentityField, claims: PreparedClaims, client: Clie
     case 'document':
       return exactIf(claims.document !== '' && claims.document === normalizeDocument(client.document));
     case 'name':
-      return matchNameWords(claims.name, clientWords(client).name, typos);
+      return matchNameWords(claims.name, clientWords(client).name, typos, clientWords(client).givenCount);
     case 'address':
       return matchAddressParts(claims.address, clientWords(client).address, typos);
     case 'planName':

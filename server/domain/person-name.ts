@@ -52,12 +52,15 @@ export function matchName(claimed: string | null | undefined, recorded: string |
   return matchNameWords(nameWords(claimed), nameWords(recorded), typos);
 }
 
-/** `matchName` on words already split (nameWords), for callers comparing one claim with many names. */
-export function matchNameWords(claim: readonly string[], record: readonly string[], typos = false): MatchQuality {
+/**
+ * `matchName` on words already split (nameWords), for callers comparing one claim with many names.
+ * `givenCount`: how many of the record's words are given names, when upstream says so.
+ */
+export function matchNameWords(claim: readonly string[], record: readonly string[], typos = false, givenCount?: number): MatchQuality {
   if (claim.length === 0 || record.length === 0) return 'none';
   if (claim.length === record.length && sameMultiset(claim, record, typos)) return 'exact';
   if (claim.length < 2) return 'none';
-  const given = givenNameCount(record);
+  const given = givenCount ?? givenNameCount(record);
   let position = 0;
   let coversFirstGiven = false;
   let coversSurname = false;

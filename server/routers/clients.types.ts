@@ -25,6 +25,8 @@ export const outageSchema = z
 export const clientExample: Client = {
   serviceId: 1234,
   name: 'José Peña Muñoz',
+  givenNames: 'José',
+  surnames: 'Peña Muñoz',
   document: '1.098.765.432',
   phoneText: '3001234567 / 3109876543',
   phones: ['3001234567', '3109876543'],
@@ -50,6 +52,8 @@ export const clientSchema = z
   .object({
     serviceId: z.number().int(),
     name: z.string(),
+    givenNames: z.string().nullable().meta({ description: 'Given names, where WispHub Net keeps them apart (`nombres`); null otherwise.' }),
+    surnames: z.string().nullable().meta({ description: 'Surnames, where WispHub Net keeps them apart (`apellidos`); null otherwise.' }),
     document: z.string().nullable(),
     phoneText: z.string().nullable().meta({ description: 'Phone field as stored upstream; may hold several numbers.' }),
     phones: z.array(z.string()).meta({ description: 'Every number found, digits only, without +57.' }),

@@ -62,6 +62,8 @@ export function toClient(item: UpstreamClient, shared: SharedValues = new Shared
   return {
     serviceId: item.id_servicio,
     name: item.nombre.trim().replace(/\s+/g, ' '),
+    givenNames: shared.text(blankToNull(item.nombres)?.replace(/\s+/g, ' ') ?? null),
+    surnames: shared.text(blankToNull(item.apellidos)?.replace(/\s+/g, ' ') ?? null),
     document: blankToNull(item.cedula),
     phoneText: blankToNull(item.telefono),
     phones: extractPhoneNumbers(item.telefono),

@@ -35,6 +35,9 @@ export const upstreamPageSchema = z.object({
 export const upstreamClientSchema = z.object({
   id_servicio: z.coerce.number().int().positive(),
   nombre: z.string(),
+  // Some tenants also keep the given names and the surnames apart (the profile form's two fields).
+  nombres: z.string().nullish(),
+  apellidos: z.string().nullish(),
   cedula: optionalText,
   telefono: optionalText,
   email: z.string().nullish(),

@@ -4,6 +4,8 @@ import type { Client } from '../../server/domain/client';
 export function makeClient(overrides: Partial<Client> & { serviceId: number }): Client {
   return {
     name: 'Cliente Prueba',
+    givenNames: null,
+    surnames: null,
     document: null,
     phoneText: null,
     phones: [],

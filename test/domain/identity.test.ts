@@ -150,3 +150,18 @@ resolve('at most five candidates', () => {
   if (result.status === 'ambiguous') assert.is(result.candidates.length, 5);
 });
 resolve.run();
+
+const separate = suite('domain: given names and surnames kept apart upstream');
+separate('upstream’s own split (nombres / apellidos) decides which words are given names; without it, the guess', () => {
+  const guessed = makeClient({ serviceId: 30, name: 'Yeimy Katherine Rincón', document: '52123456' });
+  const split = makeClient({ ...guessed, serviceId: 31, givenNames: 'Yeimy Katherine', surnames: 'Rincón' });
+  // The guess reads one given name (Katherine is not a known second given name): two given names pass as given + surname.
+  assert.is(verifyIdentity(guessed, { document: '52123456', name: 'Yeimy Katherine' }).isValid, true);
+  assert.is(verifyIdentity(split, { document: '52123456', name: 'Yeimy Katherine' }).isValid, false, 'two given names are no surname');
+  assert.is(verifyIdentity(split, { document: '52123456', name: 'Yeimy Rincón' }).isValid, true);
+  assert.is(verifyIdentity(split, { document: '52123456', name: 'Yeimy Katherine Rincón' }).isValid, true);
+  // A split that does not begin the name is ignored (upstream's fields disagree with its own name).
+  const inconsistent = makeClient({ ...guessed, serviceId: 32, givenNames: 'Katherine', surnames: 'Rincón' });
+  assert.is(verifyIdentity(inconsistent, { document: '52123456', name: 'Yeimy Katherine' }).isValid, true);
+});
+separate.run();

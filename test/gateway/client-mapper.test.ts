@@ -37,6 +37,20 @@ mapping('a load maps each client as if alone, but holds each plan, zone, router 
   assert.is.not(alone[0]!.zone, alone.find((client, index) => index > 0 && client.zone?.id === alone[0]!.zone?.id)!.zone);
 });
 
+mapping('nombres and apellidos are kept when upstream has them, null when it does not', () => {
+  const item = upstreamClientSchema.parse({
+    ...data.clients[0],
+    nombre: 'Yeimy  Katherine Rincón',
+    nombres: ' Yeimy Katherine ',
+    apellidos: 'Rincón',
+  });
+  const client = toClient(item);
+  assert.equal([client.name, client.givenNames, client.surnames], ['Yeimy Katherine Rincón', 'Yeimy Katherine', 'Rincón']);
+  const { nombres: _given, apellidos: _surnames, ...without } = data.clients[0]!;
+  const bare = toClient(upstreamClientSchema.parse(without));
+  assert.equal([bare.givenNames, bare.surnames], [null, null]);
+});
+
 mapping('equal ids with different names or outage texts are different objects', () => {
   const shared = new SharedValues();
   const first = raw[0]!;
