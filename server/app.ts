@@ -160,6 +160,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         defaultTechnicianId: config.DEFAULT_TECHNICIAN_ID ?? simulator?.data.technicians[0]?.id ?? null,
         idempotency: shared?.idempotency ?? new IdempotencyStore(config.IDEMPOTENCY_TTL_S * 1000),
         pendingTickets: shared?.pendingTickets ?? new LocalPendingStore(config.IDEMPOTENCY_TTL_S * 1000),
+        pendingServiceTasks: shared?.pendingServiceTasks ?? new LocalPendingStore(config.IDEMPOTENCY_TTL_S * 1000),
         zoneLocks: shared?.zoneLocks ?? new KeyedMutex(),
         rateLimiter: shared?.rateLimiter ?? new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
         endUserLimiter:

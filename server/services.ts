@@ -13,6 +13,7 @@ import type { Logger } from './observability/logger';
 import type { Mutex } from './redis/redis-lock';
 import type { SharedState } from './redis/shared-state';
 import type { PendingTicketRecord } from './routers/tickets.pending';
+import type { PendingServiceTask } from './routers/service-state.handler';
 import type { WispHubGateway } from './wisphub/gateway';
 
 /** What every procedure can reach: settings and the gateway, never raw HTTP. */
@@ -29,6 +30,8 @@ export interface Services {
   idempotency: Idempotency;
   /** Ticket creates answered 202 while their upstream outcome is settled (routers/tickets.pending.ts). */
   pendingTickets: PendingStore<PendingTicketRecord>;
+  /** Reconnects and suspends answered `pending`, by task id, until service.taskStatus sees them end. */
+  pendingServiceTasks: PendingStore<PendingServiceTask>;
   zoneLocks: Mutex;
   /** Requests per key. */
   rateLimiter: RateLimiter;

@@ -11,6 +11,7 @@ import { shareCache, type RedisCacheTier } from './shared-cache';
 import { SharedIdempotencyStore } from './shared-idempotency';
 import { SharedPendingStore } from './shared-pending';
 import type { PendingTicketRecord } from '../routers/tickets.pending';
+import type { PendingServiceTask } from '../routers/service-state.handler';
 import { SharedFailureWindow, SharedRateLimiter } from './shared-limits';
 import { sharedVerificationSecret } from './shared-secret';
 import type { SecretStore } from '../guards/verification-secret';
@@ -39,6 +40,7 @@ export class SharedState {
   readonly verificationSecret: SecretStore;
   readonly idempotency: SharedIdempotencyStore;
   readonly pendingTickets: SharedPendingStore<PendingTicketRecord>;
+  readonly pendingServiceTasks: SharedPendingStore<PendingServiceTask>;
   readonly zoneLocks: RedisMutex;
   readonly identityGuard: IdentityGuard;
   readonly paymentReferences: SharedPaymentReferences;
@@ -83,6 +85,10 @@ export class SharedState {
       waitMs: config.REQUEST_TIMEOUT_MS,
     });
     this.pendingTickets = new SharedPendingStore(this.link, { ttlMs: config.IDEMPOTENCY_TTL_S * 1000, claimMs: config.REDIS_LOCK_TTL_MS });
+    this.pendingServiceTasks = new SharedPendingStore(this.link, {
+      ttlMs: config.IDEMPOTENCY_TTL_S * 1000,
+      claimMs: config.REDIS_LOCK_TTL_MS,
+    });
     this.zoneLocks = new RedisMutex(this.link, { ttlMs: config.REDIS_LOCK_TTL_MS, waitMs: config.REQUEST_TIMEOUT_MS });
     this.identityGuard = new IdentityGuard(config, (name, windowMs) => new SharedFailureWindow(this.link, name, windowMs));
     this.paymentReferences = new SharedPaymentReferences(this.link);

@@ -143,3 +143,21 @@ export const serviceStateOutput = z
     reconciled: z.boolean(),
   })
   .meta({ id: 'ServiceStateChange' });
+
+export const serviceTaskInput = z.object({
+  taskId: z
+    .string()
+    .regex(/^[\w-]{1,100}$/, { error: 'a task id as a reconnect or suspend answered it' })
+    .meta({ description: 'The `taskId` a `pending` reconnect or suspend answered.' }),
+});
+
+export const serviceTaskOutput = z
+  .object({
+    status: z.enum(['pending', 'done', 'failed']).meta({
+      description: '`pending` while upstream’s task runs (ask again in a few seconds); `done` or `failed` once it ended (the audit entry is then settled).',
+    }),
+    serviceId: z.number().int(),
+    action: z.enum(['reconnect', 'suspend']),
+    taskId: z.string(),
+  })
+  .meta({ id: 'ServiceTaskStatus' });

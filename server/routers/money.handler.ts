@@ -82,7 +82,10 @@ function paidAtLocal(ctx: LookupContext, paidAt: string): string {
   return `${local.date} ${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
 }
 
-export type Audited<T> = { outcome: 'confirmed'; value: T } | { outcome: 'unknown'; error: unknown; auditId: string };
+export type Audited<T> =
+  | { outcome: 'confirmed'; value: T; auditId: string }
+  | { outcome: 'open'; value: T; auditId: string }
+  | { outcome: 'unknown'; error: unknown; auditId: string };
 
 /**
  * Records the action, runs it, settles the record: `confirmed`, `refused` (upstream or a rule said
@@ -93,6 +96,8 @@ export async function audited<T>(
   ctx: MoneyContext,
   record: Omit<AuditRecord, 'keyName' | 'role' | 'requestId'>,
   work: () => Promise<T>,
+  /** Upstream accepted the action but has not finished it: the entry stays open, settled later. */
+  stillRunning: (value: T) => boolean = () => false,
 ): Promise<Audited<T>> {
   const { audit, logger } = ctx.services;
   const auditId = await audit.record({ ...record, keyName: ctx.key.name, role: ctx.key.role, requestId: ctx.requestId });
@@ -102,8 +107,9 @@ export async function audited<T>(
     });
   try {
     const value = await work();
+    if (stillRunning(value)) return { outcome: 'open', value, auditId };
     await settle('confirmed', null);
-    return { outcome: 'confirmed', value };
+    return { outcome: 'confirmed', value, auditId };
   } catch (error) {
     if (isUnknownOutcome(error)) {
       logger.warn({ auditId, action: record.action, serviceId: record.serviceId }, 'upstream outcome unknown: reconciling');
@@ -152,6 +158,8 @@ async function auditedPayment<T>(
   owner: string,
   record: Omit<AuditRecord, 'keyName' | 'role' | 'requestId'> & { reference: string },
   work: () => Promise<T>,
+  /** Upstream accepted the action but has not finished it: the entry stays open, settled later. */
+  stillRunning: (value: T) => boolean = () => false,
 ): Promise<Audited<T>> {
   const reference = await claimReference(ctx, scope, record.reference, owner);
   try {
@@ -202,7 +210,7 @@ export async function reportPayment(
         },
       }),
   );
-  if (result.outcome === 'confirmed') {
+  if (result.outcome !== 'unknown') {
     return answer('received', 'Recibimos su comprobante de pago. Nuestro equipo lo revisará y aplicará el pago a su factura.');
   }
   // No read upstream shows a report: keep the receipt until staff confirm it, never lose it.
@@ -293,7 +301,7 @@ export async function registerPayment(
         reconnect: input.reconnect,
       }),
   );
-  if (result.outcome === 'confirmed') {
+  if (result.outcome !== 'unknown') {
     await ctx.services.gateway.refreshClient(input.serviceId).catch(() => null);
     return answer(result.value.taskId, false);
   }
@@ -386,7 +394,7 @@ export async function createPromise(
     await settleReconnect('refused', 'the promise was refused');
     throw error;
   });
-  if (result.outcome === 'confirmed') {
+  if (result.outcome !== 'unknown') {
     await settleReconnect('confirmed', 'requested with the promise of payment');
     return answer(false);
   }

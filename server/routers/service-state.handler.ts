@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { AppError } from '../errors';
-import type { serviceStateInput, serviceStateOutput } from './billing.types';
+import type { serviceStateInput, serviceStateOutput, serviceTaskOutput } from './billing.types';
 import { existingClient } from './client-lookup';
 import { audited, type MoneyContext } from './money.handler';
 
@@ -16,6 +16,38 @@ const ACTIONS = {
 } as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A reconnect or suspend whose upstream task was still running when the caller was answered. */
+export interface PendingServiceTask {
+  auditId: string;
+  serviceId: number;
+  action: keyof typeof ACTIONS;
+}
+
+/** Service tasks share the pending store's key space with ticket handles: prefixed apart. */
+const serviceTaskHandle = (taskId: string) => `service-task:${taskId}`;
+
+/**
+ * A reconnect or suspend answered `pending`, followed: upstream's task read again; once it ended,
+ * its audit entry is settled (confirmed, or refused when the task failed) and the client re-read.
+ * Only tasks this service started are known (404 otherwise): a task id reveals nothing else.
+ */
+export async function serviceTaskStatus(ctx: MoneyContext, taskId: string): Promise<z.infer<typeof serviceTaskOutput>> {
+  const { gateway, audit, pendingServiceTasks } = ctx.services;
+  const pending = await pendingServiceTasks.get(serviceTaskHandle(taskId));
+  if (!pending) throw new AppError('ping_task_not_found', { message: 'No encontramos esa tarea de cambio de estado del servicio.' });
+  const task = await gateway.billing.task(taskId);
+  const base = { serviceId: pending.serviceId, action: pending.action, taskId };
+  if (task === null || task.status === 'pending') return { ...base, status: 'pending' };
+  const entry = (await audit.list({ serviceId: pending.serviceId })).find((candidate) => candidate.id === pending.auditId);
+  if (task.status === 'failed') {
+    if (entry?.outcome === 'unknown') await audit.settle(pending.auditId, 'refused', `task ${taskId} failed`);
+    return { ...base, status: 'failed' };
+  }
+  if (entry?.outcome === 'unknown') await audit.settle(pending.auditId, 'confirmed', `task ${taskId} finished`);
+  await gateway.refreshClient(pending.serviceId).catch(() => null);
+  return { ...base, status: 'done' };
+}
 
 export async function changeServiceState(
   ctx: MoneyContext,
@@ -51,10 +83,20 @@ export async function changeServiceState(
         await sleep(config.PING_POLL_INTERVAL_MS);
       }
     },
+    // Still running at the deadline: the entry stays open until service.taskStatus sees it end.
+    (value) => !value.finished,
   );
+  if (result.outcome === 'open') {
+    await ctx.services.pendingServiceTasks.put(serviceTaskHandle(result.value.taskId), {
+      auditId: result.auditId,
+      serviceId: input.serviceId,
+      action,
+    });
+    return answer('pending', result.value.taskId, false);
+  }
   if (result.outcome === 'confirmed') {
     await gateway.refreshClient(input.serviceId).catch(() => null);
-    return answer(result.value.finished ? 'done' : 'pending', result.value.taskId, false);
+    return answer('done', result.value.taskId, false);
   }
   const client = await gateway.refreshClient(input.serviceId).catch(() => null);
   if (client?.status === spec.wanted) {

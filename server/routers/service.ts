@@ -1,7 +1,7 @@
 import { protectedProcedure } from '../trpc/procedures';
 import { router } from '../trpc/init';
-import { serviceStateInput, serviceStateOutput } from './billing.types';
-import { changeServiceState } from './service-state.handler';
+import { serviceStateInput, serviceStateOutput, serviceTaskInput, serviceTaskOutput } from './billing.types';
+import { changeServiceState, serviceTaskStatus } from './service-state.handler';
 
 const tags = ['service'];
 const description = (verb: string) =>
@@ -23,6 +23,22 @@ export const serviceRouter = router({
     .input(serviceStateInput)
     .output(serviceStateOutput)
     .mutation(({ ctx, input }) => changeServiceState(ctx, 'reconnect', input)),
+
+  taskStatus: protectedProcedure
+    .meta({
+      openapi: {
+        method: 'GET',
+        path: '/service-tasks/{taskId}',
+        tags,
+        summary: 'Follow a reconnect or suspend answered pending',
+        description:
+          'Operator keys only. Reads upstream’s task again; once it ended, settles the action’s audit entry (`confirmed`, or `refused` when the task failed) and re-reads the client. 404 for a task this service did not start.',
+      },
+      access: { role: 'operator' },
+    })
+    .input(serviceTaskInput)
+    .output(serviceTaskOutput)
+    .query(({ ctx, input }) => serviceTaskStatus(ctx, input.taskId)),
 
   suspend: protectedProcedure
     .meta({

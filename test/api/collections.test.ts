@@ -630,6 +630,38 @@ collections(
 );
 
 collections(
+  'a suspend still running at the deadline answers pending; service.taskStatus follows it and settles its audit entry',
+  async () => {
+    const slow = await startTestService({ SIM_PING_DELAY_MS: '1500', PING_DEADLINE_MS: '200', PING_POLL_INTERVAL_MS: '20' });
+    try {
+      const raw = slow.sim.data.clients.find((client) => client.estado === 'Activo')!;
+      const serviceId = Number(raw.id_servicio);
+      const started = await slow.operator.service.suspend.mutate({ serviceId, reason: 'Mora de 60 días' });
+      assert.is(started.status, 'pending');
+      const taskId = started.taskId!;
+      const openEntry = (await slow.services.audit.list({ serviceId })).find((entry) => entry.action === 'service.suspend')!;
+      assert.is(openEntry.outcome, 'unknown', 'open while the task runs');
+      assert.is((await slow.operator.service.taskStatus.query({ taskId })).status, 'pending');
+      let status = 'pending';
+      for (let tries = 0; tries < 100 && status === 'pending'; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = (await slow.operator.service.taskStatus.query({ taskId })).status;
+      }
+      assert.is(status, 'done');
+      const settled = (await slow.services.audit.list({ serviceId })).find((entry) => entry.id === openEntry.id)!;
+      assert.is(settled.outcome, 'confirmed');
+      assert.is(fullView(await slow.operator.clients.byServiceId.query({ serviceId })).status, 'suspended');
+      // Only staff follow it, and only tasks this service started.
+      const asBot = await slow.rest(`/service-tasks/${taskId}`);
+      assert.is(asBot.status, 403);
+      assert.is((await slow.staff('/service-tasks/no-such-task')).status, 404);
+    } finally {
+      await slow.stop();
+    }
+  },
+);
+
+collections(
   'service.suspend and service.reconnect (operator): the task is polled to its end and the client reads the new state',
   async () => {
     const { serviceId } = debtor();
