@@ -154,7 +154,8 @@ export const serviceTaskInput = z.object({
 export const serviceTaskOutput = z
   .object({
     status: z.enum(['pending', 'done', 'failed']).meta({
-      description: '`pending` while upstream’s task runs (ask again in a few seconds); `done` or `failed` once it ended (the audit entry is then settled).',
+      description:
+        '`pending` while upstream’s task runs (ask again in a few seconds); `done` or `failed` once it ended (the audit entry is then settled).',
     }),
     serviceId: z.number().int(),
     action: z.enum(['reconnect', 'suspend']),

@@ -148,8 +148,17 @@ export async function createTicket(
 
 /** The customer's ticket of this subject in an active state (ACTIVE_TICKET_STATES), if any. */
 async function activeTicketOfSubject(ctx: RequestContext, serviceId: number, subject: string): Promise<Ticket | null> {
-  const { config, gateway } = ctx.services;
-  const history = await gateway.account.ticketHistory(serviceId);
+  const { config, gateway, logger } = ctx.services;
+  // The history is a guard, not the create: when it cannot be read, the create goes on (and the
+  // zone limit still holds) rather than failing on a read the ticket itself does not need.
+  const history = await gateway.account.ticketHistory(serviceId).catch((error: unknown) => {
+    logger.warn(
+      { serviceId, err: error instanceof Error ? error.message : String(error) },
+      'ticket history unreadable: one-per-subject not checked',
+    );
+    return null;
+  });
+  if (history === null) return null;
   const wanted = subject.trim().toLocaleLowerCase('es-CO');
   return (
     history.value.tickets.find(
