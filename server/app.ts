@@ -176,6 +176,11 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         shared,
       };
 
+      // The audit trail's index by service id, built now rather than on a customer's first promise.
+      services.audit
+        .prepare()
+        .catch((error: unknown) => logger.error({ err: error }, 'the audit trail could not be indexed: reads will retry'));
+
       let warmUp: 'pending' | 'running' | 'done' | 'failed' = 'pending';
       const readiness = (): Readiness => {
         const breaker = transport.breaker.state;

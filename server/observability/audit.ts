@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KeyRole } from '../config/settings';
 
@@ -52,6 +52,8 @@ export interface AuditTrail {
   keepReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string>;
   /** Newest first. */
   list(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Builds what reads by service id need (at start-up, so no customer's request pays it). */
+  prepare(): Promise<void>;
 }
 
 /** One line of the trail: a record, or the settlement of one. */
@@ -112,6 +114,12 @@ export abstract class AppendOnlyAuditTrail implements AuditTrail {
   abstract append(event: AuditEvent): Promise<void>;
   /** Every stored event at or after `since` (all of them without), in any order. */
   abstract events(since?: Date): Promise<AuditEvent[]>;
+  /**
+   * The events of one service id (its records and their settlements), in any order, read through an
+   * index: a customer's promise or payment rules never read the whole trail.
+   */
+  abstract eventsOf(serviceId: number): Promise<AuditEvent[]>;
+  abstract prepare(): Promise<void>;
   /** Writes a receipt where operators can reach it; answers its path. */
   protected abstract storeReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string>;
 
@@ -132,8 +140,43 @@ export abstract class AppendOnlyAuditTrail implements AuditTrail {
   }
 
   async list(query: AuditQuery): Promise<AuditEntry[]> {
-    return mergeAuditEvents(await this.events(query.since), query);
+    const events = query.serviceId === undefined ? await this.events(query.since) : await this.eventsOf(query.serviceId);
+    return mergeAuditEvents(events, query);
   }
+}
+
+/**
+ * Which service an event belongs to, while a trail is read in order: a record names its service; a
+ * settlement names only its record's id, so the ids of records not yet finally settled are kept
+ * (a settled one is forgotten: a trail of a million settled entries holds no id in memory).
+ */
+export class AuditOwners {
+  private readonly open = new Map<string, number>();
+
+  /** The service id of this event, or null (a record without one, or a settlement of an unknown record). */
+  ownerOf(event: AuditEvent): number | null {
+    if (event.type === 'record') {
+      if (event.serviceId !== null) this.open.set(event.id, event.serviceId);
+      return event.serviceId;
+    }
+    const owner = this.open.get(event.id) ?? null;
+    if (event.outcome !== 'unknown') this.open.delete(event.id);
+    return owner;
+  }
+}
+
+/** Where one event's line is in the file. */
+interface LineAt {
+  offset: number;
+  length: number;
+}
+
+/** The file's lines by service id, built by one pass over the file, then kept current by every append. */
+interface FileIndex {
+  byService: Map<number, LineAt[]>;
+  owners: AuditOwners;
+  /** Bytes of the file the index covers. */
+  size: number;
 }
 
 /** The trail as an append-only JSON-lines file (one instance, or the fallback while Redis is down). */
@@ -150,9 +193,94 @@ export class FileAuditTrail extends AppendOnlyAuditTrail {
     const written = this.queue.then(async () => {
       await mkdir(dirname(this.path), { recursive: true });
       await appendFile(this.path, line, { encoding: 'utf8', mode: 0o600 });
+      // Only an index already built follows appends; one built later reads them from the file.
+      if (this.builtIndex) this.indexLine(this.builtIndex, event, Buffer.byteLength(line));
     });
     this.queue = written.catch(() => undefined);
     return written;
+  }
+
+  private index: Promise<FileIndex> | null = null;
+  private builtIndex: FileIndex | null = null;
+
+  private indexLine(index: FileIndex, event: AuditEvent, length: number): void {
+    const owner = index.owners.ownerOf(event);
+    if (owner !== null) {
+      const lines = index.byService.get(owner) ?? [];
+      lines.push({ offset: index.size, length });
+      index.byService.set(owner, lines);
+    }
+    index.size += length;
+  }
+
+  /** Built in the append queue: no append lands between the read and the index following appends. */
+  private buildIndex(): Promise<FileIndex> {
+    const built = this.queue.then(() => this.readIndex());
+    this.queue = built.then(
+      () => undefined,
+      () => undefined,
+    );
+    return built;
+  }
+
+  /** One pass over the file (a line cut by a crash is skipped, as when the trail is read whole). */
+  private async readIndex(): Promise<FileIndex> {
+    const index: FileIndex = { byService: new Map(), owners: new AuditOwners(), size: 0 };
+    let text: Buffer;
+    try {
+      text = await readFile(this.path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      text = Buffer.alloc(0);
+    }
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf(10, start);
+      if (end === -1) end = text.length - 1;
+      const length = end - start + 1;
+      let event: AuditEvent | null = null;
+      try {
+        event = JSON.parse(text.toString('utf8', start, end + 1)) as AuditEvent;
+      } catch {
+        // skipped, but its bytes still count for the offsets after it
+      }
+      if (event) this.indexLine(index, event, length);
+      else index.size += length;
+      start = end + 1;
+    }
+    this.builtIndex = index;
+    return index;
+  }
+
+  async prepare(): Promise<void> {
+    await this.ensureIndex();
+  }
+
+  private ensureIndex(): Promise<FileIndex> {
+    this.index ??= this.buildIndex().catch((error: unknown) => {
+      this.index = null;
+      throw error;
+    });
+    return this.index;
+  }
+
+  async eventsOf(serviceId: number): Promise<AuditEvent[]> {
+    const index = await this.ensureIndex();
+    await this.queue;
+    const lines = index.byService.get(serviceId) ?? [];
+    if (lines.length === 0) return [];
+    const handle = await open(this.path, 'r');
+    try {
+      const events: AuditEvent[] = [];
+      for (const { offset, length } of lines) {
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, offset);
+        events.push(...parseAuditLines(buffer.toString('utf8')));
+      }
+      return events;
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Receipts stay on this instance's disk, beside the trail. */
