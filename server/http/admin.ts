@@ -11,9 +11,12 @@ import type { RequestContext } from '../trpc/context';
  *   POST /admin/cache/{resource}/invalidate    drop one resource everywhere (here, in Redis, on every instance)
  *   POST /admin/clients/{serviceId}/invalidate read one client again from WispHub Net, everywhere
  *   GET  /admin/audit?serviceId=&since=&limit=   the audit trail of money and service-state actions, newest first
+ *   GET  /admin/audit/{id}/receipt             a receipt kept while its report is unconfirmed (from any instance with Redis)
  */
 
 const CLIENT_PATH = /^\/admin\/clients\/(\d{1,12})\/invalidate$/;
+const RECEIPT_PATH = /^\/admin\/audit\/([0-9a-f-]{36})\/receipt$/;
+const RECEIPT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', pdf: 'application/pdf', heic: 'image/heic' };
 const RESOURCE_PATH = /^\/admin\/cache\/([a-z_]{1,40})\/invalidate$/;
 /** A date, or a date-time with seconds optional and its offset (Z or ±hh:mm). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -72,6 +75,23 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
       ctx.report.procedure = 'admin.audit';
       const entries = await ctxServices.audit.list(auditQuery(query));
       sendJson(res, 200, { entries, shared: shared !== null });
+      return;
+    }
+    const receiptOf = path.match(RECEIPT_PATH)?.[1];
+    if (receiptOf !== undefined) {
+      if (method !== 'GET') throw methodNotAllowed(['GET', 'HEAD']);
+      ctx.report.procedure = 'admin.receipt';
+      const entry = (await ctxServices.audit.list({ limit: Number.MAX_SAFE_INTEGER })).find((candidate) => candidate.id === receiptOf);
+      const bytes = entry?.receiptFile ? await ctxServices.audit.readReceipt(entry.receiptFile) : null;
+      if (!entry?.receiptFile || !bytes)
+        throw new AppError('route_not_found', { message: 'No hay un comprobante guardado para esa entrada.' });
+      const extension = entry.receiptFile.split('.').pop() ?? '';
+      res.writeHead(200, {
+        'content-type': RECEIPT_TYPES[extension] ?? 'application/octet-stream',
+        'content-length': bytes.length,
+        'content-disposition': `attachment; filename="comprobante-${entry.id}.${extension}"`,
+      });
+      res.end(bytes);
       return;
     }
     if (path === '/admin/cache') {

@@ -50,6 +50,8 @@ export interface AuditTrail {
   settle(id: string, outcome: Exclude<AuditOutcome, 'unknown'>, detail?: string | null): Promise<void>;
   /** Keeps a receipt whose delivery upstream is unconfirmed, beside the trail; answers where. */
   keepReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string>;
+  /** A kept receipt's bytes, wherever it is kept (this disk, or Redis); null when gone. */
+  readReceipt(receiptFile: string): Promise<Buffer | null>;
   /** Newest first. */
   list(query: AuditQuery): Promise<AuditEntry[]>;
   /** Builds what reads by service id need (at start-up, so no customer's request pays it). */
@@ -122,6 +124,7 @@ export abstract class AppendOnlyAuditTrail implements AuditTrail {
   abstract prepare(): Promise<void>;
   /** Writes a receipt where operators can reach it; answers its path. */
   protected abstract storeReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string>;
+  abstract readReceipt(receiptFile: string): Promise<Buffer | null>;
 
   async record(entry: AuditRecord): Promise<string> {
     const id = randomUUID();
@@ -283,7 +286,13 @@ export class FileAuditTrail extends AppendOnlyAuditTrail {
     }
   }
 
-  /** Receipts stay on this instance's disk, beside the trail. */
+  async readReceipt(receiptFile: string): Promise<Buffer | null> {
+    // Only files this trail wrote: beside the trail, never a path someone else named.
+    if (!receiptFile.startsWith(`${this.path}.receipts/`) || receiptFile.includes('..')) return null;
+    return readFile(receiptFile).catch(() => null);
+  }
+
+  /** Receipts stay on this instance's disk, beside the trail (the Redis trail keeps them in Redis). */
   async storeReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string> {
     const directory = `${this.path}.receipts`;
     await mkdir(directory, { recursive: true });

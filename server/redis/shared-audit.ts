@@ -25,6 +25,10 @@ if sid ~= '' then redis.call('rpush', KEYS[3] .. sid, ARGV[1]) end
 return 1`;
 
 const INDEX_VERSION = '1';
+/** Where a receipt kept in Redis is said to be. */
+const REDIS_RECEIPT = 'redis:';
+/** Unconfirmed reports are checked by staff within days; a receipt is kept this long. */
+const RECEIPT_KEEP_DAYS = 90;
 
 export class SharedAuditTrail extends AppendOnlyAuditTrail {
   private indexed: Promise<void> | null = null;
@@ -64,9 +68,29 @@ export class SharedAuditTrail extends AppendOnlyAuditTrail {
     if (!stored) await this.file.append(event);
   }
 
-  /** Receipts stay on this instance's disk: the stream carries where. */
-  protected storeReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string> {
-    return this.file.storeReceipt(id, bytes, extension);
+  /**
+   * Receipts kept in Redis, so staff reach them from any instance (and none stays on the disk of
+   * the one that took it); this instance's disk while Redis is down. Kept RECEIPT_KEEP_DAYS.
+   */
+  protected async storeReceipt(id: string, bytes: Uint8Array, extension: string): Promise<string> {
+    const key = this.link.key('receipt', `${id}.${extension}`);
+    const stored = await this.link.attempt(
+      'audit.receipt',
+      async (redis) => (await redis.set(key, Buffer.from(bytes), 'EX', RECEIPT_KEEP_DAYS * 86_400)) === 'OK',
+      () => false,
+    );
+    return stored ? `${REDIS_RECEIPT}${key}` : this.file.storeReceipt(id, bytes, extension);
+  }
+
+  async readReceipt(receiptFile: string): Promise<Buffer | null> {
+    if (!receiptFile.startsWith(REDIS_RECEIPT)) return this.file.readReceipt(receiptFile);
+    const key = receiptFile.slice(REDIS_RECEIPT.length);
+    if (!key.startsWith(this.link.key('receipt', ''))) return null;
+    return this.link.attempt(
+      'audit.receipt-read',
+      (redis) => redis.getBuffer(key),
+      () => null,
+    );
   }
 
   async events(since?: Date): Promise<AuditEvent[]> {

@@ -744,6 +744,12 @@ collections('a report whose answer is lost: 202 unconfirmed, the receipt kept be
   assert.is(entries[0]!.outcome, 'unknown');
   assert.ok(entries[0]!.receiptFile);
   assert.equal(readFileSync(entries[0]!.receiptFile!), PNG, 'the receipt is kept until staff confirm it');
+  // Staff download it through the admin endpoint; nobody else.
+  const kept = await fetch(`${service.url}/admin/audit/${entries[0]!.id}/receipt`, { headers: { 'x-api-key': ADMIN_KEY } });
+  assert.is(kept.status, 200);
+  assert.is(kept.headers.get('content-type'), 'image/png');
+  assert.equal(Buffer.from(await kept.arrayBuffer()), PNG);
+  assert.is((await fetch(`${service.url}/admin/audit/${entries[0]!.id}/receipt`, { headers: operator })).status, 403);
 });
 
 collections(

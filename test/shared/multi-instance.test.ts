@@ -322,6 +322,33 @@ test('two bots on two instances report one payment reference at once: one is acc
   }
 });
 
+test('a receipt kept for staff on one instance is in Redis: downloaded from the other, none on the taking instance’s disk', async () => {
+  const serviceId = Number(
+    sim.data.clients.filter((client) => Number(client.saldo) > 0 && typeof client.cedula === 'string')[45]!.id_servicio,
+  );
+  const token = await a.verify(serviceId);
+  const png = pngFile(96);
+  sim.setFaults({ commitThenReset: true, method: 'POST', pathPrefix: '/api/facturas/reportar-pago/' });
+  try {
+    const answer = await a.clientWith(token).payments.report.mutate({
+      serviceId,
+      invoiceId: String(serviceId * 100 + 1),
+      method: Number(sim.data.paymentMethods[0]!.id),
+      reference: `RECEIPT-SHARED-${serviceId}`,
+      paidAt: new Date().toISOString(),
+      receipt: { contentBase64: png.toString('base64') },
+    });
+    assert.is(answer.status, 'unconfirmed');
+  } finally {
+    sim.resetFaults();
+  }
+  const [entry] = (await b.services.audit.list({ serviceId })).filter((candidate) => candidate.action === 'payment.report');
+  assert.match(entry!.receiptFile ?? '', /^redis:/, 'kept in Redis, not on a disk');
+  const downloaded = await admin(b, `/admin/audit/${entry!.id}/receipt`);
+  assert.is(downloaded.status, 200);
+  assert.equal(Buffer.from(await downloaded.arrayBuffer()), png);
+});
+
 test('Redis killed mid-run: both instances keep answering from memory and say so; shared state returns with Redis', async () => {
   await Promise.all([a.operator.clients.list.query({ limit: 1 }), b.client.plans.list.query()]);
   await redis.kill();
