@@ -18,7 +18,7 @@ import { TokenBucketLimiter } from './guards/rate-limit';
 import type { SharedState } from './redis/shared-state';
 import { ResponseMemo } from './http/response-memo';
 import { startSimulator, type Simulator } from './simulator/server';
-import { loadSubjectCatalogue } from './config/subject-file';
+import { loadSubjectCatalogue, loadSubjectSynonyms } from './config/subject-file';
 import type { Services } from './services';
 import { WispHubGateway } from './wisphub/gateway';
 import { UpstreamTransport } from './wisphub/transport';
@@ -69,6 +69,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   return {
     async start() {
       const subjects = loadSubjectCatalogue(config.TICKET_SUBJECTS_FILE);
+      const subjectSynonyms = loadSubjectSynonyms(config.TICKET_SUBJECT_SYNONYMS_FILE);
       let upstreamUrl = config.WISPHUB_NET_HOST ?? '';
       let upstreamKey = config.WISPHUB_NET_KEY ?? '';
       if (config.useSimulator) {
@@ -156,6 +157,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         logger,
         now: () => new Date(),
         subjects,
+        subjectSynonyms,
         extraHolidays: new Set(config.EXTRA_HOLIDAYS),
         defaultTechnicianId: config.DEFAULT_TECHNICIAN_ID ?? simulator?.data.technicians[0]?.id ?? null,
         idempotency: shared?.idempotency ?? new IdempotencyStore(config.IDEMPOTENCY_TTL_S * 1000),

@@ -24,6 +24,8 @@ export interface Services {
   logger: Logger;
   now: () => Date;
   subjects: SubjectCatalogue;
+  /** The ISP's own phrases for its own subjects (folded subject → phrases), for suggestions. */
+  subjectSynonyms: ReadonlyMap<string, readonly string[]>;
   extraHolidays: ReadonlySet<string>;
   /** Technician for tickets when the caller names none (config, or the simulator's first). */
   defaultTechnicianId: number | null;

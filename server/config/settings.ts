@@ -154,6 +154,8 @@ const envSchema = z.object({
   DEFAULT_TECHNICIAN_ID: z.coerce.number().int().positive().optional(),
   MAX_TICKET_RESOLUTION_DAYS: int(3, 0, 60),
   TICKET_SUBJECTS_FILE: z.string().min(1).optional(),
+  /** The ISP's phrases for its own subjects, for tickets.suggestSubject (JSON: subject → phrases). */
+  TICKET_SUBJECT_SYNONYMS_FILE: z.string().min(1).optional(),
   /** Priority (1-4) of an ISP subject our priority rules do not know. */
   DEFAULT_SUBJECT_PRIORITY: int(2, 1, 4),
   /** Ticket attachments (comment photos, PDFs): largest accepted, bytes. */

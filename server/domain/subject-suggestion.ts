@@ -1,4 +1,5 @@
 import { type CatalogueSubject, matchSubject, type SubjectCatalogue } from './ticket-subjects';
+import { suggestByWords } from './subject-words';
 import { foldText } from './text';
 
 /**
@@ -303,7 +304,15 @@ const MEDIUM = 0.5;
 const CLEAR_MARGIN = 0.15;
 const MAX_SUGGESTIONS = 3;
 
-export function suggestSubjects(text: string, catalogue: SubjectCatalogue): SuggestionResult {
+/**
+ * `synonyms`: the ISP's own phrases for its own subjects (folded subject → phrases), read by
+ * subject-words.ts for the subjects no rule targets.
+ */
+export function suggestSubjects(
+  text: string,
+  catalogue: SubjectCatalogue,
+  synonyms: ReadonlyMap<string, readonly string[]> = new Map(),
+): SuggestionResult {
   const message = normalizeMessage(text);
   const bySubject = new Map<string, { entry: CatalogueSubject; miss: number; reads: string[] }>();
   for (const rule of RULES) {
@@ -316,8 +325,12 @@ export function suggestSubjects(text: string, catalogue: SubjectCatalogue): Sugg
     if (!current.reads.includes(rule.reads)) current.reads.push(rule.reads);
     bySubject.set(entry.subject, current);
   }
+  const byWords = suggestByWords(message, catalogue, (subject) => RULE_SUBJECT_KEYS.has(foldText(subject)), synonyms).map(
+    ({ reads, ...entry }) => ({ ...entry, reads: [reads] }),
+  );
   const suggestions = [...bySubject.values()]
     .map(({ entry, miss, reads }) => ({ ...entry, confidence: Math.round((1 - miss) * 100) / 100, reads }))
+    .concat(byWords)
     // Stronger reading first; between equals, the more urgent subject.
     .sort((a, b) => b.confidence - a.confidence || b.priority - a.priority)
     .slice(0, MAX_SUGGESTIONS);
@@ -348,3 +361,4 @@ export function suggestSubjects(text: string, catalogue: SubjectCatalogue): Sugg
 
 /** Every subject a rule can suggest, for the check that the shipped catalogue has them all. */
 export const SUGGESTIBLE_SUBJECTS = [...new Set(RULES.map((rule) => rule.subject))];
+const RULE_SUBJECT_KEYS = new Set(SUGGESTIBLE_SUBJECTS.map((subject) => foldText(subject)));

@@ -84,12 +84,12 @@ export const ticketsRouter = router({
         tags,
         summary: 'Read a customer’s message as a ticket subject',
         description:
-          'Ranked subjects of this ISP’s catalogue for what the customer wrote ("no tengo internet", "se me va el wifi a cada rato", "cambiar clave del wifi"), from Spanish phrase rules that know accents, misspellings and WhatsApp shorthand. Use the first with `confidence: high` in `tickets.create`; on medium, confirm with the customer; on low, ask. No model, no network.',
+          'Ranked subjects of this ISP’s catalogue for what the customer wrote ("no tengo internet", "se me va el wifi a cada rato", "cambiar clave del wifi"), from Spanish phrase rules that know accents, misspellings and WhatsApp shorthand. Use the first with `confidence: high` in `tickets.create`; on medium, confirm with the customer; on low, ask. The ISP’s own subjects that no rule knows are suggested by the words of their name and the phrases in TICKET_SUBJECT_SYNONYMS_FILE, never with `high` confidence. No model, no network.',
       },
     })
     .input(suggestSubjectInput)
     .output(suggestSubjectOutput)
-    .mutation(async ({ ctx, input }) => suggestSubjects(input.text, (await ticketCatalogue(ctx)).catalogue)),
+    .mutation(async ({ ctx, input }) => suggestSubjects(input.text, (await ticketCatalogue(ctx)).catalogue, ctx.services.subjectSynonyms)),
 
   zoneStatus: protectedProcedure
     .meta({

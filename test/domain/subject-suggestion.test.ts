@@ -126,3 +126,41 @@ suggest('normalising: accents, case, repeated letters, WhatsApp shorthand', () =
 });
 
 suggest.run();
+
+const own = suite('domain: the ISP’s own subjects, by their words and the ISP’s synonyms');
+const ispCatalogue = {
+  1: ['Traslado de Servicio'],
+  2: ['Internet Lento', 'Sin Señal en la Antena', 'Revisión de Potencia Óptica'],
+  3: ['No Tiene Internet'],
+  4: [],
+};
+
+own('a subject no rule knows is suggested by the words of its name, never with high confidence', () => {
+  const result = suggestSubjects('la antena perdio la señal', ispCatalogue);
+  const antenna = result.suggestions[0]!;
+  assert.is(antenna.subject, 'Sin Señal en la Antena');
+  assert.ok(antenna.confidence <= 0.7);
+  assert.is.not(result.confidence, 'high');
+  assert.ok(antenna.reads.some((reads) => /palabras del asunto/.test(reads)));
+  // Beside a rule's reading, the word match makes it a question, not a certainty.
+  const both = suggestSubjects('antena sin señal', ispCatalogue);
+  assert.equal(
+    both.suggestions.map((suggestion) => suggestion.subject),
+    ['No Tiene Internet', 'Sin Señal en la Antena'],
+  );
+  assert.is(both.confidence, 'medium');
+  // One word in common is not a reading ("servicio" alone does not make a move).
+  assert.not.ok(suggestSubjects('el servicio está caro', ispCatalogue).suggestions.some((s) => s.subject === 'Traslado de Servicio'));
+});
+
+own('the ISP’s synonyms for its own subjects are read whole; a rule’s subject still wins when both apply', () => {
+  const synonyms = new Map([['traslado de servicio', ['me voy a mudar', 'cambio de casa']]]);
+  const moving = suggestSubjects('hola, me voy a mudar el otro mes', ispCatalogue, synonyms);
+  assert.is(moving.suggestions[0]?.subject, 'Traslado de Servicio');
+  assert.is(moving.suggestions[0]?.confidence, 0.65);
+  assert.is(moving.confidence, 'medium');
+  const slow = suggestSubjects('el internet esta muy lento y la antena sin señal', ispCatalogue);
+  assert.is(slow.suggestions[0]?.subject, 'Internet Lento', 'a rule match outranks a word match');
+});
+
+own.run();
