@@ -158,8 +158,6 @@ async function auditedPayment<T>(
   owner: string,
   record: Omit<AuditRecord, 'keyName' | 'role' | 'requestId'> & { reference: string },
   work: () => Promise<T>,
-  /** Upstream accepted the action but has not finished it: the entry stays open, settled later. */
-  stillRunning: (value: T) => boolean = () => false,
 ): Promise<Audited<T>> {
   const reference = await claimReference(ctx, scope, record.reference, owner);
   try {
