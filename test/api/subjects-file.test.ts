@@ -63,26 +63,29 @@ subjects('a bad file stops start-up with a message naming the variable', async (
   }
 });
 
-subjects('TICKET_SUBJECT_SYNONYMS_FILE: the ISP’s phrases reach tickets.suggestSubject; a malformed file stops start-up naming it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'synonyms-'));
-  const good = join(dir, 'synonyms.json');
-  writeFileSync(good, JSON.stringify({ 'Instalacion Nueva': ['quiero contratar', 'servicio nuevo'] }));
-  const service = await startTestService({ TICKET_SUBJECT_SYNONYMS_FILE: good });
-  try {
-    const answer = await service.client.tickets.suggestSubject.mutate({ text: 'hola, quiero contratar el internet para mi finca' });
-    assert.is(answer.suggestions[0]?.subject, 'Instalacion Nueva');
-  } finally {
-    await service.stop();
-  }
-  const bad = join(dir, 'bad.json');
-  writeFileSync(bad, JSON.stringify({ 'Instalacion Nueva': 'quiero contratar' }));
-  try {
-    await createServer(testConfig({ TICKET_SUBJECT_SYNONYMS_FILE: bad })).start();
-    assert.unreachable('a malformed synonyms file must stop start-up');
-  } catch (error) {
-    assert.instance(error, ConfigError);
-    assert.match((error as ConfigError).problems.join('\n'), /TICKET_SUBJECT_SYNONYMS_FILE: Instalacion Nueva/);
-  }
-});
+subjects(
+  'TICKET_SUBJECT_SYNONYMS_FILE: the ISP’s phrases reach tickets.suggestSubject; a malformed file stops start-up naming it',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synonyms-'));
+    const good = join(dir, 'synonyms.json');
+    writeFileSync(good, JSON.stringify({ 'Instalacion Nueva': ['quiero contratar', 'servicio nuevo'] }));
+    const service = await startTestService({ TICKET_SUBJECT_SYNONYMS_FILE: good });
+    try {
+      const answer = await service.client.tickets.suggestSubject.mutate({ text: 'hola, quiero contratar el internet para mi finca' });
+      assert.is(answer.suggestions[0]?.subject, 'Instalacion Nueva');
+    } finally {
+      await service.stop();
+    }
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ 'Instalacion Nueva': 'quiero contratar' }));
+    try {
+      await createServer(testConfig({ TICKET_SUBJECT_SYNONYMS_FILE: bad })).start();
+      assert.unreachable('a malformed synonyms file must stop start-up');
+    } catch (error) {
+      assert.instance(error, ConfigError);
+      assert.match((error as ConfigError).problems.join('\n'), /TICKET_SUBJECT_SYNONYMS_FILE: Instalacion Nueva/);
+    }
+  },
+);
 
 subjects.run();
