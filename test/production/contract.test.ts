@@ -55,7 +55,7 @@ contract('every operation: tag, summary, and every error status as a shared comp
       }
     }
   }
-  assert.is(operations, 32);
+  assert.is(operations, 33);
   const errorEnum = (doc.components.schemas.Error as { properties: { error: { properties: { reason: { enum: string[] } } } } }).properties
     .error.properties.reason.enum;
   assert.equal(errorEnum, ERROR_REASONS);
