@@ -4,31 +4,36 @@ import { ConfigError } from './settings';
 import { catalogueProblems, DEFAULT_SUBJECT_CATALOGUE, type SubjectCatalogue } from '../domain/ticket-subjects';
 import { foldText } from '../domain/text';
 
-/** The ticket subject catalogue: the default, or a JSON file named by TICKET_SUBJECTS_FILE. */
+/**
+ * The ticket subject files: the catalogue (TICKET_SUBJECTS_FILE, else the shipped one) and the
+ * ISP's phrases for its own subjects (TICKET_SUBJECT_SYNONYMS_FILE). A file that cannot be read or
+ * does not match stops start-up with a message naming the variable.
+ */
+
+/** A JSON file named by `variable`, validated by `schema`; `expected` says the shape in the message. */
+function readJsonSetting<T>(variable: string, path: string, schema: z.ZodType<T>, expected: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`${variable}: cannot read JSON from ${path} (${error instanceof Error ? error.message : 'unknown error'})`]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${variable}: ${issue.path.join('.') || 'file'}: ${issue.message} (expected ${expected})`),
+    );
+  }
+  return parsed.data;
+}
 
 const subjects = z.array(z.string().trim().min(1)).min(1);
 const fileSchema = z.object({ '1': subjects, '2': subjects, '3': subjects, '4': subjects }).strict();
 
 export function loadSubjectCatalogue(path: string | undefined): SubjectCatalogue {
   if (!path) return DEFAULT_SUBJECT_CATALOGUE;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError([
-      `TICKET_SUBJECTS_FILE: cannot read JSON from ${path} (${error instanceof Error ? error.message : 'unknown error'})`,
-    ]);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map(
-        (issue) =>
-          `TICKET_SUBJECTS_FILE: ${issue.path.join('.') || 'file'}: ${issue.message} (expected {"1": [...], "2": [...], "3": [...], "4": [...]})`,
-      ),
-    );
-  }
-  const catalogue: SubjectCatalogue = { 1: parsed.data['1'], 2: parsed.data['2'], 3: parsed.data['3'], 4: parsed.data['4'] };
+  const file = readJsonSetting('TICKET_SUBJECTS_FILE', path, fileSchema, '{"1": [...], "2": [...], "3": [...], "4": [...]}');
+  const catalogue: SubjectCatalogue = { 1: file['1'], 2: file['2'], 3: file['3'], 4: file['4'] };
   const problems = catalogueProblems(catalogue);
   if (problems.length > 0) throw new ConfigError(problems.map((problem) => `TICKET_SUBJECTS_FILE: ${problem}`));
   return catalogue;
@@ -42,22 +47,6 @@ const synonymsSchema = z.record(z.string().trim().min(1), z.array(z.string().tri
  */
 export function loadSubjectSynonyms(path: string | undefined): ReadonlyMap<string, readonly string[]> {
   if (!path) return new Map();
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError([
-      `TICKET_SUBJECT_SYNONYMS_FILE: cannot read JSON from ${path} (${error instanceof Error ? error.message : 'unknown error'})`,
-    ]);
-  }
-  const parsed = synonymsSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map(
-        (issue) =>
-          `TICKET_SUBJECT_SYNONYMS_FILE: ${issue.path.join('.') || 'file'}: ${issue.message} (expected {"<subject>": ["<phrase>", ...]})`,
-      ),
-    );
-  }
-  return new Map(Object.entries(parsed.data).map(([subject, phrases]) => [foldText(subject), phrases]));
+  const file = readJsonSetting('TICKET_SUBJECT_SYNONYMS_FILE', path, synonymsSchema, '{"<subject>": ["<phrase>", ...]}');
+  return new Map(Object.entries(file).map(([subject, phrases]) => [foldText(subject), phrases]));
 }

@@ -1,20 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startServiceProcess } from '../support/service-process';
+import { PRODUCTION_ON_SIMULATOR, startServiceProcess } from '../support/service-process';
 
 /** Request log lines are batched for speed, yet a quiet service writes each one soon, without a shutdown. */
 
 const logs = suite('production: request logs reach stdout while the service runs');
 
 logs('one request on a quiet service: its log line appears without waiting for more traffic or a shutdown', async () => {
-  const service = await startServiceProcess({
-    NODE_ENV: 'production',
-    ALLOW_SIMULATOR_IN_PRODUCTION: 'true',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    WARMUP: 'false',
-    LOG_LEVEL: 'info',
-  });
+  const service = await startServiceProcess({ ...PRODUCTION_ON_SIMULATOR });
   try {
     const requestId = 'quiet-service-line-1';
     const response = await fetch(`${service.url}/health`, { headers: { 'x-request-id': requestId } });

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startServiceProcess } from '../support/service-process';
+import { PRODUCTION_ON_SIMULATOR, startServiceProcess } from '../support/service-process';
 
 /** SIGTERM during a slow request: the response still arrives complete and the process exits 0. */
 
@@ -8,12 +8,7 @@ const shutdown = suite('production: graceful shutdown');
 
 shutdown('a slow request in flight completes after SIGTERM; new connections are refused; exit code 0', async () => {
   const { child, url, output, exited } = await startServiceProcess({
-    NODE_ENV: 'production',
-    ALLOW_SIMULATOR_IN_PRODUCTION: 'true',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    WARMUP: 'false',
-    LOG_LEVEL: 'info',
+    ...PRODUCTION_ON_SIMULATOR,
     SIM_CLIENTS: '800',
     SIM_LATENCY_MS: '900',
     SIM_JITTER_MS: '0',

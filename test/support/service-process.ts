@@ -12,6 +12,16 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
+/** A production-mode process on the embedded simulator (allowed on purpose), an ephemeral port, info logs. */
+export const PRODUCTION_ON_SIMULATOR: Readonly<Record<string, string>> = {
+  NODE_ENV: 'production',
+  ALLOW_SIMULATOR_IN_PRODUCTION: 'true',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  WARMUP: 'false',
+  LOG_LEVEL: 'info',
+};
+
 /**
  * Starts it with `env` over this process's environment; resolves once it logs its URL. `command`
  * runs something else that starts the service, such as the production bundle.
