@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { FileAuditTrail } from './observability/audit';
-import { catalogueSourceNow } from './routers/tickets.catalogue';
+import { catalogueSourceNow } from './tickets/catalogue';
 import { claimAuditedReferences, LocalPaymentReferences } from './guards/payment-references';
 import { VerificationTokens } from './guards/verification';
 import { resolveVerificationSecret } from './guards/verification-secret';

@@ -12,8 +12,8 @@ import type { AuditTrail } from './observability/audit';
 import type { Logger } from './observability/logger';
 import type { Mutex } from './redis/redis-lock';
 import type { SharedState } from './redis/shared-state';
-import type { PendingTicketRecord } from './routers/tickets.pending';
-import type { PendingServiceTask } from './routers/service-state.handler';
+import type { PendingServiceTask } from './guards/pending-store';
+import type { PendingTicketRecord } from './tickets/records';
 import type { WispHubGateway } from './wisphub/gateway';
 
 /** What every procedure can reach: settings and the gateway, never raw HTTP. */
@@ -30,7 +30,7 @@ export interface Services {
   /** Technician for tickets when the caller names none (config, or the simulator's first). */
   defaultTechnicianId: number | null;
   idempotency: Idempotency;
-  /** Ticket creates answered 202 while their upstream outcome is settled (routers/tickets.pending.ts). */
+  /** Ticket creates answered 202 while their upstream outcome is settled (routers/tickets.pending.ts, tickets/records.ts). */
   pendingTickets: PendingStore<PendingTicketRecord>;
   /** Reconnects and suspends answered `pending`, by task id, until service.taskStatus sees them end. */
   pendingServiceTasks: PendingStore<PendingServiceTask>;

@@ -1,5 +1,3 @@
-import type { Outage } from './outage';
-
 /** A WispHub Net client in English domain terms. Secrets never reach this type. */
 
 export const CLIENT_STATUSES = ['active', 'suspended', 'cancelled', 'free', 'unknown'] as const;
@@ -8,6 +6,13 @@ export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 export interface NamedRef {
   id: number;
   name: string;
+}
+
+/** A known outage (falla general) of the sector serving a client: a bot says it first. */
+export interface Outage {
+  active: boolean;
+  /** The ISP's own words, when it wrote any. */
+  description: string | null;
 }
 
 export interface ClientRouter extends NamedRef {

@@ -1,4 +1,4 @@
-import type { Client, ClientRouter, NamedRef } from './client';
+import type { Client, ClientRouter, NamedRef, Outage } from './client';
 import { foldText } from './text';
 
 /**
@@ -6,11 +6,7 @@ import { foldText } from './text';
  * A support bot says so first, skips the ping, and does not open one more connectivity ticket.
  */
 
-export interface Outage {
-  active: boolean;
-  /** The ISP's own words, when it wrote any. */
-  description: string | null;
-}
+export type { Outage };
 
 /** The outage state of the sector serving a client; null when no router is recorded. */
 export function routerOutage(router: ClientRouter | null): Outage | null {

@@ -1,5 +1,5 @@
 import { spanishDateTime } from './spanish-dates';
-import type { TicketStatus } from './ticket';
+import type { NextStep, TicketStatus } from './ticket';
 
 /**
  * What happens next with a ticket, said to the customer: who attends it and by when, on the
@@ -7,12 +7,7 @@ import type { TicketStatus } from './ticket';
  * técnico Juan Pérez lo atenderá antes del martes 1 de diciembre a las 5:00 p. m."
  */
 
-export interface NextStep {
-  technician: string | null;
-  /** The scheduled window (ISO 8601 with offset), when upstream has one. */
-  window: { from: string | null; until: string | null } | null;
-  message: string;
-}
+export type { NextStep };
 
 export function nextStep(ticket: {
   status: TicketStatus;

@@ -1,4 +1,3 @@
-import type { NextStep } from './ticket-next-step';
 import type { NamedRef } from './client';
 import type { PriorityLevel } from './ticket-subjects';
 
@@ -12,6 +11,14 @@ export const TICKET_STATE_NUMBERS: Record<Exclude<TicketStatus, 'unknown'>, numb
   resolved: 3,
   closed: 4,
 };
+
+/** What happens next with a ticket, said to the customer (ticket-next-step.ts writes it). */
+export interface NextStep {
+  technician: string | null;
+  /** The scheduled window (ISO 8601 with offset), when upstream has one. */
+  window: { from: string | null; until: string | null } | null;
+  message: string;
+}
 
 export interface Ticket {
   id: number;

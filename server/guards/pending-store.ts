@@ -15,6 +15,13 @@ export interface PendingStore<R> {
   claimOrphan(handle: string): Promise<boolean>;
 }
 
+/** A reconnect or suspend answered `pending`: its open audit entry, until its task ends (service.taskStatus). */
+export interface PendingServiceTask {
+  auditId: string;
+  serviceId: number;
+  action: 'reconnect' | 'suspend';
+}
+
 /** One instance: the settlement always runs here, so there is never an orphan to take over. */
 export class LocalPendingStore<R> implements PendingStore<R> {
   private readonly records: TTLCache<string, R>;

@@ -1,7 +1,7 @@
 import { invoiceDaysOverdue, summarizeAccount, type PendingInvoice } from '../domain/account';
 import { toIsoWithOffset, toLocal } from '../domain/business-days';
 import { AppError } from '../errors';
-import { readFrom } from '../trpc/procedures';
+import { readFrom } from '../trpc/memo-sources';
 import type { z } from 'zod';
 import type { balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './account.types';
 import { existingClient, type LookupContext } from './client-lookup';

@@ -8,12 +8,8 @@ import { freeText, namedRefSchema } from './shared.types';
 
 /** zod schemas (input, output, OpenAPI examples) of the clients procedures. */
 
-// JSON numbers only: tRPC takes no strings, arrays or booleans; REST reads path and query digits into numbers first (rest/routes.ts).
-export const serviceIdSchema = z
-  .number({ error: (issue) => (issue.code === 'invalid_type' ? 'serviceId must be a number (digits only)' : undefined) })
-  .int()
-  .positive()
-  .meta({ description: 'WispHub Net service id (`id_servicio`).', example: 1234 });
+export { serviceIdSchema } from '../trpc/service-id';
+import { serviceIdSchema } from '../trpc/service-id';
 
 export const outageSchema = z
   .object({

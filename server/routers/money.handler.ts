@@ -6,7 +6,7 @@ import { spanishDate } from '../domain/spanish-dates';
 import { AppError, appErrorOf } from '../errors';
 import type { AuditEntry, AuditRecord } from '../observability/audit';
 import type { CallerKey } from '../guards/api-keys';
-import { readFrom } from '../trpc/procedures';
+import { readFrom } from '../trpc/memo-sources';
 import type { UpstreamBalance } from '../wisphub/balance-mapper';
 import { isUnknownOutcome } from '../wisphub/transport';
 import { pendingInvoicesOf } from './account.handler';

@@ -1,4 +1,5 @@
-import { protectedProcedure, readFrom } from '../trpc/procedures';
+import { readFrom } from '../trpc/memo-sources';
+import { protectedProcedure } from '../trpc/procedures';
 import { router } from '../trpc/init';
 import { paymentMethodsOutput } from './catalogue.types';
 

@@ -1,5 +1,6 @@
 import { AppError } from '../errors';
-import { protectedProcedure, readFrom } from '../trpc/procedures';
+import { readFrom } from '../trpc/memo-sources';
+import { protectedProcedure } from '../trpc/procedures';
 import { router } from '../trpc/init';
 import { planByIdInput, planDetailSchema, plansOutput } from './catalogue.types';
 

@@ -17,13 +17,6 @@ const ACTIONS = {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A reconnect or suspend whose upstream task was still running when the caller was answered. */
-export interface PendingServiceTask {
-  auditId: string;
-  serviceId: number;
-  action: keyof typeof ACTIONS;
-}
-
 /** Service tasks share the pending store's key space with ticket handles: prefixed apart. */
 const serviceTaskHandle = (taskId: string) => `service-task:${taskId}`;
 

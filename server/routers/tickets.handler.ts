@@ -1,13 +1,15 @@
 import { addBusinessDays, toIsoWithOffset, toLocal, toUpstreamDateTime } from '../domain/business-days';
-import { catalogueEntries, closestSubjects, matchSubject, PRIORITY_LEVELS, type PriorityLevel } from '../domain/ticket-subjects';
-import { ticketCatalogue } from './tickets.catalogue';
+import { catalogueEntries, closestSubjects, matchSubject, PRIORITY_LEVELS } from '../domain/ticket-subjects';
+import { ticketCatalogue } from '../tickets/catalogue';
 import { isConnectivitySubject, outageMessage } from '../domain/outage';
 import { zoneStatus, type ZoneStatus } from '../domain/zone-tickets';
 import { TICKET_STATE_NUMBERS, type Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
 import type { RequestContext } from '../trpc/context';
-import { type UpstreamTicketForm, ZONE_COUNTS_KEY } from '../wisphub/tickets';
+import { ZONE_COUNTS_KEY } from '../wisphub/tickets';
 import { openPending, type PendingTicket } from './tickets.pending';
+import { finishCreated } from '../tickets/created';
+import type { CreatedTicket, CreateRequester, PlannedTicket } from '../tickets/records';
 
 /** Opening a ticket: client, subject, zone limit (serialised per zone), business-day due date. */
 
@@ -21,12 +23,6 @@ export interface CreateTicketRequest {
   force?: boolean | undefined;
 }
 
-export interface CreatedTicket {
-  status: 'created';
-  ticket: Ticket;
-  zoneStatus: ZoneStatus | null;
-}
-
 /** The customer's active ticket of the same subject: answered instead of opening a second. */
 export interface ExistingTicket {
   status: 'existing';
@@ -37,13 +33,9 @@ export interface ExistingTicket {
 /** A create either made its ticket, found the one already open, or answers a handle to poll while its outcome is settled. */
 export type CreateTicketOutcome = CreatedTicket | ExistingTicket | PendingTicket;
 
-/** Who asked, so a pending create can be polled only by its own key and freed for a keyed retry if it fails. */
-export interface CreateRequester {
-  keyName: string;
-  idempotency: { key: string; request: unknown } | null;
-}
-
 const DEPARTMENT = 'Soporte Técnico';
+
+export type { CreatedTicket, CreateRequester, PlannedTicket };
 
 export async function createTicket(
   ctx: RequestContext,
@@ -170,37 +162,10 @@ async function activeTicketOfSubject(ctx: RequestContext, serviceId: number, sub
   );
 }
 
-/** What a create sends upstream, with the values we computed (upstream may omit them in its answer). */
-export interface PlannedTicket {
-  form: UpstreamTicketForm;
-  zoneId: number | null;
-  computed: { priority: PriorityLevel; startsAt: string; dueAt: string };
-}
-
 /** A ticket this service created counts in its zone at once, on every instance, before the zone lock passes on. */
 async function countInZone(ctx: RequestContext, zoneId: number | null): Promise<void> {
   const { config, gateway } = ctx.services;
   if (zoneId === null || !config.ACTIVE_TICKET_STATES.includes(config.DEFAULT_TICKET_STATUS)) return;
   gateway.tickets.recordCreated(zoneId);
   await gateway.tickets.zoneCountsCache.flushShared(ZONE_COUNTS_KEY);
-}
-
-/** The answer for a ticket upstream holds (created now, or found by reconciliation). */
-export async function finishCreated(ctx: Pick<RequestContext, 'services'>, plan: PlannedTicket, ticket: Ticket): Promise<CreatedTicket> {
-  const { config, gateway } = ctx.services;
-  gateway.account.recordCreated(ticket.serviceId === null ? { ...ticket, serviceId: plan.form.servicio } : ticket);
-  const completed: Ticket = {
-    ...ticket,
-    priority: ticket.priority ?? plan.computed.priority,
-    startsAt: ticket.startsAt ?? plan.computed.startsAt,
-    dueAt: ticket.dueAt ?? plan.computed.dueAt,
-  };
-  if (plan.zoneId === null) return { status: 'created', ticket: completed, zoneStatus: null };
-  // The ticket exists: a zone count upstream cannot give now must not turn it into an error (a retry would post again).
-  const after = await gateway.tickets.zoneCounts().catch(() => null);
-  return {
-    status: 'created',
-    ticket: completed,
-    zoneStatus: after ? zoneStatus(plan.zoneId, after.value, config.MAX_ACTIVE_TICKETS_PER_ZONE) : null,
-  };
 }

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Ticket } from '../domain/ticket';
-import type { ZoneStatus } from '../domain/zone-tickets';
 import { AppError, ERROR_CATALOGUE, type ErrorReason } from '../errors';
 import type { RequestContext } from '../trpc/context';
 import type { Services } from '../services';
-import { finishCreated, type CreatedTicket, type CreateRequester, type PlannedTicket } from './tickets.handler';
+import { finishCreated } from '../tickets/created';
+import type { CreatedTicket, CreateRequester, PendingTicketRecord, PlannedTicket } from '../tickets/records';
 
 /**
  * Ticket creates whose upstream outcome is unknown (the POST timed out or the connection dropped
@@ -14,6 +13,8 @@ import { finishCreated, type CreatedTicket, type CreateRequester, type PlannedTi
  * Records live in the pending store (Redis across instances); a settlement whose instance stopped
  * is taken over by the next instance asked about it.
  */
+
+export type { PendingTicketRecord };
 
 export interface PendingTicket {
   status: 'pending_confirmation';
@@ -30,19 +31,6 @@ export interface FailedTicket {
 
 /** What `tickets.createStatus` answers. */
 export type PendingTicketStatus = PendingTicket | (CreatedTicket & { handle: string }) | FailedTicket;
-
-/** One pending create, as stored (JSON): enough for any instance to answer it or take it over. */
-export interface PendingTicketRecord {
-  handle: string;
-  keyName: string;
-  since: number;
-  plan: PlannedTicket;
-  idempotency: CreateRequester['idempotency'];
-  outcome:
-    | { status: 'pending' }
-    | { status: 'created'; ticket: Ticket; zoneStatus: ZoneStatus | null }
-    | { status: 'failed'; reason: ErrorReason; message: string };
-}
 
 const HANDLE_PREFIX = 'tkp_';
 const PENDING_MESSAGE =

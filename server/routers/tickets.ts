@@ -2,11 +2,12 @@ import { catalogueEntries, PRIORITY_LABELS, PRIORITY_LEVELS } from '../domain/ti
 import { zoneStatus } from '../domain/zone-tickets';
 import { AppError } from '../errors';
 import { suggestSubjects } from '../domain/subject-suggestion';
-import { protectedProcedure, readFrom } from '../trpc/procedures';
+import { readFrom } from '../trpc/memo-sources';
+import { protectedProcedure } from '../trpc/procedures';
 import { router } from '../trpc/init';
 import type { RequestContext } from '../trpc/context';
 import { createTicket, type CreateTicketOutcome } from './tickets.handler';
-import { ticketCatalogue } from './tickets.catalogue';
+import { ticketCatalogue } from '../tickets/catalogue';
 import { pendingStatus, type PendingTicket } from './tickets.pending';
 import { addComment, updateTicketState } from './tickets.followup';
 import { once } from './once';

@@ -1,4 +1,5 @@
-import type { JsonRecord } from './data';
+/** A record as upstream serves it (the simulator's own loose shape; data.ts imports this module). */
+type JsonRecord = Record<string, unknown>;
 
 /**
  * The customers the README and the docs use in their examples, laid over the generated records

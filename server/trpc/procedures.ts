@@ -4,10 +4,9 @@ import { conversationKey } from '../guards/identity-guard';
 import type { RateDecision } from '../guards/rate-limit';
 import type { TokenHolder } from '../guards/verification';
 import { isMemoizable, type ProcedureAccess } from '../rest/routes';
-import { serviceIdSchema } from '../routers/clients.types';
-import type { Dependency } from '../http/response-memo';
-import type { CacheResult } from '../wisphub/swr-cache';
-import type { RequestContext, RequestReport } from './context';
+import { serviceIdSchema } from './service-id';
+import type { RequestContext } from './context';
+import type { MemoSources } from './memo-sources';
 import { publicProcedure } from './init';
 
 export type { CallerKey };
@@ -96,23 +95,6 @@ export function assertVerified(ctx: RequestContext, caller: CallerKey, serviceId
         details: { problem: check.status },
       });
   }
-}
-
-/** The cache entries a cacheable query read, so its answer can be memoised against them. */
-export interface MemoSources {
-  deps: Dependency[];
-  /** False once anything was served stale: such an answer is not memoised. */
-  memoizable: boolean;
-}
-
-/** Records that an answer was computed from this cache read (the result names its own cache and key). */
-export function readFrom<V>(ctx: { memo?: MemoSources; report: RequestReport }, result: CacheResult<V>): V {
-  if (ctx.report.cacheState !== 'stale' && ctx.report.cacheState !== 'miss') ctx.report.cacheState = result.state;
-  if (ctx.memo) {
-    ctx.memo.deps.push({ cache: result.source.cache, key: result.source.key, version: result.version });
-    if (result.state === 'stale') ctx.memo.memoizable = false;
-  }
-  return result.value;
 }
 
 /** Every business procedure: requires a configured API key. Cacheable queries are memoised. */

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -108,6 +108,81 @@ walls('server/ root holds a handful of files; everything else lives in a room', 
     .map((entry) => entry.name)
     .sort();
   assert.equal(loose, ['app.ts', 'errors.ts', 'main.ts', 'services.ts']);
+});
+
+/** The source file a relative import names (`./x` → `x.ts`, a folder → its `index.ts`). */
+function moduleFile(line: ImportLine): string | null {
+  if (!line.specifier.startsWith('.')) return null;
+  const base = target(line);
+  if (/\.(m?ts)$/.test(base)) return base;
+  return existsSync(join(ROOT, `${base}.ts`)) ? `${base}.ts` : join(base, 'index.ts');
+}
+
+/** The import graph's strongly connected components of more than one module (Tarjan): each is a cycle. */
+export function importCycles(edges: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0;
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (node: string): void => {
+    order.set(node, next);
+    low.set(node, next++);
+    stack.push(node);
+    onStack.add(node);
+    for (const to of edges.get(node) ?? []) {
+      if (!edges.has(to)) continue;
+      if (!order.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (onStack.has(to)) low.set(node, Math.min(low.get(node)!, order.get(to)!));
+    }
+    if (low.get(node) !== order.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1) cycles.push(component.sort());
+  };
+  for (const node of edges.keys()) if (!order.has(node)) visit(node);
+  return cycles;
+}
+
+walls('the cycle finder finds a cycle (so the rule below can fail)', () => {
+  const edges = new Map([
+    ['a.ts', ['b.ts']],
+    ['b.ts', ['c.ts']],
+    ['c.ts', ['a.ts']],
+    ['d.ts', ['a.ts']],
+  ]);
+  assert.equal(importCycles(edges), [['a.ts', 'b.ts', 'c.ts']]);
+});
+
+walls('no import cycle in server/, type-only imports included: every layer points down', () => {
+  const edges = new Map<string, string[]>();
+  for (const file of sourceFiles('server')) {
+    const lines = importsOf(file, readFileSync(join(ROOT, file), 'utf8'));
+    edges.set(
+      file,
+      lines.map(moduleFile).filter((to): to is string => to !== null),
+    );
+  }
+  assert.equal(importCycles(edges), []);
+});
+
+walls('nothing below the surfaces imports a router: only the route table and the OpenAPI document serve them', () => {
+  const servesRouters = new Set(['server/http/routes.ts', 'server/rest/openapi.ts']);
+  const offending = importsIn('server').filter(
+    (line) => !line.file.startsWith('server/routers/') && !servesRouters.has(line.file) && target(line).startsWith('server/routers/'),
+  );
+  assert.equal(
+    offending.map((line) => `${line.file} → ${line.specifier}`),
+    [],
+  );
 });
 
 walls.run();

@@ -1,0 +1,44 @@
+import type { PriorityLevel } from '../domain/ticket-subjects';
+import type { Ticket } from '../domain/ticket';
+import type { ZoneStatus } from '../domain/zone-tickets';
+import type { ErrorReason } from '../errors';
+import type { UpstreamTicketForm } from '../wisphub/tickets';
+
+/**
+ * What a ticket create is made of, below the routers: what it sends upstream, who asked, what it
+ * answers once created, and a pending create as the pending store keeps it (services and the Redis
+ * store name these types without reaching up into a router).
+ */
+
+/** A create that made its ticket. */
+export interface CreatedTicket {
+  status: 'created';
+  ticket: Ticket;
+  zoneStatus: ZoneStatus | null;
+}
+
+/** Who asked, so a pending create can be polled only by its own key and freed for a keyed retry if it fails. */
+export interface CreateRequester {
+  keyName: string;
+  idempotency: { key: string; request: unknown } | null;
+}
+
+/** What a create sends upstream, with the values we computed (upstream may omit them in its answer). */
+export interface PlannedTicket {
+  form: UpstreamTicketForm;
+  zoneId: number | null;
+  computed: { priority: PriorityLevel; startsAt: string; dueAt: string };
+}
+
+/** One pending create, as stored (JSON): enough for any instance to answer it or take it over. */
+export interface PendingTicketRecord {
+  handle: string;
+  keyName: string;
+  since: number;
+  plan: PlannedTicket;
+  idempotency: CreateRequester['idempotency'];
+  outcome:
+    | { status: 'pending' }
+    | { status: 'created'; ticket: Ticket; zoneStatus: ZoneStatus | null }
+    | { status: 'failed'; reason: ErrorReason; message: string };
+}
