@@ -1,7 +1,6 @@
+import type { CallerContext } from '../trpc/context';
 import type { Client } from '../domain/client';
 import { clientHint, MAX_UNVERIFIED_CANDIDATES } from '../domain/client-hint';
-import type { CallerKey } from '../guards/api-keys';
-import type { RequestContext } from '../trpc/context';
 import { verifiedServiceId } from '../trpc/procedures';
 import type { z } from 'zod';
 import type { clientViewSchema } from './clients.types';
@@ -14,8 +13,6 @@ import type { clientViewSchema } from './clients.types';
 
 export type ClientView = z.infer<typeof clientViewSchema>;
 
-type ViewerContext = RequestContext & { key: CallerKey };
-
 export interface Viewer {
   isStaff: boolean;
   /** The service id this bot call proved, or null. */
@@ -25,7 +22,7 @@ export interface Viewer {
   maxCandidates: number;
 }
 
-export function viewerOf(ctx: ViewerContext): Viewer {
+export function viewerOf(ctx: CallerContext): Viewer {
   const isStaff = ctx.key.role === 'operator';
   const verified = isStaff ? null : verifiedServiceId(ctx, ctx.key);
   return {

@@ -3,12 +3,12 @@ import type { PendingInvoice } from '../domain/account';
 import { toIsoWithOffset, toLocal } from '../domain/business-days';
 import { normalizeReference, promiseRefusal, promiseRefusalMessage } from '../domain/payments';
 import { spanishDate } from '../domain/spanish-dates';
-import { AppError, appErrorOf } from '../errors';
+import { AppError } from '../errors';
 import type { AuditEntry, AuditRecord } from '../observability/audit';
-import type { CallerKey } from '../guards/api-keys';
+import type { CallerContext } from '../trpc/context';
+import { type Audited, audited } from './audited';
 import { readFrom } from '../trpc/memo-sources';
 import type { UpstreamBalance } from '../wisphub/balance-mapper';
-import { isUnknownOutcome } from '../wisphub/transport';
 import { pendingInvoicesOf } from './account.handler';
 import type {
   createPromiseInput,
@@ -30,8 +30,6 @@ import { readUpload, safeFileName } from './uploads';
 
 /** Reports and registrations each hold their own references: staff register a reported payment under its reference. */
 type ReferenceScope = 'report' | 'register';
-
-export type MoneyContext = LookupContext & { key: CallerKey };
 
 const PAID_AT_FUTURE_TOLERANCE_MS = 10 * 60_000;
 const AMOUNT_TOLERANCE = 0.5;
@@ -82,44 +80,6 @@ function paidAtLocal(ctx: LookupContext, paidAt: string): string {
   return `${local.date} ${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
 }
 
-export type Audited<T> =
-  | { outcome: 'confirmed'; value: T; auditId: string }
-  | { outcome: 'open'; value: T; auditId: string }
-  | { outcome: 'unknown'; error: unknown; auditId: string };
-
-/**
- * Records the action, runs it, settles the record: `confirmed`, `refused` (upstream or a rule said
- * no: the error is rethrown) or, when upstream's answer was lost, left `unknown` for the caller
- * to reconcile.
- */
-export async function audited<T>(
-  ctx: MoneyContext,
-  record: Omit<AuditRecord, 'keyName' | 'role' | 'requestId'>,
-  work: () => Promise<T>,
-  /** Upstream accepted the action but has not finished it: the entry stays open, settled later. */
-  stillRunning: (value: T) => boolean = () => false,
-): Promise<Audited<T>> {
-  const { audit, logger } = ctx.services;
-  const auditId = await audit.record({ ...record, keyName: ctx.key.name, role: ctx.key.role, requestId: ctx.requestId });
-  const settle = (outcome: 'confirmed' | 'refused', detail: string | null) =>
-    audit.settle(auditId, outcome, detail).catch((error: unknown) => {
-      logger.error({ err: error, auditId }, 'audit settlement failed: the entry stays unknown');
-    });
-  try {
-    const value = await work();
-    if (stillRunning(value)) return { outcome: 'open', value, auditId };
-    await settle('confirmed', null);
-    return { outcome: 'confirmed', value, auditId };
-  } catch (error) {
-    if (isUnknownOutcome(error)) {
-      logger.warn({ auditId, action: record.action, serviceId: record.serviceId }, 'upstream outcome unknown: reconciling');
-      return { outcome: 'unknown', error, auditId };
-    }
-    await settle('refused', appErrorOf(error)?.reason ?? 'internal_error');
-    throw error;
-  }
-}
-
 export async function readInvoices(ctx: LookupContext, serviceId: number): Promise<z.infer<typeof invoicesOutput>> {
   await existingClient(ctx, serviceId);
   const [result, activePromise] = await Promise.all([
@@ -139,7 +99,7 @@ export async function readInvoices(ctx: LookupContext, serviceId: number): Promi
 }
 
 /** Claims a payment reference for this request, or 409 when another payment holds it. */
-async function claimReference(ctx: MoneyContext, scope: ReferenceScope, reference: string, owner: string): Promise<string> {
+async function claimReference(ctx: CallerContext, scope: ReferenceScope, reference: string, owner: string): Promise<string> {
   const normalized = normalizeReference(reference);
   if (normalized === '') throw new AppError('invalid_input', { details: { fieldErrors: { reference: ['empty reference'] } } });
   const holder = await ctx.services.paymentReferences.claim(scope, normalized, owner);
@@ -153,7 +113,7 @@ async function claimReference(ctx: MoneyContext, scope: ReferenceScope, referenc
  * reference was never used). An unknown outcome keeps the claim.
  */
 async function auditedPayment<T>(
-  ctx: MoneyContext,
+  ctx: CallerContext,
   scope: ReferenceScope,
   owner: string,
   record: Omit<AuditRecord, 'keyName' | 'role' | 'requestId'> & { reference: string },
@@ -169,7 +129,7 @@ async function auditedPayment<T>(
 }
 
 export async function reportPayment(
-  ctx: MoneyContext,
+  ctx: CallerContext,
   input: Omit<z.infer<typeof reportPaymentInput>, 'idempotencyKey'>,
   owner: string,
 ): Promise<Omit<z.infer<typeof reportPaymentOutput>, 'replayed'>> {
@@ -243,7 +203,7 @@ async function earlierRegistration(ctx: LookupContext, serviceId: number, invoic
 }
 
 export async function registerPayment(
-  ctx: MoneyContext,
+  ctx: CallerContext,
   input: RegistrationRequest,
   owner: string,
 ): Promise<Omit<z.infer<typeof registerPaymentOutput>, 'replayed'>> {
@@ -321,7 +281,7 @@ export async function registerPayment(
 }
 
 export async function createPromise(
-  ctx: MoneyContext,
+  ctx: CallerContext,
   input: Omit<z.infer<typeof createPromiseInput>, 'idempotencyKey'>,
 ): Promise<Omit<z.infer<typeof createPromiseOutput>, 'replayed'>> {
   const client = await existingClient(ctx, input.serviceId);

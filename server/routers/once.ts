@@ -1,9 +1,8 @@
-import type { CallerKey } from '../guards/api-keys';
-import type { RequestContext } from '../trpc/context';
+import type { CallerContext } from '../trpc/context';
 
 /** Runs a write at most once per idempotency key (scoped to the caller's key); without a key, runs it. */
 export async function once<T>(
-  ctx: RequestContext & { key: CallerKey },
+  ctx: CallerContext,
   idempotencyKey: string | undefined,
   request: unknown,
   work: () => Promise<T>,

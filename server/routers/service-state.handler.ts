@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { AppError } from '../errors';
 import type { serviceStateInput, serviceStateOutput, serviceTaskOutput } from './billing.types';
 import { existingClient } from './client-lookup';
-import { audited, type MoneyContext } from './money.handler';
+import type { CallerContext } from '../trpc/context';
+import { audited } from './audited';
 
 /**
  * Reconnect and suspend a service through upstream's activate/deactivate tasks, polled like a
@@ -25,7 +26,7 @@ const serviceTaskHandle = (taskId: string) => `service-task:${taskId}`;
  * its audit entry is settled (confirmed, or refused when the task failed) and the client re-read.
  * Only tasks this service started are known (404 otherwise): a task id reveals nothing else.
  */
-export async function serviceTaskStatus(ctx: MoneyContext, taskId: string): Promise<z.infer<typeof serviceTaskOutput>> {
+export async function serviceTaskStatus(ctx: CallerContext, taskId: string): Promise<z.infer<typeof serviceTaskOutput>> {
   const { gateway, audit, pendingServiceTasks } = ctx.services;
   const pending = await pendingServiceTasks.get(serviceTaskHandle(taskId));
   if (!pending) throw new AppError('ping_task_not_found', { message: 'No encontramos esa tarea de cambio de estado del servicio.' });
@@ -43,7 +44,7 @@ export async function serviceTaskStatus(ctx: MoneyContext, taskId: string): Prom
 }
 
 export async function changeServiceState(
-  ctx: MoneyContext,
+  ctx: CallerContext,
   action: keyof typeof ACTIONS,
   input: z.infer<typeof serviceStateInput>,
 ): Promise<z.infer<typeof serviceStateOutput>> {

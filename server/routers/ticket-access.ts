@@ -1,7 +1,6 @@
+import type { CallerContext } from '../trpc/context';
 import type { Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
-import type { CallerKey } from '../guards/api-keys';
-import type { RequestContext } from '../trpc/context';
 import { assertVerified } from '../trpc/procedures';
 
 /**
@@ -9,7 +8,7 @@ import { assertVerified } from '../trpc/procedures';
  * customer's (a ticket without a customer is staff's alone). A ticket that does not exist is a 404
  * for everyone: its id says nothing about anyone.
  */
-export async function customersTicket(ctx: RequestContext & { key: CallerKey }, ticketId: number): Promise<Ticket> {
+export async function customersTicket(ctx: CallerContext, ticketId: number): Promise<Ticket> {
   const ticket = await ctx.services.gateway.tickets.ticketById(ticketId);
   if (!ticket) throw new AppError('ticket_not_found', { details: { ticketId } });
   if (ctx.key.role === 'operator') return ticket;

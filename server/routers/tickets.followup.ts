@@ -1,21 +1,18 @@
+import type { CallerContext } from '../trpc/context';
 import type { z } from 'zod';
 import type { TicketStatus } from '../domain/ticket';
 import { AppError } from '../errors';
-import type { CallerKey } from '../guards/api-keys';
 import { assertVerified } from '../trpc/procedures';
-import type { RequestContext } from '../trpc/context';
 import type { addCommentInput, addCommentOutput, updateStateInput, updateStateOutput } from './tickets.types';
 import { readUpload, safeFileName } from './uploads';
 import { customersTicket } from './ticket-access';
 
 /** Ticket follow-up: comments with photos, and state changes with their reason. */
 
-type FollowUpContext = RequestContext & { key: CallerKey };
-
 const STATE_NUMBERS: Record<(typeof updateStateInput)['_output']['state'], number> = { new: 1, in_progress: 2, resolved: 3, closed: 4 };
 
 export async function addComment(
-  ctx: FollowUpContext,
+  ctx: CallerContext,
   input: Omit<z.infer<typeof addCommentInput>, 'idempotencyKey'>,
 ): Promise<Omit<z.infer<typeof addCommentOutput>, 'replayed'>> {
   const { gateway } = ctx.services;
@@ -41,7 +38,7 @@ export async function addComment(
  * funciona"), with that customer's verification token. The same state again is a no-op.
  */
 export async function updateTicketState(
-  ctx: FollowUpContext,
+  ctx: CallerContext,
   input: z.infer<typeof updateStateInput>,
 ): Promise<z.infer<typeof updateStateOutput>> {
   const { gateway } = ctx.services;

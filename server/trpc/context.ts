@@ -1,4 +1,6 @@
+import type { CallerKey } from '../guards/api-keys';
 import type { RateDecision } from '../guards/rate-limit';
+import type { Dependency } from '../http/response-memo';
 import type { CacheState } from '../wisphub/swr-cache';
 import type { Services } from '../services';
 
@@ -23,6 +25,19 @@ export interface RequestContext {
   /** Filled in while the request runs, read by the HTTP layer for logs and headers. */
   report: RequestReport;
 }
+
+/** The cache entries a cacheable query read, so its answer can be memoised against them. */
+export interface MemoSources {
+  deps: Dependency[];
+  /** False once anything was served stale: such an answer is not memoised. */
+  memoizable: boolean;
+}
+
+/**
+ * A procedure's context once the caller is known (the auth middleware narrowed it), with the memo
+ * of a cacheable read. The one type every handler takes.
+ */
+export type CallerContext = RequestContext & { key: CallerKey; memo?: MemoSources };
 
 /** Shared by reference: tRPC middlewares copy the context object, not this one. */
 export interface RequestReport {

@@ -1,18 +1,12 @@
-import type { Dependency } from '../http/response-memo';
 import type { CacheResult } from '../wisphub/swr-cache';
-import type { RequestReport } from './context';
+import type { MemoSources, RequestReport } from './context';
+
+export type { MemoSources };
 
 /**
  * How a cacheable query records what it read, so its answer can be memoised against those cache
  * entries (http/response-memo.ts). Imports no tRPC: the areas below the routers use it too.
  */
-
-/** The cache entries a cacheable query read, so its answer can be memoised against them. */
-export interface MemoSources {
-  deps: Dependency[];
-  /** False once anything was served stale: such an answer is not memoised. */
-  memoizable: boolean;
-}
 
 /** Records that an answer was computed from this cache read (the result names its own cache and key). */
 export function readFrom<V>(ctx: { memo?: MemoSources; report: RequestReport }, result: CacheResult<V>): V {
