@@ -1,6 +1,7 @@
 import { pdfFile, pngFile } from '../support/files';
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
+import { reasonOf, trpcReason, trpcRefusal } from '../support/refusals';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { fullView, OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KEY } from '../support/service';
@@ -29,23 +30,6 @@ function debtor(invoices = 1): { raw: JsonRecord; serviceId: number } {
   );
   const raw = candidates[nextClient++]!;
   return { raw, serviceId: Number(raw.id_servicio) };
-}
-
-async function reasonOf(response: Response): Promise<string> {
-  return ((await response.json()) as RestErrorBody).error.reason;
-}
-
-function trpcReason(error: unknown): string | undefined {
-  return (error as { data?: { reason?: string } }).data?.reason;
-}
-
-async function trpcRefusal(call: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await call;
-  } catch (error) {
-    return trpcReason(error);
-  }
-  return 'no error';
 }
 
 async function invoicesOf(serviceId: number, token: string) {

@@ -1,5 +1,6 @@
 import { pdfFile, pngFile } from '../support/files';
 import { suite } from 'uvu';
+import { reasonOf, trpcReason } from '../support/refusals';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { activeTicketsIn } from '../support/sim-data';
@@ -14,14 +15,6 @@ const followUp = suite('api: ticket catalogue, comments, state changes, next ste
 const service = serviceFor(followUp, { UPSTREAM_TIMEOUT_MS: '1000', DEFAULT_SUBJECT_PRIORITY: '3' });
 const operator = { 'x-api-key': OPERATOR_KEY };
 const PNG = pngFile(128);
-
-async function reasonOf(response: Response): Promise<string> {
-  return ((await response.json()) as RestErrorBody).error.reason;
-}
-
-function trpcReason(error: unknown): string | undefined {
-  return (error as { data?: { reason?: string } }).data?.reason;
-}
 
 let nextTicket = 0;
 /** A seeded ticket in the given state, with a client, not used by an earlier test. */
