@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import { reasonOf, trpcReason, trpcRefusal } from '../support/refusals';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
+import { claimRecord, simClient } from '../support/sim-data';
 import { fullView, OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KEY } from '../support/service';
 
 /**
@@ -21,15 +22,13 @@ const operator = { 'x-api-key': OPERATOR_KEY };
 const PNG = pngFile(308);
 const PDF = pdfFile();
 
-let nextClient = 0;
-/** A client who owes at least `invoices` invoices, not used by an earlier test. */
+/** An active client who owes at least `invoices` invoices and can verify (a document), claimed by this test alone. */
 function debtor(invoices = 1): { raw: JsonRecord; serviceId: number } {
-  // With a document: the customer can verify (a phone alone would do too; the document is simplest).
-  const candidates = service.sim.data.clients.filter(
-    (client) => Number(client.saldo) >= 15_000 * invoices && client.estado === 'Activo' && typeof client.cedula === 'string',
+  const raw = claimRecord(
+    service.sim.data.clients,
+    (client) => simClient.owes(client, 15_000 * invoices) && simClient.isActive(client) && simClient.hasDocument(client),
   );
-  const raw = candidates[nextClient++]!;
-  return { raw, serviceId: Number(raw.id_servicio) };
+  return { raw, serviceId: simClient.serviceId(raw) };
 }
 
 async function invoicesOf(serviceId: number, token: string) {

@@ -1,5 +1,6 @@
 import { pdfFile, pngFile } from '../support/files';
 import { suite } from 'uvu';
+import { claimRecord } from '../support/sim-data';
 import { reasonOf, trpcReason } from '../support/refusals';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
@@ -16,11 +17,9 @@ const service = serviceFor(followUp, { UPSTREAM_TIMEOUT_MS: '1000', DEFAULT_SUBJ
 const operator = { 'x-api-key': OPERATOR_KEY };
 const PNG = pngFile(128);
 
-let nextTicket = 0;
-/** A seeded ticket in the given state, with a client, not used by an earlier test. */
+/** A seeded ticket in the given state, with a client, claimed by this test alone. */
 function ticketIn(state: string): JsonRecord {
-  const candidates = service.sim.data.tickets.filter((ticket) => ticket.estado === state && ticket.servicio);
-  return candidates[nextTicket++ % candidates.length]!;
+  return claimRecord(service.sim.data.tickets, (ticket) => ticket.estado === state && Boolean(ticket.servicio));
 }
 
 followUp(
