@@ -30,7 +30,7 @@ export interface Services {
   /** Technician for tickets when the caller names none (config, or the simulator's first). */
   defaultTechnicianId: number | null;
   idempotency: Idempotency;
-  /** Ticket creates answered 202 while their upstream outcome is settled (routers/tickets.pending.ts, tickets/records.ts). */
+  /** Ticket creates answered 202 while their upstream outcome is settled (routers/tickets/pending.ts, tickets/records.ts). */
   pendingTickets: PendingStore<PendingTicketRecord>;
   /** Reconnects and suspends answered `pending`, by task id, until service.taskStatus sees them end. */
   pendingServiceTasks: PendingStore<PendingServiceTask>;

@@ -1,12 +1,12 @@
-import { accountRouter } from './account';
-import { clientsRouter } from './clients';
-import { networkRouter } from './network';
-import { paymentMethodsRouter } from './payment-methods';
-import { paymentsRouter } from './payments';
-import { plansRouter } from './plans';
-import { promisesRouter } from './promises';
-import { serviceRouter } from './service';
-import { ticketsRouter } from './tickets';
+import { accountRouter } from './account/router';
+import { clientsRouter } from './clients/router';
+import { networkRouter } from './network/router';
+import { paymentMethodsRouter } from './catalogue/payment-methods.router';
+import { paymentsRouter } from './billing/payments.router';
+import { plansRouter } from './catalogue/plans.router';
+import { promisesRouter } from './billing/promises.router';
+import { serviceRouter } from './billing/service.router';
+import { ticketsRouter } from './tickets/router';
 import { router } from '../trpc/init';
 
 /** The one set of procedures, served as tRPC at /trpc and as REST at /api/v1. */

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { inspectFile } from '../../server/domain/file-structure';
-import { safeFileName } from '../../server/routers/uploads';
+import { safeFileName } from '../../server/routers/billing/uploads';
 import { heicFile, jpegFile, pdfFile, pngFile } from '../support/files';
 
 const files = suite('domain: uploads are what their first bytes say, all the way through');

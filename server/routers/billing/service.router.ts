@@ -1,7 +1,7 @@
-import { protectedProcedure } from '../trpc/procedures';
-import { router } from '../trpc/init';
-import { serviceStateInput, serviceStateOutput, serviceTaskInput, serviceTaskOutput } from './billing.types';
-import { changeServiceState, serviceTaskStatus } from './service-state.handler';
+import { protectedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import { serviceStateInput, serviceStateOutput, serviceTaskInput, serviceTaskOutput } from './types';
+import { changeServiceState, serviceTaskStatus } from './service-state';
 
 const tags = ['service'];
 const description = (verb: string) =>

@@ -1,10 +1,10 @@
-import type { Client } from '../domain/client';
-import { outageMessage, routerOutage, type Outage } from '../domain/outage';
-import { diagnosePing, pingMessage, type PingDiagnosis } from '../domain/ping-diagnosis';
-import { AppError } from '../errors';
+import type { Client } from '../../domain/client';
+import { outageMessage, routerOutage, type Outage } from '../../domain/outage';
+import { diagnosePing, pingMessage, type PingDiagnosis } from '../../domain/ping-diagnosis';
+import { AppError } from '../../errors';
 import type { z } from 'zod';
-import { directory, existingClient, type LookupContext } from './client-lookup';
-import type { pingResultSchema } from './network.types';
+import { directory, existingClient, type LookupContext } from '../clients/lookup';
+import type { pingResultSchema } from './types';
 
 /** Ping tasks read into a diagnosis (a known outage first); polling for `diagnose` and `watchPing`. */
 

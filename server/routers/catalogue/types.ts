@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PLAN_TYPES } from '../domain/catalogue';
-import { namedRefSchema } from './shared.types';
+import { PLAN_TYPES } from '../../domain/catalogue';
+import { namedRefSchema } from '../shared.types';
 
 /** zod schemas of plans and payment methods. */
 

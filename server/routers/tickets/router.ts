@@ -1,17 +1,17 @@
-import { catalogueEntries, PRIORITY_LABELS, PRIORITY_LEVELS } from '../domain/ticket-subjects';
-import { zoneStatus } from '../domain/zone-tickets';
-import { AppError } from '../errors';
-import { suggestSubjects } from '../domain/subject-suggestion';
-import { readFrom } from '../trpc/memo-sources';
-import { protectedProcedure } from '../trpc/procedures';
-import { router } from '../trpc/init';
-import type { RequestContext } from '../trpc/context';
-import { createTicket, type CreateTicketOutcome } from './tickets.handler';
-import { ticketCatalogue } from '../tickets/catalogue';
-import { pendingStatus, type PendingTicket } from './tickets.pending';
-import { addComment, updateTicketState } from './tickets.followup';
-import { once } from './once';
-import { customersTicket } from './ticket-access';
+import { catalogueEntries, PRIORITY_LABELS, PRIORITY_LEVELS } from '../../domain/ticket-subjects';
+import { zoneStatus } from '../../domain/zone-tickets';
+import { AppError } from '../../errors';
+import { suggestSubjects } from '../../domain/subject-suggestion';
+import { readFrom } from '../../trpc/memo-sources';
+import { protectedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import type { RequestContext } from '../../trpc/context';
+import { createTicket, type CreateTicketOutcome } from './create';
+import { ticketCatalogue } from '../../tickets/catalogue';
+import { pendingStatus, type PendingTicket } from './pending';
+import { addComment, updateTicketState } from './followup';
+import { once } from '../once';
+import { customersTicket } from './access';
 import {
   createStatusInput,
   createStatusOutput,
@@ -30,7 +30,7 @@ import {
   ticketSchema,
   zoneStatusInput,
   zoneStatusSchema,
-} from './tickets.types';
+} from './types';
 
 const tags = ['tickets'];
 

@@ -1,6 +1,6 @@
-import { inspectFile } from '../domain/file-structure';
-import { RECEIPT_CONTENT_TYPES, type ReceiptKind } from '../domain/payments';
-import { AppError } from '../errors';
+import { inspectFile } from '../../domain/file-structure';
+import { RECEIPT_CONTENT_TYPES, type ReceiptKind } from '../../domain/payments';
+import { AppError } from '../../errors';
 
 /**
  * Files callers send (payment receipts, ticket photos): decoded from base64 within a size limit,

@@ -1,7 +1,7 @@
-import { appErrorOf } from '../errors';
-import type { AuditRecord } from '../observability/audit';
-import type { CallerContext } from '../trpc/context';
-import { isUnknownOutcome } from '../wisphub/transport';
+import { appErrorOf } from '../../errors';
+import type { AuditRecord } from '../../observability/audit';
+import type { CallerContext } from '../../trpc/context';
+import { isUnknownOutcome } from '../../wisphub/transport';
 
 /**
  * Actions that move money or change a service's state, audited the one way both billing and

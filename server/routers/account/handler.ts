@@ -1,11 +1,11 @@
-import { invoiceDaysOverdue, summarizeAccount, type PendingInvoice } from '../domain/account';
-import { toIsoWithOffset, toLocal } from '../domain/business-days';
-import { AppError } from '../errors';
-import { readFrom } from '../trpc/memo-sources';
+import { invoiceDaysOverdue, summarizeAccount, type PendingInvoice } from '../../domain/account';
+import { toIsoWithOffset, toLocal } from '../../domain/business-days';
+import { AppError } from '../../errors';
+import { readFrom } from '../../trpc/memo-sources';
 import type { z } from 'zod';
-import type { balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './account.types';
-import { existingClient, type LookupContext } from './client-lookup';
-import type { UpstreamBalance } from '../wisphub/balance-mapper';
+import type { balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './types';
+import { existingClient, type LookupContext } from '../clients/lookup';
+import type { UpstreamBalance } from '../../wisphub/balance-mapper';
 
 /** A customer's balance in plain terms, and their tickets, newest first. */
 

@@ -1,15 +1,15 @@
 import type { z } from 'zod';
-import type { PendingInvoice } from '../domain/account';
-import { toIsoWithOffset, toLocal } from '../domain/business-days';
-import { normalizeReference, promiseRefusal, promiseRefusalMessage } from '../domain/payments';
-import { spanishDate } from '../domain/spanish-dates';
-import { AppError } from '../errors';
-import type { AuditEntry, AuditRecord } from '../observability/audit';
-import type { CallerContext } from '../trpc/context';
+import type { PendingInvoice } from '../../domain/account';
+import { toIsoWithOffset, toLocal } from '../../domain/business-days';
+import { normalizeReference, promiseRefusal, promiseRefusalMessage } from '../../domain/payments';
+import { spanishDate } from '../../domain/spanish-dates';
+import { AppError } from '../../errors';
+import type { AuditEntry, AuditRecord } from '../../observability/audit';
+import type { CallerContext } from '../../trpc/context';
 import { type Audited, audited } from './audited';
-import { readFrom } from '../trpc/memo-sources';
-import type { UpstreamBalance } from '../wisphub/balance-mapper';
-import { pendingInvoicesOf } from './account.handler';
+import { readFrom } from '../../trpc/memo-sources';
+import type { UpstreamBalance } from '../../wisphub/balance-mapper';
+import { pendingInvoicesOf } from '../account/handler';
 import type {
   createPromiseInput,
   createPromiseOutput,
@@ -18,8 +18,8 @@ import type {
   registerPaymentOutput,
   reportPaymentInput,
   reportPaymentOutput,
-} from './billing.types';
-import { existingClient, type LookupContext } from './client-lookup';
+} from './types';
+import { existingClient, type LookupContext } from '../clients/lookup';
 import { readUpload, safeFileName } from './uploads';
 
 /**

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { AppError, ERROR_CATALOGUE, type ErrorReason } from '../errors';
-import type { RequestContext } from '../trpc/context';
-import type { Services } from '../services';
-import { finishCreated } from '../tickets/created';
-import type { CreatedTicket, CreateRequester, PendingTicketRecord, PlannedTicket } from '../tickets/records';
+import { AppError, ERROR_CATALOGUE, type ErrorReason } from '../../errors';
+import type { RequestContext } from '../../trpc/context';
+import type { Services } from '../../services';
+import { finishCreated } from '../../tickets/created';
+import type { CreatedTicket, CreateRequester, PendingTicketRecord, PlannedTicket } from '../../tickets/records';
 
 /**
  * Ticket creates whose upstream outcome is unknown (the POST timed out or the connection dropped

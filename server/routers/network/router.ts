@@ -1,9 +1,9 @@
-import { activeOutages } from '../domain/outage';
-import { protectedProcedure } from '../trpc/procedures';
-import { router } from '../trpc/init';
-import { directory, existingClient } from './client-lookup';
+import { activeOutages } from '../../domain/outage';
+import { protectedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import { directory, existingClient } from '../clients/lookup';
 import { watchPing } from './ping-watch';
-import { knownOutageResult, pollPing, readPingResult, startPing, type PingResult } from './network.handler';
+import { knownOutageResult, pollPing, readPingResult, startPing, type PingResult } from './handler';
 import {
   diagnoseInput,
   diagnoseOutput,
@@ -13,7 +13,7 @@ import {
   startPingInput,
   startPingOutput,
   taskIdInput,
-} from './network.types';
+} from './types';
 
 const tags = ['network'];
 

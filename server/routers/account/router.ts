@@ -1,9 +1,9 @@
-import { protectedProcedure } from '../trpc/procedures';
-import { router } from '../trpc/init';
-import { readBalance, readTicketHistory } from './account.handler';
-import { invoicesInput, invoicesOutput } from './billing.types';
-import { readInvoices } from './money.handler';
-import { balanceInput, balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './account.types';
+import { protectedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import { readBalance, readTicketHistory } from './handler';
+import { invoicesInput, invoicesOutput } from '../billing/types';
+import { readInvoices } from '../billing/handler';
+import { balanceInput, balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './types';
 
 const tags = ['account'];
 

@@ -1,7 +1,7 @@
-import { readFrom } from '../trpc/memo-sources';
-import { protectedProcedure } from '../trpc/procedures';
-import { router } from '../trpc/init';
-import { paymentMethodsOutput } from './catalogue.types';
+import { readFrom } from '../../trpc/memo-sources';
+import { protectedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import { paymentMethodsOutput } from './types';
 
 export const paymentMethodsRouter = router({
   list: protectedProcedure

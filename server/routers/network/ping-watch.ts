@@ -1,6 +1,6 @@
-import type { Services } from '../services';
-import type { LookupContext } from './client-lookup';
-import { readPingResult, type PingResult } from './network.handler';
+import type { Services } from '../../services';
+import type { LookupContext } from '../clients/lookup';
+import { readPingResult, type PingResult } from './handler';
 
 /**
  * `watchPing`: one poller per task, shared by every subscriber of that task. Ten watchers of one

@@ -1,9 +1,9 @@
-import type { CallerContext } from '../trpc/context';
-import type { Client } from '../domain/client';
-import { clientHint, MAX_UNVERIFIED_CANDIDATES } from '../domain/client-hint';
-import { verifiedServiceId } from '../trpc/procedures';
+import type { CallerContext } from '../../trpc/context';
+import type { Client } from '../../domain/client';
+import { clientHint, MAX_UNVERIFIED_CANDIDATES } from '../../domain/client-hint';
+import { verifiedServiceId } from '../../trpc/procedures';
 import type { z } from 'zod';
-import type { clientViewSchema } from './clients.types';
+import type { clientViewSchema } from './types';
 
 /**
  * Which view of a client a caller gets (the trust model, docs/threat-model.md): staff keys see

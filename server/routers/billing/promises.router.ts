@@ -1,8 +1,8 @@
-import { protectedProcedure } from '../trpc/procedures';
-import { router } from '../trpc/init';
-import { createPromiseInput, createPromiseOutput } from './billing.types';
-import { createPromise } from './money.handler';
-import { once } from './once';
+import { protectedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import { createPromiseInput, createPromiseOutput } from './types';
+import { createPromise } from './handler';
+import { once } from '../once';
 
 /** "¿Puedo pagar el viernes?": a promise of payment within the ISP's rules. */
 export const promisesRouter = router({

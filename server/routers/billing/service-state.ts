@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { AppError } from '../errors';
-import type { serviceStateInput, serviceStateOutput, serviceTaskOutput } from './billing.types';
-import { existingClient } from './client-lookup';
-import type { CallerContext } from '../trpc/context';
+import { AppError } from '../../errors';
+import type { serviceStateInput, serviceStateOutput, serviceTaskOutput } from './types';
+import { existingClient } from '../clients/lookup';
+import type { CallerContext } from '../../trpc/context';
 import { audited } from './audited';
 
 /**

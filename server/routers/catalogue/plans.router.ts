@@ -1,8 +1,8 @@
-import { AppError } from '../errors';
-import { readFrom } from '../trpc/memo-sources';
-import { protectedProcedure } from '../trpc/procedures';
-import { router } from '../trpc/init';
-import { planByIdInput, planDetailSchema, plansOutput } from './catalogue.types';
+import { AppError } from '../../errors';
+import { readFrom } from '../../trpc/memo-sources';
+import { protectedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import { planByIdInput, planDetailSchema, plansOutput } from './types';
 
 const tags = ['plans'];
 

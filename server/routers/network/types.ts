@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { outageSchema, serviceIdSchema } from './clients.types';
-import { namedRefSchema } from './shared.types';
+import { outageSchema, serviceIdSchema } from '../clients/types';
+import { namedRefSchema } from '../shared.types';
 
 /** zod schemas of the network diagnosis procedures. */
 

@@ -1,8 +1,8 @@
-import { protectedProcedure } from '../trpc/procedures';
-import { router } from '../trpc/init';
-import { registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './billing.types';
-import { registerPayment, reportPayment } from './money.handler';
-import { once } from './once';
+import { protectedProcedure } from '../../trpc/procedures';
+import { router } from '../../trpc/init';
+import { registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './types';
+import { registerPayment, reportPayment } from './handler';
+import { once } from '../once';
 
 const tags = ['payments'];
 

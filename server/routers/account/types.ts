@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ACCOUNT_STATUSES } from '../domain/account';
-import { serviceIdSchema } from './clients.types';
-import { ticketSchema } from './tickets.types';
+import { ACCOUNT_STATUSES } from '../../domain/account';
+import { serviceIdSchema } from '../clients/types';
+import { ticketSchema } from '../tickets/types';
 
 /** zod schemas of the account procedures: balance and ticket history of one customer. */
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { invoiceSchema } from './account.types';
-import { serviceIdSchema } from './clients.types';
-import { freeText, idempotencyKeySchema, uploadSchema } from './shared.types';
+import { invoiceSchema } from '../account/types';
+import { serviceIdSchema } from '../clients/types';
+import { freeText, idempotencyKeySchema, uploadSchema } from '../shared.types';
 
 /** zod schemas of the money procedures: invoices, payment reports and registrations, promises. */
 

@@ -1,7 +1,7 @@
-import type { CallerContext } from '../trpc/context';
-import type { Ticket } from '../domain/ticket';
-import { AppError } from '../errors';
-import { assertVerified } from '../trpc/procedures';
+import type { CallerContext } from '../../trpc/context';
+import type { Ticket } from '../../domain/ticket';
+import { AppError } from '../../errors';
+import { assertVerified } from '../../trpc/procedures';
 
 /**
  * A ticket as this caller may reach it: staff reach every ticket; a bot key only its verified

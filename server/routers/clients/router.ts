@@ -1,10 +1,10 @@
-import type { Client } from '../domain/client';
-import { resolveIdentity, verifyIdentity } from '../domain/identity';
-import { AppError } from '../errors';
-import { holderOf, protectedProcedure } from '../trpc/procedures';
-import { type ClientView, type Viewer, viewerOf } from './client-views';
-import { router } from '../trpc/init';
-import { directory, existingClient } from './client-lookup';
+import type { Client } from '../../domain/client';
+import { resolveIdentity, verifyIdentity } from '../../domain/identity';
+import { AppError } from '../../errors';
+import { holderOf, protectedProcedure } from '../../trpc/procedures';
+import { type ClientView, type Viewer, viewerOf } from './views';
+import { router } from '../../trpc/init';
+import { directory, existingClient } from './lookup';
 import {
   byDocumentInput,
   byPhoneInput,
@@ -21,7 +21,7 @@ import {
   updateProfileInput,
   verifyInput,
   verifyOutput,
-} from './clients.types';
+} from './types';
 
 const tags = ['clients'];
 

@@ -1,11 +1,11 @@
-import type { CallerContext } from '../trpc/context';
+import type { CallerContext } from '../../trpc/context';
 import type { z } from 'zod';
-import type { TicketStatus } from '../domain/ticket';
-import { AppError } from '../errors';
-import { assertVerified } from '../trpc/procedures';
-import type { addCommentInput, addCommentOutput, updateStateInput, updateStateOutput } from './tickets.types';
-import { readUpload, safeFileName } from './uploads';
-import { customersTicket } from './ticket-access';
+import type { TicketStatus } from '../../domain/ticket';
+import { AppError } from '../../errors';
+import { assertVerified } from '../../trpc/procedures';
+import type { addCommentInput, addCommentOutput, updateStateInput, updateStateOutput } from './types';
+import { readUpload, safeFileName } from '../billing/uploads';
+import { customersTicket } from './access';
 
 /** Ticket follow-up: comments with photos, and state changes with their reason. */
 
