@@ -162,3 +162,11 @@ export const serviceTaskOutput = z
     taskId: z.string(),
   })
   .meta({ id: 'ServiceTaskStatus' });
+
+/** The OpenAPI description of each procedure (what it does, which view each role gets), kept beside its schemas. */
+export const PAYMENT_DESCRIPTIONS = {
+  report:
+    'Bot keys need the customer’s `X-Verification-Token`. REST takes `multipart/form-data` with the fields `method`, `reference`, `paidAt` and the file in `receipt` (JPEG, PNG or PDF, checked by content; RECEIPT_MAX_BYTES), or JSON with the receipt in base64 as tRPC does. One reference is one payment: reported again (for this invoice or another) it is 409 `payment_reference_reused`. Send an `Idempotency-Key` to make retries safe. When upstream does not confirm the report, 202 `unconfirmed`: the receipt is kept for staff, never send it again.',
+  register:
+    'Operator keys only. One invoice per call, for that invoice’s total (unless PAYMENTS_ALLOW_PARTIAL=true); `paidAt` reaches WispHub Net on the ISP’s wall clock (TIMEZONE). Already paid: 409 `invoice_already_paid`. Never twice: send an `Idempotency-Key`; a lost upstream answer is reconciled by reading the invoice again (paid means done), and otherwise answered 504 `upstream_outcome_unknown` with the reference held, so no retry can pay twice.',
+} as const;

@@ -21,6 +21,7 @@ import {
   updateProfileInput,
   verifyInput,
   verifyOutput,
+  CLIENT_DESCRIPTIONS,
 } from './types';
 
 const tags = ['clients'];
@@ -49,7 +50,7 @@ export const clientsRouter = router({
         path: '/clients',
         tags,
         summary: 'List clients',
-        description: 'Page through every client (cached full collection). Operator keys only.',
+        description: CLIENT_DESCRIPTIONS.list,
       },
       cacheable: true,
       access: { role: 'operator' },
@@ -68,8 +69,7 @@ export const clientsRouter = router({
         path: '/clients/search',
         tags,
         summary: 'Search clients',
-        description:
-          'Case- and accent-insensitive search over name, address, document and phones. Every word must match; exact document/phone first, then name matches, then the rest. Operator keys: full records, any page. Bot keys: the first 5 matches as masked hints (the verified customer in full), first page only.',
+        description: CLIENT_DESCRIPTIONS.search,
       },
       cacheable: true,
     })
@@ -89,8 +89,7 @@ export const clientsRouter = router({
         path: '/clients/by-document/{document}',
         tags,
         summary: 'Find clients by document',
-        description:
-          'Every service held under this cédula/NIT (dots, spaces and dashes ignored). 404 when none. Operator keys: full records. Bot keys: up to 5 masked hints (the verified customer in full).',
+        description: CLIENT_DESCRIPTIONS.byDocument,
       },
       cacheable: true,
     })
@@ -105,8 +104,7 @@ export const clientsRouter = router({
         path: '/clients/by-phone/{phone}',
         tags,
         summary: 'Find clients by phone',
-        description:
-          'Matches any of the numbers stored for a client; accepts +57 / 57 prefixes. 404 when none. Operator keys: full records. Bot keys: up to 5 masked hints (the verified customer in full).',
+        description: CLIENT_DESCRIPTIONS.byPhone,
       },
       cacheable: true,
     })
@@ -121,8 +119,7 @@ export const clientsRouter = router({
         path: '/clients/{serviceId}',
         tags,
         summary: 'Get a client by service id',
-        description:
-          'Operator keys: the full record. Bot keys: the full record with this service id’s `X-Verification-Token` (and the same `X-End-User`), masked hints without it.',
+        description: CLIENT_DESCRIPTIONS.byServiceId,
       },
       cacheable: true,
     })
@@ -137,8 +134,7 @@ export const clientsRouter = router({
         path: '/clients/resolve',
         tags,
         summary: 'Identify a client from what they say',
-        description:
-          'Give at least three of name, address, plan name and plan price. Names match when the words given appear in order and include the first given name and a surname ("Esperanza Benitez" for Esperanza Benítez Ríos); addresses when every informative word given appears ("vereda la esperanza" for "Vereda La Esperanza, casa 12"; "Cra" = "Carrera"); one typo is tolerated in words of five letters or more. Answers `resolved`, `ambiguous` (up to 5 candidates ranked by score) or `not_found`. Plan and price alone never resolve. Operator keys: full records with the score and per-field quality. Bot keys: masked hints only (a located customer still has to verify).',
+        description: CLIENT_DESCRIPTIONS.resolve,
       },
     })
     .input(resolveInput)
@@ -172,8 +168,7 @@ export const clientsRouter = router({
         path: '/clients/{serviceId}/verify',
         tags,
         summary: 'Verify a customer’s identity',
-        description:
-          'Valid only with the document or a phone on record plus a second fact (full name, address, or the other of document and phone), every fact given matching (normalised: accents, case, address prefixes). Plan name and price never count: anyone can read the plans. A valid verification returns a token (`verificationToken`, and the `X-Verification-Token` response header) that bot keys send back as the `X-Verification-Token` header, with the same `X-End-User`, on every call about this customer. A failure tells bot keys only that the facts do not match; operator keys also get which facts matched. Failures lock the service id for one end user after VERIFY_MAX_FAILURES, for everyone after VERIFY_MAX_FAILURES_PER_SERVICE.',
+        description: CLIENT_DESCRIPTIONS.verify,
       },
     })
     .input(verifyInput)
@@ -205,8 +200,7 @@ export const clientsRouter = router({
         path: '/clients/{serviceId}',
         tags,
         summary: 'Update a client’s profile',
-        description:
-          'Bot keys need the customer’s `X-Verification-Token`. Partial update through the upstream profile PUT. The answer and every later read show the change.',
+        description: CLIENT_DESCRIPTIONS.updateProfile,
       },
       access: { verification: 'write' },
     })

@@ -252,3 +252,22 @@ export const updateProfileInput = z.object({
   phone: profileText(80).optional(),
   email: z.email().max(200).optional(),
 });
+
+/** The OpenAPI description of each procedure (what it does, which view each role gets), kept beside its schemas. */
+export const CLIENT_DESCRIPTIONS = {
+  list: 'Page through every client (cached full collection). Operator keys only.',
+  search:
+    'Case- and accent-insensitive search over name, address, document and phones. Every word must match; exact document/phone first, then name matches, then the rest. Operator keys: full records, any page. Bot keys: the first 5 matches as masked hints (the verified customer in full), first page only.',
+  byDocument:
+    'Every service held under this cédula/NIT (dots, spaces and dashes ignored). 404 when none. Operator keys: full records. Bot keys: up to 5 masked hints (the verified customer in full).',
+  byPhone:
+    'Matches any of the numbers stored for a client; accepts +57 / 57 prefixes. 404 when none. Operator keys: full records. Bot keys: up to 5 masked hints (the verified customer in full).',
+  byServiceId:
+    'Operator keys: the full record. Bot keys: the full record with this service id’s `X-Verification-Token` (and the same `X-End-User`), masked hints without it.',
+  resolve:
+    'Give at least three of name, address, plan name and plan price. Names match when the words given appear in order and include the first given name and a surname ("Esperanza Benitez" for Esperanza Benítez Ríos); addresses when every informative word given appears ("vereda la esperanza" for "Vereda La Esperanza, casa 12"; "Cra" = "Carrera"); one typo is tolerated in words of five letters or more. Answers `resolved`, `ambiguous` (up to 5 candidates ranked by score) or `not_found`. Plan and price alone never resolve. Operator keys: full records with the score and per-field quality. Bot keys: masked hints only (a located customer still has to verify).',
+  verify:
+    'Valid only with the document or a phone on record plus a second fact (full name, address, or the other of document and phone), every fact given matching (normalised: accents, case, address prefixes). Plan name and price never count: anyone can read the plans. A valid verification returns a token (`verificationToken`, and the `X-Verification-Token` response header) that bot keys send back as the `X-Verification-Token` header, with the same `X-End-User`, on every call about this customer. A failure tells bot keys only that the facts do not match; operator keys also get which facts matched. Failures lock the service id for one end user after VERIFY_MAX_FAILURES, for everyone after VERIFY_MAX_FAILURES_PER_SERVICE.',
+  updateProfile:
+    'Bot keys need the customer’s `X-Verification-Token`. Partial update through the upstream profile PUT. The answer and every later read show the change.',
+} as const;
