@@ -1,14 +1,14 @@
+/**
+ * The typed client for TypeScript bots. Imports only the router's *type*: no server code is
+ * bundled. Calls made in the same tick are batched into one HTTP request.
+ */
+
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, type TRPCClient, TRPCClientError } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import superjson from 'superjson';
 import type { ErrorReason } from '../server/errors';
 import type { AppRouter } from '../server/routers/_app';
-
-/**
- * The typed client for TypeScript bots. Imports only the router's *type*: no server code is
- * bundled. Calls made in the same tick are batched into one HTTP request.
- */
 
 export type { AppRouter };
 export type RouterInputs = inferRouterInputs<AppRouter>;

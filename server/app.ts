@@ -1,3 +1,9 @@
+/**
+ * Wires the service: the embedded simulator when no WispHub Net host is set, the gateway,
+ * and one node:http server. `start()` listens (port 0 picks a free port); `stop()` stops
+ * accepting, lets in-flight requests finish within SHUTDOWN_GRACE_MS, then closes everything.
+ */
+
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { FileAuditTrail } from './observability/audit';
 import { catalogueSourceNow } from './tickets/catalogue';
@@ -22,12 +28,6 @@ import { loadSubjectCatalogue, loadSubjectSynonyms } from './config/subject-file
 import type { Services } from './services';
 import { WispHubGateway } from './wisphub/gateway';
 import { UpstreamTransport } from './wisphub/transport';
-
-/**
- * Wires the service: the embedded simulator when no WispHub Net host is set, the gateway,
- * and one node:http server. `start()` listens (port 0 picks a free port); `stop()` stops
- * accepting, lets in-flight requests finish within SHUTDOWN_GRACE_MS, then closes everything.
- */
 
 export interface RunningServer {
   url: string;

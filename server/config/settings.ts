@@ -1,7 +1,7 @@
+/** Every setting of the service, read once from the environment (and `.env`) and validated here. */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
-
-/** Every setting of the service, read once from the environment (and `.env`) and validated here. */
 
 const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
 

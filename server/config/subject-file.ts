@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { ConfigError } from './settings';
-import { catalogueProblems, DEFAULT_SUBJECT_CATALOGUE, type SubjectCatalogue } from '../domain/ticket-subjects';
-import { foldText } from '../domain/text';
-
 /**
  * The ticket subject files: the catalogue (TICKET_SUBJECTS_FILE, else the shipped one) and the
  * ISP's phrases for its own subjects (TICKET_SUBJECT_SYNONYMS_FILE). A file that cannot be read or
  * does not match stops start-up with a message naming the variable.
  */
+
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './settings';
+import { catalogueProblems, DEFAULT_SUBJECT_CATALOGUE, type SubjectCatalogue } from '../domain/ticket-subjects';
+import { foldText } from '../domain/text';
 
 /** A JSON file named by `variable`, validated by `schema`; `expected` says the shape in the message. */
 function readJsonSetting<T>(variable: string, path: string, schema: z.ZodType<T>, expected: string): T {

@@ -1,13 +1,13 @@
-import { sameWord } from './fuzzy';
-import type { MatchQuality } from './person-name';
-import { stripAccents } from './text';
-
 /**
  * How an address someone types is compared with the one on record. Colombian addresses are
  * written a dozen ways ("Carrera 12 # 40-20", "Cra 12 No. 40 - 20", "KR 12 N° 40 20"): street
  * types and their abbreviations become one word, the number sign one mark, and "12-40",
  * "12 40" and "# 12 - 40" the same numbers.
  */
+
+import { sameWord } from './fuzzy';
+import type { MatchQuality } from './person-name';
+import { stripAccents } from './text';
 
 /** Place words: part of where someone lives, so they count as information. */
 const PLACE_TYPES = new Map<string, string>([

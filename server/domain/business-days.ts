@@ -1,10 +1,10 @@
-import { colombianHolidays, toIsoDate } from './holidays';
-
 /**
  * Ticket due dates in business days on the local calendar of a time zone: Saturdays, Sundays,
  * Colombian holidays (of every year the span touches) and configured extra days are skipped;
  * the local time of day is kept. Pure: the caller passes `now`.
  */
+
+import { colombianHolidays, toIsoDate } from './holidays';
 
 const DAY_MS = 86_400_000;
 

@@ -1,3 +1,9 @@
+/**
+ * An immutable, indexed view of one complete client collection. Indexes are built once per
+ * loaded collection so lookups and searches never scan every client: the exact ones (id,
+ * document, phone) as the pages arrive, the word ones on the first search or resolve.
+ */
+
 import { addressWords, informativeAddressWords, MIN_ADDRESS_WORDS } from './address';
 import type { Client } from './client';
 import { buildClientSearchIndex, type ClientSearchIndex, type Postings } from './client-search-index';
@@ -7,12 +13,6 @@ import { nameWords } from './person-name';
 import { normalizePhone } from './phone';
 import { smallestKeys } from './smallest-keys';
 import { tokenize } from './text';
-
-/**
- * An immutable, indexed view of one complete client collection. Indexes are built once per
- * loaded collection so lookups and searches never scan every client: the exact ones (id,
- * document, phone) as the pages arrive, the word ones on the first search or resolve.
- */
 
 /**
  * Search ranks, best first: the document or phone itself; the whole name as typed; every word in

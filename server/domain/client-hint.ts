@@ -1,12 +1,12 @@
-import type { Client } from './client';
-import { normalizeDocument } from './document';
-
 /**
  * What a receptionist may say to a caller who has not proved who they are: enough to tell
  * candidates apart ("¿Esperanza B. R., cédula terminada en 432?"), never enough to impersonate
  * them. The first given name in full, every other word as its initial; the last three characters
  * of the document and of each phone. Nothing else: no address, email, money, status, dates, IP.
  */
+
+import type { Client } from './client';
+import { normalizeDocument } from './document';
 
 export interface ClientHint {
   serviceId: number;

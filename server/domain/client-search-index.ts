@@ -1,15 +1,15 @@
-import { type AddressParts, addressParts } from './address';
-import type { Client } from './client';
-import { clientWords } from './client-words';
-import { normalizeDocument } from './document';
-import { tokenize } from './text';
-
 /**
  * The word indexes behind search and identity resolution, built from a directory's clients in one
  * pass. They cost most of a directory's build, and exact reads (by id, document, phone, a list
  * page) never need them, so a directory builds them on the first search or resolve, or when it is
  * idle after a load, and a cold load answers exact reads without waiting for them.
  */
+
+import { type AddressParts, addressParts } from './address';
+import type { Client } from './client';
+import { clientWords } from './client-words';
+import { normalizeDocument } from './document';
+import { tokenize } from './text';
 
 /** Postings of many words in one buffer: the holders of word `w` are data[start[w]..start[w + 1]). */
 export interface Postings {

@@ -1,13 +1,13 @@
-import { type AddressParts, addressParts } from './address';
-import type { Client } from './client';
-import { nameWords, PARTICLES } from './person-name';
-import { foldText } from './text';
-
 /**
  * A client's name, address and plan split into the words identity rules compare, once per client
  * object: clients are immutable, the directory splits them when it indexes, and `resolve`, which
  * compares one claim with hundreds of candidates, reads the same split.
  */
+
+import { type AddressParts, addressParts } from './address';
+import type { Client } from './client';
+import { nameWords, PARTICLES } from './person-name';
+import { foldText } from './text';
 
 export interface ClientWords {
   name: readonly string[];

@@ -1,3 +1,10 @@
+/**
+ * Identity checks before a bot touches an account. Documents, phones and plans compare exactly
+ * on normalised values; names and addresses by the rules in person-name.ts and address.ts
+ * (partial names, street abbreviations). A claimed value that is empty after normalisation never
+ * counts as a match. `resolve` tolerates one typo in long words; `verify` never does.
+ */
+
 import { type AddressParts, addressParts, matchAddressParts } from './address';
 import type { Client } from './client';
 import type { ClientDirectory } from './client-directory';
@@ -5,13 +12,6 @@ import { clientWords, planKey } from './client-words';
 import { normalizeDocument } from './document';
 import { matchNameWords, type MatchQuality, nameWords } from './person-name';
 import { extractPhoneNumbers, normalizePhone } from './phone';
-
-/**
- * Identity checks before a bot touches an account. Documents, phones and plans compare exactly
- * on normalised values; names and addresses by the rules in person-name.ts and address.ts
- * (partial names, street abbreviations). A claimed value that is empty after normalisation never
- * counts as a match. `resolve` tolerates one typo in long words; `verify` never does.
- */
 
 export const IDENTITY_FIELDS = ['document', 'name', 'address', 'phone', 'planName', 'planPrice'] as const;
 export type IdentityField = (typeof IDENTITY_FIELDS)[number];

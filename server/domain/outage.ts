@@ -1,10 +1,10 @@
-import type { Client, ClientRouter, NamedRef, Outage } from './client';
-import { foldText } from './text';
-
 /**
  * Known outages: an ISP marks `falla_general` on the router (sector) that serves its clients.
  * A support bot says so first, skips the ping, and does not open one more connectivity ticket.
  */
+
+import type { Client, ClientRouter, NamedRef, Outage } from './client';
+import { foldText } from './text';
 
 export type { Outage };
 

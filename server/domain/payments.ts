@@ -1,10 +1,10 @@
-import { type FileKind, inspectFile } from './file-structure';
-import { spanishDate } from './spanish-dates';
-
 /**
  * Rules for money a customer reports or promises, and the receipts they send. Pure: the caller
  * passes today's local date and what upstream says.
  */
+
+import { type FileKind, inspectFile } from './file-structure';
+import { spanishDate } from './spanish-dates';
 
 export type ReceiptKind = FileKind;
 

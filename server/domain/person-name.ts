@@ -1,11 +1,11 @@
-import { sameWord } from './fuzzy';
-import { foldText } from './text';
-
 /**
  * How a name someone types is compared with the name on record. Colombian names are given
  * names then surnames ("Esperanza Benítez Ríos", "Luz Dary Gómez", "Jhon Fredy Pérez Ruiz");
  * people leave out the second surname or the middle name, never the first given name.
  */
+
+import { sameWord } from './fuzzy';
+import { foldText } from './text';
 
 /** Spanish particles: "María del Pilar de la Torre" is compared as "maria pilar torre". */
 export const PARTICLES: ReadonlySet<string> = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'e']);

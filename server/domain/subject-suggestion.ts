@@ -1,13 +1,13 @@
-import { type CatalogueSubject, matchSubject, type SubjectCatalogue } from './ticket-subjects';
-import { suggestByWords } from './subject-words';
-import { foldText } from './text';
-
 /**
  * A customer's message, as typed on WhatsApp, turned into ranked ticket subjects of the
  * catalogue. Pure rules: Spanish phrases with their common misspellings and shorthand, no model
  * and no network. A message no rule reads well is answered `low`, with a sentence saying so,
  * never a confident guess.
  */
+
+import { type CatalogueSubject, matchSubject, type SubjectCatalogue } from './ticket-subjects';
+import { suggestByWords } from './subject-words';
+import { foldText } from './text';
 
 /** Shorthand and misspellings, word by word, to the word the rules are written with. */
 const WORD_FORMS = new Map<string, string>(

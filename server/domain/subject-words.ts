@@ -1,12 +1,12 @@
-import { catalogueEntries, type CatalogueSubject, type SubjectCatalogue } from './ticket-subjects';
-import { foldText } from './text';
-
 /**
  * Suggestions for the ISP's own subjects, those no phrase rule knows (every ISP names a few of its
  * own: "Sin Señal en la Antena", "Traslado de Servicio"): by the words of the subject's name and
  * any synonyms the ISP lists (TICKET_SUBJECT_SYNONYMS_FILE). Weaker evidence than a rule written
  * for a subject, so such a suggestion is never `high`: the bot confirms it with the customer.
  */
+
+import { catalogueEntries, type CatalogueSubject, type SubjectCatalogue } from './ticket-subjects';
+import { foldText } from './text';
 
 /** Words that name nothing on their own. */
 const FILLER = new Set(['de', 'del', 'la', 'las', 'el', 'los', 'en', 'y', 'a', 'al', 'con', 'para', 'por', 'un', 'una', 'se', 'mi', 'su']);

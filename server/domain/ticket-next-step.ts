@@ -1,11 +1,11 @@
-import { spanishDateTime } from './spanish-dates';
-import type { NextStep, TicketStatus } from './ticket';
-
 /**
  * What happens next with a ticket, said to the customer: who attends it and by when, on the
  * Colombian wall clock, in a sentence a bot can show as it is: "Su caso está en progreso; el
  * técnico Juan Pérez lo atenderá antes del martes 1 de diciembre a las 5:00 p. m."
  */
+
+import { spanishDateTime } from './spanish-dates';
+import type { NextStep, TicketStatus } from './ticket';
 
 export type { NextStep };
 

@@ -1,6 +1,6 @@
-import { foldText } from './text';
-
 /** The ticket subject catalogue by priority, and matching of what a bot sends against it. */
+
+import { foldText } from './text';
 
 export const PRIORITY_LEVELS = { 1: 'low', 2: 'normal', 3: 'high', 4: 'very_high' } as const;
 export type PriorityNumber = keyof typeof PRIORITY_LEVELS;

@@ -1,10 +1,10 @@
-import { AppError } from '../errors';
-
 /**
  * The end user behind a bot: an opaque id the bot chooses (e.g. a hash of a WhatsApp number),
  * sent as the X-End-User header or, over MCP, as a tool's `endUser` argument. Never personal data:
  * it is logged and used as a counter key.
  */
+
+import { AppError } from '../errors';
 
 const END_USER = /^[\w.:@+=/-]{1,128}$/;
 

@@ -1,13 +1,13 @@
-import { createHash } from 'node:crypto';
-import { TTLCache } from '@isaacs/ttlcache';
-import { AppError } from '../errors';
-
 /**
  * Idempotency keys for writes: the same key with the same request within the TTL answers the
  * first result (also while the first is still running); the same key with a different request
  * is refused, also after a failed attempt. A failed attempt's result is not kept, so the same
  * request can be tried again.
  */
+
+import { createHash } from 'node:crypto';
+import { TTLCache } from '@isaacs/ttlcache';
+import { AppError } from '../errors';
 
 interface Entry {
   fingerprint: string;

@@ -1,7 +1,3 @@
-import type { Config } from '../config/settings';
-import { AppError } from '../errors';
-import { FailureWindow, type FailureCounter } from './rate-limit';
-
 /**
  * Identity checks are an enumeration target. Failures count per conversation (a key and the end
  * user it names), so one conversation cannot lock a customer out for everyone:
@@ -11,6 +7,10 @@ import { FailureWindow, type FailureCounter } from './rate-limit';
  *   - any service id from one conversation: VERIFY_MAX_FAILURES_PER_KEY; resolutions likewise.
  * A success clears the conversation's count for that service id (not the service's total).
  */
+
+import type { Config } from '../config/settings';
+import { AppError } from '../errors';
+import { FailureWindow, type FailureCounter } from './rate-limit';
 
 /** Who is trying: a key's name and the end user it sent (or none). */
 export interface Conversation {

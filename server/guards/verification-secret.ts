@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-
 /**
  * The secret verification tokens are signed with. VERIFICATION_SECRET when set (required with a
  * real WispHub host); otherwise a random one generated once and kept where every instance finds
  * it: in Redis with REDIS_URL, else in a file only this user can read. Never derived from the API
  * keys: whoever holds a bot key must not be able to mint tokens offline.
  */
+
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export const SECRET_BYTES = 32;
 

@@ -1,5 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-
 /**
  * Verification tokens: proof that a customer passed `clients.verify` for one service id, through
  * one API key and one end user (the conversation behind a bot), a short while ago. Signed
@@ -8,6 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * the signature only. One canonical grammar: no leading zeros, no expiry beyond now + TTL, so a
  * token can be neither re-spelled nor minted far into the future by whoever learns one.
  */
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const VERSION = 'v2';
 const TOKEN = /^v2\.([1-9]\d{0,11})\.([1-9]\d{0,11})\.([A-Za-z0-9_-]{43})$/;

@@ -1,10 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiKeyRegistry } from '../guards/api-keys';
-import { AppError, methodNotAllowed } from '../errors';
-import type { AuditQuery } from '../observability/audit';
-import { sendJson } from './io';
-import type { RequestContext } from '../trpc/context';
-
 /**
  * Operator endpoints, behind ADMIN_API_KEYS (never the bots' keys):
  *   GET  /admin/cache                          every cache: size, hits, loads, shared-tier figures, Redis state
@@ -13,6 +6,13 @@ import type { RequestContext } from '../trpc/context';
  *   GET  /admin/audit?serviceId=&since=&limit=   the audit trail of money and service-state actions, newest first
  *   GET  /admin/audit/{id}/receipt             a receipt kept while its report is unconfirmed (from any instance with Redis)
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiKeyRegistry } from '../guards/api-keys';
+import { AppError, methodNotAllowed } from '../errors';
+import type { AuditQuery } from '../observability/audit';
+import { sendJson } from './io';
+import type { RequestContext } from '../trpc/context';
 
 const CLIENT_PATH = /^\/admin\/clients\/(\d{1,12})\/invalidate$/;
 const RECEIPT_PATH = /^\/admin\/audit\/([0-9a-f-]{36})\/receipt$/;

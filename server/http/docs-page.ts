@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-
 /**
  * /docs: Swagger UI from the swagger-ui-dist package, served from this process (no CDN: the
  * machines that run this may have no internet). It renders /openapi.json with "Try it out".
  */
+
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 // A Map, not an object literal: "constructor" or "toString" must not find an inherited property.
 const ASSETS = new Map<string, string>([

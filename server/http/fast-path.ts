@@ -1,3 +1,10 @@
+/**
+ * Answers GET requests for cacheable queries straight from the response memo, on both surfaces,
+ * with the same bytes the full path would send. Authentication, rate limits, logs and metrics
+ * still apply. Anything it cannot answer completely (a miss, an error, a stale source) returns
+ * false and takes the full path, which then fills the memo.
+ */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import superjson from 'superjson';
 import { AppError } from '../errors';
@@ -9,13 +16,6 @@ import { rateLimitHeaderRecord, rateLimitHeaders, setHeaders } from './headers';
 import type { MemoEntry } from './response-memo';
 import { authenticate, memoAudience } from '../trpc/procedures';
 import type { RequestContext } from '../trpc/context';
-
-/**
- * Answers GET requests for cacheable queries straight from the response memo, on both surfaces,
- * with the same bytes the full path would send. Authentication, rate limits, logs and metrics
- * still apply. Anything it cannot answer completely (a miss, an error, a stale source) returns
- * false and takes the full path, which then fills the memo.
- */
 
 /** One call's input as tRPC's superjson transformer reads it; the value was just parsed, so in place. */
 function deserializeInput(serialized: unknown): unknown {

@@ -1,12 +1,12 @@
-import type { ServerResponse } from 'node:http';
-import type { RateDecision } from '../guards/rate-limit';
-
 /**
  * The one place that decides the headers every answer carries: the request id, the security
  * headers, and CORS for an allowed origin. Both the fast path (one writeHead with a flat list)
  * and the full path (set before a handler writes) take them from here; a route that serves
  * something other than JSON (the /docs page) overrides its content type, CSP and caching.
  */
+
+import type { ServerResponse } from 'node:http';
+import type { RateDecision } from '../guards/rate-limit';
 
 const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
   ['x-content-type-options', 'nosniff'],

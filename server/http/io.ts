@@ -1,8 +1,8 @@
+/** Small request/response helpers shared by the REST surface and the service routes. */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import secureJson from 'secure-json-parse';
 import { AppError } from '../errors';
-
-/** Small request/response helpers shared by the REST surface and the service routes. */
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);

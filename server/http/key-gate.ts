@@ -1,16 +1,16 @@
-import type { IncomingMessage } from 'node:http';
-import { AppError } from '../errors';
-import type { CallerKey } from '../guards/api-keys';
-import { readEndUser } from '../guards/end-user';
-import type { RateDecision } from '../guards/rate-limit';
-import type { RequestContext } from '../trpc/context';
-
 /**
  * The door of every keyed surface (tRPC, REST, MCP): the key is checked from the headers alone,
  * before any body is read or parsed, so a request without a valid key costs a header parse and
  * nothing more. Such requests are limited per client address (X-Forwarded-For is read only when
  * TRUST_PROXY_HOPS says how many proxies in front of us append to it).
  */
+
+import type { IncomingMessage } from 'node:http';
+import { AppError } from '../errors';
+import type { CallerKey } from '../guards/api-keys';
+import { readEndUser } from '../guards/end-user';
+import type { RateDecision } from '../guards/rate-limit';
+import type { RequestContext } from '../trpc/context';
 
 /** The X-End-User header: null when absent; a 400 when it is not an opaque id. */
 export function endUserOf(req: IncomingMessage): string | null {

@@ -1,3 +1,8 @@
+/**
+ * One request listener for every route: it gives each request an id, a context, CORS and the
+ * common headers, its log line and metrics; the route table (routes.ts) decides who answers.
+ */
+
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,11 +15,6 @@ import { admitKey, clientAddressOf, endUserOf, hasBody } from './key-gate';
 import { createRouteTable, type RouteDeps, type RoutedRequest, UNMATCHED } from './routes';
 
 export type { Readiness } from './routes';
-
-/**
- * One request listener for every route: it gives each request an id, a context, CORS and the
- * common headers, its log line and metrics; the route table (routes.ts) decides who answers.
- */
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const READ_METHODS = ['GET', 'HEAD'];

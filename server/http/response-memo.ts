@@ -1,8 +1,3 @@
-import { createHash } from 'node:crypto';
-import { TTLCache } from '@isaacs/ttlcache';
-import superjson from 'superjson';
-import type { SwrCache } from '../wisphub/swr-cache';
-
 /**
  * Pre-serialised answers of cacheable queries. A procedure's output is stored with the cache
  * entries (and their versions) it was computed from; it is served again only while every one of
@@ -10,6 +5,11 @@ import type { SwrCache } from '../wisphub/swr-cache';
  * it at once. The procedures stay the only source of answers: this only avoids recomputing,
  * re-validating and re-serialising the same answer for every request.
  */
+
+import { createHash } from 'node:crypto';
+import { TTLCache } from '@isaacs/ttlcache';
+import superjson from 'superjson';
+import type { SwrCache } from '../wisphub/swr-cache';
 
 export interface Dependency {
   cache: SwrCache<unknown>;

@@ -1,3 +1,10 @@
+/**
+ * MCP over Streamable HTTP at /mcp, stateless: each POST gets its own server and transport. The
+ * SDK (and its dependencies) load on the first call, so a gateway nobody asks over MCP does not
+ * carry them. Tools run in process through a tRPC caller with the request's API key: the same
+ * authentication, rate limits, roles, verification rules and error reasons as REST and tRPC.
+ */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
 import { methodNotAllowed, toErrorPayload } from '../errors';
@@ -8,13 +15,6 @@ import { readJsonBody } from '../http/io';
 import type { RequestContext } from '../trpc/context';
 import { atProcedurePath } from '../trpc/procedure-path';
 import { END_USER_ARGUMENT, type ToolDefinition } from './tools';
-
-/**
- * MCP over Streamable HTTP at /mcp, stateless: each POST gets its own server and transport. The
- * SDK (and its dependencies) load on the first call, so a gateway nobody asks over MCP does not
- * carry them. Tools run in process through a tRPC caller with the request's API key: the same
- * authentication, rate limits, roles, verification rules and error reasons as REST and tRPC.
- */
 
 type Caller = Record<string, unknown>;
 

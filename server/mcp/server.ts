@@ -1,13 +1,13 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { SERVICE_VERSION } from '../http/version';
-import { END_USER_ARGUMENT, type ToolDefinition, VERIFICATION_ARGUMENT } from './tools';
-
 /**
  * One MCP server over the generated tools. How a tool runs is given by the transport's owner:
  * in process through a tRPC caller (Streamable HTTP at /mcp), or against a running gateway
  * (stdio). Either way a failure is a tool error carrying the reason and the Spanish message.
  */
+
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { SERVICE_VERSION } from '../http/version';
+import { END_USER_ARGUMENT, type ToolDefinition, VERIFICATION_ARGUMENT } from './tools';
 
 export interface ToolCall {
   tool: ToolDefinition;

@@ -1,7 +1,3 @@
-import type { AnyRouter } from '@trpc/server';
-import { z } from 'zod';
-import type { ProcedureAccess, RestMeta } from '../rest/routes';
-
 /**
  * The MCP tools, generated from the router: every query and mutation whose meta does not say
  * `mcp: false` (subscriptions and operator-only procedures are off unless their meta says
@@ -9,6 +5,10 @@ import type { ProcedureAccess, RestMeta } from '../rest/routes';
  * by hand. A procedure behind a customer's verification takes the token as an argument, since a
  * model calls tools for many customers over one connection.
  */
+
+import type { AnyRouter } from '@trpc/server';
+import { z } from 'zod';
+import type { ProcedureAccess, RestMeta } from '../rest/routes';
 
 export interface ToolDefinition {
   /** "clients_byDocument" for the procedure "clients.byDocument". */

@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { KeyRole } from '../config/settings';
-
 /**
  * The audit trail of every action that moves money or changes a service's state. An entry is
  * written before the upstream call (outcome `unknown`) and settled after it, so a crash between
  * the two leaves `unknown`, never nothing. Append-only: a settlement is a second event, merged
  * with its record when read.
  */
+
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { KeyRole } from '../config/settings';
 
 export type AuditAction = 'payment.register' | 'payment.report' | 'promise.create' | 'service.reconnect' | 'service.suspend';
 export type AuditOutcome = 'confirmed' | 'refused' | 'unknown';

@@ -1,11 +1,11 @@
+/** Prometheus metrics of one service instance (its own registry, so tests can run several). */
+
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SharedStatus } from '../redis/shared-state';
 import type { BreakerState } from '../wisphub/circuit-breaker';
 import type { SwrCache } from '../wisphub/swr-cache';
 import type { UpstreamCall } from '../wisphub/transport';
 import { RequestTally } from './request-tally';
-
-/** Prometheus metrics of one service instance (its own registry, so tests can run several). */
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 

@@ -1,6 +1,3 @@
-import { type Logger, symbols } from 'pino';
-import { maskDigits } from './logger';
-
 /**
  * The one log line every request gets, and the masking of the path it carries. The line is the
  * line pino writes for `logger.info(fields, 'request')`, byte for byte, but built in one template:
@@ -10,6 +7,9 @@ import { maskDigits } from './logger';
  * probe line); a logger configured otherwise (formatters, mixins, hooks, another message key) is
  * simply called as pino.
  */
+
+import { type Logger, symbols } from 'pino';
+import { maskDigits } from './logger';
 
 export interface RequestLine {
   requestId: string;

@@ -1,11 +1,11 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
-
 /**
  * Request metrics counted in plain arrays on the hot path and handed to prom-client only when
  * /metrics is scraped. prom-client validates and hashes the label object on every `inc` and
  * `observe` (three of them per request); a cached read is a few tens of microseconds, so those
  * calls were a measurable share of it. The exposition is the same metrics, names and labels.
  */
+
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { Redis, RedisOptions } from 'ioredis';
-import type { Logger } from '../observability/logger';
-
 /**
  * The one connection to Redis (plus one for pub/sub). Commands fail fast while Redis is down
  * (no offline queue, a short command timeout), so every caller can fall back to this instance's
  * memory at once; ioredis reconnects on its own with capped backoff.
  */
+
+import { randomUUID } from 'node:crypto';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { Logger } from '../observability/logger';
 
 export interface RedisLinkOptions {
   url: string;

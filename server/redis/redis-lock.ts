@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { AppError } from '../errors';
-import { KeyedMutex } from '../guards/keyed-mutex';
-import type { RedisLink } from './redis-link';
-
 /**
  * A mutex per key across every instance: a Redis key set with NX and an expiry, released only by
  * its holder (compare-and-delete) and extended while the work runs. Work on this instance queues
  * in memory first, so only one local request at a time polls Redis. Redis down: this instance's
  * own mutex still serialises its requests (one instance's guarantee, as before Redis).
  */
+
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../errors';
+import { KeyedMutex } from '../guards/keyed-mutex';
+import type { RedisLink } from './redis-link';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;

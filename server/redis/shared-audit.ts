@@ -1,6 +1,3 @@
-import { AppendOnlyAuditTrail, AuditOwners, type AuditEvent, type FileAuditTrail } from '../observability/audit';
-import type { RedisLink } from './redis-link';
-
 /**
  * The audit trail in a Redis stream shared by every instance, with each event also on its service's
  * list (`audit:service:<id>`), so one customer's entries are read without the whole stream. A
@@ -10,6 +7,9 @@ import type { RedisLink } from './redis-link';
  * first instance that reads one customer's entries (a second one doing it too only adds
  * duplicates, which reading drops).
  */
+
+import { AppendOnlyAuditTrail, AuditOwners, type AuditEvent, type FileAuditTrail } from '../observability/audit';
+import type { RedisLink } from './redis-link';
 
 /** Appends to the stream and to the service's list in one step; resolves the owner of a settlement. */
 const APPEND = `

@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import type { Codec, SharedTier, SharedValue, SwrCache } from '../wisphub/swr-cache';
-import type { RedisLink } from './redis-link';
-import { releaseLock } from './redis-lock';
-
 /**
  * The second cache level, in Redis: complete collections with when they were loaded and a stamp.
  * A cold instance fills from here rather than from WispHub Net; when the shared copy is missing
  * or old, one instance (holding a lock with expiry) loads upstream while the others wait for its
  * result, and take over if it dies (the lock expires). Redis down: each instance loads alone.
  */
+
+import { randomUUID } from 'node:crypto';
+import type { Codec, SharedTier, SharedValue, SwrCache } from '../wisphub/swr-cache';
+import type { RedisLink } from './redis-link';
+import { releaseLock } from './redis-lock';
 
 export interface SharedCacheOptions {
   /** Lock lifetime: longer than the slowest complete load, short enough to take over a dead loader. */

@@ -1,13 +1,13 @@
-import { AppError } from '../errors';
-import { IdempotencyStore, type Idempotency } from '../guards/idempotency';
-import type { RedisLink } from './redis-link';
-
 /**
  * Idempotency records in Redis, so one key sent to two instances makes one ticket. A record is
  * `running` (with a short lease, so a crashed owner frees it), then `done` with the result for
  * the full TTL, or `failed` (the same request may run again; another request may not).
  * Redis down: this instance's own store answers.
  */
+
+import { AppError } from '../errors';
+import { IdempotencyStore, type Idempotency } from '../guards/idempotency';
+import type { RedisLink } from './redis-link';
 
 interface IdempotencyRecord {
   fingerprint: string;

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { FailureWindow, TokenBucketLimiter, type FailureCounter, type RateDecision, type RateLimiter } from '../guards/rate-limit';
-import type { RedisLink } from './redis-link';
-
 /**
  * Rate-limit buckets and failure windows in Redis, so limits hold for the service as a whole, not
  * per instance. Each check is one atomic script (Redis's own clock, so instances' clocks do not
  * matter). Redis down: each instance falls back to its own in-memory limiter.
  */
+
+import { randomUUID } from 'node:crypto';
+import { FailureWindow, TokenBucketLimiter, type FailureCounter, type RateDecision, type RateLimiter } from '../guards/rate-limit';
+import type { RedisLink } from './redis-link';
 
 /** Token bucket: refill since the last call, then take `cost` tokens or answer the seconds to wait; with what is left and the seconds until whole. */
 const TAKE = `

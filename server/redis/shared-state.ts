@@ -1,3 +1,9 @@
+/**
+ * Everything several instances must agree on, in Redis (REDIS_URL): the second cache level with
+ * cross-instance single-flight, rate-limit buckets, identity lockout counters, idempotency records
+ * pending ticket creates and the per-zone ticket lock. Every part falls back to this instance's memory while Redis is down.
+ */
+
 import type { Config } from '../config/settings';
 import { IdentityGuard } from '../guards/identity-guard';
 import type { Logger } from '../observability/logger';
@@ -15,12 +21,6 @@ import type { PendingTicketRecord } from '../tickets/records';
 import { SharedFailureWindow, SharedRateLimiter } from './shared-limits';
 import { sharedVerificationSecret } from './shared-secret';
 import type { SecretStore } from '../guards/verification-secret';
-
-/**
- * Everything several instances must agree on, in Redis (REDIS_URL): the second cache level with
- * cross-instance single-flight, rate-limit buckets, identity lockout counters, idempotency records
- * pending ticket creates and the per-zone ticket lock. Every part falls back to this instance's memory while Redis is down.
- */
 
 export interface SharedStatus {
   redis: 'up' | 'down';

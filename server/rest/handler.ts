@@ -1,3 +1,9 @@
+/**
+ * The REST surface: routes from procedure meta, input from path + query + JSON body, the
+ * procedure called through a tRPC caller (same validation and middlewares as /trpc), and
+ * every error in the one error contract.
+ */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { rateLimitHeaderRecord } from '../http/headers';
@@ -6,12 +12,6 @@ import { logProcedureError } from '../observability/logger';
 import type { RequestContext } from '../trpc/context';
 import { atProcedurePath } from '../trpc/procedure-path';
 import { matchRoute, numberFromText, type RestRoute } from './routes';
-
-/**
- * The REST surface: routes from procedure meta, input from path + query + JSON body, the
- * procedure called through a tRPC caller (same validation and middlewares as /trpc), and
- * every error in the one error contract.
- */
 
 type Caller = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
-import { ERROR_CATALOGUE, ERROR_REASONS, type ErrorReason } from '../errors';
-
 /**
  * The one error contract as OpenAPI components: a shared `Error` schema and one shared response
  * per status, listing the reasons it carries. Every operation references them.
  */
+
+import { ERROR_CATALOGUE, ERROR_REASONS, type ErrorReason } from '../errors';
 
 interface ResponseSpec {
   name: string;

@@ -1,11 +1,11 @@
-import type { AnyRouter } from '@trpc/server';
-import type { OpenApiMeta, OpenApiMethod } from 'trpc-to-openapi';
-import { AppError } from '../errors';
-
 /**
  * The REST route table, compiled from the same procedure meta that generates /openapi.json,
  * so a path in the document and a path served can never drift apart.
  */
+
+import type { AnyRouter } from '@trpc/server';
+import type { OpenApiMeta, OpenApiMethod } from 'trpc-to-openapi';
+import { AppError } from '../errors';
 
 export interface RestRoute {
   method: OpenApiMethod;

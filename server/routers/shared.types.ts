@@ -1,7 +1,7 @@
+/** Schemas shared by every router: text a caller types, and references upstream returns. */
+
 import { z } from 'zod';
 import { cleanText, VISIBLE_ASCII } from '../domain/clean-text';
-
-/** Schemas shared by every router: text a caller types, and references upstream returns. */
 
 /** A reference to another record: a plan, a zone, a technician, a router. */
 export const namedRefSchema = z.object({ id: z.number().int(), name: z.string() });

@@ -1,7 +1,3 @@
-import type { JsonRecord } from './data';
-import { bogotaClock, dayMonthYear, pad } from './dates';
-import { SeededRandom } from './random';
-
 /**
  * `GET /api/clientes/{id}/saldo` (no trailing slash). Two record shapes, as docs/upstream.md
  * records them: `production` (what production bots read: `{nombre, saldo, facturas: [{id, total,
@@ -11,6 +7,10 @@ import { SeededRandom } from './random';
  * client's own `saldo` so the two agree; due dates are relative to today so days overdue are
  * realistic whenever the simulator runs. Invoice ids are the same in both shapes.
  */
+
+import type { JsonRecord } from './data';
+import { bogotaClock, dayMonthYear, pad } from './dates';
+import { SeededRandom } from './random';
 
 export type BalanceRecordShape = 'production' | 'legacy';
 export type BalanceShape = 'bare' | 'list' | 'paginated';

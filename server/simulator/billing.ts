@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { simulatedBalance, type BalanceRecordShape } from './balance';
-import type { JsonRecord } from './data';
-
 /**
  * Money and service state as the simulated WispHub Net keeps them: payments registered against
  * one invoice (422 once paid), payment reports with their receipt files, promises of payment,
  * and activate/deactivate tasks. Invoice ids are `serviceId * 100 + n` (see balance.ts), so an
  * invoice id names its client.
  */
+
+import { randomUUID } from 'node:crypto';
+import { simulatedBalance, type BalanceRecordShape } from './balance';
+import type { JsonRecord } from './data';
 
 export interface SimPayment {
   invoiceId: number;

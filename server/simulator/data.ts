@@ -1,11 +1,11 @@
-import { placeDocumentedCustomers } from './documented';
-import { SeededRandom } from './random';
-import { dayMonthYearTime, pad } from './dates';
-
 /**
  * Seeded, realistic WispHub Net data in the upstream's own Spanish shape. Nothing here is
  * shared with the gateway: it is a second, independent reading of docs/upstream.md.
  */
+
+import { placeDocumentedCustomers } from './documented';
+import { SeededRandom } from './random';
+import { dayMonthYearTime, pad } from './dates';
 
 export interface SimulatorDataOptions {
   seed: number;

@@ -1,6 +1,6 @@
-import type { JsonRecord } from './data';
-
 /** The ping task lifecycle of WispHub Net, played from the client's id so outcomes are repeatable. */
+
+import type { JsonRecord } from './data';
 
 export interface SimPingTask {
   id: string;

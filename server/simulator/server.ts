@@ -1,3 +1,9 @@
+/**
+ * An embedded WispHub Net: the same dialect (Api-Key auth, DRF pagination with absolute
+ * http:// next links, trailing-slash 301s, DRF 400s, ping tasks) on a loopback port, with
+ * fault injection and per-path call counters for tests.
+ */
+
 import { randomUUID } from 'node:crypto';
 import { SimBilling } from './billing';
 import { bogotaClock, dayMonthYearTime } from './dates';
@@ -17,12 +23,6 @@ import {
 import { faultsApply, NO_FAULTS, type SimulatorFaults } from './faults';
 import { pingTaskState, type SimPingTask } from './ping';
 import { SIM_CATALOGUE, SIM_OWN_CATALOGUE } from './subjects';
-
-/**
- * An embedded WispHub Net: the same dialect (Api-Key auth, DRF pagination with absolute
- * http:// next links, trailing-slash 301s, DRF 400s, ping tasks) on a loopback port, with
- * fault injection and per-path call counters for tests.
- */
 
 export interface SimulatorOptions extends SimulatorDataOptions {
   port?: number;

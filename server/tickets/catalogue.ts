@@ -1,14 +1,14 @@
-import { mergeSubjectCatalogue, type PriorityNumber, type SubjectCatalogue } from '../domain/ticket-subjects';
-import { appErrorOf } from '../errors';
-import type { Services } from '../services';
-import { type MemoSources, readFrom } from '../trpc/memo-sources';
-import type { RequestContext } from '../trpc/context';
-
 /**
  * The ticket subjects in force: the ISP's own catalogue from WispHub Net with our priority rules
  * merged in, or, when upstream has no catalogue endpoint or it fails, the shipped list (or the
  * TICKET_SUBJECTS_FILE override). Every answer says which.
  */
+
+import { mergeSubjectCatalogue, type PriorityNumber, type SubjectCatalogue } from '../domain/ticket-subjects';
+import { appErrorOf } from '../errors';
+import type { Services } from '../services';
+import { type MemoSources, readFrom } from '../trpc/memo-sources';
+import type { RequestContext } from '../trpc/context';
 
 export type SubjectSource = 'upstream' | 'file' | 'shipped';
 

@@ -1,12 +1,12 @@
-import type { Ticket } from '../domain/ticket';
-import { zoneStatus } from '../domain/zone-tickets';
-import type { RequestContext } from '../trpc/context';
-import type { CreatedTicket, PlannedTicket } from './records';
-
 /**
  * The end of a create, however it got there (answered at once, or settled after an unknown
  * outcome): the ticket joins the customer's history and the answer carries its zone's state.
  */
+
+import type { Ticket } from '../domain/ticket';
+import { zoneStatus } from '../domain/zone-tickets';
+import type { RequestContext } from '../trpc/context';
+import type { CreatedTicket, PlannedTicket } from './records';
 
 /** The answer for a ticket upstream holds (created now, or found by reconciliation). */
 export async function finishCreated(ctx: Pick<RequestContext, 'services'>, plan: PlannedTicket, ticket: Ticket): Promise<CreatedTicket> {

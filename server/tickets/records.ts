@@ -1,14 +1,14 @@
-import type { PriorityLevel } from '../domain/ticket-subjects';
-import type { Ticket } from '../domain/ticket';
-import type { ZoneStatus } from '../domain/zone-tickets';
-import type { ErrorReason } from '../errors';
-import type { UpstreamTicketForm } from '../wisphub/tickets';
-
 /**
  * What a ticket create is made of, below the routers: what it sends upstream, who asked, what it
  * answers once created, and a pending create as the pending store keeps it (services and the Redis
  * store name these types without reaching up into a router).
  */
+
+import type { PriorityLevel } from '../domain/ticket-subjects';
+import type { Ticket } from '../domain/ticket';
+import type { ZoneStatus } from '../domain/zone-tickets';
+import type { ErrorReason } from '../errors';
+import type { UpstreamTicketForm } from '../wisphub/tickets';
 
 /** A create that made its ticket. */
 export interface CreatedTicket {

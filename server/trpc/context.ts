@@ -1,10 +1,10 @@
+/** What a request carries through the procedures: the services, who asked, and what to report. */
+
 import type { CallerKey } from '../guards/api-keys';
 import type { RateDecision } from '../guards/rate-limit';
 import type { Dependency } from '../http/response-memo';
 import type { CacheState } from '../wisphub/swr-cache';
 import type { Services } from '../services';
-
-/** What a request carries through the procedures: the services, who asked, and what to report. */
 
 export interface RequestContext {
   services: Services;

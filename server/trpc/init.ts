@@ -1,3 +1,5 @@
+/** The one tRPC instance: context, meta (OpenAPI + our REST meta), superjson, and the error shape. */
+
 import { initTRPC, TRPCError } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
@@ -5,8 +7,6 @@ import type { OpenApiMeta } from 'trpc-to-openapi';
 import { appErrorOf, toErrorPayload, type ErrorPayload } from '../errors';
 import type { RestMeta } from '../rest/routes';
 import type { RequestContext } from './context';
-
-/** The one tRPC instance: context, meta (OpenAPI + our REST meta), superjson, and the error shape. */
 
 /** Request ids of errors raised before a context existed (tRPC formats those with `ctx` undefined). */
 const requestIdsOfErrors = new WeakMap<object, string>();

@@ -1,3 +1,10 @@
+/**
+ * A customer's own account: balance (`/api/clientes/{id}/saldo`, no trailing slash) and ticket history
+ * (`/api/tickets/?servicio=`). Both live briefly in memory (no stale serving: a customer who
+ * just paid must not be told the old balance for an hour), load once however many ask, and are
+ * never stored after a failure.
+ */
+
 import type { Ticket } from '../domain/ticket';
 import { fetchAllPages } from './paginate';
 import { toBalance, type UpstreamBalance } from './balance-mapper';
@@ -6,13 +13,6 @@ import { toTicket, upstreamTicketSchema } from './ticket-mapper';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
 import { UPSTREAM_PATHS } from './paths';
-
-/**
- * A customer's own account: balance (`/api/clientes/{id}/saldo`, no trailing slash) and ticket history
- * (`/api/tickets/?servicio=`). Both live briefly in memory (no stale serving: a customer who
- * just paid must not be told the old balance for an hour), load once however many ask, and are
- * never stored after a failure.
- */
 
 export interface AccountOptions {
   balanceTtlMs: number;

@@ -1,8 +1,3 @@
-import { z } from 'zod';
-import { AppError } from '../errors';
-import { upstreamDayToIso } from './client-mapper';
-import { upstreamNumber } from './schemas';
-
 /**
  * `GET /api/clientes/{id}/saldo` (no trailing slash: docs/upstream.md, "Balance"). Two shapes are
  * read, both with numbers as strings too:
@@ -12,6 +7,11 @@ import { upstreamNumber } from './schemas';
  * bare, as a one-item list or paginated. Money is never guessed: a record with none of the known
  * fields, or an invoice that cannot be read, fails the answer (502) rather than saying "nothing owed".
  */
+
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { upstreamDayToIso } from './client-mapper';
+import { upstreamNumber } from './schemas';
 
 export interface UpstreamInvoice {
   /** Upstream's invoice id (`id` or `id_factura`): payments are made against it. */

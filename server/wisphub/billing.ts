@@ -1,3 +1,10 @@
+/**
+ * Money and service state upstream: invoices (from the client's `saldo`), payment registration
+ * and reports, promises of payment, activation and deactivation. Every write here is sent once
+ * and never retried: callers reconcile an unknown outcome (see `isUnknownOutcome`) before any
+ * second attempt.
+ */
+
 import { AppError, appErrorOf } from '../errors';
 import type { AccountGateway } from './account';
 import type { UpstreamBalance } from './balance-mapper';
@@ -6,13 +13,6 @@ import { UPSTREAM_PATHS } from './paths';
 import { readTask, taskIdOf, type UpstreamTask } from './tasks';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
-
-/**
- * Money and service state upstream: invoices (from the client's `saldo`), payment registration
- * and reports, promises of payment, activation and deactivation. Every write here is sent once
- * and never retried: callers reconcile an unknown outcome (see `isUnknownOutcome`) before any
- * second attempt.
- */
 
 /** Upstream's HTTP status of a refused write, when it refused one. */
 function upstreamStatusOf(error: unknown): number | undefined {

@@ -1,3 +1,5 @@
+/** Plans (`/api/plan-internet/`) and payment methods (`/api/formas-de-pago/`), cached whole. */
+
 import { z } from 'zod';
 import type { PaymentMethod, Plan, PlanType, PlanWithDetail } from '../domain/catalogue';
 import { parseSpeedKbps } from '../domain/speed';
@@ -8,8 +10,6 @@ import { SwrCache, type CacheResult } from './swr-cache';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
 import { UPSTREAM_PATHS } from './paths';
-
-/** Plans (`/api/plan-internet/`) and payment methods (`/api/formas-de-pago/`), cached whole. */
 
 const PLAN_TYPE_BY_TEXT: Record<string, PlanType> = { pppoe: 'pppoe', 'simple queue': 'simple_queue', pcq: 'pcq' };
 const DETAIL_PATH: Partial<Record<PlanType, 'pppoe' | 'queue'>> = { pppoe: 'pppoe', simple_queue: 'queue' };

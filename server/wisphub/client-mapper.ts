@@ -1,10 +1,10 @@
+/** Upstream client (Spanish) to domain client (English). Only allow-listed fields are copied. */
+
 import type { Client, ClientStatus, NamedRef } from '../domain/client';
 import { routerOutage } from '../domain/outage';
 import { extractPhoneNumbers } from '../domain/phone';
 import type { UpstreamClient } from './schemas';
 import { SharedValues } from './shared-values';
-
-/** Upstream client (Spanish) to domain client (English). Only allow-listed fields are copied. */
 
 const STATUS_BY_TEXT: Record<string, ClientStatus> = {
   activo: 'active',

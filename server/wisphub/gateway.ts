@@ -1,3 +1,8 @@
+/**
+ * The only code that knows WispHub Net's endpoints. Reads are served from complete cached
+ * collections; writes go straight through and then update the cache (read-your-writes).
+ */
+
 import type { Client, ProfilePatch } from '../domain/client';
 import { ClientDirectory, ClientDirectoryBuilder } from '../domain/client-directory';
 import { extractPhoneNumbers } from '../domain/phone';
@@ -17,11 +22,6 @@ import { type UpstreamClient, upstreamClientSchema } from './schemas';
 import { jsonCodec, mapCodec, SwrCache, type CacheResult, type Codec } from './swr-cache';
 import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';
 import { UPSTREAM_PATHS } from './paths';
-
-/**
- * The only code that knows WispHub Net's endpoints. Reads are served from complete cached
- * collections; writes go straight through and then update the cache (read-your-writes).
- */
 
 export interface GatewayOptions {
   transport: UpstreamTransport;

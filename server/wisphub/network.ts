@@ -1,3 +1,5 @@
+/** Ping tasks: `POST /api/clientes/{id}/ping/` then `GET /api/tasks/{task_id}/`. */
+
 import { TTLCache } from '@isaacs/ttlcache';
 import { z } from 'zod';
 import { parseMilliseconds, parsePercent, type PingEntry } from '../domain/ping-diagnosis';
@@ -6,8 +8,6 @@ import { readTask, taskIdOf } from './tasks';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
 import { UPSTREAM_PATHS } from './paths';
-
-/** Ping tasks: `POST /api/clientes/{id}/ping/` then `GET /api/tasks/{task_id}/`. */
 
 export type PingTaskState =
   | { status: 'pending'; upstreamStatus: 'PENDING' | 'PROCESS' }

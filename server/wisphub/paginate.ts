@@ -1,14 +1,14 @@
-import type { z } from 'zod';
-import { AppError } from '../errors';
-import type { Logger } from '../observability/logger';
-import { upstreamPageSchema } from './schemas';
-import { type Query, UpstreamNotFoundError, type UpstreamTransport } from './transport';
-
 /**
  * Full pagination of a WispHub Net list: read `count` from the first page, then fetch every
  * remaining offset in parallel with bounded concurrency (never following `next`, whose
  * scheme may be wrong). The result is complete or the load fails: nothing partial is returned.
  */
+
+import type { z } from 'zod';
+import { AppError } from '../errors';
+import type { Logger } from '../observability/logger';
+import { upstreamPageSchema } from './schemas';
+import { type Query, UpstreamNotFoundError, type UpstreamTransport } from './transport';
 
 export interface PaginateOptions {
   pageSize: number;

@@ -1,6 +1,3 @@
-import { AppError } from '../errors';
-import { upstreamDate } from './balance-mapper';
-
 /**
  * `promesa_pago` on `GET /api/clientes/{id}/` (docs/upstream.md, "Promises of payment"): its
  * shape is not documented. Read: absent, null, false, "" or {} (no promise); true (a promise of
@@ -8,6 +5,9 @@ import { upstreamDate } from './balance-mapper';
  * takes), `fecha` or `fecha_promesa`, and maybe `id_factura`. Anything else is an unknown shape:
  * a 502 with the reason, never "no promise".
  */
+
+import { AppError } from '../errors';
+import { upstreamDate } from './balance-mapper';
 
 export interface UpstreamPromise {
   /** YYYY-MM-DD, or null when upstream says a promise is active without its date. */

@@ -1,9 +1,9 @@
-import { z } from 'zod';
-
 /**
  * zod schemas of WispHub Net's Spanish JSON, only the fields this service uses. Objects are
  * stripped (not passthrough), so the ~50 other fields, secrets among them, never survive a parse.
  */
+
+import { z } from 'zod';
 
 /**
  * Money and counts arrive as strings ("45000.00") or numbers. The string form is tried first: it is

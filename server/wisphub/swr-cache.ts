@@ -1,5 +1,3 @@
-import { TTLCache } from '@isaacs/ttlcache';
-
 /**
  * A cache with single-flight loading and stale-while-revalidate on @isaacs/ttlcache, which
  * deletes entries at expiry: each entry keeps its own `freshUntil` and lives `staleMs` longer.
@@ -8,6 +6,8 @@ import { TTLCache } from '@isaacs/ttlcache';
  * - miss: N concurrent callers share exactly one load.
  * A failed load is never stored, so the next caller tries again.
  */
+
+import { TTLCache } from '@isaacs/ttlcache';
 
 export type CacheState = 'hit' | 'stale' | 'miss';
 

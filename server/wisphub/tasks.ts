@@ -1,9 +1,9 @@
+/** Upstream's background tasks (`GET /api/tasks/{task_id}/`): pings, service activation and deactivation, payments. */
+
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { UPSTREAM_PATHS } from './paths';
 import { UpstreamNotFoundError, type UpstreamTransport } from './transport';
-
-/** Upstream's background tasks (`GET /api/tasks/{task_id}/`): pings, service activation and deactivation, payments. */
 
 export type UpstreamTask =
   | { status: 'pending'; upstreamStatus: 'PENDING' | 'PROCESS' }

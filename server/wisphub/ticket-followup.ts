@@ -1,3 +1,9 @@
+/**
+ * Ticket follow-up upstream: comments (`/api/tickets/comentarios/`, answered 404 at some ISPs)
+ * and state changes (`PATCH /api/tickets/{id}/` with `razon_falla`; `PUT` of the whole ticket
+ * where PATCH is not allowed). Writes are sent once; a lost answer is settled by reading again.
+ */
+
 import { z } from 'zod';
 import { AppError, appErrorOf } from '../errors';
 import { fetchAllPages } from './paginate';
@@ -5,12 +11,6 @@ import { UPSTREAM_PATHS } from './paths';
 import { upstreamDateTimeToIso } from './ticket-mapper';
 import { isUnknownOutcome, UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
-
-/**
- * Ticket follow-up upstream: comments (`/api/tickets/comentarios/`, answered 404 at some ISPs)
- * and state changes (`PATCH /api/tickets/{id}/` with `razon_falla`; `PUT` of the whole ticket
- * where PATCH is not allowed). Writes are sent once; a lost answer is settled by reading again.
- */
 
 export interface TicketComment {
   id: number | null;

@@ -1,10 +1,10 @@
+/** Upstream tickets (`/api/tickets/`) to domain tickets. Dates are local "%d/%m/%Y %H:%M". */
+
 import { z } from 'zod';
 import { toIsoWithOffset } from '../domain/business-days';
 import type { Ticket, TicketStatus } from '../domain/ticket';
 import { nextStep } from '../domain/ticket-next-step';
 import { subjectOfStored, type PriorityLevel } from '../domain/ticket-subjects';
-
-/** Upstream tickets (`/api/tickets/`) to domain tickets. Dates are local "%d/%m/%Y %H:%M". */
 
 const STATUS_BY_TEXT: Record<string, TicketStatus> = {
   nuevo: 'new',

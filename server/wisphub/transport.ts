@@ -1,14 +1,14 @@
-import { ofetch } from 'ofetch';
-import { AppError } from '../errors';
-import type { Logger } from '../observability/logger';
-import { CircuitBreaker } from './circuit-breaker';
-
 /**
  * The HTTP transport to WispHub Net. ofetch runs with `retry: 0` and no `timeout` (together
  * they reuse an aborted signal: a known ofetch trap): every try gets a fresh AbortSignal.timeout.
  * Reads retry here with exponential backoff and jitter inside an overall budget; 4xx are not
  * retried; writes are never retried. A circuit breaker per host fails fast while it is down.
  */
+
+import { ofetch } from 'ofetch';
+import { AppError } from '../errors';
+import type { Logger } from '../observability/logger';
+import { CircuitBreaker } from './circuit-breaker';
 
 export interface TransportOptions {
   baseUrl: string;

@@ -185,4 +185,13 @@ walls('nothing below the surfaces imports a router: only the route table and the
   );
 });
 
+walls('a module’s doc comment comes first, before its imports (after them nothing attaches it)', () => {
+  const late = sourceFiles('server').filter((file) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    // The imports, then a doc block standing alone (a blank line after it): a module doc in the wrong place.
+    return /^(?:import[^;]*;\s*)+\n\/\*\*(?:[^*]|\*(?!\/))*\*\/\n\n/.test(text);
+  });
+  assert.equal(late, []);
+});
+
 walls.run();

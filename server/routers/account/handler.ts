@@ -1,3 +1,5 @@
+/** A customer's balance in plain terms, and their tickets, newest first. */
+
 import { invoiceDaysOverdue, summarizeAccount, type PendingInvoice } from '../../domain/account';
 import { toIsoWithOffset, toLocal } from '../../domain/business-days';
 import { AppError } from '../../errors';
@@ -6,8 +8,6 @@ import type { z } from 'zod';
 import type { balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './types';
 import { existingClient, type LookupContext } from '../clients/lookup';
 import type { UpstreamBalance } from '../../wisphub/balance-mapper';
-
-/** A customer's balance in plain terms, and their tickets, newest first. */
 
 /** Upstream's unpaid invoices with days overdue as of `today` (local YYYY-MM-DD), oldest due first. */
 export function pendingInvoicesOf(upstream: UpstreamBalance, today: string): PendingInvoice[] {

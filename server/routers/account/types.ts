@@ -1,9 +1,9 @@
+/** zod schemas of the account procedures: balance and ticket history of one customer. */
+
 import { z } from 'zod';
 import { ACCOUNT_STATUSES } from '../../domain/account';
 import { serviceIdSchema } from '../clients/types';
 import { ticketSchema } from '../tickets/types';
-
-/** zod schemas of the account procedures: balance and ticket history of one customer. */
 
 export const invoiceSchema = z.object({
   id: z.string().meta({ description: 'Upstream invoice id: payments are made against it.' }),

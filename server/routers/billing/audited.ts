@@ -1,12 +1,12 @@
-import { appErrorOf } from '../../errors';
-import type { AuditRecord } from '../../observability/audit';
-import type { CallerContext } from '../../trpc/context';
-import { isUnknownOutcome } from '../../wisphub/transport';
-
 /**
  * Actions that move money or change a service's state, audited the one way both billing and
  * service-state changes use: recorded before upstream is called, settled after.
  */
+
+import { appErrorOf } from '../../errors';
+import type { AuditRecord } from '../../observability/audit';
+import type { CallerContext } from '../../trpc/context';
+import { isUnknownOutcome } from '../../wisphub/transport';
 
 export type Audited<T> =
   | { outcome: 'confirmed'; value: T; auditId: string }

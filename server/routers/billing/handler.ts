@@ -1,3 +1,9 @@
+/**
+ * Invoices, payment reports, payment registrations and promises of payment. Every write is
+ * audited (recorded before upstream is called, settled after), sent once, and, when upstream's
+ * answer is lost, reconciled by reading upstream again before anything is sent a second time.
+ */
+
 import type { z } from 'zod';
 import type { PendingInvoice } from '../../domain/account';
 import { toIsoWithOffset, toLocal } from '../../domain/business-days';
@@ -21,12 +27,6 @@ import type {
 } from './types';
 import { existingClient, type LookupContext } from '../clients/lookup';
 import { readUpload, safeFileName } from './uploads';
-
-/**
- * Invoices, payment reports, payment registrations and promises of payment. Every write is
- * audited (recorded before upstream is called, settled after), sent once, and, when upstream's
- * answer is lost, reconciled by reading upstream again before anything is sent a second time.
- */
 
 /** Reports and registrations each hold their own references: staff register a reported payment under its reference. */
 type ReferenceScope = 'report' | 'register';

@@ -1,15 +1,15 @@
+/**
+ * Reconnect and suspend a service through upstream's activate/deactivate tasks, polled like a
+ * ping until done or the deadline. Audited; a lost answer is reconciled by reading the client's
+ * state again, never by sending the command twice.
+ */
+
 import type { z } from 'zod';
 import { AppError } from '../../errors';
 import type { serviceStateInput, serviceStateOutput, serviceTaskOutput } from './types';
 import { existingClient } from '../clients/lookup';
 import type { CallerContext } from '../../trpc/context';
 import { audited } from './audited';
-
-/**
- * Reconnect and suspend a service through upstream's activate/deactivate tasks, polled like a
- * ping until done or the deadline. Audited; a lost answer is reconciled by reading the client's
- * state again, never by sending the command twice.
- */
 
 const ACTIONS = {
   reconnect: { upstream: 'activate', wanted: 'active', audit: 'service.reconnect' },

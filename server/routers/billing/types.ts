@@ -1,9 +1,9 @@
+/** zod schemas of the money procedures: invoices, payment reports and registrations, promises. */
+
 import { z } from 'zod';
 import { invoiceSchema } from '../account/types';
 import { serviceIdSchema } from '../clients/types';
 import { freeText, idempotencyKeySchema, uploadSchema } from '../shared.types';
-
-/** zod schemas of the money procedures: invoices, payment reports and registrations, promises. */
 
 export const invoiceIdSchema = z
   .string()

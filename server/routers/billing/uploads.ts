@@ -1,13 +1,13 @@
-import { inspectFile } from '../../domain/file-structure';
-import { RECEIPT_CONTENT_TYPES, type ReceiptKind } from '../../domain/payments';
-import { AppError } from '../../errors';
-
 /**
  * Files callers send (payment receipts, ticket photos): decoded from base64 within a size limit,
  * then accepted only as JPEG, PNG, HEIC or PDF by what their bytes are all the way through, never
  * by their name. The name that reaches WispHub is reduced to a safe base name with the real type's
  * extension.
  */
+
+import { inspectFile } from '../../domain/file-structure';
+import { RECEIPT_CONTENT_TYPES, type ReceiptKind } from '../../domain/payments';
+import { AppError } from '../../errors';
 
 export interface Upload {
   bytes: Buffer;

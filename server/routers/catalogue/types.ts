@@ -1,8 +1,8 @@
+/** zod schemas of plans and payment methods. */
+
 import { z } from 'zod';
 import { PLAN_TYPES } from '../../domain/catalogue';
 import { namedRefSchema } from '../shared.types';
-
-/** zod schemas of plans and payment methods. */
 
 export const planSchema = z
   .object({

@@ -1,10 +1,10 @@
+/** How procedures reach clients: through the cached collection, recorded for the response memo. */
+
 import type { Client } from '../../domain/client';
 import type { ClientDirectory } from '../../domain/client-directory';
 import { AppError } from '../../errors';
 import { readFrom, type MemoSources } from '../../trpc/memo-sources';
 import type { RequestContext } from '../../trpc/context';
-
-/** How procedures reach clients: through the cached collection, recorded for the response memo. */
 
 export type LookupContext = RequestContext & { memo?: MemoSources };
 

@@ -1,3 +1,5 @@
+/** zod schemas (input, output, OpenAPI examples) of the clients procedures. */
+
 import { z } from 'zod';
 import { CLIENT_STATUSES, type Client } from '../../domain/client';
 import type { ClientHint } from '../../domain/client-hint';
@@ -5,8 +7,6 @@ import { SEARCH_RANKS } from '../../domain/client-directory';
 import { IDENTITY_FIELDS, MIN_RESOLVE_FACTS } from '../../domain/identity';
 import { normalizePhone } from '../../domain/phone';
 import { freeText, namedRefSchema } from '../shared.types';
-
-/** zod schemas (input, output, OpenAPI examples) of the clients procedures. */
 
 export { serviceIdSchema } from '../../trpc/service-id';
 import { serviceIdSchema } from '../../trpc/service-id';

@@ -1,15 +1,15 @@
+/**
+ * Which view of a client a caller gets (the trust model, docs/threat-model.md): staff keys see
+ * every record; a bot key sees in full only the customer whose verification token it holds (for
+ * its own end user), and masked hints of anyone else.
+ */
+
 import type { CallerContext } from '../../trpc/context';
 import type { Client } from '../../domain/client';
 import { clientHint, MAX_UNVERIFIED_CANDIDATES } from '../../domain/client-hint';
 import { verifiedServiceId } from '../../trpc/procedures';
 import type { z } from 'zod';
 import type { clientViewSchema } from './types';
-
-/**
- * Which view of a client a caller gets (the trust model, docs/threat-model.md): staff keys see
- * every record; a bot key sees in full only the customer whose verification token it holds (for
- * its own end user), and masked hints of anyone else.
- */
 
 export type ClientView = z.infer<typeof clientViewSchema>;
 

@@ -1,3 +1,5 @@
+/** Ping tasks read into a diagnosis (a known outage first); polling for `diagnose` and `watchPing`. */
+
 import type { Client } from '../../domain/client';
 import { outageMessage, routerOutage, type Outage } from '../../domain/outage';
 import { diagnosePing, pingMessage, type PingDiagnosis } from '../../domain/ping-diagnosis';
@@ -5,8 +7,6 @@ import { AppError } from '../../errors';
 import type { z } from 'zod';
 import { directory, existingClient, type LookupContext } from '../clients/lookup';
 import type { pingResultSchema } from './types';
-
-/** Ping tasks read into a diagnosis (a known outage first); polling for `diagnose` and `watchPing`. */
 
 export type PingResult = z.infer<typeof pingResultSchema>;
 

@@ -1,12 +1,12 @@
-import type { Services } from '../../services';
-import type { LookupContext } from '../clients/lookup';
-import { readPingResult, type PingResult } from './handler';
-
 /**
  * `watchPing`: one poller per task, shared by every subscriber of that task. Ten watchers of one
  * task cost upstream what one does; the poller stops the moment the task is done or the last
  * watcher leaves (no "one more" poll after an unsubscribe).
  */
+
+import type { Services } from '../../services';
+import type { LookupContext } from '../clients/lookup';
+import { readPingResult, type PingResult } from './handler';
 
 interface Watcher {
   push(result: PingResult): void;

@@ -1,8 +1,8 @@
+/** zod schemas of the network diagnosis procedures. */
+
 import { z } from 'zod';
 import { outageSchema, serviceIdSchema } from '../clients/types';
 import { namedRefSchema } from '../shared.types';
-
-/** zod schemas of the network diagnosis procedures. */
 
 export const PING_OUTCOMES = ['known_outage', 'stable', 'intermittent', 'antenna_only', 'no_internet', 'router_error'] as const;
 

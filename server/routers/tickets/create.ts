@@ -1,3 +1,5 @@
+/** Opening a ticket: client, subject, zone limit (serialised per zone), business-day due date. */
+
 import { addBusinessDays, toIsoWithOffset, toLocal, toUpstreamDateTime } from '../../domain/business-days';
 import { catalogueEntries, closestSubjects, matchSubject, PRIORITY_LEVELS } from '../../domain/ticket-subjects';
 import { ticketCatalogue } from '../../tickets/catalogue';
@@ -10,8 +12,6 @@ import { ZONE_COUNTS_KEY } from '../../wisphub/tickets';
 import { openPending, type PendingTicket } from './pending';
 import { finishCreated } from '../../tickets/created';
 import type { CreatedTicket, CreateRequester, PlannedTicket } from '../../tickets/records';
-
-/** Opening a ticket: client, subject, zone limit (serialised per zone), business-day due date. */
 
 export interface CreateTicketRequest {
   serviceId: number;

@@ -1,3 +1,5 @@
+/** Ticket follow-up: comments with photos, and state changes with their reason. */
+
 import type { CallerContext } from '../../trpc/context';
 import type { z } from 'zod';
 import type { TicketStatus } from '../../domain/ticket';
@@ -6,8 +8,6 @@ import { assertVerified } from '../../trpc/procedures';
 import type { addCommentInput, addCommentOutput, updateStateInput, updateStateOutput } from './types';
 import { readUpload, safeFileName } from '../billing/uploads';
 import { customersTicket } from './access';
-
-/** Ticket follow-up: comments with photos, and state changes with their reason. */
 
 const STATE_NUMBERS: Record<(typeof updateStateInput)['_output']['state'], number> = { new: 1, in_progress: 2, resolved: 3, closed: 4 };
 

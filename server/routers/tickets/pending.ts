@@ -1,10 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { AppError, ERROR_CATALOGUE, type ErrorReason } from '../../errors';
-import type { RequestContext } from '../../trpc/context';
-import type { Services } from '../../services';
-import { finishCreated } from '../../tickets/created';
-import type { CreatedTicket, CreateRequester, PendingTicketRecord, PlannedTicket } from '../../tickets/records';
-
 /**
  * Ticket creates whose upstream outcome is unknown (the POST timed out or the connection dropped
  * after sending). The caller is not kept waiting through the settle time: it gets a handle at once
@@ -13,6 +6,13 @@ import type { CreatedTicket, CreateRequester, PendingTicketRecord, PlannedTicket
  * Records live in the pending store (Redis across instances); a settlement whose instance stopped
  * is taken over by the next instance asked about it.
  */
+
+import { randomBytes } from 'node:crypto';
+import { AppError, ERROR_CATALOGUE, type ErrorReason } from '../../errors';
+import type { RequestContext } from '../../trpc/context';
+import type { Services } from '../../services';
+import { finishCreated } from '../../tickets/created';
+import type { CreatedTicket, CreateRequester, PendingTicketRecord, PlannedTicket } from '../../tickets/records';
 
 export type { PendingTicketRecord };
 

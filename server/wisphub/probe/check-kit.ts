@@ -1,11 +1,11 @@
-import type { SubjectCatalogue } from '../../domain/ticket-subjects';
-import { UPSTREAM_PATHS } from '../paths';
-import { locationPath, type Observation, type ProbeHttp } from './probe-http';
-
 /**
  * What every probe check shares: the verdicts, the context, and the readers of an observation
  * (counts, statuses, field names and paths only: never a record's value).
  */
+
+import type { SubjectCatalogue } from '../../domain/ticket-subjects';
+import { UPSTREAM_PATHS } from '../paths';
+import { locationPath, type Observation, type ProbeHttp } from './probe-http';
 
 export type Verdict = 'ok' | 'differs' | 'could not check';
 

@@ -1,9 +1,9 @@
-import { UPSTREAM_PATHS } from '../paths';
-import { describe, differs, isRow, itemsOf, ok, type ProbeCheck, serviceIdOf } from './check-kit';
-
 /**
  * Probe checks of access and paging: the key, counts and offsets, the page size, `next` links.
  */
+
+import { UPSTREAM_PATHS } from '../paths';
+import { describe, differs, isRow, itemsOf, ok, type ProbeCheck, serviceIdOf } from './check-kit';
 
 const WRONG_KEY = 'probe000.probeprobeprobeprobeprobeprobeprob';
 

@@ -1,3 +1,7 @@
+/**
+ * Probe checks of client data: the balance shape, client filters, one invoice.
+ */
+
 import { toBalance } from '../balance-mapper';
 import { UPSTREAM_PATHS } from '../paths';
 import { locationPath } from './probe-http';
@@ -14,10 +18,6 @@ import {
   serviceIdOf,
   unchecked,
 } from './check-kit';
-
-/**
- * Probe checks of client data: the balance shape, client filters, one invoice.
- */
 
 export const balanceShape: ProbeCheck = {
   id: 'saldo-shape',

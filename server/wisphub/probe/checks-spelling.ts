@@ -1,8 +1,8 @@
-import { describe, differs, ok, type ProbeCheck, type ProbeContext, sampleServiceId, unchecked } from './check-kit';
-
 /**
  * Probe checks of path spellings: reads answer without a redirect; writes exist as spelt (a GET answers 405).
  */
+
+import { describe, differs, ok, type ProbeCheck, type ProbeContext, sampleServiceId, unchecked } from './check-kit';
 
 /** One read endpoint answered at the gateway's spelling without a redirect. */
 export function readSpelling(

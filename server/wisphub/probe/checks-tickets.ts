@@ -1,3 +1,7 @@
+/**
+ * Probe checks of tickets: filters, item shape, stored subjects, the catalogue, comments, the task endpoint.
+ */
+
 import { randomUUID } from 'node:crypto';
 import { catalogueEntries, matchSubject, subjectOfStored } from '../../domain/ticket-subjects';
 import { foldText } from '../../domain/text';
@@ -18,10 +22,6 @@ import {
   type Row,
   unchecked,
 } from './check-kit';
-
-/**
- * Probe checks of tickets: filters, item shape, stored subjects, the catalogue, comments, the task endpoint.
- */
 
 const ticketServiceId = (ticket: Row): number | null =>
   isRow(ticket.servicio) && typeof ticket.servicio.id_servicio === 'number' ? ticket.servicio.id_servicio : null;

@@ -1,16 +1,16 @@
-import { UPSTREAM_PATHS } from '../paths';
-import { auth, nextLink, pageSize, pagination } from './checks-access';
-import { balanceShape, clientFilters, invoiceEndpoint } from './checks-clients';
-import { readSpelling, writeSpelling, writeSpellingAny } from './checks-spelling';
-import { subjectCatalogue, subjectRewrite, taskEndpoint, ticketComments, ticketFilters, ticketShape } from './checks-tickets';
-import { loadTicketSample, type ProbeCheck, sampleServiceId } from './check-kit';
-
 /**
  * The assumptions the gateway makes about WispHub Net (docs/upstream.md) that a GET can test.
  * Each check says what we assume, what it observed (counts, statuses, field names and paths only:
  * never a name, document, phone or other record value) and a verdict. `blocking` marks what the
  * gateway cannot work without: a blocking check that differs fails the probe.
  */
+
+import { UPSTREAM_PATHS } from '../paths';
+import { auth, nextLink, pageSize, pagination } from './checks-access';
+import { balanceShape, clientFilters, invoiceEndpoint } from './checks-clients';
+import { readSpelling, writeSpelling, writeSpellingAny } from './checks-spelling';
+import { subjectCatalogue, subjectRewrite, taskEndpoint, ticketComments, ticketFilters, ticketShape } from './checks-tickets';
+import { loadTicketSample, type ProbeCheck, sampleServiceId } from './check-kit';
 
 export type { CheckResult, ProbeCheck, ProbeContext, Verdict } from './check-kit';
 

@@ -1,11 +1,11 @@
-import type { SubjectCatalogue } from '../../domain/ticket-subjects';
-import { PROBE_CHECKS, type ProbeCheck, type ProbeContext, type Verdict } from './checks';
-import { ProbeBudgetExceeded, ProbeHttp } from './probe-http';
-
 /**
  * Runs the read-only checks against one tenant, one after another, within a call budget and a
  * time budget; a check that cannot finish (budget, timeout, network) is "could not check".
  */
+
+import type { SubjectCatalogue } from '../../domain/ticket-subjects';
+import { PROBE_CHECKS, type ProbeCheck, type ProbeContext, type Verdict } from './checks';
+import { ProbeBudgetExceeded, ProbeHttp } from './probe-http';
 
 export interface ProbeOptions {
   host: string;
