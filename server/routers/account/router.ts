@@ -2,7 +2,7 @@ import { protectedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
 import { readBalance, readTicketHistory } from './handler';
 import { invoicesInput, invoicesOutput } from '../billing/types';
-import { readInvoices } from '../billing/handler';
+import { readInvoices } from '../billing/invoices';
 import { balanceInput, balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './types';
 
 const tags = ['account'];

@@ -1,7 +1,7 @@
 import { protectedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
 import { PAYMENT_DESCRIPTIONS, registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './types';
-import { registerPayment, reportPayment } from './handler';
+import { registerPayment, reportPayment } from './payments';
 import { once } from '../once';
 
 const tags = ['payments'];

@@ -1,7 +1,7 @@
 import { protectedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
 import { createPromiseInput, createPromiseOutput } from './types';
-import { createPromise } from './handler';
+import { createPromise } from './promises';
 import { once } from '../once';
 
 /** "¿Puedo pagar el viernes?": a promise of payment within the ISP's rules. */

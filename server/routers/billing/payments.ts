@@ -1,102 +1,23 @@
 /**
- * Invoices, payment reports, payment registrations and promises of payment. Every write is
- * audited (recorded before upstream is called, settled after), sent once, and, when upstream's
- * answer is lost, reconciled by reading upstream again before anything is sent a second time.
+ * Payment reports (a customer's receipt) and registrations (staff): the reference claimed first, the
+ * action audited, sent once; a lost answer reconciled by reading the invoice again.
  */
 
 import type { z } from 'zod';
-import type { PendingInvoice } from '../../domain/account';
-import { toIsoWithOffset, toLocal } from '../../domain/business-days';
-import { normalizeReference, promiseRefusal, promiseRefusalMessage } from '../../domain/payments';
-import { spanishDate } from '../../domain/spanish-dates';
+import { normalizeReference } from '../../domain/payments';
 import { AppError } from '../../errors';
 import type { AuditEntry, AuditRecord } from '../../observability/audit';
 import type { CallerContext } from '../../trpc/context';
 import { type Audited, audited } from './audited';
-import { readFrom } from '../../trpc/memo-sources';
-import type { UpstreamBalance } from '../../wisphub/balance-mapper';
-import { pendingInvoicesOf } from '../account/handler';
-import type {
-  createPromiseInput,
-  createPromiseOutput,
-  invoicesOutput,
-  registerPaymentInput,
-  registerPaymentOutput,
-  reportPaymentInput,
-  reportPaymentOutput,
-} from './types';
-import { existingClient, type LookupContext } from '../clients/lookup';
+import type { registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './types';
+import type { LookupContext } from '../clients/lookup';
 import { readUpload, safeFileName } from './uploads';
+import { assertPaymentMethod, paidAtLocal, unpaidInvoice, unpaidInvoices } from './invoices';
 
 /** Reports and registrations each hold their own references: staff register a reported payment under its reference. */
 type ReferenceScope = 'report' | 'register';
 
-const PAID_AT_FUTURE_TOLERANCE_MS = 10 * 60_000;
 const AMOUNT_TOLERANCE = 0.5;
-
-function today(ctx: LookupContext): string {
-  return toLocal(ctx.services.now(), ctx.services.config.TIMEZONE).date;
-}
-
-/** The client's unpaid invoices: cached for reads, `fresh` for decisions that move money. */
-async function unpaidInvoices(ctx: LookupContext, serviceId: number, fresh: boolean): Promise<PendingInvoice[]> {
-  const { billing, account } = ctx.services.gateway;
-  let upstream: UpstreamBalance | null;
-  if (fresh) upstream = await billing.freshBalance(serviceId);
-  else {
-    const cached = await account.balance(serviceId);
-    upstream = cached && readFrom(ctx, cached);
-  }
-  if (upstream === null) throw new AppError('client_not_found', { details: { serviceId } });
-  return pendingInvoicesOf(upstream, today(ctx));
-}
-
-async function unpaidInvoice(ctx: LookupContext, serviceId: number, invoiceId: string, fresh = false): Promise<PendingInvoice> {
-  const invoice = (await unpaidInvoices(ctx, serviceId, fresh)).find((candidate) => candidate.id === invoiceId);
-  if (!invoice) throw new AppError('invoice_not_found', { details: { serviceId, invoiceId } });
-  return invoice;
-}
-
-async function assertPaymentMethod(ctx: LookupContext, methodId: number): Promise<void> {
-  const methods = readFrom(ctx, await ctx.services.gateway.catalogue.paymentMethods());
-  if (!methods.some((method) => method.id === methodId)) {
-    throw new AppError('invalid_input', {
-      message: 'La forma de pago no existe. Consulte las formas de pago disponibles.',
-      details: { fieldErrors: { method: ['unknown payment method'] }, validMethods: methods.map((method) => method.id) },
-    });
-  }
-}
-
-/** "YYYY-MM-DD HH:mm" on the ISP's wall clock: upstream reads `fecha_pago` as local time. */
-function paidAtLocal(ctx: LookupContext, paidAt: string): string {
-  const instant = new Date(paidAt);
-  if (instant.getTime() > ctx.services.now().getTime() + PAID_AT_FUTURE_TOLERANCE_MS) {
-    throw new AppError('invalid_input', {
-      message: 'La fecha del pago no puede ser posterior a la hora actual.',
-      details: { fieldErrors: { paidAt: ['in the future'] } },
-    });
-  }
-  const local = toLocal(instant, ctx.services.config.TIMEZONE);
-  return `${local.date} ${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}`;
-}
-
-export async function readInvoices(ctx: LookupContext, serviceId: number): Promise<z.infer<typeof invoicesOutput>> {
-  await existingClient(ctx, serviceId);
-  const [result, activePromise] = await Promise.all([
-    ctx.services.gateway.account.balance(serviceId),
-    ctx.services.gateway.billing.activePromise(serviceId),
-  ]);
-  if (result === null || activePromise === undefined) throw new AppError('client_not_found', { details: { serviceId } });
-  const invoices = pendingInvoicesOf(readFrom(ctx, result), today(ctx));
-  const { TIMEZONE } = ctx.services.config;
-  return {
-    serviceId,
-    invoices,
-    totalOwed: invoices.reduce((sum, invoice) => sum + invoice.amount, 0),
-    activePromise,
-    asOf: toIsoWithOffset(toLocal(new Date(result.loadedAt), TIMEZONE), TIMEZONE),
-  };
-}
 
 /** Claims a payment reference for this request, or 409 when another payment holds it. */
 async function claimReference(ctx: CallerContext, scope: ReferenceScope, reference: string, owner: string): Promise<string> {
@@ -273,95 +194,6 @@ export async function registerPayment(
     return answer(null, true);
   }
   // Unpaid or unreadable: it may still commit. The reference stays held, so nothing pays it twice meanwhile.
-  throw new AppError('upstream_outcome_unknown', {
-    retryAfterSeconds: 60,
-    details: { invoiceId: input.invoiceId, auditId: result.auditId },
-    cause: result.error,
-  });
-}
-
-export async function createPromise(
-  ctx: CallerContext,
-  input: Omit<z.infer<typeof createPromiseInput>, 'idempotencyKey'>,
-): Promise<Omit<z.infer<typeof createPromiseOutput>, 'replayed'>> {
-  const client = await existingClient(ctx, input.serviceId);
-  const { billing } = ctx.services.gateway;
-  const [invoices, active, history] = await Promise.all([
-    unpaidInvoices(ctx, input.serviceId, true),
-    billing.activePromise(input.serviceId),
-    ctx.services.audit.list({ serviceId: input.serviceId }),
-  ]);
-  if (active === undefined) throw new AppError('client_not_found', { details: { serviceId: input.serviceId } });
-  if (!invoices.some((invoice) => invoice.id === input.invoiceId)) {
-    throw new AppError('invoice_not_found', { details: { serviceId: input.serviceId, invoiceId: input.invoiceId } });
-  }
-  const unpaid = new Set(invoices.map((invoice) => invoice.id));
-  const previous = history
-    .filter((entry) => entry.action === 'promise.create' && entry.outcome === 'confirmed' && entry.until && entry.invoiceId)
-    .map((entry) => ({ invoiceId: entry.invoiceId!, until: entry.until!, invoiceStillUnpaid: unpaid.has(entry.invoiceId!) }));
-  const { PROMISE_MAX_DAYS, PROMISE_COOLDOWN_DAYS } = ctx.services.config;
-  const refusal = promiseRefusal({
-    today: today(ctx),
-    until: input.until,
-    rules: { maxDays: PROMISE_MAX_DAYS, cooldownDays: PROMISE_COOLDOWN_DAYS },
-    active,
-    previous,
-  });
-  if (refusal) {
-    const reason = refusal.reason === 'already_active' ? 'promise_already_active' : 'promise_not_allowed';
-    throw new AppError(reason, { message: promiseRefusalMessage(refusal), details: { ...refusal } });
-  }
-  // Reconnecting a suspended service is a service-state change: only where the ISP allows it, audited as one.
-  const reconnect = client.status === 'suspended' && ctx.services.config.PROMISE_RECONNECTS_SUSPENDED;
-  const reconnectAudit = reconnect
-    ? await ctx.services.audit.record({
-        action: 'service.reconnect',
-        serviceId: input.serviceId,
-        invoiceId: input.invoiceId,
-        amount: null,
-        reference: `promesa de pago hasta ${input.until}`,
-        keyName: ctx.key.name,
-        role: ctx.key.role,
-        requestId: ctx.requestId,
-      })
-    : null;
-  const settleReconnect = async (outcome: 'confirmed' | 'refused', detail: string) => {
-    if (reconnectAudit) await ctx.services.audit.settle(reconnectAudit, outcome, detail).catch(() => undefined);
-  };
-  const answer = (reconciled: boolean) => ({
-    status: 'agreed' as const,
-    serviceId: input.serviceId,
-    invoiceId: input.invoiceId,
-    until: input.until,
-    reconnectRequested: reconnect,
-    message: `Quedó registrada su promesa de pago hasta el ${spanishDate(input.until)}.${reconnect ? ' Su servicio se reactivará mientras tanto.' : ''}`,
-    reconciled,
-  });
-  const result = await audited(
-    ctx,
-    {
-      action: 'promise.create',
-      serviceId: input.serviceId,
-      invoiceId: input.invoiceId,
-      amount: null,
-      reference: null,
-      until: input.until,
-    },
-    () => billing.createPromise({ invoiceId: input.invoiceId, until: input.until, comment: input.comment, reconnect }),
-  ).catch(async (error: unknown) => {
-    await settleReconnect('refused', 'the promise was refused');
-    throw error;
-  });
-  if (result.outcome !== 'unknown') {
-    await settleReconnect('confirmed', 'requested with the promise of payment');
-    return answer(false);
-  }
-  const recorded = await billing.activePromise(input.serviceId).catch(() => null);
-  if (recorded && (recorded.invoiceId === null || recorded.invoiceId === input.invoiceId)) {
-    await ctx.services.audit.settle(result.auditId, 'confirmed', 'reconciled: upstream shows the promise');
-    await settleReconnect('confirmed', 'reconciled: requested with the promise of payment');
-    return answer(true);
-  }
   throw new AppError('upstream_outcome_unknown', {
     retryAfterSeconds: 60,
     details: { invoiceId: input.invoiceId, auditId: result.auditId },
