@@ -7,6 +7,8 @@
 import { AppError } from '../errors';
 
 const END_USER = /^[\w.:@+=/-]{1,128}$/;
+/** The same rule as a JSON Schema / OpenAPI `pattern`, for the surfaces that document it. */
+export const END_USER_PATTERN = END_USER.source;
 
 /** Null when absent; a 400 when it is not an opaque id. */
 export function readEndUser(value: unknown, where: string): string | null {

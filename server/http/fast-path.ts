@@ -49,7 +49,7 @@ export function createFastPath({ routes, cacheableProcedures }: FastPathOptions)
 
   /** The memo's procedure key for this caller's view; null when its answer must be computed. */
   function memoPath(ctx: RequestContext, procedure: string): string | null {
-    const caller = ctx.presentedApiKey === null ? null : ctx.services.apiKeys.identifyOn(ctx.connection, ctx.presentedApiKey);
+    const caller = ctx.caller ?? null;
     const audience = caller === null ? null : memoAudience(caller, ctx.presentedVerification);
     return audience === null ? null : `${audience}:${procedure}`;
   }

@@ -54,26 +54,26 @@ export function preflightHeaders(): string[] {
 
 /**
  * The caller's rate budget after this request, in the IETF draft's names (RateLimit-Limit,
- * -Remaining, -Reset: the burst, what is left of it, seconds until it is whole), as a flat list.
+ * -Remaining, -Reset: the burst, what is left of it, seconds until it is whole), as name/value
+ * pairs; the flat list and the record below are the same pairs in the forms handlers take.
  */
-export function rateLimitHeaders(decision: RateDecision | undefined): string[] {
+export function rateLimitEntries(decision: RateDecision | undefined): [string, string][] {
   if (!decision) return [];
   return [
-    'ratelimit-limit',
-    String(decision.limit),
-    'ratelimit-remaining',
-    String(Math.max(0, decision.remaining)),
-    'ratelimit-reset',
-    String(Math.max(0, decision.resetSeconds)),
+    ['ratelimit-limit', String(decision.limit)],
+    ['ratelimit-remaining', String(Math.max(0, decision.remaining))],
+    ['ratelimit-reset', String(Math.max(0, decision.resetSeconds))],
   ];
 }
 
-/** The same as a record, for handlers that take one. */
+/** As a flat [name, value, …] list (writeHead, setHeaders). */
+export function rateLimitHeaders(decision: RateDecision | undefined): string[] {
+  return rateLimitEntries(decision).flat();
+}
+
+/** As a record (sendJson, sendError). */
 export function rateLimitHeaderRecord(decision: RateDecision | undefined): Record<string, string> {
-  const flat = rateLimitHeaders(decision);
-  const record: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) record[flat[i]!] = flat[i + 1]!;
-  return record;
+  return Object.fromEntries(rateLimitEntries(decision));
 }
 
 /** Sets a flat header list on a response whose handler writes the status and body later. */

@@ -37,13 +37,17 @@ export function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * The caller of a keyed surface, identified from the headers; a refusal (401 / 403, or 429 once the
- * address has been refused too often) otherwise. Synchronous unless the address limiter is shared.
+ * The caller of a keyed surface, identified from the headers and kept on the context (the fast path
+ * and the procedures read it there); a refusal (401 / 403, or 429 once the address has been refused
+ * too often) otherwise. Synchronous unless the address limiter is shared.
  */
 export function admitKey(ctx: RequestContext, clientAddress: () => string): CallerKey | Promise<never> {
   const presented = ctx.presentedApiKey;
   const caller = presented === null ? null : ctx.services.apiKeys.identifyOn(ctx.connection, presented);
-  if (caller !== null) return caller;
+  if (caller !== null) {
+    ctx.caller = caller;
+    return caller;
+  }
   const refusal = new AppError(presented === null ? 'api_key_missing' : 'api_key_invalid');
   const refuse = ({ wait }: RateDecision): never => {
     if (wait > 0) throw new AppError('rate_limited', { retryAfterSeconds: wait });

@@ -1,3 +1,8 @@
+/**
+ * The route table: which handler answers a path, on which surface, under which label. The
+ * listener finds a route here and runs it; nothing else decides where a request goes.
+ */
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { AppError, allowedMethodsOf, methodNotAllowed, toErrorPayload } from '../errors';
@@ -15,23 +20,11 @@ import { createCallerFactory, tagRequestId, trpcErrorShape } from '../trpc/init'
 import { createAdminHandler } from './admin';
 import { DOCS_CSP, docsAsset } from './docs-page';
 import { createFastPath } from './fast-path';
-import { rateLimitHeaders, TRPC_VARY } from './headers';
-
-/** A flat [name, value, …] list as pairs. */
-const pairs = (flat: string[]): [string, string][] => {
-  const result: [string, string][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) result.push([flat[i]!, flat[i + 1]!]);
-  return result;
-};
+import { rateLimitEntries, TRPC_VARY } from './headers';
 import { sendJson } from './io';
 import { createMcpHttpHandler } from '../mcp/http';
 import { toolDefinitions } from '../mcp/tools';
 import { SERVICE_VERSION } from './version';
-
-/**
- * The route table: which handler answers a path, on which surface, under which label. The
- * listener finds a route here and runs it; nothing else decides where a request goes.
- */
 
 export type Surface = 'trpc' | 'rest' | 'service';
 
@@ -141,7 +134,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
           : services.config.BODY_LIMIT_BYTES,
         createContext: () => ctx,
         responseMeta: () => ({
-          headers: ctx.report.rateLimit ? new Headers([['vary', 'Origin'], ...pairs(rateLimitHeaders(ctx.report.rateLimit))]) : TRPC_VARY,
+          headers: ctx.report.rateLimit ? new Headers([['vary', 'Origin'], ...rateLimitEntries(ctx.report.rateLimit)]) : TRPC_VARY,
         }),
         onError: ({ error, path: procedure }) => {
           // Errors raised before the context exists (415, a malformed batch) still carry this request's id.

@@ -8,6 +8,7 @@
 
 import type { AnyRouter } from '@trpc/server';
 import { z } from 'zod';
+import { END_USER_PATTERN } from '../guards/end-user';
 import type { ProcedureAccess, RestMeta } from '../rest/routes';
 
 export interface ToolDefinition {
@@ -66,7 +67,7 @@ function inputSchemaOf(procedure: ProcedureLike, takesVerification: boolean): Re
   const properties = { ...((schema.properties as Record<string, unknown> | undefined) ?? {}) };
   properties[END_USER_ARGUMENT] = {
     type: 'string',
-    pattern: '^[\\w.:@+=/-]{1,128}$',
+    pattern: END_USER_PATTERN,
     description:
       'An opaque id of the person you are talking to (the same for a whole conversation, never their phone or document). Verification tokens are bound to it.',
   };

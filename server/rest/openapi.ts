@@ -1,4 +1,5 @@
 import { VISIBLE_ASCII } from '../domain/clean-text';
+import { END_USER_PATTERN } from '../guards/end-user';
 import { errorComponents, errorStatusesFor, ERROR_SCHEMA, responseRef } from './openapi-errors';
 import { compileRoutes } from './routes';
 import type { AppRouter } from '../routers/_app';
@@ -93,7 +94,7 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
         required: false,
         description:
           'An opaque id of the person the bot acts for (e.g. a hash of their WhatsApp number; never the number itself). Verification tokens are bound to it; lockouts and rate limits count per end user.',
-        schema: { type: 'string', pattern: '^[\\w.:@+=/-]{1,128}$' },
+        schema: { type: 'string', pattern: END_USER_PATTERN },
       },
     ];
     if (access?.verification) {

@@ -22,6 +22,8 @@ export interface RequestContext {
    * Tokens minted for one end user are valid only with it; lockouts and limits count per end user.
    */
   endUser: string | null;
+  /** Whom the key identifies, once the door (http/key-gate.ts) checked it; unset before that. */
+  caller?: CallerKey;
   /** Filled in while the request runs, read by the HTTP layer for logs and headers. */
   report: RequestReport;
 }

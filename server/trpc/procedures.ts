@@ -15,7 +15,8 @@ export type { CallerKey };
 /** Synchronous (no promise, no microtask) when the limiter is in memory; a promise when it is shared. Throws when refused. */
 export function authenticate(ctx: RequestContext, calls = 1): CallerKey | Promise<CallerKey> {
   if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
-  const caller = ctx.services.apiKeys.identifyOn(ctx.connection, ctx.presentedApiKey);
+  // The door identified it already on every HTTP surface; a context built elsewhere asks here.
+  const caller = ctx.caller ?? ctx.services.apiKeys.identifyOn(ctx.connection, ctx.presentedApiKey);
   if (caller === null) throw new AppError('api_key_invalid');
   ctx.report.keyName = caller.name;
   const admit = (decision: RateDecision): CallerKey => {

@@ -126,18 +126,17 @@ export async function startTestService(
     },
   };
 
+  /** fetch against REST with `key` unless the headers name one. */
   function restCall(path: string, init: RequestInit & { json?: unknown }, key: string): Promise<Response> {
-    {
-      const { json, headers, ...rest } = init;
-      const merged = new Headers(headers);
-      if (!merged.has('x-api-key') && !merged.has('authorization')) merged.set('x-api-key', key);
-      if (json !== undefined) merged.set('content-type', 'application/json');
-      return fetch(`${running.url}/api/v1${path}`, {
-        ...rest,
-        headers: merged,
-        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-      });
-    }
+    const { json, headers, ...rest } = init;
+    const merged = new Headers(headers);
+    if (!merged.has('x-api-key') && !merged.has('authorization')) merged.set('x-api-key', key);
+    if (json !== undefined) merged.set('content-type', 'application/json');
+    return fetch(`${running.url}/api/v1${path}`, {
+      ...rest,
+      headers: merged,
+      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    });
   }
 }
 
