@@ -4,8 +4,8 @@
  */
 
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, type TRPCClient, TRPCClientError } from '@trpc/client';
-import { EventSource } from 'eventsource';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import type { ErrorReason } from '../server/errors';
 import type { AppRouter } from '../server/routers/_app';

@@ -9,9 +9,9 @@ import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { createMcpServer } from '../server/mcp/server';
 import { toolDefinitions } from '../server/mcp/tools';
+import { type AppRouter, appRouter } from '../server/routers/_app';
 import { atProcedurePath } from '../server/trpc/procedure-path';
 import { VERIFICATION_HINTS } from '../server/trpc/procedures';
-import { appRouter, type AppRouter } from '../server/routers/_app';
 
 const url = (process.env.WISPHUB_GATEWAY_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 const apiKey = process.env.WISPHUB_GATEWAY_KEY ?? '';

@@ -5,27 +5,27 @@
  */
 
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { FileAuditTrail } from './observability/audit';
-import { catalogueSourceNow } from './tickets/catalogue';
-import { claimAuditedReferences, LocalPaymentReferences } from './guards/payment-references';
-import { VerificationTokens } from './guards/verification';
-import { resolveVerificationSecret } from './guards/verification-secret';
 import type { AddressInfo } from 'node:net';
-import { ApiKeyRegistry } from './guards/api-keys';
 import type { Config } from './config/settings';
-import { answerClientError, createRequestListener, type Readiness } from './http/listener';
-import { LocalPendingStore } from './guards/pending-store';
+import { loadSubjectCatalogue, loadSubjectSynonyms } from './config/subject-file';
+import { ApiKeyRegistry } from './guards/api-keys';
 import { IdempotencyStore } from './guards/idempotency';
 import { IdentityGuard } from './guards/identity-guard';
 import { KeyedMutex } from './guards/keyed-mutex';
+import { claimAuditedReferences, LocalPaymentReferences } from './guards/payment-references';
+import { LocalPendingStore } from './guards/pending-store';
+import { TokenBucketLimiter } from './guards/rate-limit';
+import { VerificationTokens } from './guards/verification';
+import { resolveVerificationSecret } from './guards/verification-secret';
+import { answerClientError, createRequestListener, type Readiness } from './http/listener';
+import { ResponseMemo } from './http/response-memo';
+import { FileAuditTrail } from './observability/audit';
 import { createLogger, flushLogger, type Logger } from './observability/logger';
 import { ServiceMetrics } from './observability/metrics';
-import { TokenBucketLimiter } from './guards/rate-limit';
 import type { SharedState } from './redis/shared-state';
-import { ResponseMemo } from './http/response-memo';
-import { startSimulator, type Simulator } from './simulator/server';
-import { loadSubjectCatalogue, loadSubjectSynonyms } from './config/subject-file';
 import type { Services } from './services';
+import { type Simulator, startSimulator } from './simulator/server';
+import { catalogueSourceNow } from './tickets/catalogue';
 import { WispHubGateway } from './wisphub/gateway';
 import { UpstreamTransport } from './wisphub/transport';
 

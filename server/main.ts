@@ -1,7 +1,7 @@
 /** Entry point of `npm start`: validated config, then the service; exits 0 on SIGTERM/SIGINT. */
 
-import { ConfigError, loadConfig, type Config } from './config/settings';
 import { createServer } from './app';
+import { type Config, ConfigError, loadConfig } from './config/settings';
 
 let config: Config;
 try {

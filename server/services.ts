@@ -3,8 +3,8 @@ import type { SubjectCatalogue } from './domain/ticket-subjects';
 import type { ApiKeyRegistry } from './guards/api-keys';
 import type { Idempotency } from './guards/idempotency';
 import type { IdentityGuard } from './guards/identity-guard';
-import type { PendingStore } from './guards/pending-store';
 import type { PaymentReferences } from './guards/payment-references';
+import type { PendingServiceTask, PendingStore } from './guards/pending-store';
 import type { RateLimiter } from './guards/rate-limit';
 import type { VerificationTokens } from './guards/verification';
 import type { ResponseMemo } from './http/response-memo';
@@ -12,7 +12,6 @@ import type { AuditTrail } from './observability/audit';
 import type { Logger } from './observability/logger';
 import type { Mutex } from './redis/redis-lock';
 import type { SharedState } from './redis/shared-state';
-import type { PendingServiceTask } from './guards/pending-store';
 import type { PendingTicketRecord } from './tickets/records';
 import type { WispHubGateway } from './wisphub/gateway';
 

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { suite } from 'uvu';
-import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
 import { CONFIG_VARIABLES, ConfigError, parseConfig } from '../server/config/settings';
 import { typescriptCommand } from './support/runtimes';
 

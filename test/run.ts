@@ -5,7 +5,7 @@
  *   node --import tsx test/run.ts [--runtime node|bun|all] [file-pattern]
  */
 import { spawn } from 'node:child_process';
-import { runtimeExecutable, takeRuntimeFlag, typescriptArgs, type Runtime } from './support/runtimes';
+import { type Runtime, runtimeExecutable, takeRuntimeFlag, typescriptArgs } from './support/runtimes';
 
 const args = process.argv.slice(2);
 const runtimes = takeRuntimeFlag(args, 'all');

@@ -11,7 +11,7 @@
  * development operator key, accepted by a gateway running on its simulator with no keys configured).
  */
 import { TRPCClientError } from '@trpc/client';
-import { createWispHubClient, type AppRouter } from '../index';
+import { type AppRouter, createWispHubClient } from '../index';
 
 const url = process.env.WISPHUB_GATEWAY_URL ?? 'http://localhost:3000';
 const apiKey = process.env.WISPHUB_GATEWAY_KEY ?? 'dev-local-key-not-for-production';

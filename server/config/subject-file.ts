@@ -6,9 +6,9 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from './settings';
-import { catalogueProblems, DEFAULT_SUBJECT_CATALOGUE, type SubjectCatalogue } from '../domain/ticket-subjects';
 import { foldText } from '../domain/text';
+import { catalogueProblems, DEFAULT_SUBJECT_CATALOGUE, type SubjectCatalogue } from '../domain/ticket-subjects';
+import { ConfigError } from './settings';
 
 /** A JSON file named by `variable`, validated by `schema`; `expected` says the shape in the message. */
 function readJsonSetting<T>(variable: string, path: string, schema: z.ZodType<T>, expected: string): T {

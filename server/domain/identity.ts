@@ -10,7 +10,7 @@ import type { Client } from './client';
 import type { ClientDirectory } from './client-directory';
 import { clientWords, planKey } from './client-words';
 import { normalizeDocument } from './document';
-import { matchNameWords, type MatchQuality, nameWords } from './person-name';
+import { type MatchQuality, matchNameWords, nameWords } from './person-name';
 import { extractPhoneNumbers, normalizePhone } from './phone';
 
 export const IDENTITY_FIELDS = ['document', 'name', 'address', 'phone', 'planName', 'planPrice'] as const;

@@ -5,9 +5,9 @@
  * never a confident guess.
  */
 
-import { type CatalogueSubject, matchSubject, type SubjectCatalogue } from './ticket-subjects';
 import { suggestByWords } from './subject-words';
 import { foldText } from './text';
+import { type CatalogueSubject, matchSubject, type SubjectCatalogue } from './ticket-subjects';
 
 /** Shorthand and misspellings, word by word, to the word the rules are written with. */
 const WORD_FORMS = new Map<string, string>(

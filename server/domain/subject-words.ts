@@ -5,8 +5,8 @@
  * for a subject, so such a suggestion is never `high`: the bot confirms it with the customer.
  */
 
-import { catalogueEntries, type CatalogueSubject, type SubjectCatalogue } from './ticket-subjects';
 import { foldText } from './text';
+import { type CatalogueSubject, catalogueEntries, type SubjectCatalogue } from './ticket-subjects';
 
 /** Words that name nothing on their own. */
 const FILLER = new Set(['de', 'del', 'la', 'las', 'el', 'los', 'en', 'y', 'a', 'al', 'con', 'para', 'por', 'un', 'una', 'se', 'mi', 'su']);

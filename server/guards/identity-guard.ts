@@ -10,7 +10,7 @@
 
 import type { Config } from '../config/settings';
 import { AppError } from '../errors';
-import { FailureWindow, type FailureCounter } from './rate-limit';
+import { type FailureCounter, FailureWindow } from './rate-limit';
 
 /** Who is trying: a key's name and the end user it sent (or none). */
 export interface Conversation {

@@ -8,11 +8,11 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiKeyRegistry } from '../guards/api-keys';
 import { AppError, methodNotAllowed } from '../errors';
+import type { ApiKeyRegistry } from '../guards/api-keys';
 import type { AuditQuery } from '../observability/audit';
-import { sendJson } from './io';
 import type { RequestContext } from '../trpc/context';
+import { sendJson } from './io';
 
 const CLIENT_PATH = /^\/admin\/clients\/(\d{1,12})\/invalidate$/;
 const RECEIPT_PATH = /^\/admin\/audit\/([0-9a-f-]{36})\/receipt$/;

@@ -12,10 +12,10 @@ import { procedureLabel } from '../observability/metrics';
 import { REST_BASE_PATH } from '../rest/base-path';
 import { restInput, sendError } from '../rest/handler';
 import { matchRoute, type RestRoute } from '../rest/routes';
+import type { RequestContext } from '../trpc/context';
+import { authenticate, memoAudience } from '../trpc/procedures';
 import { rateLimitHeaderRecord, rateLimitHeaders, setHeaders } from './headers';
 import type { MemoEntry } from './response-memo';
-import { authenticate, memoAudience } from '../trpc/procedures';
-import type { RequestContext } from '../trpc/context';
 
 /** One call's input as tRPC's superjson transformer reads it; the value was just parsed, so in place. */
 function deserializeInput(serialized: unknown): unknown {

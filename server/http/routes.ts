@@ -7,6 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { AppError, allowedMethodsOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { ApiKeyRegistry } from '../guards/api-keys';
+import { createMcpHttpHandler } from '../mcp/http';
+import { toolDefinitions } from '../mcp/tools';
 import { logProcedureError } from '../observability/logger';
 import { procedureLabel, type ServiceMetrics } from '../observability/metrics';
 import { REST_BASE_PATH } from '../rest/base-path';
@@ -22,8 +24,6 @@ import { DOCS_CSP, docsAsset } from './docs-page';
 import { createFastPath } from './fast-path';
 import { rateLimitEntries, TRPC_VARY } from './headers';
 import { sendJson } from './io';
-import { createMcpHttpHandler } from '../mcp/http';
-import { toolDefinitions } from '../mcp/tools';
 import { SERVICE_VERSION } from './version';
 
 export type Surface = 'trpc' | 'rest' | 'service';

@@ -9,11 +9,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AnyRouter } from '@trpc/server';
 import { methodNotAllowed, toErrorPayload } from '../errors';
 import { readEndUser } from '../guards/end-user';
-import { authenticate } from '../trpc/procedures';
 import { rateLimitHeaders, setHeaders } from '../http/headers';
 import { readJsonBody } from '../http/io';
 import type { RequestContext } from '../trpc/context';
 import { atProcedurePath } from '../trpc/procedure-path';
+import { authenticate } from '../trpc/procedures';
 import { END_USER_ARGUMENT, type ToolDefinition } from './tools';
 
 type Caller = Record<string, unknown>;

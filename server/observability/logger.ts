@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 import { appErrorOf, toErrorPayload } from '../errors';
 import { BatchedLogDestination } from './log-destination';
 

@@ -1,6 +1,6 @@
 /** Prometheus metrics of one service instance (its own registry, so tests can run several). */
 
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SharedStatus } from '../redis/shared-state';
 import type { BreakerState } from '../wisphub/circuit-breaker';
 import type { SwrCache } from '../wisphub/swr-cache';

@@ -8,7 +8,7 @@
  * duplicates, which reading drops).
  */
 
-import { AppendOnlyAuditTrail, AuditOwners, type AuditEvent, type FileAuditTrail } from '../observability/audit';
+import { AppendOnlyAuditTrail, type AuditEvent, AuditOwners, type FileAuditTrail } from '../observability/audit';
 import type { RedisLink } from './redis-link';
 
 /** Appends to the stream and to the service's list in one step; resolves the owner of a settlement. */

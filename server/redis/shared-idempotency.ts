@@ -6,7 +6,7 @@
  */
 
 import { AppError } from '../errors';
-import { IdempotencyStore, type Idempotency } from '../guards/idempotency';
+import { type Idempotency, IdempotencyStore } from '../guards/idempotency';
 import type { RedisLink } from './redis-link';
 
 interface IdempotencyRecord {

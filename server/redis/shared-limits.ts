@@ -5,7 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { FailureWindow, TokenBucketLimiter, type FailureCounter, type RateDecision, type RateLimiter } from '../guards/rate-limit';
+import { type FailureCounter, FailureWindow, type RateDecision, type RateLimiter, TokenBucketLimiter } from '../guards/rate-limit';
 import type { RedisLink } from './redis-link';
 
 /** Token bucket: refill since the last call, then take `cost` tokens or answer the seconds to wait; with what is left and the seconds until whole. */

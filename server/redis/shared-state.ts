@@ -6,21 +6,21 @@
 
 import type { Config } from '../config/settings';
 import { IdentityGuard } from '../guards/identity-guard';
+import type { PendingServiceTask } from '../guards/pending-store';
+import type { SecretStore } from '../guards/verification-secret';
+import { FileAuditTrail } from '../observability/audit';
 import type { Logger } from '../observability/logger';
+import type { PendingTicketRecord } from '../tickets/records';
 import type { WispHubGateway } from '../wisphub/gateway';
-import { RedisLink, maskUrl } from './redis-link';
+import { maskUrl, RedisLink } from './redis-link';
 import { RedisMutex } from './redis-lock';
 import { SharedAuditTrail } from './shared-audit';
-import { SharedPaymentReferences } from './shared-references';
-import { FileAuditTrail } from '../observability/audit';
-import { shareCache, type RedisCacheTier } from './shared-cache';
+import { type RedisCacheTier, shareCache } from './shared-cache';
 import { SharedIdempotencyStore } from './shared-idempotency';
-import { SharedPendingStore } from './shared-pending';
-import type { PendingServiceTask } from '../guards/pending-store';
-import type { PendingTicketRecord } from '../tickets/records';
 import { SharedFailureWindow, SharedRateLimiter } from './shared-limits';
+import { SharedPendingStore } from './shared-pending';
+import { SharedPaymentReferences } from './shared-references';
 import { sharedVerificationSecret } from './shared-secret';
-import type { SecretStore } from '../guards/verification-secret';
 
 export interface SharedStatus {
   redis: 'up' | 'down';

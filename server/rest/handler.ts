@@ -5,7 +5,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { allowedMethodsOf, AppError, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
+import { AppError, allowedMethodsOf, appErrorOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { rateLimitHeaderRecord } from '../http/headers';
 import { mediaTypeOf, readJsonBody, readMultipartBody, sendJson } from '../http/io';
 import { logProcedureError } from '../observability/logger';

@@ -1,10 +1,9 @@
 import { VISIBLE_ASCII } from '../domain/clean-text';
 import { END_USER_PATTERN } from '../guards/end-user';
-import { errorComponents, errorStatusesFor, ERROR_SCHEMA, responseRef } from './openapi-errors';
-import { compileRoutes } from './routes';
 import type { AppRouter } from '../routers/_app';
-
 import { REST_BASE_PATH } from './base-path';
+import { ERROR_SCHEMA, errorComponents, errorStatusesFor, responseRef } from './openapi-errors';
+import { compileRoutes } from './routes';
 
 const TAGS = [
   { name: 'clients', description: 'Find, identify, verify and update customers.' },

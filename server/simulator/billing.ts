@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { simulatedBalance, type BalanceRecordShape } from './balance';
+import { type BalanceRecordShape, simulatedBalance } from './balance';
 import type { JsonRecord } from './data';
 
 export interface SimPayment {

@@ -3,9 +3,9 @@
  * shared with the gateway: it is a second, independent reading of docs/upstream.md.
  */
 
+import { dayMonthYearTime, pad } from './dates';
 import { placeDocumentedCustomers } from './documented';
 import { SeededRandom } from './random';
-import { dayMonthYearTime, pad } from './dates';
 
 export interface SimulatorDataOptions {
   seed: number;

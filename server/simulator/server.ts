@@ -5,12 +5,12 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { SimBilling } from './billing';
-import { bogotaClock, dayMonthYearTime } from './dates';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { type BalanceShape, balanceShape, shapeBalance } from './balance';
+import { SimBilling } from './billing';
 import { generateSimulatorData, type JsonRecord, type SimulatorData, type SimulatorDataOptions } from './data';
+import { bogotaClock, dayMonthYearTime } from './dates';
 import {
   canonicalPath,
   isMissingBillingRoute,

@@ -7,8 +7,8 @@
 import { mergeSubjectCatalogue, type PriorityNumber, type SubjectCatalogue } from '../domain/ticket-subjects';
 import { appErrorOf } from '../errors';
 import type { Services } from '../services';
-import { type MemoSources, readFrom } from '../trpc/memo-sources';
 import type { RequestContext } from '../trpc/context';
+import { type MemoSources, readFrom } from '../trpc/memo-sources';
 
 export type SubjectSource = 'upstream' | 'file' | 'shipped';
 

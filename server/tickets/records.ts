@@ -4,8 +4,8 @@
  * store name these types without reaching up into a router).
  */
 
-import type { PriorityLevel } from '../domain/ticket-subjects';
 import type { Ticket } from '../domain/ticket';
+import type { PriorityLevel } from '../domain/ticket-subjects';
 import type { ZoneStatus } from '../domain/zone-tickets';
 import type { ErrorReason } from '../errors';
 import type { UpstreamTicketForm } from '../wisphub/tickets';

@@ -3,8 +3,8 @@
 import type { CallerKey } from '../guards/api-keys';
 import type { RateDecision } from '../guards/rate-limit';
 import type { Dependency } from '../http/response-memo';
-import type { CacheState } from '../wisphub/swr-cache';
 import type { Services } from '../services';
+import type { CacheState } from '../wisphub/swr-cache';
 
 export interface RequestContext {
   services: Services;

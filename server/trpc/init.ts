@@ -1,10 +1,10 @@
 /** The one tRPC instance: context, meta (OpenAPI + our REST meta), superjson, and the error shape. */
 
 import { initTRPC, TRPCError } from '@trpc/server';
-import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { type TRPC_ERROR_CODE_KEY, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
-import { appErrorOf, toErrorPayload, type ErrorPayload } from '../errors';
+import { appErrorOf, type ErrorPayload, toErrorPayload } from '../errors';
 import type { RestMeta } from '../rest/routes';
 import type { RequestContext } from './context';
 

@@ -4,10 +4,10 @@ import { conversationKey } from '../guards/identity-guard';
 import type { RateDecision } from '../guards/rate-limit';
 import type { TokenHolder } from '../guards/verification';
 import { isMemoizable, type ProcedureAccess } from '../rest/routes';
-import { serviceIdSchema } from './service-id';
 import type { RequestContext } from './context';
-import type { MemoSources } from './memo-sources';
 import { publicProcedure } from './init';
+import type { MemoSources } from './memo-sources';
+import { serviceIdSchema } from './service-id';
 
 export type { CallerKey };
 

@@ -6,13 +6,13 @@
  */
 
 import type { Ticket } from '../domain/ticket';
-import { fetchAllPages } from './paginate';
 import { toBalance, type UpstreamBalance } from './balance-mapper';
-import { SwrCache, type CacheResult } from './swr-cache';
+import { fetchAllPages } from './paginate';
+import { UPSTREAM_PATHS } from './paths';
+import { type CacheResult, SwrCache } from './swr-cache';
 import { toTicket, upstreamTicketSchema } from './ticket-mapper';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
-import { UPSTREAM_PATHS } from './paths';
 
 export interface AccountOptions {
   balanceTtlMs: number;

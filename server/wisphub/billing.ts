@@ -8,8 +8,8 @@
 import { AppError, appErrorOf } from '../errors';
 import type { AccountGateway } from './account';
 import type { UpstreamBalance } from './balance-mapper';
-import { readPromise, type UpstreamPromise } from './promise-mapper';
 import { UPSTREAM_PATHS } from './paths';
+import { readPromise, type UpstreamPromise } from './promise-mapper';
 import { readTask, taskIdOf, type UpstreamTask } from './tasks';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';

@@ -5,11 +5,11 @@ import type { PaymentMethod, Plan, PlanType, PlanWithDetail } from '../domain/ca
 import { parseSpeedKbps } from '../domain/speed';
 import { AppError } from '../errors';
 import { fetchAllPages } from './paginate';
+import { UPSTREAM_PATHS } from './paths';
 import { upstreamNumber } from './schemas';
-import { SwrCache, type CacheResult } from './swr-cache';
+import { type CacheResult, SwrCache } from './swr-cache';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
-import { UPSTREAM_PATHS } from './paths';
 
 const PLAN_TYPE_BY_TEXT: Record<string, PlanType> = { pppoe: 'pppoe', 'simple queue': 'simple_queue', pcq: 'pcq' };
 const DETAIL_PATH: Partial<Record<PlanType, 'pppoe' | 'queue'>> = { pppoe: 'pppoe', simple_queue: 'queue' };

@@ -10,18 +10,18 @@ import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
 import { AccountGateway } from './account';
 import { BillingGateway } from './billing';
-import { TicketFollowUpGateway } from './ticket-followup';
 import { CatalogueGateway } from './catalogue';
 import { toClient } from './client-mapper';
 import { NetworkGateway } from './network';
-import { TicketsGateway } from './tickets';
-import { reasonOf, type UpstreamContext } from './upstream-context';
 import { type PaginateOptions, streamAllPages } from './paginate';
-import { SharedValues } from './shared-values';
-import { type UpstreamClient, upstreamClientSchema } from './schemas';
-import { jsonCodec, mapCodec, SwrCache, type CacheResult, type Codec } from './swr-cache';
-import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';
 import { UPSTREAM_PATHS } from './paths';
+import { type UpstreamClient, upstreamClientSchema } from './schemas';
+import { SharedValues } from './shared-values';
+import { type CacheResult, type Codec, jsonCodec, mapCodec, SwrCache } from './swr-cache';
+import { TicketFollowUpGateway } from './ticket-followup';
+import { TicketsGateway } from './tickets';
+import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';
+import { reasonOf, type UpstreamContext } from './upstream-context';
 
 export interface GatewayOptions {
   transport: UpstreamTransport;

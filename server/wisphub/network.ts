@@ -2,12 +2,12 @@
 
 import { TTLCache } from '@isaacs/ttlcache';
 import { z } from 'zod';
-import { parseMilliseconds, parsePercent, type PingEntry } from '../domain/ping-diagnosis';
+import { type PingEntry, parseMilliseconds, parsePercent } from '../domain/ping-diagnosis';
 import { AppError } from '../errors';
+import { UPSTREAM_PATHS } from './paths';
 import { readTask, taskIdOf } from './tasks';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
-import { UPSTREAM_PATHS } from './paths';
 
 export type PingTaskState =
   | { status: 'pending'; upstreamStatus: 'PENDING' | 'PROCESS' }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { toIsoWithOffset } from '../domain/business-days';
 import type { Ticket, TicketStatus } from '../domain/ticket';
 import { nextStep } from '../domain/ticket-next-step';
-import { subjectOfStored, type PriorityLevel } from '../domain/ticket-subjects';
+import { type PriorityLevel, subjectOfStored } from '../domain/ticket-subjects';
 
 const STATUS_BY_TEXT: Record<string, TicketStatus> = {
   nuevo: 'new',

@@ -1,15 +1,15 @@
 import { TTLCache } from '@isaacs/ttlcache';
 import { foldText } from '../domain/text';
+import type { Ticket } from '../domain/ticket';
 import { isSameSubject } from '../domain/ticket-subjects';
 import { countActiveByZone } from '../domain/zone-tickets';
-import type { Ticket } from '../domain/ticket';
 import { AppError } from '../errors';
 import { fetchAllPages } from './paginate';
-import { SwrCache, type CacheResult } from './swr-cache';
+import { UPSTREAM_PATHS } from './paths';
+import { type CacheResult, SwrCache } from './swr-cache';
 import { ticketStateNumber, toTicket, upstreamTicketSchema, upstreamTicketZoneSchema } from './ticket-mapper';
 import { isUnknownOutcome, UpstreamNotFoundError } from './transport';
 import { reasonOf, type UpstreamContext } from './upstream-context';
-import { UPSTREAM_PATHS } from './paths';
 
 /** Identifies one create request, for reconciliation. */
 function uncertaintyKey(form: UpstreamTicketForm): string {

@@ -1,5 +1,5 @@
-import type { Logger } from '../observability/logger';
 import { AppError } from '../errors';
+import type { Logger } from '../observability/logger';
 import type { PaginateOptions } from './paginate';
 import type { UpstreamTransport } from './transport';
 

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import { toLocal } from '../../server/domain/business-days';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type RestErrorBody, type TestService, assertCreated } from '../support/service';
+import { assertCreated, type RestErrorBody, startTestService, type TestService } from '../support/service';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 /** account.balance and account.tickets on both surfaces, against the simulator's own records. */

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { serviceFor, type RestErrorBody } from '../support/service';
+import { type RestErrorBody, serviceFor } from '../support/service';
 
 const catalogue = suite('api: plans and payment methods');
 const service = serviceFor(catalogue);

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type RestErrorBody, type TestService, OPERATOR_KEY } from '../support/service';
+import { OPERATOR_KEY, type RestErrorBody, startTestService, type TestService } from '../support/service';
 
 /** Every clients procedure over real HTTP, on REST and on tRPC, success and failure. */
 

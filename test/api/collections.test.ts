@@ -1,11 +1,11 @@
-import { pdfFile, pngFile } from '../support/files';
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
-import { reasonOf, trpcReason, trpcRefusal } from '../support/refusals';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
-import { claimRecord, simClient } from '../support/sim-data';
+import { pdfFile, pngFile } from '../support/files';
+import { reasonOf, trpcReason, trpcRefusal } from '../support/refusals';
 import { fullView, OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KEY } from '../support/service';
+import { claimRecord, simClient } from '../support/sim-data';
 
 /**
  * Collections from the bot: key roles, verified customers, invoices, payment reports with

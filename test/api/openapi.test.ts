@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { activeTicketsIn, zoneOf } from '../support/sim-data';
 import { OPERATOR_KEY, startTestService, type TestService } from '../support/service';
+import { activeTicketsIn, zoneOf } from '../support/sim-data';
 
 let service: TestService;
 const openapi = suite('api: OpenAPI document');

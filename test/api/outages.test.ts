@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
-import { fullView, OPERATOR_KEY, startTestService, type RestErrorBody, type TestService, assertCreated } from '../support/service';
+import { assertCreated, fullView, OPERATOR_KEY, type RestErrorBody, startTestService, type TestService } from '../support/service';
 import { activeTicketsIn, zoneOf } from '../support/sim-data';
 
 /** Known outages: the flag on clients, the outage list, diagnosis short-circuit, ticket refusal. */

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../server/config/settings';
 import { createServer } from '../../server/app';
+import { ConfigError } from '../../server/config/settings';
 import { startTestService, testConfig } from '../support/service';
 
 /** TICKET_SUBJECTS_FILE overrides the catalogue, validated at start-up. */

@@ -1,11 +1,10 @@
-import { pdfFile, pngFile } from '../support/files';
 import { suite } from 'uvu';
-import { claimRecord } from '../support/sim-data';
-import { reasonOf, trpcReason } from '../support/refusals';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
-import { activeTicketsIn } from '../support/sim-data';
+import { pdfFile, pngFile } from '../support/files';
+import { reasonOf, trpcReason } from '../support/refusals';
 import { OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService } from '../support/service';
+import { activeTicketsIn, claimRecord } from '../support/sim-data';
 
 /**
  * Tickets beyond create, on both surfaces: the ISP's own subject catalogue (and its fallbacks),

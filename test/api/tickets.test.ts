@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startTestService, type RestErrorBody, type TestService, assertCreated } from '../support/service';
+import { assertCreated, type RestErrorBody, startTestService, type TestService } from '../support/service';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 /** Tickets on both surfaces: subjects, zone counts, create rules, idempotency, concurrency. */

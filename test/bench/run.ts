@@ -8,15 +8,15 @@
  * these machines are shared and noisy. Results of a runtime not measured in this run are kept
  * from the previous bench/results.json, with their own date, so the tables stay side by side.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bundle } from '../../scripts/build';
+import { RUNTIME_NAMES, type Runtime, runtimeExecutable, takeRuntimeFlag, typescriptArgs } from '../support/runtimes';
 import { median, round3 } from './stats';
 import { type AfterCollection, runSteadyLoad } from './steady-load';
-import { RUNTIME_NAMES, runtimeExecutable, takeRuntimeFlag, typescriptArgs, type Runtime } from '../support/runtimes';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { accountStatus, daysPastDue, invoiceDaysOverdue, summarizeAccount, type PendingInvoice } from '../../server/domain/account';
+import { accountStatus, daysPastDue, invoiceDaysOverdue, type PendingInvoice, summarizeAccount } from '../../server/domain/account';
 import { activeOutages, isConnectivitySubject, outageMessage, routerOutage } from '../../server/domain/outage';
 import { AppError } from '../../server/errors';
 import { toBalance, upstreamDate } from '../../server/wisphub/balance-mapper';

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { addressWords, matchAddress } from '../../server/domain/address';
 import { withinOneEdit } from '../../server/domain/fuzzy';
-import { givenNameCount, matchName, nameWords, type MatchQuality } from '../../server/domain/person-name';
+import { givenNameCount, type MatchQuality, matchName, nameWords } from '../../server/domain/person-name';
 
 const names = suite('domain: names as people type them');
 

@@ -3,10 +3,10 @@ import * as assert from 'uvu/assert';
 import {
   addDays,
   normalizeReference,
+  type PromiseRules,
   promiseRefusal,
   promiseRefusalMessage,
   receiptKind,
-  type PromiseRules,
 } from '../../server/domain/payments';
 import { spanishDate } from '../../server/domain/spanish-dates';
 import { heicFile, jpegFile, pdfFile, pngFile } from '../support/files';

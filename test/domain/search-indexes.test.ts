@@ -4,8 +4,8 @@ import { ClientDirectory } from '../../server/domain/client-directory';
 import { NearWords, withinOneEdit } from '../../server/domain/fuzzy';
 import { compareClaims, prepareClaims, resolveIdentity } from '../../server/domain/identity';
 import { smallestKeys } from '../../server/domain/smallest-keys';
-import { SeededRandom } from '../../server/simulator/random';
 import { generateSimulatorData } from '../../server/simulator/data';
+import { SeededRandom } from '../../server/simulator/random';
 import { toClient } from '../../server/wisphub/client-mapper';
 import { upstreamClientSchema } from '../../server/wisphub/schemas';
 

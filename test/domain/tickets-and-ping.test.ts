@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { diagnosePing, hostRole, parseMilliseconds, parsePercent, type PingEntry } from '../../server/domain/ping-diagnosis';
+import { diagnosePing, hostRole, type PingEntry, parseMilliseconds, parsePercent } from '../../server/domain/ping-diagnosis';
 import { parseSpeedKbps } from '../../server/domain/speed';
 import { catalogueProblems, DEFAULT_SUBJECT_CATALOGUE, matchSubject } from '../../server/domain/ticket-subjects';
 import { countActiveByZone, zoneStatus } from '../../server/domain/zone-tickets';

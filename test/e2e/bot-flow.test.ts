@@ -1,9 +1,9 @@
-import { pngFile } from '../support/files';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { JsonRecord } from '../../server/simulator/data';
 import { createWispHubClient } from '../../client/index';
-import { fullView, startTestService, type TestService, assertCreated } from '../support/service';
+import type { JsonRecord } from '../../server/simulator/data';
+import { pngFile } from '../support/files';
+import { assertCreated, fullView, startTestService, type TestService } from '../support/service';
 import { activeTicketsIn } from '../support/sim-data';
 
 /** A whole support conversation, once with the typed client and once over REST with paths from /openapi.json. */

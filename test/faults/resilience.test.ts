@@ -2,13 +2,13 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
   assertCreated,
+  fullView,
+  type RestErrorBody,
   resetUpstream,
   settledCreate,
   startTestService,
   TEST_KEY,
-  type RestErrorBody,
   type TestService,
-  fullView,
 } from '../support/service';
 
 /** Breaker, stale-if-error, write reconciliation and failed writes, proven against the simulator. */

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { SimulatorFaults } from '../../server/simulator/faults';
-import { resetUpstream, startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { type RestErrorBody, resetUpstream, startTestService, type TestService } from '../support/service';
 
 /**
  * Each case sets a fault in the simulator, drives both surfaces, and asserts the answer, what is

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OPERATOR_KEY, startTestService, type TestService } from '../support/service';
-import { fuzzSettings, logFailures, type FuzzFinding } from './fuzz-settings';
+import { type FuzzFinding, fuzzSettings, logFailures } from './fuzz-settings';
 import { conforming, hostile, inlineRefs, type JsonSchema } from './json-schema-arbitrary';
 
 /**

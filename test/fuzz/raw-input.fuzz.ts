@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { captureLogs } from '../support/log-capture';
-import { jsonOf, rawRequest, type RawResponse } from '../support/raw-http';
+import { jsonOf, type RawResponse, rawRequest } from '../support/raw-http';
 import { OPERATOR_KEY, startTestService, type TestService } from '../support/service';
-import { fuzzSettings, logFailures, type FuzzFinding } from './fuzz-settings';
+import { type FuzzFinding, fuzzSettings, logFailures } from './fuzz-settings';
 
 /**
  * Property fuzzing of what OpenAPI cannot describe, as raw bytes: paths of arbitrary bytes and

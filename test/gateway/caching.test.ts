@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fullView, startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { fullView, type RestErrorBody, startTestService, type TestService } from '../support/service';
 
 /** Gateway behaviour proven by the simulator's upstream call counters. */
 

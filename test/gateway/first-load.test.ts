@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { type RestErrorBody, startTestService, type TestService } from '../support/service';
 
 /**
  * The client collection's first load with the production default: one wave of pages asked at once

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { captureLogs } from '../support/log-capture';
-import { jsonOf, rawRequest, type RawResponse } from '../support/raw-http';
+import { jsonOf, type RawResponse, rawRequest } from '../support/raw-http';
 import { startTestService, type TestService } from '../support/service';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { breakingChanges, type Contract, majorOf } from '../../client/api-compat';
-import { SERVICE_VERSION } from '../../server/http/version';
 import { BASELINE_FILE, currentContract } from '../../scripts/api-contract';
+import { SERVICE_VERSION } from '../../server/http/version';
 
 /**
  * The client package's compatibility guard: no breaking change to an existing procedure's input

@@ -1,12 +1,12 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { freePort } from '../support/redis-server';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RestMeta } from '../../server/rest/routes';
 import { appRouter } from '../../server/routers/_app';
 import type { JsonRecord } from '../../server/simulator/data';
+import { freePort } from '../support/redis-server';
 import { typescriptCommand } from '../support/runtimes';
 import { serviceFor, TEST_KEY } from '../support/service';
 import { activeTicketsIn } from '../support/sim-data';

@@ -4,8 +4,8 @@ import * as assert from 'uvu/assert';
 import { DEFAULT_SUBJECT_CATALOGUE } from '../../server/domain/ticket-subjects';
 import type { SimulatorDialect } from '../../server/simulator/dialect';
 import type { SimulatorFaults } from '../../server/simulator/faults';
-import { startSimulator, type Simulator } from '../../server/simulator/server';
-import { runProbe, type ProbeReport } from '../../server/wisphub/probe/run-probe';
+import { type Simulator, startSimulator } from '../../server/simulator/server';
+import { type ProbeReport, runProbe } from '../../server/wisphub/probe/run-probe';
 import { runtimeExecutable, typescriptArgs } from '../support/runtimes';
 
 /**

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { TRPCClientError } from '@trpc/client';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createWispHubClient, type AppRouter } from '../../client/index';
+import { type AppRouter, createWispHubClient } from '../../client/index';
 import { ApiKeyRegistry } from '../../server/guards/api-keys';
 import { FailureWindow, TokenBucketLimiter } from '../../server/guards/rate-limit';
-import { OPERATOR_KEY, startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { OPERATOR_KEY, type RestErrorBody, startTestService, type TestService } from '../support/service';
 
 /** API keys and limits behave the same on REST and tRPC. */
 

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import { ERROR_REASONS } from '../../server/errors';
-import { startTestService, type RestErrorBody, type TestService } from '../support/service';
+import { type RestErrorBody, startTestService, type TestService } from '../support/service';
 
 /** One error contract on both surfaces, documented as shared OpenAPI components; the document validates. */
 

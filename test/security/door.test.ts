@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { captureLogs } from '../support/log-capture';
 import { rawRequest } from '../support/raw-http';
-import { startTestService, type TestService, TEST_KEY } from '../support/service';
+import { startTestService, TEST_KEY, type TestService } from '../support/service';
 
 /**
  * Requests without a valid key cost nothing: the key is read from the headers before any body,

@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import { createWispHubClient, isGatewayError } from '../../client/index';
 import { normalizeDocument } from '../../server/domain/document';
 import type { JsonRecord } from '../../server/simulator/data';
-import { customerFacts, OPERATOR_KEY, type RestErrorBody, startTestService, type TestService, TEST_KEY } from '../support/service';
 import { redisAvailable, TestRedis } from '../support/redis-server';
+import { customerFacts, OPERATOR_KEY, type RestErrorBody, startTestService, TEST_KEY, type TestService } from '../support/service';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
 
 /**

@@ -1,11 +1,11 @@
-import { pngFile } from '../support/files';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
-import { startSimulator, type Simulator } from '../../server/simulator/server';
+import { type Simulator, startSimulator } from '../../server/simulator/server';
+import { pngFile } from '../support/files';
 import { redisAvailable, TestRedis } from '../support/redis-server';
+import { fullView, OPERATOR_KEY, type RestErrorBody, settledCreate, startTestService, type TestService } from '../support/service';
 import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
-import { fullView, settledCreate, startTestService, type RestErrorBody, type TestService, OPERATOR_KEY } from '../support/service';
 
 /**
  * Several instances, one truth: two service instances on one simulator and one real redis-server.

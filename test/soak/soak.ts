@@ -7,10 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { clientMatchesOutput, listOutput, searchOutput, verifyOutput } from '../../server/routers/clients/types';
 import { plansOutput } from '../../server/routers/catalogue/types';
+import { clientMatchesOutput, clientSchema, listOutput, searchOutput, verifyOutput } from '../../server/routers/clients/types';
 import { createStatusOutput, createTicketOutput, zoneStatusSchema } from '../../server/routers/tickets/types';
-import { clientSchema } from '../../server/routers/clients/types';
 import { startTestService, type TestService } from '../support/service';
 
 export interface SoakReport {

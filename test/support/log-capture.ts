@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /** A real pino logger whose JSON lines land in `lines`, for suites that assert on what was logged. */
 export function captureLogs(level = 'info'): { logger: Logger; lines: Record<string, unknown>[] } {

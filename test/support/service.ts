@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type RunningServer } from '../../server/app';
-import type { Logger } from '../../server/observability/logger';
-import { DEVELOPMENT_API_KEY, parseConfig, type Config } from '../../server/config/settings';
-import type { Simulator } from '../../server/simulator/server';
 import { createWispHubClient, type WispHubClient } from '../../client/index';
+import { createServer, type RunningServer } from '../../server/app';
+import { type Config, DEVELOPMENT_API_KEY, parseConfig } from '../../server/config/settings';
+import type { Logger } from '../../server/observability/logger';
+import type { Simulator } from '../../server/simulator/server';
 
 /** Starts the real service on an ephemeral port against its embedded simulator. */
 

@@ -1,13 +1,13 @@
 /** A customer's balance in plain terms, and their tickets, newest first. */
 
-import { invoiceDaysOverdue, summarizeAccount, type PendingInvoice } from '../../domain/account';
+import type { z } from 'zod';
+import { invoiceDaysOverdue, type PendingInvoice, summarizeAccount } from '../../domain/account';
 import { toIsoWithOffset, toLocal } from '../../domain/business-days';
 import { AppError } from '../../errors';
 import { readFrom } from '../../trpc/memo-sources';
-import type { z } from 'zod';
-import type { balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './types';
-import { existingClient, type LookupContext } from '../clients/lookup';
 import type { UpstreamBalance } from '../../wisphub/balance-mapper';
+import { existingClient, type LookupContext } from '../clients/lookup';
+import type { balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './types';
 
 /** Upstream's unpaid invoices with days overdue as of `today` (local YYYY-MM-DD), oldest due first. */
 export function pendingInvoicesOf(upstream: UpstreamBalance, today: string): PendingInvoice[] {

@@ -1,8 +1,8 @@
-import { protectedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
-import { readBalance, readTicketHistory } from './handler';
-import { invoicesInput, invoicesOutput } from '../billing/types';
+import { protectedProcedure } from '../../trpc/procedures';
 import { readInvoices } from '../billing/invoices';
+import { invoicesInput, invoicesOutput } from '../billing/types';
+import { readBalance, readTicketHistory } from './handler';
 import { balanceInput, balanceOutput, ticketHistoryInput, ticketHistoryOutput } from './types';
 
 const tags = ['account'];

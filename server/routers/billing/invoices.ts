@@ -10,8 +10,8 @@ import { AppError } from '../../errors';
 import { readFrom } from '../../trpc/memo-sources';
 import type { UpstreamBalance } from '../../wisphub/balance-mapper';
 import { pendingInvoicesOf } from '../account/handler';
-import type { invoicesOutput } from './types';
 import { existingClient, type LookupContext } from '../clients/lookup';
+import type { invoicesOutput } from './types';
 
 const PAID_AT_FUTURE_TOLERANCE_MS = 10 * 60_000;
 

@@ -1,8 +1,8 @@
-import { protectedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
-import { PAYMENT_DESCRIPTIONS, registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './types';
-import { registerPayment, reportPayment } from './payments';
+import { protectedProcedure } from '../../trpc/procedures';
 import { once } from '../once';
+import { registerPayment, reportPayment } from './payments';
+import { PAYMENT_DESCRIPTIONS, registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './types';
 
 const tags = ['payments'];
 

@@ -8,11 +8,11 @@ import { normalizeReference } from '../../domain/payments';
 import { AppError } from '../../errors';
 import type { AuditEntry, AuditRecord } from '../../observability/audit';
 import type { CallerContext } from '../../trpc/context';
-import { type Audited, audited } from './audited';
-import type { registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './types';
 import type { LookupContext } from '../clients/lookup';
-import { readUpload, safeFileName } from './uploads';
+import { type Audited, audited } from './audited';
 import { assertPaymentMethod, paidAtLocal, unpaidInvoice, unpaidInvoices } from './invoices';
+import type { registerPaymentInput, registerPaymentOutput, reportPaymentInput, reportPaymentOutput } from './types';
+import { readUpload, safeFileName } from './uploads';
 
 /** Reports and registrations each hold their own references: staff register a reported payment under its reference. */
 type ReferenceScope = 'report' | 'register';

@@ -1,8 +1,8 @@
-import { protectedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
-import { createPromiseInput, createPromiseOutput } from './types';
-import { createPromise } from './promises';
+import { protectedProcedure } from '../../trpc/procedures';
 import { once } from '../once';
+import { createPromise } from './promises';
+import { createPromiseInput, createPromiseOutput } from './types';
 
 /** "¿Puedo pagar el viernes?": a promise of payment within the ISP's rules. */
 export const promisesRouter = router({

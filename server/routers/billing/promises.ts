@@ -8,10 +8,10 @@ import { promiseRefusal, promiseRefusalMessage } from '../../domain/payments';
 import { spanishDate } from '../../domain/spanish-dates';
 import { AppError } from '../../errors';
 import type { CallerContext } from '../../trpc/context';
-import { audited } from './audited';
-import type { createPromiseInput, createPromiseOutput } from './types';
 import { existingClient } from '../clients/lookup';
+import { audited } from './audited';
 import { today, unpaidInvoices } from './invoices';
+import type { createPromiseInput, createPromiseOutput } from './types';
 
 export async function createPromise(
   ctx: CallerContext,

@@ -6,10 +6,10 @@
 
 import type { z } from 'zod';
 import { AppError } from '../../errors';
-import type { serviceStateInput, serviceStateOutput, serviceTaskOutput } from './types';
-import { existingClient } from '../clients/lookup';
 import type { CallerContext } from '../../trpc/context';
+import { existingClient } from '../clients/lookup';
 import { audited } from './audited';
+import type { serviceStateInput, serviceStateOutput, serviceTaskOutput } from './types';
 
 const ACTIONS = {
   reconnect: { upstream: 'activate', wanted: 'active', audit: 'service.reconnect' },

@@ -1,7 +1,7 @@
-import { protectedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
-import { serviceStateInput, serviceStateOutput, serviceTaskInput, serviceTaskOutput } from './types';
+import { protectedProcedure } from '../../trpc/procedures';
 import { changeServiceState, serviceTaskStatus } from './service-state';
+import { serviceStateInput, serviceStateOutput, serviceTaskInput, serviceTaskOutput } from './types';
 
 const tags = ['service'];
 const description = (verb: string) =>

@@ -1,6 +1,6 @@
+import { router } from '../../trpc/init';
 import { readFrom } from '../../trpc/memo-sources';
 import { protectedProcedure } from '../../trpc/procedures';
-import { router } from '../../trpc/init';
 import { paymentMethodsOutput } from './types';
 
 export const paymentMethodsRouter = router({

@@ -1,7 +1,7 @@
 import { AppError } from '../../errors';
+import { router } from '../../trpc/init';
 import { readFrom } from '../../trpc/memo-sources';
 import { protectedProcedure } from '../../trpc/procedures';
-import { router } from '../../trpc/init';
 import { planByIdInput, planDetailSchema, plansOutput } from './types';
 
 const tags = ['plans'];

@@ -3,8 +3,8 @@
 import type { Client } from '../../domain/client';
 import type { ClientDirectory } from '../../domain/client-directory';
 import { AppError } from '../../errors';
-import { readFrom, type MemoSources } from '../../trpc/memo-sources';
 import type { RequestContext } from '../../trpc/context';
+import { type MemoSources, readFrom } from '../../trpc/memo-sources';
 
 export type LookupContext = RequestContext & { memo?: MemoSources };
 

@@ -1,14 +1,14 @@
 import type { Client } from '../../domain/client';
 import { resolveIdentity, verifyIdentity } from '../../domain/identity';
 import { AppError } from '../../errors';
-import { holderOf, protectedProcedure } from '../../trpc/procedures';
-import { type ClientView, type Viewer, viewerOf } from './views';
 import { router } from '../../trpc/init';
+import { holderOf, protectedProcedure } from '../../trpc/procedures';
 import { directory, existingClient } from './lookup';
 import {
   byDocumentInput,
   byPhoneInput,
   byServiceIdInput,
+  CLIENT_DESCRIPTIONS,
   clientMatchesOutput,
   clientSchema,
   clientViewSchema,
@@ -21,8 +21,8 @@ import {
   updateProfileInput,
   verifyInput,
   verifyOutput,
-  CLIENT_DESCRIPTIONS,
 } from './types';
+import { type ClientView, type Viewer, viewerOf } from './views';
 
 const tags = ['clients'];
 

@@ -4,11 +4,11 @@
  * its own end user), and masked hints of anyone else.
  */
 
-import type { CallerContext } from '../../trpc/context';
+import type { z } from 'zod';
 import type { Client } from '../../domain/client';
 import { clientHint, MAX_UNVERIFIED_CANDIDATES } from '../../domain/client-hint';
+import type { CallerContext } from '../../trpc/context';
 import { verifiedServiceId } from '../../trpc/procedures';
-import type { z } from 'zod';
 import type { clientViewSchema } from './types';
 
 export type ClientView = z.infer<typeof clientViewSchema>;

@@ -1,10 +1,10 @@
 /** Ping tasks read into a diagnosis (a known outage first); polling for `diagnose` and `watchPing`. */
 
-import type { Client } from '../../domain/client';
-import { outageMessage, routerOutage, type Outage } from '../../domain/outage';
-import { diagnosePing, pingMessage, type PingDiagnosis } from '../../domain/ping-diagnosis';
-import { AppError } from '../../errors';
 import type { z } from 'zod';
+import type { Client } from '../../domain/client';
+import { type Outage, outageMessage, routerOutage } from '../../domain/outage';
+import { diagnosePing, type PingDiagnosis, pingMessage } from '../../domain/ping-diagnosis';
+import { AppError } from '../../errors';
 import { directory, existingClient, type LookupContext } from '../clients/lookup';
 import type { pingResultSchema } from './types';
 

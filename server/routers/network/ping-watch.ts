@@ -6,7 +6,7 @@
 
 import type { Services } from '../../services';
 import type { LookupContext } from '../clients/lookup';
-import { readPingResult, type PingResult } from './handler';
+import { type PingResult, readPingResult } from './handler';
 
 interface Watcher {
   push(result: PingResult): void;

@@ -1,9 +1,9 @@
 import { activeOutages } from '../../domain/outage';
-import { protectedProcedure } from '../../trpc/procedures';
 import { router } from '../../trpc/init';
+import { protectedProcedure } from '../../trpc/procedures';
 import { directory, existingClient } from '../clients/lookup';
+import { knownOutageResult, type PingResult, pollPing, readPingResult, startPing } from './handler';
 import { watchPing } from './ping-watch';
-import { knownOutageResult, pollPing, readPingResult, startPing, type PingResult } from './handler';
 import {
   diagnoseInput,
   diagnoseOutput,

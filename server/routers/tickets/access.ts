@@ -1,6 +1,6 @@
-import type { CallerContext } from '../../trpc/context';
 import type { Ticket } from '../../domain/ticket';
 import { AppError } from '../../errors';
+import type { CallerContext } from '../../trpc/context';
 import { assertVerified } from '../../trpc/procedures';
 
 /**

@@ -1,17 +1,17 @@
 /** Opening a ticket: client, subject, zone limit (serialised per zone), business-day due date. */
 
 import { addBusinessDays, toIsoWithOffset, toLocal, toUpstreamDateTime } from '../../domain/business-days';
-import { catalogueEntries, closestSubjects, matchSubject, PRIORITY_LEVELS } from '../../domain/ticket-subjects';
-import { ticketCatalogue } from '../../tickets/catalogue';
 import { isConnectivitySubject, outageMessage } from '../../domain/outage';
-import { zoneStatus, type ZoneStatus } from '../../domain/zone-tickets';
 import { TICKET_STATE_NUMBERS, type Ticket } from '../../domain/ticket';
+import { catalogueEntries, closestSubjects, matchSubject, PRIORITY_LEVELS } from '../../domain/ticket-subjects';
+import { type ZoneStatus, zoneStatus } from '../../domain/zone-tickets';
 import { AppError } from '../../errors';
+import { ticketCatalogue } from '../../tickets/catalogue';
+import { finishCreated } from '../../tickets/created';
+import type { CreatedTicket, CreateRequester, PlannedTicket } from '../../tickets/records';
 import type { RequestContext } from '../../trpc/context';
 import { ZONE_COUNTS_KEY } from '../../wisphub/tickets';
 import { openPending, type PendingTicket } from './pending';
-import { finishCreated } from '../../tickets/created';
-import type { CreatedTicket, CreateRequester, PlannedTicket } from '../../tickets/records';
 
 export interface CreateTicketRequest {
   serviceId: number;

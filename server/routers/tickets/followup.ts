@@ -1,13 +1,13 @@
 /** Ticket follow-up: comments with photos, and state changes with their reason. */
 
-import type { CallerContext } from '../../trpc/context';
 import type { z } from 'zod';
 import type { TicketStatus } from '../../domain/ticket';
 import { AppError } from '../../errors';
+import type { CallerContext } from '../../trpc/context';
 import { assertVerified } from '../../trpc/procedures';
-import type { addCommentInput, addCommentOutput, updateStateInput, updateStateOutput } from './types';
 import { readUpload, safeFileName } from '../billing/uploads';
 import { customersTicket } from './access';
+import type { addCommentInput, addCommentOutput, updateStateInput, updateStateOutput } from './types';
 
 const STATE_NUMBERS: Record<(typeof updateStateInput)['_output']['state'], number> = { new: 1, in_progress: 2, resolved: 3, closed: 4 };
 

@@ -9,10 +9,10 @@
 
 import { randomBytes } from 'node:crypto';
 import { AppError, ERROR_CATALOGUE, type ErrorReason } from '../../errors';
-import type { RequestContext } from '../../trpc/context';
 import type { Services } from '../../services';
 import { finishCreated } from '../../tickets/created';
 import type { CreatedTicket, CreateRequester, PendingTicketRecord, PlannedTicket } from '../../tickets/records';
+import type { RequestContext } from '../../trpc/context';
 
 export type { PendingTicketRecord };
 

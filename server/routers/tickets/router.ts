@@ -1,33 +1,33 @@
+import { suggestSubjects } from '../../domain/subject-suggestion';
 import { catalogueEntries, PRIORITY_LABELS, PRIORITY_LEVELS } from '../../domain/ticket-subjects';
 import { zoneStatus } from '../../domain/zone-tickets';
 import { AppError } from '../../errors';
-import { suggestSubjects } from '../../domain/subject-suggestion';
+import { ticketCatalogue } from '../../tickets/catalogue';
+import type { RequestContext } from '../../trpc/context';
+import { router } from '../../trpc/init';
 import { readFrom } from '../../trpc/memo-sources';
 import { protectedProcedure } from '../../trpc/procedures';
-import { router } from '../../trpc/init';
-import type { RequestContext } from '../../trpc/context';
-import { createTicket, type CreateTicketOutcome } from './create';
-import { ticketCatalogue } from '../../tickets/catalogue';
-import { pendingStatus, type PendingTicket } from './pending';
-import { addComment, updateTicketState } from './followup';
 import { once } from '../once';
 import { customersTicket } from './access';
+import { type CreateTicketOutcome, createTicket } from './create';
+import { addComment, updateTicketState } from './followup';
+import { type PendingTicket, pendingStatus } from './pending';
 import {
+  addCommentInput,
+  addCommentOutput,
   createStatusInput,
   createStatusOutput,
   createTicketInput,
   createTicketOutput,
   subjectsOutput,
-  addCommentInput,
-  addCommentOutput,
-  ticketCommentsInput,
-  ticketCommentsOutput,
-  updateStateInput,
-  updateStateOutput,
   suggestSubjectInput,
   suggestSubjectOutput,
   ticketByIdInput,
+  ticketCommentsInput,
+  ticketCommentsOutput,
   ticketSchema,
+  updateStateInput,
+  updateStateOutput,
   zoneStatusInput,
   zoneStatusSchema,
 } from './types';

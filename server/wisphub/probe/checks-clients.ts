@@ -4,7 +4,6 @@
 
 import { toBalance } from '../balance-mapper';
 import { UPSTREAM_PATHS } from '../paths';
-import { locationPath } from './probe-http';
 import {
   describe,
   differs,
@@ -18,6 +17,7 @@ import {
   serviceIdOf,
   unchecked,
 } from './check-kit';
+import { locationPath } from './probe-http';
 
 export const balanceShape: ProbeCheck = {
   id: 'saldo-shape',

@@ -3,8 +3,8 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { catalogueEntries, matchSubject, subjectOfStored } from '../../domain/ticket-subjects';
 import { foldText } from '../../domain/text';
+import { catalogueEntries, matchSubject, subjectOfStored } from '../../domain/ticket-subjects';
 import { UPSTREAM_PATHS } from '../paths';
 import { ticketStateNumber } from '../ticket-mapper';
 import {

@@ -6,11 +6,11 @@
  */
 
 import { UPSTREAM_PATHS } from '../paths';
+import { loadTicketSample, type ProbeCheck, sampleServiceId } from './check-kit';
 import { auth, nextLink, pageSize, pagination } from './checks-access';
 import { balanceShape, clientFilters, invoiceEndpoint } from './checks-clients';
 import { readSpelling, writeSpelling, writeSpellingAny } from './checks-spelling';
 import { subjectCatalogue, subjectRewrite, taskEndpoint, ticketComments, ticketFilters, ticketShape } from './checks-tickets';
-import { loadTicketSample, type ProbeCheck, sampleServiceId } from './check-kit';
 
 export type { CheckResult, ProbeCheck, ProbeContext, Verdict } from './check-kit';
 
