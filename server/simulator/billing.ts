@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BalanceRecordShape, simulatedBalance } from './balance';
 import type { JsonRecord } from './data';
+import { type Answer, REQUIRED } from './http';
 
 export interface SimPayment {
   invoiceId: number;
@@ -44,11 +45,8 @@ export interface SimServiceTask {
   createdAt: number;
 }
 
-export type Answer = { status: number; body: JsonRecord };
-
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
 const DASHED_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const REQUIRED = ['Este campo es requerido.'];
 
 export class SimBilling {
   readonly payments: SimPayment[] = [];
