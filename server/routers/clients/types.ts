@@ -2,8 +2,8 @@
 
 import { z } from 'zod';
 import { CLIENT_STATUSES, type Client } from '../../domain/client';
-import { SEARCH_RANKS } from '../../domain/client-directory';
 import type { ClientHint } from '../../domain/client-hint';
+import { SEARCH_RANKS } from '../../domain/client-search';
 import { IDENTITY_FIELDS, MIN_RESOLVE_FACTS } from '../../domain/identity';
 import { normalizePhone } from '../../domain/phone';
 import { freeText, namedRefSchema } from '../shared.types';
