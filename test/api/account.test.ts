@@ -5,7 +5,7 @@ import type { AppRouter } from '../../client/index';
 import { toLocal } from '../../server/domain/business-days';
 import type { JsonRecord } from '../../server/simulator/data';
 import { assertCreated, type RestErrorBody, startTestService, type TestService } from '../support/service';
-import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
+import { activeTicketsIn, simClient, underOutage, zoneOf } from '../support/sim-data';
 
 /** account.balance and account.tickets on both surfaces, against the simulator's own records. */
 
@@ -44,7 +44,7 @@ interface Balance {
 
 /** A simulator client with a debt whose service id gives the wanted upstream shape (id % 3). */
 function debtorWithShape(remainder: number, skip = 0): JsonRecord {
-  const found = service.sim.data.clients.filter((c) => Number(c.saldo) > 0 && Number(c.id_servicio) % 3 === remainder)[skip];
+  const found = service.sim.data.clients.filter((c) => simClient.owes(c) && Number(c.id_servicio) % 3 === remainder)[skip];
   if (!found) throw new Error('no such client');
   return found;
 }
@@ -79,9 +79,9 @@ account(
       const serviceId = Number(raw.id_servicio);
       const rest = await restBalance(serviceId);
       assert.is(rest.serviceId, serviceId);
-      assert.is(rest.balance, Number(raw.saldo));
+      assert.is(rest.balance, simClient.balance(raw));
       assert.ok(rest.pendingInvoices.length >= 1);
-      assert.is(rest.totalOwed, Number(raw.saldo), 'invoices add up to the balance');
+      assert.is(rest.totalOwed, simClient.balance(raw), 'invoices add up to the balance');
       for (const invoice of rest.pendingInvoices) {
         assert.type(invoice.amount, 'number');
         assert.match(invoice.dueDate ?? '', /^\d{4}-\d{2}-\d{2}$/);
@@ -119,7 +119,7 @@ account(
     service.services.gateway.account.balanceCache.clear();
     service.sim.resetCalls();
     const body = await restBalance(serviceId);
-    assert.is(body.totalOwed, Number(raw.saldo));
+    assert.is(body.totalOwed, simClient.balance(raw));
     assert.is(service.sim.calls(`GET /api/clientes/${serviceId}/saldo`), 1);
     assert.is(service.sim.calls(`GET /api/clientes/${serviceId}/saldo/`), 0, 'no 301 round trip');
     // A tenant whose canonical spelling has the slash: one 301 followed within the host, same answer.
@@ -157,7 +157,7 @@ account(
 );
 
 account('a client who owes nothing is up to date with no invoices', async () => {
-  const raw = service.sim.data.clients.find((c) => Number(c.saldo) === 0)!;
+  const raw = service.sim.data.clients.find((c) => !simClient.owes(c))!;
   const body = await restBalance(Number(raw.id_servicio));
   assert.equal([body.totalOwed, body.pendingInvoices, body.status, body.maxDaysOverdue], [0, [], 'up_to_date', 0]);
   assert.match(body.message, /al día/);

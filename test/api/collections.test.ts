@@ -153,7 +153,7 @@ collections('verification: money reads and writes need the token of that service
 collections('a token is bound to the API key that verified: another bot key cannot use it', async () => {
   const other = await startTestService({ API_KEYS: `${TEST_KEY},bot:other=other-bot-key-0123456789` });
   try {
-    const target = other.sim.data.clients.find((client) => Number(client.saldo) > 0)!;
+    const target = other.sim.data.clients.find((client) => simClient.owes(client))!;
     const serviceId = Number(target.id_servicio);
     const token = await other.verify(serviceId);
     const response = await other.rest(`/clients/${serviceId}/invoices`, {
@@ -169,7 +169,7 @@ collections('a token is bound to the API key that verified: another bot key cann
 collections('VERIFICATION_REQUIRED_FOR_READS=false: reads pass without a token, writes still need one', async () => {
   const relaxed = await startTestService({ VERIFICATION_REQUIRED_FOR_READS: 'false' });
   try {
-    const target = relaxed.sim.data.clients.find((client) => Number(client.saldo) > 0)!;
+    const target = relaxed.sim.data.clients.find((client) => simClient.owes(client))!;
     const serviceId = Number(target.id_servicio);
     assert.is((await relaxed.rest(`/clients/${serviceId}/invoices`)).status, 200);
     assert.is((await relaxed.rest(`/clients/${serviceId}/balance`)).status, 200);
@@ -193,7 +193,7 @@ collections('account.invoices: the unpaid invoices upstream holds, with ids, amo
   assert.ok(body.invoices.length >= 1);
   assert.is(
     body.invoices.reduce((sum, invoice) => sum + invoice.amount, 0),
-    Number(raw.saldo),
+    simClient.balance(raw),
   );
   for (const invoice of body.invoices) assert.match(invoice.id, /^\d+$/);
   assert.is(body.activePromise, null);
@@ -296,7 +296,7 @@ collections(
 collections('payments.report: a receipt over RECEIPT_MAX_BYTES is 413 on both surfaces, before upstream is called', async () => {
   const small = await startTestService({ RECEIPT_MAX_BYTES: '2048' });
   try {
-    const target = small.sim.data.clients.find((client) => Number(client.saldo) > 0)!;
+    const target = small.sim.data.clients.find((client) => simClient.owes(client))!;
     const serviceId = Number(target.id_servicio);
     const token = await small.verify(serviceId);
     const big = Buffer.concat([PNG, Buffer.alloc(4096, 1)]);
@@ -617,7 +617,7 @@ collections(
   async () => {
     const slow = await startTestService({ SIM_PING_DELAY_MS: '1500', PING_DEADLINE_MS: '200', PING_POLL_INTERVAL_MS: '20' });
     try {
-      const raw = slow.sim.data.clients.find((client) => client.estado === 'Activo')!;
+      const raw = slow.sim.data.clients.find((client) => simClient.isActive(client))!;
       const serviceId = Number(raw.id_servicio);
       const started = await slow.operator.service.suspend.mutate({ serviceId, reason: 'Mora de 60 días' });
       assert.is(started.status, 'pending');

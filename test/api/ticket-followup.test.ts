@@ -4,7 +4,7 @@ import type { JsonRecord } from '../../server/simulator/data';
 import { pdfFile, pngFile } from '../support/files';
 import { reasonOf, trpcReason } from '../support/refusals';
 import { OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService } from '../support/service';
-import { activeTicketsIn, claimRecord } from '../support/sim-data';
+import { activeTicketsIn, claimRecord, simTicket } from '../support/sim-data';
 
 /**
  * Tickets beyond create, on both surfaces: the ISP's own subject catalogue (and its fallbacks),
@@ -238,7 +238,7 @@ followUp(
 followUp('byId and the history say what happens next: technician, window in Colombian time, a sentence to show as it is', async () => {
   const ticket = service.sim.data.tickets.find(
     (candidate) =>
-      candidate.estado === 'En Progreso' && typeof candidate.tecnico === 'object' && candidate.tecnico && candidate.fecha_estimada_fin,
+      simTicket.inProgress(candidate) && typeof candidate.tecnico === 'object' && candidate.tecnico && candidate.fecha_estimada_fin,
   )!;
   const read = await service.operator.tickets.byId.query({ ticketId: Number(ticket.id_ticket) });
   const technician = (ticket.tecnico as { nombre: string }).nombre;

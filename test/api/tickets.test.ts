@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import type { AppRouter } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
 import { assertCreated, type RestErrorBody, startTestService, type TestService } from '../support/service';
-import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
+import { activeTicketsIn, simTicket, underOutage, zoneOf } from '../support/sim-data';
 
 /** Tickets on both surfaces: subjects, zone counts, create rules, idempotency, concurrency. */
 
@@ -60,7 +60,7 @@ tickets('zoneStatus: counts every page, skips tickets without service or zone, s
     const rest = (await (await service.staff(`/tickets/zones/${zone.id}/status`)).json()) as { activeTickets: number };
     assert.is(rest.activeTickets, status.activeTickets);
   }
-  const nuevos = service.sim.data.tickets.filter((t) => t.estado === 'Nuevo').length;
+  const nuevos = service.sim.data.tickets.filter((t) => simTicket.isNew(t)).length;
   assert.ok(nuevos > 30, 'the data spans several pages');
   assert.is(service.sim.calls(/^GET \/api\/tickets\/$/), Math.ceil(nuevos / 10), 'one pass over every page, then cached');
 });

@@ -4,7 +4,7 @@ import { createWispHubClient } from '../../client/index';
 import type { JsonRecord } from '../../server/simulator/data';
 import { pngFile } from '../support/files';
 import { assertCreated, fullView, startTestService, type TestService } from '../support/service';
-import { activeTicketsIn } from '../support/sim-data';
+import { activeTicketsIn, simClient } from '../support/sim-data';
 
 /** A whole support conversation, once with the typed client and once over REST with paths from /openapi.json. */
 
@@ -33,7 +33,7 @@ function customer(skip: number): { raw: JsonRecord; phone: string } {
       typeof c.telefono === 'string' &&
       /^3\d{9}$/.test(c.telefono) &&
       typeof c.cedula === 'string' &&
-      Number(c.saldo) > 0 &&
+      simClient.owes(c) &&
       free((c.zona as { id: number }).id),
   );
   const raw = candidates[skip]!;
@@ -59,7 +59,7 @@ flow(
     token = verified.verificationToken;
     // "¿Cuánto debo?"
     const balance = await api.account.balance.query({ serviceId: me.serviceId });
-    assert.is(balance.totalOwed, Number(raw.saldo));
+    assert.is(balance.totalOwed, simClient.balance(raw));
     assert.ok(balance.message.length > 0);
     const { invoices } = await api.account.invoices.query({ serviceId: me.serviceId });
     assert.ok(invoices.length > 0);
@@ -162,7 +162,7 @@ flow('REST with plain fetch, every path taken from /openapi.json by operationId'
   assert.is(me.view, 'full', 'the verified customer in full');
   const balance = await call('account-balance', { serviceId: me.serviceId }, undefined, verification);
   assert.is(balance.status, 200);
-  assert.is(balance.body.totalOwed, Number(raw.saldo));
+  assert.is(balance.body.totalOwed, simClient.balance(raw));
   assert.ok(['up_to_date', 'overdue', 'seriously_overdue'].includes(balance.body.status as string));
   const diagnosis = await call('network-diagnose', { serviceId: me.serviceId }, {}, verification);
   assert.is((diagnosis.body.result as { status: string }).status, 'done');

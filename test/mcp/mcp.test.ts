@@ -9,7 +9,7 @@ import type { JsonRecord } from '../../server/simulator/data';
 import { freePort } from '../support/redis-server';
 import { typescriptCommand } from '../support/runtimes';
 import { serviceFor, TEST_KEY } from '../support/service';
-import { activeTicketsIn } from '../support/sim-data';
+import { activeTicketsIn, simClient } from '../support/sim-data';
 
 /**
  * The procedures as MCP tools, with the SDK's own client, over Streamable HTTP (/mcp) and stdio
@@ -61,7 +61,7 @@ function customer(skip: number): JsonRecord {
       typeof client.cedula === 'string' &&
       typeof client.telefono === 'string' &&
       /^3\d{9}$/.test(client.telefono) &&
-      Number(client.saldo) > 0 &&
+      simClient.owes(client) &&
       !(client.router as JsonRecord | null)?.falla_general &&
       activeTicketsIn(service.sim.data, (client.zona as { id: number }).id) === 0,
   )[skip]!;

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { FileAuditTrail } from '../../server/observability/audit';
 import { startSimulator } from '../../server/simulator/server';
 import { startServiceProcess } from '../support/service-process';
+import { simClient } from '../support/sim-data';
 
 /** A crash between the audit record and its settlement leaves `unknown`, never nothing. */
 
@@ -34,7 +35,7 @@ crash('the process is killed while a payment registration is in flight: the trai
   });
   const { child, url } = service;
   try {
-    const debtor = sim.data.clients.find((client) => Number(client.saldo) > 0)!;
+    const debtor = sim.data.clients.find((client) => simClient.owes(client))!;
     const serviceId = Number(debtor.id_servicio);
     const invoice = sim.billing.balance(debtor, Date.now(), 'production').facturas as { id: number; total: string | number }[];
     // Upstream holds the POST: the registration is recorded, in flight, and never settled.

@@ -11,7 +11,7 @@ import { normalizeDocument } from '../../server/domain/document';
 import type { JsonRecord } from '../../server/simulator/data';
 import { redisAvailable, TestRedis } from '../support/redis-server';
 import { customerFacts, OPERATOR_KEY, type RestErrorBody, startTestService, TEST_KEY, type TestService } from '../support/service';
-import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
+import { activeTicketsIn, simClient, underOutage, zoneOf } from '../support/sim-data';
 
 /**
  * The trust model, played as the attacker who holds one bot key (the key an LLM-driven WhatsApp
@@ -317,7 +317,7 @@ attack('one customer holds one active ticket per subject: asking again answers t
 attack('a promise on a suspended service reconnects only where the ISP allows it, audited as a service-state change', async () => {
   const allowed = await startTestService({ PROMISE_RECONNECTS_SUSPENDED: 'true' });
   try {
-    const raw = allowed.sim.data.clients.find((client) => Number(client.saldo) >= 15_000 && typeof client.cedula === 'string')!;
+    const raw = allowed.sim.data.clients.find((client) => simClient.owes(client, 15_000) && typeof client.cedula === 'string')!;
     const serviceId = Number(raw.id_servicio);
     await allowed.operator.service.suspend.mutate({ serviceId, reason: 'mora' });
     const token = await allowed.verify(serviceId);

@@ -5,7 +5,7 @@ import { type Simulator, startSimulator } from '../../server/simulator/server';
 import { pngFile } from '../support/files';
 import { redisAvailable, TestRedis } from '../support/redis-server';
 import { fullView, OPERATOR_KEY, type RestErrorBody, settledCreate, startTestService, type TestService } from '../support/service';
-import { activeTicketsIn, underOutage, zoneOf } from '../support/sim-data';
+import { activeTicketsIn, simClient, underOutage, zoneOf } from '../support/sim-data';
 
 /**
  * Several instances, one truth: two service instances on one simulator and one real redis-server.
@@ -286,7 +286,7 @@ test('operator endpoints: admin key only; invalidating one client re-reads it on
 });
 
 test('two bots on two instances report one payment reference at once: one is accepted; the audit trail is one, readable anywhere', async () => {
-  const candidates = sim.data.clients.filter((client) => Number(client.saldo) > 0);
+  const candidates = sim.data.clients.filter((client) => simClient.owes(client));
   const [first, second] = [Number(candidates[40]!.id_servicio), Number(candidates[41]!.id_servicio)];
   const [tokenA, tokenB] = await Promise.all([a.verify(first), b.verify(second)]);
   const reference = `BANCOLOMBIA-${first}-${second}`;
@@ -324,7 +324,7 @@ test('two bots on two instances report one payment reference at once: one is acc
 
 test('a receipt kept for staff on one instance is in Redis: downloaded from the other, none on the taking instance’s disk', async () => {
   const serviceId = Number(
-    sim.data.clients.filter((client) => Number(client.saldo) > 0 && typeof client.cedula === 'string')[45]!.id_servicio,
+    sim.data.clients.filter((client) => simClient.owes(client) && typeof client.cedula === 'string')[45]!.id_servicio,
   );
   const token = await a.verify(serviceId);
   const png = pngFile(96);

@@ -10,7 +10,7 @@ export const zoneOf = (client: JsonRecord): number => (client.zona as { id: numb
 
 /** Tickets in state "Nuevo" (the default active state) in a zone. */
 export function activeTicketsIn(data: SimulatorData, zoneId: number): number {
-  return data.tickets.filter((t) => t.estado === 'Nuevo' && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId)
+  return data.tickets.filter((t) => simTicket.isNew(t) && (t.servicio as { zona?: { id: number } | null } | null)?.zona?.id === zoneId)
     .length;
 }
 
@@ -20,6 +20,8 @@ export const underOutage = (client: JsonRecord): boolean => (client.router as { 
 /** A client record as tests ask about it. */
 export const simClient = {
   serviceId: (client: JsonRecord): number => Number(client.id_servicio),
+  /** What upstream says the client owes, in pesos. */
+  balance: (client: JsonRecord): number => Number(client.saldo),
   owes: (client: JsonRecord, pesos = 1): boolean => Number(client.saldo) >= pesos,
   isActive: (client: JsonRecord): boolean => client.estado === 'Activo',
   hasDocument: (client: JsonRecord): boolean => typeof client.cedula === 'string' && client.cedula.trim() !== '',
@@ -43,3 +45,9 @@ export function claimRecord<T extends object>(records: readonly T[], wanted: (re
   taken.add(record);
   return record;
 }
+
+/** A ticket record as tests ask about it. */
+export const simTicket = {
+  isNew: (ticket: JsonRecord): boolean => ticket.estado === 'Nuevo',
+  inProgress: (ticket: JsonRecord): boolean => ticket.estado === 'En Progreso',
+};
