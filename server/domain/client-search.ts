@@ -33,16 +33,21 @@ export interface Page<T> {
   items: T[];
 }
 
-/** Binary search in an ascending posting list. */
-function holds(list: readonly number[], index: number): boolean {
+/** The first position in an ascending list whose value is not below `value`. */
+function lowerBound<T>(list: readonly T[], value: T): number {
   let low = 0;
   let high = list.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (list[middle]! < index) low = middle + 1;
+    if (list[middle]! < value) low = middle + 1;
     else high = middle;
   }
-  return list[low] === index;
+  return low;
+}
+
+/** Binary search in an ascending posting list. */
+function holds(list: readonly number[], index: number): boolean {
+  return list[lowerBound(list, index)] === index;
 }
 
 /** True when, for each query word in turn, a later word of the name is one it stands for. */
@@ -245,15 +250,9 @@ export class ClientSearch {
 
   /** Positions in `words` (sorted) a query word stands for: the words it starts, else those one typo away. */
   private matchingWords(words: readonly string[], token: string): number[] {
-    let low = 0;
-    let high = words.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (words[middle]! < token) low = middle + 1;
-      else high = middle;
-    }
     const positions: number[] = [];
-    for (let position = low; position < words.length && words[position]!.startsWith(token); position++) positions.push(position);
+    for (let position = lowerBound(words, token); position < words.length && words[position]!.startsWith(token); position++)
+      positions.push(position);
     if (positions.length > 0 || token.length < TYPO_MIN_LENGTH || /\d/.test(token)) return positions;
     return this.nearWords(words).positionsNear(token);
   }

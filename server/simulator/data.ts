@@ -139,8 +139,9 @@ const CLIENT_STATES: [string, number][] = [
   ['Gratis', 0.05],
 ];
 const BILLING_STATES = ['Al día', 'Pendiente de pago', 'Vencida', 'Sin facturas'];
-const TICKET_STATES = ['Nuevo', 'En Progreso', 'Resuelto', 'Cerrado'];
-const TICKET_PRIORITIES = ['Baja', 'Normal', 'Alta', 'Muy Alta'];
+/** Ticket states and priorities by their upstream number (1-4), in order. */
+export const TICKET_STATES = ['Nuevo', 'En Progreso', 'Resuelto', 'Cerrado'];
+export const TICKET_PRIORITIES = ['Baja', 'Normal', 'Alta', 'Muy Alta'];
 const TICKET_SUBJECTS = [
   'Internet Lento',
   'No Tiene Internet',

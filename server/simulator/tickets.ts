@@ -4,13 +4,11 @@
  */
 
 import type { SimClients } from './clients';
-import type { JsonRecord, SimulatorData } from './data';
+import { type JsonRecord, type SimulatorData, TICKET_PRIORITIES, TICKET_STATES } from './data';
 import { presentTicket, type SimulatorDialect } from './dialect';
 import { type Answer, bogotaNow, REQUIRED } from './http';
 import { SIM_CATALOGUE, SIM_OWN_CATALOGUE } from './subjects';
 
-const TICKET_STATE_NAMES = ['Nuevo', 'En Progreso', 'Resuelto', 'Cerrado'];
-const PRIORITY_NAMES = ['Baja', 'Normal', 'Alta', 'Muy Alta'];
 const CREATE_REQUIRED = [
   'servicio',
   'asunto',
@@ -48,7 +46,7 @@ export class SimTickets {
 
   /** Tickets in a state (1-4) and of a service, either filter null for all. */
   list(state: string | null, serviceId: string | null): JsonRecord[] {
-    const name = state === null ? null : TICKET_STATE_NAMES[Number(state) - 1];
+    const name = state === null ? null : TICKET_STATES[Number(state) - 1];
     return this.data.tickets.filter(
       (ticket) =>
         (name === null || ticket.estado === name) &&
@@ -84,8 +82,8 @@ export class SimTickets {
       asunto: `${form.asunto} - ${String(client.nombre)}`,
       asuntos_default: form.asuntos_default,
       descripcion: form.descripcion,
-      estado: TICKET_STATE_NAMES[state - 1],
-      prioridad: PRIORITY_NAMES[priority - 1],
+      estado: TICKET_STATES[state - 1],
+      prioridad: TICKET_PRIORITIES[priority - 1],
       fecha_creacion: bogotaNow(),
       fecha_estimada_inicio: form.fecha_inicio,
       fecha_estimada_fin: form.fecha_final,
@@ -107,11 +105,11 @@ export class SimTickets {
       for (const field of ['asunto', 'servicio', 'tecnico', 'prioridad', 'estado']) if (!form[field]?.trim()) errors[field] = REQUIRED;
     const state = Number(form.estado);
     if (form.estado !== undefined && !(state >= 1 && state <= 4)) errors.estado = [`"${form.estado}" no es una elección válida.`];
-    const changing = form.estado !== undefined && TICKET_STATE_NAMES[state - 1] !== ticket.estado;
+    const changing = form.estado !== undefined && TICKET_STATES[state - 1] !== ticket.estado;
     if (changing && !form.razon_falla?.trim()) errors.razon_falla = REQUIRED;
     if (Object.keys(errors).length > 0) return { status: 400, body: errors };
     if (changing) {
-      ticket.estado = TICKET_STATE_NAMES[state - 1];
+      ticket.estado = TICKET_STATES[state - 1];
       ticket.razon_falla = form.razon_falla;
       ticket.respuestas = [...((ticket.respuestas as JsonRecord[] | undefined) ?? []), { respuesta: form.razon_falla }];
     }
