@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { TTLCache } from '@isaacs/ttlcache';
 import superjson from 'superjson';
-import type { SwrCache } from '../wisphub/swr-cache';
+import type { SwrCache } from '../upstream/swr-cache';
 
 export interface Dependency {
   cache: SwrCache<unknown>;

@@ -2,8 +2,8 @@
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SharedStatus } from '../redis/shared-state';
-import type { BreakerState } from '../wisphub/circuit-breaker';
-import type { SwrCache } from '../wisphub/swr-cache';
+import type { BreakerState } from '../upstream/circuit-breaker';
+import type { SwrCache } from '../upstream/swr-cache';
 import type { UpstreamCall } from '../wisphub/transport';
 import { RequestTally } from './request-tally';
 

@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { Codec, SharedTier, SharedValue, SwrCache } from '../wisphub/swr-cache';
+import type { Codec, SharedTier, SharedValue, SwrCache } from '../upstream/swr-cache';
 import type { RedisLink } from './redis-link';
 import { releaseLock } from './redis-lock';
 

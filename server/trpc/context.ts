@@ -4,7 +4,7 @@ import type { CallerKey } from '../guards/api-keys';
 import type { RateDecision } from '../guards/rate-limit';
 import type { Dependency } from '../http/response-memo';
 import type { Services } from '../services';
-import type { CacheState } from '../wisphub/swr-cache';
+import type { CacheState } from '../upstream/swr-cache';
 
 export interface RequestContext {
   services: Services;

@@ -1,4 +1,4 @@
-import type { CacheResult } from '../wisphub/swr-cache';
+import type { CacheResult } from '../upstream/swr-cache';
 import type { MemoSources, RequestReport } from './context';
 
 export type { MemoSources };

@@ -6,10 +6,10 @@
  */
 
 import type { Ticket } from '../domain/ticket';
+import { type CacheResult, SwrCache } from '../upstream/swr-cache';
 import { toBalance, type UpstreamBalance } from './balance-mapper';
 import { fetchAllPages } from './paginate';
 import { UPSTREAM_PATHS } from './paths';
-import { type CacheResult, SwrCache } from './swr-cache';
 import { toTicket, upstreamTicketSchema } from './ticket-mapper';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';

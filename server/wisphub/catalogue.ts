@@ -4,10 +4,10 @@ import { z } from 'zod';
 import type { PaymentMethod, Plan, PlanType, PlanWithDetail } from '../domain/catalogue';
 import { parseSpeedKbps } from '../domain/speed';
 import { AppError } from '../errors';
+import { type CacheResult, SwrCache } from '../upstream/swr-cache';
 import { fetchAllPages } from './paginate';
 import { UPSTREAM_PATHS } from './paths';
 import { upstreamNumber } from './schemas';
-import { type CacheResult, SwrCache } from './swr-cache';
 import { UpstreamNotFoundError } from './transport';
 import type { UpstreamContext } from './upstream-context';
 

@@ -8,6 +8,7 @@ import { ClientDirectory, ClientDirectoryBuilder } from '../domain/client-direct
 import { extractPhoneNumbers } from '../domain/phone';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
+import { type CacheResult, type Codec, jsonCodec, mapCodec, SwrCache } from '../upstream/swr-cache';
 import { AccountGateway } from './account';
 import { BillingGateway } from './billing';
 import { CatalogueGateway } from './catalogue';
@@ -17,7 +18,6 @@ import { type PaginateOptions, streamAllPages } from './paginate';
 import { UPSTREAM_PATHS } from './paths';
 import { type UpstreamClient, upstreamClientSchema } from './schemas';
 import { SharedValues } from './shared-values';
-import { type CacheResult, type Codec, jsonCodec, mapCodec, SwrCache } from './swr-cache';
 import { TicketFollowUpGateway } from './ticket-followup';
 import { TicketsGateway } from './tickets';
 import { failureKind, UpstreamNotFoundError, type UpstreamTransport } from './transport';

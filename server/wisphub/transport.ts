@@ -8,7 +8,8 @@
 import { ofetch } from 'ofetch';
 import { AppError } from '../errors';
 import type { Logger } from '../observability/logger';
-import { CircuitBreaker } from './circuit-breaker';
+import { backoffMs } from '../upstream/backoff';
+import { CircuitBreaker } from '../upstream/circuit-breaker';
 
 export interface TransportOptions {
   baseUrl: string;
@@ -165,8 +166,7 @@ export class UpstreamTransport {
         ).data;
       } catch (error) {
         if (!(error instanceof RetryableUpstreamError)) throw error;
-        const backoff = this.options.retryBaseMs * 2 ** (attempt - 1);
-        const wait = backoff / 2 + Math.random() * backoff;
+        const wait = backoffMs(attempt, this.options.retryBaseMs);
         // No new try when the budget would leave it less than a useful window.
         if (attempt >= attempts || performance.now() + wait + MIN_TRY_MS >= deadline || failureKind(error.appError) === 'breaker_open') {
           throw error.appError;

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SwrCache } from '../../server/wisphub/swr-cache';
+import { SwrCache } from '../../server/upstream/swr-cache';
 
 const cache = suite('gateway: SwrCache.settled waits for running loads');
 
