@@ -6,6 +6,7 @@
 
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { configuredProviders, simulatedProviders } from './config/llm-providers';
 import type { Config } from './config/settings';
 import { loadSubjectCatalogue, loadSubjectSynonyms } from './config/subject-file';
 import { ApiKeyRegistry } from './guards/api-keys';
@@ -19,9 +20,13 @@ import { VerificationTokens } from './guards/verification';
 import { resolveVerificationSecret } from './guards/verification-secret';
 import { answerClientError, createRequestListener, type Readiness } from './http/listener';
 import { ResponseMemo } from './http/response-memo';
+import { SHIPPED_REGISTRY } from './llm/registry';
+import { createLlmSetup } from './llm/setup';
+import { type LlmSimulator, startLlmSimulator } from './llm-simulator/server';
 import { FileAuditTrail } from './observability/audit';
 import { createLogger, flushLogger, type Logger } from './observability/logger';
 import { ServiceMetrics } from './observability/metrics';
+import { sharedLlmCache } from './redis/shared-llm-cache';
 import type { SharedState } from './redis/shared-state';
 import type { Services } from './services';
 import { type Simulator, startSimulator } from './simulator/server';
@@ -35,6 +40,8 @@ export interface RunningServer {
   services: Services;
   metrics: ServiceMetrics;
   simulator: Simulator | null;
+  /** The embedded model provider, when /v1 runs on it. */
+  llmSimulator: LlmSimulator | null;
 }
 
 export interface GatewayServer {
@@ -60,6 +67,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.NODE_ENV === 'development' && process.stdout.isTTY === true);
   let httpServer: Server | null = null;
   let simulator: Simulator | null = null;
+  let llmSimulator: LlmSimulator | null = null;
   let shared: SharedState | null = null;
   let warmUpTimer: NodeJS.Timeout | null = null;
   let stopSettlements: (() => void) | null = null;
@@ -130,6 +138,19 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         logger.warn({ redis: shared.status().url }, 'redis is not reachable: starting with this instance’s memory; will keep reconnecting');
       }
       const sharedState = shared;
+      let providers = configuredProviders(config);
+      const simulateProviders =
+        config.LLM_SIMULATOR === 'on' ||
+        (config.LLM_SIMULATOR === 'auto' &&
+          providers.length === 0 &&
+          (config.NODE_ENV !== 'production' || config.ALLOW_SIMULATOR_IN_PRODUCTION));
+      if (simulateProviders) {
+        llmSimulator = await startLlmSimulator({ port: config.LLM_SIM_PORT, models: SHIPPED_REGISTRY.models.map((model) => model.id) });
+        providers = simulatedProviders(llmSimulator.url, config.OPENAI_COMPATIBLE_NAME, config.LLM_TIMEOUT_MS);
+        logger.info({ simulator: llmSimulator.url }, 'no model provider is configured: /v1 runs on the embedded provider simulator');
+      } else if (providers.length === 0) {
+        logger.warn('no model provider is configured: /v1 answers 503 provider_unavailable');
+      }
       const metrics = new ServiceMetrics({
         caches: () => gateway.caches(),
         breakerState: () => transport.breaker.state,
@@ -138,6 +159,12 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         inFlight: () => activity.inFlight,
       });
       transport.onCall = (call) => metrics.observeUpstream(call);
+      const llm = createLlmSetup(config, {
+        providers,
+        ...(shared ? { cacheStore: sharedLlmCache(shared.link) } : {}),
+        onRoute: (decision) => metrics.observeRoute(decision),
+        onBreakerChange: (provider, state) => logger.warn({ provider, state }, 'model provider breaker changed state'),
+      });
       const verificationSecret = await resolveVerificationSecret({
         configured: config.VERIFICATION_SECRET,
         filePath: config.VERIFICATION_SECRET_FILE,
@@ -176,6 +203,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         audit: shared?.audit ?? new FileAuditTrail(config.AUDIT_LOG_PATH),
         paymentReferences: shared?.paymentReferences ?? (await localReferences(config.AUDIT_LOG_PATH, logger)),
         shared,
+        llm,
       };
 
       // The audit trail's index by service id, built now rather than on a customer's first promise.
@@ -231,7 +259,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         if (!gateway.warm && !stopping) warmUpTimer = setTimeout(() => void runWarmUp(), WARMUP_RETRY_MS);
       };
       if (config.WARMUP) void runWarmUp();
-      return { url, port, services, metrics, simulator };
+      return { url, port, services, metrics, simulator, llmSimulator };
     },
 
     async stop() {
@@ -255,6 +283,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       stopSettlements?.();
       await simulator?.close();
       simulator = null;
+      await llmSimulator?.close();
+      llmSimulator = null;
       await shared?.close();
       shared = null;
       await flushLogger(logger);

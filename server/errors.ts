@@ -161,6 +161,23 @@ export const ERROR_CATALOGUE = {
     code: 'GATEWAY_TIMEOUT',
     message: 'El sistema de gestión tardó demasiado en responder. Intente de nuevo en unos minutos.',
   },
+  model_not_found: { status: 404, code: 'NOT_FOUND', message: 'Ese modelo no existe o no está disponible en este servicio.' },
+  unsupported_parameter: { status: 400, code: 'BAD_REQUEST', message: 'Un parámetro de la solicitud no está soportado.' },
+  provider_rejected_request: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'El proveedor del modelo rechazó la solicitud por estar mal formada.',
+  },
+  provider_unavailable: {
+    status: 503,
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'Ningún proveedor de modelos pudo responder en este momento. Intente de nuevo en unos minutos.',
+  },
+  provider_timeout: {
+    status: 504,
+    code: 'GATEWAY_TIMEOUT',
+    message: 'Los proveedores de modelos tardaron demasiado en responder. Intente de nuevo en unos minutos.',
+  },
 } as const satisfies Record<string, { status: number; code: RpcCode; message: string }>;
 
 export type ErrorReason = keyof typeof ERROR_CATALOGUE;

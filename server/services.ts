@@ -8,6 +8,7 @@ import type { PendingServiceTask, PendingStore } from './guards/pending-store';
 import type { RateLimiter } from './guards/rate-limit';
 import type { VerificationTokens } from './guards/verification';
 import type { ResponseMemo } from './http/response-memo';
+import type { LlmSetup } from './llm/setup';
 import type { AuditTrail } from './observability/audit';
 import type { Logger } from './observability/logger';
 import type { Mutex } from './redis/redis-lock';
@@ -50,4 +51,6 @@ export interface Services {
   paymentReferences: PaymentReferences;
   /** Redis-backed state shared by every instance; null without REDIS_URL. */
   shared: SharedState | null;
+  /** The LLM half: its request path (/v1), registry and providers. */
+  llm: LlmSetup;
 }

@@ -169,6 +169,64 @@ const envSchema = z.object({
   PING_POLL_INTERVAL_MS: int(2000, 10),
   PING_DEADLINE_MS: int(20_000, 100),
 
+  // --- The LLM half (/v1) ---
+  // Provider keys; LLM_PROVIDER_KEYS_FILE holds `provider=key` lines instead. With none (and no
+  // OpenAI-compatible URL), /v1 runs on the embedded provider simulator (LLM_SIMULATOR=auto).
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.anthropic.com'),
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  GEMINI_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://generativelanguage.googleapis.com'),
+  // Any server speaking OpenAI's Chat Completions (Ollama, vLLM, llama.cpp, Groq, OpenRouter), under a registry provider name.
+  OPENAI_COMPATIBLE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPENAI_COMPATIBLE_API_KEY: z.string().min(1).optional(),
+  OPENAI_COMPATIBLE_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/, { error: 'a lower-case provider name such as ollama' })
+    .default('ollama'),
+  LLM_PROVIDER_KEYS_FILE: z.string().min(1).optional(),
+  LLM_SIMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
+  LLM_SIM_PORT: int(0, 0, 65535),
+  LLM_TIMEOUT_MS: int(60_000, 100),
+  LLM_FIRST_TOKEN_TIMEOUT_MS: int(20_000, 100),
+  LLM_STREAM_IDLE_TIMEOUT_MS: int(30_000, 100),
+  LLM_DEADLINE_MS: int(120_000, 100),
+  LLM_RETRIES: int(1, 0, 5),
+  LLM_RETRY_BASE_MS: int(250, 0),
+  LLM_MAX_RETRY_AFTER_MS: int(2000, 0),
+  LLM_BREAKER_THRESHOLD: int(5, 1),
+  LLM_BREAKER_COOLDOWN_MS: int(30_000, 100),
+  // Route scoring weights, percent: cost, quality, speed.
+  LLM_ROUTE_WEIGHTS: z
+    .string()
+    .regex(/^\d{1,3},\d{1,3},\d{1,3}$/, { error: 'three percentages: cost,quality,speed such as 40,35,25' })
+    .default('40,35,25')
+    .transform((raw) => {
+      const [cost, quality, speed] = raw.split(',').map(Number) as [number, number, number];
+      const total = cost + quality + speed || 1;
+      return { cost: cost / total, quality: quality / total, speed: speed / total };
+    }),
+  // A named model falls back to comparable models when its providers fail.
+  LLM_FALLBACKS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  LLM_CACHE: z.enum(['on', 'off']).default('on'),
+  LLM_CACHE_TTL_S: int(3600, 1),
+  LLM_CACHE_MAX_ENTRIES: int(10_000, 1),
+  LLM_CACHE_MAX_ENTRY_BYTES: int(262_144, 1024),
+  // One cache for every key (answers to the same request shared across bots); per key by default.
+  LLM_CACHE_SHARED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  LLM_REGISTRY_FILE: z.string().min(1).optional(),
+  LLM_REGISTRY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LLM_CLASSIFIER_RULES_FILE: z.string().min(1).optional(),
+  // Chat requests may carry images (base64).
+  LLM_BODY_LIMIT_BYTES: int(10_000_000, 1024),
+
   SIM_PORT: int(0, 0, 65535),
   SIM_SEED: int(20260806),
   SIM_CLIENTS: int(7500, 0, 200_000),

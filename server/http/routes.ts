@@ -11,6 +11,8 @@ import { createMcpHttpHandler } from '../mcp/http';
 import { toolDefinitions } from '../mcp/tools';
 import { logProcedureError } from '../observability/logger';
 import { procedureLabel, type ServiceMetrics } from '../observability/metrics';
+import { sendOpenAiError } from '../openai/errors';
+import { createV1Handler, V1_PREFIX } from '../openai/handler';
 import { REST_BASE_PATH } from '../rest/base-path';
 import { createRestHandler, sendError } from '../rest/handler';
 import { buildOpenApiDocument } from '../rest/openapi';
@@ -26,7 +28,7 @@ import { rateLimitEntries, TRPC_VARY } from './headers';
 import { sendJson } from './io';
 import { SERVICE_VERSION } from './version';
 
-export type Surface = 'trpc' | 'rest' | 'service';
+export type Surface = 'trpc' | 'rest' | 'service' | 'v1';
 
 /** Metric and log label of a request no route or procedure claims. */
 export const UNMATCHED = 'unmatched';
@@ -246,12 +248,28 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     }),
   ]);
 
+  const serveV1 = createV1Handler({
+    completions: services.llm.completions,
+    bodyLimitBytes: services.config.LLM_BODY_LIMIT_BYTES,
+    logger: services.logger,
+    metrics,
+  });
+  const v1: Route = {
+    surface: 'v1',
+    label: UNMATCHED,
+    readOnly: false,
+    keyed: true,
+    refuse: sendOpenAiError,
+    serve: ({ req, res, ctx, path }) => serveV1(req, res, path, ctx),
+  };
+
   /** Prefix routes, in the order they are tried. */
   const mounted: [matches: (path: string) => boolean, route: Route][] = [
     [(path) => path.startsWith(TRPC_PREFIX), trpc],
     [(path) => path === REST_BASE_PATH || path.startsWith(`${REST_BASE_PATH}/`), restApi],
     [(path) => path === '/docs' || path.startsWith('/docs/'), docs],
     [(path) => path.startsWith('/admin/'), admin],
+    [(path) => path.startsWith(V1_PREFIX), v1],
   ];
 
   return {

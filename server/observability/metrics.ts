@@ -30,6 +30,11 @@ export class ServiceMetrics {
   private readonly upstreamCalls: Counter<'endpoint' | 'method' | 'status'>;
   private readonly upstreamErrors: Counter<'endpoint' | 'kind'>;
   private readonly upstreamDuration: Histogram<'endpoint'>;
+  private readonly llmRoutes: Counter<'tier' | 'model'>;
+  private readonly llmRequests: Counter<'model' | 'tier' | 'cache' | 'outcome' | 'key'>;
+  private readonly llmTokens: Counter<'model' | 'direction' | 'key'>;
+  private readonly llmCost: Counter<'model' | 'key'>;
+  private readonly llmAttempts: Counter<'provider' | 'outcome'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -42,6 +47,36 @@ export class ServiceMetrics {
       collect() {
         this.set(sources.inFlight());
       },
+    });
+    this.llmRoutes = new Counter({
+      name: 'wisphub_llm_route_decisions_total',
+      help: 'Routing decisions: the tier (none for a named model) and the first candidate chosen.',
+      labelNames: ['tier', 'model'],
+      registers,
+    });
+    this.llmRequests = new Counter({
+      name: 'wisphub_llm_requests_total',
+      help: 'Chat completions by served model, tier, cache result, outcome and key.',
+      labelNames: ['model', 'tier', 'cache', 'outcome', 'key'],
+      registers,
+    });
+    this.llmTokens = new Counter({
+      name: 'wisphub_llm_tokens_total',
+      help: 'Tokens by served model, direction (prompt, completion) and key, as providers reported them.',
+      labelNames: ['model', 'direction', 'key'],
+      registers,
+    });
+    this.llmCost = new Counter({
+      name: 'wisphub_llm_cost_usd_total',
+      help: 'Spend in USD at registry prices by served model and key.',
+      labelNames: ['model', 'key'],
+      registers,
+    });
+    this.llmAttempts = new Counter({
+      name: 'wisphub_llm_attempts_total',
+      help: 'Provider calls by provider and outcome (ok, rate_limited, server_error, timeout, ...).',
+      labelNames: ['provider', 'outcome'],
+      registers,
     });
     this.upstreamCalls = new Counter({
       name: 'wisphub_upstream_calls_total',
@@ -148,4 +183,34 @@ export class ServiceMetrics {
         : call.status;
     if (kind) this.upstreamErrors.inc({ endpoint: call.endpoint, kind });
   }
+
+  observeRoute(decision: { tier: string | null; candidates: readonly string[] }): void {
+    this.llmRoutes.inc({ tier: decision.tier ?? 'named', model: decision.candidates[0] ?? 'none' });
+  }
+
+  /**
+   * One chat completion. `model` must be bounded (a registry name, or "<provider>/unlisted");
+   * `key` is a configured key's name, never free text.
+   */
+  observeLlm(record: LlmRecord): void {
+    const { model, key } = record;
+    this.llmRequests.inc({ model, tier: record.tier ?? 'named', cache: record.cache, outcome: record.outcome, key });
+    if (record.promptTokens > 0) this.llmTokens.inc({ model, direction: 'prompt', key }, record.promptTokens);
+    if (record.completionTokens > 0) this.llmTokens.inc({ model, direction: 'completion', key }, record.completionTokens);
+    if (record.costUsd > 0) this.llmCost.inc({ model, key }, record.costUsd);
+    for (const attempt of record.attempts) this.llmAttempts.inc({ provider: attempt.provider, outcome: attempt.outcome });
+  }
+}
+
+export interface LlmRecord {
+  model: string;
+  tier: string | null;
+  cache: string;
+  outcome: 'ok' | 'error' | 'stream_broken';
+  key: string;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  /** Every provider call the request made (failed ones and the one that served). */
+  attempts: readonly { provider: string; outcome: string }[];
 }

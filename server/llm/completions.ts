@@ -1,0 +1,427 @@
+/**
+ * The LLM half's request path, surface-free: cache check, classify, plan a route, run it with
+ * retries and fallbacks, price the answer, fill the cache. The `/v1` surface (server/openai/)
+ * and, later, the agent call this; it knows nothing of HTTP.
+ */
+
+import { AppError } from '../errors';
+import {
+  type Attempt,
+  type AttemptOptions,
+  AttemptsExhausted,
+  completeThroughPlan,
+  type StartedStream,
+  streamThroughPlan,
+} from './attempts';
+import { type ChatChunk, type ChatCompletion, type ChatRequest, maxOutputTokens } from './chat';
+import type { Classification, Classifier } from './classifier';
+import type { ProviderPool } from './provider-pool';
+import { costOf, type ModelEntry, type ModelRegistry, TIERS, type Tier } from './registry';
+import { type CacheMode, cacheable, type ResponseCache } from './response-cache';
+import { type Needs, planForModel, planForTier, qualifiedName, type RoutePlan, type RouteWeights } from './route-policy';
+
+/** `auto` lets the classifier pick the tier; `auto-<tier>` names one. */
+export const AUTO_MODEL = 'auto';
+export const TIER_MODELS: Readonly<Record<string, Tier>> = Object.fromEntries(TIERS.map((tier) => [`auto-${tier.toLowerCase()}`, tier]));
+
+/** Completion tokens assumed for pricing a route when the caller sets no ceiling. */
+const EXPECTED_OUTPUT_TOKENS = 512;
+
+export interface CompletionOptions {
+  attempts: AttemptOptions;
+  weights: RouteWeights;
+  /** A named model falls back to stand-ins when its providers fail. */
+  fallbacks: boolean;
+  /** A started stream that sends nothing for this long is ended with an error. */
+  streamIdleTimeoutMs: number;
+}
+
+export interface CompletionDeps {
+  registry: ModelRegistry;
+  classifier: Classifier;
+  pool: ProviderPool;
+  cache: ResponseCache | null;
+  options: CompletionOptions;
+  /** Called once a route is chosen (logs and metrics). */
+  onRoute?: (decision: RouteDecision) => void;
+}
+
+export interface RouteDecision {
+  requested: string;
+  tier: Tier | null;
+  classification: Classification | null;
+  candidates: string[];
+  excluded: RoutePlan['excluded'];
+}
+
+/** What happened to one request, for headers, logs, metrics and (next) the usage record. */
+export interface CompletionMeta {
+  tier: Tier | null;
+  /** The model and provider that served (from the cache: those that first served it). */
+  model: string;
+  provider: string;
+  /** Attempts before the one that served (empty when the first candidate served). */
+  fallbacks: Attempt[];
+  /** Every provider call made, the serving one last (none for a cache hit). */
+  attempts: Attempt[];
+  /** The served model is in the registry (an unlisted `provider/tag` passed through is not). */
+  listed: boolean;
+  cache: 'hit' | 'miss' | 'bypass';
+  /** USD at registry prices; 0 for a cache hit (nothing was spent). */
+  costUsd: number;
+}
+
+export interface CallerScope {
+  keyName: string;
+  /** The caller may use this model (its key's allow list; all by default). */
+  allowed?: (model: ModelEntry) => boolean;
+}
+
+export interface StreamedCompletion {
+  meta: CompletionMeta;
+  chunks: AsyncGenerator<ChatChunk>;
+  /** Resolves once the stream ended: its usage and cost (null when it broke before the usage chunk). */
+  finished: Promise<{ usage: ChatCompletion['usage'] | null; costUsd: number }>;
+}
+
+function needsOf(request: ChatRequest, classification: Classification): Needs {
+  const ceiling = maxOutputTokens(request);
+  const prompt = classification.features.promptTokens + classification.features.systemTokens;
+  return {
+    promptTokens: prompt,
+    expectedOutputTokens: ceiling ?? EXPECTED_OUTPUT_TOKENS,
+    contextTokens: prompt + (ceiling ?? 0),
+    tools: (request.tools?.length ?? 0) > 0 && request.tool_choice !== 'none',
+    json: request.response_format !== undefined && request.response_format.type !== 'text',
+    vision: classification.features.images,
+  };
+}
+
+/** A completion replayed as the chunks a stream would have sent. */
+export function* chunksOf(completion: ChatCompletion, includeUsage: boolean): Generator<ChatChunk> {
+  const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
+  const choice = completion.choices[0]!;
+  yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] };
+  if (choice.message.content) yield { ...base, choices: [{ index: 0, delta: { content: choice.message.content }, finish_reason: null }] };
+  if (choice.message.tool_calls?.length) {
+    yield {
+      ...base,
+      choices: [
+        { index: 0, delta: { tool_calls: choice.message.tool_calls.map((call, index) => ({ index, ...call })) }, finish_reason: null },
+      ],
+    };
+  }
+  yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }] };
+  if (includeUsage) yield { ...base, choices: [], usage: completion.usage };
+}
+
+export class CompletionService {
+  constructor(private readonly deps: CompletionDeps) {}
+
+  /** The model names `/v1/models` lists: the routing names, then every model a configured provider serves. */
+  modelNames(): { id: string; ownedBy: string }[] {
+    const routed = [AUTO_MODEL, ...Object.keys(TIER_MODELS)].map((id) => ({ id, ownedBy: 'wisphub-gateway' }));
+    const served = this.deps.registry.models
+      .filter((model) => this.deps.pool.configured(model.provider))
+      .map((model) => ({ id: qualifiedName(model), ownedBy: model.provider }));
+    return [...routed, ...served];
+  }
+
+  /** The route for a request: its tier (when the gateway picks) and its candidates in order. */
+  plan(request: ChatRequest, caller: CallerScope): { tier: Tier | null; candidates: ModelEntry[] } {
+    const { registry, classifier, pool, options } = this.deps;
+    const classification = classifier.classify(request);
+    const needs = needsOf(request, classification);
+    const context = {
+      registry,
+      weights: options.weights,
+      configured: (provider: string) => pool.configured(provider),
+      healthy: (provider: string) => pool.healthy(provider),
+      allowed: caller.allowed ?? (() => true),
+    };
+    const named = request.model;
+    let tier: Tier | null = null;
+    let plan: RoutePlan;
+    if (named === AUTO_MODEL || TIER_MODELS[named]) {
+      tier = TIER_MODELS[named] ?? classification.tier;
+      plan = planForTier(tier, needs, context);
+    } else {
+      const entries = registry.lookup(named).filter((model) => pool.configured(model.provider));
+      const adHoc = entries.length === 0 ? this.unlistedModel(named) : null;
+      plan = planForModel(adHoc ? [adHoc] : entries, needs, context, options.fallbacks);
+      if (entries.length === 0 && !adHoc) {
+        throw new AppError('model_not_found', {
+          message: `El modelo "${named}" no existe o ningún proveedor configurado lo sirve.`,
+          details: { model: named },
+        });
+      }
+    }
+    this.deps.onRoute?.({
+      requested: named,
+      tier,
+      classification: tier === null ? null : classification,
+      candidates: plan.candidates.map((candidate) => qualifiedName(candidate.model)),
+      excluded: plan.excluded,
+    });
+    if (plan.candidates.length === 0) {
+      throw new AppError('provider_unavailable', {
+        message: 'Ningún modelo configurado puede atender esta solicitud (revise capacidades, ventana de contexto y permisos de la clave).',
+        details: { excluded: plan.excluded },
+      });
+    }
+    return { tier, candidates: plan.candidates.map((candidate) => candidate.model) };
+  }
+
+  /**
+   * `provider/model` for a model the registry does not list but a configured provider may serve
+   * (a new OpenAI model, an Ollama tag): passed through, priced at zero, capabilities assumed.
+   */
+  private unlistedModel(name: string): ModelEntry | null {
+    const slash = name.indexOf('/');
+    if (slash <= 0) return null;
+    const provider = name.slice(0, slash);
+    if (!this.deps.pool.configured(provider)) return null;
+    return {
+      id: name.slice(slash + 1),
+      provider,
+      contextWindow: Number.MAX_SAFE_INTEGER,
+      maxOutputTokens: Number.MAX_SAFE_INTEGER,
+      inputPerMTok: 0,
+      outputPerMTok: 0,
+      pricesAsOf: '1970-01-01',
+      quality: 0,
+      speed: 0,
+      capabilities: { tools: true, json: true, vision: true },
+    };
+  }
+
+  private listed(provider: string, model: string): boolean {
+    return this.deps.registry.lookup(`${provider}/${model}`).length > 0;
+  }
+
+  private failure(error: unknown): never {
+    if (error instanceof AttemptsExhausted) {
+      const attempts = error.attempts.map(({ model, provider, outcome, status }) => ({ model, provider, outcome, status }));
+      if (error.kind === 'rejected')
+        throw new AppError('provider_rejected_request', { details: { providerMessage: error.message, attempts } });
+      throw new AppError(error.kind === 'timeout' ? 'provider_timeout' : 'provider_unavailable', {
+        details: { attempts },
+        retryAfterSeconds: 5,
+      });
+    }
+    throw error;
+  }
+
+  async complete(
+    request: ChatRequest,
+    caller: CallerScope,
+    cacheMode: CacheMode = 'auto',
+    signal?: AbortSignal,
+  ): Promise<{ completion: ChatCompletion; meta: CompletionMeta }> {
+    const { cache } = this.deps;
+    const useCache = cache !== null && cacheable(request, cacheMode);
+    const cacheKey = useCache ? cache.keyOf(request, caller.keyName) : null;
+    if (cacheKey) {
+      const hit = await cache!.get(cacheKey);
+      if (hit)
+        return {
+          completion: hit.completion,
+          meta: {
+            tier: hit.tier as Tier | null,
+            model: hit.model,
+            provider: hit.provider,
+            fallbacks: [],
+            attempts: [],
+            listed: this.listed(hit.provider, hit.model),
+            cache: 'hit',
+            costUsd: 0,
+          },
+        };
+    }
+    const { tier, candidates } = this.plan(request, caller);
+    let run: Awaited<ReturnType<typeof completeThroughPlan>>;
+    try {
+      run = await completeThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, signal);
+    } catch (error) {
+      this.failure(error);
+    }
+    const { value: completion, served, attempts } = run;
+    const meta: CompletionMeta = {
+      tier,
+      model: served.id,
+      provider: served.provider,
+      fallbacks: attempts.slice(0, -1),
+      attempts,
+      listed: this.listed(served.provider, served.id),
+      cache: useCache ? 'miss' : 'bypass',
+      costUsd: costOf(served, completion.usage.prompt_tokens, completion.usage.completion_tokens),
+    };
+    if (cacheKey) await cache!.set(cacheKey, { completion, model: served.id, provider: served.provider, tier });
+    return { completion, meta };
+  }
+
+  async stream(
+    request: ChatRequest,
+    caller: CallerScope,
+    cacheMode: CacheMode = 'auto',
+    signal?: AbortSignal,
+  ): Promise<StreamedCompletion> {
+    const { cache } = this.deps;
+    const includeUsage = request.stream_options?.include_usage === true;
+    const useCache = cache !== null && cacheable(request, cacheMode);
+    const cacheKey = useCache ? cache.keyOf(request, caller.keyName) : null;
+    if (cacheKey) {
+      const hit = await cache!.get(cacheKey);
+      if (hit) {
+        const replay = async function* () {
+          yield* chunksOf(hit.completion, includeUsage);
+        };
+        return {
+          meta: {
+            tier: hit.tier as Tier | null,
+            model: hit.model,
+            provider: hit.provider,
+            fallbacks: [],
+            attempts: [],
+            listed: this.listed(hit.provider, hit.model),
+            cache: 'hit',
+            costUsd: 0,
+          },
+          chunks: replay(),
+          finished: Promise.resolve({ usage: hit.completion.usage, costUsd: 0 }),
+        };
+      }
+    }
+    const { tier, candidates } = this.plan(request, caller);
+    let run: Awaited<ReturnType<typeof streamThroughPlan>>;
+    try {
+      run = await streamThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, signal);
+    } catch (error) {
+      this.failure(error);
+    }
+    const { value: started, served, attempts } = run;
+    const meta: CompletionMeta = {
+      tier,
+      model: served.id,
+      provider: served.provider,
+      fallbacks: attempts.slice(0, -1),
+      attempts,
+      listed: this.listed(served.provider, served.id),
+      cache: useCache ? 'miss' : 'bypass',
+      costUsd: 0,
+    };
+    let settle!: (outcome: { usage: ChatCompletion['usage'] | null; costUsd: number }) => void;
+    const finished = new Promise<{ usage: ChatCompletion['usage'] | null; costUsd: number }>((resolve) => {
+      settle = resolve;
+    });
+    const idleMs = this.deps.options.streamIdleTimeoutMs;
+    const onComplete = (completion: ChatCompletion) =>
+      cacheKey ? cache!.set(cacheKey, { completion, model: served.id, provider: served.provider, tier }) : Promise.resolve(false);
+    return { meta, chunks: relay(started, served, includeUsage, idleMs, settle, onComplete), finished };
+  }
+}
+
+/**
+ * Passes a started stream on: the usage chunk only when the caller asked for it; the answer
+ * reassembled as it goes (for the cache and the price); a silence longer than `idleMs` ends it
+ * with a timeout.
+ */
+async function* relay(
+  started: StartedStream,
+  served: ModelEntry,
+  includeUsage: boolean,
+  idleMs: number,
+  settle: (outcome: { usage: ChatCompletion['usage'] | null; costUsd: number }) => void,
+  onComplete: (completion: ChatCompletion) => Promise<unknown>,
+): AsyncGenerator<ChatChunk> {
+  const assembled = new StreamAssembly();
+  let usage: ChatCompletion['usage'] | null = null;
+  try {
+    const emit = function* (chunk: ChatChunk): Generator<ChatChunk> {
+      assembled.add(chunk);
+      if (chunk.usage) usage = chunk.usage;
+      if (chunk.choices.length === 0 && chunk.usage) {
+        if (includeUsage) yield chunk;
+        return;
+      }
+      yield includeUsage ? chunk : { ...chunk, usage: undefined };
+    };
+    for (const chunk of started.head) yield* emit(chunk);
+    for (;;) {
+      let timer: NodeJS.Timeout | undefined;
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new ProviderTimeout(idleMs)), idleMs);
+      });
+      const next = await Promise.race([started.rest.next(), idle]).finally(() => clearTimeout(timer));
+      if (next.done) break;
+      yield* emit(next.value);
+    }
+    const completion = assembled.completion(usage);
+    if (completion) await onComplete(completion);
+  } finally {
+    void started.rest.return?.();
+    const spent = usage as ChatCompletion['usage'] | null;
+    settle({ usage: spent, costUsd: spent ? costOf(served, spent.prompt_tokens, spent.completion_tokens) : 0 });
+  }
+}
+
+export class ProviderTimeout extends Error {
+  constructor(ms: number) {
+    super(`the provider sent nothing for ${ms} ms`);
+    this.name = 'ProviderTimeout';
+  }
+}
+
+/** Rebuilds a whole completion from stream chunks (text, tool calls by index, finish reason). */
+export class StreamAssembly {
+  private id = '';
+  private created = 0;
+  private model = '';
+  private text = '';
+  private finish: ChatCompletion['choices'][number]['finish_reason'] | null = null;
+  private readonly calls: { id: string; name: string; arguments: string }[] = [];
+
+  add(chunk: ChatChunk): void {
+    this.id ||= chunk.id;
+    this.created ||= chunk.created;
+    this.model ||= chunk.model;
+    for (const choice of chunk.choices) {
+      if (choice.delta.content) this.text += choice.delta.content;
+      for (const call of choice.delta.tool_calls ?? []) {
+        const slot = (this.calls[call.index] ??= { id: '', name: '', arguments: '' });
+        if (call.id) slot.id = call.id;
+        if (call.function?.name) slot.name += call.function.name;
+        if (call.function?.arguments) slot.arguments += call.function.arguments;
+      }
+      if (choice.finish_reason) this.finish = choice.finish_reason;
+    }
+  }
+
+  /** The completion, or null when the stream ended without a finish reason or usage. */
+  completion(usage: ChatCompletion['usage'] | null): ChatCompletion | null {
+    if (this.finish === null || usage === null) return null;
+    const calls = this.calls
+      .filter(Boolean)
+      .map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } }));
+    return {
+      id: this.id,
+      object: 'chat.completion',
+      created: this.created,
+      model: this.model,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: this.text === '' && calls.length > 0 ? null : this.text,
+            ...(calls.length > 0 ? { tool_calls: calls } : {}),
+            refusal: null,
+          },
+          finish_reason: this.finish,
+          logprobs: null,
+        },
+      ],
+      usage,
+    };
+  }
+}

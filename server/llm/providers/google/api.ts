@@ -1,0 +1,15 @@
+/** Gemini's generateContent endpoints (the stream one asked for SSE) and its key header. */
+
+import type { ProviderTarget } from '../types';
+
+export function generateUrl(target: ProviderTarget, stream: boolean): URL {
+  const base = target.baseUrl.replace(/\/+$/, '');
+  const model = encodeURIComponent(target.model);
+  return new URL(
+    stream ? `${base}/v1beta/models/${model}:streamGenerateContent?alt=sse` : `${base}/v1beta/models/${model}:generateContent`,
+  );
+}
+
+export function googleHeaders(target: ProviderTarget): Record<string, string> {
+  return target.apiKey ? { 'x-goog-api-key': target.apiKey } : {};
+}

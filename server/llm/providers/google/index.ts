@@ -1,0 +1,3 @@
+/** Google's Gemini API (generateContent). */
+
+export { googleProvider } from './chat';

@@ -1,0 +1,164 @@
+/**
+ * The `/v1` surface: OpenAI's Chat Completions and Models endpoints over the LLM half.
+ * Answers in OpenAI's wire format (JSON, or Server-Sent Events ending in `data: [DONE]`), errors
+ * in its error shape, and says what happened in `x-wisphub-*` headers: tier, model, provider,
+ * fallbacks tried, cache, cost.
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AppError, methodNotAllowed, toFieldIssues } from '../errors';
+import { readJsonBody, sendJson } from '../http/io';
+import type { ChatChunk } from '../llm/chat';
+import type { CompletionMeta, CompletionService } from '../llm/completions';
+import type { CacheMode } from '../llm/response-cache';
+import type { Logger } from '../observability/logger';
+import type { ServiceMetrics } from '../observability/metrics';
+import type { RequestContext } from '../trpc/context';
+import { authenticate } from '../trpc/procedures';
+import { sendOpenAiError, toOpenAiError } from './errors';
+import { chatRequestSchema, toChatRequest } from './schemas';
+
+export const V1_PREFIX = '/v1/';
+
+export interface V1Deps {
+  completions: CompletionService;
+  bodyLimitBytes: number;
+  logger: Logger;
+  metrics: ServiceMetrics;
+}
+
+/** A served model as a metric label: registry names as they are, anything else bounded to its provider. */
+const modelLabel = (meta: CompletionMeta): string => (meta.listed ? `${meta.provider}/${meta.model}` : `${meta.provider}/unlisted`);
+
+function cacheModeOf(req: IncomingMessage): CacheMode {
+  const asked = req.headers['x-wisphub-cache'];
+  if (asked === 'force' || asked === 'off') return asked;
+  if (asked !== undefined && asked !== 'auto') throw new AppError('invalid_input', { message: 'X-WispHub-Cache es auto, force u off.' });
+  return 'auto';
+}
+
+/** The answer's story, as headers. */
+export function metaHeaders(meta: CompletionMeta): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-wisphub-model': meta.model,
+    'x-wisphub-provider': meta.provider,
+    'x-wisphub-cache': meta.cache,
+    'x-wisphub-fallbacks': meta.fallbacks.map((attempt) => `${attempt.provider}/${attempt.model}:${attempt.outcome}`).join(', '),
+  };
+  if (meta.tier) headers['x-wisphub-tier'] = meta.tier;
+  return headers;
+}
+
+export function createV1Handler({ completions, bodyLimitBytes, logger, metrics }: V1Deps) {
+  const record = (
+    meta: CompletionMeta,
+    key: string,
+    outcome: 'ok' | 'stream_broken',
+    usage: { prompt_tokens: number; completion_tokens: number } | null,
+    costUsd: number,
+  ) =>
+    metrics.observeLlm({
+      model: modelLabel(meta),
+      tier: meta.tier,
+      cache: meta.cache,
+      outcome,
+      key,
+      promptTokens: meta.cache === 'hit' ? 0 : (usage?.prompt_tokens ?? 0),
+      completionTokens: meta.cache === 'hit' ? 0 : (usage?.completion_tokens ?? 0),
+      costUsd,
+      attempts: meta.attempts,
+    });
+
+  async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+    const caller = await authenticate(ctx);
+    const cacheMode = cacheModeOf(req);
+    const parsed = chatRequestSchema.safeParse(await readJsonBody(req, bodyLimitBytes));
+    if (!parsed.success) throw new AppError('invalid_input', { details: { issues: toFieldIssues(parsed.error) } });
+    const request = toChatRequest(parsed.data);
+    ctx.report.procedure = request.stream ? 'v1.chat.completions.stream' : 'v1.chat.completions';
+    // The caller hanging up stops the provider call too.
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    const scope = { keyName: caller.name };
+    if (!request.stream) {
+      const { completion, meta } = await completions.complete(request, scope, cacheMode, abort.signal);
+      ctx.report.cacheState = meta.cache === 'hit' ? 'hit' : null;
+      record(meta, caller.name, 'ok', completion.usage, meta.costUsd);
+      return sendJson(res, 200, completion, { ...metaHeaders(meta), 'x-wisphub-cost-usd': meta.costUsd.toFixed(8) });
+    }
+    const streamed = await completions.stream(request, scope, cacheMode, abort.signal);
+    let broken = false;
+    void streamed.finished.then(({ usage, costUsd }) =>
+      record(streamed.meta, caller.name, broken ? 'stream_broken' : 'ok', usage, costUsd),
+    );
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      ...metaHeaders(streamed.meta),
+    });
+    try {
+      for await (const chunk of streamed.chunks) {
+        if (res.destroyed) break;
+        res.write(`data: ${JSON.stringify(chunk satisfies ChatChunk)}\n\n`);
+      }
+      res.end('data: [DONE]\n\n');
+    } catch (error) {
+      broken = true;
+      // After the first token there is no falling back: the stream ends with an error event, as OpenAI's does.
+      logger.warn(
+        { requestId: ctx.requestId, provider: streamed.meta.provider, model: streamed.meta.model, err: error },
+        'stream broke after its first token',
+      );
+      const failure = toOpenAiError(
+        new AppError('provider_unavailable', { message: 'El proveedor interrumpió la respuesta.' }),
+        ctx.requestId,
+      );
+      if (!res.destroyed) res.end(`data: ${JSON.stringify(failure.body)}\n\n`);
+    }
+  }
+
+  async function models(res: ServerResponse, ctx: RequestContext): Promise<void> {
+    await authenticate(ctx);
+    ctx.report.procedure = 'v1.models';
+    sendJson(res, 200, {
+      object: 'list',
+      data: completions.modelNames().map(({ id, ownedBy }) => ({ id, object: 'model', created: 0, owned_by: ownedBy })),
+    });
+  }
+
+  return async function serveV1(req: IncomingMessage, res: ServerResponse, path: string, ctx: RequestContext): Promise<void> {
+    try {
+      if (path === '/v1/chat/completions') {
+        if (req.method !== 'POST') throw methodNotAllowed(['POST']);
+        return await chatCompletions(req, res, ctx);
+      }
+      if (path === '/v1/models') {
+        if (req.method !== 'GET') throw methodNotAllowed(['GET']);
+        return await models(res, ctx);
+      }
+      throw new AppError('route_not_found');
+    } catch (error) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (!(error instanceof AppError)) logger.error({ requestId: ctx.requestId, err: error }, 'v1 request failed');
+      const attempts = error instanceof AppError ? error.details?.attempts : undefined;
+      if (Array.isArray(attempts) && ctx.report.keyName) {
+        metrics.observeLlm({
+          model: 'none',
+          tier: null,
+          cache: 'bypass',
+          outcome: 'error',
+          key: ctx.report.keyName,
+          promptTokens: 0,
+          completionTokens: 0,
+          costUsd: 0,
+          attempts: attempts as { provider: string; outcome: string }[],
+        });
+      }
+      sendOpenAiError(res, error, ctx.requestId);
+    }
+  };
+}
