@@ -82,13 +82,17 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
 
   async function writeFrames(res: ServerResponse, frames: Frame[], fault: LlmFault | null): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    res.flushHeaders();
     if (fault?.firstTokenDelayMs) await sleep(fault.firstTokenDelayMs);
     for (const [index, frame] of frames.entries()) {
       if (fault?.cutAfterChunks !== undefined && index >= fault.cutAfterChunks) {
         res.socket?.destroy();
         return;
       }
-      res.write(`${frame.event ? `event: ${frame.event}\n` : ''}data: ${frame.data}\n\n`);
+      const text = `${frame.event ? `event: ${frame.event}\n` : ''}data: ${frame.data}\n\n`;
+      // Before a cut, each frame is on the wire first: the caller sees the chunks, then the break.
+      if (fault?.cutAfterChunks !== undefined) await new Promise<void>((resolve) => res.write(text, () => resolve()));
+      else res.write(text);
       if (options.chunkDelayMs) await sleep(options.chunkDelayMs);
     }
     res.end();
