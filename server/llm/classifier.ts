@@ -139,7 +139,8 @@ export class Classifier {
     // The strongest topic counts in full; each other topic the message also touches adds a little.
     const matched = this.groups.filter((group) => features.matched.includes(group.why));
     const positive = matched.filter((group) => group.points > 0).sort((a, b) => b.points - a.points);
-    for (const group of matched) if (group.points < 0) score += group.points;
+    // A greeting lowers a message only when it carries nothing else ("hola, no tengo internet" is a fault).
+    if (positive.length === 0) for (const group of matched) if (group.points < 0) score += group.points;
     if (positive.length > 0) score += positive[0]!.points + (positive.length - 1) * rules.otherGroupPoints;
     return { tier: tierOf(score, rules), score, features };
   }

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { captureLogs } from '../support/log-capture';
-import { rawRequest } from '../support/raw-http';
+import { rawRequest, statusBeforeBody } from '../support/raw-http';
 import { startTestService, TEST_KEY, type TestService } from '../support/service';
 
 /**
@@ -23,38 +23,6 @@ door.before(async () => {
 });
 door.after(() => service.stop());
 
-/**
- * Sends only the headers of a request that declares a `bytes`-byte body, and resolves with the
- * status line the service answers before a single body byte was sent (or null on a timeout).
- */
-function answerBeforeBody(path: string, headers: Record<string, string>, bytes: number): Promise<string | null> {
-  const { port } = new URL(service.url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), '127.0.0.1');
-    let received = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(null);
-    }, 3000);
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      if (received.includes('\r\n')) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(received.slice(0, received.indexOf('\r\n')));
-      }
-    });
-    socket.on('error', () => undefined);
-    const lines = [
-      `POST ${path} HTTP/1.1`,
-      'host: 127.0.0.1',
-      `content-length: ${bytes}`,
-      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
-    ];
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-  });
-}
-
 door('a 6 MB body without a valid key is refused before one byte of it is read, on REST uploads, tRPC and MCP', async () => {
   const sixMb = 6_000_000;
   const boundary = 'multipart/form-data; boundary=x';
@@ -64,12 +32,13 @@ door('a 6 MB body without a valid key is refused before one byte of it is read, 
     ['/mcp', { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }],
     ['/api/v1/tickets/1/comments', { 'content-type': boundary, 'x-api-key': 'not-a-key-0123456789' }],
   ] as const) {
-    const status = await answerBeforeBody(path, headers, sixMb);
+    const status = await statusBeforeBody(service.url, path, headers, sixMb);
     assert.ok(status, `${path}: answered while the body was still unsent`);
     assert.match(status!, / 40[13] /, `${path}: ${status}`);
   }
   // With a valid key the same headers are served normally (the upload limit answers, after the headers).
-  const keyed = await answerBeforeBody(
+  const keyed = await statusBeforeBody(
+    service.url,
     '/api/v1/clients/1001/invoices/1/payment-reports',
     { 'content-type': boundary, 'x-api-key': BOT_KEY },
     30_000_000,

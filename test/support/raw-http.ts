@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 
 /**
  * One HTTP request with the exact bytes given: fetch normalises paths and refuses some methods
@@ -53,4 +54,36 @@ export function jsonOf(response: RawResponse): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * Sends only the headers of a request that declares a `bytes`-byte body, and resolves with the
+ * status line the service answers before a single body byte was sent (or null on a timeout).
+ */
+export function statusBeforeBody(url: string, path: string, headers: Record<string, string>, bytes: number): Promise<string | null> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(null);
+    }, 3000);
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      if (received.includes('\r\n')) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(received.slice(0, received.indexOf('\r\n')));
+      }
+    });
+    socket.on('error', () => undefined);
+    const lines = [
+      `POST ${path} HTTP/1.1`,
+      'host: 127.0.0.1',
+      `content-length: ${bytes}`,
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    ];
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  });
 }
