@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { type Simulator, startSimulator } from '../../server/simulator/server';
 import { pngFile } from '../support/files';
+import { BOT_KEY } from '../support/llm';
 import { redisAvailable, TestRedis } from '../support/redis-server';
 import { fullView, OPERATOR_KEY, type RestErrorBody, settledCreate, startTestService, type TestService } from '../support/service';
 import { activeTicketsIn, simClient, underOutage, zoneOf } from '../support/sim-data';
@@ -405,6 +406,28 @@ test('Redis killed mid-run: both instances keep answering from memory and say so
     [201, 201],
   );
   assert.is(sim.calls(POSTS), 1);
+});
+
+test('an LLM answer cached by one instance is a hit on the other (the cache lives in Redis), for the same key only', async () => {
+  const ask = (service: TestService, key = BOT_KEY) =>
+    fetch(`${service.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        temperature: 0,
+        messages: [{ role: 'user', content: '¿Cuál es el horario de atención?' }],
+      }),
+    });
+  const first = await ask(a);
+  assert.is(first.headers.get('x-wisphub-cache'), 'miss');
+  b.llmSimulator!.resetCalls();
+  const second = await ask(b);
+  assert.is(second.headers.get('x-wisphub-cache'), 'hit');
+  assert.equal(await second.json(), await first.json());
+  assert.is(b.llmSimulator!.calls(), 0, 'the second instance called no provider');
+  const otherKey = await ask(b, OPERATOR_KEY);
+  assert.is(otherKey.headers.get('x-wisphub-cache'), 'miss');
 });
 
 shared.run();
