@@ -8,6 +8,7 @@
  */
 
 import { backoffMs } from '../upstream/backoff';
+import type { Cancellation } from '../upstream/cancellation';
 import type { ChatChunk, ChatCompletion, ChatRequest } from './chat';
 import type { ProviderPool } from './provider-pool';
 import { ProviderError, type ProviderFailure } from './providers/types';
@@ -116,13 +117,13 @@ export function completeThroughPlan(
   candidates: readonly ModelEntry[],
   pool: ProviderPool,
   options: AttemptOptions,
-  signal?: AbortSignal,
+  cancel?: Cancellation,
 ): Promise<{ value: ChatCompletion; served: ModelEntry; attempts: Attempt[] }> {
   return throughPlan(candidates, pool, options, (model, timeoutMs) => {
     const config = pool.config(model.provider)!;
     return pool
       .adapter(model.provider)!
-      .complete(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, signal });
+      .complete(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel });
   });
 }
 
@@ -166,13 +167,13 @@ export function streamThroughPlan(
   candidates: readonly ModelEntry[],
   pool: ProviderPool,
   options: AttemptOptions,
-  signal?: AbortSignal,
+  cancel?: Cancellation,
 ): Promise<{ value: StartedStream; served: ModelEntry; attempts: Attempt[] }> {
   return throughPlan(candidates, pool, options, (model, timeoutMs) => {
     const config = pool.config(model.provider)!;
     const chunks = pool
       .adapter(model.provider)!
-      .stream(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, signal });
+      .stream(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel });
     return startStream(chunks, Math.min(options.firstTokenTimeoutMs, timeoutMs));
   });
 }

@@ -87,7 +87,10 @@ export class Classifier {
       points: group.points,
       why: group.why,
       // Whole words or phrases, at word boundaries of the folded text.
-      pattern: new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${group.words.map((word) => escapeRegExp(fold(word))).join('|')})(?=$|[^\\p{L}\\p{N}])`, 'u'),
+      pattern: new RegExp(
+        `(?:^|[^\\p{L}\\p{N}])(?:${group.words.map((word) => escapeRegExp(fold(word))).join('|')})(?=$|[^\\p{L}\\p{N}])`,
+        'u',
+      ),
       onlyIfWordsAtMost: group.onlyIfWordsAtMost,
     }));
     this.codePatterns = rules.codePatterns.map((pattern) => new RegExp(pattern, 'm'));

@@ -5,6 +5,7 @@
  */
 
 import { AppError } from '../errors';
+import type { Cancellation } from '../upstream/cancellation';
 import {
   type Attempt,
   type AttemptOptions,
@@ -13,7 +14,7 @@ import {
   type StartedStream,
   streamThroughPlan,
 } from './attempts';
-import { type ChatChunk, type ChatCompletion, type ChatRequest, maxOutputTokens } from './chat';
+import { type ChatChunk, type ChatCompletion, type ChatRequest, maxOutputTokens, textOf } from './chat';
 import type { Classification, Classifier } from './classifier';
 import type { ProviderPool } from './provider-pool';
 import { costOf, type ModelEntry, type ModelRegistry, TIERS, type Tier } from './registry';
@@ -84,16 +85,27 @@ export interface StreamedCompletion {
   finished: Promise<{ usage: ChatCompletion['usage'] | null; costUsd: number }>;
 }
 
-function needsOf(request: ChatRequest, classification: Classification): Needs {
+/**
+ * Characters per token assumed when the tokenizer is not run: 3 overestimates Spanish and English
+ * prose (about 4 per token with o200k), so a context-window check errs on the safe side.
+ */
+const CHARACTERS_PER_TOKEN = 3;
+
+function needsOf(request: ChatRequest, classification: Classification | null): Needs {
   const ceiling = maxOutputTokens(request);
-  const prompt = classification.features.promptTokens + classification.features.systemTokens;
+  const prompt = classification
+    ? classification.features.promptTokens + classification.features.systemTokens
+    : Math.ceil(request.messages.reduce((sum, message) => sum + textOf(message.content).length, 0) / CHARACTERS_PER_TOKEN);
+  const images = classification
+    ? classification.features.images
+    : request.messages.some((message) => Array.isArray(message.content) && message.content.some((part) => part.type === 'image_url'));
   return {
     promptTokens: prompt,
     expectedOutputTokens: ceiling ?? EXPECTED_OUTPUT_TOKENS,
     contextTokens: prompt + (ceiling ?? 0),
     tools: (request.tools?.length ?? 0) > 0 && request.tool_choice !== 'none',
     json: request.response_format !== undefined && request.response_format.type !== 'text',
-    vision: classification.features.images,
+    vision: images,
   };
 }
 
@@ -130,7 +142,9 @@ export class CompletionService {
   /** The route for a request: its tier (when the gateway picks) and its candidates in order. */
   plan(request: ChatRequest, caller: CallerScope): { tier: Tier | null; candidates: ModelEntry[] } {
     const { registry, classifier, pool, options } = this.deps;
-    const classification = classifier.classify(request);
+    const named = request.model;
+    // Only `auto` needs the classifier (and its tokenizer); other routes size the request from its characters.
+    const classification = named === AUTO_MODEL ? classifier.classify(request) : null;
     const needs = needsOf(request, classification);
     const context = {
       registry,
@@ -139,11 +153,10 @@ export class CompletionService {
       healthy: (provider: string) => pool.healthy(provider),
       allowed: caller.allowed ?? (() => true),
     };
-    const named = request.model;
     let tier: Tier | null = null;
     let plan: RoutePlan;
     if (named === AUTO_MODEL || TIER_MODELS[named]) {
-      tier = TIER_MODELS[named] ?? classification.tier;
+      tier = TIER_MODELS[named] ?? classification!.tier;
       plan = planForTier(tier, needs, context);
     } else {
       const entries = registry.lookup(named).filter((model) => pool.configured(model.provider));
@@ -159,7 +172,7 @@ export class CompletionService {
     this.deps.onRoute?.({
       requested: named,
       tier,
-      classification: tier === null ? null : classification,
+      classification,
       candidates: plan.candidates.map((candidate) => qualifiedName(candidate.model)),
       excluded: plan.excluded,
     });
@@ -216,7 +229,7 @@ export class CompletionService {
     request: ChatRequest,
     caller: CallerScope,
     cacheMode: CacheMode = 'auto',
-    signal?: AbortSignal,
+    cancel?: Cancellation,
   ): Promise<{ completion: ChatCompletion; meta: CompletionMeta }> {
     const { cache } = this.deps;
     const useCache = cache !== null && cacheable(request, cacheMode);
@@ -241,7 +254,7 @@ export class CompletionService {
     const { tier, candidates } = this.plan(request, caller);
     let run: Awaited<ReturnType<typeof completeThroughPlan>>;
     try {
-      run = await completeThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, signal);
+      run = await completeThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, cancel);
     } catch (error) {
       this.failure(error);
     }
@@ -264,7 +277,7 @@ export class CompletionService {
     request: ChatRequest,
     caller: CallerScope,
     cacheMode: CacheMode = 'auto',
-    signal?: AbortSignal,
+    cancel?: Cancellation,
   ): Promise<StreamedCompletion> {
     const { cache } = this.deps;
     const includeUsage = request.stream_options?.include_usage === true;
@@ -295,7 +308,7 @@ export class CompletionService {
     const { tier, candidates } = this.plan(request, caller);
     let run: Awaited<ReturnType<typeof streamThroughPlan>>;
     try {
-      run = await streamThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, signal);
+      run = await streamThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, cancel);
     } catch (error) {
       this.failure(error);
     }

@@ -15,6 +15,7 @@ import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 import type { RequestContext } from '../trpc/context';
 import { authenticate } from '../trpc/procedures';
+import { Cancellation } from '../upstream/cancellation';
 import { sendOpenAiError, toOpenAiError } from './errors';
 import { chatRequestSchema, toChatRequest } from './schemas';
 
@@ -77,16 +78,18 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics }
     const request = toChatRequest(parsed.data);
     ctx.report.procedure = request.stream ? 'v1.chat.completions.stream' : 'v1.chat.completions';
     // The caller hanging up stops the provider call too.
-    const abort = new AbortController();
-    res.once('close', () => abort.abort());
+    const cancel = new Cancellation();
+    res.once('close', () => {
+      if (!res.writableFinished) cancel.cancel();
+    });
     const scope = { keyName: caller.name };
     if (!request.stream) {
-      const { completion, meta } = await completions.complete(request, scope, cacheMode, abort.signal);
+      const { completion, meta } = await completions.complete(request, scope, cacheMode, cancel);
       ctx.report.cacheState = meta.cache === 'hit' ? 'hit' : null;
       record(meta, caller.name, 'ok', completion.usage, meta.costUsd);
       return sendJson(res, 200, completion, { ...metaHeaders(meta), 'x-wisphub-cost-usd': meta.costUsd.toFixed(8) });
     }
-    const streamed = await completions.stream(request, scope, cacheMode, abort.signal);
+    const streamed = await completions.stream(request, scope, cacheMode, cancel);
     let broken = false;
     void streamed.finished.then(({ usage, costUsd }) =>
       record(streamed.meta, caller.name, broken ? 'stream_broken' : 'ok', usage, costUsd),

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --runtime node|bun|all]
+ * npm run bench [-- --quick] [-- --runtime node|bun|all] [-- --only=llm]
  * Starts everything it needs on loopback (simulator, service, bare node:http baselines) as child
  * processes, measures, prints tables and writes bench/results.json. The service, its bare-server
  * baseline and the in-process search run on the runtime under test; the simulator (the upstream)
@@ -15,11 +15,14 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bundle } from '../../scripts/build';
 import { RUNTIME_NAMES, type Runtime, runtimeExecutable, takeRuntimeFlag, typescriptArgs } from '../support/runtimes';
+import { measureLlmGateway } from './llm-gateway';
 import { median, round3 } from './stats';
 import { type AfterCollection, runSteadyLoad } from './steady-load';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
+/** `--only=llm`: the LLM gateway section alone (npm run bench:llm). */
+const only = argv.find((arg) => arg.startsWith('--only='))?.split('=')[1] ?? null;
 const runtimes = takeRuntimeFlag(argv, 'node');
 const RESULTS_FILE = 'bench/results.json';
 /** Seconds a side of each measured round, and rounds (each on a fresh service instance). */
@@ -447,6 +450,8 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
     rounds: ROUNDS,
   };
   process.stderr.write(`${runtime} ${String(section.version)}\n`);
+  section.llm = await llmGateway(runtime);
+  if (only === 'llm') return section;
 
   // 1-2. Cached reads vs a bare node:http baseline answering the same bytes, on the same runtime.
   const sim = await startSimulator(quick ? 2000 : 10_000);
@@ -498,6 +503,25 @@ async function measure(runtime: Runtime): Promise<Record<string, unknown>> {
   return section;
 }
 
+/** 8. The LLM gateway against calling the provider directly and against Portkey's gateway, in the same run. */
+async function llmGateway(runtime: Runtime): Promise<Record<string, unknown>[]> {
+  const sim = await startSimulator(1000);
+  try {
+    return await measureLlmGateway({
+      runtime,
+      quick,
+      connections: CONNECTIONS,
+      roundSeconds: ROUND_S,
+      apiKey: API_KEY,
+      startChild: (script, env) => startChild('node', script, [], env),
+      startService: (env) => startChild(runtime, SERVICE, [], serviceEnv(sim, env)),
+      stop,
+    });
+  } finally {
+    await stop(sim);
+  }
+}
+
 type Section = Record<string, unknown> & {
   cachedReads: Record<string, unknown>[];
   coldLoads: Record<string, unknown>[];
@@ -505,6 +529,7 @@ type Section = Record<string, unknown> & {
   scaling: Record<string, unknown>[];
   steady?: Record<string, unknown>;
   door?: Record<string, unknown>[];
+  llm?: Record<string, unknown>[];
 };
 
 /** One row per key, with each runtime's chosen columns side by side (`node reqPerSec`, `bun reqPerSec`, ...). */
@@ -555,6 +580,20 @@ async function main(): Promise<void> {
     console.log(
       `\n${runtime} ${String(section.version)}: ${section.quick ? 'quick' : 'full'} run of ${String(section.date)}${runtimes.includes(runtime) ? '' : ' (kept from the previous run)'}`,
     );
+  }
+  for (const [runtime, section] of present) {
+    table(
+      `${runtime}: the LLM gateway — a bare node:http provider called directly, behind this service's /v1, and behind Portkey's gateway (stock @portkey-ai/gateway on Node); open-loop ${'500'} req/s for the latencies (whole answers; streams: time to the first event), ${CONNECTIONS} connections for saturation`,
+      section.llm ?? [],
+    );
+  }
+  if (only === 'llm') {
+    mkdirSync('bench', { recursive: true });
+    writeFileSync(
+      'bench/llm-results.json',
+      `${JSON.stringify({ machine: results.machine, runtimes: Object.fromEntries(present.map(([runtime, section]) => [runtime, section.llm])) }, null, 2)}\n`,
+    );
+    return;
   }
   table(
     `Cached reads (${CONNECTIONS} connections; ${ROUNDS} rounds, each on a fresh service instance warmed up per route, ${ROUND_S} s per side, medians; ratio = service req/s ÷ bare node:http req/s on the same runtime, same bytes)`,

@@ -103,7 +103,17 @@ walls('server/simulator shares no code with the gateway (server/wisphub)', () =>
 });
 
 walls('server/llm never reaches the WispHub half or a surface: no wisphub, routers, trpc, http, rest, mcp, openai', () => {
-  const forbidden = ['server/wisphub', 'server/routers', 'server/trpc', 'server/http', 'server/rest', 'server/mcp', 'server/openai', 'server/redis', '@trpc/'];
+  const forbidden = [
+    'server/wisphub',
+    'server/routers',
+    'server/trpc',
+    'server/http',
+    'server/rest',
+    'server/mcp',
+    'server/openai',
+    'server/redis',
+    '@trpc/',
+  ];
   const offending = importsIn('server/llm').filter((line) => forbidden.some((room) => target(line).startsWith(room)));
   assert.equal(
     offending.map((line) => `${line.file} → ${line.specifier}`),
@@ -112,7 +122,9 @@ walls('server/llm never reaches the WispHub half or a surface: no wisphub, route
 });
 
 walls('server/llm-simulator shares no code with the gateway: it imports only its own files and node', () => {
-  const offending = importsIn('server/llm-simulator').filter((line) => !line.specifier.startsWith('./') && !line.specifier.startsWith('node:'));
+  const offending = importsIn('server/llm-simulator').filter(
+    (line) => !line.specifier.startsWith('./') && !line.specifier.startsWith('node:'),
+  );
   assert.equal(
     offending.map((line) => `${line.file} → ${line.specifier}`),
     [],
@@ -121,7 +133,15 @@ walls('server/llm-simulator shares no code with the gateway: it imports only its
 
 walls('only server/llm/providers/ speaks a provider’s wire format (and the simulator, which plays it)', () => {
   // Markers of the three wire formats: Anthropic's version header and event names, Gemini's endpoints and key header.
-  const markers = ['anthropic-version', 'content_block_delta', 'input_json_delta', ':generateContent', 'functionDeclarations', 'x-goog-api-key', 'candidatesTokenCount'];
+  const markers = [
+    'anthropic-version',
+    'content_block_delta',
+    'input_json_delta',
+    ':generateContent',
+    'functionDeclarations',
+    'x-goog-api-key',
+    'candidatesTokenCount',
+  ];
   const offending = sourceFiles('server')
     .filter((file) => !file.startsWith('server/llm/providers/') && !file.startsWith('server/llm-simulator/'))
     .flatMap((file) => {

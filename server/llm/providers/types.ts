@@ -3,6 +3,7 @@
  * chunks, both in the gateway's chat format (chat.ts) whatever the provider speaks.
  */
 
+import type { Cancellation } from '../../upstream/cancellation';
 import type { ChatChunk, ChatCompletion, ChatRequest } from '../chat';
 
 export type ProviderKind = 'openai' | 'anthropic' | 'google' | 'openai-compatible';
@@ -15,7 +16,8 @@ export interface ProviderTarget {
   apiKey: string | null;
   /** The whole call (whole answers) or the wait for the first chunk (streams). */
   timeoutMs: number;
-  signal?: AbortSignal | undefined;
+  /** Cancelled when the caller goes away: the provider call stops too. */
+  cancel?: Cancellation | undefined;
 }
 
 export interface ProviderAdapter {

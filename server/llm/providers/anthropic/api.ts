@@ -4,8 +4,8 @@ import type { ProviderTarget } from '../types';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
-export function messagesUrl(target: ProviderTarget): URL {
-  return new URL(`${target.baseUrl.replace(/\/+$/, '')}/v1/messages`);
+export function messagesUrl(target: ProviderTarget): string {
+  return `${target.baseUrl.replace(/\/+$/, '')}/v1/messages`;
 }
 
 export function anthropicHeaders(target: ProviderTarget): Record<string, string> {

@@ -222,7 +222,7 @@ export const anthropicProvider: ProviderAdapter = {
       anthropicHeaders(target),
       toAnthropicRequest(request, target, false),
       target.timeoutMs,
-      target.signal,
+      target.cancel,
       true,
     );
     return fromAnthropicResponse(await readJson<AnthropicResponse>(response.body), Math.floor(Date.now() / 1000));
@@ -233,7 +233,7 @@ export const anthropicProvider: ProviderAdapter = {
       anthropicHeaders(target),
       toAnthropicRequest(request, target, true),
       target.timeoutMs,
-      target.signal,
+      target.cancel,
     );
     yield* fromAnthropicEvents(eventsOf(serverSentEvents(response.body)), Math.floor(Date.now() / 1000));
   },

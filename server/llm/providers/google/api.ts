@@ -2,12 +2,10 @@
 
 import type { ProviderTarget } from '../types';
 
-export function generateUrl(target: ProviderTarget, stream: boolean): URL {
+export function generateUrl(target: ProviderTarget, stream: boolean): string {
   const base = target.baseUrl.replace(/\/+$/, '');
   const model = encodeURIComponent(target.model);
-  return new URL(
-    stream ? `${base}/v1beta/models/${model}:streamGenerateContent?alt=sse` : `${base}/v1beta/models/${model}:generateContent`,
-  );
+  return stream ? `${base}/v1beta/models/${model}:streamGenerateContent?alt=sse` : `${base}/v1beta/models/${model}:generateContent`;
 }
 
 export function googleHeaders(target: ProviderTarget): Record<string, string> {

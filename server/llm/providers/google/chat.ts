@@ -244,7 +244,7 @@ export const googleProvider: ProviderAdapter = {
       googleHeaders(target),
       toGeminiRequest(request),
       target.timeoutMs,
-      target.signal,
+      target.cancel,
       true,
     );
     return fromGeminiResponse(await readJson<GeminiResponse>(response.body), target.model, Math.floor(Date.now() / 1000));
@@ -255,7 +255,7 @@ export const googleProvider: ProviderAdapter = {
       googleHeaders(target),
       toGeminiRequest(request),
       target.timeoutMs,
-      target.signal,
+      target.cancel,
     );
     yield* fromGeminiStream(answersOf(serverSentEvents(response.body)), target.model, Math.floor(Date.now() / 1000));
   },

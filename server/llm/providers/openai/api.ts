@@ -2,8 +2,8 @@
 
 import type { ProviderTarget } from '../types';
 
-export function chatCompletionsUrl(target: ProviderTarget): URL {
-  return new URL(`${target.baseUrl.replace(/\/+$/, '')}/chat/completions`);
+export function chatCompletionsUrl(target: ProviderTarget): string {
+  return `${target.baseUrl.replace(/\/+$/, '')}/chat/completions`;
 }
 
 export function openAiHeaders(target: ProviderTarget): Record<string, string> {

@@ -32,7 +32,7 @@ export function openAiAdapter(kind: Extract<ProviderKind, 'openai' | 'openai-com
         openAiHeaders(target),
         toOpenAiRequest(request, target, false),
         target.timeoutMs,
-        target.signal,
+        target.cancel,
         true,
       );
       return checkedCompletion(await readJson<ChatCompletion>(response.body));
@@ -43,7 +43,7 @@ export function openAiAdapter(kind: Extract<ProviderKind, 'openai' | 'openai-com
         openAiHeaders(target),
         toOpenAiRequest(request, target, true),
         target.timeoutMs,
-        target.signal,
+        target.cancel,
       );
       let done = false;
       for await (const event of serverSentEvents(response.body)) {
