@@ -21,7 +21,7 @@ import { resolveVerificationSecret } from './guards/verification-secret';
 import { answerClientError, createRequestListener, type Readiness } from './http/listener';
 import { ResponseMemo } from './http/response-memo';
 import { SHIPPED_REGISTRY } from './llm/registry';
-import { createLlmSetup } from './llm/setup';
+import { createLlmSetup, readLlmSources } from './llm/setup';
 import { type LlmSimulator, startLlmSimulator } from './llm-simulator/server';
 import { FileAuditTrail } from './observability/audit';
 import { createLogger, flushLogger, type Logger } from './observability/logger';
@@ -76,6 +76,9 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
 
   return {
     async start() {
+      // Files the settings name are read first: a bad one stops start-up before anything listens.
+      let providers = configuredProviders(config);
+      const llmSources = readLlmSources(config);
       const subjects = loadSubjectCatalogue(config.TICKET_SUBJECTS_FILE);
       const subjectSynonyms = loadSubjectSynonyms(config.TICKET_SUBJECT_SYNONYMS_FILE);
       let upstreamUrl = config.WISPHUB_NET_HOST ?? '';
@@ -138,7 +141,6 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         logger.warn({ redis: shared.status().url }, 'redis is not reachable: starting with this instance’s memory; will keep reconnecting');
       }
       const sharedState = shared;
-      let providers = configuredProviders(config);
       const simulateProviders =
         config.LLM_SIMULATOR === 'on' ||
         (config.LLM_SIMULATOR === 'auto' &&
@@ -160,6 +162,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       });
       transport.onCall = (call) => metrics.observeUpstream(call);
       const llm = createLlmSetup(config, {
+        sources: llmSources,
         providers,
         ...(shared ? { cacheStore: sharedLlmCache(shared.link) } : {}),
         onRoute: (decision) => metrics.observeRoute(decision),

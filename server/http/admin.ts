@@ -5,11 +5,15 @@
  *   POST /admin/clients/{serviceId}/invalidate read one client again from WispHub Net, everywhere
  *   GET  /admin/audit?serviceId=&since=&limit=   the audit trail of money and service-state actions, newest first
  *   GET  /admin/audit/{id}/receipt             a receipt kept while its report is unconfirmed (from any instance with Redis)
+ *   GET  /admin/llm/registry                   the model registry in force and each provider's health
+ *   POST /admin/llm/registry/reload            read the registry again from LLM_REGISTRY_URL or LLM_REGISTRY_FILE (this instance)
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, methodNotAllowed } from '../errors';
 import type { ApiKeyRegistry } from '../guards/api-keys';
+import { RegistryError } from '../llm/registry';
+import { loadRegistry } from '../llm/registry-source';
 import type { AuditQuery } from '../observability/audit';
 import type { RequestContext } from '../trpc/context';
 import { sendJson } from './io';
@@ -92,6 +96,42 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
         'content-disposition': `attachment; filename="comprobante-${entry.id}.${extension}"`,
       });
       res.end(bytes);
+      return;
+    }
+    if (path === '/admin/llm/registry') {
+      if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed(['GET', 'HEAD']);
+      ctx.report.procedure = 'admin.llmRegistry';
+      const { registry, pool } = ctxServices.llm;
+      sendJson(res, 200, {
+        version: registry.version,
+        models: registry.models,
+        providers: pool.names.map((name) => ({
+          name,
+          kind: pool.config(name)?.kind,
+          healthy: pool.healthy(name),
+          breaker: pool.breakerState(name),
+        })),
+      });
+      return;
+    }
+    if (path === '/admin/llm/registry/reload') {
+      if (method !== 'POST') throw methodNotAllowed(['POST']);
+      ctx.report.procedure = 'admin.llmRegistryReload';
+      const { config } = ctxServices;
+      let data: Awaited<ReturnType<typeof loadRegistry>>;
+      try {
+        data = await loadRegistry({ url: config.LLM_REGISTRY_URL, file: config.LLM_REGISTRY_FILE });
+      } catch (error) {
+        if (!(error instanceof RegistryError)) throw error;
+        throw new AppError('invalid_input', {
+          message: 'El registro de modelos no se pudo leer; sigue el anterior.',
+          details: { problem: error.message },
+        });
+      }
+      const previous = ctxServices.llm.registry.version;
+      ctxServices.llm.registry.replace(data);
+      logger.info({ admin, previous, version: data.version, models: data.models.length }, 'model registry reloaded by an operator');
+      sendJson(res, 200, { previous, version: data.version, models: data.models.length });
       return;
     }
     if (path === '/admin/cache') {

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/settings';
 import type { BreakerState } from '../upstream/circuit-breaker';
-import { Classifier, SHIPPED_CLASSIFIER_RULES } from './classifier';
+import { Classifier, type ClassifierRules, SHIPPED_CLASSIFIER_RULES } from './classifier';
 import { CompletionService, type RouteDecision } from './completions';
 import { type ProviderConfig, ProviderPool } from './provider-pool';
-import { ModelRegistry, readRegistryFile, SHIPPED_REGISTRY } from './registry';
+import { ModelRegistry, type RegistryData, readRegistryFile, SHIPPED_REGISTRY } from './registry';
 import { type CacheStore, memoryCacheStore, ResponseCache } from './response-cache';
 
 export interface LlmSetup {
@@ -15,7 +15,23 @@ export interface LlmSetup {
   pool: ProviderPool;
 }
 
+/** The registry and classifier rules the settings name, read (and checked) before anything starts. */
+export interface LlmSources {
+  registry: RegistryData;
+  rules: ClassifierRules;
+}
+
+export function readLlmSources(config: Pick<Config, 'LLM_REGISTRY_FILE' | 'LLM_CLASSIFIER_RULES_FILE'>): LlmSources {
+  return {
+    registry: config.LLM_REGISTRY_FILE ? readRegistryFile(config.LLM_REGISTRY_FILE) : SHIPPED_REGISTRY,
+    rules: config.LLM_CLASSIFIER_RULES_FILE
+      ? Classifier.parseRules(JSON.parse(readFileSync(config.LLM_CLASSIFIER_RULES_FILE, 'utf8')))
+      : SHIPPED_CLASSIFIER_RULES,
+  };
+}
+
 export interface LlmSetupOptions {
+  sources: LlmSources;
   providers: readonly ProviderConfig[];
   /** Where cached answers live; this process's memory when absent. */
   cacheStore?: CacheStore;
@@ -24,10 +40,8 @@ export interface LlmSetupOptions {
 }
 
 export function createLlmSetup(config: Config, options: LlmSetupOptions): LlmSetup {
-  const registry = new ModelRegistry(config.LLM_REGISTRY_FILE ? readRegistryFile(config.LLM_REGISTRY_FILE) : SHIPPED_REGISTRY);
-  const rules = config.LLM_CLASSIFIER_RULES_FILE
-    ? Classifier.parseRules(JSON.parse(readFileSync(config.LLM_CLASSIFIER_RULES_FILE, 'utf8')))
-    : SHIPPED_CLASSIFIER_RULES;
+  const registry = new ModelRegistry(options.sources.registry);
+  const rules = options.sources.rules;
   const pool = new ProviderPool(options.providers, {
     breakerThreshold: config.LLM_BREAKER_THRESHOLD,
     breakerCooldownMs: config.LLM_BREAKER_COOLDOWN_MS,
