@@ -26,6 +26,7 @@ import { type LlmSimulator, startLlmSimulator } from './llm-simulator/server';
 import { FileAuditTrail } from './observability/audit';
 import { createLogger, flushLogger, type Logger } from './observability/logger';
 import { ServiceMetrics } from './observability/metrics';
+import { createV1WebSocket, V1_WEBSOCKET_PATH } from './openai/websocket';
 import { sharedLlmCache } from './redis/shared-llm-cache';
 import type { SharedState } from './redis/shared-state';
 import type { Services } from './services';
@@ -68,6 +69,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   let httpServer: Server | null = null;
   let simulator: Simulator | null = null;
   let llmSimulator: LlmSimulator | null = null;
+  let closeWebSockets: (() => void) | null = null;
   let shared: SharedState | null = null;
   let warmUpTimer: NodeJS.Timeout | null = null;
   let stopSettlements: (() => void) | null = null;
@@ -242,7 +244,20 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       server.requestTimeout = config.REQUEST_TIMEOUT_MS;
       server.headersTimeout = Math.min(config.REQUEST_TIMEOUT_MS, 60_000);
       server.on('clientError', answerClientError);
+      const webSockets = createV1WebSocket({
+        services,
+        completions: services.llm.completions,
+        metrics,
+        logger,
+        maxMessageBytes: config.LLM_BODY_LIMIT_BYTES,
+      });
+      // WebSocket upgrades: /v1/ws only; anything else is refused as HTTP.
+      server.on('upgrade', (req, socket, head) => {
+        if (new URL(req.url ?? '/', 'http://upgrade').pathname === V1_WEBSOCKET_PATH) return webSockets.handleUpgrade(req, socket, head);
+        socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      });
       httpServer = server;
+      closeWebSockets = () => webSockets.close();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => resolve());
@@ -268,6 +283,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
     async stop() {
       stopping = true;
       if (warmUpTimer) clearTimeout(warmUpTimer);
+      closeWebSockets?.();
       const server = httpServer;
       httpServer = null;
       if (server) {

@@ -12,6 +12,14 @@ import { readEndUser } from '../guards/end-user';
 import type { RateDecision } from '../guards/rate-limit';
 import type { RequestContext } from '../trpc/context';
 
+/** The key as presented: X-API-Key, or `Authorization: Bearer` (what OpenAI's SDKs send). */
+export function presentedKey(req: IncomingMessage): string | null {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header !== '') return header;
+  const bearer = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i);
+  return bearer?.[1] ?? null;
+}
+
 /** The X-End-User header: null when absent; a 400 when it is not an opaque id. */
 export function endUserOf(req: IncomingMessage): string | null {
   return readEndUser(req.headers['x-end-user'], 'X-End-User');

@@ -11,7 +11,7 @@ import { createRequestLog, maskPath } from '../observability/request-log';
 import { sendError } from '../rest/handler';
 import type { RequestContext } from '../trpc/context';
 import { commonHeaders, preflightHeaders, setHeaders } from './headers';
-import { admitKey, clientAddressOf, endUserOf, hasBody } from './key-gate';
+import { admitKey, clientAddressOf, endUserOf, hasBody, presentedKey } from './key-gate';
 import { createRouteTable, type RouteDeps, type RoutedRequest, UNMATCHED } from './routes';
 
 export type { Readiness } from './routes';
@@ -32,13 +32,6 @@ function requestIdOf(req: IncomingMessage): string {
 function headerText(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
   return typeof value === 'string' && value !== '' ? value : null;
-}
-
-function presentedKey(req: IncomingMessage): string | null {
-  const header = req.headers['x-api-key'];
-  if (typeof header === 'string' && header !== '') return header;
-  const bearer = req.headers.authorization?.match(/^Bearer\s+(\S+)$/i);
-  return bearer?.[1] ?? null;
 }
 
 export function createRequestListener({ services, metrics, readiness, activity }: ListenerDeps) {

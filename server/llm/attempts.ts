@@ -71,6 +71,7 @@ async function throughPlan<T>(
   pool: ProviderPool,
   options: AttemptOptions,
   call: (model: ModelEntry, timeoutMs: number) => Promise<T>,
+  cancel?: Cancellation,
 ): Promise<{ value: T; served: ModelEntry; attempts: Attempt[] }> {
   const attempts: Attempt[] = [];
   const deadline = performance.now() + options.deadlineMs;
@@ -99,6 +100,8 @@ async function throughPlan<T>(
       const error = outcome.error;
       last = error;
       attempts.push({ model: model.id, provider: model.provider, outcome: error.failure, status: error.status, ms });
+      // A caller that went away is not a provider failure: nothing more is tried for it.
+      if (cancel?.cancelled) throw new AttemptsExhausted(attempts, 'unavailable', 'the caller went away');
       pool.failed(model.provider, error.failure, error.retryAfterMs);
       if (error.failure === 'bad_request') throw new AttemptsExhausted(attempts, 'rejected', error.message);
       if (!error.retryable || attempt === options.retries) break;
@@ -119,12 +122,18 @@ export function completeThroughPlan(
   options: AttemptOptions,
   cancel?: Cancellation,
 ): Promise<{ value: ChatCompletion; served: ModelEntry; attempts: Attempt[] }> {
-  return throughPlan(candidates, pool, options, (model, timeoutMs) => {
-    const config = pool.config(model.provider)!;
-    return pool
-      .adapter(model.provider)!
-      .complete(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel });
-  });
+  return throughPlan(
+    candidates,
+    pool,
+    options,
+    (model, timeoutMs) => {
+      const config = pool.config(model.provider)!;
+      return pool
+        .adapter(model.provider)!
+        .complete(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel });
+    },
+    cancel,
+  );
 }
 
 /** A stream that has produced its first token: the chunks so far, and the rest to come. */
@@ -169,11 +178,17 @@ export function streamThroughPlan(
   options: AttemptOptions,
   cancel?: Cancellation,
 ): Promise<{ value: StartedStream; served: ModelEntry; attempts: Attempt[] }> {
-  return throughPlan(candidates, pool, options, (model, timeoutMs) => {
-    const config = pool.config(model.provider)!;
-    const chunks = pool
-      .adapter(model.provider)!
-      .stream(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel });
-    return startStream(chunks, Math.min(options.firstTokenTimeoutMs, timeoutMs));
-  });
+  return throughPlan(
+    candidates,
+    pool,
+    options,
+    (model, timeoutMs) => {
+      const config = pool.config(model.provider)!;
+      const chunks = pool
+        .adapter(model.provider)!
+        .stream(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel });
+      return startStream(chunks, Math.min(options.firstTokenTimeoutMs, timeoutMs));
+    },
+    cancel,
+  );
 }

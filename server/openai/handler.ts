@@ -16,6 +16,7 @@ import type { ServiceMetrics } from '../observability/metrics';
 import type { RequestContext } from '../trpc/context';
 import { authenticate } from '../trpc/procedures';
 import { Cancellation } from '../upstream/cancellation';
+import { recordCompletion, recordFailure } from './completion-metrics';
 import { sendOpenAiError, toOpenAiError } from './errors';
 import { chatRequestSchema, toChatRequest } from './schemas';
 
@@ -28,10 +29,7 @@ export interface V1Deps {
   metrics: ServiceMetrics;
 }
 
-/** A served model as a metric label: registry names as they are, anything else bounded to its provider. */
-const modelLabel = (meta: CompletionMeta): string => (meta.listed ? `${meta.provider}/${meta.model}` : `${meta.provider}/unlisted`);
-
-function cacheModeOf(req: IncomingMessage): CacheMode {
+export function cacheModeOf(req: IncomingMessage): CacheMode {
   const asked = req.headers['x-wisphub-cache'];
   if (asked === 'force' || asked === 'off') return asked;
   if (asked !== undefined && asked !== 'auto') throw new AppError('invalid_input', { message: 'X-WispHub-Cache es auto, force u off.' });
@@ -57,18 +55,7 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics }
     outcome: 'ok' | 'stream_broken',
     usage: { prompt_tokens: number; completion_tokens: number } | null,
     costUsd: number,
-  ) =>
-    metrics.observeLlm({
-      model: modelLabel(meta),
-      tier: meta.tier,
-      cache: meta.cache,
-      outcome,
-      key,
-      promptTokens: meta.cache === 'hit' ? 0 : (usage?.prompt_tokens ?? 0),
-      completionTokens: meta.cache === 'hit' ? 0 : (usage?.completion_tokens ?? 0),
-      costUsd,
-      attempts: meta.attempts,
-    });
+  ) => recordCompletion(metrics, meta, key, outcome, usage, costUsd);
 
   async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
     const caller = await authenticate(ctx);
@@ -147,20 +134,7 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics }
         return;
       }
       if (!(error instanceof AppError)) logger.error({ requestId: ctx.requestId, err: error }, 'v1 request failed');
-      const attempts = error instanceof AppError ? error.details?.attempts : undefined;
-      if (Array.isArray(attempts) && ctx.report.keyName) {
-        metrics.observeLlm({
-          model: 'none',
-          tier: null,
-          cache: 'bypass',
-          outcome: 'error',
-          key: ctx.report.keyName,
-          promptTokens: 0,
-          completionTokens: 0,
-          costUsd: 0,
-          attempts: attempts as { provider: string; outcome: string }[],
-        });
-      }
+      recordFailure(metrics, error, ctx.report.keyName);
       sendOpenAiError(res, error, ctx.requestId);
     }
   };

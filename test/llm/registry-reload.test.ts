@@ -26,10 +26,21 @@ reload.after(() => service.stop());
 
 reload('a new file version takes effect on reload; a model it drops is no longer served', async () => {
   await openAiFor(service).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hola' }] });
-  writeFileSync(file, JSON.stringify({ ...SHIPPED_REGISTRY, version: '2026-12-05b', models: SHIPPED_REGISTRY.models.filter((model) => model.id !== 'gpt-4o-mini') }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...SHIPPED_REGISTRY,
+      version: '2026-12-05b',
+      models: SHIPPED_REGISTRY.models.filter((model) => model.id !== 'gpt-4o-mini'),
+    }),
+  );
   const answer = await post('/admin/llm/registry/reload');
   assert.is(answer.status, 200);
-  assert.equal(await answer.json(), { previous: SHIPPED_REGISTRY.version, version: '2026-12-05b', models: SHIPPED_REGISTRY.models.length - 1 });
+  assert.equal(await answer.json(), {
+    previous: SHIPPED_REGISTRY.version,
+    version: '2026-12-05b',
+    models: SHIPPED_REGISTRY.models.length - 1,
+  });
   const gone = await fetch(`${service.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${BOT_KEY}`, 'content-type': 'application/json' },
@@ -64,9 +75,16 @@ reload('a URL source wins over the file', async () => {
   const document = JSON.stringify({ ...SHIPPED_REGISTRY, version: 'from-url' });
   const server = createServer((_req, res) => res.end(document)).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  const fromUrl = await startTestService({ ADMIN_API_KEYS: `root=${ADMIN}`, LLM_REGISTRY_FILE: file, LLM_REGISTRY_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/models.json` });
+  const fromUrl = await startTestService({
+    ADMIN_API_KEYS: `root=${ADMIN}`,
+    LLM_REGISTRY_FILE: file,
+    LLM_REGISTRY_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/models.json`,
+  });
   try {
-    const answer = await fetch(`${fromUrl.url}/admin/llm/registry/reload`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const answer = await fetch(`${fromUrl.url}/admin/llm/registry/reload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     assert.is(((await answer.json()) as { version: string }).version, 'from-url');
   } finally {
     await fromUrl.stop();

@@ -83,8 +83,13 @@ export function postJson(
     };
     request.on('response', (response) => {
       answer = response;
+      // A stream's deadline ends with its head (the caller keeps the first-token and idle ones), but
+      // a caller going away must still stop it: the cancellation holds until the body closes.
       if (wholeBody) response.once('close', settle);
-      else settle();
+      else {
+        clearTimeout(timer);
+        response.once('close', () => forget?.());
+      }
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) return resolve({ status, body: response });
       readText(response, 64 * 1024)
