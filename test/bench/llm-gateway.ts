@@ -102,8 +102,9 @@ export async function measureLlmGateway(deps: LlmBenchDeps): Promise<Record<stri
         runtime: target.name === 'this gateway' ? deps.runtime : 'node',
         [`p50Ms@${rate}`]: atRate.p50Ms,
         [`p99Ms@${rate}`]: atRate.p99Ms,
-        [`streamFirstEventP50Ms@${rate}`]: streamAtRate.firstByteP50Ms,
-        [`streamFirstEventP99Ms@${rate}`]: streamAtRate.firstByteP99Ms,
+        // Stock Portkey 1.15.2 on Node answers every stream 500 (TypeError: immutable; Portkey-AI/gateway#1389).
+        [`streamFirstEventP50Ms@${rate}`]: streamAtRate.errors === streamAtRate.sent ? 'all failed' : streamAtRate.firstByteP50Ms,
+        [`streamFirstEventP99Ms@${rate}`]: streamAtRate.errors === streamAtRate.sent ? 'all failed' : streamAtRate.firstByteP99Ms,
         errorsAtRate: atRate.errors + streamAtRate.errors,
         saturationReqPerSec: saturated.reqPerSec,
         saturationP99Ms: saturated.p99Ms,

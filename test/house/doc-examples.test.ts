@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,7 +24,10 @@ docs.before(async () => {
   service = await startTestService({ API_KEYS: '', OPERATOR_API_KEYS: '', SIM_PING_DELAY_MS: '50' });
   mkdirSync(OUT, { recursive: true });
 });
-docs.after(() => service.stop());
+docs.after(async () => {
+  await service.stop();
+  rmSync(OUT, { recursive: true, force: true });
+});
 
 function blocks(file: string, language: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((match) => match[1]!);
