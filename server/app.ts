@@ -167,7 +167,19 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         sources: llmSources,
         providers,
         ...(shared ? { cacheStore: sharedLlmCache(shared.link) } : {}),
-        onRoute: (decision) => metrics.observeRoute(decision),
+        onRoute: (decision) => {
+          metrics.observeRoute(decision);
+          logger.debug(
+            {
+              requested: decision.requested,
+              tier: decision.tier,
+              score: decision.classification?.score,
+              candidates: decision.candidates.slice(0, 4),
+              excluded: decision.excluded.length,
+            },
+            'llm route',
+          );
+        },
         onBreakerChange: (provider, state) => logger.warn({ provider, state }, 'model provider breaker changed state'),
       });
       const verificationSecret = await resolveVerificationSecret({

@@ -24,6 +24,7 @@ type ProviderSettings = Pick<
   | 'OPENAI_COMPATIBLE_NAME'
   | 'LLM_PROVIDER_KEYS_FILE'
   | 'LLM_TIMEOUT_MS'
+  | 'LLM_PROVIDER_TIMEOUTS_MS'
 >;
 
 /** `provider=key` lines; `#` starts a comment. Throws naming the file (never a key) when unreadable or malformed. */
@@ -48,14 +49,23 @@ export function readProviderKeys(path: string): Map<string, string> {
 /** The providers configured for real; empty when none is (the simulator then serves). */
 export function configuredProviders(config: ProviderSettings): ProviderConfig[] {
   const fromFile = config.LLM_PROVIDER_KEYS_FILE ? readProviderKeys(config.LLM_PROVIDER_KEYS_FILE) : new Map<string, string>();
-  const timeoutMs = config.LLM_TIMEOUT_MS;
+  const timeoutOf = (name: string) => config.LLM_PROVIDER_TIMEOUTS_MS[name] ?? config.LLM_TIMEOUT_MS;
   const providers: ProviderConfig[] = [];
   const openai = config.OPENAI_API_KEY ?? fromFile.get('openai');
-  if (openai) providers.push({ name: 'openai', kind: 'openai', baseUrl: config.OPENAI_BASE_URL, apiKey: openai, timeoutMs });
+  if (openai)
+    providers.push({ name: 'openai', kind: 'openai', baseUrl: config.OPENAI_BASE_URL, apiKey: openai, timeoutMs: timeoutOf('openai') });
   const anthropic = config.ANTHROPIC_API_KEY ?? fromFile.get('anthropic');
-  if (anthropic) providers.push({ name: 'anthropic', kind: 'anthropic', baseUrl: config.ANTHROPIC_BASE_URL, apiKey: anthropic, timeoutMs });
+  if (anthropic)
+    providers.push({
+      name: 'anthropic',
+      kind: 'anthropic',
+      baseUrl: config.ANTHROPIC_BASE_URL,
+      apiKey: anthropic,
+      timeoutMs: timeoutOf('anthropic'),
+    });
   const google = config.GEMINI_API_KEY ?? fromFile.get('google');
-  if (google) providers.push({ name: 'google', kind: 'google', baseUrl: config.GEMINI_BASE_URL, apiKey: google, timeoutMs });
+  if (google)
+    providers.push({ name: 'google', kind: 'google', baseUrl: config.GEMINI_BASE_URL, apiKey: google, timeoutMs: timeoutOf('google') });
   if (config.OPENAI_COMPATIBLE_BASE_URL) {
     const name = config.OPENAI_COMPATIBLE_NAME;
     providers.push({
@@ -63,7 +73,7 @@ export function configuredProviders(config: ProviderSettings): ProviderConfig[] 
       kind: 'openai-compatible',
       baseUrl: config.OPENAI_COMPATIBLE_BASE_URL,
       apiKey: config.OPENAI_COMPATIBLE_API_KEY ?? fromFile.get(name) ?? null,
-      timeoutMs,
+      timeoutMs: timeoutOf(name),
     });
   }
   return providers;

@@ -189,6 +189,10 @@ const envSchema = z.object({
   LLM_SIMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
   LLM_SIM_PORT: int(0, 0, 65535),
   LLM_TIMEOUT_MS: int(60_000, 100),
+  // Per provider, overriding LLM_TIMEOUT_MS: `anthropic=90000,ollama=120000`.
+  LLM_PROVIDER_TIMEOUTS_MS: csv(z.string().regex(/^[a-z0-9][a-z0-9._-]*=\d{3,7}$/, { error: 'each entry is provider=milliseconds' }))
+    .transform((entries) => Object.fromEntries(entries.map((entry) => entry.split('=')).map(([name, ms]) => [name!, Number(ms)])))
+    .default({}),
   LLM_FIRST_TOKEN_TIMEOUT_MS: int(20_000, 100),
   LLM_STREAM_IDLE_TIMEOUT_MS: int(30_000, 100),
   LLM_DEADLINE_MS: int(120_000, 100),

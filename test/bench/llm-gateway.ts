@@ -8,6 +8,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
+import { Classifier, SHIPPED_CLASSIFIER_RULES } from '../../server/llm/classifier';
+import { TIERS } from '../../server/llm/registry';
+import { evaluate, labelledSet } from '../support/classifier-set';
 import { fixedRate } from './fixed-rate';
 
 export interface Started {
@@ -125,4 +128,24 @@ export async function measureLlmGateway(deps: LlmBenchDeps): Promise<Record<stri
     await deps.stop(service);
     await deps.stop(provider);
   }
+}
+
+/** The classifier on its labelled set (the rules were tuned on it) and on the held-out set: accuracy and confusion (rows: label). */
+export function classifierReport(): Record<string, unknown>[] {
+  const classifier = new Classifier(SHIPPED_CLASSIFIER_RULES);
+  const started = performance.now();
+  const sets = [
+    ['labelled (tuned on)', evaluate(classifier, labelledSet())],
+    ['held-out', evaluate(classifier, labelledSet('classifier-heldout.jsonl'))],
+  ] as const;
+  const perRequestUs = Math.round(((performance.now() - started) * 1000) / sets.reduce((sum, [, result]) => sum + result.total, 0));
+  return sets.flatMap(([name, result]) =>
+    TIERS.map((tier) => ({
+      set: name,
+      accuracy: `${(result.accuracy * 100).toFixed(1)} % (${result.correct}/${result.total})`,
+      label: tier,
+      ...Object.fromEntries(TIERS.map((predicted) => [`→ ${predicted}`, result.confusion[tier][predicted]])),
+      classifyUs: perRequestUs,
+    })),
+  );
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { bundle } from '../../scripts/build';
 import { RUNTIME_NAMES, type Runtime, runtimeExecutable, takeRuntimeFlag, typescriptArgs } from '../support/runtimes';
-import { measureLlmGateway } from './llm-gateway';
+import { classifierReport, measureLlmGateway } from './llm-gateway';
 import { median, round3 } from './stats';
 import { type AfterCollection, runSteadyLoad } from './steady-load';
 
@@ -587,6 +587,10 @@ async function main(): Promise<void> {
       section.llm ?? [],
     );
   }
+  table(
+    'The complexity classifier on its labelled sets (confusion: rows are labels, columns predictions; classifyUs: mean time per request, tokenizer included)',
+    classifierReport(),
+  );
   if (only === 'llm') {
     mkdirSync('bench', { recursive: true });
     writeFileSync(
