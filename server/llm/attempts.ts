@@ -115,6 +115,12 @@ async function throughPlan<T>(
   throw exhausted(attempts, last);
 }
 
+/** Where a call to `model` goes, from its provider's settings. */
+function targetOf(pool: ProviderPool, model: ModelEntry, timeoutMs: number, cancel: Cancellation | undefined) {
+  const config = pool.config(model.provider)!;
+  return { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel };
+}
+
 export function completeThroughPlan(
   request: ChatRequest,
   candidates: readonly ModelEntry[],
@@ -126,12 +132,7 @@ export function completeThroughPlan(
     candidates,
     pool,
     options,
-    (model, timeoutMs) => {
-      const config = pool.config(model.provider)!;
-      return pool
-        .adapter(model.provider)!
-        .complete(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel });
-    },
+    (model, timeoutMs) => pool.adapter(model.provider)!.complete(request, targetOf(pool, model, timeoutMs, cancel)),
     cancel,
   );
 }
@@ -182,13 +183,11 @@ export function streamThroughPlan(
     candidates,
     pool,
     options,
-    (model, timeoutMs) => {
-      const config = pool.config(model.provider)!;
-      const chunks = pool
-        .adapter(model.provider)!
-        .stream(request, { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel });
-      return startStream(chunks, Math.min(options.firstTokenTimeoutMs, timeoutMs));
-    },
+    (model, timeoutMs) =>
+      startStream(
+        pool.adapter(model.provider)!.stream(request, targetOf(pool, model, timeoutMs, cancel)),
+        Math.min(options.firstTokenTimeoutMs, timeoutMs),
+      ),
     cancel,
   );
 }

@@ -131,3 +131,40 @@ export function stopList(stop: ChatRequest['stop']): string[] | undefined {
   if (stop === undefined) return undefined;
   return typeof stop === 'string' ? [stop] : stop;
 }
+
+/** A whole assistant answer: text (null when the answer is only tool calls), calls, why it ended, usage. */
+export function completionOf(
+  head: { id: string; created: number; model: string },
+  text: string,
+  calls: ToolCall[],
+  finish: FinishReason,
+  usage: Usage,
+): ChatCompletion {
+  return {
+    ...head,
+    object: 'chat.completion',
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: text === '' && calls.length > 0 ? null : text,
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+          refusal: null,
+        },
+        finish_reason: finish,
+        logprobs: null,
+      },
+    ],
+    usage,
+  };
+}
+
+/** One stream chunk of the only choice. */
+export function chunkOf(
+  head: { id: string; created: number; model: string },
+  delta: ChatChunk['choices'][number]['delta'],
+  finish: FinishReason | null = null,
+): ChatChunk {
+  return { ...head, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] };
+}

@@ -14,11 +14,11 @@ import {
   type StartedStream,
   streamThroughPlan,
 } from './attempts';
-import { type ChatChunk, type ChatCompletion, type ChatRequest, maxOutputTokens, textOf } from './chat';
+import { type ChatChunk, type ChatCompletion, type ChatRequest, chunkOf, completionOf, maxOutputTokens, textOf } from './chat';
 import type { Classification, Classifier } from './classifier';
 import type { ProviderPool } from './provider-pool';
 import { costOf, type ModelEntry, type ModelRegistry, TIERS, type Tier } from './registry';
-import { type CacheMode, cacheable, type ResponseCache } from './response-cache';
+import { type CachedAnswer, type CacheMode, cacheable, type ResponseCache } from './response-cache';
 import { type Needs, planForModel, planForTier, qualifiedName, type RoutePlan, type RouteWeights } from './route-policy';
 
 /** `auto` lets the classifier pick the tier; `auto-<tier>` names one. */
@@ -111,20 +111,13 @@ function needsOf(request: ChatRequest, classification: Classification | null): N
 
 /** A completion replayed as the chunks a stream would have sent. */
 export function* chunksOf(completion: ChatCompletion, includeUsage: boolean): Generator<ChatChunk> {
-  const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
-  const choice = completion.choices[0]!;
-  yield { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] };
-  if (choice.message.content) yield { ...base, choices: [{ index: 0, delta: { content: choice.message.content }, finish_reason: null }] };
-  if (choice.message.tool_calls?.length) {
-    yield {
-      ...base,
-      choices: [
-        { index: 0, delta: { tool_calls: choice.message.tool_calls.map((call, index) => ({ index, ...call })) }, finish_reason: null },
-      ],
-    };
-  }
-  yield { ...base, choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }] };
-  if (includeUsage) yield { ...base, choices: [], usage: completion.usage };
+  const head = { id: completion.id, created: completion.created, model: completion.model };
+  const { message, finish_reason } = completion.choices[0]!;
+  yield chunkOf(head, { role: 'assistant', content: '' });
+  if (message.content) yield chunkOf(head, { content: message.content });
+  if (message.tool_calls?.length) yield chunkOf(head, { tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) });
+  yield chunkOf(head, {}, finish_reason);
+  if (includeUsage) yield { ...chunkOf(head, {}), choices: [], usage: completion.usage };
 }
 
 export class CompletionService {
@@ -208,6 +201,45 @@ export class CompletionService {
     };
   }
 
+  /** The cache key for a deterministic request (null when it is not cached), and the answer already kept under it. */
+  private async lookUp(
+    request: ChatRequest,
+    caller: CallerScope,
+    cacheMode: CacheMode,
+  ): Promise<{ key: string | null; hit: CachedAnswer | null }> {
+    const { cache } = this.deps;
+    if (cache === null || !cacheable(request, cacheMode)) return { key: null, hit: null };
+    const key = cache.keyOf(request, caller.keyName);
+    return { key, hit: await cache.get(key) };
+  }
+
+  private hitMeta(hit: CachedAnswer): CompletionMeta {
+    const { model, provider } = hit;
+    return {
+      tier: hit.tier as Tier | null,
+      model,
+      provider,
+      fallbacks: [],
+      attempts: [],
+      listed: this.listed(provider, model),
+      cache: 'hit',
+      costUsd: 0,
+    };
+  }
+
+  private servedMeta(tier: Tier | null, served: ModelEntry, attempts: Attempt[], cached: boolean, costUsd: number): CompletionMeta {
+    return {
+      tier,
+      model: served.id,
+      provider: served.provider,
+      fallbacks: attempts.slice(0, -1),
+      attempts,
+      listed: this.listed(served.provider, served.id),
+      cache: cached ? 'miss' : 'bypass',
+      costUsd,
+    };
+  }
+
   private listed(provider: string, model: string): boolean {
     return this.deps.registry.lookup(`${provider}/${model}`).length > 0;
   }
@@ -231,45 +263,19 @@ export class CompletionService {
     cacheMode: CacheMode = 'auto',
     cancel?: Cancellation,
   ): Promise<{ completion: ChatCompletion; meta: CompletionMeta }> {
-    const { cache } = this.deps;
-    const useCache = cache !== null && cacheable(request, cacheMode);
-    const cacheKey = useCache ? cache.keyOf(request, caller.keyName) : null;
-    if (cacheKey) {
-      const hit = await cache!.get(cacheKey);
-      if (hit)
-        return {
-          completion: hit.completion,
-          meta: {
-            tier: hit.tier as Tier | null,
-            model: hit.model,
-            provider: hit.provider,
-            fallbacks: [],
-            attempts: [],
-            listed: this.listed(hit.provider, hit.model),
-            cache: 'hit',
-            costUsd: 0,
-          },
-        };
-    }
+    const { key, hit } = await this.lookUp(request, caller, cacheMode);
+    if (hit) return { completion: hit.completion, meta: this.hitMeta(hit) };
     const { tier, candidates } = this.plan(request, caller);
-    let run: Awaited<ReturnType<typeof completeThroughPlan>>;
-    try {
-      run = await completeThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, cancel);
-    } catch (error) {
-      this.failure(error);
-    }
-    const { value: completion, served, attempts } = run;
-    const meta: CompletionMeta = {
-      tier,
-      model: served.id,
-      provider: served.provider,
-      fallbacks: attempts.slice(0, -1),
+    const {
+      value: completion,
+      served,
       attempts,
-      listed: this.listed(served.provider, served.id),
-      cache: useCache ? 'miss' : 'bypass',
-      costUsd: costOf(served, completion.usage.prompt_tokens, completion.usage.completion_tokens),
-    };
-    if (cacheKey) await cache!.set(cacheKey, { completion, model: served.id, provider: served.provider, tier });
+    } = await completeThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, cancel).catch((error: unknown) =>
+      this.failure(error),
+    );
+    const cost = costOf(served, completion.usage.prompt_tokens, completion.usage.completion_tokens);
+    const meta = this.servedMeta(tier, served, attempts, key !== null, cost);
+    if (key) await this.deps.cache!.set(key, { completion, model: served.id, provider: served.provider, tier });
     return { completion, meta };
   }
 
@@ -279,57 +285,31 @@ export class CompletionService {
     cacheMode: CacheMode = 'auto',
     cancel?: Cancellation,
   ): Promise<StreamedCompletion> {
-    const { cache } = this.deps;
     const includeUsage = request.stream_options?.include_usage === true;
-    const useCache = cache !== null && cacheable(request, cacheMode);
-    const cacheKey = useCache ? cache.keyOf(request, caller.keyName) : null;
-    if (cacheKey) {
-      const hit = await cache!.get(cacheKey);
-      if (hit) {
-        const replay = async function* () {
-          yield* chunksOf(hit.completion, includeUsage);
-        };
-        return {
-          meta: {
-            tier: hit.tier as Tier | null,
-            model: hit.model,
-            provider: hit.provider,
-            fallbacks: [],
-            attempts: [],
-            listed: this.listed(hit.provider, hit.model),
-            cache: 'hit',
-            costUsd: 0,
-          },
-          chunks: replay(),
-          finished: Promise.resolve({ usage: hit.completion.usage, costUsd: 0 }),
-        };
-      }
+    const { key, hit } = await this.lookUp(request, caller, cacheMode);
+    if (hit) {
+      const replay = async function* () {
+        yield* chunksOf(hit.completion, includeUsage);
+      };
+      return { meta: this.hitMeta(hit), chunks: replay(), finished: Promise.resolve({ usage: hit.completion.usage, costUsd: 0 }) };
     }
     const { tier, candidates } = this.plan(request, caller);
-    let run: Awaited<ReturnType<typeof streamThroughPlan>>;
-    try {
-      run = await streamThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, cancel);
-    } catch (error) {
-      this.failure(error);
-    }
-    const { value: started, served, attempts } = run;
-    const meta: CompletionMeta = {
-      tier,
-      model: served.id,
-      provider: served.provider,
-      fallbacks: attempts.slice(0, -1),
+    const {
+      value: started,
+      served,
       attempts,
-      listed: this.listed(served.provider, served.id),
-      cache: useCache ? 'miss' : 'bypass',
-      costUsd: 0,
-    };
+    } = await streamThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, cancel).catch((error: unknown) =>
+      this.failure(error),
+    );
+    const meta = this.servedMeta(tier, served, attempts, key !== null, 0);
+    const cache = this.deps.cache;
     let settle!: (outcome: { usage: ChatCompletion['usage'] | null; costUsd: number }) => void;
     const finished = new Promise<{ usage: ChatCompletion['usage'] | null; costUsd: number }>((resolve) => {
       settle = resolve;
     });
     const idleMs = this.deps.options.streamIdleTimeoutMs;
     const onComplete = (completion: ChatCompletion) =>
-      cacheKey ? cache!.set(cacheKey, { completion, model: served.id, provider: served.provider, tier }) : Promise.resolve(false);
+      key && cache ? cache.set(key, { completion, model: served.id, provider: served.provider, tier }) : Promise.resolve(false);
     return { meta, chunks: relay(started, served, includeUsage, idleMs, settle, onComplete), finished };
   }
 }
@@ -416,25 +396,6 @@ export class StreamAssembly {
     const calls = this.calls
       .filter(Boolean)
       .map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } }));
-    return {
-      id: this.id,
-      object: 'chat.completion',
-      created: this.created,
-      model: this.model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: this.text === '' && calls.length > 0 ? null : this.text,
-            ...(calls.length > 0 ? { tool_calls: calls } : {}),
-            refusal: null,
-          },
-          finish_reason: this.finish,
-          logprobs: null,
-        },
-      ],
-      usage,
-    };
+    return completionOf({ id: this.id, created: this.created, model: this.model }, this.text, calls, this.finish, usage);
   }
 }

@@ -50,3 +50,22 @@ function safeJson(value: unknown): string {
     return String(value);
   }
 }
+
+/** fast-check's options for one property given a share of the suite's runs and time (`offset` varies the seed per property). */
+export function propertyOptions(settings: FuzzSettings, share: number, offset = 0) {
+  return {
+    seed: settings.seed + offset,
+    numRuns: Math.ceil(settings.runs / share),
+    interruptAfterTimeLimit: (settings.seconds * 1000) / share,
+    endOnFailure: true,
+    verbose: 0 as const,
+  };
+}
+
+/** Waits for a property run; a counterexample is reported through `findings` (printed here), anything else is rethrown. */
+export async function settleProperty(run: Promise<unknown>, findings: readonly FuzzFinding[]): Promise<void> {
+  await run.catch((error: unknown) => {
+    if (findings.length === 0) throw error;
+  });
+  logFailures(findings);
+}

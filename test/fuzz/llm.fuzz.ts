@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { captureLogs } from '../support/log-capture';
 import { rawRequest } from '../support/raw-http';
 import { startTestService, type TestService } from '../support/service';
-import { type FuzzFinding, fuzzSettings, logFailures } from './fuzz-settings';
+import { type FuzzFinding, fuzzSettings, propertyOptions, settleProperty } from './fuzz-settings';
 
 /**
  * Property fuzzing of /v1/chat/completions: near-valid Chat Completions requests (every field
@@ -130,8 +130,8 @@ const ALLOWED = new Set([200, 400, 404, 413, 415, 429, 503, 504]);
 fuzz('near-valid and hostile chat requests never get a 5xx of our own, always an answer in contract', async () => {
   const findings: FuzzFinding[] = [];
   let sent = 0;
-  await fc
-    .assert(
+  await settleProperty(
+    fc.assert(
       fc.asyncProperty(request, async (value) => {
         const body = JSON.stringify(value);
         const response = await rawRequest(service.url, {
@@ -173,18 +173,10 @@ fuzz('near-valid and hostile chat requests never get a 5xx of our own, always an
         }
         return true;
       }),
-      {
-        seed: settings.seed,
-        numRuns: Math.ceil(settings.runs / 3),
-        interruptAfterTimeLimit: (settings.seconds * 1000) / 3,
-        endOnFailure: true,
-        verbose: 0,
-      },
-    )
-    .catch((error: unknown) => {
-      if (findings.length === 0) throw error;
-    });
-  logFailures(findings);
+      propertyOptions(settings, 3, 0),
+    ),
+    findings,
+  );
   assert.is(findings.length, 0, `${findings.length} finding(s)`);
   assert.ok(sent > 50, `${sent} requests sent`);
   assert.is((await rawRequest(service.url, { path: '/health' })).status, 200, 'the process still serves');

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { captureLogs } from '../support/log-capture';
 import { jsonOf, type RawResponse, rawRequest } from '../support/raw-http';
 import { OPERATOR_KEY, startTestService, type TestService } from '../support/service';
-import { type FuzzFinding, fuzzSettings, logFailures } from './fuzz-settings';
+import { type FuzzFinding, fuzzSettings, propertyOptions, settleProperty } from './fuzz-settings';
 
 /**
  * Property fuzzing of what OpenAPI cannot describe, as raw bytes: paths of arbitrary bytes and
@@ -214,8 +214,8 @@ async function runProperty<T>(
   const findings: FuzzFinding[] = [];
   let sent = 0;
   warnings.length = 0;
-  await fc
-    .assert(
+  await settleProperty(
+    fc.assert(
       fc.asyncProperty(arbitrary, async (value) => {
         const request = toRequest(value);
         const response = await rawRequest(service.url, { ...request, timeoutMs: 10_000 });
@@ -234,19 +234,10 @@ async function runProperty<T>(
         }
         return true;
       }),
-      {
-        seed: settings.seed + offset,
-        numRuns: Math.ceil(settings.runs / 3),
-        interruptAfterTimeLimit: (settings.seconds * 1000) / 3,
-        endOnFailure: true,
-        verbose: 0,
-      },
-    )
-    .catch((error: unknown) => {
-      if (findings.length === 0) throw error;
-    });
-
-  logFailures(findings);
+      propertyOptions(settings, 3, offset),
+    ),
+    findings,
+  );
   assert.is(findings.length, 0, `${name}: ${findings.length} finding(s)`);
   assert.is(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched');
   assert.is((await rawRequest(service.url, { path: '/health' })).status, 200, 'the process still serves');

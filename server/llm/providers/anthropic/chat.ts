@@ -10,6 +10,8 @@ import {
   type ChatCompletion,
   type ChatMessage,
   type ChatRequest,
+  chunkOf,
+  completionOf,
   type FinishReason,
   maxOutputTokens,
   stopList,
@@ -17,6 +19,7 @@ import {
   textOf,
 } from '../../chat';
 import { eventJson, postJson, readJson, serverSentEvents } from '../http';
+import { dataUrl, isTurn, TurnBuilder, toolArguments } from '../translate';
 import { type ProviderAdapter, ProviderError, type ProviderTarget } from '../types';
 import { anthropicHeaders, messagesUrl } from './api';
 import type { AnthropicBlock, AnthropicMessage, AnthropicResponse, AnthropicStreamEvent } from './types';
@@ -27,8 +30,8 @@ export const DEFAULT_MAX_TOKENS = 4096;
 const JSON_INSTRUCTION = 'Responde únicamente con un objeto JSON válido, sin texto antes ni después.';
 
 function imageBlock(url: string): AnthropicBlock {
-  const data = url.match(/^data:([^;,]+);base64,(.*)$/s);
-  if (data) return { type: 'image', source: { type: 'base64', media_type: data[1]!, data: data[2]! } };
+  const data = dataUrl(url);
+  if (data) return { type: 'image', source: { type: 'base64', media_type: data.mediaType, data: data.data } };
   return { type: 'image', source: { type: 'url', url } };
 }
 
@@ -38,25 +41,11 @@ function contentBlocks(content: ChatMessage['content']): AnthropicBlock[] {
   return content.map((part) => (part.type === 'text' ? { type: 'text', text: part.text } : imageBlock(part.image_url.url)));
 }
 
-function parsedArguments(text: string): unknown {
-  try {
-    return JSON.parse(text || '{}');
-  } catch {
-    throw new ProviderError('bad_request', 'tool call arguments are not JSON');
-  }
-}
-
 /** The conversation as Anthropic turns: consecutive same-role blocks merged (tool results join one user turn). */
 function toMessages(messages: readonly ChatMessage[]): AnthropicMessage[] {
-  const turns: AnthropicMessage[] = [];
-  const push = (role: AnthropicMessage['role'], blocks: AnthropicBlock[]) => {
-    if (blocks.length === 0) return;
-    const last = turns.at(-1);
-    if (last?.role === role) last.content.push(...blocks);
-    else turns.push({ role, content: blocks });
-  };
-  for (const message of messages) {
-    if (message.role === 'system' || message.role === 'developer') continue;
+  const turns = new TurnBuilder<AnthropicMessage['role'], AnthropicBlock>();
+  const push = (role: AnthropicMessage['role'], blocks: AnthropicBlock[]) => turns.add(role, blocks);
+  for (const message of messages.filter(isTurn)) {
     if (message.role === 'tool') {
       push('user', [{ type: 'tool_result', tool_use_id: message.tool_call_id ?? '', content: textOf(message.content) }]);
     } else if (message.role === 'assistant') {
@@ -65,13 +54,13 @@ function toMessages(messages: readonly ChatMessage[]): AnthropicMessage[] {
           type: 'tool_use',
           id: call.id,
           name: call.function.name,
-          input: parsedArguments(call.function.arguments),
+          input: toolArguments(call.function.arguments),
         }),
       );
       push('assistant', [...contentBlocks(message.content), ...calls]);
     } else push('user', contentBlocks(message.content));
   }
-  return turns;
+  return turns.turns.map(({ role, items }) => ({ role, content: items }));
 }
 
 export function toAnthropicRequest(request: ChatRequest, target: ProviderTarget, stream: boolean): Record<string, unknown> {
@@ -122,26 +111,11 @@ export function fromAnthropicResponse(answer: AnthropicResponse, created: number
       : [],
   );
   const prompt = answer.usage.input_tokens + (answer.usage.cache_read_input_tokens ?? 0) + (answer.usage.cache_creation_input_tokens ?? 0);
-  return {
-    id: answer.id,
-    object: 'chat.completion',
-    created,
-    model: answer.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text === '' && calls.length > 0 ? null : text,
-          ...(calls.length > 0 ? { tool_calls: calls } : {}),
-          refusal: null,
-        },
-        finish_reason: finishReasonOf(answer.stop_reason),
-        logprobs: null,
-      },
-    ],
-    usage: { prompt_tokens: prompt, completion_tokens: answer.usage.output_tokens, total_tokens: prompt + answer.usage.output_tokens },
-  };
+  return completionOf({ id: answer.id, created, model: answer.model }, text, calls, finishReasonOf(answer.stop_reason), {
+    prompt_tokens: prompt,
+    completion_tokens: answer.usage.output_tokens,
+    total_tokens: prompt + answer.usage.output_tokens,
+  });
 }
 
 /** Anthropic's stream events as Chat Completions chunks: text deltas, tool calls (by block), then finish and usage. */
@@ -152,13 +126,8 @@ export async function* fromAnthropicEvents(events: AsyncIterable<AnthropicStream
   let completion = 0;
   let finish: FinishReason | null = null;
   const toolIndexByBlock = new Map<number, number>();
-  const chunk = (delta: ChatChunk['choices'][number]['delta'], finishReason: FinishReason | null = null): ChatChunk => ({
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  });
+  const chunk = (delta: ChatChunk['choices'][number]['delta'], finishReason: FinishReason | null = null) =>
+    chunkOf({ id, created, model }, delta, finishReason);
   for await (const event of events) {
     switch (event.type) {
       case 'message_start':

@@ -11,6 +11,8 @@ import {
   type ChatCompletion,
   type ChatMessage,
   type ChatRequest,
+  chunkOf,
+  completionOf,
   type FinishReason,
   maxOutputTokens,
   stopList,
@@ -18,6 +20,7 @@ import {
   textOf,
 } from '../../chat';
 import { eventJson, postJson, readJson, serverSentEvents } from '../http';
+import { dataUrl, isTurn, TurnBuilder, toolArguments } from '../translate';
 import { type ProviderAdapter, ProviderError } from '../types';
 import { generateUrl, googleHeaders } from './api';
 import type { GeminiContent, GeminiPart, GeminiResponse } from './types';
@@ -41,8 +44,8 @@ export function geminiSchema(schema: unknown): unknown {
 }
 
 function imagePart(url: string): GeminiPart {
-  const data = url.match(/^data:([^;,]+);base64,(.*)$/s);
-  if (data) return { inlineData: { mimeType: data[1]!, data: data[2]! } };
+  const data = dataUrl(url);
+  if (data) return { inlineData: { mimeType: data.mediaType, data: data.data } };
   return { fileData: { fileUri: url } };
 }
 
@@ -64,25 +67,13 @@ function toolResponse(text: string): Record<string, unknown> {
 
 function toContents(messages: readonly ChatMessage[]): GeminiContent[] {
   const names = new Map<string, string>();
-  const contents: GeminiContent[] = [];
-  const push = (role: GeminiContent['role'], parts: GeminiPart[]) => {
-    if (parts.length === 0) return;
-    const last = contents.at(-1);
-    if (last?.role === role) last.parts.push(...parts);
-    else contents.push({ role, parts });
-  };
-  for (const message of messages) {
-    if (message.role === 'system' || message.role === 'developer') continue;
+  const turns = new TurnBuilder<GeminiContent['role'], GeminiPart>();
+  const push = (role: GeminiContent['role'], parts: GeminiPart[]) => turns.add(role, parts);
+  for (const message of messages.filter(isTurn)) {
     if (message.role === 'assistant') {
       const calls = (message.tool_calls ?? []).map((call): GeminiPart => {
         names.set(call.id, call.function.name);
-        let args: Record<string, unknown>;
-        try {
-          args = JSON.parse(call.function.arguments || '{}') as Record<string, unknown>;
-        } catch {
-          throw new ProviderError('bad_request', 'tool call arguments are not JSON');
-        }
-        return { functionCall: { name: call.function.name, args } };
+        return { functionCall: { name: call.function.name, args: toolArguments(call.function.arguments) } };
       });
       push('model', [...contentParts(message.content), ...calls]);
     } else if (message.role === 'tool') {
@@ -90,7 +81,7 @@ function toContents(messages: readonly ChatMessage[]): GeminiContent[] {
       push('user', [{ functionResponse: { name, response: toolResponse(textOf(message.content)) } }]);
     } else push('user', contentParts(message.content));
   }
-  return contents;
+  return turns.turns.map(({ role, items }) => ({ role, parts: items }));
 }
 
 export function toGeminiRequest(request: ChatRequest): Record<string, unknown> {
@@ -171,26 +162,13 @@ export function fromGeminiResponse(answer: GeminiResponse, model: string, create
   const id = answer.responseId ?? `gen-${created}`;
   const calls = callsOf(parts, 0, id);
   const text = textOfParts(parts);
-  return {
-    id,
-    object: 'chat.completion',
-    created,
-    model: answer.modelVersion ?? model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text === '' && calls.length > 0 ? null : text,
-          ...(calls.length > 0 ? { tool_calls: calls } : {}),
-          refusal: null,
-        },
-        finish_reason: finishReasonOf(candidate.finishReason, calls.length > 0),
-        logprobs: null,
-      },
-    ],
-    usage: usageOf(answer),
-  };
+  return completionOf(
+    { id, created, model: answer.modelVersion ?? model },
+    text,
+    calls,
+    finishReasonOf(candidate.finishReason, calls.length > 0),
+    usageOf(answer),
+  );
 }
 
 /** Each SSE event is a partial GenerateContentResponse: its text and calls become chunks; the one with a finish reason ends it. */
@@ -200,13 +178,8 @@ export async function* fromGeminiStream(answers: AsyncIterable<GeminiResponse>, 
   let usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   let id = `gen-${created}`;
   let finish: FinishReason | null = null;
-  const chunk = (delta: ChatChunk['choices'][number]['delta'], finishReason: FinishReason | null = null): ChatChunk => ({
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model,
-    choices: [{ index: 0, delta, finish_reason: finishReason }],
-  });
+  const chunk = (delta: ChatChunk['choices'][number]['delta'], finishReason: FinishReason | null = null) =>
+    chunkOf({ id, created, model }, delta, finishReason);
   for await (const answer of answers) {
     if (answer.responseId) id = answer.responseId;
     if (answer.usageMetadata) usage = usageOf(answer);
