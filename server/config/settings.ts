@@ -211,6 +211,24 @@ const envSchema = z.object({
       const total = cost + quality + speed || 1;
       return { cost: cost / total, quality: quality / total, speed: speed / total };
     }),
+  // Per key name, overriding LLM_ROUTE_WEIGHTS: `bot-premium=10:70:20,bot-cheap=70:20:10` (cost:quality:speed).
+  LLM_KEY_ROUTE_WEIGHTS: csv(
+    z.string().regex(/^[a-z0-9_.:-]+=\d{1,3}:\d{1,3}:\d{1,3}$/i, { error: 'each entry is keyname=cost:quality:speed' }),
+  )
+    .transform((entries) =>
+      Object.fromEntries(
+        entries.map((entry) => {
+          const separator = entry.lastIndexOf('=');
+          const [cost, quality, speed] = entry
+            .slice(separator + 1)
+            .split(':')
+            .map(Number) as [number, number, number];
+          const total = cost + quality + speed || 1;
+          return [entry.slice(0, separator), { cost: cost / total, quality: quality / total, speed: speed / total }];
+        }),
+      ),
+    )
+    .default({}),
   // A named model falls back to comparable models when its providers fail.
   LLM_FALLBACKS: z
     .enum(['true', 'false'])

@@ -74,6 +74,8 @@ export interface CompletionMeta {
 
 export interface CallerScope {
   keyName: string;
+  /** This caller's route weights, when its key has its own (LLM_KEY_ROUTE_WEIGHTS). */
+  weights?: RouteWeights | undefined;
   /** The caller may use this model (its key's allow list; all by default). */
   allowed?: (model: ModelEntry) => boolean;
 }
@@ -141,7 +143,7 @@ export class CompletionService {
     const needs = needsOf(request, classification);
     const context = {
       registry,
-      weights: options.weights,
+      weights: caller.weights ?? options.weights,
       configured: (provider: string) => pool.configured(provider),
       healthy: (provider: string) => pool.healthy(provider),
       allowed: caller.allowed ?? (() => true),

@@ -11,6 +11,7 @@ import { readJsonBody, sendJson } from '../http/io';
 import type { ChatChunk } from '../llm/chat';
 import type { CompletionMeta, CompletionService } from '../llm/completions';
 import type { CacheMode } from '../llm/response-cache';
+import type { RouteWeights } from '../llm/route-policy';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 import type { RequestContext } from '../trpc/context';
@@ -27,6 +28,8 @@ export interface V1Deps {
   bodyLimitBytes: number;
   logger: Logger;
   metrics: ServiceMetrics;
+  /** Route weights by key name, for keys that have their own. */
+  keyWeights: Readonly<Record<string, RouteWeights>>;
 }
 
 export function cacheModeOf(req: IncomingMessage): CacheMode {
@@ -48,7 +51,7 @@ export function metaHeaders(meta: CompletionMeta): Record<string, string> {
   return headers;
 }
 
-export function createV1Handler({ completions, bodyLimitBytes, logger, metrics }: V1Deps) {
+export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, keyWeights }: V1Deps) {
   const record = (
     meta: CompletionMeta,
     key: string,
@@ -69,7 +72,7 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics }
     res.once('close', () => {
       if (!res.writableFinished) cancel.cancel();
     });
-    const scope = { keyName: caller.name };
+    const scope = { keyName: caller.name, weights: keyWeights[caller.name] };
     if (!request.stream) {
       const { completion, meta } = await completions.complete(request, scope, cacheMode, cancel);
       ctx.report.cacheState = meta.cache === 'hit' ? 'hit' : null;

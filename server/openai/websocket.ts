@@ -88,7 +88,12 @@ export function createV1WebSocket({ services, completions, metrics, logger, maxM
         const parsed = chatRequestSchema.safeParse(body);
         if (!parsed.success) throw new AppError('invalid_input', { details: { issues: toFieldIssues(parsed.error) } });
         const request = { ...toChatRequest(parsed.data), stream: true };
-        const streamed = await completions.stream(request, { keyName: caller.name }, 'auto', cancel);
+        const streamed = await completions.stream(
+          request,
+          { keyName: caller.name, weights: services.config.LLM_KEY_ROUTE_WEIGHTS[caller.name] },
+          'auto',
+          cancel,
+        );
         meta = streamed.meta;
         let broken = false;
         void streamed.finished.then(({ usage, costUsd }) =>

@@ -118,6 +118,23 @@ contract('auto picks a tier and says so; tier names force one', async () => {
   );
 });
 
+contract('a key with its own route weights (LLM_KEY_ROUTE_WEIGHTS) is routed by them', async () => {
+  const { startTestService } = await import('../support/service');
+  const weighted = await startTestService({ LLM_KEY_ROUTE_WEIGHTS: 'bot:test=0:100:0' });
+  try {
+    const premium = await openAiFor(weighted)
+      .chat.completions.create({ model: 'auto-simple', messages: [{ role: 'user', content: 'hola' }] })
+      .withResponse();
+    assert.is(premium.response.headers.get('x-wisphub-model'), 'claude-opus-4-1', 'quality only: the best model, even for SIMPLE');
+    const staff = await openAiFor(weighted, OPERATOR_KEY)
+      .chat.completions.create({ model: 'auto-simple', messages: [{ role: 'user', content: 'hola' }] })
+      .withResponse();
+    assert.is.not(staff.response.headers.get('x-wisphub-model'), 'claude-opus-4-1', 'another key keeps the default weights');
+  } finally {
+    await weighted.stop();
+  }
+});
+
 contract('models.list names the routing names and every served model', async () => {
   const ids: string[] = [];
   for await (const model of openAiFor(service).models.list()) ids.push(model.id);
