@@ -162,7 +162,6 @@ export const ERROR_CATALOGUE = {
     message: 'El sistema de gestión tardó demasiado en responder. Intente de nuevo en unos minutos.',
   },
   model_not_found: { status: 404, code: 'NOT_FOUND', message: 'Ese modelo no existe o no está disponible en este servicio.' },
-  unsupported_parameter: { status: 400, code: 'BAD_REQUEST', message: 'Un parámetro de la solicitud no está soportado.' },
   provider_rejected_request: {
     status: 400,
     code: 'BAD_REQUEST',
