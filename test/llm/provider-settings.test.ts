@@ -72,7 +72,9 @@ settings('bad LLM settings stop start-up with a message naming the variable', ()
     }
   }
   assert.equal(testConfig({ LLM_ROUTE_WEIGHTS: '50,50,0' }).LLM_ROUTE_WEIGHTS, { cost: 0.5, quality: 0.5, speed: 0 });
-  assert.equal(testConfig({ LLM_KEY_ROUTE_WEIGHTS: 'bot:premium=10:70:20' }).LLM_KEY_ROUTE_WEIGHTS, { 'bot:premium': { cost: 0.1, quality: 0.7, speed: 0.2 } });
+  assert.equal(testConfig({ LLM_KEY_ROUTE_WEIGHTS: 'bot:premium=10:70:20' }).LLM_KEY_ROUTE_WEIGHTS, {
+    'bot:premium': { cost: 0.1, quality: 0.7, speed: 0.2 },
+  });
 });
 
 settings('the simulator stands in for every provider the registry knows', () => {
