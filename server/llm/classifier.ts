@@ -6,7 +6,6 @@
  * so it says nothing about this turn.
  */
 
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { z } from 'zod';
 import { type ChatRequest, textOf } from './chat';
 import shippedRules from './classifier-rules.json' with { type: 'json' };
@@ -36,6 +35,21 @@ const rulesSchema = z.object({
 });
 
 export type ClassifierRules = z.output<typeof rulesSchema>;
+
+/** Tokens in a text. */
+export type TokenCounter = (text: string) => number;
+
+let counter: Promise<TokenCounter> | null = null;
+
+/**
+ * The o200k_base tokenizer (gpt-tokenizer), loaded on first use: its ranks take ~370 ms to load and
+ * ~67 MB of RSS, which an instance that never routes `auto` (the WispHub half alone, named models)
+ * must not pay at start-up.
+ */
+export function loadTokenCounter(): Promise<TokenCounter> {
+  counter ??= import('gpt-tokenizer/encoding/o200k_base').then((encoding) => encoding.countTokens);
+  return counter;
+}
 
 export interface Features {
   /** Tokens of every non-system message (o200k_base, the encoding of OpenAI's current models). */
@@ -82,7 +96,10 @@ export class Classifier {
   private readonly groups: CompiledGroup[];
   private readonly codePatterns: RegExp[];
 
-  constructor(private readonly rules: ClassifierRules) {
+  constructor(
+    private readonly rules: ClassifierRules,
+    private readonly countTokens: TokenCounter,
+  ) {
     this.groups = rules.keywords.map((group) => ({
       points: group.points,
       why: group.why,
@@ -112,8 +129,8 @@ export class Classifier {
       .map((message) => textOf(message.content))
       .join('\n');
     return {
-      promptTokens: allText === '' ? 0 : countTokens(allText),
-      systemTokens: systemText === '' ? 0 : countTokens(systemText),
+      promptTokens: allText === '' ? 0 : this.countTokens(allText),
+      systemTokens: systemText === '' ? 0 : this.countTokens(systemText),
       userTurns: userMessages.length,
       questions: (last.match(/\?/g) ?? []).length,
       words,

@@ -39,7 +39,8 @@ export interface CompletionOptions {
 
 export interface CompletionDeps {
   registry: ModelRegistry;
-  classifier: Classifier;
+  /** The classifier, built once its tokenizer has loaded (on the first `auto` request). */
+  classifier: () => Promise<Classifier>;
   pool: ProviderPool;
   cache: ResponseCache | null;
   options: CompletionOptions;
@@ -134,12 +135,15 @@ export class CompletionService {
     return [...routed, ...served];
   }
 
+  /** The classification of an `auto` request; null for the others, which size the request from its characters. */
+  async classify(request: ChatRequest): Promise<Classification | null> {
+    return request.model === AUTO_MODEL ? (await this.deps.classifier()).classify(request) : null;
+  }
+
   /** The route for a request: its tier (when the gateway picks) and its candidates in order. */
-  plan(request: ChatRequest, caller: CallerScope): { tier: Tier | null; candidates: ModelEntry[] } {
-    const { registry, classifier, pool, options } = this.deps;
+  plan(request: ChatRequest, caller: CallerScope, classification: Classification | null): { tier: Tier | null; candidates: ModelEntry[] } {
+    const { registry, pool, options } = this.deps;
     const named = request.model;
-    // Only `auto` needs the classifier (and its tokenizer); other routes size the request from its characters.
-    const classification = named === AUTO_MODEL ? classifier.classify(request) : null;
     const needs = needsOf(request, classification);
     const context = {
       registry,
@@ -267,7 +271,7 @@ export class CompletionService {
   ): Promise<{ completion: ChatCompletion; meta: CompletionMeta }> {
     const { key, hit } = await this.lookUp(request, caller, cacheMode);
     if (hit) return { completion: hit.completion, meta: this.hitMeta(hit) };
-    const { tier, candidates } = this.plan(request, caller);
+    const { tier, candidates } = this.plan(request, caller, await this.classify(request));
     const {
       value: completion,
       served,
@@ -295,7 +299,7 @@ export class CompletionService {
       };
       return { meta: this.hitMeta(hit), chunks: replay(), finished: Promise.resolve({ usage: hit.completion.usage, costUsd: 0 }) };
     }
-    const { tier, candidates } = this.plan(request, caller);
+    const { tier, candidates } = this.plan(request, caller, await this.classify(request));
     const {
       value: started,
       served,

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/settings';
 import type { BreakerState } from '../upstream/circuit-breaker';
-import { Classifier, type ClassifierRules, SHIPPED_CLASSIFIER_RULES } from './classifier';
+import { Classifier, type ClassifierRules, loadTokenCounter, SHIPPED_CLASSIFIER_RULES } from './classifier';
 import { CompletionService, type RouteDecision } from './completions';
 import { type ProviderConfig, ProviderPool } from './provider-pool';
 import { ModelRegistry, type RegistryData, readRegistryFile, SHIPPED_REGISTRY } from './registry';
@@ -27,6 +27,15 @@ export function readLlmSources(config: Pick<Config, 'LLM_REGISTRY_FILE' | 'LLM_C
     rules: config.LLM_CLASSIFIER_RULES_FILE
       ? Classifier.parseRules(JSON.parse(readFileSync(config.LLM_CLASSIFIER_RULES_FILE, 'utf8')))
       : SHIPPED_CLASSIFIER_RULES,
+  };
+}
+
+/** The classifier, built once on first use with the tokenizer loaded then. */
+function lazyClassifier(rules: ClassifierRules): () => Promise<Classifier> {
+  let built: Promise<Classifier> | null = null;
+  return () => {
+    built ??= loadTokenCounter().then((count) => new Classifier(rules, count));
+    return built;
   };
 }
 
@@ -57,7 +66,7 @@ export function createLlmSetup(config: Config, options: LlmSetupOptions): LlmSet
       : null;
   const completions = new CompletionService({
     registry,
-    classifier: new Classifier(rules),
+    classifier: lazyClassifier(rules),
     pool,
     cache,
     options: {

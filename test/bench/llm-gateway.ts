@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { Classifier, SHIPPED_CLASSIFIER_RULES } from '../../server/llm/classifier';
+import { Classifier, loadTokenCounter, SHIPPED_CLASSIFIER_RULES } from '../../server/llm/classifier';
 import { TIERS } from '../../server/llm/registry';
 import { evaluate, labelledSet } from '../support/classifier-set';
 import { fixedRate } from './fixed-rate';
@@ -131,8 +131,8 @@ export async function measureLlmGateway(deps: LlmBenchDeps): Promise<Record<stri
 }
 
 /** The classifier on its labelled set (the rules were tuned on it) and on the held-out set: accuracy and confusion (rows: label). */
-export function classifierReport(): Record<string, unknown>[] {
-  const classifier = new Classifier(SHIPPED_CLASSIFIER_RULES);
+export async function classifierReport(): Promise<Record<string, unknown>[]> {
+  const classifier = new Classifier(SHIPPED_CLASSIFIER_RULES, await loadTokenCounter());
   const started = performance.now();
   const sets = [
     ['labelled (tuned on)', evaluate(classifier, labelledSet())],

@@ -588,8 +588,8 @@ async function main(): Promise<void> {
     );
   }
   table(
-    'The complexity classifier on its labelled sets (confusion: rows are labels, columns predictions; classifyUs: mean time per request, tokenizer included)',
-    classifierReport(),
+    'The complexity classifier on its labelled sets (confusion: rows are labels, columns predictions; classifyUs: mean time per request, tokenizer loaded)',
+    await classifierReport(),
   );
   if (only === 'llm') {
     mkdirSync('bench', { recursive: true });

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Classifier, fold, SHIPPED_CLASSIFIER_RULES } from '../../server/llm/classifier';
+import { Classifier, fold, loadTokenCounter, SHIPPED_CLASSIFIER_RULES } from '../../server/llm/classifier';
 import { evaluate, labelledSet } from '../support/classifier-set';
 
 /**
@@ -9,7 +9,8 @@ import { evaluate, labelledSet } from '../support/classifier-set';
  */
 
 const classifier = suite('llm: the complexity classifier');
-const rules = new Classifier(SHIPPED_CLASSIFIER_RULES);
+const countTokens = await loadTokenCounter();
+const rules = new Classifier(SHIPPED_CLASSIFIER_RULES, countTokens);
 const user = (content: string, extra: object = {}) => ({ model: 'auto', messages: [{ role: 'user' as const, content }], ...extra });
 
 classifier('folding: accents and case do not matter', () => {
@@ -75,7 +76,7 @@ classifier('code, images, a JSON schema and length raise the tier; the system pr
 });
 
 classifier('rules are data: a file with other thresholds classifies differently, and a malformed one is refused', () => {
-  const strict = new Classifier({ ...SHIPPED_CLASSIFIER_RULES, tiers: { MODERATE: 0, COMPLEX: 100, EXPERT: 200 } });
+  const strict = new Classifier({ ...SHIPPED_CLASSIFIER_RULES, tiers: { MODERATE: 0, COMPLEX: 100, EXPERT: 200 } }, countTokens);
   assert.is(strict.classify(user('revisa esto por favor')).tier, 'MODERATE');
   assert.throws(() => Classifier.parseRules({ tiers: {} }));
 });
