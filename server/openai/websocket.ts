@@ -14,11 +14,11 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AppError, toFieldIssues } from '../errors';
-import { endUserOf, presentedKey } from '../http/key-gate';
+import { admitKey, clientAddressOf, endUserOf, presentedKey } from '../http/key-gate';
 import type { CompletionService } from '../llm/completions';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
@@ -51,7 +51,7 @@ function refuseUpgrade(socket: Duplex, error: unknown): void {
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : status === 429 ? 'Too Many Requests' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n${extra}\r\n${payload}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\nconnection: close\r\n${extra}\r\n${payload}`,
   );
 }
 
@@ -59,7 +59,7 @@ export function createV1WebSocket({ services, completions, metrics, logger, maxM
   const server = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false });
 
   /** A context per request on the socket, as a request on HTTP would have. */
-  const contextFor = (key: string, endUser: string | null, connection: object): RequestContext => ({
+  const contextFor = (key: string | null, endUser: string | null, connection: object): RequestContext => ({
     services,
     requestId: randomUUID(),
     surface: 'rest',
@@ -165,20 +165,23 @@ export function createV1WebSocket({ services, completions, metrics, logger, maxM
     socket.on('error', () => socket.terminate());
   }
 
+  /** The same door as every keyed surface (key-gate.ts): the key from the headers, strangers limited per address. */
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    let key: string | null;
     let endUser: string | null;
+    let door: ReturnType<typeof admitKey>;
     try {
-      key = presentedKey(req);
       endUser = endUserOf(req);
-      if (key === null) throw new AppError('api_key_missing');
-      if (services.apiKeys.identify(key) === null) throw new AppError('api_key_invalid');
+      door = admitKey(contextFor(presentedKey(req), endUser, socket), () => clientAddressOf(req, services.config.TRUST_PROXY_HOPS));
     } catch (error) {
       return refuseUpgrade(socket, error);
     }
-    const presented = key;
-    server.handleUpgrade(req, socket, head, (ws) => serve(ws, presented, endUser, socket));
+    if (door instanceof Promise) {
+      door.catch((error: unknown) => refuseUpgrade(socket, error));
+      return;
+    }
+    const key = presentedKey(req)!;
+    server.handleUpgrade(req, socket, head, (ws) => serve(ws, key, endUser, socket));
   }
 
   return {

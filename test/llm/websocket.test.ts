@@ -74,6 +74,24 @@ sockets('no key, or a wrong one: the upgrade is refused with an HTTP status, no 
   }
 });
 
+sockets('upgrades without a valid key are limited per address like every keyed surface', async () => {
+  const guarded = await startTestService({ UNAUTHENTICATED_RATE_LIMIT_PER_S: '0.1', UNAUTHENTICATED_RATE_LIMIT_BURST: '2' });
+  try {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await open(guarded.url, `wrong-key-${attempt}-0123456789abcdef`).then(
+        ({ socket }) => socket.close(),
+        (error: { status?: number }) => statuses.push(error.status ?? 0),
+      );
+    }
+    assert.equal(statuses, [403, 403, 429]);
+    const { socket } = await open(guarded.url);
+    socket.close();
+  } finally {
+    await guarded.stop();
+  }
+});
+
 sockets('three requests at once on one socket: each gets its meta, the same text as a whole answer, and done', async () => {
   const { socket, messages, next } = await open(service.url);
   try {
