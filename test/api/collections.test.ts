@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { pdfFile, pngFile } from '../support/files';
 import { reasonOf, trpcReason, trpcRefusal } from '../support/refusals';
-import { fullView, OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KEY } from '../support/service';
+import { BOT_KEY, fullView, OPERATOR_KEY, type RestErrorBody, serviceFor, startTestService, TEST_KEY } from '../support/service';
 import { claimRecord, simClient } from '../support/sim-data';
 
 /**
@@ -17,7 +17,6 @@ const ADMIN_KEY = 'admin-key-0123456789abcdef';
 const collections = suite('api: collections, roles and verified customers');
 const service = serviceFor(collections, { ADMIN_API_KEYS: `ops=${ADMIN_KEY}`, UPSTREAM_TIMEOUT_MS: '1000', WRITE_SETTLE_MS: '1500' });
 
-const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 const operator = { 'x-api-key': OPERATOR_KEY };
 const PNG = pngFile(308);
 const PDF = pdfFile();

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JsonRecord } from '../../server/simulator/data';
 import { currentRuntime, runtimeExecutable, typescriptArgs } from '../support/runtimes';
-import { serviceFor, TEST_KEY } from '../support/service';
+import { BOT_KEY, serviceFor } from '../support/service';
 import { activeTicketsIn } from '../support/sim-data';
 
 /**
@@ -108,7 +108,7 @@ pkg('build, pack, install outside the repository with only the peers, type-check
       !(client.router as JsonRecord | null)?.falla_general &&
       activeTicketsIn(service.sim.data, (client.zona as { id: number }).id) === 0,
   )!;
-  const args = [service.url, TEST_KEY.slice(TEST_KEY.indexOf('=') + 1), String(customer.telefono), String(customer.cedula)];
+  const args = [service.url, BOT_KEY, String(customer.telefono), String(customer.cedula)];
   const bot = await (currentRuntime === 'bun'
     ? run(runtimeExecutable('bun'), ['bot.ts', ...args], work)
     : run(runtimeExecutable('node'), ['out/bot.js', ...args], work));

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { llmSimOf, openAiFor } from '../support/llm';
-import { serviceFor } from '../support/service';
+import { serviceFor, startTestService } from '../support/service';
 
 /**
  * Reliability under each provider fault the simulator plays: retries on what is retryable
@@ -155,9 +155,7 @@ fallbacks('a stream cut before its first token falls back; cut after it ends wit
 });
 
 fallbacks('without fallbacks a named model fails alone', async () => {
-  const strict = await import('../support/service').then(({ startTestService }) =>
-    startTestService({ LLM_FALLBACKS: 'false', LLM_RETRIES: '0' }),
-  );
+  const strict = await startTestService({ LLM_FALLBACKS: 'false', LLM_RETRIES: '0' });
   try {
     llmSimOf(strict).setFaults([{ model: 'gpt-4o-mini', status: 500 }]);
     const response = await fetch(`${strict.url}/v1/chat/completions`, {
@@ -173,7 +171,6 @@ fallbacks('without fallbacks a named model fails alone', async () => {
 });
 
 fallbacks('a provider that keeps failing opens its breaker: it is skipped until the cool-down', async () => {
-  const { startTestService } = await import('../support/service');
   const guarded = await startTestService({ LLM_BREAKER_THRESHOLD: '2', LLM_BREAKER_COOLDOWN_MS: '60000', LLM_RETRIES: '0' });
   try {
     llmSimOf(guarded).setFaults([{ provider: 'anthropic', status: 500 }]);

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LOOKUP_TOOL, MODEL_PER_PROVIDER, openAiFor } from '../support/llm';
-import { OPERATOR_KEY, serviceFor } from '../support/service';
+import { OPERATOR_KEY, serviceFor, startTestService } from '../support/service';
 
 /**
  * The contract: the official `openai` npm client, pointed at /v1, works unchanged for plain and
@@ -119,7 +119,6 @@ contract('auto picks a tier and says so; tier names force one', async () => {
 });
 
 contract('a key with its own route weights (LLM_KEY_ROUTE_WEIGHTS) is routed by them', async () => {
-  const { startTestService } = await import('../support/service');
   const weighted = await startTestService({ LLM_KEY_ROUTE_WEIGHTS: 'bot:test=0:100:0' });
   try {
     const premium = await openAiFor(weighted)

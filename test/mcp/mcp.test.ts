@@ -8,7 +8,7 @@ import { appRouter } from '../../server/routers/_app';
 import type { JsonRecord } from '../../server/simulator/data';
 import { freePort } from '../support/redis-server';
 import { typescriptCommand } from '../support/runtimes';
-import { serviceFor, TEST_KEY } from '../support/service';
+import { BOT_KEY, serviceFor } from '../support/service';
 import { activeTicketsIn, simClient } from '../support/sim-data';
 
 /**
@@ -19,7 +19,6 @@ import { activeTicketsIn, simClient } from '../support/sim-data';
 
 const mcp = suite('mcp: the procedures as tools, over HTTP and stdio');
 const service = serviceFor(mcp);
-const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 
 type ToolResult = { isError?: boolean; structuredContent?: { result?: unknown; error?: { reason: string; message: string } } };
 

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { captureLogs } from '../support/log-capture';
 import { rawRequest, statusBeforeBody } from '../support/raw-http';
-import { startTestService, TEST_KEY, type TestService } from '../support/service';
+import { BOT_KEY, startTestService, type TestService } from '../support/service';
 
 /**
  * Requests without a valid key cost nothing: the key is read from the headers before any body,
@@ -11,7 +11,6 @@ import { startTestService, TEST_KEY, type TestService } from '../support/service
  * an MCP batch counts against the key's limit.
  */
 
-const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 const door = suite('security: the door (keys before bodies, limits per address and per message)');
 let service: TestService;
 

@@ -10,7 +10,7 @@ import { createWispHubClient, isGatewayError } from '../../client/index';
 import { normalizeDocument } from '../../server/domain/document';
 import type { JsonRecord } from '../../server/simulator/data';
 import { redisAvailable, TestRedis } from '../support/redis-server';
-import { customerFacts, OPERATOR_KEY, type RestErrorBody, startTestService, TEST_KEY, type TestService } from '../support/service';
+import { BOT_KEY, customerFacts, OPERATOR_KEY, type RestErrorBody, startTestService, TEST_KEY, type TestService } from '../support/service';
 import { activeTicketsIn, simClient, underOutage, zoneOf } from '../support/sim-data';
 
 /**
@@ -19,7 +19,6 @@ import { activeTicketsIn, simClient, underOutage, zoneOf } from '../support/sim-
  * "A bot acts for one customer at a time": the attack, and the bound the service holds.
  */
 
-const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 const BOT_NAME = TEST_KEY.slice(0, TEST_KEY.indexOf('='));
 const attack = suite('security: a bot key reaches one customer at a time');
 let service: TestService;

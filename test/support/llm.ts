@@ -2,9 +2,9 @@
 
 import OpenAI from 'openai';
 import type { LlmSimulator } from '../../server/llm-simulator/server';
-import { TEST_KEY, type TestService } from './service';
+import { BOT_KEY, type TestService } from './service';
 
-export const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
+export { BOT_KEY };
 
 /** The official client pointed at the service, no retries of its own (the gateway's are under test). */
 export function openAiFor(service: TestService, apiKey = BOT_KEY, headers: Record<string, string> = {}): OpenAI {

@@ -10,6 +10,8 @@ import type { Simulator } from '../../server/simulator/server';
 /** Starts the real service on an ephemeral port against its embedded simulator. */
 
 export const TEST_KEY = 'bot:test=test-key-0123456789abcdef';
+/** The bot key itself (TEST_KEY without its name), as a bot sends it. */
+export const BOT_KEY = TEST_KEY.slice(TEST_KEY.indexOf('=') + 1);
 /** An operator key every test service also accepts (OPERATOR_API_KEYS). */
 export const OPERATOR_KEY = 'operator-key-0123456789abcdef';
 
