@@ -16,6 +16,13 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
     )
     .pipe(z.array(item));
 
+/** Route weights from three percentages (cost, quality, speed), made to sum to 1. */
+function routeWeights(parts: readonly string[]): { cost: number; quality: number; speed: number } {
+  const [cost, quality, speed] = parts.map(Number) as [number, number, number];
+  const total = cost + quality + speed || 1;
+  return { cost: cost / total, quality: quality / total, speed: speed / total };
+}
+
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
 
 const apiKeyEntry = z.string().regex(/^([a-z0-9_.:-]+=)?[A-Za-z0-9_\-.]{16,}$/i, {
@@ -206,11 +213,7 @@ const envSchema = z.object({
     .string()
     .regex(/^\d{1,3},\d{1,3},\d{1,3}$/, { error: 'three percentages: cost,quality,speed such as 40,35,25' })
     .default('40,35,25')
-    .transform((raw) => {
-      const [cost, quality, speed] = raw.split(',').map(Number) as [number, number, number];
-      const total = cost + quality + speed || 1;
-      return { cost: cost / total, quality: quality / total, speed: speed / total };
-    }),
+    .transform((raw) => routeWeights(raw.split(','))),
   // Per key name, overriding LLM_ROUTE_WEIGHTS: `bot-premium=10:70:20,bot-cheap=70:20:10` (cost:quality:speed).
   LLM_KEY_ROUTE_WEIGHTS: csv(
     z.string().regex(/^[a-z0-9_.:-]+=\d{1,3}:\d{1,3}:\d{1,3}$/i, { error: 'each entry is keyname=cost:quality:speed' }),
@@ -219,12 +222,7 @@ const envSchema = z.object({
       Object.fromEntries(
         entries.map((entry) => {
           const separator = entry.lastIndexOf('=');
-          const [cost, quality, speed] = entry
-            .slice(separator + 1)
-            .split(':')
-            .map(Number) as [number, number, number];
-          const total = cost + quality + speed || 1;
-          return [entry.slice(0, separator), { cost: cost / total, quality: quality / total, speed: speed / total }];
+          return [entry.slice(0, separator), routeWeights(entry.slice(separator + 1).split(':'))];
         }),
       ),
     )

@@ -4,7 +4,7 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { AppError, appErrorOf, type FieldIssue, toErrorPayload } from '../errors';
+import { appErrorOf, type FieldIssue, toErrorPayload } from '../errors';
 import { sendJson } from '../http/io';
 
 /** OpenAI's `type` for each status it documents. */
@@ -52,6 +52,3 @@ export function sendOpenAiError(res: ServerResponse, error: unknown, requestId: 
   const { status, body, headers } = toOpenAiError(error, requestId);
   sendJson(res, status, body, headers);
 }
-
-/** The surface's own refusals. */
-export const routeNotFound = () => new AppError('route_not_found');

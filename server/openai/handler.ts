@@ -52,14 +52,6 @@ export function metaHeaders(meta: CompletionMeta): Record<string, string> {
 }
 
 export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, keyWeights }: V1Deps) {
-  const record = (
-    meta: CompletionMeta,
-    key: string,
-    outcome: 'ok' | 'stream_broken',
-    usage: { prompt_tokens: number; completion_tokens: number } | null,
-    costUsd: number,
-  ) => recordCompletion(metrics, meta, key, outcome, usage, costUsd);
-
   async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
     const caller = await authenticate(ctx);
     const cacheMode = cacheModeOf(req);
@@ -76,13 +68,13 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, 
     if (!request.stream) {
       const { completion, meta } = await completions.complete(request, scope, cacheMode, cancel);
       ctx.report.cacheState = meta.cache === 'hit' ? 'hit' : null;
-      record(meta, caller.name, 'ok', completion.usage, meta.costUsd);
+      recordCompletion(metrics, meta, caller.name, 'ok', completion.usage, meta.costUsd);
       return sendJson(res, 200, completion, { ...metaHeaders(meta), 'x-wisphub-cost-usd': meta.costUsd.toFixed(8) });
     }
     const streamed = await completions.stream(request, scope, cacheMode, cancel);
     let broken = false;
     void streamed.finished.then(({ usage, costUsd }) =>
-      record(streamed.meta, caller.name, broken ? 'stream_broken' : 'ok', usage, costUsd),
+      recordCompletion(metrics, streamed.meta, caller.name, broken ? 'stream_broken' : 'ok', usage, costUsd),
     );
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
