@@ -1,6 +1,12 @@
-/** One chat completion counted in the metrics, the same way whichever transport (JSON, SSE, WebSocket) carried it. */
+/**
+ * One chat completion counted in the metrics, and a started stream delivered, the same way
+ * whichever transport (JSON, SSE, WebSocket) carried it.
+ */
 
-import type { CompletionMeta } from '../llm/completions';
+import { AppError } from '../errors';
+import type { ChatChunk } from '../llm/chat';
+import type { CompletionMeta, StreamedCompletion } from '../llm/completions';
+import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 
 /** A served model as a metric label: registry names as they are, anything else bounded to its provider. */
@@ -43,4 +49,33 @@ export function recordFailure(metrics: ServiceMetrics, error: unknown, key: stri
     costUsd: 0,
     attempts: attempts as { provider: string; outcome: string }[],
   });
+}
+
+/**
+ * Hands a started stream's chunks to `send` until it ends or `stopped()` says the caller is gone,
+ * and counts it once it has ended. Null when it ended whole; otherwise the error the transport
+ * reports: after the first token there is no falling back, the stream ends with an error.
+ */
+export async function deliverStream(
+  streamed: StreamedCompletion,
+  send: (chunk: ChatChunk) => void,
+  stopped: () => boolean,
+  context: { metrics: ServiceMetrics; logger: Logger; key: string; requestId: string },
+): Promise<AppError | null> {
+  let broken = false;
+  void streamed.finished.then(({ usage, costUsd }) =>
+    recordCompletion(context.metrics, streamed.meta, context.key, broken ? 'stream_broken' : 'ok', usage, costUsd),
+  );
+  try {
+    for await (const chunk of streamed.chunks) {
+      if (stopped()) break;
+      send(chunk);
+    }
+    return null;
+  } catch (error) {
+    broken = true;
+    const { provider, model } = streamed.meta;
+    context.logger.warn({ requestId: context.requestId, provider, model, err: error }, 'stream broke after its first token');
+    return new AppError('provider_unavailable', { message: 'El proveedor interrumpió la respuesta.' });
+  }
 }

@@ -8,7 +8,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, methodNotAllowed, toFieldIssues } from '../errors';
 import { readJsonBody, sendJson } from '../http/io';
-import type { ChatChunk } from '../llm/chat';
 import type { CompletionMeta, CompletionService } from '../llm/completions';
 import type { CacheMode } from '../llm/response-cache';
 import type { RouteWeights } from '../llm/route-policy';
@@ -17,7 +16,7 @@ import type { ServiceMetrics } from '../observability/metrics';
 import type { RequestContext } from '../trpc/context';
 import { authenticate } from '../trpc/procedures';
 import { Cancellation } from '../upstream/cancellation';
-import { recordCompletion, recordFailure } from './completion-metrics';
+import { deliverStream, recordCompletion, recordFailure } from './completion-metrics';
 import { sendOpenAiError, toOpenAiError } from './errors';
 import { chatRequestSchema, toChatRequest } from './schemas';
 
@@ -72,35 +71,20 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, 
       return sendJson(res, 200, completion, { ...metaHeaders(meta), 'x-wisphub-cost-usd': meta.costUsd.toFixed(8) });
     }
     const streamed = await completions.stream(request, scope, cacheMode, cancel);
-    let broken = false;
-    void streamed.finished.then(({ usage, costUsd }) =>
-      recordCompletion(metrics, streamed.meta, caller.name, broken ? 'stream_broken' : 'ok', usage, costUsd),
-    );
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
       ...metaHeaders(streamed.meta),
     });
-    try {
-      for await (const chunk of streamed.chunks) {
-        if (res.destroyed) break;
-        res.write(`data: ${JSON.stringify(chunk satisfies ChatChunk)}\n\n`);
-      }
-      res.end('data: [DONE]\n\n');
-    } catch (error) {
-      broken = true;
-      // After the first token there is no falling back: the stream ends with an error event, as OpenAI's does.
-      logger.warn(
-        { requestId: ctx.requestId, provider: streamed.meta.provider, model: streamed.meta.model, err: error },
-        'stream broke after its first token',
-      );
-      const failure = toOpenAiError(
-        new AppError('provider_unavailable', { message: 'El proveedor interrumpió la respuesta.' }),
-        ctx.requestId,
-      );
-      if (!res.destroyed) res.end(`data: ${JSON.stringify(failure.body)}\n\n`);
-    }
+    const failure = await deliverStream(
+      streamed,
+      (chunk) => res.write(`data: ${JSON.stringify(chunk)}\n\n`),
+      () => res.destroyed,
+      { metrics, logger, key: caller.name, requestId: ctx.requestId },
+    );
+    if (res.destroyed) return;
+    res.end(failure ? `data: ${JSON.stringify(toOpenAiError(failure, ctx.requestId).body)}\n\n` : 'data: [DONE]\n\n');
   }
 
   async function models(res: ServerResponse, ctx: RequestContext): Promise<void> {

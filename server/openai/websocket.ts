@@ -26,7 +26,7 @@ import type { Services } from '../services';
 import type { RequestContext } from '../trpc/context';
 import { authenticate } from '../trpc/procedures';
 import { Cancellation } from '../upstream/cancellation';
-import { recordCompletion, recordFailure } from './completion-metrics';
+import { deliverStream, recordFailure } from './completion-metrics';
 import { toOpenAiError } from './errors';
 import { chatRequestSchema, toChatRequest } from './schemas';
 
@@ -95,10 +95,6 @@ export function createV1WebSocket({ services, completions, metrics, logger, maxM
           cancel,
         );
         meta = streamed.meta;
-        let broken = false;
-        void streamed.finished.then(({ usage, costUsd }) =>
-          recordCompletion(metrics, streamed.meta, caller.name, broken ? 'stream_broken' : 'ok', usage, costUsd),
-        );
         const { tier, model, provider, cache } = streamed.meta;
         send({
           id,
@@ -110,16 +106,18 @@ export function createV1WebSocket({ services, completions, metrics, logger, maxM
             fallbacks: streamed.meta.fallbacks.map(({ model: m, provider: p, outcome }) => ({ model: m, provider: p, outcome })),
           },
         });
-        try {
-          for await (const chunk of streamed.chunks) {
-            if (cancel.cancelled) break;
-            send({ id, chunk });
-          }
-        } catch (error) {
-          broken = true;
-          logger.warn({ requestId: ctx.requestId, provider: provider, model, err: error }, 'stream broke after its first token');
-          throw new AppError('provider_unavailable', { message: 'El proveedor interrumpió la respuesta.' });
-        }
+        const failure = await deliverStream(
+          streamed,
+          (chunk) => send({ id, chunk }),
+          () => cancel.cancelled,
+          {
+            metrics,
+            logger,
+            key: caller.name,
+            requestId: ctx.requestId,
+          },
+        );
+        if (failure && !cancel.cancelled) throw failure;
         send(cancel.cancelled ? { id, cancelled: true } : { id, done: true });
       } catch (error) {
         if (cancel.cancelled) return send({ id, cancelled: true });
