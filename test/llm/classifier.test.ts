@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Classifier, fold, loadTokenCounter, SHIPPED_CLASSIFIER_RULES } from '../../server/llm/classifier';
+import { Classifier, fold, loadTokenCounter, SHIPPED_CLASSIFIER_RULES, type TokenCounter } from '../../server/llm/classifier';
 import { evaluate, labelledSet } from '../support/classifier-set';
 
 /**
@@ -9,8 +9,13 @@ import { evaluate, labelledSet } from '../support/classifier-set';
  */
 
 const classifier = suite('llm: the complexity classifier');
-const countTokens = await loadTokenCounter();
-const rules = new Classifier(SHIPPED_CLASSIFIER_RULES, countTokens);
+// Loaded in a hook, not at top level: Bun's test loader requires suites and refuses top-level await.
+let countTokens: TokenCounter;
+let rules: Classifier;
+classifier.before(async () => {
+  countTokens = await loadTokenCounter();
+  rules = new Classifier(SHIPPED_CLASSIFIER_RULES, countTokens);
+});
 const user = (content: string, extra: object = {}) => ({ model: 'auto', messages: [{ role: 'user' as const, content }], ...extra });
 
 classifier('folding: accents and case do not matter', () => {
