@@ -6,7 +6,7 @@
 
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { configuredProviders, simulatedProviders } from './config/llm-providers';
+import { configuredProviders, simulatedProviders, withVaultProviders } from './config/llm-providers';
 import type { Config } from './config/settings';
 import { loadSubjectCatalogue, loadSubjectSynonyms } from './config/subject-file';
 import { ApiKeyRegistry } from './guards/api-keys';
@@ -20,6 +20,7 @@ import { VerificationTokens } from './guards/verification';
 import { resolveVerificationSecret } from './guards/verification-secret';
 import { answerClientError, createRequestListener, type Readiness } from './http/listener';
 import { ResponseMemo } from './http/response-memo';
+import { type Books, openBooks } from './llm/books';
 import { SHIPPED_REGISTRY } from './llm/registry';
 import { createLlmSetup, readLlmSources } from './llm/setup';
 import { type LlmSimulator, startLlmSimulator } from './llm-simulator/server';
@@ -71,6 +72,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   let llmSimulator: LlmSimulator | null = null;
   let closeWebSockets: (() => void) | null = null;
   let shared: SharedState | null = null;
+  let books: Books | null = null;
   let warmUpTimer: NodeJS.Timeout | null = null;
   let stopSettlements: (() => void) | null = null;
   const activity = { inFlight: 0 };
@@ -152,6 +154,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         llmSimulator = await startLlmSimulator({ port: config.LLM_SIM_PORT, models: SHIPPED_REGISTRY.models.map((model) => model.id) });
         providers = simulatedProviders(llmSimulator.url, config.OPENAI_COMPATIBLE_NAME, config.LLM_TIMEOUT_MS);
         logger.info({ simulator: llmSimulator.url }, 'no model provider is configured: /v1 runs on the embedded provider simulator');
+      } else if (config.ENCRYPTION_KEY) {
+        providers = withVaultProviders(providers, config);
       } else if (providers.length === 0) {
         logger.warn('no model provider is configured: /v1 answers 503 provider_unavailable');
       }
@@ -194,6 +198,38 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       if (apiKeys.usesDevelopmentKey) {
         logger.warn('API_KEYS is empty: the documented development key is accepted (simulator only)');
       }
+      const openedBooks = await openBooks(config, {
+        reservedKeyNames: new Set([
+          ...apiKeys.names,
+          ...config.ADMIN_API_KEYS.map((key) => key.name),
+          ...config.METRICS_API_KEYS.map((key) => key.name),
+        ]),
+        onFlush: (outcome) => {
+          metrics.observeUsageFlush(outcome);
+          if (outcome.failed) logger.warn({ rows: outcome.rows }, 'usage rows could not be written: kept for the next try');
+        },
+        onDropped: (rows) => {
+          metrics.observeUsageDropped(rows);
+          logger.error({ rows }, 'usage buffer full while the database is unreachable: oldest rows dropped');
+        },
+        onRefusal: (key, reason) => metrics.observeRefusal(key, reason),
+        onRefreshError: (error) => logger.warn({ err: error }, 'keys, budgets and vault could not be read again: keeping the last ones'),
+      });
+      books = openedBooks;
+      metrics.usageBuffered = () => openedBooks.usage.buffered;
+      llm.pool.useKeySource((provider, keyName) => openedBooks.vault.keyFor(provider, keyName));
+      apiKeys.attach(openedBooks.keys);
+      logger.info(
+        {
+          database: openedBooks.database.kind,
+          where: openedBooks.database.where,
+          migrated: openedBooks.migrated,
+          vault: openedBooks.vault.enabled ? 'on' : 'off (ENCRYPTION_KEY unset)',
+        },
+        'books open: usage, budgets, keys',
+      );
+      if (openedBooks.vault.unreadable.length > 0)
+        logger.error({ ids: openedBooks.vault.unreadable }, 'provider keys in the vault that ENCRYPTION_KEY does not open');
       const services: Services = {
         config,
         gateway,
@@ -221,6 +257,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         paymentReferences: shared?.paymentReferences ?? (await localReferences(config.AUDIT_LOG_PATH, logger)),
         shared,
         llm,
+        books: openedBooks,
       };
 
       // The audit trail's index by service id, built now rather than on a customer's first promise.
@@ -316,6 +353,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       simulator = null;
       await llmSimulator?.close();
       llmSimulator = null;
+      await books?.stop().catch((error: unknown) => logger.error({ err: error }, 'the books could not be closed cleanly'));
+      books = null;
       await shared?.close();
       shared = null;
       await flushLogger(logger);

@@ -172,6 +172,17 @@ export const ERROR_CATALOGUE = {
     code: 'SERVICE_UNAVAILABLE',
     message: 'Ningún proveedor de modelos pudo responder en este momento. Intente de nuevo en unos minutos.',
   },
+  budget_exceeded: {
+    status: 429,
+    code: 'TOO_MANY_REQUESTS',
+    message: 'Esta clave ya gastó su presupuesto de modelos de este mes. El operador puede ampliarlo.',
+  },
+  already_exists: { status: 409, code: 'CONFLICT', message: 'Ya existe un registro con esos datos.' },
+  vault_unavailable: {
+    status: 503,
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'La bóveda de claves de proveedores no está habilitada (falta ENCRYPTION_KEY).',
+  },
   provider_timeout: {
     status: 504,
     code: 'GATEWAY_TIMEOUT',

@@ -8,6 +8,7 @@ import type { PendingServiceTask, PendingStore } from './guards/pending-store';
 import type { RateLimiter } from './guards/rate-limit';
 import type { VerificationTokens } from './guards/verification';
 import type { ResponseMemo } from './http/response-memo';
+import type { Books } from './llm/books';
 import type { LlmSetup } from './llm/setup';
 import type { AuditTrail } from './observability/audit';
 import type { Logger } from './observability/logger';
@@ -53,4 +54,6 @@ export interface Services {
   shared: SharedState | null;
   /** The LLM half: its request path (/v1), registry and providers. */
   llm: LlmSetup;
+  /** Usage, budgets, the provider key vault and the gateway keys admins create (one database). */
+  books: Books;
 }

@@ -88,3 +88,17 @@ export function simulatedProviders(url: string, compatibleName: string, timeoutM
     { name: compatibleName, kind: 'openai-compatible', baseUrl: `${url}/v1`, apiKey: LLM_SIMULATOR_KEY, timeoutMs },
   ];
 }
+
+/**
+ * With the vault on, OpenAI, Anthropic and Gemini at their settings' base URLs even without a key
+ * in the settings: a key an admin adds to the vault makes them usable without a restart.
+ */
+export function withVaultProviders(providers: ProviderConfig[], config: ProviderSettings): ProviderConfig[] {
+  const timeoutOf = (name: string) => config.LLM_PROVIDER_TIMEOUTS_MS[name] ?? config.LLM_TIMEOUT_MS;
+  const defaults: ProviderConfig[] = [
+    { name: 'openai', kind: 'openai', baseUrl: config.OPENAI_BASE_URL, apiKey: null, timeoutMs: timeoutOf('openai') },
+    { name: 'anthropic', kind: 'anthropic', baseUrl: config.ANTHROPIC_BASE_URL, apiKey: null, timeoutMs: timeoutOf('anthropic') },
+    { name: 'google', kind: 'google', baseUrl: config.GEMINI_BASE_URL, apiKey: null, timeoutMs: timeoutOf('google') },
+  ];
+  return [...providers, ...defaults.filter((candidate) => !providers.some((provider) => provider.name === candidate.name))];
+}

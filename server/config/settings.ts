@@ -247,6 +247,27 @@ const envSchema = z.object({
   // Chat requests may carry images (base64).
   LLM_BODY_LIMIT_BYTES: int(10_000_000, 1024),
 
+  // --- The books: usage, budgets, provider key vault, gateway keys created at run time ---
+  // Postgres (postgres://user:password@host:5432/db) for several instances; else SQLite in DATABASE_FILE.
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'a postgres:// or postgresql:// URL' })
+    .optional(),
+  DATABASE_FILE: z.string().min(1).default('wisphub.db'),
+  // 32-byte keys (openssl rand -base64 32), comma-separated: the first seals provider keys, every one opens.
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*(,\s*([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)\s*)*$/, {
+      error: 'comma-separated 32-byte keys: 64 hex digits or 44 base64 characters each (openssl rand -base64 32)',
+    })
+    .optional(),
+  // Usage rows are written in batches this often (and at shutdown).
+  USAGE_FLUSH_MS: int(250, 10, 60_000),
+  // Every instance reads gateway keys, budgets and vault keys again this often: a revoked key stops working within it.
+  BOOKS_REFRESH_MS: int(2000, 100, 300_000),
+  // How old a key's month spend and last-minute tokens may be when a request is checked against its budget.
+  BUDGET_TOTALS_MAX_AGE_MS: int(1000, 0, 60_000),
+
   SIM_PORT: int(0, 0, 65535),
   SIM_SEED: int(20260806),
   SIM_CLIENTS: int(7500, 0, 200_000),

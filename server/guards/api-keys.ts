@@ -18,9 +18,17 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 
 const digest = (value: string): Buffer =>
   oneShot ? oneShot('sha256', value, 'buffer') : createHash('sha256').update(value, 'utf8').digest();
 
+/** Keys kept outside the environment (stored-keys.ts): consulted after the configured ones. */
+export interface KeySource {
+  identify(presented: string): CallerKey | null;
+  /** Changes when a key stops working, so what a connection presented is checked again. */
+  readonly generation: number;
+}
+
 export class ApiKeyRegistry {
   private readonly entries: { caller: CallerKey; digest: Buffer }[];
   readonly usesDevelopmentKey: boolean;
+  private stored: KeySource | null = null;
 
   constructor(keys: ApiKey[], allowDevelopmentKey: boolean) {
     this.usesDevelopmentKey = keys.length === 0 && allowDevelopmentKey;
@@ -33,6 +41,16 @@ export class ApiKeyRegistry {
     this.entries = effective.map(({ name, key, role }) => ({ caller: { name, role }, digest: digest(key) }));
   }
 
+  /** Also accepts the keys an admin created at run time. */
+  attach(stored: KeySource): void {
+    this.stored = stored;
+  }
+
+  /** The names of the configured keys (a stored key may not take one). */
+  get names(): Set<string> {
+    return new Set(this.entries.map((entry) => entry.caller.name));
+  }
+
   static fromConfig(config: Config): ApiKeyRegistry {
     return new ApiKeyRegistry(config.API_KEYS, config.useSimulator);
   }
@@ -43,15 +61,16 @@ export class ApiKeyRegistry {
    * sent before reveals nothing about any configured key, and spares a SHA-256 per request.
    * Only keys that matched are remembered, so junk keys cannot grow it; it dies with the socket.
    */
-  private readonly byConnection = new WeakMap<object, { presented: string; caller: CallerKey }>();
+  private readonly byConnection = new WeakMap<object, { presented: string; caller: CallerKey; generation: number }>();
 
   identifyOn(connection: object | undefined, presented: string): CallerKey | null {
+    const generation = this.stored?.generation ?? 0;
     if (connection) {
       const last = this.byConnection.get(connection);
-      if (last !== undefined && last.presented === presented) return last.caller;
+      if (last !== undefined && last.presented === presented && last.generation === generation) return last.caller;
     }
     const caller = this.identify(presented);
-    if (connection && caller) this.byConnection.set(connection, { presented, caller });
+    if (connection && caller) this.byConnection.set(connection, { presented, caller, generation });
     return caller;
   }
 
@@ -62,6 +81,6 @@ export class ApiKeyRegistry {
     for (const entry of this.entries) {
       if (timingSafeEqual(candidate, entry.digest) && found === null) found = entry.caller;
     }
-    return found;
+    return found ?? this.stored?.identify(presented) ?? null;
   }
 }

@@ -253,6 +253,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     bodyLimitBytes: services.config.LLM_BODY_LIMIT_BYTES,
     logger: services.logger,
     metrics,
+    books: services.books,
     keyWeights: services.config.LLM_KEY_ROUTE_WEIGHTS,
   });
   const v1: Route = {

@@ -115,10 +115,10 @@ async function throughPlan<T>(
   throw exhausted(attempts, last);
 }
 
-/** Where a call to `model` goes, from its provider's settings. */
-function targetOf(pool: ProviderPool, model: ModelEntry, timeoutMs: number, cancel: Cancellation | undefined) {
+/** Where a call to `model` goes, from its provider's settings, with the key this caller uses there. */
+function targetOf(pool: ProviderPool, model: ModelEntry, keyName: string, timeoutMs: number, cancel: Cancellation | undefined) {
   const config = pool.config(model.provider)!;
-  return { baseUrl: config.baseUrl, apiKey: config.apiKey, model: model.id, timeoutMs, cancel };
+  return { baseUrl: config.baseUrl, apiKey: pool.keyFor(model.provider, keyName), model: model.id, timeoutMs, cancel };
 }
 
 export function completeThroughPlan(
@@ -126,13 +126,14 @@ export function completeThroughPlan(
   candidates: readonly ModelEntry[],
   pool: ProviderPool,
   options: AttemptOptions,
+  keyName: string,
   cancel?: Cancellation,
 ): Promise<{ value: ChatCompletion; served: ModelEntry; attempts: Attempt[] }> {
   return throughPlan(
     candidates,
     pool,
     options,
-    (model, timeoutMs) => pool.adapter(model.provider)!.complete(request, targetOf(pool, model, timeoutMs, cancel)),
+    (model, timeoutMs) => pool.adapter(model.provider)!.complete(request, targetOf(pool, model, keyName, timeoutMs, cancel)),
     cancel,
   );
 }
@@ -177,6 +178,7 @@ export function streamThroughPlan(
   candidates: readonly ModelEntry[],
   pool: ProviderPool,
   options: AttemptOptions,
+  keyName: string,
   cancel?: Cancellation,
 ): Promise<{ value: StartedStream; served: ModelEntry; attempts: Attempt[] }> {
   return throughPlan(
@@ -185,7 +187,7 @@ export function streamThroughPlan(
     options,
     (model, timeoutMs) =>
       startStream(
-        pool.adapter(model.provider)!.stream(request, targetOf(pool, model, timeoutMs, cancel)),
+        pool.adapter(model.provider)!.stream(request, targetOf(pool, model, keyName, timeoutMs, cancel)),
         Math.min(options.firstTokenTimeoutMs, timeoutMs),
       ),
     cancel,

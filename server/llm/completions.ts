@@ -20,6 +20,7 @@ import type { ProviderPool } from './provider-pool';
 import { costOf, type ModelEntry, type ModelRegistry, TIERS, type Tier } from './registry';
 import { type CachedAnswer, type CacheMode, cacheable, type ResponseCache } from './response-cache';
 import { type Needs, planForModel, planForTier, qualifiedName, type RoutePlan, type RouteWeights } from './route-policy';
+import { countedUsage, reported } from './token-usage';
 
 /** `auto` lets the classifier pick the tier; `auto-<tier>` names one. */
 export const AUTO_MODEL = 'auto';
@@ -71,6 +72,15 @@ export interface CompletionMeta {
   cache: 'hit' | 'miss' | 'bypass';
   /** USD at registry prices; 0 for a cache hit (nothing was spent). */
   costUsd: number;
+  /** The provider reported no usage: the tokens were counted here (token-usage.ts). */
+  tokensCounted: boolean;
+}
+
+/** How a stream ended: its usage (reported, or counted when the provider sent none) and cost. */
+export interface StreamOutcome {
+  usage: ChatCompletion['usage'];
+  costUsd: number;
+  tokensCounted: boolean;
 }
 
 export interface CallerScope {
@@ -84,8 +94,8 @@ export interface CallerScope {
 export interface StreamedCompletion {
   meta: CompletionMeta;
   chunks: AsyncGenerator<ChatChunk>;
-  /** Resolves once the stream ended: its usage and cost (null when it broke before the usage chunk). */
-  finished: Promise<{ usage: ChatCompletion['usage'] | null; costUsd: number }>;
+  /** Resolves once the stream ended: its usage (counted when the provider reported none) and cost. */
+  finished: Promise<StreamOutcome>;
 }
 
 /**
@@ -148,7 +158,7 @@ export class CompletionService {
     const context = {
       registry,
       weights: caller.weights ?? options.weights,
-      configured: (provider: string) => pool.configured(provider),
+      configured: (provider: string) => pool.usable(provider, caller.keyName),
       healthy: (provider: string) => pool.healthy(provider),
       allowed: caller.allowed ?? (() => true),
     };
@@ -158,8 +168,8 @@ export class CompletionService {
       tier = TIER_MODELS[named] ?? classification!.tier;
       plan = planForTier(tier, needs, context);
     } else {
-      const entries = registry.lookup(named).filter((model) => pool.configured(model.provider));
-      const adHoc = entries.length === 0 ? this.unlistedModel(named) : null;
+      const entries = registry.lookup(named).filter((model) => pool.usable(model.provider, caller.keyName));
+      const adHoc = entries.length === 0 ? this.unlistedModel(named, caller.keyName) : null;
       plan = planForModel(adHoc ? [adHoc] : entries, needs, context, options.fallbacks);
       if (entries.length === 0 && !adHoc) {
         throw new AppError('model_not_found', {
@@ -188,11 +198,11 @@ export class CompletionService {
    * `provider/model` for a model the registry does not list but a configured provider may serve
    * (a new OpenAI model, an Ollama tag): passed through, priced at zero, capabilities assumed.
    */
-  private unlistedModel(name: string): ModelEntry | null {
+  private unlistedModel(name: string, keyName: string): ModelEntry | null {
     const slash = name.indexOf('/');
     if (slash <= 0) return null;
     const provider = name.slice(0, slash);
-    if (!this.deps.pool.configured(provider)) return null;
+    if (!this.deps.pool.usable(provider, keyName)) return null;
     return {
       id: name.slice(slash + 1),
       provider,
@@ -230,10 +240,18 @@ export class CompletionService {
       listed: this.listed(provider, model),
       cache: 'hit',
       costUsd: 0,
+      tokensCounted: false,
     };
   }
 
-  private servedMeta(tier: Tier | null, served: ModelEntry, attempts: Attempt[], cached: boolean, costUsd: number): CompletionMeta {
+  private servedMeta(
+    tier: Tier | null,
+    served: ModelEntry,
+    attempts: Attempt[],
+    cached: boolean,
+    costUsd: number,
+    tokensCounted = false,
+  ): CompletionMeta {
     return {
       tier,
       model: served.id,
@@ -243,6 +261,7 @@ export class CompletionService {
       listed: this.listed(served.provider, served.id),
       cache: cached ? 'miss' : 'bypass',
       costUsd,
+      tokensCounted,
     };
   }
 
@@ -276,11 +295,13 @@ export class CompletionService {
       value: completion,
       served,
       attempts,
-    } = await completeThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, cancel).catch((error: unknown) =>
-      this.failure(error),
+    } = await completeThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, caller.keyName, cancel).catch(
+      (error: unknown) => this.failure(error),
     );
+    const tokensCounted = !reported(completion.usage);
+    if (tokensCounted) completion.usage = await countedUsage(request, textOf(completion.choices[0]?.message.content ?? null));
     const cost = costOf(served, completion.usage.prompt_tokens, completion.usage.completion_tokens);
-    const meta = this.servedMeta(tier, served, attempts, key !== null, cost);
+    const meta = this.servedMeta(tier, served, attempts, key !== null, cost, tokensCounted);
     if (key) await this.deps.cache!.set(key, { completion, model: served.id, provider: served.provider, tier });
     return { completion, meta };
   }
@@ -297,26 +318,30 @@ export class CompletionService {
       const replay = async function* () {
         yield* chunksOf(hit.completion, includeUsage);
       };
-      return { meta: this.hitMeta(hit), chunks: replay(), finished: Promise.resolve({ usage: hit.completion.usage, costUsd: 0 }) };
+      return {
+        meta: this.hitMeta(hit),
+        chunks: replay(),
+        finished: Promise.resolve({ usage: hit.completion.usage, costUsd: 0, tokensCounted: false }),
+      };
     }
     const { tier, candidates } = this.plan(request, caller, await this.classify(request));
     const {
       value: started,
       served,
       attempts,
-    } = await streamThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, cancel).catch((error: unknown) =>
-      this.failure(error),
+    } = await streamThroughPlan(request, candidates, this.deps.pool, this.deps.options.attempts, caller.keyName, cancel).catch(
+      (error: unknown) => this.failure(error),
     );
     const meta = this.servedMeta(tier, served, attempts, key !== null, 0);
     const cache = this.deps.cache;
-    let settle!: (outcome: { usage: ChatCompletion['usage'] | null; costUsd: number }) => void;
-    const finished = new Promise<{ usage: ChatCompletion['usage'] | null; costUsd: number }>((resolve) => {
+    let settle!: (outcome: StreamOutcome) => void;
+    const finished = new Promise<StreamOutcome>((resolve) => {
       settle = resolve;
     });
     const idleMs = this.deps.options.streamIdleTimeoutMs;
     const onComplete = (completion: ChatCompletion) =>
       key && cache ? cache.set(key, { completion, model: served.id, provider: served.provider, tier }) : Promise.resolve(false);
-    return { meta, chunks: relay(started, served, includeUsage, idleMs, settle, onComplete), finished };
+    return { meta, chunks: relay(request, started, served, includeUsage, idleMs, settle, onComplete), finished };
   }
 }
 
@@ -326,11 +351,12 @@ export class CompletionService {
  * with a timeout.
  */
 async function* relay(
+  request: ChatRequest,
   started: StartedStream,
   served: ModelEntry,
   includeUsage: boolean,
   idleMs: number,
-  settle: (outcome: { usage: ChatCompletion['usage'] | null; costUsd: number }) => void,
+  settle: (outcome: StreamOutcome) => void,
   onComplete: (completion: ChatCompletion) => Promise<unknown>,
 ): AsyncGenerator<ChatChunk> {
   const assembled = new StreamAssembly();
@@ -360,7 +386,13 @@ async function* relay(
   } finally {
     void started.rest.return?.();
     const spent = usage as ChatCompletion['usage'] | null;
-    settle({ usage: spent, costUsd: spent ? costOf(served, spent.prompt_tokens, spent.completion_tokens) : 0 });
+    // A stream cut before its usage chunk was still billed for what it sent: counted here.
+    const outcome = reported(spent)
+      ? Promise.resolve({ usage: spent, tokensCounted: false })
+      : countedUsage(request, assembled.text).then((counted) => ({ usage: counted, tokensCounted: true }));
+    void outcome.then(({ usage: final, tokensCounted }) =>
+      settle({ usage: final, costUsd: costOf(served, final.prompt_tokens, final.completion_tokens), tokensCounted }),
+    );
   }
 }
 
@@ -376,7 +408,8 @@ export class StreamAssembly {
   private id = '';
   private created = 0;
   private model = '';
-  private text = '';
+  /** The answer's text so far. */
+  text = '';
   private finish: ChatCompletion['choices'][number]['finish_reason'] | null = null;
   private readonly calls: { id: string; name: string; arguments: string }[] = [];
 

@@ -24,6 +24,9 @@ export interface HealthOptions {
   onBreakerChange?: (provider: string, state: BreakerState) => void;
 }
 
+/** A provider key kept outside the settings (the vault): the caller's own, else the one for everyone. */
+export type KeySource = (provider: string, keyName: string) => string | null;
+
 /** Failures that say the provider is unwell (a bad request or a wrong key says nothing about its health). */
 const UNWELL: ReadonlySet<ProviderFailure> = new Set(['server_error', 'timeout', 'network', 'stream_interrupted', 'bad_response']);
 
@@ -32,6 +35,7 @@ export class ProviderPool {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly coolingUntil = new Map<string, number>();
   private readonly now: () => number;
+  private keySource: KeySource = () => null;
 
   constructor(configs: readonly ProviderConfig[], options: HealthOptions) {
     this.now = options.now ?? Date.now;
@@ -64,6 +68,23 @@ export class ProviderPool {
 
   configured(name: string): boolean {
     return this.configs.has(name);
+  }
+
+  /** Where keys beyond the settings come from (the vault), consulted on every call. */
+  useKeySource(source: KeySource): void {
+    this.keySource = source;
+  }
+
+  /** The key a caller's request to a provider carries: the vault's (the caller's own first), else the setting's. */
+  keyFor(name: string, keyName: string): string | null {
+    return this.keySource(name, keyName) ?? this.configs.get(name)?.apiKey ?? null;
+  }
+
+  /** Configured, and (for providers that need one) with a key this caller can use. */
+  usable(name: string, keyName: string): boolean {
+    const config = this.configs.get(name);
+    if (!config) return false;
+    return config.kind === 'openai-compatible' || this.keyFor(name, keyName) !== null;
   }
 
   /** Not known to be down: breaker not open, not cooling after a 429. */

@@ -35,6 +35,11 @@ export class ServiceMetrics {
   private readonly llmTokens: Counter<'model' | 'direction' | 'key'>;
   private readonly llmCost: Counter<'model' | 'key'>;
   private readonly llmAttempts: Counter<'provider' | 'outcome'>;
+  private readonly llmRefusals: Counter<'key' | 'reason'>;
+  private readonly usageRows: Counter<'result'>;
+  private readonly usageFlush: Histogram<never>;
+  /** Rows waiting to be written to the usage database (set by the books). */
+  usageBuffered: () => number = () => 0;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -77,6 +82,33 @@ export class ServiceMetrics {
       help: 'Provider calls by provider and outcome (ok, rate_limited, server_error, timeout, ...).',
       labelNames: ['provider', 'outcome'],
       registers,
+    });
+    this.llmRefusals = new Counter({
+      name: 'wisphub_llm_budget_refusals_total',
+      help: 'Requests refused before any provider call by key and reason (budget_exceeded, rate_limited: tokens per minute).',
+      labelNames: ['key', 'reason'],
+      registers,
+    });
+    this.usageRows = new Counter({
+      name: 'wisphub_usage_rows_total',
+      help: 'Usage rows by result: written to the database, failed (kept and retried), dropped (buffer full).',
+      labelNames: ['result'],
+      registers,
+    });
+    this.usageFlush = new Histogram({
+      name: 'wisphub_usage_flush_duration_seconds',
+      help: 'Time to write one batch of usage rows and their rollups.',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    });
+    const metrics = this;
+    new Gauge({
+      name: 'wisphub_usage_buffered_rows',
+      help: 'Usage rows recorded but not yet written to the database.',
+      registers,
+      collect() {
+        this.set(metrics.usageBuffered());
+      },
     });
     this.upstreamCalls = new Counter({
       name: 'wisphub_upstream_calls_total',
@@ -182,6 +214,19 @@ export class ServiceMetrics {
             : null
         : call.status;
     if (kind) this.upstreamErrors.inc({ endpoint: call.endpoint, kind });
+  }
+
+  observeRefusal(key: string, reason: string): void {
+    this.llmRefusals.inc({ key, reason });
+  }
+
+  observeUsageFlush({ rows, ms, failed }: { rows: number; ms: number; failed: boolean }): void {
+    this.usageRows.inc({ result: failed ? 'failed' : 'written' }, rows);
+    if (!failed) this.usageFlush.observe(ms / 1000);
+  }
+
+  observeUsageDropped(rows: number): void {
+    this.usageRows.inc({ result: 'dropped' }, rows);
   }
 
   observeRoute(decision: { tier: string | null; candidates: readonly string[] }): void {

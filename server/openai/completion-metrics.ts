@@ -1,81 +1,191 @@
 /**
- * One chat completion counted in the metrics, and a started stream delivered, the same way
- * whichever transport (JSON, SSE, WebSocket) carried it.
+ * The books of one chat completion, whichever transport (JSON, SSE, WebSocket) carried it: the
+ * key's limits checked before any provider is called, then the request counted in the metrics and
+ * recorded in the usage database (tokens as the provider reported them, or counted; its cost,
+ * latency, time to first token, cache, fallbacks and outcome), failures and refusals included.
  */
 
-import { AppError } from '../errors';
-import type { ChatChunk } from '../llm/chat';
-import type { CompletionMeta, StreamedCompletion } from '../llm/completions';
+import { AppError, appErrorOf } from '../errors';
+import type { CallerKey } from '../guards/api-keys';
+import type { Books } from '../llm/books';
+import type { ChatChunk, ChatRequest } from '../llm/chat';
+import { AUTO_MODEL, type CallerScope, type CompletionMeta, type StreamedCompletion, TIER_MODELS } from '../llm/completions';
+import type { RouteWeights } from '../llm/route-policy';
+import type { UsageOutcome } from '../llm/usage/entry';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
+
+export interface Accounting {
+  metrics: ServiceMetrics;
+  books: Books;
+  logger: Logger;
+}
+
+/** What is known of a request once its body is read: who asked, for whom, for which model, when. */
+export interface RequestFacts {
+  requestId: string;
+  keyName: string;
+  endUser: string | null;
+  modelRequested: string;
+  stream: boolean;
+  startedMs: number;
+}
+
+export function factsOf(
+  request: ChatRequest,
+  caller: CallerKey,
+  context: { requestId: string; endUser: string | null; startedMs: number },
+): RequestFacts {
+  return {
+    requestId: context.requestId,
+    keyName: caller.name,
+    endUser: context.endUser ?? request.user ?? null,
+    modelRequested: request.model,
+    stream: request.stream === true,
+    startedMs: context.startedMs,
+  };
+}
 
 /** A served model as a metric label: registry names as they are, anything else bounded to its provider. */
 const modelLabel = (meta: CompletionMeta): string => (meta.listed ? `${meta.provider}/${meta.model}` : `${meta.provider}/unlisted`);
 
+/**
+ * The caller's scope for the route policy, once its key is within its limits: 429 when it spent
+ * its month or its minute; 403 for a model its allow list does not name (the caller records the refusal).
+ */
+export async function admitRequest(accounting: Accounting, facts: RequestFacts, weights: RouteWeights | undefined): Promise<CallerScope> {
+  const { budgets } = accounting.books;
+  await budgets.admit(facts.keyName);
+  const allowedModels = budgets.of(facts.keyName)?.allowedModels ?? null;
+  const named = facts.modelRequested;
+  if (allowedModels !== null && named !== AUTO_MODEL && !TIER_MODELS[named]) {
+    const bare = named.slice(named.indexOf('/') + 1);
+    if (!allowedModels.some((allowed) => allowed === named || allowed === bare || allowed.endsWith(`/${named}`)))
+      throw new AppError('forbidden_for_key', {
+        message: 'Esta clave no puede usar ese modelo.',
+        details: { model: named, allowedModels },
+      });
+  }
+  const allowed = budgets.allows(facts.keyName);
+  return { keyName: facts.keyName, weights, ...(allowed ? { allowed } : {}) };
+}
+
 export function recordCompletion(
-  metrics: ServiceMetrics,
+  accounting: Accounting,
+  facts: RequestFacts,
   meta: CompletionMeta,
-  key: string,
   outcome: 'ok' | 'stream_broken',
-  usage: { prompt_tokens: number; completion_tokens: number } | null,
-  costUsd: number,
+  spent: { usage: { prompt_tokens: number; completion_tokens: number }; costUsd: number; tokensCounted: boolean },
+  ttftMs: number | null = null,
 ): void {
-  metrics.observeLlm({
+  const hit = meta.cache === 'hit';
+  const promptTokens = hit ? 0 : spent.usage.prompt_tokens;
+  const completionTokens = hit ? 0 : spent.usage.completion_tokens;
+  accounting.metrics.observeLlm({
     model: modelLabel(meta),
     tier: meta.tier,
     cache: meta.cache,
     outcome,
-    key,
-    promptTokens: meta.cache === 'hit' ? 0 : (usage?.prompt_tokens ?? 0),
-    completionTokens: meta.cache === 'hit' ? 0 : (usage?.completion_tokens ?? 0),
-    costUsd,
+    key: facts.keyName,
+    promptTokens,
+    completionTokens,
+    costUsd: spent.costUsd,
     attempts: meta.attempts,
+  });
+  accounting.books.usage.record({
+    atMs: facts.startedMs,
+    requestId: facts.requestId,
+    keyName: facts.keyName,
+    endUser: facts.endUser,
+    modelRequested: facts.modelRequested,
+    modelServed: `${meta.provider}/${meta.model}`,
+    provider: meta.provider,
+    tier: meta.tier,
+    promptTokens,
+    completionTokens,
+    tokensCounted: !hit && spent.tokensCounted,
+    costUsd: hit ? 0 : spent.costUsd,
+    latencyMs: Date.now() - facts.startedMs,
+    ttftMs,
+    cache: meta.cache,
+    stream: facts.stream,
+    fallbacks: meta.fallbacks.map((attempt) => `${attempt.provider}/${attempt.model}:${attempt.outcome}`),
+    outcome,
+    errorReason: outcome === 'stream_broken' ? 'provider_unavailable' : null,
   });
 }
 
-/** A request that failed after trying providers: its attempts still count. */
-export function recordFailure(metrics: ServiceMetrics, error: unknown, key: string | null): void {
-  const attempts =
-    error instanceof Error && 'details' in error ? (error.details as { attempts?: unknown } | undefined)?.attempts : undefined;
-  if (!Array.isArray(attempts) || key === null) return;
-  metrics.observeLlm({
-    model: 'none',
+/** A request that failed or was refused: its attempts still count, and it is recorded when its facts are known. */
+export function recordFailure(accounting: Accounting, facts: RequestFacts | null, error: unknown): void {
+  const known = appErrorOf(error);
+  const raw = known?.details?.attempts;
+  const attempts = Array.isArray(raw) ? (raw as { provider: string; model: string; outcome: string }[]) : [];
+  if (attempts.length > 0 && facts) {
+    accounting.metrics.observeLlm({
+      model: 'none',
+      tier: null,
+      cache: 'bypass',
+      outcome: 'error',
+      key: facts.keyName,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+      attempts,
+    });
+  }
+  if (!facts) return;
+  const refused: UsageOutcome = known?.status === 429 || known?.reason === 'forbidden_for_key' ? 'refused' : 'error';
+  accounting.books.usage.record({
+    atMs: facts.startedMs,
+    requestId: facts.requestId,
+    keyName: facts.keyName,
+    endUser: facts.endUser,
+    modelRequested: facts.modelRequested,
+    modelServed: null,
+    provider: null,
     tier: null,
-    cache: 'bypass',
-    outcome: 'error',
-    key,
     promptTokens: 0,
     completionTokens: 0,
+    tokensCounted: false,
     costUsd: 0,
-    attempts: attempts as { provider: string; outcome: string }[],
+    latencyMs: Date.now() - facts.startedMs,
+    ttftMs: null,
+    cache: 'bypass',
+    stream: facts.stream,
+    fallbacks: attempts.map((attempt) => `${attempt.provider}/${attempt.model}:${attempt.outcome}`),
+    outcome: refused,
+    errorReason: known?.reason ?? 'internal_error',
   });
 }
 
 /**
  * Hands a started stream's chunks to `send` until it ends or `stopped()` says the caller is gone,
- * and counts it once it has ended. Null when it ended whole; otherwise the error the transport
+ * and records it once it has ended. Null when it ended whole; otherwise the error the transport
  * reports: after the first token there is no falling back, the stream ends with an error.
  */
 export async function deliverStream(
   streamed: StreamedCompletion,
   send: (chunk: ChatChunk) => void,
   stopped: () => boolean,
-  context: { metrics: ServiceMetrics; logger: Logger; key: string; requestId: string },
+  accounting: Accounting,
+  facts: RequestFacts,
 ): Promise<AppError | null> {
   let broken = false;
-  void streamed.finished.then(({ usage, costUsd }) =>
-    recordCompletion(context.metrics, streamed.meta, context.key, broken ? 'stream_broken' : 'ok', usage, costUsd),
+  let ttftMs: number | null = null;
+  void streamed.finished.then((spent) =>
+    recordCompletion(accounting, facts, streamed.meta, broken ? 'stream_broken' : 'ok', spent, ttftMs),
   );
   try {
     for await (const chunk of streamed.chunks) {
       if (stopped()) break;
+      ttftMs ??= Date.now() - facts.startedMs;
       send(chunk);
     }
     return null;
   } catch (error) {
     broken = true;
     const { provider, model } = streamed.meta;
-    context.logger.warn({ requestId: context.requestId, provider, model, err: error }, 'stream broke after its first token');
+    accounting.logger.warn({ requestId: facts.requestId, provider, model, err: error }, 'stream broke after its first token');
     return new AppError('provider_unavailable', { message: 'El proveedor interrumpió la respuesta.' });
   }
 }

@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, methodNotAllowed, toFieldIssues } from '../errors';
 import { readJsonBody, sendJson } from '../http/io';
+import type { Books } from '../llm/books';
 import type { CompletionMeta, CompletionService } from '../llm/completions';
 import type { CacheMode } from '../llm/response-cache';
 import type { RouteWeights } from '../llm/route-policy';
@@ -16,7 +17,15 @@ import type { ServiceMetrics } from '../observability/metrics';
 import type { RequestContext } from '../trpc/context';
 import { authenticate } from '../trpc/procedures';
 import { Cancellation } from '../upstream/cancellation';
-import { deliverStream, recordCompletion, recordFailure } from './completion-metrics';
+import {
+  type Accounting,
+  admitRequest,
+  deliverStream,
+  factsOf,
+  type RequestFacts,
+  recordCompletion,
+  recordFailure,
+} from './completion-metrics';
 import { sendOpenAiError, toOpenAiError } from './errors';
 import { chatRequestSchema, toChatRequest } from './schemas';
 
@@ -27,6 +36,7 @@ export interface V1Deps {
   bodyLimitBytes: number;
   logger: Logger;
   metrics: ServiceMetrics;
+  books: Books;
   /** Route weights by key name, for keys that have their own. */
   keyWeights: Readonly<Record<string, RouteWeights>>;
 }
@@ -46,28 +56,38 @@ export function metaHeaders(meta: CompletionMeta): Record<string, string> {
     'x-wisphub-cache': meta.cache,
     'x-wisphub-fallbacks': meta.fallbacks.map((attempt) => `${attempt.provider}/${attempt.model}:${attempt.outcome}`).join(', '),
   };
+  if (meta.tokensCounted) headers['x-wisphub-tokens'] = 'counted';
   if (meta.tier) headers['x-wisphub-tier'] = meta.tier;
   return headers;
 }
 
-export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, keyWeights }: V1Deps) {
-  async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, books, keyWeights }: V1Deps) {
+  const accounting: Accounting = { metrics, books, logger };
+
+  async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, facts: { value: RequestFacts | null }) {
+    const startedMs = Date.now();
     const caller = await authenticate(ctx);
     const cacheMode = cacheModeOf(req);
     const parsed = chatRequestSchema.safeParse(await readJsonBody(req, bodyLimitBytes));
     if (!parsed.success) throw new AppError('invalid_input', { details: { issues: toFieldIssues(parsed.error) } });
     const request = toChatRequest(parsed.data);
     ctx.report.procedure = request.stream ? 'v1.chat.completions.stream' : 'v1.chat.completions';
+    const known = factsOf(request, caller, { requestId: ctx.requestId, endUser: ctx.endUser, startedMs });
+    facts.value = known;
+    const scope = await admitRequest(accounting, known, keyWeights[caller.name]);
     // The caller hanging up stops the provider call too.
     const cancel = new Cancellation();
     res.once('close', () => {
       if (!res.writableFinished) cancel.cancel();
     });
-    const scope = { keyName: caller.name, weights: keyWeights[caller.name] };
     if (!request.stream) {
       const { completion, meta } = await completions.complete(request, scope, cacheMode, cancel);
       ctx.report.cacheState = meta.cache === 'hit' ? 'hit' : null;
-      recordCompletion(metrics, meta, caller.name, 'ok', completion.usage, meta.costUsd);
+      recordCompletion(accounting, known, meta, 'ok', {
+        usage: completion.usage,
+        costUsd: meta.costUsd,
+        tokensCounted: meta.tokensCounted,
+      });
       return sendJson(res, 200, completion, { ...metaHeaders(meta), 'x-wisphub-cost-usd': meta.costUsd.toFixed(8) });
     }
     const streamed = await completions.stream(request, scope, cacheMode, cancel);
@@ -81,7 +101,8 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, 
       streamed,
       (chunk) => res.write(`data: ${JSON.stringify(chunk)}\n\n`),
       () => res.destroyed,
-      { metrics, logger, key: caller.name, requestId: ctx.requestId },
+      accounting,
+      known,
     );
     if (res.destroyed) return;
     res.end(failure ? `data: ${JSON.stringify(toOpenAiError(failure, ctx.requestId).body)}\n\n` : 'data: [DONE]\n\n');
@@ -97,10 +118,12 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, 
   }
 
   return async function serveV1(req: IncomingMessage, res: ServerResponse, path: string, ctx: RequestContext): Promise<void> {
+    // Filled once the request's body is read: a failure after that is recorded in the books.
+    const facts: { value: RequestFacts | null } = { value: null };
     try {
       if (path === '/v1/chat/completions') {
         if (req.method !== 'POST') throw methodNotAllowed(['POST']);
-        return await chatCompletions(req, res, ctx);
+        return await chatCompletions(req, res, ctx, facts);
       }
       if (path === '/v1/models') {
         if (req.method !== 'GET') throw methodNotAllowed(['GET']);
@@ -113,7 +136,7 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, 
         return;
       }
       if (!(error instanceof AppError)) logger.error({ requestId: ctx.requestId, err: error }, 'v1 request failed');
-      recordFailure(metrics, error, ctx.report.keyName);
+      recordFailure(accounting, facts.value, error);
       sendOpenAiError(res, error, ctx.requestId);
     }
   };

@@ -26,7 +26,7 @@ import type { Services } from '../services';
 import type { RequestContext } from '../trpc/context';
 import { authenticate } from '../trpc/procedures';
 import { Cancellation } from '../upstream/cancellation';
-import { deliverStream, recordFailure } from './completion-metrics';
+import { type Accounting, admitRequest, deliverStream, factsOf, type RequestFacts, recordFailure } from './completion-metrics';
 import { toOpenAiError } from './errors';
 import { chatRequestSchema, toChatRequest } from './schemas';
 
@@ -57,6 +57,7 @@ function refuseUpgrade(socket: Duplex, error: unknown): void {
 
 export function createV1WebSocket({ services, completions, metrics, logger, maxMessageBytes }: V1WebSocketDeps) {
   const server = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, perMessageDeflate: false });
+  const accounting: Accounting = { metrics, books: services.books, logger };
 
   /** A context per request on the socket, as a request on HTTP would have. */
   const contextFor = (key: string | null, endUser: string | null, connection: object): RequestContext => ({
@@ -83,17 +84,16 @@ export function createV1WebSocket({ services, completions, metrics, logger, maxM
       const cancel = new Cancellation();
       running.set(id, cancel);
       let meta: Awaited<ReturnType<CompletionService['stream']>>['meta'] | null = null;
+      let facts: RequestFacts | null = null;
+      const startedMs = Date.now();
       try {
         const caller = await authenticate(ctx);
         const parsed = chatRequestSchema.safeParse(body);
         if (!parsed.success) throw new AppError('invalid_input', { details: { issues: toFieldIssues(parsed.error) } });
         const request = { ...toChatRequest(parsed.data), stream: true };
-        const streamed = await completions.stream(
-          request,
-          { keyName: caller.name, weights: services.config.LLM_KEY_ROUTE_WEIGHTS[caller.name] },
-          'auto',
-          cancel,
-        );
+        facts = factsOf(request, caller, { requestId: ctx.requestId, endUser, startedMs });
+        const scope = await admitRequest(accounting, facts, services.config.LLM_KEY_ROUTE_WEIGHTS[caller.name]);
+        const streamed = await completions.stream(request, scope, 'auto', cancel);
         meta = streamed.meta;
         const { tier, model, provider, cache } = streamed.meta;
         send({
@@ -110,19 +110,15 @@ export function createV1WebSocket({ services, completions, metrics, logger, maxM
           streamed,
           (chunk) => send({ id, chunk }),
           () => cancel.cancelled,
-          {
-            metrics,
-            logger,
-            key: caller.name,
-            requestId: ctx.requestId,
-          },
+          accounting,
+          facts,
         );
         if (failure && !cancel.cancelled) throw failure;
         send(cancel.cancelled ? { id, cancelled: true } : { id, done: true });
       } catch (error) {
         if (cancel.cancelled) return send({ id, cancelled: true });
         if (!(error instanceof AppError)) logger.error({ requestId: ctx.requestId, err: error }, 'v1 websocket request failed');
-        if (meta === null) recordFailure(metrics, error, ctx.report.keyName);
+        if (meta === null) recordFailure(accounting, facts, error);
         fail(id, error, ctx.requestId);
       } finally {
         running.delete(id);

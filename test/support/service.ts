@@ -42,6 +42,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     API_KEYS: TEST_KEY,
     OPERATOR_API_KEYS: `desk=${OPERATOR_KEY}`,
     AUDIT_LOG_PATH: auditPath(),
+    DATABASE_FILE: join(mkdtempSync(join(tmpdir(), 'wisphub-books-')), 'books.db'),
     VERIFICATION_SECRET_FILE: join(tmpdir(), 'wisphub-test-verification-secret'),
     // A real upstream host requires a configured secret (the suites that run against an external simulator).
     ...(overrides.WISPHUB_NET_HOST ? { VERIFICATION_SECRET: 'test-verification-secret-0123456789abcdef' } : {}),
