@@ -51,6 +51,11 @@ export class ApiKeyRegistry {
     return new Set(this.entries.map((entry) => entry.caller.name));
   }
 
+  /** Who the configured keys are (names and roles, never the keys). */
+  callers(): CallerKey[] {
+    return this.entries.map((entry) => ({ ...entry.caller }));
+  }
+
   static fromConfig(config: Config): ApiKeyRegistry {
     return new ApiKeyRegistry(config.API_KEYS, config.useSimulator);
   }

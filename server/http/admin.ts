@@ -7,6 +7,7 @@
  *   GET  /admin/audit/{id}/receipt             a receipt kept while its report is unconfirmed (from any instance with Redis)
  *   GET  /admin/llm/registry                   the model registry in force and each provider's health
  *   POST /admin/llm/registry/reload            read the registry again from LLM_REGISTRY_URL or LLM_REGISTRY_FILE (this instance)
+ *   /admin/llm/usage, /admin/llm/budgets, /admin/llm/provider-keys, /admin/keys: the books (admin-books.ts)
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +17,7 @@ import { RegistryError } from '../llm/registry';
 import { loadRegistry } from '../llm/registry-source';
 import type { AuditQuery } from '../observability/audit';
 import type { RequestContext } from '../trpc/context';
+import { createBooksAdmin } from './admin-books';
 import { sendJson } from './io';
 
 const CLIENT_PATH = /^\/admin\/clients\/(\d{1,12})\/invalidate$/;
@@ -27,6 +29,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 
 export function createAdminHandler(ctxServices: RequestContext['services'], admins: ApiKeyRegistry) {
   const { gateway, shared, logger } = ctxServices;
+  const handleBooks = createBooksAdmin(ctxServices);
 
   function authorize(ctx: RequestContext): string {
     if (ctxServices.config.ADMIN_API_KEYS.length === 0)
@@ -162,6 +165,7 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
       sendJson(res, 200, { serviceId: client.serviceId, refreshed: true, everywhere: shared !== null });
       return;
     }
+    if (await handleBooks(req, res, path, query, admin)) return;
     throw new AppError('route_not_found');
   };
 }

@@ -85,6 +85,10 @@ export const anthropicFormat: WireFormat = {
       },
     };
   },
+  billed(answer) {
+    const usage = answer.usage as { input_tokens: number; output_tokens: number };
+    return { input: usage.input_tokens, output: usage.output_tokens };
+  },
   frames(reply, call, serial) {
     const whole = this.answer(reply, call, serial) as { stop_reason: string; usage: { input_tokens: number; output_tokens: number } };
     const frame = (type: string, data: Record<string, unknown>): Frame => ({ event: type, data: JSON.stringify({ type, ...data }) });

@@ -23,6 +23,8 @@ export interface WireFormat {
   frames(reply: SimReply, call: ParsedCall, serial: number): Frame[];
   /** The provider's error body for a status. */
   error(status: number, message: string): Record<string, unknown>;
+  /** The tokens a whole answer bills, read from its own usage field. */
+  billed(answer: Record<string, unknown>): { input: number; output: number };
 }
 
 /** A JSON string in two or three pieces, as providers stream tool arguments. */

@@ -84,6 +84,10 @@ export const geminiFormat: WireFormat = {
       responseId: `gsim${serial}`,
     };
   },
+  billed(answer) {
+    const usage = answer.usageMetadata as { promptTokenCount: number; candidatesTokenCount: number };
+    return { input: usage.promptTokenCount, output: usage.candidatesTokenCount };
+  },
   frames(reply, call, serial) {
     if (reply.kind === 'tool') return [{ data: JSON.stringify(this.answer(reply, call, serial)) }];
     const parts = pieces(reply.text);

@@ -91,6 +91,10 @@ export const openAiFormat: WireFormat = {
       usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
     };
   },
+  billed(answer) {
+    const usage = answer.usage as { prompt_tokens: number; completion_tokens: number };
+    return { input: usage.prompt_tokens, output: usage.completion_tokens };
+  },
   frames(reply, call, serial) {
     const whole = this.answer(reply, call, serial) as { created: number; choices: { finish_reason: string }[]; usage: unknown };
     const base = {

@@ -26,6 +26,14 @@ export interface LlmSimulatorOptions {
   chunkDelayMs?: number;
 }
 
+export interface BilledCall {
+  provider: SimProvider;
+  model: string;
+  stream: boolean;
+  input: number;
+  output: number;
+}
+
 export interface LlmSimulator {
   url: string;
   /** Faults in play from now on (replacing earlier ones). */
@@ -38,6 +46,9 @@ export interface LlmSimulator {
   lastBody(provider: SimProvider): Record<string, unknown> | null;
   /** The headers of the last call to each provider. */
   lastHeaders(provider: SimProvider): IncomingMessage['headers'] | null;
+  /** What each answer delivered whole billed (a stream cut short bills nothing here), oldest first. */
+  billed(): BilledCall[];
+  resetBilled(): void;
   close(): Promise<void>;
 }
 
@@ -80,7 +91,9 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
   const models = options.models ? new Set(options.models) : null;
   let serial = 0;
 
-  async function writeFrames(res: ServerResponse, frames: Frame[], fault: LlmFault | null): Promise<void> {
+  const ledger: BilledCall[] = [];
+
+  async function writeFrames(res: ServerResponse, frames: Frame[], fault: LlmFault | null, bill: () => void): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.flushHeaders();
     if (fault?.firstTokenDelayMs) await sleep(fault.firstTokenDelayMs);
@@ -95,6 +108,7 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
       else res.write(text);
       if (options.chunkDelayMs) await sleep(options.chunkDelayMs);
     }
+    bill();
     res.end();
   }
 
@@ -143,8 +157,12 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     if ('invalid' in call) return sendJson(res, 400, format.error(400, call.invalid));
     const reply = replyTo(call.conversation);
     serial += 1;
-    if (call.stream || streamPath) return writeFrames(res, format.frames(reply, call, serial), fault);
-    return sendJson(res, 200, format.answer(reply, call, serial));
+    const whole = format.answer(reply, call, serial);
+    const stream = call.stream || streamPath;
+    const bill = () => ledger.push({ provider: format.provider, model, stream, ...format.billed(whole) });
+    if (stream) return writeFrames(res, format.frames(reply, call, serial), fault, bill);
+    bill();
+    return sendJson(res, 200, whole);
   }
 
   const server: Server = createServer((req, res) => {
@@ -178,6 +196,10 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     resetCalls: () => counters.clear(),
     lastBody: (provider) => lastBodies.get(provider) ?? null,
     lastHeaders: (provider) => lastHeaders.get(provider) ?? null,
+    billed: () => [...ledger],
+    resetBilled: () => {
+      ledger.length = 0;
+    },
     close() {
       return new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { VISIBLE_ASCII } from '../domain/clean-text';
 import { END_USER_PATTERN } from '../guards/end-user';
+import { BOOKS_OPERATIONS } from '../http/admin-books.schemas';
 import type { AppRouter } from '../routers/_app';
 import { REST_BASE_PATH } from './base-path';
 import { ERROR_SCHEMA, errorComponents, errorStatusesFor, responseRef } from './openapi-errors';
@@ -14,7 +16,59 @@ const TAGS = [
   { name: 'paymentMethods', description: 'How customers can pay.' },
   { name: 'tickets', description: 'Support tickets: subjects, zone limits, creation and reading.' },
   { name: 'network', description: 'Ping diagnosis of the customer’s link.' },
+  {
+    name: 'admin',
+    description:
+      'The LLM books (usage analytics, budgets, provider key vault) and gateway keys: ADMIN_API_KEYS only, served at the root (`/admin/...`).',
+  },
 ];
+
+/** The books' admin operations (served at the root, not under the REST base path), from their zod schemas. */
+function addBooksOperations(document: { paths?: Record<string, Record<string, unknown>> }): void {
+  const paths = (document.paths ??= {});
+  for (const operation of BOOKS_OPERATIONS) {
+    const item = (paths[operation.path] ??= { servers: [{ url: '/' }] });
+    const parameters: Record<string, unknown>[] = [];
+    for (const name of operation.path.match(/\{(\w+)\}/g) ?? []) {
+      parameters.push({ in: 'path', name: name.slice(1, -1), required: true, schema: { type: 'string' } });
+    }
+    if (operation.query) {
+      const schema = z.toJSONSchema(operation.query, { io: 'input', unrepresentable: 'any' }) as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      for (const [name, property] of Object.entries(schema.properties ?? {})) {
+        parameters.push({ in: 'query', name, required: schema.required?.includes(name) ?? false, schema: property });
+      }
+    }
+    item[operation.method] = {
+      tags: ['admin'],
+      summary: operation.summary,
+      operationId: `admin.${operation.method}.${operation.path
+        .replace(/^\/admin\//, '')
+        .replace(/[{}]/g, '')
+        .replace(/[/-]/g, '.')}`,
+      security: [{ AdminKey: [] }],
+      'x-required-role': 'admin',
+      parameters,
+      ...(operation.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: z.toJSONSchema(operation.body, { io: 'input', unrepresentable: 'any' }) } },
+            },
+          }
+        : {}),
+      responses: {
+        [String(operation.status ?? 200)]: {
+          description: 'OK',
+          content: { 'application/json': { schema: z.toJSONSchema(operation.answer, { io: 'output', unrepresentable: 'any' }) } },
+        },
+        ...Object.fromEntries([400, 401, 403, 404, 409, 503].map((status) => [String(status), responseRef(status)])),
+      },
+    };
+  }
+}
 
 /** Which view of a client each role gets, said on every operation that returns clients. */
 const VIEWS_NOTE = new Map<string, string>(
@@ -52,6 +106,12 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
   });
   document.tags = TAGS;
   const components = (document.components ??= {});
+  const securitySchemes = (components.securitySchemes ??= {});
+  securitySchemes.AdminKey = {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An ADMIN_API_KEYS key (`Authorization: Bearer <key>` or `X-API-Key`).',
+  };
   const schemas = (components.schemas ??= {});
   for (const name of Object.keys(schemas)) if (name.startsWith('error.')) delete schemas[name];
   schemas.Error = ERROR_SCHEMA as unknown as (typeof schemas)[string];
@@ -148,5 +208,6 @@ export async function buildOpenApiDocument(appRouter: AppRouter, version: string
       ];
     }
   }
+  addBooksOperations(document as unknown as { paths?: Record<string, Record<string, unknown>> });
   return document;
 }

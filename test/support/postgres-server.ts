@@ -35,6 +35,11 @@ export class TestPostgres {
     private readonly dir: string,
   ) {}
 
+  /** The cluster's data folder (its bytes on disk). */
+  get dataDir(): string {
+    return join(this.dir, 'data');
+  }
+
   /** The URL of a database of its own (created on demand with `database()`). */
   urlOf(database: string): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;

@@ -68,6 +68,11 @@ export class ProviderKeyVault {
     return this.ring !== null;
   }
 
+  /** The id of the ENCRYPTION_KEY entry that seals new keys; null with the vault off. */
+  get sealingKeyId(): string | null {
+    return this.ring?.currentId ?? null;
+  }
+
   private requireRing(): KeyRing {
     if (!this.ring) throw new AppError('vault_unavailable');
     return this.ring;
