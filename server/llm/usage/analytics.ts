@@ -67,7 +67,8 @@ export async function summary(db: Kysely<Tables>, query: SummaryQuery): Promise<
     .select([...SUMMED, ...latencyColumns, ...ttftColumns].map((column) => sql<number>`sum(${sql.ref(column)})`.as(column)));
   if (query.key !== undefined) select = select.where('key_name', '=', query.key);
   if (query.model !== undefined) select = select.where('model', '=', query.model);
-  if (columns.length > 0) select = select.groupBy(columns).orderBy(columns);
+  if (columns.length > 0) select = select.groupBy(columns);
+  for (const column of columns) select = select.orderBy(column);
   const rows = (await select.execute()) as Record<string, string | number | null>[];
   return rows
     .filter((row) => Number(row.requests ?? 0) > 0)
