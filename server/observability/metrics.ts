@@ -32,8 +32,8 @@ export class ServiceMetrics {
   private readonly upstreamDuration: Histogram<'endpoint'>;
   private readonly llmRoutes: Counter<'tier' | 'model'>;
   private readonly llmRequests: Counter<'model' | 'tier' | 'cache' | 'outcome' | 'key'>;
-  private readonly llmTokens: Counter<'model' | 'direction' | 'key'>;
-  private readonly llmCost: Counter<'model' | 'key'>;
+  private readonly llmTokens: Counter<'model' | 'tier' | 'direction' | 'key'>;
+  private readonly llmCost: Counter<'model' | 'tier' | 'key'>;
   private readonly llmAttempts: Counter<'provider' | 'outcome'>;
   private readonly llmRefusals: Counter<'key' | 'reason'>;
   private readonly usageRows: Counter<'result'>;
@@ -67,14 +67,14 @@ export class ServiceMetrics {
     });
     this.llmTokens = new Counter({
       name: 'wisphub_llm_tokens_total',
-      help: 'Tokens by served model, direction (prompt, completion) and key, as providers reported them.',
-      labelNames: ['model', 'direction', 'key'],
+      help: 'Tokens by served model, tier (named for a model asked by name), direction (prompt, completion) and key.',
+      labelNames: ['model', 'tier', 'direction', 'key'],
       registers,
     });
     this.llmCost = new Counter({
       name: 'wisphub_llm_cost_usd_total',
-      help: 'Spend in USD at registry prices by served model and key.',
-      labelNames: ['model', 'key'],
+      help: 'Spend in USD at registry prices by served model, tier and key.',
+      labelNames: ['model', 'tier', 'key'],
       registers,
     });
     this.llmAttempts = new Counter({
@@ -239,10 +239,11 @@ export class ServiceMetrics {
    */
   observeLlm(record: LlmRecord): void {
     const { model, key } = record;
-    this.llmRequests.inc({ model, tier: record.tier ?? 'named', cache: record.cache, outcome: record.outcome, key });
-    if (record.promptTokens > 0) this.llmTokens.inc({ model, direction: 'prompt', key }, record.promptTokens);
-    if (record.completionTokens > 0) this.llmTokens.inc({ model, direction: 'completion', key }, record.completionTokens);
-    if (record.costUsd > 0) this.llmCost.inc({ model, key }, record.costUsd);
+    const tier = record.tier ?? 'named';
+    this.llmRequests.inc({ model, tier, cache: record.cache, outcome: record.outcome, key });
+    if (record.promptTokens > 0) this.llmTokens.inc({ model, tier, direction: 'prompt', key }, record.promptTokens);
+    if (record.completionTokens > 0) this.llmTokens.inc({ model, tier, direction: 'completion', key }, record.completionTokens);
+    if (record.costUsd > 0) this.llmCost.inc({ model, tier, key }, record.costUsd);
     for (const attempt of record.attempts) this.llmAttempts.inc({ provider: attempt.provider, outcome: attempt.outcome });
   }
 }

@@ -9,10 +9,12 @@ import * as assert from 'uvu/assert';
 import { ADMIN_KEY, adminJson } from '../support/books-suite';
 import { openAiFor } from '../support/llm';
 import { postgresAvailable, TestPostgres } from '../support/postgres-server';
+import { redisAvailable, TestRedis } from '../support/redis-server';
 import { startTestService, type TestService } from '../support/service';
 
-const fleet = suite('books: two instances on one Postgres enforce one budget and one key list');
+const fleet = suite('books: two instances on one Postgres (and one Redis) enforce one budget and one key list');
 let server: TestPostgres;
+let redis: TestRedis | null = null;
 let first: TestService;
 let second: TestService;
 
@@ -28,7 +30,10 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<number
 
 fleet.before(async () => {
   server = await TestPostgres.start();
+  // The fleet shares Redis too, as a deployment of several instances does.
+  redis = redisAvailable() ? await TestRedis.start() : null;
   const settings = {
+    ...(redis ? { REDIS_URL: redis.url } : {}),
     DATABASE_URL: await server.database('fleet'),
     ADMIN_API_KEYS: `root=${ADMIN_KEY}`,
     USAGE_FLUSH_MS: '50',
@@ -43,6 +48,7 @@ fleet.after(async () => {
   await first?.stop();
   await second?.stop();
   await server?.stop();
+  await redis?.stop();
 });
 
 fleet(
