@@ -8,7 +8,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { AppError, methodNotAllowed, toFieldIssues } from '../errors';
-import { requests, summary } from '../llm/usage/analytics';
 import type { KeyBudget } from '../llm/usage/budgets';
 import type { Services } from '../services';
 import {
@@ -74,16 +73,14 @@ export function createBooksAdmin(services: Services) {
       if (input.from > input.to) throw new AppError('invalid_input', { details: { fieldErrors: { to: ['on or after from'] } } });
       if ((Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 > MAX_SUMMARY_DAYS)
         throw new AppError('invalid_input', { details: { fieldErrors: { to: [`at most ${MAX_SUMMARY_DAYS} days after from`] } } });
-      await books.usage.flush();
-      const rows = await summary(books.database.db, input);
+      const rows = await books.summary(input);
       sendJson(res, 200, { from: input.from, to: input.to, groupBy: input.groupBy, rows });
       return true;
     }
     if (path === '/admin/llm/usage/requests') {
       only('GET', 'HEAD');
       const input = checked(requestsQuerySchema, Object.fromEntries(query));
-      await books.usage.flush();
-      const rows = await requests(books.database.db, {
+      const rows = await books.requests({
         key: input.key,
         sinceMs: instant(input.since, 'since') ?? Date.now() - 86_400_000,
         beforeMs: instant(input.before, 'before'),

@@ -5,22 +5,75 @@
  */
 
 import type { Config } from '../config/settings';
-import { type Database, openDatabase } from '../database/connect';
+import { type DatabaseKind, openDatabase } from '../database/connect';
 import { migrate } from '../database/migrations';
-import { StoredKeys } from '../guards/stored-keys';
-import { Budgets } from './usage/budgets';
+import type { KeySource } from '../guards/api-keys';
+import { StoredKeys, type StoredKeyView } from '../guards/stored-keys';
+import type { ModelEntry } from './registry';
+import { type RequestQuery, type RequestRow, requests, type SummaryQuery, type SummaryRow, summary } from './usage/analytics';
+import { Budgets, type KeyBudget } from './usage/budgets';
+import type { UsageEntry } from './usage/entry';
 import { UsageStore, type UsageStoreOptions } from './usage/store';
-import { ProviderKeyVault } from './vault/provider-keys';
+import { type NewProviderKey, ProviderKeyVault, type ProviderKeyView } from './vault/provider-keys';
 import { KeyRing } from './vault/sealing';
 
+// What the service uses of each part, as interfaces of their own: the classes' constructors take
+// the query layer, whose types must not reach the typed client's declarations.
+export interface UsageRecorder {
+  record(entry: UsageEntry): void;
+  flush(): Promise<void>;
+  day(atMs?: number): string;
+  readonly buffered: number;
+}
+
+export interface KeyBudgets {
+  admit(keyName: string): Promise<void>;
+  allows(keyName: string): ((model: ModelEntry) => boolean) | undefined;
+  of(keyName: string): KeyBudget | null;
+  list(): KeyBudget[];
+  set(budget: Omit<KeyBudget, 'updatedAt'>): Promise<KeyBudget>;
+  remove(keyName: string): Promise<boolean>;
+  standing(keyName: string): Promise<{ monthSpendUsd: number | null; tokensLastMinute: number | null }>;
+}
+
+export interface ProviderKeys {
+  readonly enabled: boolean;
+  readonly sealingKeyId: string | null;
+  readonly unreadable: string[];
+  keyFor(provider: string, keyName: string): string | null;
+  list(): ProviderKeyView[];
+  add(key: NewProviderKey): Promise<ProviderKeyView>;
+  rotate(id: string, key: string): Promise<ProviderKeyView | null>;
+  remove(id: string): Promise<boolean>;
+  reseal(): Promise<{ resealed: number; current: number; unreadable: string[] }>;
+}
+
+export interface GatewayKeys extends KeySource {
+  list(): StoredKeyView[];
+  create(name: string, role: StoredKeyView['role']): Promise<{ key: string; view: StoredKeyView }>;
+  rotate(id: string): Promise<{ key: string; view: StoredKeyView } | null>;
+  revoke(id: string): Promise<StoredKeyView | null>;
+  knows(name: string): boolean;
+}
+
+/**
+ * The books as the rest of the service sees them: the query layer stays inside (its types are not
+ * part of the procedures' context, which the typed client's declarations carry).
+ */
 export interface Books {
-  database: Database;
-  usage: UsageStore;
-  budgets: Budgets;
-  vault: ProviderKeyVault;
-  keys: StoredKeys;
+  database: { kind: DatabaseKind; where: string };
+  usage: UsageRecorder;
+  budgets: KeyBudgets;
+  vault: ProviderKeys;
+  keys: GatewayKeys;
   /** Migrations applied at this start (empty when the schema was current). */
   migrated: string[];
+  /** Runs the migrations again (none is applied twice): the names applied now. */
+  migrate(): Promise<string[]>;
+  /** Usage summed by day, key, model and tier (written rows first). */
+  summary(query: SummaryQuery): Promise<SummaryRow[]>;
+  /** The latest request rows (written rows first). */
+  requests(query: RequestQuery): Promise<RequestRow[]>;
   /** Reads keys, budgets and vault again now. */
   refresh(): Promise<void>;
   /** Writes what is buffered and closes the database. */
@@ -58,7 +111,7 @@ export async function openBooks(config: BooksSettings, options: BooksOptions): P
     ...(options.onFlush ? { onFlush: options.onFlush } : {}),
     ...(options.onDropped ? { onDropped: options.onDropped } : {}),
   });
-  const budgets = new Budgets(usage, {
+  const budgets = new Budgets(database.db, usage, {
     totalsMaxAgeMs: config.BUDGET_TOTALS_MAX_AGE_MS,
     ...(options.onRefusal ? { onRefusal: options.onRefusal } : {}),
   });
@@ -74,7 +127,18 @@ export async function openBooks(config: BooksSettings, options: BooksOptions): P
   }, config.BOOKS_REFRESH_MS);
   timer.unref();
   return {
-    database,
+    database: { kind: database.kind, where: database.where },
+    async migrate() {
+      return migrate(database.db, database.kind);
+    },
+    async summary(query) {
+      await usage.flush();
+      return summary(database.db, query);
+    },
+    async requests(query) {
+      await usage.flush();
+      return requests(database.db, query);
+    },
     usage,
     budgets,
     vault,

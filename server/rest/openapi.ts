@@ -64,7 +64,7 @@ function addBooksOperations(document: { paths?: Record<string, Record<string, un
           description: 'OK',
           content: { 'application/json': { schema: z.toJSONSchema(operation.answer, { io: 'output', unrepresentable: 'any' }) } },
         },
-        ...Object.fromEntries([400, 401, 403, 404, 409, 503].map((status) => [String(status), responseRef(status)])),
+        ...Object.fromEntries([400, 401, 403, 404, 409, 429, 500, 503].map((status) => [String(status), responseRef(status)])),
       },
     };
   }

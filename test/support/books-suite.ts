@@ -7,7 +7,6 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { migrate } from '../../server/database/migrations';
 import { costOf, SHIPPED_REGISTRY } from '../../server/llm/registry';
 import { llmSimOf, openAiFor } from './llm';
 import { BOT_KEY, OPERATOR_KEY, startTestService, type TestService } from './service';
@@ -345,8 +344,7 @@ export function defineBooksSuite(name: string, database: BooksDatabase): void {
   });
 
   books('migrations ran at start and running them again changes nothing', async () => {
-    const { database: opened } = service.services.books;
-    assert.equal(await migrate(opened.db, opened.kind), []);
+    assert.equal(await service.services.books.migrate(), []);
   });
 
   books.run();

@@ -5,6 +5,8 @@
  * month or its minute; what a fleet can overshoot by is what it spends between two reads.
  */
 
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../database/tables';
 import { AppError } from '../../errors';
 import type { ModelEntry } from '../registry';
 import { qualifiedName } from '../route-policy';
@@ -34,6 +36,7 @@ export class Budgets {
   private readonly now: () => number;
 
   constructor(
+    private readonly db: Kysely<Tables>,
     private readonly usage: UsageStore,
     private readonly options: BudgetsOptions,
   ) {
@@ -42,7 +45,7 @@ export class Budgets {
 
   /** Reads every key's limits again (at start, every few seconds, and after an admin change here). */
   async refresh(): Promise<void> {
-    const rows = await this.usage.db.selectFrom('key_budgets').selectAll().execute();
+    const rows = await this.db.selectFrom('key_budgets').selectAll().execute();
     this.byKey = new Map(
       rows.map((row) => [
         row.key_name,
@@ -73,7 +76,7 @@ export class Budgets {
       allowed_models: budget.allowedModels === null ? null : JSON.stringify(budget.allowedModels),
       updated_at: this.now(),
     };
-    await this.usage.db
+    await this.db
       .insertInto('key_budgets')
       .values(row)
       .onConflict((conflict) => conflict.column('key_name').doUpdateSet(row))
@@ -83,7 +86,7 @@ export class Budgets {
   }
 
   async remove(keyName: string): Promise<boolean> {
-    const result = await this.usage.db.deleteFrom('key_budgets').where('key_name', '=', keyName).executeTakeFirst();
+    const result = await this.db.deleteFrom('key_budgets').where('key_name', '=', keyName).executeTakeFirst();
     await this.refresh();
     return Number(result.numDeletedRows) > 0;
   }

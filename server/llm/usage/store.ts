@@ -101,14 +101,6 @@ export class UsageStore {
     this.maxBuffered = options.maxBuffered ?? 100_000;
   }
 
-  get db(): Kysely<Tables> {
-    return this.options.db;
-  }
-
-  get kind(): DatabaseKind {
-    return this.options.kind;
-  }
-
   /** `YYYY-MM-DD` in the ISP's time zone. */
   day(atMs: number = this.now()): string {
     return this.dayOf(atMs);
