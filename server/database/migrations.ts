@@ -4,8 +4,7 @@
  * them once). A later change is a new entry here, never an edit of an old one.
  */
 
-import { type Kysely, sql } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { DatabaseKind } from './connect';
 import { latencyColumns, type Tables, ttftColumns } from './tables';
 
