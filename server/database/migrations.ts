@@ -6,7 +6,7 @@
 
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { DatabaseKind } from './connect';
-import { latencyColumns, type Tables, ttftColumns } from './tables';
+import { ROLLUP_COUNTERS, type Tables } from './tables';
 
 function migrations(kind: DatabaseKind): Record<string, Migration> {
   const bigint = 'bigint';
@@ -49,19 +49,7 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .addColumn('key_name', 'text', (column) => column.notNull())
           .addColumn('model', 'text', (column) => column.notNull())
           .addColumn('tier', 'text', (column) => column.notNull());
-        for (const name of [
-          'requests',
-          'errors',
-          'cache_hits',
-          'fallbacks',
-          'prompt_tokens',
-          'completion_tokens',
-          'cost_micros',
-          'latency_ms_sum',
-          'ttft_count',
-          ...latencyColumns,
-          ...ttftColumns,
-        ]) {
+        for (const name of ROLLUP_COUNTERS) {
           daily = daily.addColumn(name, bigint, (column) => column.notNull().defaultTo(0));
         }
         await daily.addPrimaryKeyConstraint('usage_daily_pk', ['day', 'key_name', 'model', 'tier']).execute();

@@ -33,21 +33,26 @@ export interface UsageRequestsTable {
   error_reason: string | null;
 }
 
+/** The additive figures of a rollup row (beside its histogram buckets): a batch's are added to what the row holds. */
+export const ROLLUP_SUMS = [
+  'requests',
+  'errors',
+  'cache_hits',
+  'fallbacks',
+  'prompt_tokens',
+  'completion_tokens',
+  'cost_micros',
+  'latency_ms_sum',
+  'ttft_count',
+] as const;
+export type RollupSums = Record<(typeof ROLLUP_SUMS)[number], number>;
+
 /** One row per day, key, model and tier: what the analytics and budgets read, kept as requests land. */
-export interface UsageDailyTable {
+export interface UsageDailyTable extends RollupSums {
   day: string;
   key_name: string;
   model: string;
   tier: string;
-  requests: number;
-  errors: number;
-  cache_hits: number;
-  fallbacks: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_micros: number;
-  latency_ms_sum: number;
-  ttft_count: number;
   /** Latency and time-to-first-token histograms, one column per bucket (usage/histogram.ts). */
   [bucket: `l${number}` | `t${number}`]: number;
 }
@@ -100,3 +105,5 @@ export interface Tables {
 export const HISTOGRAM_BUCKETS = 20;
 export const latencyColumns = Array.from({ length: HISTOGRAM_BUCKETS }, (_, index) => `l${index}` as const);
 export const ttftColumns = Array.from({ length: HISTOGRAM_BUCKETS }, (_, index) => `t${index}` as const);
+/** Every column of a rollup row that a batch adds to. */
+export const ROLLUP_COUNTERS = [...ROLLUP_SUMS, ...latencyColumns, ...ttftColumns] as const;

@@ -11,7 +11,7 @@ import type { Books } from '../llm/books';
 import type { ChatChunk, ChatRequest } from '../llm/chat';
 import { AUTO_MODEL, type CallerScope, type CompletionMeta, type StreamedCompletion, TIER_MODELS } from '../llm/completions';
 import type { RouteWeights } from '../llm/route-policy';
-import type { UsageOutcome } from '../llm/usage/entry';
+import type { UsageEntry, UsageOutcome } from '../llm/usage/entry';
 import type { Logger } from '../observability/logger';
 import type { ServiceMetrics } from '../observability/metrics';
 
@@ -44,6 +44,24 @@ export function factsOf(
     stream: request.stream === true,
     startedMs: context.startedMs,
   };
+}
+
+/** A usage row: what the request's facts say, and what its outcome adds. */
+function recordRow(
+  accounting: Accounting,
+  facts: RequestFacts,
+  outcome: Omit<UsageEntry, 'atMs' | 'requestId' | 'keyName' | 'endUser' | 'modelRequested' | 'latencyMs' | 'stream'>,
+): void {
+  accounting.books.usage.record({
+    atMs: facts.startedMs,
+    requestId: facts.requestId,
+    keyName: facts.keyName,
+    endUser: facts.endUser,
+    modelRequested: facts.modelRequested,
+    latencyMs: Date.now() - facts.startedMs,
+    stream: facts.stream,
+    ...outcome,
+  });
 }
 
 /** A served model as a metric label: registry names as they are, anything else bounded to its provider. */
@@ -92,12 +110,7 @@ export function recordCompletion(
     costUsd: spent.costUsd,
     attempts: meta.attempts,
   });
-  accounting.books.usage.record({
-    atMs: facts.startedMs,
-    requestId: facts.requestId,
-    keyName: facts.keyName,
-    endUser: facts.endUser,
-    modelRequested: facts.modelRequested,
+  recordRow(accounting, facts, {
     modelServed: `${meta.provider}/${meta.model}`,
     provider: meta.provider,
     tier: meta.tier,
@@ -105,10 +118,8 @@ export function recordCompletion(
     completionTokens,
     tokensCounted: !hit && spent.tokensCounted,
     costUsd: hit ? 0 : spent.costUsd,
-    latencyMs: Date.now() - facts.startedMs,
     ttftMs,
     cache: meta.cache,
-    stream: facts.stream,
     fallbacks: meta.fallbacks.map((attempt) => `${attempt.provider}/${attempt.model}:${attempt.outcome}`),
     outcome,
     errorReason: outcome === 'stream_broken' ? 'provider_unavailable' : null,
@@ -135,12 +146,7 @@ export function recordFailure(accounting: Accounting, facts: RequestFacts | null
   }
   if (!facts) return;
   const refused: UsageOutcome = known?.status === 429 || known?.reason === 'forbidden_for_key' ? 'refused' : 'error';
-  accounting.books.usage.record({
-    atMs: facts.startedMs,
-    requestId: facts.requestId,
-    keyName: facts.keyName,
-    endUser: facts.endUser,
-    modelRequested: facts.modelRequested,
+  recordRow(accounting, facts, {
     modelServed: null,
     provider: null,
     tier: null,
@@ -148,10 +154,8 @@ export function recordFailure(accounting: Accounting, facts: RequestFacts | null
     completionTokens: 0,
     tokensCounted: false,
     costUsd: 0,
-    latencyMs: Date.now() - facts.startedMs,
     ttftMs: null,
     cache: 'bypass',
-    stream: facts.stream,
     fallbacks: attempts.map((attempt) => `${attempt.provider}/${attempt.model}:${attempt.outcome}`),
     outcome: refused,
     errorReason: known?.reason ?? 'internal_error',

@@ -343,6 +343,38 @@ export function defineBooksSuite(name: string, database: BooksDatabase): void {
     }
   });
 
+  books('malformed admin input gets a 4xx with its reason, never a 500', async () => {
+    const send = (method: string, path: string, body: string, type = 'application/json') =>
+      fetch(`${service.url}${path}`, { method, headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': type }, body });
+    const cases: [string, string, string, string, number][] = [
+      ['POST', '/admin/keys', '{"name":', 'application/json', 400],
+      ['POST', '/admin/keys', '{"name":"x y","role":"bot"}', 'application/json', 400],
+      ['POST', '/admin/keys', 'name=x', 'application/x-www-form-urlencoded', 415],
+      ['POST', '/admin/keys', JSON.stringify({ name: 'big', role: 'bot', pad: 'x'.repeat(40_000) }), 'application/json', 413],
+      ['PUT', `/admin/llm/budgets/${TEST_KEY_NAME}`, '{"monthlyBudgetUsd":-5}', 'application/json', 400],
+      ['PUT', `/admin/llm/budgets/${TEST_KEY_NAME}`, '{"allowedModels":[]}', 'application/json', 400],
+      ['POST', '/admin/llm/provider-keys', '{"provider":"openai","key":"short"}', 'application/json', 400],
+      ['POST', '/admin/llm/provider-keys', '{"provider":"openai","key":"sk with spaces 123"}', 'application/json', 400],
+      [
+        'POST',
+        '/admin/llm/provider-keys/00000000-0000-4000-8000-000000000000/rotate',
+        '{"key":"sk-abcdefgh1234"}',
+        'application/json',
+        404,
+      ],
+      ['DELETE', '/admin/keys/00000000-0000-4000-8000-000000000000', '', 'application/json', 404],
+      ['GET', '/admin/llm/usage/requests?limit=0', '', 'application/json', 400],
+      ['GET', "/admin/llm/usage/requests?since=' OR 1=1", '', 'application/json', 400],
+      ['PATCH', '/admin/keys', '{}', 'application/json', 405],
+    ];
+    for (const [method, path, body, type, status] of cases) {
+      const response = await send(method, path, method === 'GET' ? (undefined as unknown as string) : body, type);
+      const answer = (await response.json()) as { error?: { reason?: string } };
+      assert.is(response.status, status, `${method} ${path} ${body.slice(0, 40)}`);
+      assert.ok(answer.error?.reason, 'a reason is given');
+    }
+  });
+
   books('migrations ran at start and running them again changes nothing', async () => {
     assert.equal(await service.services.books.migrate(), []);
   });

@@ -5,7 +5,7 @@
  */
 
 import { type Kysely, sql } from 'kysely';
-import { latencyColumns, type Tables, ttftColumns } from '../../database/tables';
+import { latencyColumns, ROLLUP_COUNTERS, type Tables, ttftColumns } from '../../database/tables';
 import { NO_TIER, rollupModel } from './entry';
 import { BUCKET_UPPER_MS, quantileOf } from './histogram';
 import { upsertRollups } from './store';
@@ -45,17 +45,6 @@ export interface SummaryRow {
   ttftP95Ms: number | null;
 }
 
-const SUMMED = [
-  'requests',
-  'errors',
-  'cache_hits',
-  'fallbacks',
-  'prompt_tokens',
-  'completion_tokens',
-  'cost_micros',
-  'latency_ms_sum',
-] as const;
-
 export async function summary(db: Kysely<Tables>, query: SummaryQuery): Promise<SummaryRow[]> {
   const groups = GROUPINGS.filter((grouping) => query.groupBy.includes(grouping));
   const columns = groups.map((grouping) => COLUMN_OF[grouping]);
@@ -64,7 +53,7 @@ export async function summary(db: Kysely<Tables>, query: SummaryQuery): Promise<
     .where('day', '>=', query.from)
     .where('day', '<=', query.to)
     .select(columns)
-    .select([...SUMMED, ...latencyColumns, ...ttftColumns].map((column) => sql<number>`sum(${sql.ref(column)})`.as(column)));
+    .select(ROLLUP_COUNTERS.map((column) => sql<number>`sum(${sql.ref(column)})`.as(column)));
   if (query.key !== undefined) select = select.where('key_name', '=', query.key);
   if (query.model !== undefined) select = select.where('model', '=', query.model);
   if (columns.length > 0) select = select.groupBy(columns);

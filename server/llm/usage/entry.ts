@@ -1,7 +1,7 @@
 /** What the books keep of one `/v1` request, and how it becomes a row and a share of its day's rollup. */
 
 import { createHash } from 'node:crypto';
-import { HISTOGRAM_BUCKETS, type UsageRequestsTable } from '../../database/tables';
+import { HISTOGRAM_BUCKETS, type RollupSums, type UsageRequestsTable } from '../../database/tables';
 import type { Tier } from '../registry';
 import { bucketOf } from './histogram';
 
@@ -74,20 +74,11 @@ export function rowOf(entry: UsageEntry, day: string): Omit<UsageRequestsTable, 
 }
 
 /** One rollup row's additive figures: what a batch adds to (day, key, model, tier). */
-export interface RollupDelta {
+export interface RollupDelta extends RollupSums {
   day: string;
   key_name: string;
   model: string;
   tier: string;
-  requests: number;
-  errors: number;
-  cache_hits: number;
-  fallbacks: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_micros: number;
-  latency_ms_sum: number;
-  ttft_count: number;
   latency: number[];
   ttft: number[];
 }

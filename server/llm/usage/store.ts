@@ -8,7 +8,7 @@
 
 import { type Kysely, sql } from 'kysely';
 import type { DatabaseKind } from '../../database/connect';
-import { latencyColumns, type Tables, ttftColumns } from '../../database/tables';
+import { latencyColumns, ROLLUP_COUNTERS, ROLLUP_SUMS, type Tables, ttftColumns } from '../../database/tables';
 import { dayFormatter, type RollupDelta, rollupsOf, rowOf, type UsageEntry } from './entry';
 
 export interface UsageStoreOptions {
@@ -24,40 +24,13 @@ export interface UsageStoreOptions {
   onDropped?: (rows: number) => void;
 }
 
-const ADDITIVE = [
-  'requests',
-  'errors',
-  'cache_hits',
-  'fallbacks',
-  'prompt_tokens',
-  'completion_tokens',
-  'cost_micros',
-  'latency_ms_sum',
-  'ttft_count',
-  ...latencyColumns,
-  ...ttftColumns,
-] as const;
-
 const ROWS_PER_INSERT = 400;
 const ROLLUPS_PER_UPSERT = 100;
 const TOKEN_WINDOW_MS = 60_000;
 
 function rollupRow(delta: RollupDelta): Record<string, string | number> {
-  const row: Record<string, string | number> = {
-    day: delta.day,
-    key_name: delta.key_name,
-    model: delta.model,
-    tier: delta.tier,
-    requests: delta.requests,
-    errors: delta.errors,
-    cache_hits: delta.cache_hits,
-    fallbacks: delta.fallbacks,
-    prompt_tokens: delta.prompt_tokens,
-    completion_tokens: delta.completion_tokens,
-    cost_micros: delta.cost_micros,
-    latency_ms_sum: delta.latency_ms_sum,
-    ttft_count: delta.ttft_count,
-  };
+  const row: Record<string, string | number> = { day: delta.day, key_name: delta.key_name, model: delta.model, tier: delta.tier };
+  for (const column of ROLLUP_SUMS) row[column] = delta[column];
   delta.latency.forEach((count, index) => {
     row[latencyColumns[index]!] = count;
   });
@@ -70,7 +43,7 @@ function rollupRow(delta: RollupDelta): Record<string, string | number> {
 /** Adds a batch's rollups to what the table holds (insert, or add on conflict). */
 export async function upsertRollups(db: Kysely<Tables>, deltas: readonly RollupDelta[]): Promise<void> {
   const additions = Object.fromEntries(
-    ADDITIVE.map((column) => [column, sql`${sql.ref(`usage_daily.${column}`)} + ${sql.ref(`excluded.${column}`)}`]),
+    ROLLUP_COUNTERS.map((column) => [column, sql`${sql.ref(`usage_daily.${column}`)} + ${sql.ref(`excluded.${column}`)}`]),
   );
   for (let start = 0; start < deltas.length; start += ROLLUPS_PER_UPSERT) {
     const rows = deltas.slice(start, start + ROLLUPS_PER_UPSERT).map(rollupRow);
