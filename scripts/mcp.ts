@@ -8,8 +8,8 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import superjson from 'superjson';
 import { createMcpServer } from '../server/mcp/server';
-import { toolDefinitions } from '../server/mcp/tools';
 import { type AppRouter, appRouter } from '../server/routers/_app';
+import { toolDefinitions } from '../server/tools/definitions';
 import { atProcedurePath } from '../server/trpc/procedure-path';
 import { VERIFICATION_HINTS } from '../server/trpc/procedures';
 

@@ -247,6 +247,17 @@ const envSchema = z.object({
   // Chat requests may carry images (base64).
   LLM_BODY_LIMIT_BYTES: int(10_000_000, 1024),
 
+  // --- The agent (`model: "wisphub-agent"`) ---
+  // The ISP's voice, policies and data-treatment notice (JSON; server/agent/profile.json is the default).
+  AGENT_PROFILE_FILE: z.string().min(1).optional(),
+  AGENT_MAX_TOOL_CALLS: int(8, 1, 50),
+  AGENT_MAX_MODEL_CALLS: int(6, 1, 20),
+  AGENT_TURN_DEADLINE_MS: int(60_000, 1000),
+  AGENT_MAX_TOKENS_PER_CONVERSATION: int(100_000, 1000),
+  AGENT_MAX_TOKENS_PER_DAY: int(300_000, 1000),
+  // A conversation (its verification tokens, consent, spend) is forgotten after this long without a turn.
+  AGENT_CONVERSATION_IDLE_S: int(86_400, 60),
+
   // --- The books: usage, budgets, provider key vault, gateway keys created at run time ---
   // Postgres (postgres://user:password@host:5432/db) for several instances; else SQLite in DATABASE_FILE.
   DATABASE_URL: z

@@ -95,6 +95,15 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
         await db.schema.createIndex('gateway_keys_updated').ifNotExists().on('gateway_keys').column('updated_at').execute();
       },
     },
+    '2026-12-05-02-agent-tool-calls': {
+      async up(db: Kysely<unknown>) {
+        // The agent's tool calls (`name:ok` or `name:reason`), comma-separated; empty for other requests.
+        await db.schema
+          .alterTable('usage_requests')
+          .addColumn('tool_calls', 'text', (column) => column.notNull().defaultTo(''))
+          .execute();
+      },
+    },
   };
 }
 

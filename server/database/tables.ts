@@ -31,6 +31,8 @@ export interface UsageRequestsTable {
   fallbacks: string;
   outcome: string;
   error_reason: string | null;
+  /** The agent's tool calls (`name:ok` or `name:<reason>`), comma-separated. */
+  tool_calls: string;
 }
 
 /** The additive figures of a rollup row (beside its histogram buckets): a batch's are added to what the row holds. */

@@ -79,6 +79,7 @@ export const requestRowSchema = z.object({
   fallbacks: z.array(z.string()),
   outcome: z.string(),
   errorReason: z.string().nullable(),
+  toolCalls: z.array(z.string()).describe('The agent’s tool calls, `name:ok` or `name:<reason>`'),
 });
 
 export const requestsAnswerSchema = z.object({ requests: z.array(requestRowSchema) });

@@ -5,12 +5,16 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
+import { Conversations } from '../agent/conversations';
+import { readProfile, SHIPPED_PROFILE } from '../agent/profile';
+import { AgentTurnRunner, type TurnHands } from '../agent/turn';
 import { AppError, allowedMethodsOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { ApiKeyRegistry } from '../guards/api-keys';
+import { endUserDigest } from '../llm/usage/entry';
 import { createMcpHttpHandler } from '../mcp/http';
-import { toolDefinitions } from '../mcp/tools';
 import { logProcedureError } from '../observability/logger';
 import { procedureLabel, type ServiceMetrics } from '../observability/metrics';
+import type { AgentSurface } from '../openai/agent-turns';
 import { sendOpenAiError } from '../openai/errors';
 import { createV1Handler, V1_PREFIX } from '../openai/handler';
 import { REST_BASE_PATH } from '../rest/base-path';
@@ -19,8 +23,10 @@ import { buildOpenApiDocument } from '../rest/openapi';
 import { cacheableProcedures, compileRoutes } from '../rest/routes';
 import { appRouter } from '../routers/_app';
 import type { Services } from '../services';
+import { toolDefinitions } from '../tools/definitions';
 import type { RequestContext } from '../trpc/context';
 import { createCallerFactory, tagRequestId, trpcErrorShape } from '../trpc/init';
+import { atProcedurePath } from '../trpc/procedure-path';
 import { createAdminHandler } from './admin';
 import { DOCS_CSP, docsAsset } from './docs-page';
 import { createFastPath } from './fast-path';
@@ -248,8 +254,60 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     }),
   ]);
 
+  const agentTools = toolDefinitions(appRouter);
+  const conversations = new Conversations(services.config.AGENT_CONVERSATION_IDLE_S * 1000);
+  const agentProfile = services.config.AGENT_PROFILE_FILE ? readProfile(services.config.AGENT_PROFILE_FILE) : SHIPPED_PROFILE;
+  const agent: AgentSurface = {
+    runner: new AgentTurnRunner({
+      completions: services.llm.completions,
+      tools: agentTools,
+      conversations,
+      profile: agentProfile,
+      limits: {
+        maxToolCalls: services.config.AGENT_MAX_TOOL_CALLS,
+        maxModelCalls: services.config.AGENT_MAX_MODEL_CALLS,
+        deadlineMs: services.config.AGENT_TURN_DEADLINE_MS,
+        maxTokensPerConversation: services.config.AGENT_MAX_TOKENS_PER_CONVERSATION,
+        maxTokensPerDay: services.config.AGENT_MAX_TOKENS_PER_DAY,
+      },
+      today: () => services.books.usage.day(),
+    }),
+    handsFor: (ctx, endUser) => {
+      let calls = 0;
+      const runProcedure: TurnHands['runProcedure'] = (tool, input, verificationToken) => {
+        calls += 1;
+        // The agent's tool calls run as any bot's would: the caller's key, its end user, the procedures' rules.
+        const toolCtx: RequestContext = {
+          ...ctx,
+          endUser,
+          surface: 'agent',
+          requestId: `${ctx.requestId}:agent:${calls}`,
+          presentedVerification: verificationToken,
+          report: { keyName: null, cacheState: null, procedure: tool.procedurePath },
+        };
+        return atProcedurePath<(input: unknown) => Promise<unknown>>(createCaller(toolCtx) as never, tool.procedurePath)(input);
+      };
+      const recordConsent = async (version: string) => {
+        const caller = ctx.caller!;
+        const id = await services.audit.record({
+          action: 'consent.accept',
+          keyName: caller.name,
+          role: caller.role,
+          requestId: ctx.requestId,
+          serviceId: null,
+          invoiceId: null,
+          amount: null,
+          reference: version,
+          endUser: endUserDigest(endUser),
+        });
+        await services.audit.settle(id, 'confirmed');
+      };
+      return { runProcedure, recordConsent };
+    },
+  };
   const serveV1 = createV1Handler({
     completions: services.llm.completions,
+    agent,
     bodyLimitBytes: services.config.LLM_BODY_LIMIT_BYTES,
     logger: services.logger,
     metrics,

@@ -13,7 +13,7 @@ import { FaultPlan, type LlmFault, type SimProvider } from './faults';
 import type { Frame, WireFormat } from './formats';
 import { geminiFormat } from './gemini';
 import { openAiFormat } from './openai';
-import { replyTo } from './script';
+import { replyTo, type SimReply } from './script';
 
 export interface LlmSimulatorOptions {
   port?: number;
@@ -49,6 +49,14 @@ export interface LlmSimulator {
   /** What each answer delivered whole billed (a stream cut short bills nothing here), oldest first. */
   billed(): BilledCall[];
   resetBilled(): void;
+  /**
+   * The next calls' answers, in order, whatever they ask (a test playing the model's part: a tool
+   * call, then a sentence); once used up, the deterministic script answers again.
+   */
+  script(replies: readonly SimReply[]): void;
+  /** Every call's body since the last reset, oldest first (what the model was shown). */
+  received(): { provider: SimProvider; model: string; body: Record<string, unknown> }[];
+  resetReceived(): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +100,8 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
   let serial = 0;
 
   const ledger: BilledCall[] = [];
+  const scripted: SimReply[] = [];
+  const receivedBodies: { provider: SimProvider; model: string; body: Record<string, unknown> }[] = [];
 
   async function writeFrames(res: ServerResponse, frames: Frame[], fault: LlmFault | null, bill: () => void): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -155,7 +165,8 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     }
     const call = format.parse(body, model, streamPath);
     if ('invalid' in call) return sendJson(res, 400, format.error(400, call.invalid));
-    const reply = replyTo(call.conversation);
+    receivedBodies.push({ provider: format.provider, model, body });
+    const reply = scripted.shift() ?? replyTo(call.conversation);
     serial += 1;
     const whole = format.answer(reply, call, serial);
     const stream = call.stream || streamPath;
@@ -197,6 +208,14 @@ export async function startLlmSimulator(options: LlmSimulatorOptions = {}): Prom
     lastBody: (provider) => lastBodies.get(provider) ?? null,
     lastHeaders: (provider) => lastHeaders.get(provider) ?? null,
     billed: () => [...ledger],
+    script: (replies) => {
+      scripted.push(...replies);
+    },
+    received: () => [...receivedBodies],
+    resetReceived: () => {
+      receivedBodies.length = 0;
+      scripted.length = 0;
+    },
     resetBilled: () => {
       ledger.length = 0;
     },

@@ -11,10 +11,10 @@ import { methodNotAllowed, toErrorPayload } from '../errors';
 import { readEndUser } from '../guards/end-user';
 import { rateLimitHeaders, setHeaders } from '../http/headers';
 import { readJsonBody } from '../http/io';
+import { END_USER_ARGUMENT, type ToolDefinition } from '../tools/definitions';
 import type { RequestContext } from '../trpc/context';
 import { atProcedurePath } from '../trpc/procedure-path';
 import { authenticate } from '../trpc/procedures';
-import { END_USER_ARGUMENT, type ToolDefinition } from './tools';
 
 type Caller = Record<string, unknown>;
 

@@ -7,7 +7,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { SERVICE_VERSION } from '../http/version';
-import { END_USER_ARGUMENT, type ToolDefinition, VERIFICATION_ARGUMENT } from './tools';
+import { END_USER_ARGUMENT, type ToolDefinition, VERIFICATION_ARGUMENT } from '../tools/definitions';
 
 export interface ToolCall {
   tool: ToolDefinition;

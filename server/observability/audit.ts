@@ -10,7 +10,14 @@ import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { KeyRole } from '../config/settings';
 
-export type AuditAction = 'payment.register' | 'payment.report' | 'promise.create' | 'service.reconnect' | 'service.suspend';
+export type AuditAction =
+  | 'payment.register'
+  | 'payment.report'
+  | 'promise.create'
+  | 'service.reconnect'
+  | 'service.suspend'
+  /** An end user accepted the ISP's data-treatment notice (the agent; `reference` is its version). */
+  | 'consent.accept';
 export type AuditOutcome = 'confirmed' | 'refused' | 'unknown';
 
 export interface AuditRecord {
@@ -24,6 +31,8 @@ export interface AuditRecord {
   reference: string | null;
   /** A promise's date (YYYY-MM-DD). */
   until?: string | null;
+  /** The end user it concerns, as a digest (consents). */
+  endUser?: string | null;
 }
 
 export interface AuditEntry extends AuditRecord {

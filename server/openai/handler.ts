@@ -6,6 +6,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AGENT_MODEL } from '../agent/turn';
 import { AppError, methodNotAllowed, toFieldIssues } from '../errors';
 import { readJsonBody, sendJson } from '../http/io';
 import type { Books } from '../llm/books';
@@ -17,6 +18,7 @@ import type { ServiceMetrics } from '../observability/metrics';
 import type { RequestContext } from '../trpc/context';
 import { authenticate } from '../trpc/procedures';
 import { Cancellation } from '../upstream/cancellation';
+import { type AgentSurface, serveAgentTurn } from './agent-turns';
 import {
   type Accounting,
   admitRequest,
@@ -33,6 +35,8 @@ export const V1_PREFIX = '/v1/';
 
 export interface V1Deps {
   completions: CompletionService;
+  /** `model: "wisphub-agent"`: the support agent's turns. */
+  agent: AgentSurface;
   bodyLimitBytes: number;
   logger: Logger;
   metrics: ServiceMetrics;
@@ -61,7 +65,7 @@ export function metaHeaders(meta: CompletionMeta): Record<string, string> {
   return headers;
 }
 
-export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, books, keyWeights }: V1Deps) {
+export function createV1Handler({ completions, agent, bodyLimitBytes, logger, metrics, books, keyWeights }: V1Deps) {
   const accounting: Accounting = { metrics, books, logger };
 
   async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, facts: { value: RequestFacts | null }) {
@@ -75,6 +79,7 @@ export function createV1Handler({ completions, bodyLimitBytes, logger, metrics, 
     const known = factsOf(request, caller, { requestId: ctx.requestId, endUser: ctx.endUser, startedMs });
     facts.value = known;
     const scope = await admitRequest(accounting, known, keyWeights[caller.name]);
+    if (request.model === AGENT_MODEL) return serveAgentTurn(agent, request, scope, known, accounting, req, res, ctx);
     // The caller hanging up stops the provider call too.
     const cancel = new Cancellation();
     res.once('close', () => {

@@ -9,8 +9,8 @@ import type { CacheState } from '../upstream/swr-cache';
 export interface RequestContext {
   services: Services;
   requestId: string;
-  /** Which surface the call came in on: an MCP tool call runs the same procedures. */
-  surface: 'trpc' | 'rest' | 'mcp';
+  /** Which surface the call came in on: an MCP tool call and the agent's tool calls run the same procedures. */
+  surface: 'trpc' | 'rest' | 'mcp' | 'agent';
   /** The key as presented (X-API-Key), or null. */
   presentedApiKey: string | null;
   /** The connection the request came on (its socket), when there is one: keys are remembered per connection. */

@@ -24,6 +24,7 @@ type Operation = {
 type Document = { paths: Record<string, Record<string, Operation>>; servers: { url: string }[] };
 
 const settings = fuzzSettings();
+const ADMIN_KEY = 'admin-key-for-the-fuzzer-0123456789';
 let service: TestService;
 const fuzz = suite(`fuzz: REST from /openapi.json (seed ${settings.seed})`);
 fuzz.before(async () => {
@@ -33,6 +34,8 @@ fuzz.before(async () => {
     VERIFY_MAX_FAILURES: '1000000',
     VERIFY_MAX_FAILURES_PER_KEY: '1000000',
     RESOLVE_MAX_FAILURES_PER_KEY: '1000000',
+    ADMIN_API_KEYS: `fuzz=${ADMIN_KEY}`,
+    ENCRYPTION_KEY: 'ab'.repeat(32),
   });
 });
 fuzz.after(() => service.stop());
@@ -75,12 +78,12 @@ const asText = (value: unknown): string =>
     '\ufffd',
   );
 
-function urlFor(template: string, generated: Generated): string {
+function urlFor(template: string, generated: Generated, base: string): string {
   const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(asText(generated.path[name])));
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(generated.query)) query.append(name, asText(value));
   const search = query.toString();
-  return `${service.url}/api/v1${path}${search ? `?${search}` : ''}`;
+  return `${service.url}${base}${path}${search ? `?${search}` : ''}`;
 }
 
 /** A header value fetch can send (visible Latin-1); others are dropped from this generated case. */
@@ -93,11 +96,13 @@ const sendableHeader = (value: unknown): string | null => {
 const ROLES = [
   ['bot', () => service.config.API_KEYS.find((key) => key.role === 'bot')!.key],
   ['operator', () => OPERATOR_KEY],
+  // Admin keys reach the books' operations (and get 403 everywhere else).
+  ['admin', () => ADMIN_KEY],
 ] as const;
 
 for (const [role, keyOf] of ROLES) {
   fuzz(
-    `every operation with a${role === 'operator' ? 'n' : ''} ${role} key: documented statuses only, no 5xx but upstream 502/503/504, bodies match their schemas`,
+    `every operation with a${role === 'bot' ? '' : 'n'} ${role} key: documented statuses only, no 5xx but upstream 502/503/504, bodies match their schemas`,
     async () => {
       await fuzzEveryOperation(keyOf(), role);
     },
@@ -113,12 +118,16 @@ async function fuzzEveryOperation(apiKey: string, role: string): Promise<void> {
   let requests = 0;
   // The time bound is shared by the roles.
   const deadline = Date.now() + (settings.seconds * 1000) / ROLES.length;
-  const operations = Object.entries(document.paths).flatMap(([template, methods]) =>
-    Object.entries(methods).map(([method, operation]) => ({ template, method: method.toUpperCase(), operation })),
-  );
+  // A path item may say where it is served (the admin operations, at the root); the rest under /api/v1.
+  const operations = Object.entries(document.paths).flatMap(([template, methods]) => {
+    const base = ((methods as { servers?: { url: string }[] }).servers?.[0]?.url ?? '/api/v1').replace(/\/$/, '');
+    return Object.entries(methods)
+      .filter(([method]) => method !== 'servers')
+      .map(([method, operation]) => ({ template, base, method: method.toUpperCase(), operation }));
+  });
   const runsEach = Math.max(5, Math.floor(settings.runs / operations.length));
 
-  for (const [index, { template, method, operation }] of operations.entries()) {
+  for (const [index, { template, base, method, operation }] of operations.entries()) {
     const validators = new Map<string, ReturnType<Ajv2020['compile']>>();
     for (const [status, response] of Object.entries(operation.responses)) {
       const schema = response.content?.['application/json']?.schema;
@@ -139,7 +148,7 @@ async function fuzzEveryOperation(apiKey: string, role: string): Promise<void> {
             headers['content-type'] = 'application/json';
             init.body = JSON.stringify(generated.body ?? null);
           }
-          const response = await fetch(urlFor(template, generated), init);
+          const response = await fetch(urlFor(template, generated, base), init);
           requests++;
           const text = await response.text();
           const status = String(response.status);

@@ -121,6 +121,29 @@ walls('server/llm never reaches the WispHub half or a surface: no wisphub, route
   );
 });
 
+walls(
+  'server/agent reaches WispHub only through the procedures it is handed: no wisphub, routers, trpc, http, rest, mcp, openai, redis',
+  () => {
+    const forbidden = [
+      'server/wisphub',
+      'server/routers',
+      'server/trpc',
+      'server/http',
+      'server/rest',
+      'server/mcp',
+      'server/openai',
+      'server/redis',
+      '@trpc/',
+    ];
+    const offending = importsIn('server/agent').filter((line) => forbidden.some((room) => target(line).startsWith(room)));
+    assert.equal(
+      offending.map((line) => `${line.file} → ${line.specifier}`),
+      [],
+    );
+    assert.ok(importsIn('server/agent').length > 0, 'the scanner read the agent');
+  },
+);
+
 walls('server/llm-simulator shares no code with the gateway: it imports only its own files and node', () => {
   const offending = importsIn('server/llm-simulator').filter(
     (line) => !line.specifier.startsWith('./') && !line.specifier.startsWith('node:'),

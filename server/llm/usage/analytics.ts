@@ -120,6 +120,7 @@ export interface RequestRow {
   fallbacks: string[];
   outcome: string;
   errorReason: string | null;
+  toolCalls: string[];
 }
 
 export async function requests(db: Kysely<Tables>, query: RequestQuery): Promise<RequestRow[]> {
@@ -148,6 +149,7 @@ export async function requests(db: Kysely<Tables>, query: RequestQuery): Promise
     fallbacks: row.fallbacks === '' ? [] : row.fallbacks.split(','),
     outcome: row.outcome,
     errorReason: row.error_reason,
+    toolCalls: row.tool_calls === '' ? [] : row.tool_calls.split(','),
   }));
 }
 

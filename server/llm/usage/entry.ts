@@ -32,6 +32,8 @@ export interface UsageEntry {
   fallbacks: string[];
   outcome: UsageOutcome;
   errorReason: string | null;
+  /** The agent's tool calls this turn, `name:ok` or `name:<reason>`. */
+  toolCalls?: string[] | undefined;
 }
 
 export const NO_TIER = '-';
@@ -70,6 +72,7 @@ export function rowOf(entry: UsageEntry, day: string): Omit<UsageRequestsTable, 
     fallbacks: entry.fallbacks.join(','),
     outcome: entry.outcome,
     error_reason: entry.errorReason,
+    tool_calls: (entry.toolCalls ?? []).join(','),
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * The MCP tools, generated from the router: every query and mutation whose meta does not say
+ * The one list of tools (MCP serves it; the agent offers its bot-role part to its model),
+ * generated from the router: every query and mutation whose meta does not say
  * `mcp: false` (subscriptions and operator-only procedures are off unless their meta says
  * `mcp: true`). Name, description and JSON Schema come from the procedure; nothing is listed
  * by hand. A procedure behind a customer's verification takes the token as an argument, since a
@@ -20,6 +21,8 @@ export interface ToolDefinition {
   inputSchema: Record<string, unknown>;
   /** The tool takes `verificationToken` and sends it as the customer's verification. */
   takesVerification: boolean;
+  /** Who may call it: `operator` tools are staff actions a bot's model is never offered. */
+  role: 'bot' | 'operator';
 }
 
 interface ProcedureLike {
@@ -95,6 +98,7 @@ export function toolDefinitions(router: AnyRouter): ToolDefinition[] {
         description: [what || path, ...guidance(meta?.access)].join('\n\n'),
         inputSchema: inputSchemaOf(procedure, takesVerification),
         takesVerification,
+        role: meta?.access?.role === 'operator' ? ('operator' as const) : ('bot' as const),
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
