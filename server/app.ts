@@ -6,8 +6,9 @@
 
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TwilioAccount } from './channels/twilio/messages-api';
 import { configuredProviders, simulatedProviders, withVaultProviders } from './config/llm-providers';
-import type { Config } from './config/settings';
+import { type Config, DEVELOPMENT_API_KEY } from './config/settings';
 import { loadSubjectCatalogue, loadSubjectSynonyms } from './config/subject-file';
 import { ApiKeyRegistry } from './guards/api-keys';
 import { IdempotencyStore } from './guards/idempotency';
@@ -33,6 +34,7 @@ import type { SharedState } from './redis/shared-state';
 import type { Services } from './services';
 import { type Simulator, startSimulator } from './simulator/server';
 import { catalogueSourceNow } from './tickets/catalogue';
+import { SIM_WHATSAPP_FROM, startTwilioSimulator, type TwilioSimulator } from './twilio-simulator/server';
 import { WispHubGateway } from './wisphub/gateway';
 import { UpstreamTransport } from './wisphub/transport';
 
@@ -44,6 +46,8 @@ export interface RunningServer {
   simulator: Simulator | null;
   /** The embedded model provider, when /v1 runs on it. */
   llmSimulator: LlmSimulator | null;
+  /** The embedded Twilio, when the WhatsApp channel runs on it. */
+  twilioSimulator: TwilioSimulator | null;
 }
 
 export interface GatewayServer {
@@ -70,6 +74,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   let httpServer: Server | null = null;
   let simulator: Simulator | null = null;
   let llmSimulator: LlmSimulator | null = null;
+  let twilioSimulator: TwilioSimulator | null = null;
   let closeWebSockets: (() => void) | null = null;
   let shared: SharedState | null = null;
   let books: Books | null = null;
@@ -230,6 +235,34 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       );
       if (openedBooks.vault.unreadable.length > 0)
         logger.error({ ids: openedBooks.vault.unreadable }, 'provider keys in the vault that ENCRYPTION_KEY does not open');
+      const simulateTwilio =
+        config.TWILIO_SIMULATOR === 'on' ||
+        (config.TWILIO_SIMULATOR === 'auto' &&
+          !config.TWILIO_ACCOUNT_SID &&
+          (config.NODE_ENV !== 'production' || config.ALLOW_SIMULATOR_IN_PRODUCTION));
+      if (simulateTwilio) {
+        twilioSimulator = await startTwilioSimulator();
+        logger.info(
+          { simulator: twilioSimulator.url },
+          'no Twilio account is configured: the WhatsApp channel runs on the embedded Twilio simulator',
+        );
+      }
+      const twilio: TwilioAccount | null = twilioSimulator
+        ? {
+            accountSid: twilioSimulator.accountSid,
+            authToken: twilioSimulator.authToken,
+            apiBaseUrl: twilioSimulator.url,
+            from: SIM_WHATSAPP_FROM,
+          }
+        : config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN
+          ? {
+              accountSid: config.TWILIO_ACCOUNT_SID,
+              authToken: config.TWILIO_AUTH_TOKEN,
+              apiBaseUrl: config.TWILIO_API_BASE_URL,
+              from: config.TWILIO_WHATSAPP_FROM,
+            }
+          : null;
+      const channelKey = config.CHANNEL_API_KEY ?? (apiKeys.usesDevelopmentKey ? DEVELOPMENT_API_KEY : null);
       const services: Services = {
         config,
         gateway,
@@ -258,6 +291,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         shared,
         llm,
         books: openedBooks,
+        channels: { apiKey: channelKey, twilio, selfUrl: '' },
       };
 
       // The audit trail's index by service id, built now rather than on a customer's first promise.
@@ -314,6 +348,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       const { port } = server.address() as AddressInfo;
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      services.channels.selfUrl = url;
       logger.info({ url, docs: `${url}/docs` }, 'WispHub Gateway listening');
       await flushLogger(logger);
 
@@ -326,7 +361,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         if (!gateway.warm && !stopping) warmUpTimer = setTimeout(() => void runWarmUp(), WARMUP_RETRY_MS);
       };
       if (config.WARMUP) void runWarmUp();
-      return { url, port, services, metrics, simulator, llmSimulator };
+      return { url, port, services, metrics, simulator, llmSimulator, twilioSimulator };
     },
 
     async stop() {
@@ -353,6 +388,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       simulator = null;
       await llmSimulator?.close();
       llmSimulator = null;
+      await twilioSimulator?.close();
+      twilioSimulator = null;
       await books?.stop().catch((error: unknown) => logger.error({ err: error }, 'the books could not be closed cleanly'));
       books = null;
       await shared?.close();

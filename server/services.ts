@@ -1,3 +1,4 @@
+import type { TwilioAccount } from './channels/twilio/messages-api';
 import type { Config } from './config/settings';
 import type { SubjectCatalogue } from './domain/ticket-subjects';
 import type { ApiKeyRegistry } from './guards/api-keys';
@@ -16,6 +17,14 @@ import type { Mutex } from './redis/redis-lock';
 import type { SharedState } from './redis/shared-state';
 import type { PendingTicketRecord } from './tickets/records';
 import type { WispHubGateway } from './wisphub/gateway';
+
+export interface ChannelSettings {
+  /** CHANNEL_API_KEY (or the development key with the simulators); null when channels have no key. */
+  apiKey: string | null;
+  twilio: TwilioAccount | null;
+  /** Where this service listens (set once it does): the default webhook URL on the simulators. */
+  selfUrl: string;
+}
 
 /** What every procedure can reach: settings and the gateway, never raw HTTP. */
 export interface Services {
@@ -56,4 +65,6 @@ export interface Services {
   llm: LlmSetup;
   /** Usage, budgets, the provider key vault and the gateway keys admins create (one database). */
   books: Books;
+  /** The WhatsApp channels: the key they act with, Twilio's account (or its simulator), this service's own URL. */
+  channels: ChannelSettings;
 }

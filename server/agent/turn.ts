@@ -150,6 +150,10 @@ export class AgentTurnRunner {
     this.chatTools = agentTools(deps.tools);
   }
 
+  get profile(): AgentProfile {
+    return this.deps.profile;
+  }
+
   async run(request: ChatRequest, caller: CallerScope, id: ConversationId, hands: TurnHands, requestId: string): Promise<AgentTurn> {
     const { conversations, profile, limits } = this.deps;
     const conversation = conversations.get(id);

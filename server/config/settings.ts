@@ -258,6 +258,27 @@ const envSchema = z.object({
   // A conversation (its verification tokens, consent, spend) is forgotten after this long without a turn.
   AGENT_CONVERSATION_IDLE_S: int(86_400, 60),
 
+  // --- WhatsApp channels ---
+  // The key the channels act with (a bot key of API_KEYS): their turns count against its limits and budget.
+  CHANNEL_API_KEY: z.string().min(1).optional(),
+  // Twilio: the account and its auth token (webhook signatures, the Messages API). Without them, and
+  // outside production, the channel runs on the embedded Twilio simulator (TWILIO_SIMULATOR=auto).
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, { error: 'an account SID: AC and 32 hex digits' })
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_WHATSAPP_FROM: z
+    .string()
+    .regex(/^whatsapp:\+\d{6,15}$/, { error: 'whatsapp:+<number>' })
+    .default('whatsapp:+14155238886'),
+  // The webhook URL exactly as set in Twilio's console (the signature covers it; proxies rewrite what we see).
+  TWILIO_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TWILIO_API_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com'),
+  TWILIO_SIMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
+  // A turn that ends within this answers in the webhook's TwiML; a longer one through the Messages API (Twilio waits 15 s).
+  TWILIO_REPLY_WITHIN_MS: int(10_000, 0, 14_000),
+
   // --- The books: usage, budgets, provider key vault, gateway keys created at run time ---
   // Postgres (postgres://user:password@host:5432/db) for several instances; else SQLite in DATABASE_FILE.
   DATABASE_URL: z

@@ -8,6 +8,7 @@ import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { Conversations } from '../agent/conversations';
 import { readProfile, SHIPPED_PROFILE } from '../agent/profile';
 import { AgentTurnRunner, type TurnHands } from '../agent/turn';
+import { TWILIO_STATUS_PATH, TWILIO_WEBHOOK_PATH } from '../channels/twilio/webhook';
 import { AppError, allowedMethodsOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { ApiKeyRegistry } from '../guards/api-keys';
 import { endUserDigest } from '../llm/usage/entry';
@@ -28,6 +29,7 @@ import type { RequestContext } from '../trpc/context';
 import { createCallerFactory, tagRequestId, trpcErrorShape } from '../trpc/init';
 import { atProcedurePath } from '../trpc/procedure-path';
 import { createAdminHandler } from './admin';
+import { createChannelRoutes } from './channels';
 import { DOCS_CSP, docsAsset } from './docs-page';
 import { createFastPath } from './fast-path';
 import { rateLimitEntries, TRPC_VARY } from './headers';
@@ -314,6 +316,17 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     books: services.books,
     keyWeights: services.config.LLM_KEY_ROUTE_WEIGHTS,
   });
+  const channels = createChannelRoutes({
+    services,
+    metrics,
+    agent,
+    accounting: { metrics, books: services.books, logger: services.logger },
+  });
+  // Not keyed: Twilio signs its requests (X-Twilio-Signature), checked before anything runs.
+  const channelRoute = (label: string, serve: Route['serve']): Route => ({ surface: 'service', label, readOnly: false, serve });
+  const twilioWebhook = channelRoute(TWILIO_WEBHOOK_PATH, ({ req, res, ctx }) => channels.twilioWebhook(req, res, ctx));
+  const twilioStatus = channelRoute(TWILIO_STATUS_PATH, ({ req, res }) => channels.twilioStatus(req, res));
+
   const v1: Route = {
     surface: 'v1',
     label: UNMATCHED,
@@ -331,6 +344,9 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     [(path) => path.startsWith('/admin/'), admin],
     [(path) => path.startsWith(V1_PREFIX), v1],
   ];
+
+  exact.set(TWILIO_WEBHOOK_PATH, twilioWebhook);
+  exact.set(TWILIO_STATUS_PATH, twilioStatus);
 
   return {
     find(path: string): Route | null {

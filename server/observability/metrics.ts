@@ -37,6 +37,7 @@ export class ServiceMetrics {
   private readonly llmAttempts: Counter<'provider' | 'outcome'>;
   private readonly llmRefusals: Counter<'key' | 'reason'>;
   private readonly usageRows: Counter<'result'>;
+  private readonly channelMessages: Counter<'channel' | 'event'>;
   private readonly usageFlush: Histogram<never>;
   /** Rows waiting to be written to the usage database (set by the books). */
   usageBuffered: () => number = () => 0;
@@ -87,6 +88,12 @@ export class ServiceMetrics {
       name: 'wisphub_llm_budget_refusals_total',
       help: 'Requests refused before any provider call by key and reason (budget_exceeded, rate_limited: tokens per minute).',
       labelNames: ['key', 'reason'],
+      registers,
+    });
+    this.channelMessages = new Counter({
+      name: 'wisphub_channel_messages_total',
+      help: 'WhatsApp channel events: received, duplicate (a retried webhook), replied_inline, replied_later, reply_failed, status_<delivery status>.',
+      labelNames: ['channel', 'event'],
       registers,
     });
     this.usageRows = new Counter({
@@ -214,6 +221,10 @@ export class ServiceMetrics {
             : null
         : call.status;
     if (kind) this.upstreamErrors.inc({ endpoint: call.endpoint, kind });
+  }
+
+  observeChannel(channel: string, event: string): void {
+    this.channelMessages.inc({ channel, event });
   }
 
   observeRefusal(key: string, reason: string): void {

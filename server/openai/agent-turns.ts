@@ -6,7 +6,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AgentTurnRunner, TurnHands } from '../agent/turn';
+import { AGENT_MODEL, type AgentTurn, type AgentTurnRunner, type TurnHands } from '../agent/turn';
 import { AppError } from '../errors';
 import { readEndUser } from '../guards/end-user';
 import { sendJson } from '../http/io';
@@ -47,9 +47,34 @@ export async function serveAgentTurn(
     ctx.requestId,
   );
   const { completion, meta } = turn;
+  const toolCalls = recordAgentTurn(accounting, facts, turn);
+  const headers: Record<string, string> = {
+    'x-wisphub-agent-tool-calls': String(toolCalls.length),
+    'x-wisphub-agent-handoff': completion.wisphub.handoff ? 'true' : 'false',
+    'x-wisphub-agent-consent': completion.wisphub.consent,
+    'x-wisphub-cost-usd': turn.costUsd.toFixed(8),
+    ...(meta ? { 'x-wisphub-model': meta.model, 'x-wisphub-provider': meta.provider } : {}),
+    ...(meta?.tier ? { 'x-wisphub-tier': meta.tier } : {}),
+  };
+  if (!request.stream) return sendJson(res, 200, completion, headers);
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    ...headers,
+  });
+  for (const chunk of chunksOf(completion, request.stream_options?.include_usage === true)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  // What the agent did travels in a last chunk without choices, as the usage chunk does.
+  const { id, created, model, wisphub } = completion;
+  res.end(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], wisphub })}\n\ndata: [DONE]\n\n`);
+}
+
+/** One agent turn in the metrics and the books (every model call's tokens and cost, its tool calls); answers the tool calls. */
+export function recordAgentTurn(accounting: Accounting, facts: RequestFacts, turn: AgentTurn): string[] {
+  const { completion, meta } = turn;
   const toolCalls = completion.wisphub.toolCalls.map((call) => `${call.name}:${call.ok ? 'ok' : call.reason}`);
   accounting.metrics.observeLlm({
-    model: 'wisphub-agent',
+    model: AGENT_MODEL,
     tier: meta?.tier ?? null,
     cache: 'bypass',
     outcome: 'ok',
@@ -81,23 +106,5 @@ export async function serveAgentTurn(
     errorReason: completion.wisphub.stopped,
     toolCalls,
   });
-  const headers: Record<string, string> = {
-    'x-wisphub-agent-tool-calls': String(toolCalls.length),
-    'x-wisphub-agent-handoff': completion.wisphub.handoff ? 'true' : 'false',
-    'x-wisphub-agent-consent': completion.wisphub.consent,
-    'x-wisphub-cost-usd': turn.costUsd.toFixed(8),
-    ...(meta ? { 'x-wisphub-model': meta.model, 'x-wisphub-provider': meta.provider } : {}),
-    ...(meta?.tier ? { 'x-wisphub-tier': meta.tier } : {}),
-  };
-  if (!request.stream) return sendJson(res, 200, completion, headers);
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    ...headers,
-  });
-  for (const chunk of chunksOf(completion, request.stream_options?.include_usage === true)) res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-  // What the agent did travels in a last chunk without choices, as the usage chunk does.
-  const { id, created, model, wisphub } = completion;
-  res.end(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], wisphub })}\n\ndata: [DONE]\n\n`);
+  return toolCalls;
 }

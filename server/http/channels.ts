@@ -1,0 +1,99 @@
+/**
+ * The WhatsApp channels' routes: each inbound message becomes an agent turn acting with
+ * CHANNEL_API_KEY for the sender (a digest of their number as the end user), under that key's
+ * limits and budget, recorded in the books like any /v1 turn. The channel keeps each person's
+ * recent transcript; the agent keeps their verification and consent.
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AGENT_MODEL } from '../agent/turn';
+import { type ChannelReply, type InboundMessage, Transcripts } from '../channels/channel';
+import { createTwilioChannel, TWILIO_WEBHOOK_PATH } from '../channels/twilio/webhook';
+import { AppError } from '../errors';
+import { KeyedMutex } from '../guards/keyed-mutex';
+import type { ServiceMetrics } from '../observability/metrics';
+import type { AgentSurface } from '../openai/agent-turns';
+import { recordAgentTurn } from '../openai/agent-turns';
+import { type Accounting, admitRequest } from '../openai/completion-metrics';
+import type { Services } from '../services';
+import type { RequestContext } from '../trpc/context';
+
+export interface ChannelRoutesDeps {
+  services: Services;
+  metrics: ServiceMetrics;
+  agent: AgentSurface;
+  accounting: Accounting;
+}
+
+/** What a person sent, as the agent reads it (attachments named, their bytes never in a prompt). */
+function asText(message: InboundMessage): string {
+  const attached = message.media.map((item) => `[adjunto: ${item.contentType}]`).join(' ');
+  return [message.text, attached].filter((part) => part !== '').join(' ') || '[mensaje vacío]';
+}
+
+export function createChannelRoutes({ services, metrics, agent, accounting }: ChannelRoutesDeps) {
+  const { config, logger } = services;
+  const transcripts = new Transcripts(config.AGENT_CONVERSATION_IDLE_S * 1000);
+  const perPerson = new KeyedMutex();
+
+  async function converse(channel: string, endUser: string, message: InboundMessage, requestId: string): Promise<ChannelReply> {
+    const key = services.channels.apiKey;
+    const caller = key === null ? null : services.apiKeys.identify(key);
+    if (key === null || caller === null) throw new AppError('api_key_invalid', { message: 'CHANNEL_API_KEY no es una clave configurada.' });
+    const startedMs = Date.now();
+    const ctx: RequestContext = {
+      services,
+      requestId,
+      surface: 'agent',
+      presentedApiKey: key,
+      presentedVerification: null,
+      endUser,
+      caller,
+      report: { keyName: caller.name, cacheState: null, procedure: `channel.${channel}` },
+    };
+    const facts = { requestId, keyName: caller.name, endUser, modelRequested: AGENT_MODEL, stream: false, startedMs };
+    const profile = agent.runner.profile;
+    let scope: Awaited<ReturnType<typeof admitRequest>>;
+    try {
+      scope = await admitRequest(accounting, facts, config.LLM_KEY_ROUTE_WEIGHTS[caller.name]);
+    } catch {
+      // Over its budget or its minute: the person still gets a sentence, and a person from the team.
+      return { text: profile.sentences.limit, handoff: { reason: 'budget' } };
+    }
+    const messages = transcripts.with(endUser, { role: 'user', content: asText(message) });
+    const turn = await agent.runner.run(
+      { model: AGENT_MODEL, messages },
+      scope,
+      { keyName: caller.name, endUser, conversation: channel },
+      agent.handsFor(ctx, endUser),
+      requestId,
+    );
+    recordAgentTurn(accounting, facts, turn);
+    const text = turn.completion.choices[0]?.message.content ?? profile.sentences.fallback;
+    transcripts.add(endUser, { role: 'assistant', content: text });
+    return { text, handoff: turn.completion.wisphub.handoff };
+  }
+
+  const twilioAccount = services.channels.twilio;
+  const twilio = twilioAccount
+    ? createTwilioChannel({
+        account: twilioAccount,
+        webhookUrl: () => config.TWILIO_WEBHOOK_URL ?? `${services.channels.selfUrl}${TWILIO_WEBHOOK_PATH}`,
+        replyWithinMs: config.TWILIO_REPLY_WITHIN_MS,
+        converse: (endUser, message, requestId) => converse('whatsapp', endUser, message, requestId),
+        perPerson,
+        logger,
+        onMessage: (event) => metrics.observeChannel('twilio', event),
+      })
+    : null;
+
+  const notConfigured = () => {
+    throw new AppError('route_not_found', { message: 'Este canal no está configurado (TWILIO_ACCOUNT_SID y TWILIO_AUTH_TOKEN).' });
+  };
+
+  return {
+    twilioWebhook: (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) =>
+      twilio ? twilio.webhook(req, res, ctx.requestId) : notConfigured(),
+    twilioStatus: (req: IncomingMessage, res: ServerResponse) => (twilio ? twilio.status(req, res) : notConfigured()),
+  };
+}
