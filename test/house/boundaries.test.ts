@@ -154,6 +154,27 @@ walls('server/llm-simulator shares no code with the gateway: it imports only its
   );
 });
 
+walls('server/twilio-simulator shares no code with the channel: it imports only node', () => {
+  const offending = importsIn('server/twilio-simulator').filter((line) => !line.specifier.startsWith('node:'));
+  assert.equal(
+    offending.map((line) => `${line.file} → ${line.specifier}`),
+    [],
+  );
+  assert.ok(importsIn('server/twilio-simulator').length > 0);
+});
+
+walls('only server/channels/twilio/ loads the twilio package, and only it speaks the Messages API', () => {
+  const offending = sourceFiles('server')
+    .filter((file) => !file.startsWith('server/channels/twilio/') && !file.startsWith('server/twilio-simulator/'))
+    .flatMap((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      return ["import('twilio')", "from 'twilio'", '/2010-04-01/Accounts/']
+        .filter((marker) => text.includes(marker))
+        .map((marker) => `${file}: ${marker}`);
+    });
+  assert.equal(offending, []);
+});
+
 walls('only server/llm/providers/ speaks a provider’s wire format (and the simulator, which plays it)', () => {
   // Markers of the three wire formats: Anthropic's version header and event names, Gemini's endpoints and key header.
   const markers = [
