@@ -6,6 +6,8 @@
 
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { MetaAccount } from './channels/meta/graph-api';
+import { META_WEBHOOK_PATH } from './channels/meta/webhook';
 import type { TwilioAccount } from './channels/twilio/messages-api';
 import { configuredProviders, simulatedProviders, withVaultProviders } from './config/llm-providers';
 import { type Config, DEVELOPMENT_API_KEY } from './config/settings';
@@ -25,6 +27,15 @@ import { type Books, openBooks } from './llm/books';
 import { SHIPPED_REGISTRY } from './llm/registry';
 import { createLlmSetup, readLlmSources } from './llm/setup';
 import { type LlmSimulator, startLlmSimulator } from './llm-simulator/server';
+import {
+  type MetaSimulator,
+  SIM_META_ACCESS_TOKEN,
+  SIM_META_APP_SECRET,
+  SIM_META_GRAPH_VERSION,
+  SIM_META_PHONE_NUMBER_ID,
+  SIM_META_VERIFY_TOKEN,
+  startMetaSimulator,
+} from './meta-simulator/server';
 import { FileAuditTrail } from './observability/audit';
 import { createLogger, flushLogger, type Logger } from './observability/logger';
 import { ServiceMetrics } from './observability/metrics';
@@ -48,6 +59,8 @@ export interface RunningServer {
   llmSimulator: LlmSimulator | null;
   /** The embedded Twilio, when the WhatsApp channel runs on it. */
   twilioSimulator: TwilioSimulator | null;
+  /** The embedded Meta Cloud API, when the Meta channel runs on it. */
+  metaSimulator: MetaSimulator | null;
 }
 
 export interface GatewayServer {
@@ -75,6 +88,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
   let simulator: Simulator | null = null;
   let llmSimulator: LlmSimulator | null = null;
   let twilioSimulator: TwilioSimulator | null = null;
+  let metaSimulator: MetaSimulator | null = null;
   let closeWebSockets: (() => void) | null = null;
   let shared: SharedState | null = null;
   let books: Books | null = null;
@@ -262,6 +276,31 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
               from: config.TWILIO_WHATSAPP_FROM,
             }
           : null;
+      const simulateMeta =
+        config.META_SIMULATOR === 'on' ||
+        (config.META_SIMULATOR === 'auto' &&
+          !config.META_APP_SECRET &&
+          (config.NODE_ENV !== 'production' || config.ALLOW_SIMULATOR_IN_PRODUCTION));
+      if (simulateMeta) metaSimulator = await startMetaSimulator();
+      const meta: MetaAccount | null = metaSimulator
+        ? {
+            appSecret: SIM_META_APP_SECRET,
+            verifyToken: SIM_META_VERIFY_TOKEN,
+            accessToken: SIM_META_ACCESS_TOKEN,
+            phoneNumberId: SIM_META_PHONE_NUMBER_ID,
+            graphBaseUrl: metaSimulator.url,
+            graphVersion: SIM_META_GRAPH_VERSION,
+          }
+        : config.META_APP_SECRET && config.META_VERIFY_TOKEN && config.META_ACCESS_TOKEN && config.META_PHONE_NUMBER_ID
+          ? {
+              appSecret: config.META_APP_SECRET,
+              verifyToken: config.META_VERIFY_TOKEN,
+              accessToken: config.META_ACCESS_TOKEN,
+              phoneNumberId: config.META_PHONE_NUMBER_ID,
+              graphBaseUrl: config.META_GRAPH_BASE_URL,
+              graphVersion: config.META_GRAPH_VERSION,
+            }
+          : null;
       const channelKey = config.CHANNEL_API_KEY ?? (apiKeys.usesDevelopmentKey ? DEVELOPMENT_API_KEY : null);
       const services: Services = {
         config,
@@ -291,7 +330,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         shared,
         llm,
         books: openedBooks,
-        channels: { apiKey: channelKey, twilio, selfUrl: '' },
+        channels: { apiKey: channelKey, twilio, meta, selfUrl: '' },
       };
 
       // The audit trail's index by service id, built now rather than on a customer's first promise.
@@ -349,6 +388,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       services.channels.selfUrl = url;
+      metaSimulator?.useWebhook(`${url}${META_WEBHOOK_PATH}`);
       logger.info({ url, docs: `${url}/docs` }, 'WispHub Gateway listening');
       await flushLogger(logger);
 
@@ -361,7 +401,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         if (!gateway.warm && !stopping) warmUpTimer = setTimeout(() => void runWarmUp(), WARMUP_RETRY_MS);
       };
       if (config.WARMUP) void runWarmUp();
-      return { url, port, services, metrics, simulator, llmSimulator, twilioSimulator };
+      return { url, port, services, metrics, simulator, llmSimulator, twilioSimulator, metaSimulator };
     },
 
     async stop() {
@@ -390,6 +430,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       llmSimulator = null;
       await twilioSimulator?.close();
       twilioSimulator = null;
+      await metaSimulator?.close();
+      metaSimulator = null;
       await books?.stop().catch((error: unknown) => logger.error({ err: error }, 'the books could not be closed cleanly'));
       books = null;
       await shared?.close();

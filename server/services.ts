@@ -1,3 +1,4 @@
+import type { MetaAccount } from './channels/meta/graph-api';
 import type { TwilioAccount } from './channels/twilio/messages-api';
 import type { Config } from './config/settings';
 import type { SubjectCatalogue } from './domain/ticket-subjects';
@@ -22,6 +23,7 @@ export interface ChannelSettings {
   /** CHANNEL_API_KEY (or the development key with the simulators); null when channels have no key. */
   apiKey: string | null;
   twilio: TwilioAccount | null;
+  meta: MetaAccount | null;
   /** Where this service listens (set once it does): the default webhook URL on the simulators. */
   selfUrl: string;
 }

@@ -279,6 +279,22 @@ const envSchema = z.object({
   // A turn that ends within this answers in the webhook's TwiML; a longer one through the Messages API (Twilio waits 15 s).
   TWILIO_REPLY_WITHIN_MS: int(10_000, 0, 14_000),
 
+  // Meta's WhatsApp Cloud API: the app secret (webhook signatures), the verify token of the GET handshake,
+  // the access token and phone number id for sending. Without them, outside production, the embedded simulator.
+  META_APP_SECRET: z.string().min(16).optional(),
+  META_VERIFY_TOKEN: z.string().min(8).optional(),
+  META_ACCESS_TOKEN: z.string().min(16).optional(),
+  META_PHONE_NUMBER_ID: z
+    .string()
+    .regex(/^\d{6,20}$/, { error: 'the phone number id Meta shows (digits)' })
+    .optional(),
+  META_GRAPH_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com'),
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d{1,2}\.\d$/, { error: 'a Graph API version such as v23.0' })
+    .default('v23.0'),
+  META_SIMULATOR: z.enum(['auto', 'on', 'off']).default('auto'),
+
   // --- The books: usage, budgets, provider key vault, gateway keys created at run time ---
   // Postgres (postgres://user:password@host:5432/db) for several instances; else SQLite in DATABASE_FILE.
   DATABASE_URL: z

@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AGENT_MODEL } from '../agent/turn';
 import { type ChannelReply, type InboundMessage, Transcripts } from '../channels/channel';
+import { createMetaChannel } from '../channels/meta/webhook';
 import { createTwilioChannel, TWILIO_WEBHOOK_PATH } from '../channels/twilio/webhook';
 import { AppError } from '../errors';
 import { KeyedMutex } from '../guards/keyed-mutex';
@@ -87,11 +88,24 @@ export function createChannelRoutes({ services, metrics, agent, accounting }: Ch
       })
     : null;
 
+  const metaAccount = services.channels.meta;
+  const meta = metaAccount
+    ? createMetaChannel({
+        account: metaAccount,
+        converse: (endUser, message, requestId) => converse('whatsapp', endUser, message, requestId),
+        perPerson,
+        logger,
+        onMessage: (event) => metrics.observeChannel('meta', event),
+      })
+    : null;
+
   const notConfigured = () => {
-    throw new AppError('route_not_found', { message: 'Este canal no está configurado (TWILIO_ACCOUNT_SID y TWILIO_AUTH_TOKEN).' });
+    throw new AppError('route_not_found', { message: 'Este canal no está configurado (docs/agent.md).' });
   };
 
   return {
+    metaWebhook: (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) =>
+      meta ? meta.webhook(req, res, ctx.requestId) : notConfigured(),
     twilioWebhook: (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) =>
       twilio ? twilio.webhook(req, res, ctx.requestId) : notConfigured(),
     twilioStatus: (req: IncomingMessage, res: ServerResponse) => (twilio ? twilio.status(req, res) : notConfigured()),

@@ -8,6 +8,7 @@ import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 import { Conversations } from '../agent/conversations';
 import { readProfile, SHIPPED_PROFILE } from '../agent/profile';
 import { AgentTurnRunner, type TurnHands } from '../agent/turn';
+import { META_WEBHOOK_PATH } from '../channels/meta/webhook';
 import { TWILIO_STATUS_PATH, TWILIO_WEBHOOK_PATH } from '../channels/twilio/webhook';
 import { AppError, allowedMethodsOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { ApiKeyRegistry } from '../guards/api-keys';
@@ -326,6 +327,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
   const channelRoute = (label: string, serve: Route['serve']): Route => ({ surface: 'service', label, readOnly: false, serve });
   const twilioWebhook = channelRoute(TWILIO_WEBHOOK_PATH, ({ req, res, ctx }) => channels.twilioWebhook(req, res, ctx));
   const twilioStatus = channelRoute(TWILIO_STATUS_PATH, ({ req, res }) => channels.twilioStatus(req, res));
+  const metaWebhook = channelRoute(META_WEBHOOK_PATH, ({ req, res, ctx }) => channels.metaWebhook(req, res, ctx));
 
   const v1: Route = {
     surface: 'v1',
@@ -347,6 +349,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
 
   exact.set(TWILIO_WEBHOOK_PATH, twilioWebhook);
   exact.set(TWILIO_STATUS_PATH, twilioStatus);
+  exact.set(META_WEBHOOK_PATH, metaWebhook);
 
   return {
     find(path: string): Route | null {

@@ -154,13 +154,15 @@ walls('server/llm-simulator shares no code with the gateway: it imports only its
   );
 });
 
-walls('server/twilio-simulator shares no code with the channel: it imports only node', () => {
-  const offending = importsIn('server/twilio-simulator').filter((line) => !line.specifier.startsWith('node:'));
-  assert.equal(
-    offending.map((line) => `${line.file} → ${line.specifier}`),
-    [],
-  );
-  assert.ok(importsIn('server/twilio-simulator').length > 0);
+walls('server/twilio-simulator and server/meta-simulator share no code with the channels: they import only node', () => {
+  for (const room of ['server/twilio-simulator', 'server/meta-simulator']) {
+    const offending = importsIn(room).filter((line) => !line.specifier.startsWith('node:'));
+    assert.equal(
+      offending.map((line) => `${line.file} → ${line.specifier}`),
+      [],
+    );
+    assert.ok(importsIn(room).length > 0, room);
+  }
 });
 
 walls('only server/channels/twilio/ loads the twilio package, and only it speaks the Messages API', () => {
