@@ -38,7 +38,10 @@ export function readProfile(path: string): AgentProfile {
 }
 
 /** The system prompt: who the agent is, how it speaks, what it may and may not do. No secret ever goes in it. */
-export function systemPrompt(profile: AgentProfile, state: { verifiedServiceIds: number[]; consented: boolean }): string {
+export function systemPrompt(
+  profile: AgentProfile,
+  state: { verifiedServiceIds: number[]; consented: boolean; channelPhone: boolean },
+): string {
   return [
     `Usted es ${profile.assistantName}, el asistente de soporte de ${profile.ispName} por chat. Tono: ${profile.tone}`,
     `Horario de atención del equipo: ${profile.openingHours}.`,
@@ -52,6 +55,12 @@ export function systemPrompt(profile: AgentProfile, state: { verifiedServiceIds:
     state.consented
       ? 'El cliente ya autorizó el tratamiento de sus datos.'
       : 'El cliente aún no autoriza el tratamiento de sus datos: solo puede responder preguntas generales (planes, medios de pago, horarios). Para cualquier dato personal, pídale que responda ACEPTO al aviso de tratamiento de datos.',
+    ...(state.channelPhone
+      ? [
+          'El cliente escribe desde WhatsApp: el sistema ya conoce su número y lo usa como uno de los datos de verificación (no lo pida ni lo escriba). Para verificarle basta su nombre o su dirección y, si no lo sabe usted, su número de servicio (clients_byPhone lo busca por ese número).',
+          'Si el cliente envía un comprobante, aparece como [adjunto-N]: para reportar el pago pase ese id en `receipt`.',
+        ]
+      : []),
     state.verifiedServiceIds.length > 0
       ? `Clientes ya verificados en esta conversación (número de servicio): ${state.verifiedServiceIds.join(', ')}.`
       : 'Aún no hay un cliente verificado en esta conversación.',

@@ -49,7 +49,19 @@ export interface TurnHands {
   runProcedure(tool: ToolDefinition, input: Record<string, unknown>, verificationToken: string | null): Promise<unknown>;
   /** Records the end user's acceptance of the notice (the audit trail). */
   recordConsent(version: string): Promise<void>;
+  /**
+   * The sender's number as the channel's signed request gave it (digits, national form): the
+   * possession fact of a verification, filled in by the gateway, never by the model. Null off a channel.
+   */
+  trustedPhone?: string | null;
+  /** A file the person sent on the channel (`adjunto-1`…), for a payment report's receipt; null when there is none by that id. */
+  attachment?(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
 }
+
+/** Tools whose phone argument the channel's signed sender number fills when the model leaves it out. */
+const PHONE_FILLED = new Set(['clients_verify', 'clients_byPhone']);
+const RECEIPT_TOOL = 'payments_report';
+const EXTENSION_OF: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf', 'image/heic': 'heic' };
 
 export interface AgentDeps {
   completions: CompletionService;
@@ -106,6 +118,12 @@ export function agentTools(tools: readonly ToolDefinition[]): ChatTool[] {
       const required = ((tool.inputSchema.required as string[] | undefined) ?? []).filter(
         (name) => name !== END_USER_ARGUMENT && name !== VERIFICATION_ARGUMENT,
       );
+      // A receipt is a file the person sent, named by its id: its bytes never pass through the model.
+      if (tool.name === RECEIPT_TOOL && properties.receipt)
+        properties.receipt = {
+          type: 'string',
+          description: 'El id del adjunto que el cliente envió con el comprobante (p. ej. adjunto-1).',
+        };
       return {
         type: 'function' as const,
         function: {
@@ -206,7 +224,14 @@ export class AgentTurnRunner {
     const known = new Map(this.deps.tools.map((tool) => [tool.name, tool]));
     const numbersSaid = saidNumbers(said);
     const messages: ChatMessage[] = [
-      { role: 'system', content: systemPrompt(profile, { verifiedServiceIds: conversations.verified(conversation), consented }) },
+      {
+        role: 'system',
+        content: systemPrompt(profile, {
+          verifiedServiceIds: conversations.verified(conversation),
+          consented,
+          channelPhone: Boolean(hands.trustedPhone),
+        }),
+      },
       // The bot's own messages, never a tool result it made up: tools run here.
       ...request.messages
         .filter((message) => message.role === 'user' || message.role === 'assistant' || message.role === 'system')
@@ -320,6 +345,23 @@ export class AgentTurnRunner {
     // Whatever the model wrote there, the gateway decides who the call is for and with which token.
     delete input[END_USER_ARGUMENT];
     delete input[VERIFICATION_ARGUMENT];
+    // The possession fact comes from the channel's signed request, never from the model.
+    if (PHONE_FILLED.has(tool.name) && hands.trustedPhone && input.phone === undefined && input.document === undefined)
+      input.phone = hands.trustedPhone;
+    if (tool.name === RECEIPT_TOOL && typeof input.receipt === 'string') {
+      const id = input.receipt;
+      let file: Awaited<ReturnType<NonNullable<TurnHands['attachment']>>> = null;
+      try {
+        file = (await hands.attachment?.(id)) ?? null;
+      } catch {
+        return refuse('attachment_unreadable', 'No se pudo leer el comprobante que envió el cliente; pídale que lo envíe de nuevo.');
+      }
+      if (!file) return refuse('attachment_missing', 'El cliente no ha enviado ese comprobante por este medio.');
+      input.receipt = {
+        contentBase64: Buffer.from(file.bytes).toString('base64'),
+        fileName: `comprobante-${id}.${EXTENSION_OF[file.contentType] ?? 'bin'}`,
+      };
+    }
     const serviceId = typeof input.serviceId === 'number' ? input.serviceId : null;
     const token = tool.takesVerification ? this.deps.conversations.tokenFor(conversation, serviceId) : null;
     try {

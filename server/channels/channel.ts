@@ -62,3 +62,50 @@ export class SeenMessages {
     return true;
   }
 }
+
+/** A file a person sent, loaded from the provider only when a tool needs it. */
+export interface MediaFile {
+  bytes: Uint8Array;
+  contentType: string;
+}
+export type LoadMedia = (url: string) => Promise<MediaFile>;
+
+/** The files each person sent (`adjunto-1`, `adjunto-2`…), for as long as their conversation lives. */
+export class Attachments {
+  private readonly byPerson: TTLCache<string, { url: string; contentType: string }[]>;
+
+  constructor(idleMs: number) {
+    this.byPerson = new TTLCache({ ttl: idleMs, max: 100_000, updateAgeOnGet: true });
+  }
+
+  /** Keeps a message's files; answers the ids they get. */
+  keep(endUser: string, media: InboundMessage['media']): string[] {
+    const kept = this.byPerson.get(endUser) ?? [];
+    const ids = media.map((item) => {
+      kept.push(item);
+      return `adjunto-${kept.length}`;
+    });
+    this.byPerson.set(endUser, kept.slice(-20));
+    return ids;
+  }
+
+  find(endUser: string, id: string): { url: string; contentType: string } | null {
+    const index = Number(/^adjunto-(\d{1,3})$/.exec(id)?.[1] ?? 0);
+    return index > 0 ? (this.byPerson.get(endUser)?.[index - 1] ?? null) : null;
+  }
+}
+
+/** A WhatsApp sender as the ISP's records hold numbers: national digits (Colombia's 57 dropped). */
+export function nationalPhone(from: string): string {
+  const digits = from.replace(/\D/g, '');
+  return digits.length === 12 && digits.startsWith('57') ? digits.slice(2) : digits;
+}
+
+/** Reads a response body up to `limit` bytes; larger is refused, not truncated. */
+export async function readLimited(response: Response, limit: number): Promise<Uint8Array> {
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > limit) throw new Error(`media of ${length} bytes is over the ${limit}-byte limit`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (bytes.length > limit) throw new Error(`media of ${bytes.length} bytes is over the ${limit}-byte limit`);
+  return bytes;
+}

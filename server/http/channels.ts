@@ -7,8 +7,10 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AGENT_MODEL } from '../agent/turn';
-import { type ChannelReply, type InboundMessage, Transcripts } from '../channels/channel';
+import { Attachments, type ChannelReply, type InboundMessage, type LoadMedia, nationalPhone, Transcripts } from '../channels/channel';
+import { fetchMetaMedia } from '../channels/meta/graph-api';
 import { createMetaChannel } from '../channels/meta/webhook';
+import { fetchTwilioMedia } from '../channels/twilio/messages-api';
 import { createTwilioChannel, TWILIO_WEBHOOK_PATH } from '../channels/twilio/webhook';
 import { AppError } from '../errors';
 import { KeyedMutex } from '../guards/keyed-mutex';
@@ -26,18 +28,25 @@ export interface ChannelRoutesDeps {
   accounting: Accounting;
 }
 
-/** What a person sent, as the agent reads it (attachments named, their bytes never in a prompt). */
-function asText(message: InboundMessage): string {
-  const attached = message.media.map((item) => `[adjunto: ${item.contentType}]`).join(' ');
+/** What a person sent, as the agent reads it (attachments named by id, their bytes never in a prompt). */
+function asText(message: InboundMessage, ids: readonly string[]): string {
+  const attached = ids.map((id, index) => `[${id}: ${message.media[index]!.contentType}]`).join(' ');
   return [message.text, attached].filter((part) => part !== '').join(' ') || '[mensaje vacío]';
 }
 
 export function createChannelRoutes({ services, metrics, agent, accounting }: ChannelRoutesDeps) {
   const { config, logger } = services;
   const transcripts = new Transcripts(config.AGENT_CONVERSATION_IDLE_S * 1000);
+  const attachments = new Attachments(config.AGENT_CONVERSATION_IDLE_S * 1000);
   const perPerson = new KeyedMutex();
 
-  async function converse(channel: string, endUser: string, message: InboundMessage, requestId: string): Promise<ChannelReply> {
+  async function converse(
+    channel: string,
+    endUser: string,
+    message: InboundMessage,
+    requestId: string,
+    loadMedia: LoadMedia,
+  ): Promise<ChannelReply> {
     const key = services.channels.apiKey;
     const caller = key === null ? null : services.apiKeys.identify(key);
     if (key === null || caller === null) throw new AppError('api_key_invalid', { message: 'CHANNEL_API_KEY no es una clave configurada.' });
@@ -61,12 +70,21 @@ export function createChannelRoutes({ services, metrics, agent, accounting }: Ch
       // Over its budget or its minute: the person still gets a sentence, and a person from the team.
       return { text: profile.sentences.limit, handoff: { reason: 'budget' } };
     }
-    const messages = transcripts.with(endUser, { role: 'user', content: asText(message) });
+    const ids = attachments.keep(endUser, message.media);
+    const messages = transcripts.with(endUser, { role: 'user', content: asText(message, ids) });
+    const hands = {
+      ...agent.handsFor(ctx, endUser),
+      trustedPhone: nationalPhone(message.from),
+      attachment: async (id: string) => {
+        const found = attachments.find(endUser, id);
+        return found ? loadMedia(found.url) : null;
+      },
+    };
     const turn = await agent.runner.run(
       { model: AGENT_MODEL, messages },
       scope,
       { keyName: caller.name, endUser, conversation: channel },
-      agent.handsFor(ctx, endUser),
+      hands,
       requestId,
     );
     recordAgentTurn(accounting, facts, turn);
@@ -81,7 +99,8 @@ export function createChannelRoutes({ services, metrics, agent, accounting }: Ch
         account: twilioAccount,
         webhookUrl: () => config.TWILIO_WEBHOOK_URL ?? `${services.channels.selfUrl}${TWILIO_WEBHOOK_PATH}`,
         replyWithinMs: config.TWILIO_REPLY_WITHIN_MS,
-        converse: (endUser, message, requestId) => converse('whatsapp', endUser, message, requestId),
+        converse: (endUser, message, requestId) =>
+          converse('whatsapp', endUser, message, requestId, (url) => fetchTwilioMedia(twilioAccount, url, config.RECEIPT_MAX_BYTES)),
         perPerson,
         logger,
         onMessage: (event) => metrics.observeChannel('twilio', event),
@@ -92,7 +111,10 @@ export function createChannelRoutes({ services, metrics, agent, accounting }: Ch
   const meta = metaAccount
     ? createMetaChannel({
         account: metaAccount,
-        converse: (endUser, message, requestId) => converse('whatsapp', endUser, message, requestId),
+        converse: (endUser, message, requestId) =>
+          converse('whatsapp', endUser, message, requestId, (reference) =>
+            fetchMetaMedia(metaAccount, reference, config.RECEIPT_MAX_BYTES),
+          ),
         perPerson,
         logger,
         onMessage: (event) => metrics.observeChannel('meta', event),

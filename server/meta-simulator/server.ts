@@ -27,6 +27,8 @@ export interface MetaSimulator {
   url: string;
   /** Messages sent through the Graph API, oldest first. */
   sent(): MetaSentMessage[];
+  /** A file a customer sends: answers its media id (the Graph API describes it; its URL serves it to the access token). */
+  media(bytes: Uint8Array, mimeType: string): string;
   /** Where Meta delivers (and sends statuses to): the gateway's webhook. */
   useWebhook(url: string): void;
   /** Meta's GET handshake; answers the status and body. */
@@ -57,6 +59,7 @@ export async function startMetaSimulator(
   const appSecret = options.appSecret ?? SIM_META_APP_SECRET;
   const accessToken = options.accessToken ?? SIM_META_ACCESS_TOKEN;
   const sent: MetaSentMessage[] = [];
+  const files = new Map<string, { bytes: Uint8Array; mimeType: string }>();
   const sockets = new Set<Socket>();
   let webhook: string | null = null;
   const sign = (raw: string) => `sha256=${createHmac('sha256', appSecret).update(raw, 'utf8').digest('hex')}`;
@@ -93,7 +96,26 @@ export async function startMetaSimulator(
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = new URL(req.url ?? '/', 'http://graph').pathname.match(/^\/(v\d+\.\d+)\/(\d+)\/messages$/);
+    const path = new URL(req.url ?? '/', 'http://graph').pathname;
+    if (req.method === 'GET') {
+      if (req.headers.authorization !== `Bearer ${accessToken}`)
+        return sendJson(res, 401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+      const described = /^\/v\d+\.\d+\/(\d+)$/.exec(path)?.[1];
+      const downloaded = /^\/media-download\/(\d+)$/.exec(path)?.[1];
+      const file = files.get(described ?? downloaded ?? '');
+      if (!file) return sendJson(res, 404, { error: { message: 'Unsupported get request.', type: 'GraphMethodException', code: 100 } });
+      if (described)
+        return sendJson(res, 200, {
+          messaging_product: 'whatsapp',
+          url: `http://127.0.0.1:${(server.address() as { port: number }).port}/media-download/${described}`,
+          mime_type: file.mimeType,
+          file_size: file.bytes.length,
+          id: described,
+        });
+      res.writeHead(200, { 'content-type': file.mimeType, 'content-length': file.bytes.length });
+      return void res.end(file.bytes);
+    }
+    const match = path.match(/^\/(v\d+\.\d+)\/(\d+)\/messages$/);
     if (req.method !== 'POST' || !match)
       return sendJson(res, 404, { error: { message: 'Unknown path components', type: 'OAuthException', code: 2500 } });
     if (req.headers.authorization !== `Bearer ${accessToken}`)
@@ -137,6 +159,11 @@ export async function startMetaSimulator(
   return {
     url: `http://127.0.0.1:${address.port}`,
     sent: () => [...sent],
+    media(bytes, mimeType) {
+      const id = String(1_000_000_000_000 + files.size + 1);
+      files.set(id, { bytes, mimeType });
+      return id;
+    },
     useWebhook(url) {
       webhook = url;
     },

@@ -29,6 +29,8 @@ export interface TwilioSimulator {
   authToken: string;
   /** Messages sent through the Messages API, oldest first. */
   sent(): SentMessage[];
+  /** A file a customer sends: served at the URL answered (MediaUrlN), to the account's Basic credentials. */
+  media(bytes: Uint8Array, contentType: string): string;
   /** Twilio delivering a customer's WhatsApp message to a webhook; answers the webhook's status and body. */
   deliver(
     webhookUrl: string,
@@ -73,14 +75,22 @@ export async function startTwilioSimulator(
   const accountSid = options.accountSid ?? SIM_ACCOUNT_SID;
   const authToken = options.authToken ?? SIM_AUTH_TOKEN;
   const sent: SentMessage[] = [];
+  const files = new Map<string, { bytes: Uint8Array; contentType: string }>();
   const sockets = new Set<Socket>();
   const messagesPath = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://twilio').pathname;
+    const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+    // A customer's file: served to the account's credentials only.
+    const file = req.method === 'GET' ? files.get(path) : undefined;
+    if (file) {
+      if (req.headers.authorization !== expected) return sendJson(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length });
+      return void res.end(file.bytes);
+    }
     if (req.method !== 'POST' || path !== messagesPath)
       return sendJson(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-    const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
     if (req.headers.authorization !== expected) return sendJson(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
     const form = await readForm(req);
     if (!form.To || !form.From || (!form.Body && !form.MediaUrl))
@@ -150,6 +160,11 @@ export async function startTwilioSimulator(
     accountSid,
     authToken,
     sent: () => [...sent],
+    media(bytes, contentType) {
+      const path = `/2010-04-01/Accounts/${accountSid}/Messages/${sid('MM')}/Media/${sid('ME')}`;
+      files.set(path, { bytes, contentType });
+      return `http://127.0.0.1:${(address as { port: number }).port}${path}`;
+    },
     async deliver(webhookUrl, message) {
       const messageSid = message.messageSid ?? sid('SM');
       const waId = message.from.replace(/^whatsapp:\+?/, '');

@@ -5,6 +5,8 @@
  * left) is not retried, so a customer never gets the same reply twice.
  */
 
+import { type MediaFile, readLimited } from '../channel';
+
 export interface TwilioAccount {
   accountSid: string;
   authToken: string;
@@ -40,4 +42,18 @@ export async function sendWhatsApp(account: TwilioAccount, to: string, body: str
   if (!response.ok || !answer.sid)
     throw new TwilioSendError(`Twilio answered ${response.status}: ${answer.message ?? 'no message sid'}`, response.status);
   return answer.sid;
+}
+
+/** A file a customer sent (MediaUrlN): Twilio serves it to the account's Basic credentials. */
+export async function fetchTwilioMedia(account: TwilioAccount, url: string, limitBytes: number): Promise<MediaFile> {
+  const response = await fetch(url, {
+    headers: { authorization: `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString('base64')}` },
+    redirect: 'follow',
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (!response.ok) throw new TwilioSendError(`Twilio media answered ${response.status}`, response.status);
+  return {
+    bytes: await readLimited(response, limitBytes),
+    contentType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim(),
+  };
 }
