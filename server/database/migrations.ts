@@ -102,6 +102,8 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .alterTable('usage_requests')
           .addColumn('tool_calls', 'text', (column) => column.notNull().defaultTo(''))
           .execute();
+        // Why the agent handed the conversation to a person, when it did (staff's queue).
+        await db.schema.alterTable('usage_requests').addColumn('handoff', 'text').execute();
       },
     },
   };

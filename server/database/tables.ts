@@ -33,6 +33,8 @@ export interface UsageRequestsTable {
   error_reason: string | null;
   /** The agent's tool calls (`name:ok` or `name:<reason>`), comma-separated. */
   tool_calls: string;
+  /** Why the agent handed the conversation to a person, when it did. */
+  handoff: string | null;
 }
 
 /** The additive figures of a rollup row (beside its histogram buckets): a batch's are added to what the row holds. */

@@ -80,6 +80,7 @@ export const requestRowSchema = z.object({
   outcome: z.string(),
   errorReason: z.string().nullable(),
   toolCalls: z.array(z.string()).describe('The agent’s tool calls, `name:ok` or `name:<reason>`'),
+  handoff: z.string().nullable().describe('Why the agent handed the conversation to a person'),
 });
 
 export const requestsAnswerSchema = z.object({ requests: z.array(requestRowSchema) });

@@ -105,6 +105,7 @@ export function recordAgentTurn(accounting: Accounting, facts: RequestFacts, tur
     outcome: 'ok',
     errorReason: completion.wisphub.stopped,
     toolCalls,
+    handoff: completion.wisphub.handoff?.reason ?? null,
   });
   return toolCalls;
 }

@@ -121,6 +121,7 @@ export interface RequestRow {
   outcome: string;
   errorReason: string | null;
   toolCalls: string[];
+  handoff: string | null;
 }
 
 export async function requests(db: Kysely<Tables>, query: RequestQuery): Promise<RequestRow[]> {
@@ -150,6 +151,7 @@ export async function requests(db: Kysely<Tables>, query: RequestQuery): Promise
     outcome: row.outcome,
     errorReason: row.error_reason,
     toolCalls: row.tool_calls === '' ? [] : row.tool_calls.split(','),
+    handoff: row.handoff,
   }));
 }
 

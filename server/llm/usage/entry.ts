@@ -34,6 +34,8 @@ export interface UsageEntry {
   errorReason: string | null;
   /** The agent's tool calls this turn, `name:ok` or `name:<reason>`. */
   toolCalls?: string[] | undefined;
+  /** The agent handed the conversation to a person, and why. */
+  handoff?: string | null | undefined;
 }
 
 export const NO_TIER = '-';
@@ -73,6 +75,7 @@ export function rowOf(entry: UsageEntry, day: string): Omit<UsageRequestsTable, 
     outcome: entry.outcome,
     error_reason: entry.errorReason,
     tool_calls: (entry.toolCalls ?? []).join(','),
+    handoff: entry.handoff ?? null,
   };
 }
 
