@@ -182,6 +182,34 @@ agent('bounds: too many model calls end the turn politely with a handoff; asking
   assert.equal(person.wisphub.handoff, { reason: 'customer_asked' });
 });
 
+agent(
+  'bounds: a turn past its tool calls stops before running the extra one; a conversation past its tokens is not sent to a model',
+  async () => {
+    const tight = await startTestService({ AGENT_MAX_TOOL_CALLS: '2', AGENT_MAX_TOKENS_PER_CONVERSATION: '1000' });
+    try {
+      const sim = llmSimOf(tight);
+      const client = openAiFor(tight, BOT_KEY, { 'x-end-user': 'wa-hash-tight' });
+      const ask = async (content: string) =>
+        (await client.chat.completions.create({ model: 'wisphub-agent', messages: [{ role: 'user', content }] })) as AgentAnswer;
+      sim.script([tool('plans_list', {}), tool('paymentMethods_list', {}), tool('plans_list', {}), text('Aquí están.')]);
+      const limited = await ask('¿Qué planes y medios de pago tienen?');
+      assert.is(limited.wisphub.stopped, 'tool_call_limit');
+      assert.equal(
+        limited.wisphub.toolCalls.map((call) => `${call.name}:${call.ok ? 'ok' : call.reason}`),
+        ['plans_list:ok', 'paymentMethods_list:ok', 'plans_list:tool_call_limit'],
+      );
+      assert.ok(limited.wisphub.handoff);
+      sim.resetReceived();
+      const spent = await ask('¿y el horario?');
+      assert.is(spent.wisphub.stopped, 'token_limit', 'the first turn’s prompts already spent the conversation’s 1,000 tokens');
+      assert.is(sim.received().length, 0, 'no model was called');
+      assert.match(spent.choices[0]!.message.content ?? '', /persona del equipo/);
+    } finally {
+      await tight.stop();
+    }
+  },
+);
+
 agent('every turn is in the books with its tool calls; a turn without an end user is refused', async () => {
   const rows = await adminJson<{ requests: { modelRequested: string; toolCalls: string[]; promptTokens: number }[] }>(
     service,
