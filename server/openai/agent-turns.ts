@@ -13,7 +13,7 @@ import { sendJson } from '../http/io';
 import type { ChatRequest } from '../llm/chat';
 import { type CallerScope, chunksOf } from '../llm/completions';
 import type { RequestContext } from '../trpc/context';
-import type { Accounting, RequestFacts } from './completion-metrics';
+import { type Accounting, type RequestFacts, recordRow } from './completion-metrics';
 
 export interface AgentSurface {
   runner: AgentTurnRunner;
@@ -84,12 +84,7 @@ export function recordAgentTurn(accounting: Accounting, facts: RequestFacts, tur
     costUsd: turn.costUsd,
     attempts: turn.attempts,
   });
-  accounting.books.usage.record({
-    atMs: facts.startedMs,
-    requestId: facts.requestId,
-    keyName: facts.keyName,
-    endUser: facts.endUser,
-    modelRequested: facts.modelRequested,
+  recordRow(accounting, facts, {
     modelServed: meta ? `${meta.provider}/${meta.model}` : null,
     provider: meta?.provider ?? null,
     tier: meta?.tier ?? null,
@@ -97,10 +92,8 @@ export function recordAgentTurn(accounting: Accounting, facts: RequestFacts, tur
     completionTokens: turn.usage.completion_tokens,
     tokensCounted: turn.tokensCounted,
     costUsd: turn.costUsd,
-    latencyMs: Date.now() - facts.startedMs,
     ttftMs: null,
     cache: 'bypass',
-    stream: facts.stream,
     fallbacks: turn.attempts.filter((attempt) => attempt.outcome !== 'ok').map((a) => `${a.provider}/${a.model}:${a.outcome}`),
     outcome: 'ok',
     errorReason: completion.wisphub.stopped,

@@ -47,7 +47,7 @@ export function factsOf(
 }
 
 /** A usage row: what the request's facts say, and what its outcome adds. */
-function recordRow(
+export function recordRow(
   accounting: Accounting,
   facts: RequestFacts,
   outcome: Omit<UsageEntry, 'atMs' | 'requestId' | 'keyName' | 'endUser' | 'modelRequested' | 'latencyMs' | 'stream'>,

@@ -102,18 +102,21 @@ walls('server/simulator shares no code with the gateway (server/wisphub)', () =>
   );
 });
 
+/** The WispHub half and the surfaces: what the engine rooms (llm, agent) never import. */
+const SURFACES_AND_WISPHUB = [
+  'server/wisphub',
+  'server/routers',
+  'server/trpc',
+  'server/http',
+  'server/rest',
+  'server/mcp',
+  'server/openai',
+  'server/redis',
+  '@trpc/',
+];
+
 walls('server/llm never reaches the WispHub half or a surface: no wisphub, routers, trpc, http, rest, mcp, openai', () => {
-  const forbidden = [
-    'server/wisphub',
-    'server/routers',
-    'server/trpc',
-    'server/http',
-    'server/rest',
-    'server/mcp',
-    'server/openai',
-    'server/redis',
-    '@trpc/',
-  ];
+  const forbidden = SURFACES_AND_WISPHUB;
   const offending = importsIn('server/llm').filter((line) => forbidden.some((room) => target(line).startsWith(room)));
   assert.equal(
     offending.map((line) => `${line.file} → ${line.specifier}`),
@@ -124,17 +127,7 @@ walls('server/llm never reaches the WispHub half or a surface: no wisphub, route
 walls(
   'server/agent reaches WispHub only through the procedures it is handed: no wisphub, routers, trpc, http, rest, mcp, openai, redis',
   () => {
-    const forbidden = [
-      'server/wisphub',
-      'server/routers',
-      'server/trpc',
-      'server/http',
-      'server/rest',
-      'server/mcp',
-      'server/openai',
-      'server/redis',
-      '@trpc/',
-    ];
+    const forbidden = SURFACES_AND_WISPHUB;
     const offending = importsIn('server/agent').filter((line) => forbidden.some((room) => target(line).startsWith(room)));
     assert.equal(
       offending.map((line) => `${line.file} → ${line.specifier}`),
