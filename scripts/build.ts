@@ -2,7 +2,9 @@
  * npm run build: bundles the service into dist/main.mjs for `npm run start:prod` (plain node,
  * no TypeScript loader: ~40 MB less RSS than tsx).
  */
-import { basename, dirname, extname } from 'node:path';
+import { cpSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 /**
@@ -47,6 +49,8 @@ export async function bundle(entry: string, outfile: string, dependencies: 'bund
     sourcemap: true,
     logLevel: 'warning',
   });
+  // The console's own page files, read at run time beside the bundle.
+  cpSync(fileURLToPath(new URL('../server/http/console/assets', import.meta.url)), join(dirname(outfile), 'assets'), { recursive: true });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -31,6 +31,7 @@ import { createCallerFactory, tagRequestId, trpcErrorShape } from '../trpc/init'
 import { atProcedurePath } from '../trpc/procedure-path';
 import { createAdminHandler } from './admin';
 import { createChannelRoutes } from './channels';
+import { CONSOLE_PREFIX, createConsole } from './console/handler';
 import { DOCS_CSP, docsAsset } from './docs-page';
 import { createFastPath } from './fast-path';
 import { rateLimitEntries, TRPC_VARY } from './headers';
@@ -112,6 +113,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
   const adminKeys = new ApiKeyRegistry(services.config.ADMIN_API_KEYS, false);
   const metricsKeys = new ApiKeyRegistry(services.config.METRICS_API_KEYS, false);
   const handleAdmin = createAdminHandler(services, adminKeys);
+  const handleConsole = createConsole({ services, admins: adminKeys, readiness });
   let openApiJson: Promise<string> | null = null;
 
   /** One procedure's name, "batch" for several known ones, UNMATCHED when any is unknown. */
@@ -189,6 +191,14 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
       ctx.report.procedure = 'admin';
       return handleAdmin(req, res, path, ctx, query);
     },
+  };
+
+  // Not keyed: the page signs in with an admin key once, then a session cookie (console/sessions.ts).
+  const consoleRoute: Route = {
+    surface: 'service',
+    label: '/console',
+    readOnly: false,
+    serve: ({ req, res, ctx, path }) => handleConsole(req, res, path, ctx),
   };
 
   const serviceRoute = (path: string, serve: Route['serve']): [string, Route] => [
@@ -344,6 +354,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     [(path) => path === REST_BASE_PATH || path.startsWith(`${REST_BASE_PATH}/`), restApi],
     [(path) => path === '/docs' || path.startsWith('/docs/'), docs],
     [(path) => path.startsWith('/admin/'), admin],
+    [(path) => path === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`), consoleRoute],
     [(path) => path.startsWith(V1_PREFIX), v1],
   ];
 

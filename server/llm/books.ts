@@ -10,7 +10,16 @@ import { migrate } from '../database/migrations';
 import type { KeySource } from '../guards/api-keys';
 import { StoredKeys, type StoredKeyView } from '../guards/stored-keys';
 import type { ModelEntry } from './registry';
-import { type RequestQuery, type RequestRow, requests, type SummaryQuery, type SummaryRow, summary } from './usage/analytics';
+import {
+  type HourRow,
+  hourly,
+  type RequestQuery,
+  type RequestRow,
+  requests,
+  type SummaryQuery,
+  type SummaryRow,
+  summary,
+} from './usage/analytics';
 import { Budgets, type KeyBudget } from './usage/budgets';
 import type { UsageEntry } from './usage/entry';
 import { UsageStore, type UsageStoreOptions } from './usage/store';
@@ -74,6 +83,8 @@ export interface Books {
   summary(query: SummaryQuery): Promise<SummaryRow[]>;
   /** The latest request rows (written rows first). */
   requests(query: RequestQuery): Promise<RequestRow[]>;
+  /** Requests, errors, cost and handoffs per hour since an instant (written rows first). */
+  hourly(sinceMs: number): Promise<HourRow[]>;
   /** Reads keys, budgets and vault again now. */
   refresh(): Promise<void>;
   /** Writes what is buffered and closes the database. */
@@ -138,6 +149,10 @@ export async function openBooks(config: BooksSettings, options: BooksOptions): P
     async requests(query) {
       await usage.flush();
       return requests(database.db, query);
+    },
+    async hourly(sinceMs) {
+      await usage.flush();
+      return hourly(database.db, sinceMs);
     },
     usage,
     budgets,

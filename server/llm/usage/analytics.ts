@@ -155,6 +155,41 @@ export async function requests(db: Kysely<Tables>, query: RequestQuery): Promise
   }));
 }
 
+export interface HourRow {
+  /** The hour's start, ISO 8601 (UTC). */
+  hour: string;
+  requests: number;
+  errors: number;
+  costUsd: number;
+  /** Agent turns handed to a person. */
+  handoffs: number;
+}
+
+/** Requests per hour since an instant (the request rows through their time index: a day is a few thousand rows). */
+export async function hourly(db: Kysely<Tables>, sinceMs: number): Promise<HourRow[]> {
+  const hour = sql<number>`(at_ms / 3600000)`;
+  const rows = await db
+    .selectFrom('usage_requests')
+    .where('at_ms', '>=', sinceMs)
+    .select(hour.as('hour'))
+    .select([
+      sql<number>`count(*)`.as('requests'),
+      sql<number>`sum(case when outcome <> 'ok' then 1 else 0 end)`.as('errors'),
+      sql<number>`sum(cost_micros)`.as('cost'),
+      sql<number>`sum(case when handoff is not null then 1 else 0 end)`.as('handoffs'),
+    ])
+    .groupBy(hour)
+    .orderBy(hour)
+    .execute();
+  return rows.map((row) => ({
+    hour: new Date(Math.floor(Number(row.hour)) * 3_600_000).toISOString(),
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    costUsd: Number(row.cost) / 1_000_000,
+    handoffs: Number(row.handoffs),
+  }));
+}
+
 /** SQL that puts a millisecond column into histogram bucket `index` (1 or 0). */
 function inBucket(column: 'latency_ms' | 'ttft_ms', index: number) {
   const upper = BUCKET_UPPER_MS[index]!;

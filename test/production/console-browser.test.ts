@@ -1,0 +1,172 @@
+/**
+ * /console in headless Chromium: sign in with an admin key, the Today and model-usage views render
+ * with data from the simulators and a chart with points, the cookie is HttpOnly and SameSite=Strict,
+ * a bot key cannot sign in, a change without the CSRF token is refused, axe-core finds no serious
+ * accessibility violation, and each view's screenshot is written to test-artifacts/console/
+ * (git-ignored) for a person to look at.
+ */
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { llmSimOf, openAiFor } from '../support/llm';
+import { BOT_KEY, startTestService, type TestService } from '../support/service';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+const ADMIN_KEY = 'admin-key-console-0123456789abcdef';
+const SHOTS = 'test-artifacts/console';
+const consolePage = suite('production: /console in a real browser');
+let service: TestService;
+let browser: Browser;
+
+consolePage.before(async () => {
+  if (!available) return;
+  service = await startTestService({ ADMIN_API_KEYS: `root=${ADMIN_KEY}`, USAGE_FLUSH_MS: '20' });
+  // Traffic to draw: a few routed completions.
+  const client = openAiFor(service, BOT_KEY, { 'x-wisphub-cache': 'off' });
+  for (const [model, content] of [
+    ['auto', 'hola'],
+    ['gpt-4o-mini', '¿cuánto debo?'],
+    ['claude-3-5-haiku-latest', 'no tengo internet'],
+    ['auto', 'quiero cambiar de plan'],
+  ] as const)
+    await client.chat.completions.create({ model, messages: [{ role: 'user', content }] });
+  llmSimOf(service).resetReceived();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+consolePage.after(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function signIn(page: Page, key: string): Promise<void> {
+  await page.goto(`${service.url}/console`);
+  await page.getByLabel('Clave de administración').fill(key);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+}
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const source = require('axe-core').source as string;
+  // Evaluated through the debugging protocol: the page's CSP (rightly) refuses an injected <script>.
+  await page.evaluate(source);
+  const results = (await page.evaluate('window.axe.run()')) as {
+    violations: { id: string; impact: string | null; nodes: unknown[] }[];
+  };
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.nodes.length})`);
+}
+const require = createRequire(import.meta.url);
+
+if (!available && process.env.CI) {
+  consolePage('Chromium is installed (.ci/run installs Debian chromium)', () => assert.unreachable(`${CHROMIUM} not found`));
+} else if (!available) {
+  console.warn(`\n  /console browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)\n`);
+  consolePage.skip('console in Chromium', () => undefined);
+} else {
+  consolePage('an admin signs in; Today and model usage render with data and charts; no serious accessibility violation', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(service.url)) outside.push(request.url());
+    });
+    await signIn(page, ADMIN_KEY);
+    await page.waitForSelector('#view-today[data-ready="true"]');
+    assert.is(await page.locator('#card-requests .value').innerText(), '4');
+    assert.ok(Number(await page.locator('#card-cost-today .value').innerText()) > 0, 'the day has a cost');
+    const points = (await page.evaluate("document.getElementById('chart-hourly').uplot?.data[1]?.length ?? 0")) as number;
+    assert.ok(points >= 1, 'the hourly chart has points');
+    assert.equal(await axeViolations(page), [], 'Today: no serious or critical accessibility violation');
+    await page.screenshot({ path: `${SHOTS}/today.png`, fullPage: true });
+
+    const cookies = await context.cookies();
+    const session = cookies.find((cookie) => cookie.name === 'wisphub_console')!;
+    assert.ok(session.httpOnly, 'HttpOnly');
+    assert.is(session.sameSite, 'Strict');
+    assert.is(session.path, '/console');
+    assert.ok(session.expires > Date.now() / 1000, 'it expires');
+
+    await page.getByRole('button', { name: 'Uso de modelos' }).click();
+    await page.waitForSelector('#view-llm[data-ready="true"]');
+    const modelRows = await page.locator('section[aria-label="Por modelo"] tbody tr').count();
+    assert.ok(modelRows >= 1, 'models served are listed');
+    const costPoints = (await page.evaluate("document.getElementById('chart-cost').uplot?.data[1]?.length ?? 0")) as number;
+    assert.ok(costPoints >= 1, 'the cost chart has points');
+    assert.equal(await axeViolations(page), [], 'model usage: no serious or critical accessibility violation');
+    await page.screenshot({ path: `${SHOTS}/llm.png`, fullPage: true });
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForSelector('#view-llm[data-ready="true"]');
+    assert.ok(await page.getByRole('button', { name: 'Model usage' }).isVisible(), 'English on request');
+    assert.equal(outside, [], 'nothing loaded from outside this service');
+    await context.close();
+  });
+
+  consolePage('on a phone screen the views still fit and work', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    await signIn(page, ADMIN_KEY);
+    await page.waitForSelector('#view-today[data-ready="true"]');
+    const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+    assert.ok(overflow <= 1, `no sideways scroll of the page (${overflow}px)`);
+    await page.screenshot({ path: `${SHOTS}/today-phone.png`, fullPage: true });
+    await context.close();
+  });
+
+  consolePage('a bot key cannot sign in; the API needs the session; a change without the CSRF token is refused', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, BOT_KEY);
+    await page.waitForSelector('.error[role="alert"]');
+    assert.match(await page.locator('.error').innerText(), /no puede entrar/);
+    assert.equal(
+      (await context.cookies()).filter((cookie) => cookie.name === 'wisphub_console'),
+      [],
+    );
+    await context.close();
+
+    const refused = await fetch(`${service.url}/console/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: BOT_KEY }),
+    });
+    assert.is(refused.status, 403);
+    assert.is((await fetch(`${service.url}/console/api/today`)).status, 401, 'no session, no data');
+    const signedIn = await fetch(`${service.url}/console/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: ADMIN_KEY }),
+    });
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const { csrf } = (await signedIn.json()) as { csrf: string };
+    assert.is((await fetch(`${service.url}/console/api/today`, { headers: { cookie } })).status, 200);
+    assert.is((await fetch(`${service.url}/console/session`, { method: 'DELETE', headers: { cookie } })).status, 403, 'no CSRF token');
+    assert.is(
+      (await fetch(`${service.url}/console/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': 'forged' } })).status,
+      403,
+      'a forged one',
+    );
+    assert.is((await fetch(`${service.url}/console/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrf } })).status, 200);
+    assert.is((await fetch(`${service.url}/console/api/today`, { headers: { cookie } })).status, 401, 'signed out');
+    const page2 = await fetch(`${service.url}/console`);
+    assert.match(page2.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  });
+}
+
+consolePage.run();
