@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { pngFile } from '../support/files';
 import { llmSimOf, openAiFor } from '../support/llm';
 import { BOT_KEY, startTestService, type TestService } from '../support/service';
 
@@ -21,6 +22,7 @@ const SHOTS = 'test-artifacts/console';
 const consolePage = suite('production: /console in a real browser');
 let service: TestService;
 let browser: Browser;
+let receiptEntry = '';
 
 consolePage.before(async () => {
   if (!available) return;
@@ -34,6 +36,24 @@ consolePage.before(async () => {
     ['auto', 'quiero cambiar de plan'],
   ] as const)
     await client.chat.completions.create({ model, messages: [{ role: 'user', content }] });
+  // A handoff to queue: a customer asks the agent for a person.
+  llmSimOf(service).script([{ kind: 'text', text: 'Le comunico con una persona.', truncated: false }]);
+  await openAiFor(service, BOT_KEY, { 'x-end-user': 'wa-console-1' }).chat.completions.create({
+    model: 'wisphub-agent',
+    messages: [{ role: 'user', content: 'quiero hablar con un asesor' }],
+  });
+  // A payment report upstream never confirmed, its receipt kept for staff.
+  receiptEntry = await service.services.audit.record({
+    action: 'payment.report',
+    keyName: 'bot:test',
+    role: 'bot',
+    requestId: 'console-test',
+    serviceId: 1234,
+    invoiceId: '777',
+    amount: null,
+    reference: 'NEQUI-CONSOLA-1',
+  });
+  await service.services.audit.keepReceipt(receiptEntry, pngFile(300), 'png');
   llmSimOf(service).resetReceived();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -88,7 +108,7 @@ if (!available && process.env.CI) {
     });
     await signIn(page, ADMIN_KEY);
     await page.waitForSelector('#view-today[data-ready="true"]');
-    assert.is(await page.locator('#card-requests .value').innerText(), '4');
+    assert.is(await page.locator('#card-requests .value').innerText(), '5', 'four completions and one agent turn');
     assert.ok(Number(await page.locator('#card-cost-today .value').innerText()) > 0, 'the day has a cost');
     const points = (await page.evaluate("document.getElementById('chart-hourly').uplot?.data[1]?.length ?? 0")) as number;
     assert.ok(points >= 1, 'the hourly chart has points');
@@ -117,6 +137,40 @@ if (!available && process.env.CI) {
     assert.equal(outside, [], 'nothing loaded from outside this service');
     await context.close();
   });
+
+  consolePage(
+    'money and service actions: unknown first, the receipt shown, confirmed by staff and audited; the handoff queue',
+    async () => {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+      const page = await context.newPage();
+      await signIn(page, ADMIN_KEY);
+      await page.waitForSelector('#view-today[data-ready="true"]');
+      await page.getByRole('button', { name: 'Dinero y servicio' }).click();
+      await page.waitForSelector('#view-money[data-ready="true"]');
+      const card = page.locator(`li.receipt[data-id="${receiptEntry}"]`);
+      assert.ok(await card.isVisible(), 'the receipt waiting for staff is shown');
+      const src = (await card.locator('img').getAttribute('src'))!;
+      const served = (await page.evaluate(
+        `fetch(${JSON.stringify(src)}).then((r) => r.status + ' ' + r.headers.get('content-type'))`,
+      )) as string;
+      assert.is(served, '200 image/png', 'its image is served to the session from this service');
+      assert.is(await page.locator('tbody tr').first().locator('.outcome-unknown').count(), 1, 'unknown outcomes come first');
+      assert.equal(await axeViolations(page), [], 'money view: no serious or critical accessibility violation');
+      await page.screenshot({ path: `${SHOTS}/money.png`, fullPage: true });
+      await card.getByRole('button', { name: 'Confirmar' }).click();
+      await page.waitForSelector(`li.receipt[data-id="${receiptEntry}"]`, { state: 'detached' });
+      const entry = (await service.services.audit.list({ limit: 100 })).find((candidate) => candidate.id === receiptEntry)!;
+      assert.is(entry.outcome, 'confirmed');
+      assert.match(entry.detail ?? '', /confirmado por root en la consola/);
+
+      await page.getByRole('button', { name: 'Esperando a una persona' }).click();
+      await page.waitForSelector('#view-waiting[data-ready="true"]');
+      assert.match(await page.locator('section').first().innerText(), /customer_asked/);
+      assert.equal(await axeViolations(page), [], 'waiting view: no serious or critical accessibility violation');
+      await page.screenshot({ path: `${SHOTS}/waiting.png`, fullPage: true });
+      await context.close();
+    },
+  );
 
   consolePage('on a phone screen the views still fit and work', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
@@ -157,6 +211,12 @@ if (!available && process.env.CI) {
     const { csrf } = (await signedIn.json()) as { csrf: string };
     assert.is((await fetch(`${service.url}/console/api/today`, { headers: { cookie } })).status, 200);
     assert.is((await fetch(`${service.url}/console/session`, { method: 'DELETE', headers: { cookie } })).status, 403, 'no CSRF token');
+    const settleWithout = await fetch(`${service.url}/console/api/audit/${receiptEntry}/settle`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ outcome: 'refused' }),
+    });
+    assert.is(settleWithout.status, 403, 'settling a receipt without the CSRF token');
     assert.is(
       (await fetch(`${service.url}/console/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': 'forged' } })).status,
       403,

@@ -20,7 +20,11 @@ import { ConsoleSessions } from './sessions';
 export const CONSOLE_PREFIX = '/console';
 export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 const SESSION_TTL_MS = 8 * 3_600_000;
+const RECEIPT_PATH = /^\/console\/api\/audit\/([0-9a-f-]{36})\/receipt$/;
+const SETTLE_PATH = /^\/console\/api\/audit\/([0-9a-f-]{36})\/settle$/;
+const RECEIPT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', pdf: 'application/pdf', heic: 'image/heic' };
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The page's own files: beside this module in the sources; in dist/assets in the bundle (scripts/build.ts copies them). */
@@ -186,6 +190,72 @@ export function createConsole({ services, admins, readiness }: ConsoleDeps) {
     return { from, to, byDay, byModel, byTier, byKey };
   }
 
+  /** The audit trail as staff read it: unknown outcomes first, then newest; which entries hold a receipt. */
+  async function audit(query: URLSearchParams): Promise<Record<string, unknown>> {
+    const serviceIdText = query.get('serviceId') ?? '';
+    const sinceText = query.get('since') ?? '';
+    const outcome = query.get('outcome') ?? '';
+    if (serviceIdText !== '' && !/^\d{1,12}$/.test(serviceIdText))
+      throw new AppError('invalid_input', { details: { fieldErrors: { serviceId: ['digits only'] } } });
+    if (sinceText !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(sinceText))
+      throw new AppError('invalid_input', { details: { fieldErrors: { since: ['YYYY-MM-DD'] } } });
+    if (outcome !== '' && !['unknown', 'confirmed', 'refused'].includes(outcome))
+      throw new AppError('invalid_input', { details: { fieldErrors: { outcome: ['unknown, confirmed or refused'] } } });
+    const entries = await services.audit.list({
+      ...(serviceIdText ? { serviceId: Number(serviceIdText) } : {}),
+      ...(sinceText ? { since: new Date(`${sinceText}T00:00:00Z`) } : {}),
+      limit: 2000,
+    });
+    const shown = entries
+      .filter((entry) => outcome === '' || entry.outcome === outcome)
+      .sort((a, b) => Number(b.outcome === 'unknown') - Number(a.outcome === 'unknown') || b.at.localeCompare(a.at))
+      .slice(0, 300)
+      .map(({ receiptFile, ...entry }) => ({ ...entry, receipt: receiptFile ? (receiptFile.split('.').pop() ?? null) : null }));
+    return { entries: shown, waitingReceipts: shown.filter((entry) => entry.receipt !== null && entry.outcome === 'unknown').length };
+  }
+
+  /** A receipt kept for staff, shown in the page (images) or opened (PDF). */
+  async function receipt(res: ServerResponse, id: string): Promise<void> {
+    const entry = (await services.audit.list({ limit: Number.MAX_SAFE_INTEGER })).find((candidate) => candidate.id === id);
+    const bytes = entry?.receiptFile ? await services.audit.readReceipt(entry.receiptFile) : null;
+    if (!entry?.receiptFile || !bytes)
+      throw new AppError('route_not_found', { message: 'No hay un comprobante guardado para esa entrada.' });
+    const type = RECEIPT_TYPES[entry.receiptFile.split('.').pop() ?? ''] ?? 'application/octet-stream';
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': bytes.length,
+      'content-security-policy': "default-src 'none'; img-src 'self'; sandbox",
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'private, no-store',
+      'content-disposition': `inline; filename="comprobante-${id}.${entry.receiptFile.split('.').pop()}"`,
+    });
+    res.end(bytes);
+  }
+
+  /** Staff confirm or dismiss a payment report whose receipt waited for them: the settlement names who. */
+  async function settle(req: IncomingMessage, id: string, admin: string): Promise<Record<string, unknown>> {
+    const body = (await readJsonBody(req, 1024)) as { outcome?: unknown };
+    const outcome = body?.outcome === 'confirmed' || body?.outcome === 'refused' ? body.outcome : null;
+    if (!outcome) throw new AppError('invalid_input', { details: { fieldErrors: { outcome: ['confirmed or refused'] } } });
+    const entry = (await services.audit.list({ limit: Number.MAX_SAFE_INTEGER })).find((candidate) => candidate.id === id);
+    if (!entry) throw new AppError('route_not_found', { message: 'No hay una entrada con ese id.' });
+    if (entry.outcome !== 'unknown' || !entry.receiptFile)
+      throw new AppError('already_exists', {
+        message: 'Esa entrada ya está resuelta o no tiene comprobante.',
+        details: { outcome: entry.outcome },
+      });
+    await services.audit.settle(id, outcome, `${outcome === 'confirmed' ? 'confirmado' : 'descartado'} por ${admin} en la consola`);
+    services.logger.info({ admin, auditId: id, outcome }, 'a receipt was settled by staff in the console');
+    return { id, outcome };
+  }
+
+  async function waiting(): Promise<Record<string, unknown>> {
+    const handoffs = await books.requests({ sinceMs: Date.now() - 7 * 86_400_000, handoffs: true, limit: 200 });
+    return {
+      handoffs: handoffs.map((row) => ({ at: row.at, key: row.key, endUser: row.endUser, reason: row.handoff, toolCalls: row.toolCalls })),
+    };
+  }
+
   return async function handleConsole(req: IncomingMessage, res: ServerResponse, path: string, ctx: RequestContext): Promise<void> {
     ctx.report.procedure = 'console';
     if (path === CONSOLE_PREFIX || path === `${CONSOLE_PREFIX}/`) {
@@ -198,10 +268,22 @@ export function createConsole({ services, admins, readiness }: ConsoleDeps) {
     if (path.startsWith(`${CONSOLE_PREFIX}/api/`)) {
       const current = sessions.of(req);
       if (!current) throw new AppError('api_key_missing', { message: 'Inicie sesión en la consola.' });
-      if (req.method !== 'GET') throw methodNotAllowed(['GET']);
       ctx.report.keyName = `console:${current.session.admin}`;
+      const settling = path.match(SETTLE_PATH)?.[1];
+      if (settling !== undefined) {
+        if (req.method !== 'POST') throw methodNotAllowed(['POST']);
+        if (!sessions.csrfMatches(req, current.session))
+          throw new AppError('forbidden_for_key', { message: 'Falta el token CSRF de la sesión.' });
+        return sendJson(res, 200, await settle(req, settling, current.session.admin));
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET', 'HEAD']);
+      const receiptOf = path.match(RECEIPT_PATH)?.[1];
+      if (receiptOf !== undefined) return receipt(res, receiptOf);
       if (path === `${CONSOLE_PREFIX}/api/today`) return sendJson(res, 200, await today());
       if (path === `${CONSOLE_PREFIX}/api/llm`) return sendJson(res, 200, await llm());
+      if (path === `${CONSOLE_PREFIX}/api/audit`)
+        return sendJson(res, 200, await audit(new URL(req.url ?? '/', 'http://console').searchParams));
+      if (path === `${CONSOLE_PREFIX}/api/waiting`) return sendJson(res, 200, await waiting());
     }
     throw new AppError('route_not_found');
   };

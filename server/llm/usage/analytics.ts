@@ -97,6 +97,8 @@ export interface RequestQuery {
   /** Epoch milliseconds: requests before (paging backwards). */
   beforeMs?: number | undefined;
   outcome?: string | undefined;
+  /** Only the agent's turns that handed the conversation to a person. */
+  handoffs?: boolean | undefined;
   limit: number;
 }
 
@@ -129,6 +131,7 @@ export async function requests(db: Kysely<Tables>, query: RequestQuery): Promise
   if (query.beforeMs !== undefined) select = select.where('at_ms', '<', query.beforeMs);
   if (query.key !== undefined) select = select.where('key_name', '=', query.key);
   if (query.outcome !== undefined) select = select.where('outcome', '=', query.outcome);
+  if (query.handoffs) select = select.where('handoff', 'is not', null);
   const rows = await select.orderBy('at_ms', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
   return rows.map((row) => ({
     at: new Date(Number(row.at_ms)).toISOString(),

@@ -45,6 +45,28 @@
       ready: 'Listo',
       notReady: 'No listo',
       lastDays: 'Últimos 30 días',
+      money: 'Dinero y servicio',
+      waiting: 'Esperando a una persona',
+      receipts: 'Comprobantes por revisar',
+      confirm: 'Confirmar',
+      dismiss: 'Descartar',
+      openReceipt: 'Abrir comprobante',
+      audit: 'Acciones registradas',
+      when: 'Cuándo',
+      action: 'Acción',
+      service: 'Servicio',
+      amount: 'Valor',
+      reference: 'Referencia',
+      outcome: 'Resultado',
+      detail: 'Detalle',
+      filter: 'Filtrar',
+      since: 'Desde',
+      any: 'Todos',
+      handoffsQueue: 'Conversaciones derivadas (7 días)',
+      endUser: 'Persona (huella)',
+      reason: 'Motivo',
+      tools: 'Herramientas',
+      receiptOf: 'Comprobante del servicio',
     },
     en: {
       title: 'ISP console',
@@ -89,6 +111,28 @@
       ready: 'Ready',
       notReady: 'Not ready',
       lastDays: 'Last 30 days',
+      money: 'Money and service',
+      waiting: 'Waiting for a person',
+      receipts: 'Receipts to review',
+      confirm: 'Confirm',
+      dismiss: 'Dismiss',
+      openReceipt: 'Open receipt',
+      audit: 'Recorded actions',
+      when: 'When',
+      action: 'Action',
+      service: 'Service',
+      amount: 'Amount',
+      reference: 'Reference',
+      outcome: 'Outcome',
+      detail: 'Detail',
+      filter: 'Filter',
+      since: 'Since',
+      any: 'Any',
+      handoffsQueue: 'Conversations handed off (7 days)',
+      endUser: 'Person (digest)',
+      reason: 'Reason',
+      tools: 'Tools',
+      receiptOf: 'Receipt of service',
     },
   };
   let lang = localStorage.getItem('console-lang') === 'en' ? 'en' : 'es';
@@ -301,6 +345,119 @@
     ];
   }
 
+  let auditFilter = { serviceId: '', since: '', outcome: '' };
+
+  async function moneyView() {
+    const query = new URLSearchParams(Object.entries(auditFilter).filter(([, value]) => value !== ''));
+    const data = await (await api(`/console/api/audit?${query}`)).json();
+    const waitingReceipts = data.entries.filter((entry) => entry.receipt && entry.outcome === 'unknown');
+    const settle = async (id, outcome) => {
+      await api(`/console/api/audit/${id}/settle`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ outcome }),
+      });
+      render();
+    };
+    const field = (name, label, input) => el('label', { for: `filter-${name}` }, `${label} `, input);
+    const serviceInput = el('input', { id: 'filter-serviceId', inputmode: 'numeric', value: auditFilter.serviceId, size: '8' });
+    const sinceInput = el('input', { id: 'filter-since', type: 'date', value: auditFilter.since });
+    const outcomeInput = el(
+      'select',
+      { id: 'filter-outcome' },
+      ['', 'unknown', 'confirmed', 'refused'].map((value) => {
+        const option = el('option', { value }, value || t('any'));
+        if (value === auditFilter.outcome) option.selected = true;
+        return option;
+      }),
+    );
+    const filters = el(
+      'form',
+      {
+        class: 'filters',
+        onsubmit: (event) => {
+          event.preventDefault();
+          auditFilter = { serviceId: serviceInput.value.trim(), since: sinceInput.value, outcome: outcomeInput.value };
+          render();
+        },
+      },
+      field('serviceId', t('service'), serviceInput),
+      ' ',
+      field('since', t('since'), sinceInput),
+      ' ',
+      field('outcome', t('outcome'), outcomeInput),
+      ' ',
+      el('button', { type: 'submit' }, t('filter')),
+    );
+    return [
+      el(
+        'section',
+        { 'aria-label': t('receipts') },
+        el('h2', {}, `${t('receipts')} (${waitingReceipts.length})`),
+        waitingReceipts.length === 0
+          ? el('p', {}, t('none'))
+          : el(
+              'ul',
+              { class: 'receipts' },
+              waitingReceipts.map((entry) =>
+                el(
+                  'li',
+                  { class: 'receipt', 'data-id': entry.id },
+                  entry.receipt === 'pdf'
+                    ? el('a', { href: `/console/api/audit/${entry.id}/receipt`, target: '_blank', rel: 'noopener' }, t('openReceipt'))
+                    : el('img', {
+                        src: `/console/api/audit/${entry.id}/receipt`,
+                        alt: `${t('receiptOf')} ${entry.serviceId}`,
+                        width: '160',
+                      }),
+                  el(
+                    'p',
+                    {},
+                    `${t('service')} ${entry.serviceId} · ${entry.reference ?? '—'} · ${entry.at.slice(0, 16).replace('T', ' ')}`,
+                  ),
+                  el('button', { type: 'button', onclick: () => settle(entry.id, 'confirmed') }, t('confirm')),
+                  ' ',
+                  el('button', { type: 'button', onclick: () => settle(entry.id, 'refused') }, t('dismiss')),
+                ),
+              ),
+            ),
+      ),
+      el('section', { 'aria-label': t('filter') }, filters),
+      table(
+        t('audit'),
+        [[t('when')], [t('action')], [t('service'), true], [t('amount'), true], [t('reference')], [t('outcome')], [t('detail')]],
+        data.entries.map((entry) => [
+          entry.at.slice(0, 16).replace('T', ' '),
+          entry.action,
+          entry.serviceId ?? '—',
+          entry.amount ?? '—',
+          entry.reference ?? '—',
+          el('span', { class: entry.outcome === 'unknown' ? 'outcome-unknown' : '' }, entry.outcome),
+          entry.detail ?? '—',
+        ]),
+      ),
+    ];
+  }
+
+  async function waitingView() {
+    const data = await (await api('/console/api/waiting')).json();
+    return [
+      table(
+        t('handoffsQueue'),
+        [[t('when')], [t('key')], [t('endUser')], [t('reason')], [t('tools')]],
+        data.handoffs.map((row) => [
+          row.at.slice(0, 16).replace('T', ' '),
+          row.key,
+          (row.endUser ?? '—').slice(0, 10),
+          row.reason,
+          row.toolCalls.join(', ') || '—',
+        ]),
+      ),
+    ];
+  }
+
+  const VIEWS = { today: () => todayView(), llm: () => llmView(), money: () => moneyView(), waiting: () => waitingView() };
+
   async function render(message) {
     document.documentElement.lang = lang;
     document.title = t('title');
@@ -334,6 +491,8 @@
         { 'aria-label': t('title') },
         navButton('today'),
         navButton('llm'),
+        navButton('money'),
+        navButton('waiting'),
         el(
           'button',
           {
@@ -362,7 +521,7 @@
     );
     const main = el('main', { id: `view-${view}` });
     root.replaceChildren(header, main);
-    main.append(...(view === 'today' ? await todayView() : await llmView()));
+    main.append(...(await VIEWS[view]()));
     for (const draw of pendingCharts.splice(0)) draw();
     main.setAttribute('data-ready', 'true');
   }
