@@ -46,15 +46,60 @@ export async function openPostgres(connectionString: string, poolSize = 10): Pro
   return { db, kind: 'postgres', where: redacted(new URL(connectionString)), close: () => db.destroy() };
 }
 
+type SqliteDatabase = ConstructorParameters<typeof SqliteDialect>[0]['database'];
+
+/** Bun's own SQLite (`bun:sqlite`), shaped as Kysely's SQLite dialect expects (better-sqlite3's API). */
+interface BunStatement {
+  columnNames: string[];
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  iterate(...params: unknown[]): IterableIterator<unknown>;
+}
+interface BunSqlite {
+  prepare(sql: string): BunStatement;
+  exec(sql: string): void;
+  close(): void;
+}
+
+async function bunSqlite(file: string): Promise<{ database: SqliteDatabase; exec: (sql: string) => void }> {
+  // A specifier TypeScript does not resolve (Bun's types are not installed) and esbuild leaves alone.
+  const specifier = 'bun:sqlite';
+  const { Database } = (await import(specifier)) as { Database: new (file: string) => BunSqlite };
+  const sqlite = new Database(file);
+  const database = {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      const statement = sqlite.prepare(sql);
+      return {
+        reader: statement.columnNames.length > 0,
+        all: (parameters: ReadonlyArray<unknown>) => statement.all(...parameters),
+        run: (parameters: ReadonlyArray<unknown>) => {
+          const { changes, lastInsertRowid } = statement.run(...parameters);
+          return { changes, lastInsertRowid };
+        },
+        iterate: (parameters: ReadonlyArray<unknown>) => statement.iterate(...parameters),
+      };
+    },
+  } as unknown as SqliteDatabase;
+  return { database, exec: (sql) => sqlite.exec(sql) };
+}
+
+async function libsqlDatabase(file: string): Promise<{ database: SqliteDatabase; exec: (sql: string) => void }> {
+  const { default: Libsql } = await import('libsql');
+  const sqlite = new Libsql(file);
+  return { database: sqlite as unknown as SqliteDatabase, exec: (sql) => sqlite.exec(sql) };
+}
+
+/**
+ * SQLite through libsql on Node (prebuilt N-API binaries: Node 20 and 24 alike), through Bun's
+ * built-in `bun:sqlite` on Bun (a native addon crashed Bun's full test run: a segfault, not ours to fix).
+ */
 export async function openSqlite(file: string): Promise<Database> {
-  const { default: SqliteDatabase } = await import('libsql');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new SqliteDatabase(file);
+  const { database, exec } = 'Bun' in globalThis ? await bunSqlite(file) : await libsqlDatabase(file);
   // WAL: readers (analytics) never wait for the writer (usage flushes); NORMAL is durable across a process crash.
-  sqlite.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-  const db = new Kysely<Tables>({
-    dialect: new SqliteDialect({ database: sqlite as unknown as ConstructorParameters<typeof SqliteDialect>[0]['database'] }),
-  });
+  exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
   return { db, kind: 'sqlite', where: file, close: () => db.destroy() };
 }
 
