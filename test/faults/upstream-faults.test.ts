@@ -80,11 +80,18 @@ faults('malformed items inside a good page: skipped, counted, the rest served', 
 });
 
 faults('one failing page of many: retried alone, then the whole load fails and nothing partial is cached', async () => {
-  service.sim.setFaults({ failOffsets: [750] });
-  const response = await service.staff('/clients?limit=1');
-  assert.is(response.status, 503);
-  assert.is(service.services.gateway.clientsCache.peek('all'), undefined);
-  assert.is(service.sim.calls(LIST), 5 + 1, 'five pages once, the failing one retried once');
+  // A service of its own with a timeout no healthy page meets under a loaded CI machine: the count
+  // below is about the failing page's retry, and the suite's 150 ms would let a slow good page retry too.
+  const patient = await startTestService({ UPSTREAM_TIMEOUT_MS: '3000', UPSTREAM_RETRIES: '1', UPSTREAM_BREAKER_THRESHOLD: '1000' });
+  try {
+    patient.sim.setFaults({ failOffsets: [750] });
+    const response = await patient.staff('/clients?limit=1');
+    assert.is(response.status, 503);
+    assert.is(patient.services.gateway.clientsCache.peek('all'), undefined);
+    assert.is(patient.sim.calls(LIST), 5 + 1, 'five pages once, the failing one retried once');
+  } finally {
+    await patient.stop();
+  }
 });
 
 faults('retries stop at the read budget, not only at the try count', async () => {
