@@ -8,6 +8,7 @@
  * day; past any of them, a polite sentence and a handoff to a person.
  */
 
+import { receiptExtension, receiptKind } from '../domain/payments';
 import { appErrorOf, toErrorPayload } from '../errors';
 import type { Attempt } from '../llm/attempts';
 import type { ChatCompletion, ChatMessage, ChatRequest, ToolDefinition as ChatTool } from '../llm/chat';
@@ -58,10 +59,15 @@ export interface TurnHands {
   attachment?(id: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
 }
 
+/** A sent file's extension by what its bytes are (`bin` for anything else: the procedure refuses it). */
+const kindOf = (bytes: Uint8Array): string => {
+  const kind = receiptKind(bytes);
+  return kind === null ? 'bin' : receiptExtension(kind);
+};
+
 /** Tools whose phone argument the channel's signed sender number fills when the model leaves it out. */
 const PHONE_FILLED = new Set(['clients_verify', 'clients_byPhone']);
 const RECEIPT_TOOL = 'payments_report';
-const EXTENSION_OF: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf', 'image/heic': 'heic' };
 
 export interface AgentDeps {
   completions: CompletionService;
@@ -163,9 +169,11 @@ function parseArguments(text: string): Record<string, unknown> | null {
 
 export class AgentTurnRunner {
   private readonly chatTools: ChatTool[];
+  private readonly toolsByName: ReadonlyMap<string, ToolDefinition>;
 
   constructor(private readonly deps: AgentDeps) {
     this.chatTools = agentTools(deps.tools);
+    this.toolsByName = new Map(deps.tools.map((tool) => [tool.name, tool]));
   }
 
   get profile(): AgentProfile {
@@ -221,7 +229,6 @@ export class AgentTurnRunner {
     const tools = consented
       ? this.chatTools
       : this.chatTools.filter((tool) => GENERAL_TOOLS.has(tool.function.name) || tool.function.name === HANDOFF_TOOL);
-    const known = new Map(this.deps.tools.map((tool) => [tool.name, tool]));
     const numbersSaid = saidNumbers(said);
     const messages: ChatMessage[] = [
       {
@@ -311,7 +318,7 @@ export class AgentTurnRunner {
           result = { handedOff: true };
           trace.toolCalls.push({ name, ok: true, reason: null });
         } else {
-          result = await this.runTool(known.get(name), tools, call.function.arguments, conversation, hands, trace, succeeded);
+          result = await this.runTool(this.toolsByName.get(name), tools, call.function.arguments, conversation, hands, trace, succeeded);
         }
         messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(maskForModel(result, numbersSaid)) });
       }
@@ -359,7 +366,8 @@ export class AgentTurnRunner {
       if (!file) return refuse('attachment_missing', 'El cliente no ha enviado ese comprobante por este medio.');
       input.receipt = {
         contentBase64: Buffer.from(file.bytes).toString('base64'),
-        fileName: `comprobante-${id}.${EXTENSION_OF[file.contentType] ?? 'bin'}`,
+        // Named by what its bytes are (the procedure checks them all the way through anyway).
+        fileName: `comprobante-${id}.${kindOf(file.bytes)}`,
       };
     }
     const serviceId = typeof input.serviceId === 'number' ? input.serviceId : null;

@@ -15,6 +15,15 @@ export const RECEIPT_CONTENT_TYPES: Record<ReceiptKind, string> = {
   heic: 'image/heic',
 };
 
+/** The extension a receipt of a kind is stored and named with. */
+export const receiptExtension = (kind: ReceiptKind): string => (kind === 'jpeg' ? 'jpg' : kind);
+
+/** The media type of a stored receipt, from its extension (octet-stream for anything else). */
+export function receiptContentType(extension: string): string {
+  const kind = (extension === 'jpg' ? 'jpeg' : extension) as ReceiptKind;
+  return Object.hasOwn(RECEIPT_CONTENT_TYPES, kind) ? RECEIPT_CONTENT_TYPES[kind] : 'application/octet-stream';
+}
+
 /**
  * What a receipt really is, from its bytes all the way through (never its name or declared type):
  * JPEG, PNG, HEIC or PDF (see file-structure.ts); null for anything else or anything malformed.

@@ -11,18 +11,18 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { receiptContentType } from '../domain/payments';
 import { AppError, methodNotAllowed } from '../errors';
 import type { ApiKeyRegistry } from '../guards/api-keys';
 import { RegistryError } from '../llm/registry';
 import { loadRegistry } from '../llm/registry-source';
-import type { AuditQuery } from '../observability/audit';
+import { type AuditQuery, keptReceipt } from '../observability/audit';
 import type { RequestContext } from '../trpc/context';
 import { createBooksAdmin } from './admin-books';
 import { sendJson } from './io';
 
 const CLIENT_PATH = /^\/admin\/clients\/(\d{1,12})\/invalidate$/;
 const RECEIPT_PATH = /^\/admin\/audit\/([0-9a-f-]{36})\/receipt$/;
-const RECEIPT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', pdf: 'application/pdf', heic: 'image/heic' };
 const RESOURCE_PATH = /^\/admin\/cache\/([a-z_]{1,40})\/invalidate$/;
 /** A date, or a date-time with seconds optional and its offset (Z or ±hh:mm). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -88,13 +88,11 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
     if (receiptOf !== undefined) {
       if (method !== 'GET') throw methodNotAllowed(['GET', 'HEAD']);
       ctx.report.procedure = 'admin.receipt';
-      const entry = (await ctxServices.audit.list({ limit: Number.MAX_SAFE_INTEGER })).find((candidate) => candidate.id === receiptOf);
-      const bytes = entry?.receiptFile ? await ctxServices.audit.readReceipt(entry.receiptFile) : null;
-      if (!entry?.receiptFile || !bytes)
-        throw new AppError('route_not_found', { message: 'No hay un comprobante guardado para esa entrada.' });
-      const extension = entry.receiptFile.split('.').pop() ?? '';
+      const kept = await keptReceipt(ctxServices.audit, receiptOf);
+      if (!kept) throw new AppError('route_not_found', { message: 'No hay un comprobante guardado para esa entrada.' });
+      const { entry, bytes, extension } = kept;
       res.writeHead(200, {
-        'content-type': RECEIPT_TYPES[extension] ?? 'application/octet-stream',
+        'content-type': receiptContentType(extension),
         'content-length': bytes.length,
         'content-disposition': `attachment; filename="comprobante-${entry.id}.${extension}"`,
       });

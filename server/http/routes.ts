@@ -98,6 +98,8 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
   const restRoutes = compileRoutes(appRouter);
   const uploadProcedures = new Set(restRoutes.filter((route) => route.multipartFile).map((route) => route.procedurePath));
   const createCaller = createCallerFactory(appRouter);
+  // The one list of tools: MCP serves it, the agent offers its bot-role part.
+  const tools = toolDefinitions(appRouter);
   const procedureNames = new Set(Object.keys(appRouter._def.procedures));
   const fastPath = createFastPath({
     routes: restRoutes,
@@ -208,7 +210,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
 
   const handleMcp = createMcpHttpHandler({
     router: appRouter,
-    tools: toolDefinitions(appRouter),
+    tools,
     createCaller: (ctx) => createCaller(ctx) as unknown as Record<string, unknown>,
     bodyLimitBytes: uploadLimitBytes,
   });
@@ -267,13 +269,12 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     }),
   ]);
 
-  const agentTools = toolDefinitions(appRouter);
   const conversations = new Conversations(services.config.AGENT_CONVERSATION_IDLE_S * 1000);
   const agentProfile = services.config.AGENT_PROFILE_FILE ? readProfile(services.config.AGENT_PROFILE_FILE) : SHIPPED_PROFILE;
   const agent: AgentSurface = {
     runner: new AgentTurnRunner({
       completions: services.llm.completions,
-      tools: agentTools,
+      tools,
       conversations,
       profile: agentProfile,
       limits: {

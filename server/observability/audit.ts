@@ -320,3 +320,16 @@ export class FileAuditTrail extends AppendOnlyAuditTrail {
     }
   }
 }
+
+/** One entry of the trail by its id, or null (reads the trail: staff actions, never a customer's hot path). */
+export async function auditEntry(trail: AuditTrail, id: string): Promise<AuditEntry | null> {
+  return (await trail.list({ limit: Number.MAX_SAFE_INTEGER })).find((entry) => entry.id === id) ?? null;
+}
+
+/** An entry's kept receipt: its bytes and extension, or null when none is kept (or it is gone). */
+export async function keptReceipt(trail: AuditTrail, id: string): Promise<{ entry: AuditEntry; bytes: Buffer; extension: string } | null> {
+  const entry = await auditEntry(trail, id);
+  const bytes = entry?.receiptFile ? await trail.readReceipt(entry.receiptFile) : null;
+  if (!entry?.receiptFile || !bytes) return null;
+  return { entry, bytes, extension: entry.receiptFile.split('.').pop() ?? '' };
+}

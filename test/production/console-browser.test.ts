@@ -6,17 +6,16 @@
  * (git-ignored) for a person to look at.
  */
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { chromiumAvailable, launchChromium, withChromium } from '../support/browser';
 import { pngFile } from '../support/files';
 import { llmSimOf, openAiFor } from '../support/llm';
 import { BOT_KEY, startTestService, type TestService } from '../support/service';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
 const ADMIN_KEY = 'admin-key-console-0123456789abcdef';
 const SHOTS = 'test-artifacts/console';
 const consolePage = suite('production: /console in a real browser');
@@ -25,7 +24,7 @@ let browser: Browser;
 let receiptEntry = '';
 
 consolePage.before(async () => {
-  if (!available) return;
+  if (!chromiumAvailable) return;
   service = await startTestService({ ADMIN_API_KEYS: `root=${ADMIN_KEY}`, USAGE_FLUSH_MS: '20' });
   // Traffic to draw: a few routed completions.
   const client = openAiFor(service, BOT_KEY, { 'x-wisphub-cache': 'off' });
@@ -55,18 +54,7 @@ consolePage.before(async () => {
   });
   await service.services.audit.keepReceipt(receiptEntry, pngFile(300), 'png');
   llmSimOf(service).resetReceived();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
 });
 consolePage.after(async () => {
@@ -93,12 +81,7 @@ async function axeViolations(page: Page): Promise<string[]> {
 }
 const require = createRequire(import.meta.url);
 
-if (!available && process.env.CI) {
-  consolePage('Chromium is installed (.ci/run installs Debian chromium)', () => assert.unreachable(`${CHROMIUM} not found`));
-} else if (!available) {
-  console.warn(`\n  /console browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)\n`);
-  consolePage.skip('console in Chromium', () => undefined);
-} else {
+withChromium(consolePage, '/console', () => {
   consolePage('an admin signs in; Today and model usage render with data and charts; no serious accessibility violation', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
@@ -227,6 +210,6 @@ if (!available && process.env.CI) {
     const page2 = await fetch(`${service.url}/console`);
     assert.match(page2.headers.get('content-security-policy') ?? '', /script-src 'self'/);
   });
-}
+});
 
 consolePage.run();

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { chromiumAvailable, launchChromium, withChromium } from '../support/browser';
 import { startTestService, type TestService } from '../support/service';
 
 /**
@@ -9,40 +9,21 @@ import { startTestService, type TestService } from '../support/service';
  * and a "Try it out" call with a key returns data. Outside CI, without Chromium, it is skipped loudly.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
 const docs = suite('production: /docs in a real browser');
 
 let service: TestService;
 let browser: Browser;
 docs.before(async () => {
-  if (!available) return;
+  if (!chromiumAvailable) return;
   service = await startTestService();
-  // Playwright runs headless with a fresh profile; the flags keep Chromium off the (closed) network.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 docs.after(async () => {
   await browser?.close();
   await service?.stop();
 });
 
-if (!available && process.env.CI) {
-  docs('Chromium is installed (.ci/run installs Debian chromium)', () => assert.unreachable(`${CHROMIUM} not found`));
-} else if (!available) {
-  console.warn(`\n  /docs browser test skipped: ${CHROMIUM} not found (apt-get install -y chromium)\n`);
-  docs.skip('lists operations and runs a call with a key', () => undefined);
-} else {
+withChromium(docs, '/docs', () => {
   docs('lists every tag and operation, and "Try it out" with a key returns data', async () => {
     const page = await browser.newPage();
     const failedRequests: string[] = [];
@@ -77,6 +58,6 @@ if (!available && process.env.CI) {
     await page.screenshot({ path: process.env.DOCS_SCREENSHOT ?? '/tmp/wisphub-docs.png', fullPage: false });
     assert.match(body, /Nequi/);
   });
-}
+});
 
 docs.run();

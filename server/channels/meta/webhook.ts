@@ -7,10 +7,11 @@
  * reply sent through the Graph API. Status updates (sent, delivered, read, failed) are counted.
  */
 
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, methodNotAllowed } from '../../errors';
 import type { KeyedMutex } from '../../guards/keyed-mutex';
+import { sameSecret } from '../../guards/same-secret';
 import { mediaTypeOf, readRawBody } from '../../http/io';
 import type { Logger } from '../../observability/logger';
 import { type ChannelReply, channelEndUser, type InboundMessage, SeenMessages } from '../channel';
@@ -40,12 +41,6 @@ interface MetaDelivery {
   object?: string;
   entry?: { changes?: { field?: string; value?: { messages?: MetaMessage[]; statuses?: { status?: string }[] } }[] }[];
 }
-
-const sameSecret = (given: string, expected: string): boolean => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
 
 function inboundOf(message: MetaMessage): InboundMessage | null {
   if (!message.id || !message.from || !/^\d{6,20}$/.test(message.from)) return null;

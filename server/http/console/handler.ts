@@ -10,8 +10,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { receiptContentType } from '../../domain/payments';
 import { AppError, methodNotAllowed } from '../../errors';
 import type { ApiKeyRegistry } from '../../guards/api-keys';
+import { auditEntry, keptReceipt } from '../../observability/audit';
 import type { Services } from '../../services';
 import type { RequestContext } from '../../trpc/context';
 import { readJsonBody, sendJson } from '../io';
@@ -24,7 +26,6 @@ export const CONSOLE_CSP =
 const SESSION_TTL_MS = 8 * 3_600_000;
 const RECEIPT_PATH = /^\/console\/api\/audit\/([0-9a-f-]{36})\/receipt$/;
 const SETTLE_PATH = /^\/console\/api\/audit\/([0-9a-f-]{36})\/settle$/;
-const RECEIPT_TYPES: Record<string, string> = { jpg: 'image/jpeg', png: 'image/png', pdf: 'application/pdf', heic: 'image/heic' };
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The page's own files: beside this module in the sources; in dist/assets in the bundle (scripts/build.ts copies them). */
@@ -216,18 +217,16 @@ export function createConsole({ services, admins, readiness }: ConsoleDeps) {
 
   /** A receipt kept for staff, shown in the page (images) or opened (PDF). */
   async function receipt(res: ServerResponse, id: string): Promise<void> {
-    const entry = (await services.audit.list({ limit: Number.MAX_SAFE_INTEGER })).find((candidate) => candidate.id === id);
-    const bytes = entry?.receiptFile ? await services.audit.readReceipt(entry.receiptFile) : null;
-    if (!entry?.receiptFile || !bytes)
-      throw new AppError('route_not_found', { message: 'No hay un comprobante guardado para esa entrada.' });
-    const type = RECEIPT_TYPES[entry.receiptFile.split('.').pop() ?? ''] ?? 'application/octet-stream';
+    const kept = await keptReceipt(services.audit, id);
+    if (!kept) throw new AppError('route_not_found', { message: 'No hay un comprobante guardado para esa entrada.' });
+    const { bytes, extension } = kept;
     res.writeHead(200, {
-      'content-type': type,
+      'content-type': receiptContentType(extension),
       'content-length': bytes.length,
       'content-security-policy': "default-src 'none'; img-src 'self'; sandbox",
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, no-store',
-      'content-disposition': `inline; filename="comprobante-${id}.${entry.receiptFile.split('.').pop()}"`,
+      'content-disposition': `inline; filename="comprobante-${id}.${extension}"`,
     });
     res.end(bytes);
   }
@@ -237,7 +236,7 @@ export function createConsole({ services, admins, readiness }: ConsoleDeps) {
     const body = (await readJsonBody(req, 1024)) as { outcome?: unknown };
     const outcome = body?.outcome === 'confirmed' || body?.outcome === 'refused' ? body.outcome : null;
     if (!outcome) throw new AppError('invalid_input', { details: { fieldErrors: { outcome: ['confirmed or refused'] } } });
-    const entry = (await services.audit.list({ limit: Number.MAX_SAFE_INTEGER })).find((candidate) => candidate.id === id);
+    const entry = await auditEntry(services.audit, id);
     if (!entry) throw new AppError('route_not_found', { message: 'No hay una entrada con ese id.' });
     if (entry.outcome !== 'unknown' || !entry.receiptFile)
       throw new AppError('already_exists', {

@@ -5,9 +5,10 @@
  * live in this instance's memory: a restart signs everyone out.
  */
 
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { TTLCache } from '@isaacs/ttlcache';
+import { sameSecret } from '../../guards/same-secret';
 
 export const SESSION_COOKIE = 'wisphub_console';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -45,10 +46,7 @@ export class ConsoleSessions {
   /** The request carries the session's CSRF token (changes only). */
   csrfMatches(req: IncomingMessage, session: ConsoleSession): boolean {
     const given = req.headers[CSRF_HEADER];
-    if (typeof given !== 'string') return false;
-    const a = Buffer.from(given);
-    const b = Buffer.from(session.csrf);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return typeof given === 'string' && sameSecret(given, session.csrf);
   }
 
   destroy(id: string): void {

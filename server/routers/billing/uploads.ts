@@ -6,7 +6,7 @@
  */
 
 import { inspectFile } from '../../domain/file-structure';
-import { RECEIPT_CONTENT_TYPES, type ReceiptKind } from '../../domain/payments';
+import { RECEIPT_CONTENT_TYPES, type ReceiptKind, receiptExtension } from '../../domain/payments';
 import { AppError } from '../../errors';
 
 export interface Upload {
@@ -27,7 +27,7 @@ export function readUpload(contentBase64: string, limitBytes: number, invalid: '
     throw new AppError(invalid, { details: { accepted: Object.values(RECEIPT_CONTENT_TYPES), problem: inspection.problem } });
   }
   const { kind } = inspection;
-  return { bytes, kind, contentType: RECEIPT_CONTENT_TYPES[kind], extension: kind === 'jpeg' ? 'jpg' : kind };
+  return { bytes, kind, contentType: RECEIPT_CONTENT_TYPES[kind], extension: receiptExtension(kind) };
 }
 
 const MAX_NAME_LENGTH = 80;
