@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadSubjectCatalogue } from '../server/config/subject-file';
 import type { SubjectCatalogue } from '../server/domain/ticket-subjects';
+import { PROBE_MAX_CALLS, PROBE_MAX_DURATION_MS, PROBE_TIMEOUT_MS } from '../server/wisphub/probe/probe-runner';
 import { formatReport, runProbe } from '../server/wisphub/probe/run-probe';
 
 /**
@@ -83,9 +84,9 @@ const report = await runProbe({
   apiKey,
   subjects,
   pageSize: positive('page-size', values['page-size'] ?? process.env.UPSTREAM_PAGE_SIZE, 1000),
-  timeoutMs: positive('timeout-ms', values['timeout-ms'], 15_000),
-  maxCalls: positive('max-calls', values['max-calls'], 60),
-  maxDurationMs: positive('max-seconds', values['max-seconds'], 180) * 1000,
+  timeoutMs: positive('timeout-ms', values['timeout-ms'], PROBE_TIMEOUT_MS),
+  maxCalls: positive('max-calls', values['max-calls'], PROBE_MAX_CALLS),
+  maxDurationMs: positive('max-seconds', values['max-seconds'], PROBE_MAX_DURATION_MS / 1000) * 1000,
   onProgress: (line) => console.error(line),
 });
 console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));

@@ -47,6 +47,7 @@ import { type Simulator, startSimulator } from './simulator/server';
 import { catalogueSourceNow } from './tickets/catalogue';
 import { SIM_WHATSAPP_FROM, startTwilioSimulator, type TwilioSimulator } from './twilio-simulator/server';
 import { WispHubGateway } from './wisphub/gateway';
+import { PROBE_MAX_CALLS, PROBE_MAX_DURATION_MS, PROBE_TIMEOUT_MS, ProbeRunner } from './wisphub/probe/probe-runner';
 import { UpstreamTransport } from './wisphub/transport';
 
 export interface RunningServer {
@@ -327,6 +328,18 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         memo: new ResponseMemo(),
         audit: shared?.audit ?? new FileAuditTrail(config.AUDIT_LOG_PATH),
         paymentReferences: shared?.paymentReferences ?? (await localReferences(config.AUDIT_LOG_PATH, logger)),
+        probe: new ProbeRunner(
+          {
+            host: upstreamUrl,
+            apiKey: upstreamKey,
+            subjects,
+            pageSize: config.UPSTREAM_PAGE_SIZE,
+            timeoutMs: PROBE_TIMEOUT_MS,
+            maxCalls: PROBE_MAX_CALLS,
+            maxDurationMs: PROBE_MAX_DURATION_MS,
+          },
+          config.PROBE_MIN_INTERVAL_S * 1000,
+        ),
         shared,
         llm,
         books: openedBooks,

@@ -18,6 +18,7 @@ import type { Mutex } from './redis/redis-lock';
 import type { SharedState } from './redis/shared-state';
 import type { PendingTicketRecord } from './tickets/records';
 import type { WispHubGateway } from './wisphub/gateway';
+import type { ProbeRunner } from './wisphub/probe/probe-runner';
 
 export interface ChannelSettings {
   /** CHANNEL_API_KEY (or the development key with the simulators); null when channels have no key. */
@@ -61,6 +62,8 @@ export interface Services {
   audit: AuditTrail;
   /** Payment references already used (reports and registrations each in their own scope). */
   paymentReferences: PaymentReferences;
+  /** The read-only probe of the tenant this service talks to, run from the console (rate limited). */
+  probe: ProbeRunner;
   /** Redis-backed state shared by every instance; null without REDIS_URL. */
   shared: SharedState | null;
   /** The LLM half: its request path (/v1), registry and providers. */

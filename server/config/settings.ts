@@ -124,6 +124,9 @@ const envSchema = z.object({
   UPSTREAM_RETRY_BASE_MS: int(250, 0),
   UPSTREAM_PAGE_SIZE: int(1000, 1, 2000),
   UPSTREAM_CONCURRENCY: int(10, 1, 64),
+  // The read-only probe run from the console: at most once per this many seconds (each run spends
+  // up to 60 GETs of the tenant's rate limit).
+  PROBE_MIN_INTERVAL_S: int(300, 1),
   // Pages the client collection's first load asks for at once, before upstream has said its size
   // (at most UPSTREAM_CONCURRENCY are in flight): a tenant within them loads in one round trip, a
   // smaller one costs a few empty pages once a start. 1 asks the first page alone.

@@ -23,6 +23,33 @@ export function conversationKey({ keyName, endUser }: Conversation): string {
   return endUser === null ? keyName : `${keyName}|${endUser.length}:${endUser}`;
 }
 
+export type LockoutScope = 'service' | 'service-conversation' | 'conversation-verify' | 'conversation-resolve';
+
+/** One lockout in force: the service id and/or the conversation it holds. */
+export interface Lockout {
+  scope: LockoutScope;
+  serviceId: number | null;
+  keyName: string | null;
+  endUser: string | null;
+  failures: number;
+  retryAfterSeconds: number;
+}
+
+/** Reads a counter key back into what it names (the inverse of conversationKey and the service prefix). */
+export function lockoutSubject(scope: LockoutScope, key: string): Pick<Lockout, 'serviceId' | 'keyName' | 'endUser'> {
+  if (scope === 'service') return { serviceId: Number(key), keyName: null, endUser: null };
+  let serviceId: number | null = null;
+  let rest = key;
+  if (scope === 'service-conversation') {
+    const bar = key.indexOf('|');
+    serviceId = Number(key.slice(0, bar));
+    rest = key.slice(bar + 1);
+  }
+  const match = /^(.*?)\|(\d+):(.*)$/s.exec(rest);
+  if (match && Number(match[2]) === match[3]!.length) return { serviceId, keyName: match[1]!, endUser: match[3]! };
+  return { serviceId, keyName: rest, endUser: null };
+}
+
 export class IdentityGuard {
   private readonly byServiceAndConversation: FailureCounter;
   private readonly byService: FailureCounter;
@@ -74,6 +101,22 @@ export class IdentityGuard {
 
   async assertCanResolve(who: Conversation): Promise<void> {
     await this.assertBelow(this.resolveByConversation, conversationKey(who), this.config.RESOLVE_MAX_FAILURES_PER_KEY);
+  }
+
+  /** The lockouts in force now, for staff (the console): which counter, whom it holds, until when. */
+  async lockouts(limit = 200): Promise<Lockout[]> {
+    const scopes: [LockoutScope, FailureCounter, number][] = [
+      ['service', this.byService, this.config.VERIFY_MAX_FAILURES_PER_SERVICE],
+      ['service-conversation', this.byServiceAndConversation, this.config.VERIFY_MAX_FAILURES],
+      ['conversation-verify', this.verifyByConversation, this.config.VERIFY_MAX_FAILURES_PER_KEY],
+      ['conversation-resolve', this.resolveByConversation, this.config.RESOLVE_MAX_FAILURES_PER_KEY],
+    ];
+    const found: Lockout[] = [];
+    for (const [scope, counter, max] of scopes) {
+      for (const { key, count, retryAfterSeconds } of await counter.atLeast(max, limit - found.length))
+        found.push({ scope, ...lockoutSubject(scope, key), failures: count, retryAfterSeconds });
+    }
+    return found;
   }
 
   async recordResolution(who: Conversation, resolved: boolean): Promise<void> {

@@ -13,6 +13,8 @@ export interface PendingStore<R> {
   hold(handle: string): Promise<() => void>;
   /** Takes over a settlement nobody holds (its instance stopped); true when this caller now holds it. */
   claimOrphan(handle: string): Promise<boolean>;
+  /** Records whose handle starts with `prefix` (at most `limit`), for staff to see what waits. */
+  list(prefix: string, limit: number): Promise<R[]>;
 }
 
 /** A reconnect or suspend answered `pending`: its open audit entry, until its task ends (service.taskStatus). */
@@ -44,5 +46,14 @@ export class LocalPendingStore<R> implements PendingStore<R> {
 
   async claimOrphan(): Promise<boolean> {
     return false;
+  }
+
+  async list(prefix: string, limit: number): Promise<R[]> {
+    const found: R[] = [];
+    for (const [handle, record] of this.records.entries()) {
+      if (found.length >= limit) break;
+      if (handle.startsWith(prefix)) found.push(record);
+    }
+    return found;
   }
 }

@@ -23,6 +23,14 @@ export interface FailureCounter {
   record(key: string): void | Promise<void>;
   clear(key: string): void | Promise<void>;
   retryAfterSeconds(key: string): number | Promise<number>;
+  /** Keys with at least `min` failures in the window now (at most `limit` of them): who is locked out. */
+  atLeast(min: number, limit: number): FailureCount[] | Promise<FailureCount[]>;
+}
+
+export interface FailureCount {
+  key: string;
+  count: number;
+  retryAfterSeconds: number;
 }
 
 /**
@@ -99,6 +107,16 @@ export class FailureWindow implements FailureCounter {
   retryAfterSeconds(key: string): number {
     const oldest = this.recent(key)[0];
     return oldest === undefined ? 0 : Math.max(1, Math.ceil((oldest + this.windowMs - this.now()) / 1000));
+  }
+
+  atLeast(min: number, limit: number): FailureCount[] {
+    const found: FailureCount[] = [];
+    for (const key of this.failures.keys()) {
+      const count = this.count(key);
+      if (count >= min) found.push({ key, count, retryAfterSeconds: this.retryAfterSeconds(key) });
+      if (found.length >= limit) break;
+    }
+    return found;
   }
 
   private recent(key: string): number[] {

@@ -115,7 +115,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
   const adminKeys = new ApiKeyRegistry(services.config.ADMIN_API_KEYS, false);
   const metricsKeys = new ApiKeyRegistry(services.config.METRICS_API_KEYS, false);
   const handleAdmin = createAdminHandler(services, adminKeys);
-  const handleConsole = createConsole({ services, admins: adminKeys, readiness });
+  const handleConsole = createConsole({ services, metrics, admins: adminKeys, readiness });
   let openApiJson: Promise<string> | null = null;
 
   /** One procedure's name, "batch" for several known ones, UNMATCHED when any is unknown. */

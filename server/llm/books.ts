@@ -11,6 +11,8 @@ import type { KeySource } from '../guards/api-keys';
 import { StoredKeys, type StoredKeyView } from '../guards/stored-keys';
 import type { ModelEntry } from './registry';
 import {
+  type FallbackCause,
+  fallbackCauses,
   type HourRow,
   hourly,
   type RequestQuery,
@@ -85,6 +87,8 @@ export interface Books {
   requests(query: RequestQuery): Promise<RequestRow[]>;
   /** Requests, errors, cost and handoffs per hour since an instant (written rows first). */
   hourly(sinceMs: number): Promise<HourRow[]>;
+  /** Failed attempts before the one that served, by model and failure, since an instant. */
+  fallbackCauses(sinceMs: number): Promise<FallbackCause[]>;
   /** Reads keys, budgets and vault again now. */
   refresh(): Promise<void>;
   /** Writes what is buffered and closes the database. */
@@ -153,6 +157,10 @@ export async function openBooks(config: BooksSettings, options: BooksOptions): P
     async hourly(sinceMs) {
       await usage.flush();
       return hourly(database.db, sinceMs);
+    },
+    async fallbackCauses(sinceMs) {
+      await usage.flush();
+      return fallbackCauses(database.db, sinceMs);
     },
     usage,
     budgets,

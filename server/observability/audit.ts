@@ -17,13 +17,16 @@ export type AuditAction =
   | 'service.reconnect'
   | 'service.suspend'
   /** An end user accepted the ISP's data-treatment notice (the agent; `reference` is its version). */
-  | 'consent.accept';
+  | 'consent.accept'
+  /** Staff revealed masked personal data in the console (`reference` says which row and field). */
+  | 'console.reveal';
 export type AuditOutcome = 'confirmed' | 'refused' | 'unknown';
 
 export interface AuditRecord {
   action: AuditAction;
   keyName: string;
-  role: KeyRole;
+  /** The key's role; `admin` for staff in the console. */
+  role: KeyRole | 'admin';
   requestId: string;
   serviceId: number | null;
   invoiceId: string | null;

@@ -5,6 +5,7 @@ import type { SharedStatus } from '../redis/shared-state';
 import type { BreakerState } from '../upstream/circuit-breaker';
 import type { SwrCache } from '../upstream/swr-cache';
 import type { UpstreamCall } from '../wisphub/transport';
+import { HourlyTally } from './hourly-tally';
 import { RequestTally } from './request-tally';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
@@ -26,6 +27,10 @@ export function procedureLabel(procedures: readonly string[]): string {
 
 export class ServiceMetrics {
   readonly registry = new Registry();
+  /** Upstream calls per endpoint per hour, for the console's WispHub view. */
+  readonly upstreamHours = new HourlyTally();
+  /** ...and those of them that failed (timeouts, 5xx, unexpected 4xx). */
+  readonly upstreamErrorHours = new HourlyTally();
   private readonly requests: RequestTally;
   private readonly upstreamCalls: Counter<'endpoint' | 'method' | 'status'>;
   private readonly upstreamErrors: Counter<'endpoint' | 'kind'>;
@@ -210,6 +215,7 @@ export class ServiceMetrics {
   }
 
   observeUpstream(call: UpstreamCall): void {
+    this.upstreamHours.add(`${call.method} ${call.endpoint}`);
     this.upstreamCalls.inc({ endpoint: call.endpoint, method: call.method, status: String(call.status) });
     this.upstreamDuration.observe({ endpoint: call.endpoint }, call.durationMs / 1000);
     const kind =
@@ -220,7 +226,10 @@ export class ServiceMetrics {
             ? '4xx'
             : null
         : call.status;
-    if (kind) this.upstreamErrors.inc({ endpoint: call.endpoint, kind });
+    if (kind) {
+      this.upstreamErrors.inc({ endpoint: call.endpoint, kind });
+      this.upstreamErrorHours.add(`${call.method} ${call.endpoint}`);
+    }
   }
 
   observeChannel(channel: string, event: string): void {

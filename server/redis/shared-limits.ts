@@ -5,7 +5,14 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { type FailureCounter, FailureWindow, type RateDecision, type RateLimiter, TokenBucketLimiter } from '../guards/rate-limit';
+import {
+  type FailureCount,
+  type FailureCounter,
+  FailureWindow,
+  type RateDecision,
+  type RateLimiter,
+  TokenBucketLimiter,
+} from '../guards/rate-limit';
 import type { RedisLink } from './redis-link';
 
 /** Token bucket: refill since the last call, then take `cost` tokens or answer the seconds to wait; with what is left and the seconds until whole. */
@@ -111,6 +118,32 @@ export class SharedFailureWindow implements FailureCounter {
         await redis.del(this.key(key));
       },
       () => this.local.clear(key),
+    );
+  }
+
+  /** Scans this counter's keys (bounded: a lockout list is for people to read, not a full export). */
+  atLeast(min: number, limit: number): Promise<FailureCount[]> {
+    return this.link.attempt(
+      'failure list',
+      async (redis) => {
+        const prefix = this.key('');
+        const found: FailureCount[] = [];
+        let cursor = '0';
+        let scanned = 0;
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
+          cursor = next;
+          scanned += keys.length;
+          for (const redisKey of keys) {
+            const key = redisKey.slice(prefix.length);
+            const { count, oldestMs } = await this.recent(key);
+            if (count >= min && found.length < limit)
+              found.push({ key, count, retryAfterSeconds: Math.max(1, Math.ceil((oldestMs + this.windowMs - Date.now()) / 1000)) });
+          }
+        } while (cursor !== '0' && found.length < limit && scanned < 20_000);
+        return found;
+      },
+      () => this.local.atLeast(min, limit),
     );
   }
 

@@ -47,6 +47,28 @@ export class SharedPendingStore<R> implements PendingStore<R> {
     };
   }
 
+  /** A bounded SCAN: the list is for people to read. Redis down: what this instance holds. */
+  async list(prefix: string, limit: number): Promise<R[]> {
+    return this.link.attempt(
+      'pending.list',
+      async (redis) => {
+        const keyPrefix = this.link.key('pending', prefix);
+        const found: R[] = [];
+        let cursor = '0';
+        let scanned = 0;
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 200);
+          cursor = next;
+          scanned += keys.length;
+          const texts = keys.length === 0 ? [] : await redis.mget(...keys);
+          for (const text of texts) if (text !== null && found.length < limit) found.push(JSON.parse(text) as R);
+        } while (cursor !== '0' && found.length < limit && scanned < 20_000);
+        return found;
+      },
+      () => this.local.list(prefix, limit),
+    );
+  }
+
   async claimOrphan(handle: string): Promise<boolean> {
     const claimKey = this.link.key('pending-claim', handle);
     const taken = await this.link.attempt(

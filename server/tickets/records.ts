@@ -30,6 +30,9 @@ export interface PlannedTicket {
   computed: { priority: PriorityLevel; startsAt: string; dueAt: string };
 }
 
+/** Every pending create's handle starts so (the pending store also holds other kinds of record). */
+export const PENDING_TICKET_PREFIX = 'tkp_';
+
 /** One pending create, as stored (JSON): enough for any instance to answer it or take it over. */
 export interface PendingTicketRecord {
   handle: string;

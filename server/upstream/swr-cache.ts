@@ -104,6 +104,11 @@ export class SwrCache<V> {
     return this.options.name;
   }
 
+  /** How long a loaded value counts as fresh. */
+  get freshMs(): number {
+    return this.options.freshMs;
+  }
+
   /** Puts a shared tier (Redis) behind this cache; without one, each instance loads on its own. */
   useSharedTier(tier: SharedTier<V>): void {
     this.shared = tier;

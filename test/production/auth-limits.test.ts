@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type AppRouter, createWispHubClient } from '../../client/index';
 import { ApiKeyRegistry } from '../../server/guards/api-keys';
+import { type Conversation, conversationKey, type LockoutScope, lockoutSubject } from '../../server/guards/identity-guard';
 import { FailureWindow, TokenBucketLimiter } from '../../server/guards/rate-limit';
 import { OPERATOR_KEY, type RestErrorBody, startTestService, type TestService } from '../support/service';
 
@@ -258,5 +259,35 @@ units('failure window forgets old failures', () => {
   assert.is(window.count('x'), 1);
   window.clear('x');
   assert.is(window.count('x'), 0);
+});
+units('failure window lists the keys at or over a count, within the window, up to a limit', () => {
+  let now = 0;
+  const window = new FailureWindow(1000, () => now);
+  for (const key of ['a', 'a', 'b', 'c', 'c', 'c']) window.record(key);
+  assert.equal(
+    window.atLeast(2, 10).map(({ key, count }) => [key, count]),
+    [
+      ['a', 2],
+      ['c', 3],
+    ],
+  );
+  assert.is(window.atLeast(1, 2).length, 2, 'the limit holds');
+  assert.is(window.atLeast(2, 10)[0]!.retryAfterSeconds, 1);
+  now = 1500;
+  assert.equal(window.atLeast(1, 10), [], 'nothing left in the window');
+});
+units('a lockout key reads back into the service id, key and end user it names', () => {
+  const cases: [LockoutScope, Conversation, number | null][] = [
+    ['service-conversation', { keyName: 'bot:wa', endUser: 'whatsapp:+573001234567' }, 42],
+    ['service-conversation', { keyName: 'bot:wa', endUser: 'a|3:b|c' }, 7],
+    ['service-conversation', { keyName: 'bot:web', endUser: null }, 9],
+    ['conversation-verify', { keyName: 'bot:wa', endUser: '' }, null],
+    ['conversation-resolve', { keyName: 'bot:wa', endUser: 'x' }, null],
+  ];
+  for (const [scope, who, serviceId] of cases) {
+    const key = serviceId === null ? conversationKey(who) : `${serviceId}|${conversationKey(who)}`;
+    assert.equal(lockoutSubject(scope, key), { serviceId, keyName: who.keyName, endUser: who.endUser }, key);
+  }
+  assert.equal(lockoutSubject('service', '1234'), { serviceId: 1234, keyName: null, endUser: null });
 });
 units.run();

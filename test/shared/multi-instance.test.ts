@@ -177,6 +177,11 @@ test('a create pending on one instance: the other answers the same handle for th
     const fromOther = await send(y);
     assert.is(fromOther.status, 202);
     assert.is(((await fromOther.json()) as { handle: string }).handle, handle, 'the same handle from the other instance');
+    const listed = await y.services.pendingTickets.list('tkp_', 50);
+    assert.ok(
+      listed.some((record) => record.handle === handle),
+      "the other instance lists it for staff (the console's waiting view)",
+    );
     const status = await settledCreate(y, handle, 'staff');
     assert.is(status.status, 'created', 'the other instance reads the outcome');
     sim.resetFaults();
@@ -237,6 +242,14 @@ test('rate limits and identity lockouts count across instances', async () => {
     assert.is(locked.status, 429);
     assert.is(((await locked.json()) as RestErrorBody).error.reason, 'verification_locked');
     assert.ok(locked.headers.get('retry-after'));
+    // Either instance lists the lockout for staff, whichever instance counted the failures.
+    for (const instance of [v, w]) {
+      const lockouts = await instance.services.identityGuard.lockouts();
+      const held = lockouts.find((lockout) => lockout.scope === 'service-conversation' && lockout.serviceId === target.id_servicio);
+      assert.ok(held, 'the lockout of that service id is listed');
+      assert.is(held.failures, 5);
+      assert.ok(held.retryAfterSeconds > 0);
+    }
   } finally {
     await Promise.all([v.stop(), w.stop()]);
   }

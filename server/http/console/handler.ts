@@ -1,8 +1,10 @@
 /**
  * `/console`: one page for the ISP's staff, served by this service with no CDN (uPlot comes from
- * this service too) under its own Content-Security-Policy. Sign-in with an admin key
- * (sessions.ts); the page then reads `/console/api/*`, which accept the session cookie only. Every
- * change (signing out, and the actions to come) carries the session's CSRF token.
+ * this service too) under its own Content-Security-Policy. Sign-in with an admin key, or an
+ * operator key for a read-only view (sessions.ts); the page then reads `/console/api/*`
+ * (views.ts), which accept the session cookie only. Every change (signing out, settling a receipt,
+ * revealing a masked field, running the probe: actions.ts) carries the session's CSRF token and,
+ * but signing out, needs an admin.
  */
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,11 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { receiptContentType } from '../../domain/payments';
 import { AppError, methodNotAllowed } from '../../errors';
 import type { ApiKeyRegistry } from '../../guards/api-keys';
-import { auditEntry, keptReceipt } from '../../observability/audit';
+import { keptReceipt } from '../../observability/audit';
+import type { ServiceMetrics } from '../../observability/metrics';
 import type { Services } from '../../services';
 import type { RequestContext } from '../../trpc/context';
 import { readJsonBody, sendJson } from '../io';
-import { ConsoleSessions } from './sessions';
+import type { Readiness } from '../routes';
+import { createActions } from './actions';
+import { type ConsoleSession, ConsoleSessions } from './sessions';
+import { createViews } from './views';
 
 export const CONSOLE_PREFIX = '/console';
 export const CONSOLE_CSP =
@@ -26,6 +32,7 @@ export const CONSOLE_CSP =
 const SESSION_TTL_MS = 8 * 3_600_000;
 const RECEIPT_PATH = /^\/console\/api\/audit\/([0-9a-f-]{36})\/receipt$/;
 const SETTLE_PATH = /^\/console\/api\/audit\/([0-9a-f-]{36})\/settle$/;
+const API = `${CONSOLE_PREFIX}/api/`;
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The page's own files: beside this module in the sources; in dist/assets in the bundle (scripts/build.ts copies them). */
@@ -67,15 +74,17 @@ function assetOf(path: string): { type: string; body: Buffer } | null {
 
 export interface ConsoleDeps {
   services: Services;
+  metrics: ServiceMetrics;
   admins: ApiKeyRegistry;
-  readiness: () => { ready: boolean; body: Record<string, unknown> };
+  readiness: () => Readiness;
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const signInFirst = () => new AppError('api_key_missing', { message: 'Inicie sesión en la consola.' });
 
-export function createConsole({ services, admins, readiness }: ConsoleDeps) {
+export function createConsole({ services, metrics, admins, readiness }: ConsoleDeps) {
   const sessions = new ConsoleSessions(SESSION_TTL_MS);
-  const { books } = services;
+  const views = createViews({ services, metrics, readiness });
+  const actions = createActions(services);
 
   function send(res: ServerResponse, status: number, type: string, body: string | Buffer, cache = 'no-cache'): void {
     res.writeHead(status, {
@@ -91,37 +100,41 @@ export function createConsole({ services, admins, readiness }: ConsoleDeps) {
   const secure = (req: IncomingMessage) =>
     req.headers['x-forwarded-proto'] === 'https' || (req.socket as { encrypted?: boolean }).encrypted === true;
 
+  const described = (session: ConsoleSession) => ({
+    name: session.name,
+    role: session.role,
+    csrf: session.csrf,
+    expiresAt: new Date(session.expiresAt).toISOString(),
+  });
+
+  /** Who a key signs in as: admins act, operators look; bot keys are refused by name. */
+  function signInAs(key: string): { name: string; role: 'admin' | 'operator' } {
+    const admin = key ? admins.identify(key) : null;
+    if (admin) return { name: admin.name, role: 'admin' };
+    const other = key ? services.apiKeys.identify(key) : null;
+    if (other?.role === 'operator') return { name: other.name, role: 'operator' };
+    throw other
+      ? new AppError('forbidden_for_key', {
+          message: 'Solo una clave de administración (o de operador, para mirar) entra a la consola.',
+          details: { keyRole: other.role },
+        })
+      : new AppError('api_key_invalid');
+  }
+
   async function session(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     if (method === 'POST') {
       const body = (await readJsonBody(req, 4096)) as { key?: unknown };
-      const key = typeof body?.key === 'string' ? body.key : '';
-      const admin = key ? admins.identify(key) : null;
-      if (admin === null) {
-        const other = key ? services.apiKeys.identify(key) : null;
-        throw other
-          ? new AppError('forbidden_for_key', {
-              message: 'Solo una clave de administración entra a la consola.',
-              details: { keyRole: other.role },
-            })
-          : new AppError('api_key_invalid');
-      }
-      const { id, session: created } = sessions.create(admin.name);
-      services.logger.info({ admin: admin.name }, 'console sign-in');
+      const who = signInAs(typeof body?.key === 'string' ? body.key : '');
+      const { id, session: created } = sessions.create(who.name, who.role);
+      services.logger.info({ name: who.name, role: who.role }, 'console sign-in');
       res.setHeader('set-cookie', sessions.cookie(id, secure(req)));
-      return sendJson(res, 201, { admin: created.admin, csrf: created.csrf, expiresAt: new Date(created.expiresAt).toISOString() });
+      return sendJson(res, 201, described(created));
     }
     const current = sessions.of(req);
-    if (method === 'GET') {
-      if (!current) throw new AppError('api_key_missing', { message: 'Inicie sesión en la consola.' });
-      return sendJson(res, 200, {
-        admin: current.session.admin,
-        csrf: current.session.csrf,
-        expiresAt: new Date(current.session.expiresAt).toISOString(),
-      });
-    }
+    if (!current) throw signInFirst();
+    if (method === 'GET') return sendJson(res, 200, described(current.session));
     if (method === 'DELETE') {
-      if (!current) throw new AppError('api_key_missing', { message: 'Inicie sesión en la consola.' });
       if (!sessions.csrfMatches(req, current.session))
         throw new AppError('forbidden_for_key', { message: 'Falta el token CSRF de la sesión.' });
       sessions.destroy(current.id);
@@ -129,90 +142,6 @@ export function createConsole({ services, admins, readiness }: ConsoleDeps) {
       return sendJson(res, 200, { signedOut: true });
     }
     throw methodNotAllowed(['GET', 'POST', 'DELETE']);
-  }
-
-  async function today(): Promise<Record<string, unknown>> {
-    const now = Date.now();
-    const day = books.usage.day(now);
-    const month = `${day.slice(0, 7)}-01`;
-    const [todayRows, monthRows, perHourRows] = await Promise.all([
-      books.summary({ from: day, to: day, groupBy: [] }),
-      books.summary({ from: month, to: day, groupBy: [] }),
-      books.hourly(now - 23 * 3_600_000 - (now % 3_600_000)),
-    ]);
-    // Every hour of the last day, quiet ones at zero, so the chart reads as a day.
-    const byHour = new Map(perHourRows.map((hour) => [hour.hour, hour]));
-    const perHour = Array.from({ length: 24 }, (_, index) => {
-      const hour = new Date(now - (now % 3_600_000) - (23 - index) * 3_600_000).toISOString();
-      return byHour.get(hour) ?? { hour, requests: 0, errors: 0, costUsd: 0, handoffs: 0 };
-    });
-    const totals = todayRows[0];
-    const budgets = await Promise.all(
-      books.budgets.list().map(async (budget) => ({ ...budget, ...(await books.budgets.standing(budget.keyName)) })),
-    );
-    const state = readiness();
-    return {
-      day,
-      today: {
-        requests: totals?.requests ?? 0,
-        errorRate: totals?.errorRate ?? 0,
-        costUsd: totals?.costUsd ?? 0,
-        cacheHitRate: totals?.cacheHitRate ?? 0,
-        handoffs: perHour
-          .filter((hour) => hour.hour.slice(0, 10) >= isoDay(now - 86_400_000))
-          .reduce((sum, hour) => sum + hour.handoffs, 0),
-      },
-      month: { costUsd: monthRows[0]?.costUsd ?? 0 },
-      perHour,
-      budgets: budgets.map(({ keyName, monthlyBudgetUsd, monthSpendUsd }) => ({ keyName, monthlyBudgetUsd, monthSpendUsd })),
-      wisphub: {
-        ready: state.ready,
-        breaker: String((state.body.checks as { upstreamBreaker?: string } | undefined)?.upstreamBreaker ?? 'closed'),
-        caches: services.gateway.caches().map((cache) => {
-          const { hits = 0, misses = 0 } = cache.stats as { hits?: number; misses?: number };
-          return { resource: cache.name, entries: cache.size, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) };
-        }),
-      },
-    };
-  }
-
-  async function llm(): Promise<Record<string, unknown>> {
-    const to = books.usage.day();
-    const from = books.usage.day(Date.now() - 29 * 86_400_000);
-    const [days, byModel, byTier, byKey] = await Promise.all(
-      (['day', 'model', 'tier', 'key'] as const).map((grouping) => books.summary({ from, to, groupBy: [grouping] })),
-    );
-    // Every day of the range, quiet ones at zero.
-    const byDate = new Map(days!.map((row) => [row.day, row]));
-    const byDay = Array.from({ length: 30 }, (_, index) => {
-      const day = books.usage.day(Date.now() - (29 - index) * 86_400_000);
-      return byDate.get(day) ?? { day, requests: 0, costUsd: 0 };
-    });
-    return { from, to, byDay, byModel, byTier, byKey };
-  }
-
-  /** The audit trail as staff read it: unknown outcomes first, then newest; which entries hold a receipt. */
-  async function audit(query: URLSearchParams): Promise<Record<string, unknown>> {
-    const serviceIdText = query.get('serviceId') ?? '';
-    const sinceText = query.get('since') ?? '';
-    const outcome = query.get('outcome') ?? '';
-    if (serviceIdText !== '' && !/^\d{1,12}$/.test(serviceIdText))
-      throw new AppError('invalid_input', { details: { fieldErrors: { serviceId: ['digits only'] } } });
-    if (sinceText !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(sinceText))
-      throw new AppError('invalid_input', { details: { fieldErrors: { since: ['YYYY-MM-DD'] } } });
-    if (outcome !== '' && !['unknown', 'confirmed', 'refused'].includes(outcome))
-      throw new AppError('invalid_input', { details: { fieldErrors: { outcome: ['unknown, confirmed or refused'] } } });
-    const entries = await services.audit.list({
-      ...(serviceIdText ? { serviceId: Number(serviceIdText) } : {}),
-      ...(sinceText ? { since: new Date(`${sinceText}T00:00:00Z`) } : {}),
-      limit: 2000,
-    });
-    const shown = entries
-      .filter((entry) => outcome === '' || entry.outcome === outcome)
-      .sort((a, b) => Number(b.outcome === 'unknown') - Number(a.outcome === 'unknown') || b.at.localeCompare(a.at))
-      .slice(0, 300)
-      .map(({ receiptFile, ...entry }) => ({ ...entry, receipt: receiptFile ? (receiptFile.split('.').pop() ?? null) : null }));
-    return { entries: shown, waitingReceipts: shown.filter((entry) => entry.receipt !== null && entry.outcome === 'unknown').length };
   }
 
   /** A receipt kept for staff, shown in the page (images) or opened (PDF). */
@@ -231,28 +160,55 @@ export function createConsole({ services, admins, readiness }: ConsoleDeps) {
     res.end(bytes);
   }
 
-  /** Staff confirm or dismiss a payment report whose receipt waited for them: the settlement names who. */
-  async function settle(req: IncomingMessage, id: string, admin: string): Promise<Record<string, unknown>> {
-    const body = (await readJsonBody(req, 1024)) as { outcome?: unknown };
-    const outcome = body?.outcome === 'confirmed' || body?.outcome === 'refused' ? body.outcome : null;
-    if (!outcome) throw new AppError('invalid_input', { details: { fieldErrors: { outcome: ['confirmed or refused'] } } });
-    const entry = await auditEntry(services.audit, id);
-    if (!entry) throw new AppError('route_not_found', { message: 'No hay una entrada con ese id.' });
-    if (entry.outcome !== 'unknown' || !entry.receiptFile)
-      throw new AppError('already_exists', {
-        message: 'Esa entrada ya está resuelta o no tiene comprobante.',
-        details: { outcome: entry.outcome },
+  const adminOnly = (session: ConsoleSession) => {
+    if (session.role !== 'admin')
+      throw new AppError('forbidden_for_key', {
+        message: 'La vista de operador es de solo lectura.',
+        details: { keyRole: session.role },
       });
-    await services.audit.settle(id, outcome, `${outcome === 'confirmed' ? 'confirmado' : 'descartado'} por ${admin} en la consola`);
-    services.logger.info({ admin, auditId: id, outcome }, 'a receipt was settled by staff in the console');
-    return { id, outcome };
+  };
+
+  /** An action: POST, an admin, the session's CSRF token. */
+  function assertAction(req: IncomingMessage, session: ConsoleSession): void {
+    if (req.method !== 'POST') throw methodNotAllowed(['POST']);
+    if (!sessions.csrfMatches(req, session)) throw new AppError('forbidden_for_key', { message: 'Falta el token CSRF de la sesión.' });
+    adminOnly(session);
   }
 
-  async function waiting(): Promise<Record<string, unknown>> {
-    const handoffs = await books.requests({ sinceMs: Date.now() - 7 * 86_400_000, handoffs: true, limit: 200 });
-    return {
-      handoffs: handoffs.map((row) => ({ at: row.at, key: row.key, endUser: row.endUser, reason: row.handoff, toolCalls: row.toolCalls })),
-    };
+  async function api(req: IncomingMessage, res: ServerResponse, path: string, ctx: RequestContext): Promise<void> {
+    const current = sessions.of(req);
+    if (!current) throw signInFirst();
+    const { session: who } = current;
+    ctx.report.keyName = `console:${who.name}`;
+    const settling = path.match(SETTLE_PATH)?.[1];
+    if (settling !== undefined) {
+      assertAction(req, who);
+      return sendJson(res, 200, await actions.settle(req, settling, who.name));
+    }
+    if (path === `${API}reveal`) {
+      assertAction(req, who);
+      return sendJson(res, 200, await actions.reveal(req, who.name, ctx.requestId));
+    }
+    if (path === `${API}probe`) {
+      assertAction(req, who);
+      return sendJson(res, 202, actions.runProbe(who.name));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET', 'HEAD']);
+    const receiptOf = path.match(RECEIPT_PATH)?.[1];
+    if (receiptOf !== undefined) {
+      adminOnly(who);
+      return receipt(res, receiptOf);
+    }
+    const query = new URL(req.url ?? '/', 'http://console').searchParams;
+    const view = new Map<string, () => Promise<Record<string, unknown>>>([
+      ['today', views.today],
+      ['llm', views.llm],
+      ['audit', () => views.audit(query)],
+      ['waiting', views.waiting],
+      ['wisphub', async () => views.wisphub()],
+    ]).get(path.slice(API.length));
+    if (!view) throw new AppError('route_not_found');
+    return sendJson(res, 200, await view());
   }
 
   return async function handleConsole(req: IncomingMessage, res: ServerResponse, path: string, ctx: RequestContext): Promise<void> {
@@ -264,26 +220,7 @@ export function createConsole({ services, admins, readiness }: ConsoleDeps) {
     const asset = assetOf(path);
     if (asset) return send(res, 200, asset.type, asset.body, 'public, max-age=3600');
     if (path === `${CONSOLE_PREFIX}/session`) return session(req, res);
-    if (path.startsWith(`${CONSOLE_PREFIX}/api/`)) {
-      const current = sessions.of(req);
-      if (!current) throw new AppError('api_key_missing', { message: 'Inicie sesión en la consola.' });
-      ctx.report.keyName = `console:${current.session.admin}`;
-      const settling = path.match(SETTLE_PATH)?.[1];
-      if (settling !== undefined) {
-        if (req.method !== 'POST') throw methodNotAllowed(['POST']);
-        if (!sessions.csrfMatches(req, current.session))
-          throw new AppError('forbidden_for_key', { message: 'Falta el token CSRF de la sesión.' });
-        return sendJson(res, 200, await settle(req, settling, current.session.admin));
-      }
-      if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(['GET', 'HEAD']);
-      const receiptOf = path.match(RECEIPT_PATH)?.[1];
-      if (receiptOf !== undefined) return receipt(res, receiptOf);
-      if (path === `${CONSOLE_PREFIX}/api/today`) return sendJson(res, 200, await today());
-      if (path === `${CONSOLE_PREFIX}/api/llm`) return sendJson(res, 200, await llm());
-      if (path === `${CONSOLE_PREFIX}/api/audit`)
-        return sendJson(res, 200, await audit(new URL(req.url ?? '/', 'http://console').searchParams));
-      if (path === `${CONSOLE_PREFIX}/api/waiting`) return sendJson(res, 200, await waiting());
-    }
+    if (path.startsWith(API)) return api(req, res, path, ctx);
     throw new AppError('route_not_found');
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The console's sign-in: an admin key, presented once, becomes a session (a random id in an
  * HttpOnly, SameSite=Strict cookie scoped to /console, with an expiry) and a CSRF token the page
- * keeps in memory and sends on every change. Bot, operator and metrics keys cannot sign in. Sessions
- * live in this instance's memory: a restart signs everyone out.
+ * keeps in memory and sends on every change. An operator key gets a read-only session; bot and
+ * metrics keys cannot sign in. Sessions live in this instance's memory: a restart signs everyone
+ * out, and behind a load balancer the console needs sticky sessions.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -13,8 +14,13 @@ import { sameSecret } from '../../guards/same-secret';
 export const SESSION_COOKIE = 'wisphub_console';
 export const CSRF_HEADER = 'x-csrf-token';
 
+/** Admins act; operators only look (no receipts, no reveals, no actions). */
+export type ConsoleRole = 'admin' | 'operator';
+
 export interface ConsoleSession {
-  admin: string;
+  /** The key's name. */
+  name: string;
+  role: ConsoleRole;
   csrf: string;
   expiresAt: number;
 }
@@ -29,9 +35,9 @@ export class ConsoleSessions {
     this.sessions = new TTLCache({ ttl: ttlMs, max: 10_000 });
   }
 
-  create(admin: string): { id: string; session: ConsoleSession } {
+  create(name: string, role: ConsoleRole): { id: string; session: ConsoleSession } {
     const id = randomBytes(32).toString('base64url');
-    const session = { admin, csrf: randomBytes(24).toString('base64url'), expiresAt: this.now() + this.ttlMs };
+    const session = { name, role, csrf: randomBytes(24).toString('base64url'), expiresAt: this.now() + this.ttlMs };
     this.sessions.set(id, session);
     return { id, session };
   }

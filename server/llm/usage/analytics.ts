@@ -166,6 +166,8 @@ export interface HourRow {
   costUsd: number;
   /** Agent turns handed to a person. */
   handoffs: number;
+  /** Distinct end users who wrote that hour (requests that named one): conversations under way. */
+  conversations: number;
 }
 
 /** Requests per hour since an instant (the request rows through their time index: a day is a few thousand rows). */
@@ -180,6 +182,7 @@ export async function hourly(db: Kysely<Tables>, sinceMs: number): Promise<HourR
       sql<number>`sum(case when outcome <> 'ok' then 1 else 0 end)`.as('errors'),
       sql<number>`sum(cost_micros)`.as('cost'),
       sql<number>`sum(case when handoff is not null then 1 else 0 end)`.as('handoffs'),
+      sql<number>`count(distinct end_user)`.as('conversations'),
     ])
     .groupBy(hour)
     .orderBy(hour)
@@ -190,7 +193,39 @@ export async function hourly(db: Kysely<Tables>, sinceMs: number): Promise<HourR
     errors: Number(row.errors),
     costUsd: Number(row.cost) / 1_000_000,
     handoffs: Number(row.handoffs),
+    conversations: Number(row.conversations),
   }));
+}
+
+/** One cause of fallback: an attempt (`provider/model`) that failed in a way (`outcome`), how often. */
+export interface FallbackCause {
+  attempt: string;
+  outcome: string;
+  count: number;
+}
+
+/**
+ * Why requests fell back since an instant: each failed attempt before the one that served, counted
+ * by model and failure. Reads the latest `limit` requests that fell back (the rollups keep counts,
+ * not causes).
+ */
+export async function fallbackCauses(db: Kysely<Tables>, sinceMs: number, limit = 20_000): Promise<FallbackCause[]> {
+  const rows = await db
+    .selectFrom('usage_requests')
+    .where('at_ms', '>=', sinceMs)
+    .where('fallbacks', '<>', '')
+    .select('fallbacks')
+    .orderBy('at_ms', 'desc')
+    .limit(limit)
+    .execute();
+  const counts = new Map<string, number>();
+  for (const row of rows) for (const attempt of row.fallbacks.split(',')) counts.set(attempt, (counts.get(attempt) ?? 0) + 1);
+  return [...counts]
+    .map(([text, count]) => {
+      const colon = text.lastIndexOf(':');
+      return { attempt: colon < 0 ? text : text.slice(0, colon), outcome: colon < 0 ? 'unknown' : text.slice(colon + 1), count };
+    })
+    .sort((a, b) => b.count - a.count || a.attempt.localeCompare(b.attempt));
 }
 
 /** SQL that puts a millisecond column into histogram bucket `index` (1 or 0). */

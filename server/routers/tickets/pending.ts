@@ -11,7 +11,13 @@ import { randomBytes } from 'node:crypto';
 import { AppError, ERROR_CATALOGUE, type ErrorReason } from '../../errors';
 import type { Services } from '../../services';
 import { finishCreated } from '../../tickets/created';
-import type { CreatedTicket, CreateRequester, PendingTicketRecord, PlannedTicket } from '../../tickets/records';
+import {
+  type CreatedTicket,
+  type CreateRequester,
+  PENDING_TICKET_PREFIX,
+  type PendingTicketRecord,
+  type PlannedTicket,
+} from '../../tickets/records';
 import type { RequestContext } from '../../trpc/context';
 
 export type { PendingTicketRecord };
@@ -32,12 +38,11 @@ export interface FailedTicket {
 /** What `tickets.createStatus` answers. */
 export type PendingTicketStatus = PendingTicket | (CreatedTicket & { handle: string }) | FailedTicket;
 
-const HANDLE_PREFIX = 'tkp_';
 const PENDING_MESSAGE =
   'Estamos confirmando la creación del ticket con el sistema de gestión. No lo cree de nuevo: consulte el estado con este código en unos segundos.';
 
 function newHandle(): string {
-  return HANDLE_PREFIX + randomBytes(16).toString('base64url');
+  return PENDING_TICKET_PREFIX + randomBytes(16).toString('base64url');
 }
 
 function checkAfterSeconds(services: Services): number {

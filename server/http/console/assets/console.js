@@ -67,6 +67,51 @@
       reason: 'Motivo',
       tools: 'Herramientas',
       receiptOf: 'Comprobante del servicio',
+      readOnly: 'Solo lectura (operador)',
+      conversations: 'Conversaciones',
+      conversationsToday: 'Conversaciones (24 h)',
+      wisphubCache: 'Aciertos de caché (WispHub)',
+      upstreamErrors: 'Errores hacia WispHub (24 h)',
+      until: 'Hasta',
+      tierMix: 'Mezcla de niveles por día (clasificador)',
+      fallbackCauses: 'Respaldos y sus causas (30 días)',
+      attempt: 'Intento que falló',
+      cause: 'Causa',
+      times: 'Veces',
+      fallbacks: 'Respaldos',
+      pendingTickets: 'Tickets en confirmación',
+      handle: 'Código',
+      subject: 'Asunto',
+      description: 'Descripción',
+      status: 'Estado',
+      lockouts: 'Verificaciones bloqueadas ahora',
+      scope: 'Alcance',
+      failures: 'Fallos',
+      reveal: 'Mostrar',
+      revealLabel: 'Mostrar el dato completo (queda registrado)',
+      readiness: 'Estado del servicio',
+      reasons: 'Motivos',
+      oldest: 'Más antiguo',
+      newest: 'Más reciente',
+      freshFor: 'Fresco por',
+      loadFailures: 'Cargas fallidas',
+      upstreamPerHour: 'Llamadas a WispHub por hora',
+      endpoint: 'Endpoint',
+      calls24h: 'Llamadas (24 h)',
+      probe: 'Prueba de solo lectura del tenant',
+      runProbe: 'Correr la prueba',
+      probeRunning: 'La prueba está corriendo…',
+      probeWait: 'Se puede correr de nuevo en',
+      probeNever: 'La prueba no ha corrido desde que arrancó el servicio.',
+      probeLast: 'Última prueba',
+      check: 'Comprobación',
+      assumption: 'Lo que se supone',
+      observed: 'Lo observado',
+      verdict: 'Veredicto',
+      blocking: 'Bloquea',
+      yes: 'sí',
+      no: 'no',
+      seconds: 's',
     },
     en: {
       title: 'ISP console',
@@ -133,10 +178,56 @@
       reason: 'Reason',
       tools: 'Tools',
       receiptOf: 'Receipt of service',
+      readOnly: 'Read only (operator)',
+      conversations: 'Conversations',
+      conversationsToday: 'Conversations (24 h)',
+      wisphubCache: 'Cache hits (WispHub)',
+      upstreamErrors: 'Errors towards WispHub (24 h)',
+      until: 'Until',
+      tierMix: 'Tier mix per day (classifier)',
+      fallbackCauses: 'Fallbacks and their causes (30 days)',
+      attempt: 'Attempt that failed',
+      cause: 'Cause',
+      times: 'Times',
+      fallbacks: 'Fallbacks',
+      pendingTickets: 'Tickets being confirmed',
+      handle: 'Handle',
+      subject: 'Subject',
+      description: 'Description',
+      status: 'Status',
+      lockouts: 'Verifications locked now',
+      scope: 'Scope',
+      failures: 'Failures',
+      reveal: 'Show',
+      revealLabel: 'Show the full value (it is recorded)',
+      readiness: 'Service state',
+      reasons: 'Reasons',
+      oldest: 'Oldest',
+      newest: 'Newest',
+      freshFor: 'Fresh for',
+      loadFailures: 'Failed loads',
+      upstreamPerHour: 'Calls to WispHub per hour',
+      endpoint: 'Endpoint',
+      calls24h: 'Calls (24 h)',
+      probe: 'Read-only probe of the tenant',
+      runProbe: 'Run the probe',
+      probeRunning: 'The probe is running…',
+      probeWait: 'It can run again in',
+      probeNever: 'The probe has not run since the service started.',
+      probeLast: 'Last probe',
+      check: 'Check',
+      assumption: 'Assumed',
+      observed: 'Observed',
+      verdict: 'Verdict',
+      blocking: 'Blocking',
+      yes: 'yes',
+      no: 'no',
+      seconds: 's',
     },
   };
   let lang = localStorage.getItem('console-lang') === 'en' ? 'en' : 'es';
   let csrf = null;
+  let role = 'admin';
   let view = 'today';
   const t = (key) => TEXT[lang][key] ?? key;
   const root = document.getElementById('app');
@@ -200,11 +291,15 @@
     );
   const card = (label, value, id) =>
     el('div', { class: 'card', id }, el('div', { class: 'label' }, label), el('div', { class: 'value' }, value));
-  const chart = (id, caption, xs, ys, label, format) => {
-    const box = el('div', { class: 'chart', id, role: 'img', 'aria-label': `${caption}: ${ys.map(format).join(', ')}` });
+  const COLOURS = ['#0b5cad', '#b35c00', '#1e7a34', '#7a3cad', '#b3261e', '#4d5b6a'];
+  // A chart of one or more series over shared x values; the numbers are in the aria-label for
+  // people who cannot see the drawing.
+  const chart = (id, caption, xs, series, format) => {
+    const spoken = series.map((one) => `${one.label}: ${one.values.map(format).join(', ')}`).join('; ');
+    const box = el('div', { class: 'chart', id, role: 'img', 'aria-label': `${caption}. ${spoken}` });
     const section = el('section', {}, el('h2', {}, caption), box);
     pendingCharts.push(() => {
-      if (xs.length === 0) {
+      if (xs.length === 0 || series.length === 0) {
         box.append(el('p', {}, t('none')));
         return;
       }
@@ -213,14 +308,52 @@
         {
           width,
           height: 220,
-          series: [{}, { label, stroke: '#0b5cad', fill: 'rgba(11,92,173,.15)', width: 2, value: (_, v) => (v == null ? '—' : format(v)) }],
+          series: [
+            {},
+            ...series.map((one, index) => ({
+              label: one.label,
+              stroke: COLOURS[index % COLOURS.length],
+              fill: series.length === 1 ? 'rgba(11,92,173,.15)' : undefined,
+              width: 2,
+              value: (_, v) => (v == null ? '—' : format(v)),
+            })),
+          ],
           axes: [{}, { values: (_, ticks) => ticks.map(format), size: 70 }],
         },
-        [xs, ys],
+        [xs, ...series.map((one) => one.values)],
         box,
       );
     });
     return section;
+  };
+  const count = (v) => String(Math.round(v));
+  const shortTime = (iso) => iso.slice(0, 16).replace('T', ' ');
+  const ago = (seconds) =>
+    seconds == null
+      ? '—'
+      : seconds < 120
+        ? `${seconds} s`
+        : seconds < 7200
+          ? `${Math.round(seconds / 60)} min`
+          : `${Math.round(seconds / 3600)} h`;
+  // A masked value and, for admins, a button that asks for it in full (the server records who saw it).
+  const revealable = (masked, kind, id) => {
+    if (masked == null) return '—';
+    const shown = el('span', { class: 'masked' }, masked);
+    if (role !== 'admin') return shown;
+    const button = el('button', { type: 'button', class: 'reveal', 'aria-label': `${t('revealLabel')}: ${masked}` }, t('reveal'));
+    button.onclick = async () => {
+      const response = await api('/console/api/reveal', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind, id }),
+      });
+      if (!response.ok) return;
+      shown.textContent = (await response.json()).value;
+      shown.classList.remove('masked');
+      button.remove();
+    };
+    return el('span', {}, shown, ' ', button);
   };
 
   function signInView(message) {
@@ -241,7 +374,7 @@
             render(t('refused'));
             return;
           }
-          csrf = (await response.json()).csrf;
+          ({ csrf, role } = await response.json());
           render();
         },
       },
@@ -262,19 +395,25 @@
         'div',
         { class: 'cards' },
         card(t('requestsToday'), data.today.requests, 'card-requests'),
+        card(t('conversationsToday'), data.today.conversations, 'card-conversations'),
         card(t('costToday'), money(data.today.costUsd), 'card-cost-today'),
         card(t('costMonth'), money(data.month.costUsd), 'card-cost-month'),
         card(t('errorRate'), percent(data.today.errorRate), 'card-errors'),
         card(t('cacheHits'), percent(data.today.cacheHitRate), 'card-cache'),
+        card(t('wisphubCache'), percent(data.wisphub.cacheHitRate), 'card-wisphub-cache'),
+        card(t('upstreamErrors'), percent(data.wisphub.upstreamErrorRate), 'card-upstream-errors'),
         card(t('handoffs'), data.today.handoffs, 'card-handoffs'),
       ),
       chart(
         'chart-hourly',
         t('perHour'),
         hours.map((hour) => Date.parse(hour.hour) / 1000),
-        hours.map((hour) => hour.requests),
-        t('requests'),
-        (v) => String(Math.round(v)),
+        [
+          { label: t('requests'), values: hours.map((hour) => hour.requests) },
+          { label: t('conversations'), values: hours.map((hour) => hour.conversations) },
+          { label: t('errors'), values: hours.map((hour) => hour.errors) },
+        ],
+        count,
       ),
       table(
         t('budgets'),
@@ -317,6 +456,7 @@
         row.latencyP50Ms ?? '—',
         row.latencyP95Ms ?? '—',
         row.ttftP50Ms ?? '—',
+        row.fallbacks ?? 0,
         percent(row.errorRate),
       ]);
     const heads = (first) => [
@@ -327,6 +467,7 @@
       [t('p50'), true],
       [t('p95'), true],
       [t('ttft'), true],
+      [t('fallbacks'), true],
       [t('errors'), true],
     ];
     return [
@@ -335,17 +476,28 @@
         'chart-cost',
         t('costByDay'),
         data.byDay.map((row) => Date.parse(`${row.day}T12:00:00Z`) / 1000),
-        data.byDay.map((row) => row.costUsd),
-        t('cost'),
+        [{ label: t('cost'), values: data.byDay.map((row) => row.costUsd) }],
         money,
+      ),
+      chart(
+        'chart-tiers',
+        t('tierMix'),
+        data.byDay.map((row) => Date.parse(`${row.day}T12:00:00Z`) / 1000),
+        data.tierMix.map((one) => ({ label: one.tier, values: one.perDay })),
+        count,
       ),
       table(t('byModel'), heads(t('model')), rows(data.byModel, 'model')),
       table(t('byTier'), heads(t('tier')), rows(data.byTier, 'tier')),
       table(t('byKey'), heads(t('key')), rows(data.byKey, 'key')),
+      table(
+        t('fallbackCauses'),
+        [[t('attempt')], [t('cause')], [t('times'), true]],
+        data.fallbackCauses.map((row) => [row.attempt, row.outcome, row.count]),
+      ),
     ];
   }
 
-  let auditFilter = { serviceId: '', since: '', outcome: '' };
+  let auditFilter = { serviceId: '', since: '', until: '', outcome: '' };
 
   async function moneyView() {
     const query = new URLSearchParams(Object.entries(auditFilter).filter(([, value]) => value !== ''));
@@ -362,6 +514,7 @@
     const field = (name, label, input) => el('label', { for: `filter-${name}` }, `${label} `, input);
     const serviceInput = el('input', { id: 'filter-serviceId', inputmode: 'numeric', value: auditFilter.serviceId, size: '8' });
     const sinceInput = el('input', { id: 'filter-since', type: 'date', value: auditFilter.since });
+    const untilInput = el('input', { id: 'filter-until', type: 'date', value: auditFilter.until });
     const outcomeInput = el(
       'select',
       { id: 'filter-outcome' },
@@ -377,13 +530,20 @@
         class: 'filters',
         onsubmit: (event) => {
           event.preventDefault();
-          auditFilter = { serviceId: serviceInput.value.trim(), since: sinceInput.value, outcome: outcomeInput.value };
+          auditFilter = {
+            serviceId: serviceInput.value.trim(),
+            since: sinceInput.value,
+            until: untilInput.value,
+            outcome: outcomeInput.value,
+          };
           render();
         },
       },
       field('serviceId', t('service'), serviceInput),
       ' ',
       field('since', t('since'), sinceInput),
+      ' ',
+      field('until', t('until'), untilInput),
       ' ',
       field('outcome', t('outcome'), outcomeInput),
       ' ',
@@ -403,21 +563,24 @@
                 el(
                   'li',
                   { class: 'receipt', 'data-id': entry.id },
-                  entry.receipt === 'pdf'
-                    ? el('a', { href: `/console/api/audit/${entry.id}/receipt`, target: '_blank', rel: 'noopener' }, t('openReceipt'))
-                    : el('img', {
-                        src: `/console/api/audit/${entry.id}/receipt`,
-                        alt: `${t('receiptOf')} ${entry.serviceId}`,
-                        width: '160',
-                      }),
-                  el(
-                    'p',
-                    {},
-                    `${t('service')} ${entry.serviceId} · ${entry.reference ?? '—'} · ${entry.at.slice(0, 16).replace('T', ' ')}`,
-                  ),
-                  el('button', { type: 'button', onclick: () => settle(entry.id, 'confirmed') }, t('confirm')),
-                  ' ',
-                  el('button', { type: 'button', onclick: () => settle(entry.id, 'refused') }, t('dismiss')),
+                  // Operators look at the queue, not at the receipts (they carry names and account numbers).
+                  role !== 'admin'
+                    ? ''
+                    : entry.receipt === 'pdf'
+                      ? el('a', { href: `/console/api/audit/${entry.id}/receipt`, target: '_blank', rel: 'noopener' }, t('openReceipt'))
+                      : el('img', {
+                          src: `/console/api/audit/${entry.id}/receipt`,
+                          alt: `${t('receiptOf')} ${entry.serviceId}`,
+                          width: '160',
+                        }),
+                  el('p', {}, `${t('service')} ${entry.serviceId} · ${entry.reference ?? '—'} · ${shortTime(entry.at)}`),
+                  role !== 'admin'
+                    ? ''
+                    : [
+                        el('button', { type: 'button', onclick: () => settle(entry.id, 'confirmed') }, t('confirm')),
+                        ' ',
+                        el('button', { type: 'button', onclick: () => settle(entry.id, 'refused') }, t('dismiss')),
+                      ],
                 ),
               ),
             ),
@@ -446,24 +609,149 @@
         t('handoffsQueue'),
         [[t('when')], [t('key')], [t('endUser')], [t('reason')], [t('tools')]],
         data.handoffs.map((row) => [
-          row.at.slice(0, 16).replace('T', ' '),
+          shortTime(row.at),
           row.key,
           (row.endUser ?? '—').slice(0, 10),
           row.reason,
           row.toolCalls.join(', ') || '—',
         ]),
       ),
+      table(
+        t('pendingTickets'),
+        [[t('when')], [t('handle')], [t('service'), true], [t('subject')], [t('description')], [t('status')]],
+        data.pendingTickets.map((row) => [
+          shortTime(row.since),
+          `${row.handle.slice(0, 10)}…`,
+          row.serviceId,
+          row.subject,
+          revealable(row.description, 'pendingTicket', row.handle),
+          row.ticketId ? `${row.status} #${row.ticketId}` : row.reason ? `${row.status}: ${row.reason}` : row.status,
+        ]),
+      ),
+      table(
+        t('lockouts'),
+        [[t('scope')], [t('service'), true], [t('key')], [t('endUser')], [t('failures'), true], [t('until')]],
+        data.lockouts.map((row) => [
+          row.scope,
+          row.serviceId ?? '—',
+          row.key ?? '—',
+          row.endUser === null ? '—' : revealable(row.endUser, 'lockout', row.id),
+          row.failures,
+          shortTime(row.until),
+        ]),
+      ),
     ];
   }
 
-  const VIEWS = { today: () => todayView(), llm: () => llmView(), money: () => moneyView(), waiting: () => waitingView() };
+  let probeTimer = null;
+
+  async function wisphubView() {
+    const data = await (await api('/console/api/wisphub')).json();
+    const { probe, upstream } = data;
+    clearTimeout(probeTimer);
+    // While a run is under way, look again shortly (only while this view is open).
+    if (probe.running) probeTimer = setTimeout(() => view === 'wisphub' && render(), 1500);
+    const run = async () => {
+      await api('/console/api/probe', { method: 'POST' });
+      render();
+    };
+    const verdictClass = (row) => (row.verdict === 'ok' ? 'verdict-ok' : row.blocking ? 'verdict-bad' : 'verdict-warn');
+    return [
+      el(
+        'section',
+        { 'aria-label': t('readiness') },
+        el('h2', {}, t('readiness')),
+        el(
+          'p',
+          { id: 'wisphub-state' },
+          el('span', { class: data.ready ? 'state-closed' : 'state-open' }, data.ready ? t('ready') : t('notReady')),
+          ` (${data.status}) · ${t('breaker')}: `,
+          el('span', { class: `state-${data.breaker}` }, data.breaker),
+          data.reasons.length > 0 ? ` · ${t('reasons')}: ${data.reasons.join(', ')}` : '',
+        ),
+      ),
+      table(
+        t('caches'),
+        [
+          [t('resource')],
+          [t('entries'), true],
+          [t('hitRate'), true],
+          [t('oldest'), true],
+          [t('newest'), true],
+          [t('freshFor'), true],
+          [t('loadFailures'), true],
+        ],
+        data.caches.map((c) => [
+          c.resource,
+          c.entries,
+          percent(c.hitRate),
+          ago(c.oldestAgeSeconds),
+          ago(c.newestAgeSeconds),
+          ago(c.freshSeconds),
+          c.loadFailures,
+        ]),
+      ),
+      chart(
+        'chart-upstream',
+        t('upstreamPerHour'),
+        upstream.hours.map((hour) => Date.parse(hour) / 1000),
+        upstream.series.slice(0, 6).map((one) => ({ label: one.label, values: one.counts })),
+        count,
+      ),
+      table(
+        t('calls24h'),
+        [[t('endpoint')], [t('calls24h'), true]],
+        upstream.series.map((one) => [one.label, one.total]),
+      ),
+      el(
+        'section',
+        { 'aria-label': t('probe'), id: 'probe' },
+        el('h2', {}, t('probe')),
+        probe.running
+          ? el('p', { role: 'status' }, t('probeRunning'))
+          : role !== 'admin'
+            ? ''
+            : probe.nextRunInSeconds > 0
+              ? el('p', {}, `${t('probeWait')} ${ago(probe.nextRunInSeconds)}`)
+              : el('button', { type: 'button', id: 'run-probe', onclick: run }, t('runProbe')),
+        probe.last
+          ? el(
+              'p',
+              { id: 'probe-summary' },
+              `${t('probeLast')}: ${shortTime(probe.last.startedAt)} · ${probe.last.by} · ${probe.last.calls} GET · ${(probe.last.durationMs / 1000).toFixed(1)} ${t('seconds')} · exit ${probe.last.exitCode}`,
+            )
+          : el('p', {}, t('probeNever')),
+      ),
+      probe.last
+        ? table(
+            t('probeLast'),
+            [[t('check')], [t('assumption')], [t('observed')], [t('verdict')], [t('blocking')]],
+            probe.last.rows.map((row) => [
+              row.id,
+              row.assumption,
+              row.observed,
+              el('span', { class: verdictClass(row) }, row.verdict),
+              row.blocking ? t('yes') : t('no'),
+            ]),
+          )
+        : '',
+    ];
+  }
+
+  const VIEWS = {
+    today: () => todayView(),
+    llm: () => llmView(),
+    money: () => moneyView(),
+    waiting: () => waitingView(),
+    wisphub: () => wisphubView(),
+  };
 
   async function render(message) {
     document.documentElement.lang = lang;
     document.title = t('title');
     if (!csrf) {
       const session = await fetch('/console/session', { credentials: 'same-origin' });
-      if (session.ok) csrf = (await session.json()).csrf;
+      if (session.ok) ({ csrf, role } = await session.json());
     }
     if (!csrf) {
       root.replaceChildren(signInView(message));
@@ -485,7 +773,7 @@
     const header = el(
       'header',
       {},
-      el('h1', {}, t('title')),
+      el('h1', {}, t('title'), role === 'admin' ? '' : el('span', { class: 'badge' }, t('readOnly'))),
       el(
         'nav',
         { 'aria-label': t('title') },
@@ -493,6 +781,7 @@
         navButton('llm'),
         navButton('money'),
         navButton('waiting'),
+        navButton('wisphub'),
         el(
           'button',
           {
