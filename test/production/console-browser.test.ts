@@ -14,9 +14,10 @@ import * as assert from 'uvu/assert';
 import { chromiumAvailable, launchChromium, withChromium } from '../support/browser';
 import { pngFile } from '../support/files';
 import { llmSimOf, openAiFor } from '../support/llm';
-import { BOT_KEY, startTestService, type TestService } from '../support/service';
+import { BOT_KEY, OPERATOR_KEY, startTestService, type TestService } from '../support/service';
 
 const ADMIN_KEY = 'admin-key-console-0123456789abcdef';
+const PHONE = '+573009876543';
 const SHOTS = 'test-artifacts/console';
 const consolePage = suite('production: /console in a real browser');
 let service: TestService;
@@ -25,7 +26,7 @@ let receiptEntry = '';
 
 consolePage.before(async () => {
   if (!chromiumAvailable) return;
-  service = await startTestService({ ADMIN_API_KEYS: `root=${ADMIN_KEY}`, USAGE_FLUSH_MS: '20' });
+  service = await startTestService({ ADMIN_API_KEYS: `root=${ADMIN_KEY}`, USAGE_FLUSH_MS: '20', VERIFY_MAX_FAILURES: '2' });
   // Traffic to draw: a few routed completions.
   const client = openAiFor(service, BOT_KEY, { 'x-wisphub-cache': 'off' });
   for (const [model, content] of [
@@ -53,6 +54,13 @@ consolePage.before(async () => {
     reference: 'NEQUI-CONSOLA-1',
   });
   await service.services.audit.keepReceipt(receiptEntry, pngFile(300), 'png');
+  // A WhatsApp conversation that guessed wrong twice: locked out of that service id.
+  for (const document of ['11111111', '22222222'])
+    await service.rest(`/clients/${lockedService()}/verify`, {
+      method: 'POST',
+      headers: { 'x-end-user': `whatsapp:${PHONE}` },
+      json: { document, name: 'Alguien Más' },
+    });
   llmSimOf(service).resetReceived();
   browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
@@ -61,6 +69,8 @@ consolePage.after(async () => {
   await browser?.close();
   await service?.stop();
 });
+
+const lockedService = () => service.sim.data.clients[5]!.id_servicio as number;
 
 async function signIn(page: Page, key: string): Promise<void> {
   await page.goto(`${service.url}/console`);
@@ -95,6 +105,7 @@ withChromium(consolePage, '/console', () => {
     assert.ok(Number(await page.locator('#card-cost-today .value').innerText()) > 0, 'the day has a cost');
     const points = (await page.evaluate("document.getElementById('chart-hourly').uplot?.data[1]?.length ?? 0")) as number;
     assert.ok(points >= 1, 'the hourly chart has points');
+    assert.is(await page.locator('#card-conversations .value').innerText(), '1', 'one person talked to the agent');
     assert.equal(await axeViolations(page), [], 'Today: no serious or critical accessibility violation');
     await page.screenshot({ path: `${SHOTS}/today.png`, fullPage: true });
 
@@ -111,6 +122,8 @@ withChromium(consolePage, '/console', () => {
     assert.ok(modelRows >= 1, 'models served are listed');
     const costPoints = (await page.evaluate("document.getElementById('chart-cost').uplot?.data[1]?.length ?? 0")) as number;
     assert.ok(costPoints >= 1, 'the cost chart has points');
+    const tierSeries = (await page.evaluate("document.getElementById('chart-tiers').uplot?.data.length ?? 0")) as number;
+    assert.ok(tierSeries >= 2, 'the tier mix has at least one tier');
     assert.equal(await axeViolations(page), [], 'model usage: no serious or critical accessibility violation');
     await page.screenshot({ path: `${SHOTS}/llm.png`, fullPage: true });
 
@@ -154,6 +167,80 @@ withChromium(consolePage, '/console', () => {
       await context.close();
     },
   );
+
+  consolePage('WispHub: readiness, cache ages, upstream calls per hour; the probe is run from the page and its table shown', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, ADMIN_KEY);
+    await page.waitForSelector('#view-today[data-ready="true"]');
+    await page.getByRole('button', { name: 'WispHub', exact: true }).click();
+    await page.waitForSelector('#view-wisphub[data-ready="true"]');
+    // The test service skips the warm-up, so it reads "not ready (warming_up)": the page says what /ready says.
+    assert.match(
+      await page.locator('#wisphub-state').innerText(),
+      /No listo \(not_ready\) · Circuito hacia WispHub: closed · Motivos: warming_up/,
+    );
+    assert.ok((await page.locator('section[aria-label="Cachés"] tbody tr').count()) >= 5, 'every cache listed');
+    const upstreamSeries = (await page.evaluate("document.getElementById('chart-upstream').uplot?.data.length ?? 0")) as number;
+    assert.ok(upstreamSeries >= 2, 'the upstream chart has at least one endpoint');
+    await page.getByRole('button', { name: 'Correr la prueba' }).click();
+    await page.waitForSelector('#probe-summary', { timeout: 30_000 });
+    const verdicts = await page.locator('section[aria-label="Última prueba"] tbody tr td:nth-child(4)').allInnerTexts();
+    assert.ok(verdicts.length >= 10, 'a row per check');
+    assert.equal(
+      verdicts.filter((verdict) => verdict !== 'ok'),
+      [],
+      'every check holds on the simulator',
+    );
+    assert.match(await page.locator('#probe-summary').innerText(), /root · \d+ GET/);
+    assert.ok(await page.getByText('Se puede correr de nuevo en').isVisible(), 'rate limited: the button is gone');
+    assert.equal(await axeViolations(page), [], 'WispHub view: no serious or critical accessibility violation');
+    await page.screenshot({ path: `${SHOTS}/wisphub.png`, fullPage: true });
+    await context.close();
+  });
+
+  consolePage('waiting: a lockout with the phone masked; "Mostrar" reveals it and the reveal is in the audit trail', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, ADMIN_KEY);
+    await page.waitForSelector('#view-today[data-ready="true"]');
+    await page.getByRole('button', { name: 'Esperando a una persona' }).click();
+    await page.waitForSelector('#view-waiting[data-ready="true"]');
+    const lockouts = page.locator('section[aria-label="Verificaciones bloqueadas ahora"]');
+    const row = lockouts.locator('tbody tr', { hasText: 'service-conversation' });
+    assert.match(await row.innerText(), new RegExp(String(lockedService())));
+    assert.not.match(await page.locator('main').innerText(), /3009876543/, 'no phone on the page before a reveal');
+    assert.match(await row.locator('.masked').innerText(), /•••543/);
+    assert.equal(await axeViolations(page), [], 'waiting view: no serious or critical accessibility violation');
+    await page.screenshot({ path: `${SHOTS}/waiting-lockouts.png`, fullPage: true });
+    await row.getByRole('button', { name: /Mostrar/ }).click();
+    await row.getByText(`whatsapp:${PHONE}`).waitFor();
+    const reveal = (await service.services.audit.list({ limit: 500 })).find((entry) => entry.action === 'console.reveal')!;
+    assert.ok(reveal, 'the reveal is audited');
+    assert.is(reveal.keyName, 'console:root');
+    assert.is(reveal.serviceId, lockedService());
+    await context.close();
+  });
+
+  consolePage('an operator gets the read-only view: no receipts, no actions, no reveals', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, OPERATOR_KEY);
+    await page.waitForSelector('#view-today[data-ready="true"]');
+    assert.ok(await page.getByText('Solo lectura (operador)').isVisible());
+    await page.getByRole('button', { name: 'Dinero y servicio' }).click();
+    await page.waitForSelector('#view-money[data-ready="true"]');
+    assert.is(await page.getByRole('button', { name: 'Confirmar' }).count(), 0, 'no settling');
+    assert.is(await page.locator('li.receipt img').count(), 0, 'no receipt images');
+    await page.getByRole('button', { name: 'Esperando a una persona' }).click();
+    await page.waitForSelector('#view-waiting[data-ready="true"]');
+    assert.is(await page.getByRole('button', { name: /Mostrar/ }).count(), 0, 'no reveals');
+    await page.getByRole('button', { name: 'WispHub', exact: true }).click();
+    await page.waitForSelector('#view-wisphub[data-ready="true"]');
+    assert.is(await page.getByRole('button', { name: 'Correr la prueba' }).count(), 0, 'no probe runs');
+    await page.screenshot({ path: `${SHOTS}/operator-wisphub.png`, fullPage: true });
+    await context.close();
+  });
 
   consolePage('on a phone screen the views still fit and work', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });

@@ -309,7 +309,7 @@
           width,
           height: 220,
           series: [
-            {},
+            { label: t('when'), value: (_, v) => (v == null ? '—' : timeLabel(xs)(v)) },
             ...series.map((one, index) => ({
               label: one.label,
               stroke: COLOURS[index % COLOURS.length],
@@ -318,7 +318,7 @@
               value: (_, v) => (v == null ? '—' : format(v)),
             })),
           ],
-          axes: [{}, { values: (_, ticks) => ticks.map(format), size: 70 }],
+          axes: [{ values: (_, ticks) => ticks.map(timeLabel(xs)) }, { values: (_, ticks) => ticks.map(format), size: 70 }],
         },
         [xs, ...series.map((one) => one.values)],
         box,
@@ -327,6 +327,15 @@
     return section;
   };
   const count = (v) => String(Math.round(v));
+  // Time axis labels in the page's language and 24-hour clock: hours for a day, dates for a month.
+  const timeLabel = (xs) => {
+    const long = xs.length > 1 && xs[xs.length - 1] - xs[0] > 3 * 86400;
+    const formatter = new Intl.DateTimeFormat(
+      lang === 'es' ? 'es-CO' : 'en-GB',
+      long ? { day: '2-digit', month: 'short' } : { hour: '2-digit', minute: '2-digit', hour12: false },
+    );
+    return (seconds) => formatter.format(new Date(seconds * 1000));
+  };
   const shortTime = (iso) => iso.slice(0, 16).replace('T', ' ');
   const ago = (seconds) =>
     seconds == null
