@@ -36,6 +36,7 @@ import { DOCS_CSP, docsAsset } from './docs-page';
 import { createFastPath } from './fast-path';
 import { rateLimitEntries, TRPC_VARY } from './headers';
 import { sendJson } from './io';
+import type { Readiness } from './readiness';
 import { SERVICE_VERSION } from './version';
 
 export type Surface = 'trpc' | 'rest' | 'service' | 'v1';
@@ -68,10 +69,7 @@ export interface Route {
   serve(request: RoutedRequest): void | Promise<void>;
 }
 
-export interface Readiness {
-  ready: boolean;
-  body: Record<string, unknown>;
-}
+export type { Readiness };
 
 export interface RouteDeps {
   services: Services;

@@ -20,7 +20,7 @@ import type { ServiceMetrics } from '../../observability/metrics';
 import type { Services } from '../../services';
 import type { RequestContext } from '../../trpc/context';
 import { readJsonBody, sendJson } from '../io';
-import type { Readiness } from '../routes';
+import type { Readiness } from '../readiness';
 import { createActions } from './actions';
 import { type ConsoleSession, ConsoleSessions } from './sessions';
 import { createViews } from './views';

@@ -12,7 +12,7 @@ import type { Lockout } from '../../guards/identity-guard';
 import type { ServiceMetrics } from '../../observability/metrics';
 import type { Services } from '../../services';
 import { PENDING_TICKET_PREFIX, type PendingTicketRecord } from '../../tickets/records';
-import type { Readiness } from '../routes';
+import type { Readiness } from '../readiness';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
