@@ -12,6 +12,7 @@ import type { TwilioAccount } from './channels/twilio/messages-api';
 import { configuredProviders, simulatedProviders, withVaultProviders } from './config/llm-providers';
 import { type Config, DEVELOPMENT_API_KEY } from './config/settings';
 import { loadSubjectCatalogue, loadSubjectSynonyms } from './config/subject-file';
+import { type MorningPlayed, playMorning } from './demo/morning';
 import { ApiKeyRegistry } from './guards/api-keys';
 import { IdempotencyStore } from './guards/idempotency';
 import { IdentityGuard } from './guards/identity-guard';
@@ -62,6 +63,8 @@ export interface RunningServer {
   twilioSimulator: TwilioSimulator | null;
   /** The embedded Meta Cloud API, when the Meta channel runs on it. */
   metaSimulator: MetaSimulator | null;
+  /** The demo morning being played (SIM_DEMO_ACTIVITY on both simulators), or null. */
+  demo: Promise<MorningPlayed> | null;
 }
 
 export interface GatewayServer {
@@ -414,7 +417,20 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         if (!gateway.warm && !stopping) warmUpTimer = setTimeout(() => void runWarmUp(), WARMUP_RETRY_MS);
       };
       if (config.WARMUP) void runWarmUp();
-      return { url, port, services, metrics, simulator, llmSimulator, twilioSimulator, metaSimulator };
+      let demo: Promise<MorningPlayed> | null = null;
+      if (config.SIM_DEMO_ACTIVITY && simulator && llmSimulator && apiKeys.usesDevelopmentKey) {
+        demo = playMorning({
+          url,
+          botKey: DEVELOPMENT_API_KEY,
+          simulator,
+          llmSimulator,
+          verifyMaxFailures: config.VERIFY_MAX_FAILURES,
+        });
+        void demo.then((morning) =>
+          logger.info(morning, 'on the simulators: played a morning of demo activity through the public endpoints (SIM_DEMO_ACTIVITY)'),
+        );
+      }
+      return { url, port, services, metrics, simulator, llmSimulator, twilioSimulator, metaSimulator, demo };
     },
 
     async stop() {

@@ -328,6 +328,12 @@ const envSchema = z.object({
   SIM_LATENCY_MS: int(450, 0),
   SIM_JITTER_MS: int(150, 0),
   SIM_PING_DELAY_MS: int(3000, 0),
+  // With both simulators embedded (no WispHub host, no model provider): play a small ISP's morning
+  // through this service's own endpoints once at start, so the console shows every view filled.
+  SIM_DEMO_ACTIVITY: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
 });
 
 /** Every variable the service reads (documented one by one in .env.example). */

@@ -47,6 +47,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // A real upstream host requires a configured secret (the suites that run against an external simulator).
     ...(overrides.WISPHUB_NET_HOST ? { VERIFICATION_SECRET: 'test-verification-secret-0123456789abcdef' } : {}),
     WARMUP: 'false',
+    SIM_DEMO_ACTIVITY: 'false',
     SIM_LATENCY_MS: '0',
     SIM_JITTER_MS: '0',
     SIM_CLIENTS: '1200',

@@ -68,6 +68,8 @@
       tools: 'Herramientas',
       receiptOf: 'Comprobante del servicio',
       readOnly: 'Solo lectura (operador)',
+      namedModel: 'Modelo pedido por nombre',
+      person: 'Persona',
       conversations: 'Conversaciones',
       conversationsToday: 'Conversaciones (24 h)',
       wisphubCache: 'Aciertos de caché (WispHub)',
@@ -179,6 +181,8 @@
       tools: 'Tools',
       receiptOf: 'Receipt of service',
       readOnly: 'Read only (operator)',
+      namedModel: 'Model asked by name',
+      person: 'Person',
       conversations: 'Conversations',
       conversationsToday: 'Conversations (24 h)',
       wisphubCache: 'Cache hits (WispHub)',
@@ -318,7 +322,14 @@
               value: (_, v) => (v == null ? '—' : format(v)),
             })),
           ],
-          axes: [{ values: (_, ticks) => ticks.map(timeLabel(xs)) }, { values: (_, ticks) => ticks.map(format), size: 70 }],
+          axes: [
+            { values: (_, ticks) => ticks.map(timeLabel(xs)) },
+            // Room for the longest label (costs carry six decimals).
+            {
+              values: (_, ticks) => ticks.map(format),
+              size: 24 + 8 * Math.max(...series.flatMap((one) => one.values).map((v) => format(v).length), 3),
+            },
+          ],
         },
         [xs, ...series.map((one) => one.values)],
         box,
@@ -458,7 +469,7 @@
     const data = await (await api('/console/api/llm')).json();
     const rows = (list, name) =>
       list.map((row) => [
-        row[name] ?? '—',
+        row[name] ?? (name === 'tier' ? t('namedModel') : '—'),
         row.requests,
         row.promptTokens + row.completionTokens,
         money(row.costUsd),
@@ -492,7 +503,7 @@
         'chart-tiers',
         t('tierMix'),
         data.byDay.map((row) => Date.parse(`${row.day}T12:00:00Z`) / 1000),
-        data.tierMix.map((one) => ({ label: one.tier, values: one.perDay })),
+        data.tierMix.map((one) => ({ label: one.tier === '-' ? t('namedModel') : one.tier, values: one.perDay })),
         count,
       ),
       table(t('byModel'), heads(t('model')), rows(data.byModel, 'model')),
@@ -639,7 +650,7 @@
       ),
       table(
         t('lockouts'),
-        [[t('scope')], [t('service'), true], [t('key')], [t('endUser')], [t('failures'), true], [t('until')]],
+        [[t('scope')], [t('service'), true], [t('key')], [t('person')], [t('failures'), true], [t('until')]],
         data.lockouts.map((row) => [
           row.scope,
           row.serviceId ?? '—',
