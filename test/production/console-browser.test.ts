@@ -124,6 +124,8 @@ withChromium(consolePage, '/console', () => {
     assert.ok(costPoints >= 1, 'the cost chart has points');
     const tierSeries = (await page.evaluate("document.getElementById('chart-tiers').uplot?.data.length ?? 0")) as number;
     assert.ok(tierSeries >= 2, 'the tier mix has at least one tier');
+    const tokensToday = (await page.evaluate("document.getElementById('chart-tokens').uplot?.data[1]?.at(-1) ?? 0")) as number;
+    assert.ok(tokensToday > 0, 'the tokens chart has today');
     assert.equal(await axeViolations(page), [], 'model usage: no serious or critical accessibility violation');
     await page.screenshot({ path: `${SHOTS}/llm.png`, fullPage: true });
 

@@ -134,7 +134,9 @@ export function createViews({ services, metrics, readiness }: ViewDeps) {
     // Every day of the range, quiet ones at zero.
     const dayList = Array.from({ length: 30 }, (_, index) => books.usage.day(now - (29 - index) * DAY_MS));
     const byDate = new Map(days.map((row) => [row.day, row]));
-    const byDay = dayList.map((day) => byDate.get(day) ?? { day, requests: 0, costUsd: 0, fallbacks: 0 });
+    const byDay = dayList.map(
+      (day) => byDate.get(day) ?? { day, requests: 0, costUsd: 0, fallbacks: 0, promptTokens: 0, completionTokens: 0 },
+    );
     // The classifier's tier mix: requests per tier per day.
     const tiers = [...new Set(dayTiers.map((row) => row.tier ?? '-'))].sort();
     const tierMix = tiers.map((tier) => ({
