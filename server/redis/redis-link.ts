@@ -90,6 +90,21 @@ export class RedisLink {
     return `${this.options.keyPrefix}${parts.join(':')}`;
   }
 
+  /**
+   * Walks the keys matching `pattern` a batch at a time (SCAN, never KEYS), until `visit` says it has
+   * enough or 20,000 keys were seen: listings for people to read, bounded whatever the keyspace.
+   */
+  async scanEach(redis: Redis, pattern: string, visit: (keys: string[]) => Promise<boolean>): Promise<void> {
+    let cursor = '0';
+    let scanned = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 200);
+      cursor = next;
+      scanned += keys.length;
+      if (keys.length > 0 && (await visit(keys))) return;
+    } while (cursor !== '0' && scanned < 20_000);
+  }
+
   /** Waits up to `ms` for the first connection; the service starts either way. */
   async waitUntilReady(ms: number): Promise<boolean> {
     if (this.available) return true;

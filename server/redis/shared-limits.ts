@@ -128,19 +128,15 @@ export class SharedFailureWindow implements FailureCounter {
       async (redis) => {
         const prefix = this.key('');
         const found: FailureCount[] = [];
-        let cursor = '0';
-        let scanned = 0;
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 200);
-          cursor = next;
-          scanned += keys.length;
+        await this.link.scanEach(redis, `${prefix}*`, async (keys) => {
           for (const redisKey of keys) {
             const key = redisKey.slice(prefix.length);
             const { count, oldestMs } = await this.recent(key);
             if (count >= min && found.length < limit)
               found.push({ key, count, retryAfterSeconds: Math.max(1, Math.ceil((oldestMs + this.windowMs - Date.now()) / 1000)) });
           }
-        } while (cursor !== '0' && found.length < limit && scanned < 20_000);
+          return found.length >= limit;
+        });
         return found;
       },
       () => this.local.atLeast(min, limit),

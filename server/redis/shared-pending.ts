@@ -52,17 +52,11 @@ export class SharedPendingStore<R> implements PendingStore<R> {
     return this.link.attempt(
       'pending.list',
       async (redis) => {
-        const keyPrefix = this.link.key('pending', prefix);
         const found: R[] = [];
-        let cursor = '0';
-        let scanned = 0;
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 200);
-          cursor = next;
-          scanned += keys.length;
-          const texts = keys.length === 0 ? [] : await redis.mget(...keys);
-          for (const text of texts) if (text !== null && found.length < limit) found.push(JSON.parse(text) as R);
-        } while (cursor !== '0' && found.length < limit && scanned < 20_000);
+        await this.link.scanEach(redis, `${this.link.key('pending', prefix)}*`, async (keys) => {
+          for (const text of await redis.mget(...keys)) if (text !== null && found.length < limit) found.push(JSON.parse(text) as R);
+          return found.length >= limit;
+        });
         return found;
       },
       () => this.local.list(prefix, limit),

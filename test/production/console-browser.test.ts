@@ -8,7 +8,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chromiumAvailable, launchChromium, withChromium } from '../support/browser';
@@ -78,6 +78,15 @@ async function signIn(page: Page, key: string): Promise<void> {
   await page.getByRole('button', { name: 'Entrar' }).click();
 }
 
+/** A desktop-sized page signed in with `key`, on the Today view. */
+async function signedIn(key: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, key);
+  await page.waitForSelector('#view-today[data-ready="true"]');
+  return { context, page };
+}
+
 async function axeViolations(page: Page): Promise<string[]> {
   const source = require('axe-core').source as string;
   // Evaluated through the debugging protocol: the page's CSP (rightly) refuses an injected <script>.
@@ -139,10 +148,7 @@ withChromium(consolePage, '/console', () => {
   consolePage(
     'money and service actions: unknown first, the receipt shown, confirmed by staff and audited; the handoff queue',
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-      const page = await context.newPage();
-      await signIn(page, ADMIN_KEY);
-      await page.waitForSelector('#view-today[data-ready="true"]');
+      const { context, page } = await signedIn(ADMIN_KEY);
       await page.getByRole('button', { name: 'Dinero y servicio' }).click();
       await page.waitForSelector('#view-money[data-ready="true"]');
       const card = page.locator(`li.receipt[data-id="${receiptEntry}"]`);
@@ -171,10 +177,7 @@ withChromium(consolePage, '/console', () => {
   );
 
   consolePage('WispHub: readiness, cache ages, upstream calls per hour; the probe is run from the page and its table shown', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, ADMIN_KEY);
-    await page.waitForSelector('#view-today[data-ready="true"]');
+    const { context, page } = await signedIn(ADMIN_KEY);
     await page.getByRole('button', { name: 'WispHub', exact: true }).click();
     await page.waitForSelector('#view-wisphub[data-ready="true"]');
     // The test service skips the warm-up, so it reads "not ready (warming_up)": the page says what /ready says.
@@ -202,10 +205,7 @@ withChromium(consolePage, '/console', () => {
   });
 
   consolePage('waiting: a lockout with the phone masked; "Mostrar" reveals it and the reveal is in the audit trail', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, ADMIN_KEY);
-    await page.waitForSelector('#view-today[data-ready="true"]');
+    const { context, page } = await signedIn(ADMIN_KEY);
     await page.getByRole('button', { name: 'Esperando a una persona' }).click();
     await page.waitForSelector('#view-waiting[data-ready="true"]');
     const lockouts = page.locator('section[aria-label="Verificaciones bloqueadas ahora"]');
@@ -225,10 +225,7 @@ withChromium(consolePage, '/console', () => {
   });
 
   consolePage('an operator gets the read-only view: no receipts, no actions, no reveals', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, OPERATOR_KEY);
-    await page.waitForSelector('#view-today[data-ready="true"]');
+    const { context, page } = await signedIn(OPERATOR_KEY);
     assert.ok(await page.getByText('Solo lectura (operador)').isVisible());
     await page.getByRole('button', { name: 'Dinero y servicio' }).click();
     await page.waitForSelector('#view-money[data-ready="true"]');
