@@ -20,6 +20,7 @@ import { KeyedMutex } from './guards/keyed-mutex';
 import { claimAuditedReferences, LocalPaymentReferences } from './guards/payment-references';
 import { LocalPendingStore } from './guards/pending-store';
 import { TokenBucketLimiter } from './guards/rate-limit';
+import { localShelves } from './guards/shelf';
 import { VerificationTokens } from './guards/verification';
 import { resolveVerificationSecret } from './guards/verification-secret';
 import { answerClientError, createRequestListener, type Readiness } from './http/listener';
@@ -320,6 +321,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         pendingTickets: shared?.pendingTickets ?? new LocalPendingStore(config.IDEMPOTENCY_TTL_S * 1000),
         pendingServiceTasks: shared?.pendingServiceTasks ?? new LocalPendingStore(config.IDEMPOTENCY_TTL_S * 1000),
         zoneLocks: shared?.zoneLocks ?? new KeyedMutex(),
+        personLocks: shared?.personLocks ?? new KeyedMutex(),
+        shelf: shared ? shared.shelf.bind(shared) : localShelves,
         rateLimiter: shared?.rateLimiter ?? new TokenBucketLimiter(config.RATE_LIMIT_PER_S, config.RATE_LIMIT_BURST),
         endUserLimiter:
           shared?.endUserLimiter ?? new TokenBucketLimiter(config.END_USER_RATE_LIMIT_PER_S, config.END_USER_RATE_LIMIT_BURST),

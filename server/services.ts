@@ -8,6 +8,7 @@ import type { IdentityGuard } from './guards/identity-guard';
 import type { PaymentReferences } from './guards/payment-references';
 import type { PendingServiceTask, PendingStore } from './guards/pending-store';
 import type { RateLimiter } from './guards/rate-limit';
+import type { ShelfMaker } from './guards/shelf';
 import type { VerificationTokens } from './guards/verification';
 import type { ResponseMemo } from './http/response-memo';
 import type { Books } from './llm/books';
@@ -48,6 +49,10 @@ export interface Services {
   /** Reconnects and suspends answered `pending`, by task id, until service.taskStatus sees them end. */
   pendingServiceTasks: PendingStore<PendingServiceTask>;
   zoneLocks: Mutex;
+  /** One person's channel messages, one at a time (across instances with Redis). */
+  personLocks: Mutex;
+  /** Small records kept a while by key (conversations, transcripts, message ids): Redis across instances. */
+  shelf: ShelfMaker;
   /** Requests per key. */
   rateLimiter: RateLimiter;
   /** Requests per end user of a key (X-End-User), on top of the key's. */

@@ -3,10 +3,10 @@
  * verification tokens its customer earned (with their expiry), whether the end user accepted the
  * data-treatment notice, the tokens spent, and a handoff to a person. A conversation is one API
  * key, one end user and one conversation id; it is forgotten after `idleMs` without a turn.
- * This instance's memory: a conversation's turns go to the instance that holds it (or verify again).
+ * Kept on a shelf (guards/shelf.ts): in memory, or in Redis so any instance continues it.
  */
 
-import { TTLCache } from '@isaacs/ttlcache';
+import type { Shelf, ShelfMaker } from '../guards/shelf';
 
 export interface Conversation {
   /** Verification tokens by service id, as clients.verify issued them. */
@@ -22,29 +22,43 @@ export interface ConversationId {
   conversation: string;
 }
 
-const idOf = ({ keyName, endUser, conversation }: ConversationId): string => `${keyName}\u0000${endUser}\u0000${conversation}`;
+/** A conversation as it is kept (JSON: the token map as entries). */
+interface KeptConversation extends Omit<Conversation, 'tokens'> {
+  tokens: [number, { token: string; expiresAtMs: number }][];
+}
 
+const DAY_MS = 86_400_000;
+const idOf = ({ keyName, endUser, conversation }: ConversationId): string => JSON.stringify([keyName, endUser, conversation]);
+const personOf = ({ keyName, endUser }: Pick<ConversationId, 'keyName' | 'endUser'>): string => JSON.stringify([keyName, endUser]);
+
+/**
+ * Loaded at the start of a turn and kept at its end, on a shelf: this instance's memory, or Redis
+ * with several instances, so a person's next message may reach any of them.
+ */
 export class Conversations {
-  private readonly open: TTLCache<string, Conversation>;
+  private readonly open: Shelf<KeptConversation>;
   /** Tokens spent per key and end user today (every conversation of theirs). */
-  private readonly daily: TTLCache<string, { day: string; tokens: number }>;
+  private readonly daily: Shelf<{ day: string; tokens: number }>;
 
   constructor(
+    shelf: ShelfMaker,
     idleMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.open = new TTLCache({ ttl: idleMs, max: 100_000, updateAgeOnGet: true });
-    this.daily = new TTLCache({ ttl: 86_400_000, max: 100_000 });
+    this.open = shelf('agent-conversation', idleMs);
+    this.daily = shelf('agent-day-tokens', DAY_MS);
   }
 
-  get(id: ConversationId): Conversation {
-    const key = idOf(id);
-    let found = this.open.get(key);
-    if (!found) {
-      found = { tokens: new Map(), consent: null, tokensUsed: 0, handoff: null };
-      this.open.set(key, found);
-    }
-    return found;
+  async load(id: ConversationId): Promise<Conversation> {
+    const kept = await this.open.get(idOf(id));
+    if (!kept) return { tokens: new Map(), consent: null, tokensUsed: 0, handoff: null };
+    return { ...kept, tokens: new Map(kept.tokens) };
+  }
+
+  /** Keeps the conversation for another idle period (its tokens that expired are dropped). */
+  async save(id: ConversationId, conversation: Conversation): Promise<void> {
+    this.verified(conversation);
+    await this.open.put(idOf(id), { ...conversation, tokens: [...conversation.tokens] });
   }
 
   /** Verified customers whose token is still valid. */
@@ -61,15 +75,14 @@ export class Conversations {
     return chosen === undefined ? null : (conversation.tokens.get(chosen)?.token ?? null);
   }
 
-  dayTokens(id: Pick<ConversationId, 'keyName' | 'endUser'>, day: string): number {
-    const entry = this.daily.get(`${id.keyName}\u0000${id.endUser}`);
+  async dayTokens(id: Pick<ConversationId, 'keyName' | 'endUser'>, day: string): Promise<number> {
+    const entry = await this.daily.get(personOf(id));
     return entry?.day === day ? entry.tokens : 0;
   }
 
-  spend(id: ConversationId, conversation: Conversation, day: string, tokens: number): void {
+  async spend(id: ConversationId, conversation: Conversation, day: string, tokens: number): Promise<void> {
     conversation.tokensUsed += tokens;
-    const key = `${id.keyName}\u0000${id.endUser}`;
-    const entry = this.daily.get(key);
-    this.daily.set(key, { day, tokens: (entry?.day === day ? entry.tokens : 0) + tokens });
+    const entry = await this.daily.get(personOf(id));
+    await this.daily.put(personOf(id), { day, tokens: (entry?.day === day ? entry.tokens : 0) + tokens });
   }
 }

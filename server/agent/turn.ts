@@ -180,9 +180,25 @@ export class AgentTurnRunner {
     return this.deps.profile;
   }
 
+  /** One turn: the conversation is loaded first and kept after, whatever the turn's end. */
   async run(request: ChatRequest, caller: CallerScope, id: ConversationId, hands: TurnHands, requestId: string): Promise<AgentTurn> {
+    const conversation = await this.deps.conversations.load(id);
+    try {
+      return await this.turn(conversation, request, caller, id, hands, requestId);
+    } finally {
+      await this.deps.conversations.save(id, conversation);
+    }
+  }
+
+  private async turn(
+    conversation: Conversation,
+    request: ChatRequest,
+    caller: CallerScope,
+    id: ConversationId,
+    hands: TurnHands,
+    requestId: string,
+  ): Promise<AgentTurn> {
     const { conversations, profile, limits } = this.deps;
-    const conversation = conversations.get(id);
     const started = Date.now();
     const trace: AgentExtension = { toolCalls: [], handoff: null, consent: conversation.consent ? 'accepted' : 'pending', stopped: null };
     const turn = {
@@ -218,7 +234,7 @@ export class AgentTurnRunner {
     if (ASKS_FOR_PERSON.test(lastUser)) handOff('customer_asked');
     if (
       conversation.tokensUsed >= limits.maxTokensPerConversation ||
-      conversations.dayTokens(id, this.deps.today()) >= limits.maxTokensPerDay
+      (await conversations.dayTokens(id, this.deps.today())) >= limits.maxTokensPerDay
     ) {
       trace.stopped = 'token_limit';
       handOff('token_limit');
@@ -272,7 +288,7 @@ export class AgentTurnRunner {
         turn.usage.prompt_tokens += completion.usage.prompt_tokens;
         turn.usage.completion_tokens += completion.usage.completion_tokens;
         turn.usage.total_tokens += spent;
-        conversations.spend(id, conversation, this.deps.today(), spent);
+        await conversations.spend(id, conversation, this.deps.today(), spent);
       } catch (error) {
         // No model could answer: the customer gets a sentence, not an error page.
         trace.stopped = appErrorOf(error)?.reason ?? 'internal_error';

@@ -6,7 +6,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import { TTLCache } from '@isaacs/ttlcache';
+import type { Shelf, ShelfMaker } from '../guards/shelf';
 import type { ChatMessage } from '../llm/chat';
 
 export interface InboundMessage {
@@ -29,37 +29,40 @@ export function channelEndUser(channel: string, from: string): string {
   return `${channel}-${createHash('sha256').update(`wisphub-channel:${channel}:${from}`).digest('hex').slice(0, 32)}`;
 }
 
-/** The last messages of each person's conversation, as the agent reads them. */
+/** The last messages of each person's conversation, as the agent reads them (on a shelf: any instance continues it). */
 export class Transcripts {
-  private readonly byPerson: TTLCache<string, ChatMessage[]>;
+  private readonly byPerson: Shelf<ChatMessage[]>;
 
   constructor(
+    shelf: ShelfMaker,
     idleMs: number,
     private readonly keep = 20,
   ) {
-    this.byPerson = new TTLCache({ ttl: idleMs, max: 100_000, updateAgeOnGet: true });
+    this.byPerson = shelf('channel-transcript', idleMs);
   }
 
-  with(endUser: string, message: ChatMessage): ChatMessage[] {
-    const messages = [...(this.byPerson.get(endUser) ?? []), message].slice(-this.keep);
-    this.byPerson.set(endUser, messages);
+  async with(endUser: string, message: ChatMessage): Promise<ChatMessage[]> {
+    const messages = [...((await this.byPerson.get(endUser)) ?? []), message].slice(-this.keep);
+    await this.byPerson.put(endUser, messages);
     return messages;
   }
 
-  add(endUser: string, message: ChatMessage): void {
-    this.with(endUser, message);
+  async add(endUser: string, message: ChatMessage): Promise<void> {
+    await this.with(endUser, message);
   }
 }
 
-/** Provider message ids already taken (retries of a webhook), for a day. */
+/** Provider message ids already taken (retries of a webhook, to whichever instance), for a day. */
 export class SeenMessages {
-  private readonly seen = new TTLCache<string, true>({ ttl: 86_400_000, max: 200_000 });
+  private readonly seen: Shelf<true>;
+
+  constructor(shelf: ShelfMaker, channel: string) {
+    this.seen = shelf(`channel-seen-${channel}`, 86_400_000);
+  }
 
   /** True the first time an id is offered. */
-  claim(id: string): boolean {
-    if (this.seen.has(id)) return false;
-    this.seen.set(id, true);
-    return true;
+  claim(id: string): Promise<boolean> {
+    return this.seen.claim(id, true);
   }
 }
 
@@ -72,26 +75,27 @@ export type LoadMedia = (url: string) => Promise<MediaFile>;
 
 /** The files each person sent (`adjunto-1`, `adjunto-2`…), for as long as their conversation lives. */
 export class Attachments {
-  private readonly byPerson: TTLCache<string, { url: string; contentType: string }[]>;
+  private readonly byPerson: Shelf<{ url: string; contentType: string }[]>;
 
-  constructor(idleMs: number) {
-    this.byPerson = new TTLCache({ ttl: idleMs, max: 100_000, updateAgeOnGet: true });
+  constructor(shelf: ShelfMaker, idleMs: number) {
+    this.byPerson = shelf('channel-attachments', idleMs);
   }
 
   /** Keeps a message's files; answers the ids they get. */
-  keep(endUser: string, media: InboundMessage['media']): string[] {
-    const kept = this.byPerson.get(endUser) ?? [];
+  async keep(endUser: string, media: InboundMessage['media']): Promise<string[]> {
+    if (media.length === 0) return [];
+    const kept = (await this.byPerson.get(endUser)) ?? [];
     const ids = media.map((item) => {
       kept.push(item);
       return `adjunto-${kept.length}`;
     });
-    this.byPerson.set(endUser, kept.slice(-20));
+    await this.byPerson.put(endUser, kept.slice(-20));
     return ids;
   }
 
-  find(endUser: string, id: string): { url: string; contentType: string } | null {
+  async find(endUser: string, id: string): Promise<{ url: string; contentType: string } | null> {
     const index = Number(/^adjunto-(\d{1,3})$/.exec(id)?.[1] ?? 0);
-    return index > 0 ? (this.byPerson.get(endUser)?.[index - 1] ?? null) : null;
+    return index > 0 ? ((await this.byPerson.get(endUser))?.[index - 1] ?? null) : null;
   }
 }
 

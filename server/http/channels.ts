@@ -7,13 +7,20 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AGENT_MODEL } from '../agent/turn';
-import { Attachments, type ChannelReply, type InboundMessage, type LoadMedia, nationalPhone, Transcripts } from '../channels/channel';
+import {
+  Attachments,
+  type ChannelReply,
+  type InboundMessage,
+  type LoadMedia,
+  nationalPhone,
+  SeenMessages,
+  Transcripts,
+} from '../channels/channel';
 import { fetchMetaMedia } from '../channels/meta/graph-api';
 import { createMetaChannel } from '../channels/meta/webhook';
 import { fetchTwilioMedia } from '../channels/twilio/messages-api';
 import { createTwilioChannel, TWILIO_WEBHOOK_PATH } from '../channels/twilio/webhook';
 import { AppError } from '../errors';
-import { KeyedMutex } from '../guards/keyed-mutex';
 import type { ServiceMetrics } from '../observability/metrics';
 import type { AgentSurface } from '../openai/agent-turns';
 import { recordAgentTurn } from '../openai/agent-turns';
@@ -36,9 +43,11 @@ function asText(message: InboundMessage, ids: readonly string[]): string {
 
 export function createChannelRoutes({ services, metrics, agent, accounting }: ChannelRoutesDeps) {
   const { config, logger } = services;
-  const transcripts = new Transcripts(config.AGENT_CONVERSATION_IDLE_S * 1000);
-  const attachments = new Attachments(config.AGENT_CONVERSATION_IDLE_S * 1000);
-  const perPerson = new KeyedMutex();
+  const idleMs = config.AGENT_CONVERSATION_IDLE_S * 1000;
+  const transcripts = new Transcripts(services.shelf, idleMs);
+  const attachments = new Attachments(services.shelf, idleMs);
+  // One person's messages one at a time, across instances with Redis.
+  const perPerson = services.personLocks;
 
   async function converse(
     channel: string,
@@ -70,13 +79,13 @@ export function createChannelRoutes({ services, metrics, agent, accounting }: Ch
       // Over its budget or its minute: the person still gets a sentence, and a person from the team.
       return { text: profile.sentences.limit, handoff: { reason: 'budget' } };
     }
-    const ids = attachments.keep(endUser, message.media);
-    const messages = transcripts.with(endUser, { role: 'user', content: asText(message, ids) });
+    const ids = await attachments.keep(endUser, message.media);
+    const messages = await transcripts.with(endUser, { role: 'user', content: asText(message, ids) });
     const hands = {
       ...agent.handsFor(ctx, endUser),
       trustedPhone: nationalPhone(message.from),
       attachment: async (id: string) => {
-        const found = attachments.find(endUser, id);
+        const found = await attachments.find(endUser, id);
         return found ? loadMedia(found.url) : null;
       },
     };
@@ -89,7 +98,7 @@ export function createChannelRoutes({ services, metrics, agent, accounting }: Ch
     );
     recordAgentTurn(accounting, facts, turn);
     const text = turn.completion.choices[0]?.message.content ?? profile.sentences.fallback;
-    transcripts.add(endUser, { role: 'assistant', content: text });
+    await transcripts.add(endUser, { role: 'assistant', content: text });
     return { text, handoff: turn.completion.wisphub.handoff };
   }
 
@@ -102,6 +111,7 @@ export function createChannelRoutes({ services, metrics, agent, accounting }: Ch
         converse: (endUser, message, requestId) =>
           converse('whatsapp', endUser, message, requestId, (url) => fetchTwilioMedia(twilioAccount, url, config.RECEIPT_MAX_BYTES)),
         perPerson,
+        seen: new SeenMessages(services.shelf, 'twilio'),
         logger,
         onMessage: (event) => metrics.observeChannel('twilio', event),
       })
@@ -116,6 +126,7 @@ export function createChannelRoutes({ services, metrics, agent, accounting }: Ch
             fetchMetaMedia(metaAccount, reference, config.RECEIPT_MAX_BYTES),
           ),
         perPerson,
+        seen: new SeenMessages(services.shelf, 'meta'),
         logger,
         onMessage: (event) => metrics.observeChannel('meta', event),
       })

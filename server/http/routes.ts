@@ -267,7 +267,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     }),
   ]);
 
-  const conversations = new Conversations(services.config.AGENT_CONVERSATION_IDLE_S * 1000);
+  const conversations = new Conversations(services.shelf, services.config.AGENT_CONVERSATION_IDLE_S * 1000);
   const agentProfile = services.config.AGENT_PROFILE_FILE ? readProfile(services.config.AGENT_PROFILE_FILE) : SHIPPED_PROFILE;
   const agent: AgentSurface = {
     runner: new AgentTurnRunner({

@@ -7,6 +7,7 @@
 import type { Config } from '../config/settings';
 import { IdentityGuard } from '../guards/identity-guard';
 import type { PendingServiceTask } from '../guards/pending-store';
+import type { Shelf } from '../guards/shelf';
 import type { SecretStore } from '../guards/verification-secret';
 import { FileAuditTrail } from '../observability/audit';
 import type { Logger } from '../observability/logger';
@@ -21,6 +22,7 @@ import { SharedFailureWindow, SharedRateLimiter } from './shared-limits';
 import { SharedPendingStore } from './shared-pending';
 import { SharedPaymentReferences } from './shared-references';
 import { sharedVerificationSecret } from './shared-secret';
+import { SharedShelf } from './shared-shelf';
 
 export interface SharedStatus {
   redis: 'up' | 'down';
@@ -42,6 +44,7 @@ export class SharedState {
   readonly pendingTickets: SharedPendingStore<PendingTicketRecord>;
   readonly pendingServiceTasks: SharedPendingStore<PendingServiceTask>;
   readonly zoneLocks: RedisMutex;
+  readonly personLocks: RedisMutex;
   readonly identityGuard: IdentityGuard;
   readonly paymentReferences: SharedPaymentReferences;
   readonly audit: SharedAuditTrail;
@@ -90,9 +93,16 @@ export class SharedState {
       claimMs: config.REDIS_LOCK_TTL_MS,
     });
     this.zoneLocks = new RedisMutex(this.link, { ttlMs: config.REDIS_LOCK_TTL_MS, waitMs: config.REQUEST_TIMEOUT_MS });
+    // One person's messages, one at a time across instances: a wait as long as a turn may run.
+    this.personLocks = new RedisMutex(this.link, { ttlMs: config.REDIS_LOCK_TTL_MS, waitMs: config.AGENT_TURN_DEADLINE_MS + 5_000 });
     this.identityGuard = new IdentityGuard(config, (name, windowMs) => new SharedFailureWindow(this.link, name, windowMs));
     this.paymentReferences = new SharedPaymentReferences(this.link);
     this.audit = new SharedAuditTrail(this.link, new FileAuditTrail(config.AUDIT_LOG_PATH));
+  }
+
+  /** A shelf of small records in Redis (conversations, transcripts, message ids answered). */
+  shelf<V>(name: string, ttlMs: number): Shelf<V> {
+    return new SharedShelf<V>(this.link, name, ttlMs);
   }
 
   /** Waits briefly for the first connection; the service starts (degraded) either way. */

@@ -255,6 +255,35 @@ test('rate limits and identity lockouts count across instances', async () => {
   }
 });
 
+test('WhatsApp through Twilio on two instances: a retry to the other is answered once; consent and transcript carry over', async () => {
+  const [x, y] = await pair({ REDIS_KEY_PREFIX: 'channels:', CHANNEL_API_KEY: BOT_KEY, API_KEYS: `bot:test=${BOT_KEY}` });
+  try {
+    const from = 'whatsapp:+573004445566';
+    const send = (service: TestService, body: string, messageSid: string) =>
+      service.twilioSimulator!.deliver(`${service.url}/channels/twilio/whatsapp`, { from, body, messageSid });
+    const first = await send(x, 'hola', 'SMfleet000000000000000001');
+    assert.match(first.body, /Ley 1581/, 'a new person is asked for consent');
+    // Twilio retries the same message and the load balancer sends it to the other instance.
+    const retried = await send(y, 'hola', 'SMfleet000000000000000001');
+    assert.is(retried.body, '<?xml version="1.0" encoding="UTF-8"?><Response></Response>', 'answered once');
+    assert.is(y.llmSimulator!.received().length, 0, 'the other instance asked no model');
+
+    const accepted = await send(y, 'acepto', 'SMfleet000000000000000002');
+    assert.is(accepted.status, 200);
+    const consents = (await y.services.audit.list({ limit: 500 })).filter((entry) => entry.action === 'consent.accept');
+    assert.is(consents.length, 1, 'the acceptance is recorded once');
+
+    x.llmSimulator!.resetReceived();
+    const next = await send(x, '¿cuánto debo?', 'SMfleet000000000000000003');
+    assert.not.match(next.body, /Ley 1581/, 'consent given on the other instance holds here');
+    const asked = x.llmSimulator!.received().at(-1)!.body as { messages: { role: string; content: unknown }[] };
+    const transcript = JSON.stringify(asked.messages);
+    assert.ok(transcript.includes('acepto') && transcript.includes('hola'), 'the transcript kept on the other instance reaches the model');
+  } finally {
+    await Promise.all([x.stop(), y.stop()]);
+  }
+});
+
 test('a profile update on one instance is what the other answers next (read-your-writes across instances)', async () => {
   await Promise.all([a.operator.clients.list.query({ limit: 1 }), b.operator.clients.list.query({ limit: 1 })]);
   const target = sim.data.clients[11]!;

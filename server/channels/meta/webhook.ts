@@ -10,11 +10,11 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, methodNotAllowed } from '../../errors';
-import type { KeyedMutex } from '../../guards/keyed-mutex';
 import { sameSecret } from '../../guards/same-secret';
 import { mediaTypeOf, readRawBody } from '../../http/io';
 import type { Logger } from '../../observability/logger';
-import { type ChannelReply, channelEndUser, type InboundMessage, SeenMessages } from '../channel';
+import type { Mutex } from '../../redis/redis-lock';
+import { type ChannelReply, channelEndUser, type InboundMessage, type SeenMessages } from '../channel';
 import { type MetaAccount, sendWhatsAppText } from './graph-api';
 
 export const META_WEBHOOK_PATH = '/channels/meta/whatsapp';
@@ -23,7 +23,9 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface MetaChannelDeps {
   account: MetaAccount;
   converse(endUser: string, message: InboundMessage, requestId: string): Promise<ChannelReply>;
-  perPerson: KeyedMutex;
+  perPerson: Mutex;
+  /** Provider message ids already answered (shared by every instance with Redis). */
+  seen: SeenMessages;
   logger: Logger;
   onMessage?: (event: string) => void;
 }
@@ -54,7 +56,7 @@ function inboundOf(message: MetaMessage): InboundMessage | null {
 }
 
 export function createMetaChannel(deps: MetaChannelDeps) {
-  const seen = new SeenMessages();
+  const { seen } = deps;
 
   function handshake(req: IncomingMessage, res: ServerResponse): void {
     const query = new URL(req.url ?? '/', 'http://meta').searchParams;
@@ -96,7 +98,7 @@ export function createMetaChannel(deps: MetaChannelDeps) {
         for (const raw of change.value?.messages ?? []) {
           const message = inboundOf(raw);
           if (!message) continue;
-          if (!seen.claim(message.providerId)) {
+          if (!(await seen.claim(message.providerId))) {
             deps.onMessage?.('duplicate');
             continue;
           }

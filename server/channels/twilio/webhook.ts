@@ -10,10 +10,10 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, methodNotAllowed } from '../../errors';
-import type { KeyedMutex } from '../../guards/keyed-mutex';
 import { mediaTypeOf, readRawBody } from '../../http/io';
 import type { Logger } from '../../observability/logger';
-import { type ChannelReply, channelEndUser, type InboundMessage, SeenMessages } from '../channel';
+import type { Mutex } from '../../redis/redis-lock';
+import { type ChannelReply, channelEndUser, type InboundMessage, type SeenMessages } from '../channel';
 import { sendWhatsApp, type TwilioAccount } from './messages-api';
 
 export const TWILIO_WEBHOOK_PATH = '/channels/twilio/whatsapp';
@@ -29,7 +29,9 @@ export interface TwilioChannelDeps {
   /** One person's turn: their message in, the agent's reply out. */
   converse(endUser: string, message: InboundMessage, requestId: string): Promise<ChannelReply>;
   /** Serialises one person's messages. */
-  perPerson: KeyedMutex;
+  perPerson: Mutex;
+  /** Provider message ids already answered (shared by every instance with Redis). */
+  seen: SeenMessages;
   logger: Logger;
   onMessage?: (event: 'received' | 'duplicate' | 'replied_inline' | 'replied_later' | 'reply_failed' | `status_${string}`) => void;
 }
@@ -79,7 +81,7 @@ function inboundOf(params: Record<string, string>): InboundMessage {
 }
 
 export function createTwilioChannel(deps: TwilioChannelDeps) {
-  const seen = new SeenMessages();
+  const { seen } = deps;
   const statusUrl = () => new URL(TWILIO_STATUS_PATH, deps.webhookUrl()).toString();
 
   async function reply(message: InboundMessage, requestId: string): Promise<ChannelReply> {
@@ -90,7 +92,7 @@ export function createTwilioChannel(deps: TwilioChannelDeps) {
   return {
     async webhook(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
       const message = inboundOf(await signedForm(req, deps.webhookUrl(), deps.account.authToken));
-      if (!seen.claim(message.providerId)) {
+      if (!(await seen.claim(message.providerId))) {
         deps.onMessage?.('duplicate');
         return sendTwiml(res, null);
       }
