@@ -12,6 +12,7 @@ export interface Shelf<V> {
   put(key: string, value: V): Promise<void>;
   /** Puts `value` only when `key` holds nothing: true when this caller put it (a claim). */
   claim(key: string, value: V): Promise<boolean>;
+  delete(key: string): Promise<void>;
 }
 
 export class LocalShelf<V> implements Shelf<V> {
@@ -33,6 +34,10 @@ export class LocalShelf<V> implements Shelf<V> {
     if (this.records.has(key)) return false;
     this.records.set(key, value);
     return true;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.records.delete(key);
   }
 }
 

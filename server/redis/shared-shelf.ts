@@ -42,6 +42,16 @@ export class SharedShelf<V> implements Shelf<V> {
     );
   }
 
+  delete(key: string): Promise<void> {
+    return this.link.attempt(
+      `${this.name}.delete`,
+      async (redis) => {
+        await redis.del(this.key(key));
+      },
+      () => this.local.delete(key),
+    );
+  }
+
   claim(key: string, value: V): Promise<boolean> {
     return this.link.attempt(
       `${this.name}.claim`,

@@ -255,6 +255,21 @@ test('rate limits and identity lockouts count across instances', async () => {
   }
 });
 
+test('a console session made on one instance works on the other; signing out there ends it everywhere', async () => {
+  const signedIn = await fetch(`${a.url}/console/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ key: ADMIN_KEY.slice(ADMIN_KEY.indexOf('=') + 1) }),
+  });
+  assert.is(signedIn.status, 201);
+  const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrf } = (await signedIn.json()) as { csrf: string };
+  assert.is((await fetch(`${b.url}/console/api/waiting`, { headers: { cookie } })).status, 200, 'the other instance knows the session');
+  const out = await fetch(`${b.url}/console/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrf } });
+  assert.is(out.status, 200);
+  assert.is((await fetch(`${a.url}/console/api/today`, { headers: { cookie } })).status, 401, 'signed out on both');
+});
+
 test('WhatsApp through Twilio on two instances: a retry to the other is answered once; consent and transcript carry over', async () => {
   const [x, y] = await pair({ REDIS_KEY_PREFIX: 'channels:', CHANNEL_API_KEY: BOT_KEY, API_KEYS: `bot:test=${BOT_KEY}` });
   try {

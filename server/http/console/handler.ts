@@ -82,7 +82,7 @@ export interface ConsoleDeps {
 const signInFirst = () => new AppError('api_key_missing', { message: 'Inicie sesión en la consola.' });
 
 export function createConsole({ services, metrics, admins, readiness }: ConsoleDeps) {
-  const sessions = new ConsoleSessions(SESSION_TTL_MS);
+  const sessions = new ConsoleSessions(services.shelf, SESSION_TTL_MS);
   const views = createViews({ services, metrics, readiness });
   const actions = createActions(services);
 
@@ -126,18 +126,18 @@ export function createConsole({ services, metrics, admins, readiness }: ConsoleD
     if (method === 'POST') {
       const body = (await readJsonBody(req, 4096)) as { key?: unknown };
       const who = signInAs(typeof body?.key === 'string' ? body.key : '');
-      const { id, session: created } = sessions.create(who.name, who.role);
+      const { id, session: created } = await sessions.create(who.name, who.role);
       services.logger.info({ name: who.name, role: who.role }, 'console sign-in');
       res.setHeader('set-cookie', sessions.cookie(id, secure(req)));
       return sendJson(res, 201, described(created));
     }
-    const current = sessions.of(req);
+    const current = await sessions.of(req);
     if (!current) throw signInFirst();
     if (method === 'GET') return sendJson(res, 200, described(current.session));
     if (method === 'DELETE') {
       if (!sessions.csrfMatches(req, current.session))
         throw new AppError('forbidden_for_key', { message: 'Falta el token CSRF de la sesión.' });
-      sessions.destroy(current.id);
+      await sessions.destroy(current.id);
       res.setHeader('set-cookie', sessions.cookie(null, secure(req)));
       return sendJson(res, 200, { signedOut: true });
     }
@@ -176,7 +176,7 @@ export function createConsole({ services, metrics, admins, readiness }: ConsoleD
   }
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string, ctx: RequestContext): Promise<void> {
-    const current = sessions.of(req);
+    const current = await sessions.of(req);
     if (!current) throw signInFirst();
     const { session: who } = current;
     ctx.report.keyName = `console:${who.name}`;

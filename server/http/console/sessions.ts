@@ -2,14 +2,14 @@
  * The console's sign-in: an admin key, presented once, becomes a session (a random id in an
  * HttpOnly, SameSite=Strict cookie scoped to /console, with an expiry) and a CSRF token the page
  * keeps in memory and sends on every change. An operator key gets a read-only session; bot and
- * metrics keys cannot sign in. Sessions live in this instance's memory: a restart signs everyone
- * out, and behind a load balancer the console needs sticky sessions.
+ * metrics keys cannot sign in. Sessions are kept on a shelf: this instance's memory, or Redis so
+ * any instance behind a load balancer knows them (a restart without Redis signs everyone out).
  */
 
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { TTLCache } from '@isaacs/ttlcache';
 import { sameSecret } from '../../guards/same-secret';
+import type { Shelf, ShelfMaker } from '../../guards/shelf';
 
 export const SESSION_COOKIE = 'wisphub_console';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -26,27 +26,29 @@ export interface ConsoleSession {
 }
 
 export class ConsoleSessions {
-  private readonly sessions: TTLCache<string, ConsoleSession>;
+  private readonly sessions: Shelf<ConsoleSession>;
 
   constructor(
+    shelf: ShelfMaker,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.sessions = new TTLCache({ ttl: ttlMs, max: 10_000 });
+    this.sessions = shelf('console-session', ttlMs);
   }
 
-  create(name: string, role: ConsoleRole): { id: string; session: ConsoleSession } {
+  async create(name: string, role: ConsoleRole): Promise<{ id: string; session: ConsoleSession }> {
     const id = randomBytes(32).toString('base64url');
     const session = { name, role, csrf: randomBytes(24).toString('base64url'), expiresAt: this.now() + this.ttlMs };
-    this.sessions.set(id, session);
+    await this.sessions.put(id, session);
     return { id, session };
   }
 
-  /** The session a request's cookie names, or null. */
-  of(req: IncomingMessage): { id: string; session: ConsoleSession } | null {
+  /** The session a request's cookie names, or null (the cookie's id is looked up as given: 43 url-safe characters). */
+  async of(req: IncomingMessage): Promise<{ id: string; session: ConsoleSession } | null> {
     const id = cookieOf(req, SESSION_COOKIE);
-    const session = id ? this.sessions.get(id) : undefined;
-    return id && session ? { id, session } : null;
+    if (!id || !/^[\w-]{43}$/.test(id)) return null;
+    const session = await this.sessions.get(id);
+    return session && session.expiresAt > this.now() ? { id, session } : null;
   }
 
   /** The request carries the session's CSRF token (changes only). */
@@ -55,8 +57,8 @@ export class ConsoleSessions {
     return typeof given === 'string' && sameSecret(given, session.csrf);
   }
 
-  destroy(id: string): void {
-    this.sessions.delete(id);
+  destroy(id: string): Promise<void> {
+    return this.sessions.delete(id);
   }
 
   /** The Set-Cookie value for a session (or its removal). `secure` behind HTTPS. */
