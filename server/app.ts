@@ -220,13 +220,18 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       }
       const apiKeys = ApiKeyRegistry.fromConfig(config);
       if (apiKeys.usesDevelopmentKey) {
-        logger.warn('API_KEYS is empty: the documented development key is accepted (simulator only)');
+        logger.warn(
+          config.ADMIN_API_KEYS.length === 0
+            ? 'API_KEYS and ADMIN_API_KEYS are empty: the documented development keys (bot, operator, admin for /console and /admin) are accepted (simulator only)'
+            : 'API_KEYS is empty: the documented development keys (bot, operator) are accepted (simulator only)',
+        );
       }
       const openedBooks = await openBooks(config, {
         reservedKeyNames: new Set([
           ...apiKeys.names,
           ...config.ADMIN_API_KEYS.map((key) => key.name),
           ...config.METRICS_API_KEYS.map((key) => key.name),
+          'development-admin',
         ]),
         onFlush: (outcome) => {
           metrics.observeUsageFlush(outcome);

@@ -379,6 +379,8 @@ export class ConfigError extends Error {
 export const DEVELOPMENT_API_KEY = 'dev-local-key-not-for-production';
 /** Operator key accepted in the same case, so a developer can play the ISP's staff against the simulator. */
 export const DEVELOPMENT_OPERATOR_KEY = 'dev-local-operator-key-not-for-production';
+/** Admin key accepted in the same case (and only when ADMIN_API_KEYS is empty), so a developer can open the console and /admin. */
+export const DEVELOPMENT_ADMIN_KEY = 'dev-local-admin-key-not-for-production';
 
 function parseApiKey(entry: string, index: number, role: KeyRole, unnamedPrefix = 'key'): ApiKey {
   const separator = entry.indexOf('=');

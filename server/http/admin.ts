@@ -32,7 +32,7 @@ export function createAdminHandler(ctxServices: RequestContext['services'], admi
   const handleBooks = createBooksAdmin(ctxServices);
 
   function authorize(ctx: RequestContext): string {
-    if (ctxServices.config.ADMIN_API_KEYS.length === 0)
+    if (admins.names.size === 0)
       throw new AppError('route_not_found', { message: 'Los endpoints de operación están desactivados (ADMIN_API_KEYS vacío).' });
     if (!ctx.presentedApiKey) throw new AppError('api_key_missing');
     const admin = admins.identify(ctx.presentedApiKey);

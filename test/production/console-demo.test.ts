@@ -7,18 +7,19 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { DEVELOPMENT_ADMIN_KEY } from '../../server/config/settings';
 import { startTestService, type TestService } from '../support/service';
 
-const ADMIN_KEY = 'admin-key-demo-0123456789abcdef';
 const demo = suite('production: the demo morning fills every console view');
 let service: TestService;
 
 demo.before(async () => {
+  // As `npm start`: no key configured, so the development keys (bot, operator, admin) are the ones that work.
   service = await startTestService({
     API_KEYS: '',
     OPERATOR_API_KEYS: '',
+    ADMIN_API_KEYS: '',
     SIM_DEMO_ACTIVITY: 'true',
-    ADMIN_API_KEYS: `root=${ADMIN_KEY}`,
     USAGE_FLUSH_MS: '20',
   });
 });
@@ -43,8 +44,14 @@ demo('every step of the morning is played, and each view shows it', async () => 
   const signedIn = await fetch(`${service.url}/console/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ key: ADMIN_KEY }),
+    body: JSON.stringify({ key: DEVELOPMENT_ADMIN_KEY }),
   });
+  assert.is(((await signedIn.clone().json()) as { role: string }).role, 'admin', 'the development admin key signs in as admin');
+  assert.is(
+    (await fetch(`${service.url}/admin/cache`, { headers: { 'x-api-key': DEVELOPMENT_ADMIN_KEY } })).status,
+    200,
+    'and reaches /admin',
+  );
   const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
 
   const today = await view<{ today: { requests: number; conversations: number; handoffs: number; costUsd: number } }>(cookie, 'today');
@@ -74,6 +81,22 @@ demo('every step of the morning is played, and each view shows it', async () => 
   const labels = wisphub.upstream.series.map((series) => series.label);
   assert.ok(labels.includes('POST /api/facturas/reportar-pago/:id/'), 'the report reached upstream');
   assert.ok(labels.includes('POST /api/tickets/'), 'so did the ticket create');
+});
+
+demo('the development admin key works only beside the development keys: never with configured keys', async () => {
+  const configured = await startTestService({ ADMIN_API_KEYS: 'root=admin-key-demo-0123456789abcdef' });
+  try {
+    for (const path of ['/console/session', '/admin/cache']) {
+      const response = await fetch(`${configured.url}${path}`, {
+        method: path === '/console/session' ? 'POST' : 'GET',
+        headers: { 'content-type': 'application/json', 'x-api-key': DEVELOPMENT_ADMIN_KEY },
+        ...(path === '/console/session' ? { body: JSON.stringify({ key: DEVELOPMENT_ADMIN_KEY }) } : {}),
+      });
+      assert.is(response.status, 403, path);
+    }
+  } finally {
+    await configured.stop();
+  }
 });
 
 demo('off (as in every other suite), nothing is played', async () => {
