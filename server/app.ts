@@ -229,9 +229,8 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
       const openedBooks = await openBooks(config, {
         reservedKeyNames: new Set([
           ...apiKeys.names,
-          ...config.ADMIN_API_KEYS.map((key) => key.name),
+          ...ApiKeyRegistry.forAdmins(config, apiKeys.usesDevelopmentKey).names,
           ...config.METRICS_API_KEYS.map((key) => key.name),
-          'development-admin',
         ]),
         onFlush: (outcome) => {
           metrics.observeUsageFlush(outcome);

@@ -50,9 +50,10 @@ const MODELS = ['auto', 'auto', 'gpt-4o-mini', 'auto', 'claude-3-5-haiku-latest'
 
 export async function playMorning(deps: MorningDeps): Promise<MorningPlayed> {
   const played: MorningPlayed = { completions: 0, agentTurns: 0, lockouts: 0, receiptsWaiting: 0, pendingTickets: 0, failedSteps: [] };
-  const call = (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+  /** GET without a body, POST with one. */
+  const call = (path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) =>
     fetch(`${deps.url}${path}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      method: init.body === undefined ? 'GET' : 'POST',
       headers: {
         authorization: `Bearer ${deps.botKey}`,
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),

@@ -1,6 +1,13 @@
 import * as crypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type ApiKey, type Config, DEVELOPMENT_API_KEY, DEVELOPMENT_OPERATOR_KEY, type KeyRole } from '../config/settings';
+import {
+  type ApiKey,
+  type Config,
+  DEVELOPMENT_ADMIN_KEY,
+  DEVELOPMENT_API_KEY,
+  DEVELOPMENT_OPERATOR_KEY,
+  type KeyRole,
+} from '../config/settings';
 
 /** Who is calling: the key's configured name (never the key) and its role. */
 export interface CallerKey {
@@ -58,6 +65,18 @@ export class ApiKeyRegistry {
 
   static fromConfig(config: Config): ApiKeyRegistry {
     return new ApiKeyRegistry(config.API_KEYS, config.useSimulator);
+  }
+
+  /**
+   * The admin keys (/admin, /metrics, the console): ADMIN_API_KEYS; when it is empty and the
+   * development keys are in use (the simulator, no key configured), the development admin key.
+   */
+  static forAdmins(config: Config, developmentKeys: boolean): ApiKeyRegistry {
+    const development = developmentKeys && config.ADMIN_API_KEYS.length === 0;
+    return new ApiKeyRegistry(
+      development ? [{ name: 'development-admin', key: DEVELOPMENT_ADMIN_KEY, role: 'operator' }] : config.ADMIN_API_KEYS,
+      false,
+    );
   }
 
   /**

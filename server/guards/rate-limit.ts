@@ -112,9 +112,9 @@ export class FailureWindow implements FailureCounter {
   atLeast(min: number, limit: number): FailureCount[] {
     const found: FailureCount[] = [];
     for (const key of this.failures.keys()) {
+      if (found.length >= limit) break;
       const count = this.count(key);
       if (count >= min) found.push({ key, count, retryAfterSeconds: this.retryAfterSeconds(key) });
-      if (found.length >= limit) break;
     }
     return found;
   }

@@ -10,7 +10,6 @@ import { readProfile, SHIPPED_PROFILE } from '../agent/profile';
 import { AgentTurnRunner, type TurnHands } from '../agent/turn';
 import { META_WEBHOOK_PATH } from '../channels/meta/webhook';
 import { TWILIO_STATUS_PATH, TWILIO_WEBHOOK_PATH } from '../channels/twilio/webhook';
-import { DEVELOPMENT_ADMIN_KEY } from '../config/settings';
 import { AppError, allowedMethodsOf, methodNotAllowed, toErrorPayload } from '../errors';
 import { ApiKeyRegistry } from '../guards/api-keys';
 import { endUserDigest } from '../llm/usage/entry';
@@ -111,12 +110,7 @@ export function createRouteTable({ services, metrics, readiness }: RouteDeps) {
     uploadLimitBytes,
   });
   // Admin keys: /admin/* and /metrics; metrics keys: /metrics only.
-  // On the simulator with the development keys, a development admin key too (never beside real admin keys).
-  const developmentAdmin = services.apiKeys.usesDevelopmentKey && services.config.ADMIN_API_KEYS.length === 0;
-  const adminKeys = new ApiKeyRegistry(
-    developmentAdmin ? [{ name: 'development-admin', key: DEVELOPMENT_ADMIN_KEY, role: 'operator' }] : services.config.ADMIN_API_KEYS,
-    false,
-  );
+  const adminKeys = ApiKeyRegistry.forAdmins(services.config, services.apiKeys.usesDevelopmentKey);
   const metricsKeys = new ApiKeyRegistry(services.config.METRICS_API_KEYS, false);
   const handleAdmin = createAdminHandler(services, adminKeys);
   const handleConsole = createConsole({ services, metrics, admins: adminKeys, readiness });

@@ -215,7 +215,8 @@ export class ServiceMetrics {
   }
 
   observeUpstream(call: UpstreamCall): void {
-    this.upstreamHours.add(`${call.method} ${call.endpoint}`);
+    const hourLabel = `${call.method} ${call.endpoint}`;
+    this.upstreamHours.add(hourLabel);
     this.upstreamCalls.inc({ endpoint: call.endpoint, method: call.method, status: String(call.status) });
     this.upstreamDuration.observe({ endpoint: call.endpoint }, call.durationMs / 1000);
     const kind =
@@ -228,7 +229,7 @@ export class ServiceMetrics {
         : call.status;
     if (kind) {
       this.upstreamErrors.inc({ endpoint: call.endpoint, kind });
-      this.upstreamErrorHours.add(`${call.method} ${call.endpoint}`);
+      this.upstreamErrorHours.add(hourLabel);
     }
   }
 

@@ -272,6 +272,7 @@ units('failure window lists the keys at or over a count, within the window, up t
     ],
   );
   assert.is(window.atLeast(1, 2).length, 2, 'the limit holds');
+  assert.equal(window.atLeast(1, 0), [], 'even at zero');
   assert.is(window.atLeast(2, 10)[0]!.retryAfterSeconds, 1);
   now = 1500;
   assert.equal(window.atLeast(1, 10), [], 'nothing left in the window');

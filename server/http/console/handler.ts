@@ -85,6 +85,14 @@ export function createConsole({ services, metrics, admins, readiness }: ConsoleD
   const sessions = new ConsoleSessions(services.shelf, SESSION_TTL_MS);
   const views = createViews({ services, metrics, readiness });
   const actions = createActions(services);
+  /** The views the page reads, by the last part of `/console/api/<view>` (the audit trail takes its filters). */
+  const viewsByName = new Map<string, (query: URLSearchParams) => Promise<Record<string, unknown>>>([
+    ['today', views.today],
+    ['llm', views.llm],
+    ['audit', views.audit],
+    ['waiting', views.waiting],
+    ['wisphub', async () => views.wisphub()],
+  ]);
 
   function send(res: ServerResponse, status: number, type: string, body: string | Buffer, cache = 'no-cache'): void {
     res.writeHead(status, {
@@ -199,16 +207,9 @@ export function createConsole({ services, metrics, admins, readiness }: ConsoleD
       adminOnly(who);
       return receipt(res, receiptOf);
     }
-    const query = new URL(req.url ?? '/', 'http://console').searchParams;
-    const view = new Map<string, () => Promise<Record<string, unknown>>>([
-      ['today', views.today],
-      ['llm', views.llm],
-      ['audit', () => views.audit(query)],
-      ['waiting', views.waiting],
-      ['wisphub', async () => views.wisphub()],
-    ]).get(path.slice(API.length));
+    const view = viewsByName.get(path.slice(API.length));
     if (!view) throw new AppError('route_not_found');
-    return sendJson(res, 200, await view());
+    return sendJson(res, 200, await view(new URL(req.url ?? '/', 'http://console').searchParams));
   }
 
   return async function handleConsole(req: IncomingMessage, res: ServerResponse, path: string, ctx: RequestContext): Promise<void> {

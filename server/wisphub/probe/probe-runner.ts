@@ -20,7 +20,7 @@ export interface ProbeRun {
   by: string;
 }
 
-export type ProbeTarget = Omit<ProbeOptions, 'onProgress' | 'checks'> & Pick<ProbeOptions, 'checks'>;
+export type ProbeTarget = Omit<ProbeOptions, 'onProgress'>;
 
 export class ProbeRunner {
   private lastRun: ProbeRun | null = null;
