@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { invoiceSchema } from '../account/types';
 import { serviceIdSchema } from '../clients/types';
-import { freeText, idempotencyKeySchema, uploadSchema } from '../shared.types';
+import { freeText, idempotencyKeySchema, uploadSchema } from '../common.types';
 
 export const invoiceIdSchema = z
   .string()

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { PLAN_TYPES } from '../../domain/catalogue';
-import { namedRefSchema } from '../shared.types';
+import { namedRefSchema } from '../common.types';
 
 export const planSchema = z
   .object({

@@ -6,7 +6,7 @@ import type { ClientHint } from '../../domain/client-hint';
 import { SEARCH_RANKS } from '../../domain/client-search';
 import { IDENTITY_FIELDS, MIN_RESOLVE_FACTS } from '../../domain/identity';
 import { normalizePhone } from '../../domain/phone';
-import { freeText, namedRefSchema } from '../shared.types';
+import { freeText, namedRefSchema } from '../common.types';
 
 export { serviceIdSchema } from '../../trpc/service-id';
 

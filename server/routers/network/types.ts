@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { outageSchema, serviceIdSchema } from '../clients/types';
-import { namedRefSchema } from '../shared.types';
+import { namedRefSchema } from '../common.types';
 
 export const PING_OUTCOMES = ['known_outage', 'stable', 'intermittent', 'antenna_only', 'no_internet', 'router_error'] as const;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TICKET_STATUSES } from '../../domain/ticket';
-import { freeText, idempotencyKeySchema, namedRefSchema, uploadSchema } from '../shared.types';
+import { freeText, idempotencyKeySchema, namedRefSchema, uploadSchema } from '../common.types';
 
 /** A pending-create handle: prefix and 22 base64url characters (128 random bits). */
 export const PENDING_HANDLE_PATTERN = /^tkp_[A-Za-z0-9_-]{22}$/;
