@@ -32,7 +32,8 @@ const REQUIRE_FOR_BUNDLED_COMMONJS =
  */
 export async function bundle(entry: string, outfile: string, dependencies: 'bundled' | 'external' = 'bundled'): Promise<void> {
   await build({
-    entryPoints: { [basename(outfile, extname(outfile))]: entry },
+    // The books' SQLite writer runs in a worker thread of its own, from a file beside the entry (threaded-writer.ts).
+    entryPoints: { [basename(outfile, extname(outfile))]: entry, 'usage-writer': 'server/llm/usage/writer-thread.ts' },
     outdir: dirname(outfile),
     outExtension: { '.js': '.mjs' },
     splitting: true,

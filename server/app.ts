@@ -251,6 +251,7 @@ export function createServer(config: Config, options: { logger?: Logger } = {}):
         {
           database: openedBooks.database.kind,
           where: openedBooks.database.where,
+          usageWriter: openedBooks.usageWriter,
           migrated: openedBooks.migrated,
           vault: openedBooks.vault.enabled ? 'on' : 'off (ENCRYPTION_KEY unset)',
         },

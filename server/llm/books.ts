@@ -24,7 +24,8 @@ import {
 } from './usage/analytics';
 import { Budgets, type KeyBudget } from './usage/budgets';
 import type { UsageEntry } from './usage/entry';
-import { UsageStore, type UsageStoreOptions } from './usage/store';
+import { type UsageRow, UsageStore, type UsageStoreOptions } from './usage/store';
+import { usageWriterFor } from './usage/threaded-writer';
 import { type NewProviderKey, ProviderKeyVault, type ProviderKeyView } from './vault/provider-keys';
 import { KeyRing } from './vault/sealing';
 
@@ -73,6 +74,8 @@ export interface GatewayKeys extends KeySource {
  */
 export interface Books {
   database: { kind: DatabaseKind; where: string };
+  /** Where usage batches are written: a thread of their own (a SQLite file), or this event loop (Postgres, `:memory:`). */
+  usageWriter: 'thread' | 'event loop';
   usage: UsageRecorder;
   budgets: KeyBudgets;
   vault: ProviderKeys;
@@ -118,8 +121,10 @@ export async function openBooks(config: BooksSettings, options: BooksOptions): P
     await database.close();
     throw error;
   }
+  const writer = usageWriterFor(database);
   const usage = new UsageStore({
     db: database.db,
+    ...(writer ? { writeBatch: (rows: UsageRow[]) => writer.write(rows) } : {}),
     kind: database.kind,
     timeZone: config.TIMEZONE,
     flushMs: config.USAGE_FLUSH_MS,
@@ -143,6 +148,7 @@ export async function openBooks(config: BooksSettings, options: BooksOptions): P
   timer.unref();
   return {
     database: { kind: database.kind, where: database.where },
+    usageWriter: writer ? 'thread' : 'event loop',
     async migrate() {
       return migrate(database.db, database.kind);
     },
@@ -171,6 +177,7 @@ export async function openBooks(config: BooksSettings, options: BooksOptions): P
     async stop() {
       clearInterval(timer);
       await usage.stop();
+      await writer?.close();
       await database.close();
     },
   };

@@ -1,8 +1,9 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundle } from '../../scripts/build';
+import { openSqlite } from '../../server/database/connect';
 import { redisAvailable, TestRedis } from '../support/redis-server';
 import { currentRuntime } from '../support/runtimes';
 import { type ServiceProcess, startServiceProcess } from '../support/service-process';
@@ -17,6 +18,7 @@ import { type ServiceProcess, startServiceProcess } from '../support/service-pro
 
 const KEY = 'dev-local-key-not-for-production';
 const OUT_DIR = join(process.cwd(), '.bench-build', `bundle-test-${currentRuntime}-${process.pid}`);
+const BOOKS_FILE = join(OUT_DIR, 'books.db');
 const env = {
   NODE_ENV: 'production',
   ALLOW_SIMULATOR_IN_PRODUCTION: 'true',
@@ -37,7 +39,10 @@ built.before(async () => {
   await bundle('server/main.ts', join(OUT_DIR, 'main.mjs'));
   if (redisAvailable()) redis = await TestRedis.start();
   [fromBundle, fromSources] = await Promise.all([
-    startServiceProcess({ ...env, ...(redis ? { REDIS_URL: redis.url } : {}) }, [process.execPath, [join(OUT_DIR, 'main.mjs')]]),
+    startServiceProcess({ ...env, DATABASE_FILE: BOOKS_FILE, ...(redis ? { REDIS_URL: redis.url } : {}) }, [
+      process.execPath,
+      [join(OUT_DIR, 'main.mjs')],
+    ]),
     startServiceProcess(env),
   ]);
 });
@@ -111,6 +116,35 @@ built('request lines are pino’s JSON, and Redis (when installed) is reached th
   assert.ok(lines.length > 0, fromBundle.output().slice(-2000));
   assert.is(lines[0]!.service, 'wisphub-gateway');
   assert.is(lines[0]!.level, 30);
+});
+
+built('the books are written by the bundle’s own writer thread (usage-writer.mjs)', async () => {
+  assert.ok(existsSync(join(OUT_DIR, 'usage-writer.mjs')));
+  assert.match(fromBundle.output(), /"usageWriter":"thread"/);
+  const answer = await fetch(`${fromBundle.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-request-id': 'bundle-books-1' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hola' }] }),
+  });
+  assert.is(answer.status, 200, await answer.clone().text());
+  const books = await openSqlite(BOOKS_FILE);
+  try {
+    let rows: { request_id: string; outcome: string }[] = [];
+    for (
+      const until = Date.now() + 10_000;
+      rows.length === 0 && Date.now() < until;
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    ) {
+      rows = await books.db
+        .selectFrom('usage_requests')
+        .select(['request_id', 'outcome'])
+        .where('request_id', '=', 'bundle-books-1')
+        .execute();
+    }
+    assert.equal(rows, [{ request_id: 'bundle-books-1', outcome: 'ok' }], fromBundle.output().slice(-2000));
+  } finally {
+    await books.close();
+  }
 });
 
 built.run();
