@@ -1,7 +1,8 @@
 /**
  * The LLM gateway's cost, side by side in one run: a bare node:http provider called directly
- * (serve-mock-provider.ts), the same provider behind this service's /v1, and behind Portkey's
- * open-source gateway (@portkey-ai/gateway, stock, from npm). Saturation throughput with
+ * (serve-mock-provider.ts), the same provider behind this service's /v1, behind Portkey's
+ * open-source gateway (@portkey-ai/gateway, stock, from npm), and behind the two floors of any
+ * gateway on this machine (serve-proxy-floor.ts: a TCP byte pipe and a bare node:http proxy). Saturation throughput with
  * autocannon; added latency at a fixed rate below saturation with an open-loop client timed to
  * the microsecond (fixed-rate.ts), whole answers and streams (time to the first event).
  */
@@ -79,10 +80,24 @@ export async function measureLlmGateway(deps: LlmBenchDeps): Promise<Record<stri
     LLM_SIMULATOR: 'off',
     LLM_CACHE: 'off',
   });
+  const floors = await Promise.all([
+    deps.startChild('test/bench/serve-proxy-floor.ts', { FLOOR: 'tcp', TARGET: providerUrl }),
+    deps.startChild('test/bench/serve-proxy-floor.ts', { FLOOR: 'http', TARGET: providerUrl }),
+  ]);
   const portkeyPort = 18_787 + Math.floor(Math.random() * 1000);
   const portkey = await startPortkey(portkeyPort);
   const targets: { name: string; url: string; headers: Record<string, string> }[] = [
     { name: 'direct', url: `${providerUrl}/v1/chat/completions`, headers: { authorization: 'Bearer sk-bench' } },
+    {
+      name: 'floor: TCP byte pipe',
+      url: `${String(floors[0].info.url)}/v1/chat/completions`,
+      headers: { authorization: 'Bearer sk-bench' },
+    },
+    {
+      name: 'floor: bare node:http proxy',
+      url: `${String(floors[1].info.url)}/v1/chat/completions`,
+      headers: { authorization: 'Bearer sk-bench' },
+    },
     { name: 'this gateway', url: `${String(service.info.url)}/v1/chat/completions`, headers: { authorization: `Bearer ${deps.apiKey}` } },
     {
       name: 'portkey',
@@ -115,16 +130,21 @@ export async function measureLlmGateway(deps: LlmBenchDeps): Promise<Record<stri
       });
     }
     const direct = rows[0]!;
+    const httpFloor = rows[2]!;
     for (const row of rows.slice(1)) {
       row.addedP50Ms = Math.round((Number(row[`p50Ms@${rate}`]) - Number(direct[`p50Ms@${rate}`])) * 1000) / 1000;
       row.addedP99Ms = Math.round((Number(row[`p99Ms@${rate}`]) - Number(direct[`p99Ms@${rate}`])) * 1000) / 1000;
       row.addedFirstEventP50Ms =
         Math.round((Number(row[`streamFirstEventP50Ms@${rate}`]) - Number(direct[`streamFirstEventP50Ms@${rate}`])) * 1000) / 1000;
       row.throughputRatio = Math.round((Number(row.saturationReqPerSec) / Number(direct.saturationReqPerSec)) * 1000) / 1000;
+      // What is left once the two HTTP exchanges are paid: against the bare node:http proxy.
+      row.ratioToHttpFloor = Math.round((Number(row.saturationReqPerSec) / Number(httpFloor.saturationReqPerSec)) * 1000) / 1000;
+      row.addedP50OverHttpFloorMs = Math.round((Number(row[`p50Ms@${rate}`]) - Number(httpFloor[`p50Ms@${rate}`])) * 1000) / 1000;
     }
     return rows;
   } finally {
     portkey.kill('SIGTERM');
+    for (const floor of floors) await deps.stop(floor);
     await deps.stop(service);
     await deps.stop(provider);
   }

@@ -583,7 +583,7 @@ async function main(): Promise<void> {
   }
   for (const [runtime, section] of present) {
     table(
-      `${runtime}: the LLM gateway — a bare node:http provider called directly, behind this service's /v1, and behind Portkey's gateway (stock @portkey-ai/gateway on Node); open-loop ${'500'} req/s for the latencies (whole answers; streams: time to the first event), ${CONNECTIONS} connections for saturation`,
+      `${runtime}: the LLM gateway — a bare node:http provider called directly, behind the two floors of any gateway here (a TCP byte pipe; a bare node:http proxy), behind this service's /v1, and behind Portkey's gateway (stock @portkey-ai/gateway on Node); open-loop ${'500'} req/s for the latencies (whole answers; streams: time to the first event), ${CONNECTIONS} connections for saturation`,
       section.llm ?? [],
     );
   }
