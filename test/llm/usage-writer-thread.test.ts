@@ -61,6 +61,18 @@ function entry(index: number): UsageEntry {
   };
 }
 
+/** A store writing through `writer` (a thread), or in this thread when none. */
+function storeOn(database: Database, writer: ThreadedUsageWriter | null, onFlush?: (outcome: { failed: boolean }) => void): UsageStore {
+  return new UsageStore({
+    db: database.db,
+    kind: 'sqlite',
+    timeZone: 'America/Bogota',
+    flushMs: 60_000,
+    ...(writer ? { writeBatch: (rows) => writer.write(rows) } : {}),
+    ...(onFlush ? { onFlush } : {}),
+  });
+}
+
 const query = { from: '2026-12-01', to: '2026-12-31', groupBy: ['day', 'key'] as ('day' | 'key')[] };
 
 thread('what the thread commits is read on the main connection, as if written here', async () => {
@@ -70,14 +82,8 @@ thread('what the thread commits is read on the main connection, as if written he
   const script = writerThreadScript();
   assert.ok(script, 'the thread script is found beside the source');
   const writer = new ThreadedUsageWriter(threadFile, script!);
-  const threaded = new UsageStore({
-    db: main.db,
-    kind: 'sqlite',
-    timeZone: 'America/Bogota',
-    flushMs: 60_000,
-    writeBatch: (rows) => writer.write(rows),
-  });
-  const local = new UsageStore({ db: here.db, kind: 'sqlite', timeZone: 'America/Bogota', flushMs: 60_000 });
+  const threaded = storeOn(main, writer);
+  const local = storeOn(here, null);
   try {
     for (let batch = 0; batch < 3; batch++) {
       for (let index = batch * 500; index < (batch + 1) * 500; index++) {
@@ -109,14 +115,7 @@ thread('a thread that cannot open its file fails the batch; the store keeps it a
   writeFileSync(join(folder, 'not-a-folder'), 'x');
   const writer = new ThreadedUsageWriter(join(folder, 'not-a-folder', 'books.db'), writerThreadScript()!);
   const failures: boolean[] = [];
-  const store = new UsageStore({
-    db: main.db,
-    kind: 'sqlite',
-    timeZone: 'America/Bogota',
-    flushMs: 60_000,
-    writeBatch: (rows) => writer.write(rows),
-    onFlush: ({ failed }) => failures.push(failed),
-  });
+  const store = storeOn(main, writer, ({ failed }) => failures.push(failed));
   for (let index = 0; index < 10; index++) store.record(entry(index));
   await store.flush();
   assert.equal(failures, [true]);
