@@ -20,8 +20,8 @@ export function writerThreadScript(here: string = import.meta.url): URL | null {
 
 /**
  * A thread for the script. Node does not carry the TypeScript loader (`--import tsx`, in
- * development and tests) into a worker, so a `.ts` script on Node registers it first; Bun and
- * the bundle run the script as it is.
+ * development and tests) into a worker (ERR_UNKNOWN_FILE_EXTENSION; privatenumber/tsx#354), so a
+ * `.ts` script on Node registers it first; Bun and the bundle run the script as it is.
  */
 function startThread(script: URL, workerData: unknown): Worker {
   if ('Bun' in globalThis || !script.pathname.endsWith('.ts')) return new Worker(script, { workerData });
