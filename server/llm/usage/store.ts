@@ -62,7 +62,6 @@ export async function upsertRollups(db: Kysely<Tables>, deltas: readonly RollupD
 }
 
 export type UsageRow = ReturnType<typeof rowOf>;
-type Row = UsageRow;
 
 /** A batch of request rows and the day rollups they add to, in one transaction. */
 export async function writeUsageBatch(db: Kysely<Tables>, batch: readonly UsageRow[]): Promise<void> {
@@ -78,7 +77,7 @@ export async function writeUsageBatch(db: Kysely<Tables>, batch: readonly UsageR
 }
 
 export class UsageStore {
-  private buffer: Row[] = [];
+  private buffer: UsageRow[] = [];
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly dayOf: (atMs: number) => string;
@@ -150,7 +149,7 @@ export class UsageStore {
     await this.flushing;
   }
 
-  private write(batch: Row[]): Promise<void> {
+  private write(batch: UsageRow[]): Promise<void> {
     return this.options.writeBatch ? this.options.writeBatch(batch) : writeUsageBatch(this.options.db, batch);
   }
 
